@@ -1,0 +1,19 @@
+# vp_add_catch_test(NAME SOURCES... [LIBS ...] [SYSTEMC])
+# One Catch2 binary; every TEST_CASE becomes its own CTest entry (and so its
+# own process, which SystemC needs: one elaboration per process).
+function(vp_add_catch_test name)
+  cmake_parse_arguments(T "SYSTEMC" "" "SOURCES;LIBS" ${ARGN})
+  if(T_SYSTEMC)
+    set(main_src ${PROJECT_SOURCE_DIR}/tests/support/catch_sc_main.cpp)
+  else()
+    set(main_src ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
+  endif()
+  add_executable(${name} ${T_SOURCES} ${main_src})
+  target_link_libraries(${name} PRIVATE Catch2::Catch2 ${T_LIBS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
+  if(T_SYSTEMC)
+    target_link_libraries(${name} PRIVATE vp_systemc)
+  endif()
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES
+    ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR};VP_BINARY_DIR=${PROJECT_BINARY_DIR};SC_COPYRIGHT_MESSAGE=DISABLE")
+endfunction()

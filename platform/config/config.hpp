@@ -1,0 +1,65 @@
+#pragma once
+// A validated platform description: the platform YAML file, with command-line
+// overrides applied, checked against the schema, defaults filled in.
+// Models read their parameters from here by dotted path at elaboration.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "config/errors.hpp"
+#include "config/schema.hpp"
+
+namespace vp {
+
+class Config {
+ public:
+  // `source` is a path to a YAML file or the name of a built-in platform
+  // (e.g. "mpaimc-512"). `overrides` are "dotted.path=value" strings.
+  static Config load(const std::string& source, const std::vector<std::string>& overrides = {});
+  // Same from text; `origin` names it in error messages.
+  static Config from_string(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& overrides = {});
+  static std::vector<std::string> builtin_names();
+  static const std::string& default_platform();  // "mpaimc-512"
+
+  int64_t get_int(const std::string& path) const;
+  double get_float(const std::string& path) const;  // int keys read as float too
+  bool get_bool(const std::string& path) const;
+  std::string get_string(const std::string& path) const;  // string and enum keys
+  uint64_t get_size(const std::string& path) const;
+  std::vector<int64_t> get_int_list(const std::string& path) const;
+  std::vector<double> get_float_list(const std::string& path) const;
+  std::vector<std::string> get_string_list(const std::string& path) const;
+
+  // Where a key's value came from (file:line:column or the --set override).
+  SourceLocation location(const std::string& path) const;
+  // Throws a ConfigError located at `path`: for models' own consistency checks.
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const;
+
+  nlohmann::json to_json() const;      // the resolved platform, typed
+  std::string to_yaml() const;         // the resolved platform as YAML
+  const std::string& origin() const { return origin_; }
+  const YAML::Node& root() const { return root_; }
+
+ private:
+  friend class Validator;
+  const YAML::Node node(const std::string& path, FieldType expect) const;
+  YAML::Node root_;
+  std::string origin_;
+  std::map<std::string, SourceLocation> locations_;
+};
+
+// Applies "a.b.2.c=value" overrides onto a document; records their origin.
+// A list the file leaves out starts from its schema default, so that
+// "noc.latency_cycles.0=200" works on any file.
+void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides,
+                     std::map<std::string, std::string>& overridden_paths, const Schema& schema);
+
+// Markdown reference of every key, generated from the schema.
+std::string schema_reference_markdown(const Schema& schema);
+
+}  // namespace vp

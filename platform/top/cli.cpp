@@ -1,0 +1,89 @@
+#include "top/cli.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+namespace po = boost::program_options;
+
+namespace vp {
+
+static const char* kExamples = R"(
+Examples:
+  vp-run                                   run the main job on the built-in mpaimc-512 platform
+  vp-run --platform platform/configs/mpaimc-8.yaml --stats s.json
+  vp-run --set cluster.l1.banks=64 --set noc.latency_cycles.0=200
+  vp-run --platform bare-rv32 --elf prog.elf --signature sig.txt
+  vp-run --list-platforms                  names of the built-in platforms
+  vp-run --print-platform --platform mpaimc-8   the resolved platform as YAML
+
+Exit codes: 0 success, 1 simulation error (firmware fault, bad ELF, stall),
+            2 usage or configuration error (nothing is written).
+)";
+
+CliOptions parse_cli(int argc, const char* const* argv) {
+  CliOptions o;
+  po::options_description desc("Usage: vp-run [options]\n\nOptions");
+  desc.add_options()
+      ("help,h", po::bool_switch(&o.help), "print this help and exit")
+      ("version", po::bool_switch(&o.version), "print the version and exit")
+      ("platform,p", po::value(&o.platform)->value_name("FILE|NAME"),
+       "platform YAML file or built-in name (default: mpaimc-512)")
+      ("set,s", po::value(&o.overrides)->composing()->value_name("KEY=VALUE"),
+       "override one platform key, e.g. --set cluster.cores=8 (repeatable)")
+      ("elf,e", po::value(&o.elf)->composing()->value_name("FILE"), "RISC-V ELF program to load")
+      ("max-time", po::value(&o.max_time)->value_name("TIME"),
+       "stop after this much simulated time, e.g. 10ms, 500us (bare number = ns)")
+      ("stats", po::value(&o.stats)->value_name("FILE.json"),
+       "write statistics and the resolved platform as JSON")
+      ("signature", po::value(&o.signature)->value_name("FILE"),
+       "write the begin_signature..end_signature memory, one 32-bit hex word a line")
+      ("quiet,q", po::bool_switch(&o.quiet), "print only results and errors")
+      ("list-platforms", po::bool_switch(&o.list_platforms), "list the built-in platforms and exit")
+      ("print-platform", po::bool_switch(&o.print_platform),
+       "print the resolved platform (overrides and defaults applied) and exit")
+      ("print-schema-doc", po::bool_switch(&o.print_schema_doc),
+       "print the platform key reference (Markdown) and exit");
+  std::ostringstream help;
+  help << desc << kExamples;
+  o.help_text = help.str();
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
+  return o;
+}
+
+sc_core::sc_time parse_duration(const std::string& text) {
+  std::string s = text;
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  size_t unit_pos = s.find_first_not_of("0123456789.eE+-");
+  // An 'e' followed by a letter other than a digit/sign is not an exponent here.
+  std::string num = s.substr(0, unit_pos), unit = unit_pos == std::string::npos ? "ns" : s.substr(unit_pos);
+  double v = 0;
+  try {
+    size_t used = 0;
+    v = std::stod(num, &used);
+    if (used != num.size()) throw std::invalid_argument("trailing");
+  } catch (...) {
+    throw UsageError(fmt::format("--max-time: '{}' is not a duration (e.g. 10ms, 500us, 2s)", text));
+  }
+  static const std::pair<const char*, sc_core::sc_time_unit> units[] = {
+      {"fs", sc_core::SC_FS}, {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS},
+      {"us", sc_core::SC_US}, {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+  for (auto [name, u] : units)
+    if (unit == name) {
+      if (!(v > 0) || !std::isfinite(v))
+        throw UsageError(fmt::format("--max-time: '{}' must be positive", text));
+      return sc_core::sc_time(v, u);
+    }
+  throw UsageError(fmt::format("--max-time: unknown unit '{}' in '{}' (use fs, ps, ns, us, ms, s)", unit, text));
+}
+
+}  // namespace vp

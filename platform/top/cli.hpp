@@ -1,0 +1,39 @@
+#pragma once
+// vp-run's command line: parsed into plain data so it can be tested alone.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+namespace vp {
+
+struct CliOptions {
+  std::string platform;                 // file or built-in name; empty = default
+  std::vector<std::string> overrides;   // --set key=value, in order
+  std::vector<std::string> elf;
+  std::string max_time;                 // as written, e.g. "10ms"
+  std::string stats;                    // --stats FILE.json
+  std::string signature;
+  bool quiet = false;
+  // One-shot actions that print and exit.
+  bool help = false, version = false, list_platforms = false, print_platform = false,
+       print_schema_doc = false;
+  std::string help_text;
+};
+
+// Exit codes of vp-run.
+enum ExitCode { kExitOk = 0, kExitSimulationError = 1, kExitUsage = 2 };
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+CliOptions parse_cli(int argc, const char* const* argv);  // throws UsageError
+// "10ms", "250 us", "1e6ns", "3s"; a bare number is nanoseconds.
+sc_core::sc_time parse_duration(const std::string& text);  // throws UsageError
+
+int run_main(int argc, const char* const* argv);
+
+}  // namespace vp

@@ -1,0 +1,51 @@
+#pragma once
+// What vp-run asks of a platform, whatever its kind: elaborate from the
+// configuration, load the software, run, and report.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <systemc>
+
+#include "config/config.hpp"
+
+namespace vp {
+
+// The command line's requests that reach the platform.
+struct RunRequest {
+  std::vector<std::string> elf;       // --elf: program(s) to load
+  sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // --max-time; zero = no limit
+  bool quiet = false;                 // --quiet: no progress or console prefixing noise
+  std::string signature;              // --signature FILE (RISCOF convention)
+};
+
+// How a run ended. exit_code follows vp-run's convention (0 ok, 1 simulation error).
+struct RunResult {
+  int exit_code = 0;
+  std::string status = "ok";          // "ok", "time-limit", "error", ...
+  std::string message;                // human-readable reason when not ok
+  nlohmann::json stats = nlohmann::json::object();
+};
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+  // Called after elaboration, before simulation starts.
+  virtual void load(const RunRequest& req) = 0;
+  // Runs the simulation to completion (or to req.max_time).
+  virtual RunResult run(const RunRequest& req) = 0;
+};
+
+// Elaborates the platform that cfg describes (its `kind` selects the builder).
+std::unique_ptr<Platform> make_platform(const Config& cfg);
+
+// Thrown for errors of the simulated system (a firmware fault, a malformed
+// ELF): vp-run reports the message and exits with 1.
+class SimulationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace vp

@@ -1,0 +1,126 @@
+// vp-run's flow, after Minres RISCV-VP's sc_main: command line -> platform
+// file -> overrides -> validation -> elaboration -> load -> run -> report.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "top/cli.hpp"
+#include "top/platform.hpp"
+
+namespace vp {
+
+// Writes next to the target and renames, so a reader never sees half a file.
+static void write_file_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + path);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot write " + path);
+  }
+}
+
+static void check_writable(const std::string& path) {
+  if (path.empty()) return;
+  std::string tmp = path + ".tmp";
+  std::ofstream probe(tmp);
+  if (!probe) throw UsageError(fmt::format("cannot write '{}'", path));
+  probe.close();
+  std::remove(tmp.c_str());
+}
+
+int run_main(int argc, const char* const* argv) {
+  CliOptions cli;
+  try {
+    cli = parse_cli(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n(try vp-run --help)\n";
+    return kExitUsage;
+  }
+  if (cli.help) return std::cout << cli.help_text, kExitOk;
+  if (cli.version) return std::cout << "vp-run " << VP_VERSION << " (SystemC " << sc_core::sc_release() << ")\n", kExitOk;
+  if (cli.list_platforms) {
+    for (const auto& n : Config::builtin_names()) std::cout << n << "\n";
+    return kExitOk;
+  }
+  if (cli.print_schema_doc) return std::cout << schema_reference_markdown(Schema::builtin()), kExitOk;
+
+  std::unique_ptr<Config> cfg;
+  RunRequest req;
+  try {
+    cfg = std::make_unique<Config>(
+        Config::load(cli.platform.empty() ? Config::default_platform() : cli.platform, cli.overrides));
+    if (cli.print_platform) return std::cout << cfg->to_yaml() << "\n", kExitOk;
+    req.elf = cli.elf;
+    req.quiet = cli.quiet;
+    req.signature = cli.signature;
+    if (!cli.max_time.empty()) req.max_time = parse_duration(cli.max_time);
+    check_writable(cli.stats);
+    check_writable(cli.signature);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+
+  RunResult result;
+  auto wall0 = std::chrono::steady_clock::now();
+  std::unique_ptr<Platform> platform;
+  try {
+    platform = make_platform(*cfg);
+    platform->load(req);
+    result = platform->run(req);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  } catch (const SimulationError& e) {
+    result.exit_code = kExitSimulationError;
+    result.status = "error";
+    result.message = e.what();
+  } catch (const sc_core::sc_report& e) {
+    result.exit_code = kExitSimulationError;
+    result.status = "error";
+    result.message = std::string("SystemC: ") + e.what();
+  } catch (const std::exception& e) {
+    result.exit_code = kExitSimulationError;
+    result.status = "error";
+    result.message = e.what();
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  if (result.exit_code != kExitOk) std::cerr << "vp-run: " << result.message << "\n";
+
+  double sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  if (!cli.quiet)
+    std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time\n", result.status,
+                             cfg->get_string("name"), sim_ns / 1e3, wall);
+  if (!cli.stats.empty()) {
+    nlohmann::json j;
+    j["vp_version"] = VP_VERSION;
+    j["platform_source"] = cfg->origin();
+    j["platform"] = cfg->to_json();
+    j["status"] = result.status;
+    if (!result.message.empty()) j["message"] = result.message;
+    j["exit_code"] = result.exit_code;
+    j["simulated_ns"] = sim_ns;
+    j["host_seconds"] = wall;
+    j["results"] = result.stats;
+    try {
+      write_file_atomically(cli.stats, j.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "vp-run: error: " << e.what() << "\n";
+      return kExitSimulationError;
+    }
+  }
+  return result.exit_code;
+}
+
+}  // namespace vp
