@@ -254,6 +254,16 @@ static void check_consistency(const Config& c) {
   if (product != clusters)
     c.fail("noc.factors", fmt::format("the product of the quadrant factors is {} but cluster.count is {}",
                                       product, clusters));
+  if (c.get_size("cluster.l1.size") > uint64_t(c.get_int("memory_map.peripherals_offset")))
+    c.fail("memory_map.peripherals_offset", "must be at least cluster.l1.size");
+  if (c.get_int("memory_map.peripherals_offset") >= c.get_int("memory_map.cluster_stride"))
+    c.fail("memory_map.cluster_stride", "must exceed memory_map.peripherals_offset");
+  int64_t windows_end = c.get_int("memory_map.cluster_global_base") + clusters * c.get_int("memory_map.cluster_stride");
+  if (windows_end > c.get_int("memory_map.hbm_base") && c.get_int("memory_map.cluster_global_base") < c.get_int("memory_map.hbm_base"))
+    c.fail("memory_map.cluster_global_base",
+           fmt::format("the {} cluster windows end at {:#x}, past memory_map.hbm_base", clusters, windows_end));
+  if (c.get_int("memory_map.hbm_base") + int64_t(c.get_size("hbm.size")) > 0x100000000LL)
+    c.fail("hbm.size", "the HBM does not fit in the 32-bit address space above memory_map.hbm_base");
   int64_t word = c.get_int("cluster.l1.bank_width"), banks = c.get_int("cluster.l1.banks");
   if (word & (word - 1)) c.fail("cluster.l1.bank_width", "must be a power of two");
   if (c.get_size("cluster.l1.size") % uint64_t(word * banks) != 0)
