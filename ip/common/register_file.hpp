@@ -1,0 +1,117 @@
+#pragma once
+// A memory-mapped register block in the style of VCML: each register is a
+// named member with an offset, a reset value and optional read/write
+// callbacks; the block decodes 32-bit TLM accesses onto them.
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+namespace vp {
+
+class Register {
+ public:
+  // `at` is the absolute simulated time of the access (sc_time_stamp() + annotated delay).
+  using ReadFn = std::function<uint32_t(const sc_core::sc_time& at)>;
+  using WriteFn = std::function<void(uint32_t value, const sc_core::sc_time& at)>;
+
+  Register(std::string name, uint32_t offset, uint32_t reset)
+      : name_(std::move(name)), offset_(offset), reset_(reset), value_(reset) {}
+
+  const std::string& name() const { return name_; }
+  uint32_t offset() const { return offset_; }
+  uint32_t get() const { return value_; }
+  void set(uint32_t v) { value_ = v; }
+  void reset() { value_ = reset_; }
+
+  // A read callback computes the value (e.g. a status derived from time);
+  // a write callback runs after the value is stored.
+  Register& on_read(ReadFn f) { read_ = std::move(f); return *this; }
+  Register& on_write(WriteFn f) { write_ = std::move(f); return *this; }
+  // Writes to a read-only register answer a command error.
+  Register& read_only() { read_only_ = true; return *this; }
+
+  uint32_t read(const sc_core::sc_time& at) const { return read_ ? read_(at) : value_; }
+  bool write(uint32_t v, const sc_core::sc_time& at) {
+    if (read_only_) return false;
+    value_ = v;
+    if (write_) write_(v, at);
+    return true;
+  }
+
+ private:
+  std::string name_;
+  uint32_t offset_, reset_, value_;
+  bool read_only_ = false;
+  ReadFn read_;
+  WriteFn write_;
+};
+
+class RegisterFile {
+ public:
+  // `window` is the size of the block in bytes; every access costs `latency`.
+  RegisterFile(uint32_t window, sc_core::sc_time latency)
+      : by_word_(window / 4, nullptr), latency_(latency) {}
+
+  Register& add(const std::string& name, uint32_t offset, uint32_t reset = 0) {
+    if (offset % 4 != 0 || offset / 4 >= by_word_.size() || by_word_[offset / 4])
+      throw std::logic_error("register " + name + ": bad or duplicate offset");
+    regs_.emplace_back(name, offset, reset);
+    by_word_[offset / 4] = &regs_.back();
+    return regs_.back();
+  }
+
+  void reset() {
+    for (auto& r : regs_) r.reset();
+  }
+
+  // Only aligned 32-bit accesses: firmware accesses registers as words.
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+    const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+    delay += latency_;
+    access(tx, at, true);
+  }
+
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) {
+    access(tx, sc_core::sc_time_stamp(), false);
+    return tx.is_response_ok() ? tx.get_data_length() : 0;
+  }
+
+ private:
+  void access(tlm::tlm_generic_payload& tx, const sc_core::sc_time& at, bool side_effects) {
+    const uint64_t addr = tx.get_address();
+    if (tx.get_data_length() != 4 || addr % 4 != 0 || tx.get_byte_enable_ptr()) {
+      tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+      return;
+    }
+    Register* r = addr / 4 < by_word_.size() ? by_word_[addr / 4] : nullptr;
+    if (!r) {
+      tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    uint32_t v = 0;
+    if (tx.is_read()) {
+      v = r->read(at);
+      std::memcpy(tx.get_data_ptr(), &v, 4);
+    } else if (tx.is_write()) {
+      std::memcpy(&v, tx.get_data_ptr(), 4);
+      if (side_effects ? !r->write(v, at) : false) {
+        tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return;
+      }
+      if (!side_effects) r->set(v);
+    }
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  std::deque<Register> regs_;        // stable addresses for by_word_
+  std::vector<Register*> by_word_;   // decode table, one entry per word of the window
+  sc_core::sc_time latency_;
+};
+
+}  // namespace vp

@@ -1,0 +1,150 @@
+#include "tcdm/tcdm.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace vp {
+
+Tcdm::Tcdm(sc_core::sc_module_name name, const Config& cfg)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      mem_(cfg.get_size("cluster.l1.size"), 0),
+      banks_(static_cast<unsigned>(cfg.get_int("cluster.l1.banks"))),
+      bank_width_(static_cast<unsigned>(cfg.get_int("cluster.l1.bank_width"))) {
+  if (mem_.size() % bank_width_ != 0)
+    cfg.fail("cluster.l1.size", "the L1 size must be a multiple of cluster.l1.bank_width (" +
+                                    std::to_string(bank_width_) + ")");
+  cycle_ = sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC);
+  latency_ = cycle_ * static_cast<double>(cfg.get_int("cluster.l1.latency_cycles"));
+  cycle_ticks_ = cycle_.value();
+  if (cycle_ticks_ == 0) cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+  bank_.resize(banks_);
+  socket.register_b_transport(this, &Tcdm::b_transport);
+  socket.register_get_direct_mem_ptr(this, &Tcdm::get_direct_mem_ptr);
+  socket.register_transport_dbg(this, &Tcdm::transport_dbg);
+}
+
+void Tcdm::write(uint64_t offset, const void* src, uint64_t n) {
+  if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host write outside the L1");
+  std::memcpy(mem_.data() + offset, src, n);
+}
+
+void Tcdm::read(uint64_t offset, void* dst, uint64_t n) const {
+  if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host read outside the L1");
+  std::memcpy(dst, mem_.data() + offset, n);
+}
+
+void Tcdm::copy(tlm::tlm_generic_payload& tx) {
+  uint8_t* mem = mem_.data() + tx.get_address();
+  uint8_t* data = tx.get_data_ptr();
+  const unsigned n = tx.get_data_length();
+  const unsigned char* be = tx.get_byte_enable_ptr();
+  const unsigned be_len = tx.get_byte_enable_length();
+  if (!be) {
+    if (tx.is_read()) std::memcpy(data, mem, n);
+    else if (tx.is_write()) std::memcpy(mem, data, n);
+  } else {
+    for (unsigned i = 0; i < n; ++i) {
+      if (be[i % be_len] != TLM_BYTE_ENABLED) continue;
+      if (tx.is_read()) data[i] = mem[i];
+      else if (tx.is_write()) mem[i] = data[i];
+    }
+  }
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+uint64_t Tcdm::Calendar::first_fit(uint64_t t, uint64_t len) const {
+  for (const auto& iv : busy) {
+    if (t + len <= iv.first) break;  // fits in the gap before this interval
+    if (t < iv.second) t = iv.second;
+  }
+  return t;
+}
+
+void Tcdm::Calendar::add(uint64_t from, uint64_t len) {
+  const uint64_t to = from + len;
+  auto it = std::lower_bound(busy.begin(), busy.end(), std::make_pair(from, uint64_t(0)));
+  it = busy.insert(it, {from, to});
+  // Merge with the neighbours it touches (they never overlap: from is a fit).
+  if (it + 1 != busy.end() && (it + 1)->first == to) {
+    it->second = (it + 1)->second;
+    busy.erase(it + 1);
+  }
+  if (it != busy.begin() && (it - 1)->second == from) {
+    (it - 1)->second = it->second;
+    busy.erase(it);
+  }
+}
+
+void Tcdm::Calendar::prune(uint64_t now) {
+  size_t n = 0;
+  while (n < busy.size() && busy[n].second <= now) ++n;
+  if (n) busy.erase(busy.begin(), busy.begin() + static_cast<long>(n));
+}
+
+uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
+  const uint64_t w0 = offset / bank_width_;
+  const uint64_t words = (offset + n - 1) / bank_width_ - w0 + 1;
+  const uint64_t touched = std::min<uint64_t>(words, banks_);
+  // Bank i of the access serves `full` words, plus one if among the first `extra`.
+  const uint64_t full = words / banks_, extra = words % banks_;
+  auto occupancy = [&](uint64_t i) { return (full + (i < extra ? 1 : 0)) * cycle_ticks_; };
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  // The first start at which every touched bank is free for its occupancy:
+  // move the candidate later until no bank pushes it further.
+  uint64_t start = t;
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (uint64_t i = 0; i < touched; ++i) {
+      Calendar& c = bank_[(w0 + i) % banks_];
+      c.prune(now);
+      const uint64_t s = c.first_fit(start, occupancy(i));
+      if (s != start) {
+        start = s;
+        moved = true;
+      }
+    }
+  }
+  for (uint64_t i = 0; i < touched; ++i) bank_[(w0 + i) % banks_].add(start, occupancy(i));
+  return start;
+}
+
+void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  const uint64_t offset = tx.get_address();
+  const unsigned n = tx.get_data_length();
+  if (!in_range(offset, n) || n == 0) {
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const uint64_t t = (sc_core::sc_time_stamp() + delay).value();
+  const uint64_t start = reserve(offset, n, t);
+  const uint64_t words = (offset + n - 1) / bank_width_ - offset / bank_width_ + 1;
+  const uint64_t rounds = (words + banks_ - 1) / banks_;  // cycles the busiest bank serves
+  conflict_ticks_ += start - t;
+  ++accesses_;
+  bytes_ += n;
+  delay += sc_core::sc_time::from_value(start - t + (rounds - 1) * cycle_ticks_) + latency_;
+  copy(tx);
+}
+
+bool Tcdm::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_dmi_ptr(mem_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(mem_.size() - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(latency_);
+  dmi.set_write_latency(latency_);
+  return true;
+}
+
+unsigned Tcdm::transport_dbg(int, tlm::tlm_generic_payload& tx) {
+  if (!in_range(tx.get_address(), tx.get_data_length())) {
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  copy(tx);
+  return tx.get_data_length();
+}
+
+}  // namespace vp

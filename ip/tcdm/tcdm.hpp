@@ -1,0 +1,74 @@
+#pragma once
+// The cluster L1 (TCDM): a multi-bank scratchpad shared by the cores, the DMA,
+// the IMA streamers and the network slave port (Fig. 1A).
+//
+// Banks are word-interleaved: word w = offset / bank_width lives in bank
+// w % banks. Cores get DMI (fixed latency, no conflict modelling, for speed);
+// every b_transport access reserves the banks it touches: a bank keeps a
+// calendar of its busy intervals, and an access that finds a bank busy starts
+// at the first time all its banks are free, the wait added to the annotated
+// delay. An access of W words touches each bank ceil(W / banks) times at most
+// and costs one cycle per touch. The calendar (not a single next-free time)
+// lets initiators that run ahead of SystemC time by different amounts (DMA,
+// IMA, network) reserve out of order without making the earlier one wait.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include "config/config.hpp"
+
+namespace vp {
+
+class Tcdm : public sc_core::sc_module {
+ public:
+  // Any number of initiators bind here; addresses are offsets within the L1.
+  tlm_utils::multi_passthrough_target_socket<Tcdm> socket;
+
+  Tcdm(sc_core::sc_module_name name, const Config& cfg);
+
+  // Host/load-time access (loaders, tests): no timing, no reservation.
+  uint8_t* data() { return mem_.data(); }
+  const uint8_t* data() const { return mem_.data(); }
+  uint64_t size() const { return mem_.size(); }
+  // Throws std::out_of_range if [offset, offset + n) is outside the L1.
+  void write(uint64_t offset, const void* src, uint64_t n);
+  void read(uint64_t offset, void* dst, uint64_t n) const;
+
+  unsigned banks() const { return banks_; }
+  unsigned bank_width() const { return bank_width_; }
+  sc_core::sc_time cycle() const { return cycle_; }
+
+  // Statistics of the b_transport (non-DMI) path.
+  uint64_t accesses() const { return accesses_; }
+  uint64_t bytes() const { return bytes_; }
+  uint64_t conflict_cycles() const { return conflict_ticks_ / cycle_ticks_; }
+
+ private:
+  void b_transport(int port, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned transport_dbg(int port, tlm::tlm_generic_payload& tx);
+  bool in_range(uint64_t offset, uint64_t n) const { return offset <= size() && n <= size() - offset; }
+  void copy(tlm::tlm_generic_payload& tx);
+  // Reserves the banks of [offset, offset + n) from time t (ticks); returns the start tick.
+  uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t);
+
+  std::vector<uint8_t> mem_;
+  unsigned banks_, bank_width_;
+  sc_core::sc_time cycle_, latency_;
+  uint64_t cycle_ticks_;
+  // Busy intervals [from, to) of one bank in time-resolution ticks, sorted,
+  // merged when adjacent; intervals that ended before SystemC time are dropped.
+  struct Calendar {
+    std::vector<std::pair<uint64_t, uint64_t>> busy;
+    uint64_t first_fit(uint64_t t, uint64_t len) const;
+    void add(uint64_t from, uint64_t len);
+    void prune(uint64_t now);
+  };
+  std::vector<Calendar> bank_;
+  uint64_t accesses_ = 0, bytes_ = 0, conflict_ticks_ = 0;
+};
+
+}  // namespace vp
