@@ -83,6 +83,21 @@ static std::unique_ptr<Field> parse_field(const std::string& name, const std::st
   return f;
 }
 
+// A section may be declared in several files (each IP its own keys of
+// `cluster:`); maps merge, a leaf declared twice is an error.
+static void merge_into(Field& parent, std::unique_ptr<Field> f, const std::string& file) {
+  Field* existing = nullptr;
+  for (auto& c : parent.fields)
+    if (c->name == f->name) existing = c.get();
+  if (!existing) {
+    parent.fields.push_back(std::move(f));
+    return;
+  }
+  if (existing->type != FieldType::Map || f->type != FieldType::Map)
+    throw std::logic_error("schema: " + f->path + " declared twice (" + file + ")");
+  for (auto& c : f->fields) merge_into(*existing, std::move(c), file);
+}
+
 Schema Schema::from_documents(const std::vector<std::pair<std::string, std::string>>& docs) {
   Schema s;
   s.root_ = std::make_unique<Field>();
@@ -93,8 +108,7 @@ Schema Schema::from_documents(const std::vector<std::pair<std::string, std::stri
     if (doc.IsNull()) continue;
     for (const auto& kv : doc) {
       auto k = kv.first.as<std::string>();
-      if (s.root_->child(k)) throw std::logic_error("schema: " + k + " declared twice (" + name + ")");
-      s.root_->fields.push_back(parse_field(k, k, kv.second));
+      merge_into(*s.root_, parse_field(k, k, kv.second), name);
     }
   }
   return s;
