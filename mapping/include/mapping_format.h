@@ -1,0 +1,101 @@
+/* The compact binary form of a mapping, as the firmware reads it.
+ * C and C++. Byte layout and meaning: mapping/docs/binary-format.md.
+ *
+ * All fields little-endian; records fixed-size and naturally aligned (no
+ * padding: the sizes are checked below). A file is a header followed by five
+ * tables at the offsets the header gives:
+ *   layers      n_layers   x vpmap_layer_t     (network order)
+ *   clusters    n_clusters x vpmap_cluster_t   (record i is cluster i)
+ *   in edges    n_edges    x vpmap_edge_t      (sorted by dst, then src)
+ *   out edges   n_edges    x vpmap_edge_t      (same edges sorted by src, then dst)
+ *   buffers     n_buffers  x vpmap_buffer_t    (grouped by cluster)
+ * A cluster's record points at its slices of the edge and buffer tables. */
+#ifndef MAPPING_FORMAT_H
+#define MAPPING_FORMAT_H
+
+#include <stdint.h>
+
+#define VPMAP_MAGIC 0x50414D56u /* the bytes 'V' 'M' 'A' 'P' */
+#define VPMAP_VERSION 1u
+#define VPMAP_NONE 0xFFFFu /* no layer (the network input), or the HBM as an edge end */
+
+enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2 };
+enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5 };
+enum vpmap_role {
+  VPMAP_ROLE_ANALOG = 1,        /* holds one crossbar of a layer (one replica) */
+  VPMAP_ROLE_REDUCE = 2,        /* one node of a layer's reduction tree */
+  VPMAP_ROLE_DIGITAL = 3,       /* one part of a pooling or residual-add layer */
+  VPMAP_ROLE_RESIDUAL_STORE = 4 /* keeps residual data in its L1 (full mode) */
+};
+enum vpmap_edge_kind { VPMAP_EDGE_ACTIVATION = 0, VPMAP_EDGE_PARTIAL = 1, VPMAP_EDGE_RESIDUAL = 2 };
+enum vpmap_buffer_kind {
+  VPMAP_BUF_INPUT = 1,    /* double-buffered input window (int8) */
+  VPMAP_BUF_INPUT_B = 2,  /* second input of an add (int8) */
+  VPMAP_BUF_IMA_OUT = 3,  /* IMA output, ADC codes as int32 */
+  VPMAP_BUF_OUTPUT = 4,   /* int8 output, or int32 partial sums before the last reduction level */
+  VPMAP_BUF_PARTIALS = 5, /* fan_in incoming partial-sum tiles (int32) */
+  VPMAP_BUF_RESIDUAL = 6  /* residual data kept for an add (layer = the producing layer) */
+};
+#define VPMAP_FLAG_QUANT 1u /* the layers' adc_shift / mult / shift fields are set */
+
+typedef struct {
+  uint32_t magic, version, header_bytes, total_bytes;
+  uint32_t n_layers, n_clusters, n_edges, n_buffers;
+  uint32_t layer_offset, cluster_offset, in_edge_offset, out_edge_offset;
+  uint32_t buffer_offset, l1_size, l1_reserved;
+  uint16_t mode, platform_clusters;
+  uint16_t ima_rows, ima_cols;
+  uint8_t flags, reserved[3];
+} vpmap_header_t; /* 72 bytes */
+
+typedef struct {
+  char name[24];                    /* NUL-padded */
+  uint8_t op, relu, kernel, stride;
+  uint8_t padding, adc_shift, shift, n_levels; /* n_levels: reduction tree levels */
+  int32_t mult;
+  uint16_t input0, input1;          /* producer layers; VPMAP_NONE = network input / unused */
+  uint16_t in_c, in_h, in_w, out_c, out_h, out_w;
+  uint16_t replicas, row_splits, col_splits, tile_w, tiles; /* tiles: per image, dealt round-robin to replicas */
+  uint8_t residual_in_hbm, reserved0; /* add layers: the skip input is read from the HBM */
+} vpmap_layer_t; /* 64 bytes */
+
+typedef struct {
+  uint16_t id, role, layer, replica;          /* layer = VPMAP_NONE for a residual store */
+  uint16_t row_split, col_split, level, node; /* level: 1.. for reduce nodes */
+  uint32_t row0, row1, col0, col1;            /* weight rows / output columns [0, 1) */
+  uint16_t fan_in, n_buffers;
+  uint32_t first_buffer;
+  uint32_t first_in_edge, n_in_edges;   /* slice of the in-edge table */
+  uint32_t first_out_edge, n_out_edges; /* slice of the out-edge table */
+  uint32_t l1_used;                     /* bytes from the L1 base, reserved area included */
+  uint32_t tile_cycles;                 /* cost-model estimate of one tile */
+} vpmap_cluster_t; /* 64 bytes */
+
+typedef struct {
+  uint16_t src, dst;      /* cluster ids; VPMAP_NONE = the HBM */
+  uint16_t layer, kind;   /* whose output flows (VPMAP_NONE = network input); vpmap_edge_kind */
+  uint32_t bytes;         /* per image */
+  uint32_t segment;       /* contiguous bytes per transfer burst */
+} vpmap_edge_t; /* 16 bytes */
+
+typedef struct {
+  uint32_t offset, size; /* bytes from the cluster's L1 base */
+  uint16_t kind, cluster;
+  uint16_t layer, reserved;
+} vpmap_buffer_t; /* 16 bytes */
+
+#ifdef __cplusplus
+static_assert(sizeof(vpmap_header_t) == 72, "vpmap_header_t layout");
+static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
+static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
+static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
+static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");
+#else
+_Static_assert(sizeof(vpmap_header_t) == 72, "vpmap_header_t layout");
+_Static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
+_Static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
+_Static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
+_Static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");
+#endif
+
+#endif /* MAPPING_FORMAT_H */

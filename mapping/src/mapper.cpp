@@ -1,0 +1,614 @@
+#include "mapper.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace vp::map {
+
+const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::Naive: return "naive";
+    case Mode::Replicate: return "replicate";
+    case Mode::Full: return "full";
+  }
+  return "?";
+}
+
+Mode parse_mode(const std::string& s) {
+  if (s == "naive") return Mode::Naive;
+  if (s == "replicate") return Mode::Replicate;
+  if (s == "full") return Mode::Full;
+  throw std::invalid_argument("unknown mode '" + s + "' (naive, replicate, full)");
+}
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::Analog: return "analog";
+    case Role::Reduce: return "reduce";
+    case Role::Digital: return "digital";
+    case Role::ResidualStore: return "residual-store";
+  }
+  return "?";
+}
+
+PlatformInfo PlatformInfo::from(const Config& cfg) {
+  PlatformInfo p;
+  p.name = cfg.get_string("name");
+  if (cfg.get_string("kind") != "manycore")
+    throw MappingError(fmt::format("platform {} is not a manycore platform (kind: {})", p.name, cfg.get_string("kind")));
+  p.clusters = int(cfg.get_int("cluster.count"));
+  p.cores = int(cfg.get_int("cluster.cores"));
+  p.l1_size = int64_t(cfg.get_size("cluster.l1.size"));
+  p.ima = ImaParams::from(cfg);
+  p.clock_hz = cfg.get_float("clock_hz");
+  p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);
+  p.stream_bytes_per_cycle = int(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.l1.bank_width"));
+  p.factors = cfg.get_int_list("noc.factors");
+  p.width = cfg.get_int_list("noc.width_bytes");
+  p.latency = cfg.get_int_list("noc.latency_cycles");
+  if (p.width.size() != p.factors.size() || p.latency.size() != p.factors.size())
+    cfg.fail("noc", "factors, width_bytes and latency_cycles must have one entry per level");
+  return p;
+}
+
+int64_t PlatformInfo::path_latency(int a, int b) const {
+  const size_t n = factors.size();
+  if (b < 0) return std::accumulate(latency.begin(), latency.end(), int64_t(0));
+  // Level i's node holding cluster x is x / (product of factors[i..]);
+  // the route climbs to the deepest level whose node holds both.
+  int64_t span = 1;
+  std::vector<int64_t> below(n);
+  for (size_t i = n; i-- > 0;) below[i] = (span *= factors[i]);
+  size_t common = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (a / below[i] == b / below[i]) common = i;
+  if (a == b) return 0;
+  int64_t lat = latency[common];
+  for (size_t i = common + 1; i < n; ++i) lat += 2 * latency[i];
+  return lat;
+}
+
+void CostParams::set(const std::string& kv) {
+  auto eq = kv.find('=');
+  if (eq == std::string::npos) throw std::invalid_argument("--cost expects name=value, got '" + kv + "'");
+  std::string k = kv.substr(0, eq);
+  double v = 0;
+  try {
+    size_t used = 0;
+    v = std::stod(kv.substr(eq + 1), &used);
+    if (used != kv.size() - eq - 1) throw std::invalid_argument(kv);
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--cost " + kv + ": value is not a number");
+  }
+  if (v < 0) throw std::invalid_argument("--cost " + kv + ": value must not be negative");
+  if (k == "l1_reserved") l1_reserved = int64_t(v);
+  else if (k == "max_tile_cols" && v >= 1) max_tile_cols = int(v);
+  else if (k == "tile_overhead") tile_overhead = v;
+  else if (k == "requant") requant = v;
+  else if (k == "reduce") reduce = v;
+  else if (k == "add") add = v;
+  else if (k == "pool") pool = v;
+  else if (k == "dma_outstanding" && v >= 1) dma_outstanding = int(v);
+  else if (k == "burst_bytes" && v >= 1) burst_bytes = int64_t(v);
+  else if (k == "batch" && v >= 1) batch = int(v);
+  else
+    throw std::invalid_argument("--cost " + kv + ": unknown name or bad value (l1_reserved, max_tile_cols, "
+                                "tile_overhead, requant, reduce, add, pool, dma_outstanding, burst_bytes, batch)");
+}
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t align64(int64_t v) { return (v + 63) & ~int64_t(63); }
+
+// Fan-ins of a reduction tree of n partial sums whose nodes sum at most f each.
+std::vector<int> tree(int n, int f) {
+  std::vector<int> fanin;
+  while (n > 1) {
+    int k = std::min(f, n);
+    fanin.push_back(k);
+    n = int(ceil_div(n, k));
+  }
+  return fanin;
+}
+
+std::vector<int> level_nodes(int r, const std::vector<int>& fanin) {
+  std::vector<int> nodes;
+  int n = r;
+  for (int f : fanin) nodes.push_back(n = int(ceil_div(n, f)));
+  return nodes;
+}
+
+class Builder {
+ public:
+  Builder(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost)
+      : net_(net), P_(p), mode_(mode), cost_(cost), budget_(p.l1_size - cost.l1_reserved) {
+    if (budget_ <= 0)
+      throw MappingError(fmt::format("L1 of {} bytes leaves nothing above the {} bytes reserved for code data and stacks",
+                                     p.l1_size, cost.l1_reserved));
+    depth_.resize(net.layers.size());
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      int d = 0;
+      for (int k : net.layers[i].inputs) d = std::max(d, k < 0 ? 0 : depth_[size_t(k)]);
+      depth_[i] = d + 1;
+    }
+  }
+
+  Mapping run() {
+    plans_.resize(net_.layers.size());
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      const Layer& l = net_.layers[i];
+      LayerPlan& p = plans_[i];
+      if (l.analog()) {
+        p.row_splits = int(P_.ima.row_chunks(l));
+        p.col_splits = int(P_.ima.col_chunks(l));
+        if (p.row_splits * p.col_splits > P_.clusters)
+          throw MappingError(fmt::format(
+              "layer {} ({}x{} weights) needs {} crossbars of {}x{} (IMA size), the platform {} has {} clusters of one IMA",
+              l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.clusters));
+        // Naive: one reduction node per column group sums all partial sums.
+        p.reduce_fanin = tree(p.row_splits, p.row_splits);
+      }
+      choose_tile(int(i));
+    }
+    int need = count();
+    if (need > P_.clusters) {
+      std::string detail;
+      std::vector<std::pair<int, std::string>> big;
+      for (size_t i = 0; i < net_.layers.size(); ++i) big.push_back({count_layer(int(i)), net_.layers[i].name});
+      std::stable_sort(big.begin(), big.end(), [](auto& a, auto& b) { return a.first > b.first; });
+      for (size_t i = 0; i < std::min<size_t>(3, big.size()); ++i)
+        detail += fmt::format("{}{} {}", i ? ", " : "", big[i].second, big[i].first);
+      throw MappingError(fmt::format("network {} needs {} clusters (largest layers: {}), the platform {} has {}",
+                                     net_.name, need, detail, P_.name, P_.clusters));
+    }
+    Mapping m = build();
+    if (mode_ != Mode::Naive) m = balance(std::move(m));
+    return m;
+  }
+
+ private:
+  // ----- sizes -------------------------------------------------------------
+  int count_layer(int i) const {
+    const Layer& l = net_.layers[size_t(i)];
+    const LayerPlan& p = plans_[size_t(i)];
+    if (!l.analog()) return p.replicas;
+    int reduce = 0;
+    for (int n : level_nodes(p.row_splits, p.reduce_fanin)) reduce += n;
+    return p.replicas * p.col_splits * (p.row_splits + reduce);
+  }
+  int count() const {
+    int n = 0;
+    for (size_t i = 0; i < net_.layers.size(); ++i) n += count_layer(int(i));
+    return n;
+  }
+
+  // Input columns a tile of w output columns reads (window with halo).
+  int64_t window_cols(const Layer& l, int w) const {
+    if (l.op == Op::FC || l.op == Op::Add) return l.op == Op::FC ? l.in.w : w;
+    return std::min<int64_t>(l.in.w + 2 * l.padding, int64_t(w - 1) * l.stride + l.kernel);
+  }
+
+  // The L1 buffers of each role of layer i at tile width w (double-buffered).
+  struct RoleBuffers {
+    std::string role;
+    std::vector<Buffer> buffers;
+    int64_t total() const {
+      int64_t t = 0;
+      for (const auto& b : buffers) t += align64(b.size);
+      return t;
+    }
+  };
+  std::vector<RoleBuffers> buffers_of(int i, int w) const {
+    const Layer& l = net_.layers[size_t(i)];
+    const LayerPlan& p = plans_[size_t(i)];
+    std::vector<RoleBuffers> out;
+    auto buf = [](const std::string& n, int64_t s) { return Buffer{n, 0, uint32_t(std::min<int64_t>(s, UINT32_MAX))}; };
+    const int64_t in_tile = l.op == Op::FC ? l.in.size() : int64_t(l.in.h) * window_cols(l, w) * l.in.c;
+    if (l.analog()) {
+      const int64_t cols = std::min<int64_t>(P_.ima.cols, l.cols());
+      const int64_t e = int64_t(l.out.h) * w * cols;
+      RoleBuffers a{"analog", {buf("input", 2 * in_tile), buf("ima_out", 2 * e * 4)}};
+      if (p.row_splits == 1) a.buffers.push_back(buf("output", 2 * e));
+      out.push_back(a);
+      auto nodes = level_nodes(p.row_splits, p.reduce_fanin);
+      for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
+        bool last = lv + 1 == p.reduce_fanin.size();
+        out.push_back({fmt::format("reduce level {}", lv + 1),
+                       {buf("partials", 2 * int64_t(p.reduce_fanin[lv]) * e * 4), buf("output", 2 * e * (last ? 1 : 4))}});
+      }
+    } else if (l.op == Op::Add) {
+      const int64_t e = int64_t(l.out.h) * w * l.out.c;
+      out.push_back({"digital", {buf("input_a", 2 * e), buf("input_b", 2 * e), buf("output", 2 * e)}});
+    } else {
+      const int64_t e = int64_t(l.out.h) * w * l.out.c;
+      out.push_back({"digital", {buf("input", 2 * in_tile), buf("output", 2 * e)}});
+    }
+    return out;
+  }
+
+  // The widest tile (at most max_tile_cols output columns) whose buffers fit.
+  void choose_tile(int i) {
+    const Layer& l = net_.layers[size_t(i)];
+    LayerPlan& p = plans_[size_t(i)];
+    int w = std::max(1, std::min(cost_.max_tile_cols, l.out.w));
+    for (; w >= 1; --w) {
+      bool fits = true;
+      for (const auto& rb : buffers_of(i, w)) fits = fits && rb.total() <= budget_;
+      if (fits) break;
+    }
+    if (w < 1) {
+      int64_t worst = 0;
+      std::string role;
+      for (const auto& rb : buffers_of(i, 1))
+        if (rb.total() > worst) worst = rb.total(), role = rb.role;
+      throw MappingError(fmt::format(
+          "layer {}: a tile of one output column needs {} bytes of L1 ({} role), available {} ({} of L1 less {} reserved)",
+          l.name, worst, role, budget_, P_.l1_size, cost_.l1_reserved));
+    }
+    p.tile_w = w;
+    p.tiles = int(ceil_div(l.out.w, w));
+  }
+
+  // ----- building a mapping -----------------------------------------------
+  struct Out {  // a cluster that delivers (part of) a layer's int8 output
+    int cluster;
+    int64_t c0, c1;
+  };
+
+  Mapping build() {
+    Mapping m;
+    m.mode = mode_;
+    m.platform = P_;
+    m.cost = cost_;
+    m.network = net_.name;
+    m.macs = net_.macs();
+    m.plans = plans_;
+    std::vector<std::vector<Out>> outs(net_.layers.size());
+    std::vector<std::vector<int>> inputs_of(net_.layers.size());  // clusters reading the layer's input
+    auto add = [&](ClusterRole c) {
+      c.id = int(m.clusters.size());
+      m.clusters.push_back(c);
+      return c.id;
+    };
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      const Layer& l = net_.layers[i];
+      LayerPlan& p = m.plans[i];
+      p.clusters.clear();
+      for (int k = 0; k < p.replicas; ++k) {
+        if (!l.analog()) {
+          ClusterRole c;
+          c.role = Role::Digital, c.layer = int(i), c.replica = k, c.col1 = l.out.c;
+          int id = add(c);
+          p.clusters.push_back(id);
+          inputs_of[i].push_back(id);
+          outs[i].push_back({id, 0, l.out.c});
+          continue;
+        }
+        auto nodes = level_nodes(p.row_splits, p.reduce_fanin);
+        for (int j = 0; j < p.col_splits; ++j) {
+          int64_t c0 = int64_t(j) * P_.ima.cols, c1 = std::min<int64_t>(l.cols(), c0 + P_.ima.cols);
+          std::vector<int> prev;
+          for (int r = 0; r < p.row_splits; ++r) {
+            ClusterRole c;
+            c.role = Role::Analog, c.layer = int(i), c.replica = k, c.row_split = r, c.col_split = j;
+            c.row0 = int64_t(r) * P_.ima.rows, c.row1 = std::min<int64_t>(l.rows(), c.row0 + P_.ima.rows);
+            c.col0 = c0, c.col1 = c1;
+            int id = add(c);
+            p.clusters.push_back(id);
+            inputs_of[i].push_back(id);
+            prev.push_back(id);
+          }
+          for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
+            std::vector<int> cur;
+            int f = p.reduce_fanin[lv];
+            for (int n = 0; n < nodes[lv]; ++n) {
+              ClusterRole c;
+              c.role = Role::Reduce, c.layer = int(i), c.replica = k, c.col_split = j;
+              c.level = int(lv) + 1, c.node = n, c.col0 = c0, c.col1 = c1;
+              int lo = n * f, hi = std::min<int>(int(prev.size()), lo + f);
+              c.fan_in = hi - lo;
+              int id = add(c);
+              p.clusters.push_back(id);
+              for (int s = lo; s < hi; ++s)
+                m.edges.push_back({prev[size_t(s)], id, int(i), Edge::Partial,
+                                   int64_t(l.out.h) * l.out.w * (c1 - c0) * 4 / p.replicas, 0});
+              cur.push_back(id);
+            }
+            prev = cur;
+          }
+          for (int id : prev) outs[i].push_back({id, c0, c1});
+        }
+      }
+    }
+    // Residuals: the add input with the shorter path is the one kept waiting.
+    std::vector<int> skip_of(net_.layers.size(), -1);
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      const Layer& l = net_.layers[i];
+      if (l.op != Op::Add) continue;
+      int a = l.inputs[0], b = l.inputs[1];
+      auto d = [&](int k) { return k < 0 ? 0 : depth_[size_t(k)]; };
+      int skip = d(a) <= d(b) ? a : b, direct = skip == a ? b : a;
+      skip_of[i] = skip;
+      Residual r;
+      r.add = int(i), r.skip = skip;
+      // Live data: the tiles in flight on the direct path (two per stage,
+      // double-buffered) plus each window's halo, bounded by the whole map.
+      int stages = 0, halo = 0;
+      for (int k = direct; k >= 0 && k != skip; k = net_.layers[size_t(k)].inputs[0]) {
+        stages += 1 + int(m.plans[size_t(k)].reduce_fanin.size());
+        halo += net_.layers[size_t(k)].kernel / 2;
+      }
+      int64_t cols = std::min<int64_t>(l.out.w, int64_t(2 * stages + 2) * m.plans[i].tile_w + halo);
+      r.bytes = int64_t(l.out.c) * l.out.h * cols;
+      m.residuals.push_back(r);
+    }
+    // Full mode: residuals in the L1 of free clusters, first fit, split if large.
+    if (mode_ == Mode::Full) {
+      for (auto& r : m.residuals) {
+        int64_t left = r.bytes;
+        std::vector<std::pair<int, int64_t>> store;
+        for (auto& c : m.clusters) {
+          if (c.role != Role::ResidualStore) continue;
+          int64_t free = budget_ - (c.l1_used - cost_.l1_reserved);
+          if (free < 64) continue;
+          int64_t take = std::min(left, free - 0);
+          store.push_back({c.id, take});
+          c.l1_used += align64(take);
+          left -= take;
+          if (left == 0) break;
+        }
+        while (left > 0 && int(m.clusters.size()) < P_.clusters) {
+          ClusterRole c;
+          c.role = Role::ResidualStore;
+          c.l1_used = cost_.l1_reserved;
+          int id = add(c);
+          int64_t take = std::min(left, budget_);
+          store.push_back({id, take});
+          m.clusters[size_t(id)].l1_used += align64(take);
+          left -= take;
+        }
+        if (left == 0) {
+          r.in_hbm = false, r.store = store;
+        } else {  // no room: this residual goes to HBM; give back what was taken
+          for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
+          while (!m.clusters.empty() && m.clusters.back().role == Role::ResidualStore &&
+                 m.clusters.back().l1_used == cost_.l1_reserved)
+            m.clusters.pop_back();
+        }
+      }
+      for (auto& r : m.residuals)  // offsets within each store
+        for (auto& [id, b] : r.store) {
+          auto& c = m.clusters[size_t(id)];
+          uint32_t off = c.buffers.empty() ? uint32_t(cost_.l1_reserved) : c.buffers.back().offset + uint32_t(align64(c.buffers.back().size));
+          c.buffers.push_back({fmt::format("residual {}", net_.layers[size_t(r.skip)].name), off, uint32_t(b)});
+        }
+    }
+    // Activation edges: every output cluster of a producer to every input
+    // cluster of a consumer that needs its channels (inputs broadcast over
+    // column splits; replicas take tiles round-robin).
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      const Layer& l = net_.layers[i];
+      const int p_i = m.plans[i].replicas;
+      for (int src : l.inputs) {
+        bool residual = l.op == Op::Add && src == skip_of[i];
+        if (src < 0) {
+          for (int dst : inputs_of[i])
+            m.edges.push_back({-1, dst, -1, Edge::Activation, net_.input.size() / p_i, 0});
+          continue;
+        }
+        const Layer& s = net_.layers[size_t(src)];
+        const int64_t plane = int64_t(s.out.h) * s.out.w;
+        const int p_s = m.plans[size_t(src)].replicas;
+        const Residual* res = nullptr;
+        for (const auto& r : m.residuals)
+          if (residual && r.add == int(i)) res = &r;
+        for (const Out& o : outs[size_t(src)]) {
+          int64_t bytes = plane * (o.c1 - o.c0) / p_s;
+          if (res && res->in_hbm) {  // through the HBM: written once, read by each add part
+            m.edges.push_back({o.cluster, -1, int(src), Edge::Residual, bytes, 0});
+            for (int dst : inputs_of[i]) m.edges.push_back({-1, dst, int(src), Edge::Residual, bytes / p_i, 0});
+          } else if (res) {  // through the residual stores
+            for (auto& [st, b] : res->store) {
+              int64_t share = bytes * b / std::max<int64_t>(1, res->bytes);
+              m.edges.push_back({o.cluster, st, int(src), Edge::Residual, share, 0});
+              for (int dst : inputs_of[i]) m.edges.push_back({st, dst, int(src), Edge::Residual, share / p_i, 0});
+            }
+          } else {
+            for (int dst : inputs_of[i]) m.edges.push_back({o.cluster, dst, int(src), Edge::Activation, bytes / p_i, 0});
+          }
+        }
+      }
+      if (net_.consumers(int(i)).empty())  // network outputs go to the HBM
+        for (const Out& o : outs[i])
+          m.edges.push_back({o.cluster, -1, int(i), Edge::Activation,
+                             int64_t(l.out.h) * l.out.w * (o.c1 - o.c0) / p_i, 0});
+    }
+    for (auto& e : m.edges) {  // each transfer moves one tile, contiguous in the producer's L1
+      int layer = e.layer >= 0 ? e.layer : m.clusters[size_t(e.dst)].layer;
+      int tiles = m.plans[size_t(layer)].tiles;
+      e.segment = std::max<int64_t>(1, std::min(cost_.burst_bytes, ceil_div(std::max<int64_t>(e.bytes, 1), tiles)));
+    }
+    place_buffers(m);
+    estimate(m);
+    return m;
+  }
+
+  void place_buffers(Mapping& m) const {
+    for (auto& c : m.clusters) {
+      if (c.role == Role::ResidualStore) continue;
+      auto roles = buffers_of(c.layer, m.plans[size_t(c.layer)].tile_w);
+      const RoleBuffers& rb = c.role == Role::Reduce ? roles[size_t(c.level)] : roles[0];
+      int64_t off = cost_.l1_reserved;
+      c.buffers.clear();
+      for (const auto& b : rb.buffers) {
+        c.buffers.push_back({b.name, uint32_t(off), b.size});
+        off += align64(b.size);
+      }
+      c.l1_used = off;
+    }
+  }
+
+  // ----- the cost model (mapping/docs/cost-model.md) -----------------------
+  void estimate(Mapping& m) const {
+    const double leaf_width = double(P_.width.back());
+    std::vector<double> in_cycles(m.clusters.size(), 0), port_bytes(m.clusters.size(), 0);
+    m.hbm_bytes = 0;
+    for (const auto& e : m.edges) {
+      if (e.src < 0 || e.dst < 0) m.hbm_bytes += e.bytes;
+      if (e.src >= 0) port_bytes[size_t(e.src)] += double(e.bytes);
+      if (e.dst >= 0) {
+        port_bytes[size_t(e.dst)] += double(e.bytes);
+        // The consumer's DMA reads: data beats plus a round trip per group of
+        // outstanding bursts.
+        double bursts = std::ceil(double(e.bytes) / double(e.segment));
+        in_cycles[size_t(e.dst)] += double(e.bytes) / leaf_width +
+                                    std::ceil(bursts / cost_.dma_outstanding) * 2.0 * double(P_.path_latency(e.dst, e.src));
+      } else {  // a write to the HBM: one-way latency per group of bursts
+        double bursts = std::ceil(double(e.bytes) / double(e.segment));
+        in_cycles[size_t(e.src)] += std::ceil(bursts / cost_.dma_outstanding) * double(P_.path_latency(e.src, -1));
+      }
+    }
+    m.hbm_cycles = double(m.hbm_bytes) / double(P_.width.front());
+    const double cores = P_.cores;
+    for (auto& c : m.clusters) {
+      double dma = std::max(in_cycles[size_t(c.id)], port_bytes[size_t(c.id)] / leaf_width);
+      double ima = 0, core = 0, tiles_own = 1;
+      if (c.role != Role::ResidualStore) {
+        const Layer& l = net_.layers[size_t(c.layer)];
+        const LayerPlan& p = m.plans[size_t(c.layer)];
+        tiles_own = double(p.tiles) / p.replicas;
+        const double pix = double(l.out.h) * l.out.w / p.replicas;  // output pixels per image per replica
+        core = tiles_own * cost_.tile_overhead;
+        if (c.role == Role::Analog) {
+          double rows = double(c.row1 - c.row0), cols = double(c.col1 - c.col0);
+          double per_mvm = std::max({P_.mvm_cycles, std::ceil(rows / P_.stream_bytes_per_cycle),
+                                     std::ceil(cols * 4 / P_.stream_bytes_per_cycle)});
+          ima = pix * per_mvm;
+          if (p.row_splits == 1) core += pix * cols * cost_.requant / cores;
+        } else if (c.role == Role::Reduce) {
+          bool last = c.level == int(p.reduce_fanin.size());
+          double e = pix * double(c.col1 - c.col0);
+          core += e * ((c.fan_in - 1) * cost_.reduce + (last ? cost_.requant : 0)) / cores;
+        } else if (l.op == Op::Add) {
+          core += pix * l.out.c * cost_.add / cores;
+        } else {
+          core += pix * l.out.c * double(l.kernel) * l.kernel * cost_.pool / cores;
+        }
+      }
+      c.ima_cycles = ima, c.core_cycles = core, c.dma_cycles = dma;
+      c.image_cycles = std::max({ima, core, dma});
+      c.tile_cycles = c.image_cycles / tiles_own;
+      c.bound = c.image_cycles == dma && dma > 0 ? "communication" : (ima >= core ? "analog" : "digital");
+      if (c.role == Role::ResidualStore) c.bound = "communication";
+    }
+    // Stages: one per layer role and reduction level, plus the residual stores.
+    m.stages.clear();
+    std::map<std::tuple<int, int, int>, size_t> index;  // (layer, role, level)
+    for (const auto& c : m.clusters) {
+      auto key = std::make_tuple(c.layer, int(c.role), c.level);
+      auto it = index.find(key);
+      if (it == index.end()) {
+        Stage s;
+        s.layer = c.layer, s.role = c.role, s.level = c.level;
+        s.name = c.layer < 0 ? "residual stores"
+                             : fmt::format("{} {}{}", net_.layers[size_t(c.layer)].name, role_name(c.role),
+                                           c.role == Role::Reduce ? fmt::format(" L{}", c.level) : "");
+        it = index.emplace(key, m.stages.size()).first;
+        m.stages.push_back(s);
+      }
+      Stage& s = m.stages[it->second];
+      s.clusters.push_back(c.id);
+      if (c.image_cycles >= s.image_cycles) {
+        s.image_cycles = c.image_cycles, s.tile_cycles = c.tile_cycles, s.bound = c.bound;
+      }
+    }
+    m.bottleneck_cycles = m.hbm_cycles;
+    m.bottleneck = "HBM link";
+    for (const auto& s : m.stages)
+      if (s.image_cycles > m.bottleneck_cycles) m.bottleneck_cycles = s.image_cycles, m.bottleneck = s.name;
+    m.images_per_s = P_.clock_hz / m.bottleneck_cycles;
+    m.tops = 2.0 * double(m.macs) * m.images_per_s * 1e-12;
+    // Batch: the pipeline fills with one tile per stage along the deepest
+    // path (two for double buffering), then delivers an image per bottleneck.
+    std::vector<double> fill(net_.layers.size(), 0);
+    double deepest = 0;
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      double before = 0;
+      for (int k : net_.layers[i].inputs) before = std::max(before, k < 0 ? 0.0 : fill[size_t(k)]);
+      double own = 0;
+      for (const auto& s : m.stages)
+        if (s.layer == int(i)) own += 2 * s.tile_cycles;
+      fill[i] = before + own;
+      deepest = std::max(deepest, fill[i]);
+    }
+    m.batch_steady_s = cost_.batch * m.bottleneck_cycles / P_.clock_hz;
+    m.batch_latency_s = (deepest + cost_.batch * m.bottleneck_cycles) / P_.clock_hz;
+  }
+
+  // ----- balancing ---------------------------------------------------------
+  Mapping balance(Mapping m) {
+    for (int step = 0;; ++step) {
+      m.balancer_steps = step;
+      if (m.bottleneck == "HBM link" || m.bottleneck == "residual stores") {
+        m.balancer_stop = "the bottleneck is " + m.bottleneck + ", which more clusters do not speed up";
+        return m;
+      }
+      const Stage* worst = nullptr;
+      for (const auto& s : m.stages)
+        if (s.name == m.bottleneck) worst = &s;
+      const int i = worst->layer;
+      std::vector<LayerPlan> saved = plans_;
+      LayerPlan& p = plans_[size_t(i)];
+      // A reduction level is split into more levels while its fan-in allows;
+      // otherwise the layer gets one more replica (or parallel cluster).
+      int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
+      if (worst->role == Role::Reduce && fmax > 2)
+        p.reduce_fanin = tree(p.row_splits, fmax - 1);
+      else
+        p.replicas += 1;
+      choose_tile(i);
+      Mapping next;
+      bool fits = count() <= P_.clusters;
+      if (fits) {
+        next = build();
+        fits = next.clusters_used() <= P_.clusters &&
+               std::count_if(next.residuals.begin(), next.residuals.end(), [](auto& r) { return r.in_hbm; }) <=
+                   std::count_if(m.residuals.begin(), m.residuals.end(), [](auto& r) { return r.in_hbm; });
+      }
+      if (!fits) {
+        plans_ = saved;
+        m.balancer_stop = fmt::format("no free cluster left to speed up the bottleneck ({})", m.bottleneck);
+        return m;
+      }
+      if (next.bottleneck_cycles > m.bottleneck_cycles) {
+        plans_ = saved;
+        m.balancer_stop = fmt::format("speeding up {} no longer shortens the bottleneck", m.bottleneck);
+        return m;
+      }
+      m = std::move(next);
+    }
+  }
+
+  const Network& net_;
+  const PlatformInfo& P_;
+  Mode mode_;
+  CostParams cost_;
+  int64_t budget_;
+  std::vector<int> depth_;
+  std::vector<LayerPlan> plans_;
+};
+
+}  // namespace
+
+Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost) {
+  PlatformInfo p = PlatformInfo::from(cfg);
+  check_numerics(net, p.ima);
+  return Builder(net, p, mode, cost).run();
+}
+
+}  // namespace vp::map

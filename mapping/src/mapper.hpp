@@ -1,0 +1,143 @@
+#pragma once
+// The mapper (section V of the paper): places every analog layer's weights
+// on crossbars (split by rows with a reduction tree, by columns with input
+// broadcast), replicates analog layers and parallelizes digital ones, tiles
+// along W within the L1 budget and places residual buffers in HBM or in the
+// L1 of free clusters. A balancer driven by the analytic cost model
+// (mapping/docs/cost-model.md) spends free clusters on the bottleneck.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "network.hpp"
+#include "params.hpp"
+
+namespace vp::map {
+
+enum class Mode { Naive, Replicate, Full };  // Fig. 5A
+const char* mode_name(Mode m);
+Mode parse_mode(const std::string& s);  // throws std::invalid_argument
+
+enum class Role { Analog, Reduce, Digital, ResidualStore };
+const char* role_name(Role r);
+
+// What the cost model needs from the platform YAML.
+struct PlatformInfo {
+  std::string name;
+  int clusters = 0, cores = 0;
+  int64_t l1_size = 0;
+  ImaParams ima;
+  double clock_hz = 1e9, mvm_cycles = 130;
+  int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width
+  std::vector<int64_t> factors, width, latency;  // noc.*, root first
+  static PlatformInfo from(const Config& cfg);
+  // One-way latency in cycles from cluster a to cluster b (b = -1: the HBM).
+  int64_t path_latency(int a, int b) const;
+};
+
+// Tunable figures of the cost model that are not platform parameters;
+// defaults and their reasons in mapping/docs/cost-model.md.
+struct CostParams {
+  int64_t l1_reserved = 64 * 1024;  // bottom of L1: firmware .data/.bss/stacks
+  int max_tile_cols = 8;
+  double tile_overhead = 400;   // cycles of core 0 per tile: events, DMA and IMA programming
+  double requant = 8;           // core cycles per element
+  double reduce = 3;            // core cycles per element per extra partial sum
+  double add = 6;               // core cycles per element of a residual add
+  double pool = 3;              // core cycles per window element
+  int dma_outstanding = 4;      // bursts a DMA keeps in flight
+  int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
+  int batch = 16;               // images per batch (latency estimate)
+  void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
+};
+
+struct Buffer {
+  std::string name;
+  uint32_t offset = 0, size = 0;  // bytes from the L1 base
+};
+
+// One edge of the dataflow between clusters; -1 is the HBM.
+struct Edge {
+  int src = -1, dst = -1;
+  int layer = -1;          // whose data flows (-1: the network input)
+  enum Kind { Activation, Partial, Residual } kind = Activation;
+  int64_t bytes = 0;       // per image
+  int64_t segment = 0;     // contiguous bytes per burst row (a W-tile row)
+};
+
+struct ClusterRole {
+  int id = 0;
+  Role role = Role::Analog;
+  int layer = -1;       // -1 for a residual store
+  int replica = 0;      // analog: weight copy; digital: parallel part
+  int row_split = 0, col_split = 0;  // analog crossbar / reduce column group
+  int level = 0, node = 0;           // reduce tree level (1 = first) and node
+  int64_t row0 = 0, row1 = 0, col0 = 0, col1 = 0;  // weight rows/cols held (analog), columns (reduce)
+  int fan_in = 0;                    // reduce: partial sums summed
+  std::vector<Buffer> buffers;
+  int64_t l1_used = 0;               // highest byte used, reserved area included
+  // Cost-model estimates, cycles per image.
+  double ima_cycles = 0, core_cycles = 0, dma_cycles = 0, image_cycles = 0;
+  double tile_cycles = 0;
+  const char* bound = "";  // "analog", "digital" or "communication"
+};
+
+struct LayerPlan {
+  int replicas = 1;                // analog: weight copies; digital: parallel clusters
+  int row_splits = 0, col_splits = 0;
+  std::vector<int> reduce_fanin;   // per level; empty when row_splits == 1
+  int tile_w = 1, tiles = 1;       // output columns per tile, tiles per image
+  std::vector<int> clusters;       // every cluster of the layer
+};
+
+struct Residual {
+  int add = -1, skip = -1;         // add layer and the layer whose output it keeps
+  int64_t bytes = 0;               // live data between production and use
+  bool in_hbm = true;
+  std::vector<std::pair<int, int64_t>> store;  // (cluster, bytes) when in L1
+};
+
+struct Stage {
+  std::string name;
+  int layer = -1;
+  Role role = Role::Analog;
+  int level = 0;
+  std::vector<int> clusters;
+  double image_cycles = 0, tile_cycles = 0;
+  std::string bound;
+};
+
+struct Mapping {
+  Mode mode = Mode::Naive;
+  PlatformInfo platform;
+  CostParams cost;
+  std::string network;
+  int64_t macs = 0;
+  std::vector<LayerPlan> plans;       // one per network layer
+  std::vector<ClusterRole> clusters;  // used clusters, by id
+  std::vector<Edge> edges;
+  std::vector<Residual> residuals;
+  std::vector<Stage> stages;
+  int64_t hbm_bytes = 0;              // per image
+  double hbm_cycles = 0;              // per image
+  double bottleneck_cycles = 0;
+  std::string bottleneck;
+  double images_per_s = 0, tops = 0;
+  double batch_latency_s = 0, batch_steady_s = 0;
+  int balancer_steps = 0;
+  std::string balancer_stop;  // why the balancer stopped
+  int clusters_used() const { return int(clusters.size()); }
+};
+
+// A network that does not fit the platform (clusters, L1, IMA size): the
+// message says what is needed against what is available.
+class MappingError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost = {});
+
+}  // namespace vp::map

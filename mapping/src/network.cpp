@@ -1,0 +1,277 @@
+#include "network.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config/suggest.hpp"
+
+namespace vp::map {
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::Conv: return "conv";
+    case Op::FC: return "fc";
+    case Op::MaxPool: return "maxpool";
+    case Op::AvgPool: return "avgpool";
+    case Op::Add: return "add";
+  }
+  return "?";
+}
+
+int64_t Layer::rows() const {
+  if (op == Op::Conv) return int64_t(kernel) * kernel * in.c;
+  if (op == Op::FC) return in.size();
+  return 0;
+}
+
+int64_t Layer::macs() const { return analog() ? rows() * cols() * out.h * out.w : 0; }
+
+int64_t Network::macs() const {
+  int64_t n = 0;
+  for (const auto& l : layers) n += l.macs();
+  return n;
+}
+
+int Network::index(const std::string& layer_name) const {
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (layers[i].name == layer_name) return int(i);
+  return -1;
+}
+
+std::vector<int> Network::consumers(int i) const {
+  std::vector<int> out;
+  for (size_t j = 0; j < layers.size(); ++j)
+    for (int in : layers[j].inputs)
+      if (in == i) out.push_back(int(j));
+  return out;
+}
+
+namespace {
+
+// Reads one document, reporting every mistake at its file:line:column.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  SourceLocation at(const YAML::Node& n) const {
+    auto m = n.Mark();
+    return {origin_, m.line + 1, m.column + 1};
+  }
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg) const {
+    throw ConfigError(at(n), path, msg);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& known) const {
+    if (!map.IsMap()) fail(map, path, "expected a map of keys");
+    std::set<std::string> seen;
+    for (const auto& kv : map) {
+      std::string key = kv.first.Scalar();
+      std::string kpath = path.empty() ? key : path + "." + key;
+      if (!seen.insert(key).second) fail(kv.first, kpath, "duplicate key");
+      bool ok = false;
+      for (const auto& k : known) ok = ok || k == key;
+      if (!ok) {
+        std::string hint = closest_match(key, known);
+        fail(kv.first, kpath,
+             hint.empty() ? fmt::format("unknown key (known here: {})", fmt::join(known, ", "))
+                          : fmt::format("unknown key (did you mean '{}'?)", hint));
+      }
+    }
+  }
+
+  int64_t get_int(const YAML::Node& n, const std::string& path, int64_t lo, int64_t hi) const {
+    if (!n.IsScalar()) fail(n, path, "expected an integer");
+    int64_t v = 0;
+    std::string s = n.Scalar();
+    try {
+      size_t used = 0;
+      v = std::stoll(s, &used, 0);
+      if (used != s.size()) throw std::invalid_argument(s);
+    } catch (const std::exception&) {
+      fail(n, path, fmt::format("expected an integer, found '{}'", s));
+    }
+    if (v < lo || v > hi) fail(n, path, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
+    return v;
+  }
+  bool get_bool(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar()) fail(n, path, "expected true or false");
+    const std::string& s = n.Scalar();
+    if (s == "true") return true;
+    if (s == "false") return false;
+    fail(n, path, fmt::format("expected true or false, found '{}'", s));
+  }
+  std::string get_string(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar()) fail(n, path, "expected a string");
+    return n.Scalar();
+  }
+
+  Network read(const YAML::Node& root) {
+    Network net;
+    net.origin = origin_;
+    if (!root || root.IsNull()) throw ConfigError({origin_, 1, 1}, "", "empty network file");
+    check_keys(root, "", {"name", "input", "layers"});
+    if (root["name"]) net.name = get_string(root["name"], "name");
+    if (!root["input"]) fail(root, "input", "missing required key (the input image: channels, height, width)");
+    const YAML::Node in = root["input"];
+    check_keys(in, "input", {"channels", "height", "width"});
+    for (const char* k : {"channels", "height", "width"})
+      if (!in[k]) fail(in, std::string("input.") + k, "missing required key");
+    net.input = {int(get_int(in["channels"], "input.channels", 1, 65535)),
+                 int(get_int(in["height"], "input.height", 1, 65535)),
+                 int(get_int(in["width"], "input.width", 1, 65535))};
+    if (!root["layers"] || !root["layers"].IsSequence() || root["layers"].size() == 0)
+      fail(root["layers"] ? root["layers"] : root, "layers", "expected a non-empty list of layers");
+    const YAML::Node layers = root["layers"];
+    for (size_t i = 0; i < layers.size(); ++i) net.layers.push_back(layer(net, layers[i], i));
+    return net;
+  }
+
+ private:
+  Layer layer(const Network& net, const YAML::Node& n, size_t i) {
+    std::string path = fmt::format("layers.{}", i);
+    check_keys(n, path, {"name", "paper", "op", "input", "out_channels", "kernel", "stride",
+                         "padding", "global", "relu", "quant"});
+    Layer l;
+    l.where = at(n);
+    if (!n["name"]) fail(n, path + ".name", "missing required key");
+    l.name = get_string(n["name"], path + ".name");
+    if (l.name.empty() || l.name == "input") fail(n["name"], path + ".name", "'" + l.name + "' is not a layer name");
+    if (net.index(l.name) >= 0) fail(n["name"], path + ".name", fmt::format("layer '{}' is defined twice", l.name));
+    path = "layers." + l.name;
+    if (n["paper"]) l.paper = get_string(n["paper"], path + ".paper");
+    if (!n["op"]) fail(n, path + ".op", "missing required key (conv, fc, maxpool, avgpool, add)");
+    std::string op = get_string(n["op"], path + ".op");
+    static const std::map<std::string, Op> ops = {{"conv", Op::Conv}, {"fc", Op::FC}, {"maxpool", Op::MaxPool},
+                                                  {"avgpool", Op::AvgPool}, {"add", Op::Add}};
+    auto it = ops.find(op);
+    if (it == ops.end()) {
+      std::vector<std::string> names;
+      for (const auto& kv : ops) names.push_back(kv.first);
+      std::string hint = closest_match(op, names);
+      fail(n["op"], path + ".op", fmt::format("unknown op '{}'{}", op, hint.empty() ? fmt::format(" (one of {})", fmt::join(names, ", ")) : fmt::format(" (did you mean '{}'?)", hint)));
+    }
+    l.op = it->second;
+
+    // Inputs: by default the previous layer (or the image for the first).
+    std::vector<std::pair<std::string, YAML::Node>> in_names;
+    if (n["input"]) {
+      const YAML::Node in = n["input"];
+      if (in.IsSequence())
+        for (const auto& e : in) in_names.push_back({get_string(e, path + ".input"), e});
+      else
+        in_names.push_back({get_string(in, path + ".input"), in});
+    }
+    if (in_names.empty()) {
+      l.inputs.push_back(net.layers.empty() ? -1 : int(net.layers.size()) - 1);
+    } else {
+      for (const auto& [name, node] : in_names) {
+        if (name == "input") { l.inputs.push_back(-1); continue; }
+        int idx = net.index(name);
+        if (idx < 0) {
+          std::vector<std::string> names{"input"};
+          for (const auto& p : net.layers) names.push_back(p.name);
+          std::string hint = closest_match(name, names);
+          fail(node, path + ".input", fmt::format("unknown layer '{}'{} (inputs must be defined earlier)", name,
+                                                  hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint)));
+        }
+        l.inputs.push_back(idx);
+      }
+    }
+    size_t want = l.op == Op::Add ? 2 : 1;
+    if (l.inputs.size() != want)
+      fail(n["input"] ? n["input"] : n, path + ".input", fmt::format("{} takes {} input(s), found {}", op, want, l.inputs.size()));
+    auto shape_of = [&](int idx) { return idx < 0 ? net.input : net.layers[size_t(idx)].out; };
+    l.in = shape_of(l.inputs[0]);
+
+    auto opt_int = [&](const char* key, int64_t lo, int64_t hi, int64_t dflt) {
+      return n[key] ? get_int(n[key], path + "." + key, lo, hi) : dflt;
+    };
+    auto forbid = [&](std::initializer_list<const char*> keys) {
+      for (const char* k : keys)
+        if (n[k]) fail(n[k], path + "." + k, fmt::format("not a parameter of op '{}'", op));
+    };
+    l.relu = n["relu"] ? get_bool(n["relu"], path + ".relu") : false;
+    if (l.analog()) {
+      if (!n["out_channels"]) fail(n, path + ".out_channels", "missing required key");
+      l.out_channels = int(get_int(n["out_channels"], path + ".out_channels", 1, 65535));
+    } else {
+      forbid({"out_channels"});
+    }
+    if (l.op == Op::FC || l.op == Op::Add) forbid({"kernel", "stride", "padding"});
+    if (l.op != Op::AvgPool) forbid({"global"});
+    if (!l.analog()) forbid({"quant"});
+    if (l.op == Op::MaxPool || l.op == Op::AvgPool) forbid({"relu"});
+
+    switch (l.op) {
+      case Op::Conv:
+      case Op::MaxPool:
+      case Op::AvgPool: {
+        l.global = n["global"] ? get_bool(n["global"], path + ".global") : false;
+        if (l.global) {
+          forbid({"kernel", "stride", "padding"});
+          if (l.in.h != l.in.w) fail(n["global"], path + ".global", fmt::format("a global pool needs a square input, found {}x{}", l.in.h, l.in.w));
+          l.kernel = l.in.h, l.stride = 1, l.padding = 0;
+        } else {
+          if (!n["kernel"]) fail(n, path + ".kernel", "missing required key");
+          l.kernel = int(get_int(n["kernel"], path + ".kernel", 1, 255));
+          l.stride = int(opt_int("stride", 1, 255, 1));
+          l.padding = int(opt_int("padding", 0, l.kernel - 1, 0));
+        }
+        int oh = (l.in.h + 2 * l.padding - l.kernel) / l.stride + 1;
+        int ow = (l.in.w + 2 * l.padding - l.kernel) / l.stride + 1;
+        if (l.in.h + 2 * l.padding < l.kernel || l.in.w + 2 * l.padding < l.kernel)
+          fail(n, path, fmt::format("kernel {} is larger than the padded input {}x{}", l.kernel, l.in.h + 2 * l.padding, l.in.w + 2 * l.padding));
+        l.out = {l.op == Op::Conv ? l.out_channels : l.in.c, oh, ow};
+        break;
+      }
+      case Op::FC:
+        l.out = {l.out_channels, 1, 1};
+        break;
+      case Op::Add: {
+        Shape b = shape_of(l.inputs[1]);
+        if (b.c != l.in.c || b.h != l.in.h || b.w != l.in.w)
+          fail(n["input"], path + ".input", fmt::format("add needs equal shapes, found {}x{}x{} and {}x{}x{} (CxHxW)",
+                                                       l.in.c, l.in.h, l.in.w, b.c, b.h, b.w));
+        l.out = l.in;
+        break;
+      }
+    }
+    if (n["quant"]) {
+      const YAML::Node q = n["quant"];
+      check_keys(q, path + ".quant", {"adc_shift", "mult", "shift"});
+      if (q["adc_shift"]) l.quant.adc_shift = int(get_int(q["adc_shift"], path + ".quant.adc_shift", 0, 31));
+      if (q["mult"]) l.quant.mult = int32_t(get_int(q["mult"], path + ".quant.mult", 1, INT32_MAX));
+      if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 62));
+    }
+    return l;
+  }
+
+  std::string origin_;
+};
+
+}  // namespace
+
+Network Network::from_string(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({origin, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
+  }
+  return Reader(origin).read(root);
+}
+
+Network Network::load(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw ConfigError({path, 0, 0}, "", "cannot open network file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return from_string(ss.str(), path);
+}
+
+}  // namespace vp::map

@@ -1,0 +1,64 @@
+#pragma once
+// A DNN as a graph of layers, read from the network YAML format
+// (mapping/docs/network-format.md). Activations are int8 in HWC layout.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/errors.hpp"
+
+namespace vp::map {
+
+enum class Op { Conv, FC, MaxPool, AvgPool, Add };
+const char* op_name(Op op);
+
+struct Shape {
+  int c = 0, h = 0, w = 0;
+  int64_t size() const { return int64_t(c) * h * w; }
+};
+
+// Requantization overrides a network file may fix for one layer; the rest
+// are calibrated when weights are generated (see weights.hpp).
+struct QuantOverride {
+  std::optional<int> adc_shift, shift;
+  std::optional<int32_t> mult;
+};
+
+struct Layer {
+  std::string name;
+  std::string paper;  // the layer's number in the paper's Fig. 2A ("" if none)
+  Op op = Op::Conv;
+  std::vector<int> inputs;  // producer layer indices; -1 is the network input
+  int out_channels = 0;     // conv, fc
+  int kernel = 1, stride = 1, padding = 0;
+  bool global = false;  // avgpool over the whole map
+  bool relu = false;
+  QuantOverride quant;
+  Shape in, out;  // derived
+  SourceLocation where;
+
+  bool analog() const { return op == Op::Conv || op == Op::FC; }
+  // The layer's weight matrix: rows in (ky, kx, c_in) order, one column per
+  // output channel (mapping/docs/numerics.md).
+  int64_t rows() const;
+  int64_t cols() const { return analog() ? out_channels : 0; }
+  int64_t weights() const { return rows() * cols(); }
+  int64_t macs() const;  // multiply-accumulates per image (0 for digital layers)
+};
+
+struct Network {
+  std::string name;
+  std::string origin;  // file it was read from
+  Shape input;
+  std::vector<Layer> layers;  // topological order: inputs always come earlier
+
+  static Network load(const std::string& path);
+  static Network from_string(const std::string& text, const std::string& origin);
+  int64_t macs() const;
+  int index(const std::string& layer_name) const;  // -1 if absent
+  // The layers that read layer i's output.
+  std::vector<int> consumers(int i) const;
+};
+
+}  // namespace vp::map

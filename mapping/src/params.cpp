@@ -1,0 +1,182 @@
+#include "params.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "numerics.h"
+#include "reference.hpp"
+
+namespace vp::map {
+
+ImaParams ImaParams::from(const Config& cfg) {
+  ImaParams p;
+  p.rows = int(cfg.get_int("cluster.ima.rows"));
+  p.cols = int(cfg.get_int("cluster.ima.cols"));
+  p.dac_bits = int(cfg.get_int("cluster.ima.dac_bits"));
+  p.adc_bits = int(cfg.get_int("cluster.ima.adc_bits"));
+  return p;
+}
+
+uint64_t SeededRandom::next() {
+  uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+int8_t SeededRandom::int8_in(int lo, int hi) {
+  uint64_t span = uint64_t(hi - lo + 1);
+  return int8_t(lo + int((next() >> 11) % span));
+}
+
+void check_numerics(const Network& net, const ImaParams& ima) {
+  // The int32 reduction must be exact: crossbars x largest ADC code < 2^31.
+  const double largest = std::ldexp(1.0, std::min(ima.adc_bits, 32) - 1);
+  for (const auto& l : net.layers)
+    if (l.analog() && double(ima.row_chunks(l)) * largest >= 2147483648.0)
+      throw ConfigError(l.where, "layers." + l.name,
+                        fmt::format("{} crossbar partial sums of {}-bit ADC codes can overflow the int32 reduction",
+                                    ima.row_chunks(l), ima.adc_bits));
+}
+
+namespace {
+// Calibration targets: the rms of a crossbar's ADC code is a quarter of its
+// range, and the rms of an activation before ReLU is 32 of int8's 127, so
+// 4-sigma values still fit and few values round to zero.
+constexpr double kAdcRmsFraction = 0.25;
+constexpr double kActivationRms = 32.0;
+
+int log2_round(double v) { return int(std::lround(std::log2(v))); }
+}  // namespace
+
+Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) {
+  check_numerics(net, ima);
+  Params p;
+  p.layers.resize(net.layers.size());
+  Tensor image = make_image(net, seed ^ 0xCA11B4A7E5EEDull, 0);
+  std::vector<Tensor> acts(net.layers.size());
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    LayerParams& lp = p.layers[i];
+    std::vector<const Tensor*> ins;
+    for (int k : l.inputs) ins.push_back(k < 0 ? &image : &acts[size_t(k)]);
+    if (l.analog()) {
+      SeededRandom rng(seed + 0x51ED5EEDull * (i + 1));
+      lp.weights.resize(size_t(l.weights()));
+      for (auto& w : lp.weights) w = rng.int8_in(-127, 127);
+      // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
+      double sumsq = 0;
+      analog_accumulate(l, lp.weights, 0, ima, *ins[0], &sumsq);
+      double n = double(l.out.size()) * double(ima.row_chunks(l));
+      double raw_rms = std::sqrt(sumsq / n);
+      double adc_rms = kAdcRmsFraction * std::ldexp(1.0, ima.adc_bits - 1);
+      lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
+                                       : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
+      // Requantization: the accumulators' rms onto kActivationRms, with a
+      // 15-bit multiplier for precision.
+      auto acc = analog_accumulate(l, lp.weights, lp.adc_shift, ima, *ins[0]);
+      double s = 0;
+      for (int32_t a : acc) s += double(a) * double(a);
+      double acc_rms = std::sqrt(s / double(acc.size()));
+      double scale = acc_rms > 0 ? kActivationRms / acc_rms : 1.0;
+      int shift = std::clamp(14 - int(std::floor(std::log2(scale))), 0, 62);
+      int32_t mult = int32_t(std::max(1L, std::lround(scale * std::ldexp(1.0, shift))));
+      lp.shift = l.quant.shift ? *l.quant.shift : shift;
+      lp.mult = l.quant.mult ? *l.quant.mult : mult;
+    }
+    acts[i] = run_layer(l, lp, ima, ins);
+  }
+  return p;
+}
+
+// Weights file, little-endian (mapping/docs/weights-format.md):
+//   "VPWT", version 1, number of records, 0
+//   per analog layer, in network order: name[32] (NUL-padded), rows, cols,
+//   adc_shift, mult, shift, 0 (int32 each), then rows*cols int8 weights.
+namespace {
+constexpr uint32_t kWeightsMagic = 0x54575056u;  // "VPWT"
+
+void put32(std::ostream& f, uint32_t v) {
+  unsigned char b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+  f.write(reinterpret_cast<const char*>(b), 4);
+}
+}  // namespace
+
+void save_params(const Network& net, const Params& p, const std::string& path) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw ConfigError({path, 0, 0}, "", "cannot write weights file");
+  uint32_t n = 0;
+  for (const auto& l : net.layers) n += l.analog();
+  put32(f, kWeightsMagic);
+  put32(f, 1);
+  put32(f, n);
+  put32(f, 0);
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (!l.analog()) continue;
+    char name[32] = {};
+    std::strncpy(name, l.name.c_str(), sizeof name - 1);
+    f.write(name, sizeof name);
+    const LayerParams& lp = p.layers[i];
+    for (uint32_t v : {uint32_t(l.rows()), uint32_t(l.cols()), uint32_t(lp.adc_shift), uint32_t(lp.mult),
+                       uint32_t(lp.shift), 0u})
+      put32(f, v);
+    f.write(reinterpret_cast<const char*>(lp.weights.data()), long(lp.weights.size()));
+  }
+  if (!f) throw ConfigError({path, 0, 0}, "", "write failed");
+}
+
+Params load_params(const Network& net, const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConfigError({path, 0, 0}, "", "cannot open weights file");
+  auto where = [&](long off) { return SourceLocation{fmt::format("{}: byte {}", path, off), 0, 0}; };
+  auto get32 = [&](const char* what) {
+    long off = long(f.tellg());
+    unsigned char b[4];
+    if (!f.read(reinterpret_cast<char*>(b), 4))
+      throw ConfigError(where(off), "", fmt::format("file ends inside {}", what));
+    return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  };
+  if (get32("the header") != kWeightsMagic) throw ConfigError(where(0), "", "not a weights file (magic is not VPWT)");
+  uint32_t version = get32("the header");
+  if (version != 1) throw ConfigError(where(4), "", fmt::format("weights format version {} (this tool reads 1)", version));
+  uint32_t n = get32("the header");
+  get32("the header");
+  uint32_t want = 0;
+  for (const auto& l : net.layers) want += l.analog();
+  if (n != want)
+    throw ConfigError(where(8), "", fmt::format("{} weight records for a network with {} analog layers", n, want));
+  Params p;
+  p.layers.resize(net.layers.size());
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (!l.analog()) continue;
+    long off = long(f.tellg());
+    char name[33] = {};
+    if (!f.read(name, 32)) throw ConfigError(where(off), "", "file ends inside a record name");
+    if (l.name != name)
+      throw ConfigError(where(off), "", fmt::format("record for layer '{}' where the network has '{}'", name, l.name));
+    uint32_t rows = get32("a record"), cols = get32("a record");
+    if (rows != l.rows() || cols != l.cols())
+      throw ConfigError(where(off), "", fmt::format("layer {}: {}x{} weights where the network needs {}x{}", l.name,
+                                                    rows, cols, l.rows(), l.cols()));
+    LayerParams& lp = p.layers[i];
+    lp.adc_shift = int(get32("a record"));
+    lp.mult = int32_t(get32("a record"));
+    lp.shift = int(get32("a record"));
+    get32("a record");
+    if (lp.adc_shift < 0 || lp.adc_shift > 31 || lp.shift < 0 || lp.shift > 62 || lp.mult < 1)
+      throw ConfigError(where(off), "", fmt::format("layer {}: adc_shift {}, mult {}, shift {} out of range", l.name,
+                                                    lp.adc_shift, lp.mult, lp.shift));
+    lp.weights.resize(size_t(l.weights()));
+    if (!f.read(reinterpret_cast<char*>(lp.weights.data()), long(lp.weights.size())))
+      throw ConfigError(where(off), "", fmt::format("file ends inside the weights of layer {}", l.name));
+  }
+  if (f.peek() != EOF) throw ConfigError(where(long(f.tellg())), "", "trailing bytes after the last record");
+  return p;
+}
+
+}  // namespace vp::map

@@ -1,0 +1,58 @@
+#pragma once
+// The numbers a network runs with: the IMA's numeric parameters (from the
+// platform YAML), and per analog layer its int8 weights and requantization.
+// Weights come from a seed (with calibrated requantization) or from a
+// weights file (mapping/docs/weights-format.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "network.hpp"
+
+namespace vp::map {
+
+// cluster.ima.* of the platform: what the numerics depend on.
+struct ImaParams {
+  int rows = 256, cols = 256;
+  int dac_bits = 8, adc_bits = 8;
+  static ImaParams from(const Config& cfg);
+  // Number of crossbars (row chunks) a layer's rows are split into.
+  int64_t row_chunks(const Layer& l) const { return (l.rows() + rows - 1) / rows; }
+  int64_t col_chunks(const Layer& l) const { return (l.cols() + cols - 1) / cols; }
+};
+
+struct LayerParams {
+  std::vector<int8_t> weights;  // rows() x cols(), row-major, rows in (ky, kx, c_in) order
+  int adc_shift = 0;            // ADC gain of this layer's crossbars (IMA job register)
+  int32_t mult = 1;             // requantization: (acc * mult) >> shift, rounded
+  int shift = 0;
+};
+
+struct Params {
+  std::vector<LayerParams> layers;  // one per network layer; digital layers empty
+};
+
+// Deterministic generator (splitmix64): the same seed gives the same numbers
+// on every host, unlike std::uniform_int_distribution.
+class SeededRandom {
+ public:
+  explicit SeededRandom(uint64_t seed) : s_(seed) {}
+  uint64_t next();
+  int8_t int8_in(int lo, int hi);  // uniform in [lo, hi]
+ private:
+  uint64_t s_;
+};
+
+// Checks that the network's numerics are exact on this IMA (int32 reduction).
+void check_numerics(const Network& net, const ImaParams& ima);
+
+// Weights uniform in [-127, 127] from `seed`; adc_shift, mult and shift are
+// calibrated on one seeded image so activations neither vanish nor saturate
+// (mapping/docs/numerics.md), unless the network file fixes them.
+Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed);
+
+void save_params(const Network& net, const Params& p, const std::string& path);
+Params load_params(const Network& net, const std::string& path);
+
+}  // namespace vp::map

@@ -1,0 +1,165 @@
+#include "reference.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "config/errors.hpp"
+#include "numerics.h"
+
+namespace vp::map {
+
+Tensor make_image(const Network& net, uint64_t seed, int index) {
+  Tensor t(net.input);
+  SeededRandom rng(seed * 0x9E3779B97F4A7C15ull + 0x1234567ull + uint64_t(index) * 0xD1B54A32D192ED03ull);
+  for (auto& v : t.data) v = rng.int8_in(-128, 127);
+  return t;
+}
+
+std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
+                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq) {
+  const int64_t R = l.rows(), C = l.cols();
+  const Shape o = l.out;
+  std::vector<int32_t> acc(size_t(o.size()), 0);
+  std::vector<int8_t> x(static_cast<size_t>(R));
+  std::vector<int32_t> part(static_cast<size_t>(C));
+  const unsigned dac = unsigned(ima.dac_bits);
+  for (int oy = 0; oy < o.h; ++oy) {
+    for (int ox = 0; ox < o.w; ++ox) {
+      // Input vector of this output pixel in (ky, kx, c_in) order; padding is 0.
+      if (l.op == Op::FC) {
+        std::copy(in.data.begin(), in.data.end(), x.begin());
+      } else {
+        size_t r = 0;
+        for (int ky = 0; ky < l.kernel; ++ky) {
+          int iy = oy * l.stride - l.padding + ky;
+          for (int kx = 0; kx < l.kernel; ++kx, r += size_t(in.shape.c)) {
+            int ix = ox * l.stride - l.padding + kx;
+            int8_t* dst = x.data() + r;
+            const size_t n = size_t(in.shape.c);
+            if (iy < 0 || iy >= in.shape.h || ix < 0 || ix >= in.shape.w)
+              std::memset(dst, 0, n);
+            else
+              std::memcpy(dst, in.data.data() + (size_t(iy) * size_t(in.shape.w) + size_t(ix)) * n, n);
+          }
+        }
+      }
+      int32_t* out = acc.data() + (size_t(oy) * size_t(o.w) + size_t(ox)) * size_t(C);
+      // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
+      for (int64_t r0 = 0; r0 < R; r0 += ima.rows) {
+        unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
+        const int8_t* w = weights.data() + r0 * C;
+        if (raw_sumsq) {
+          ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, 32, 0, part.data());
+          for (int64_t c = 0; c < C; ++c) *raw_sumsq += double(part[size_t(c)]) * double(part[size_t(c)]);
+        }
+        ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, unsigned(ima.adc_bits),
+                unsigned(adc_shift), part.data());
+        for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
+      }
+    }
+  }
+  return acc;
+}
+
+static Tensor pool(const Layer& l, const Tensor& in) {
+  Tensor out(l.out);
+  const int C = in.shape.c;
+  std::vector<int32_t> sum(static_cast<size_t>(C));
+  std::vector<int8_t> mx(static_cast<size_t>(C));
+  for (int oy = 0; oy < l.out.h; ++oy)
+    for (int ox = 0; ox < l.out.w; ++ox) {
+      std::fill(sum.begin(), sum.end(), 0);
+      std::fill(mx.begin(), mx.end(), int8_t(-128));
+      int count = 0;
+      for (int ky = 0; ky < l.kernel; ++ky) {
+        int iy = oy * l.stride - l.padding + ky;
+        if (iy < 0 || iy >= in.shape.h) continue;
+        for (int kx = 0; kx < l.kernel; ++kx) {
+          int ix = ox * l.stride - l.padding + kx;
+          if (ix < 0 || ix >= in.shape.w) continue;
+          const int8_t* p = in.data.data() + (size_t(iy) * size_t(in.shape.w) + size_t(ix)) * size_t(C);
+          for (int c = 0; c < C; ++c) {
+            sum[size_t(c)] += p[c];
+            mx[size_t(c)] = nm_max(mx[size_t(c)], p[c]);
+          }
+          ++count;
+        }
+      }
+      // Average pooling divides by the window's in-bounds elements.
+      int8_t* q = out.data.data() + (size_t(oy) * size_t(l.out.w) + size_t(ox)) * size_t(C);
+      for (int c = 0; c < C; ++c)
+        q[c] = l.op == Op::MaxPool ? mx[size_t(c)] : nm_average(sum[size_t(c)], count);
+    }
+  return out;
+}
+
+Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
+                 const std::vector<const Tensor*>& inputs) {
+  const Tensor& in = *inputs.at(0);
+  if (l.analog()) {
+    auto acc = analog_accumulate(l, p.weights, p.adc_shift, ima, in);
+    Tensor out(l.out);
+    for (size_t i = 0; i < acc.size(); ++i) out.data[i] = nm_requant(acc[i], p.mult, unsigned(p.shift), l.relu);
+    return out;
+  }
+  if (l.op == Op::Add) {
+    const Tensor& b = *inputs.at(1);
+    Tensor out(l.out);
+    for (size_t i = 0; i < out.data.size(); ++i) out.data[i] = nm_add(in.data[i], b.data[i], l.relu);
+    return out;
+  }
+  return pool(l, in);
+}
+
+Reference::Reference(const Network& net, const Params& params, const ImaParams& ima)
+    : net_(net), params_(params), ima_(ima) {
+  check_numerics(net, ima);
+  if (params.layers.size() != net.layers.size())
+    throw std::invalid_argument("parameters do not belong to this network");
+}
+
+std::vector<Tensor> Reference::run(const Tensor& image) const {
+  std::vector<Tensor> out(net_.layers.size());
+  for (size_t i = 0; i < net_.layers.size(); ++i) {
+    const Layer& l = net_.layers[i];
+    std::vector<const Tensor*> ins;
+    for (int k : l.inputs) ins.push_back(k < 0 ? &image : &out[size_t(k)]);
+    out[i] = run_layer(l, params_.layers[i], ima_, ins);
+  }
+  return out;
+}
+
+namespace {
+void put32(std::ofstream& f, uint32_t v) {
+  unsigned char b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+  f.write(reinterpret_cast<const char*>(b), 4);
+}
+}  // namespace
+
+void save_activations(const Network& net, const std::vector<std::vector<Tensor>>& per_image,
+                      const std::vector<int>& layers, const std::string& path) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw ConfigError({path, 0, 0}, "", "cannot write activations file");
+  put32(f, 0x43415056u);  // "VPAC"
+  put32(f, 1);
+  put32(f, uint32_t(per_image.size()));
+  put32(f, uint32_t(layers.size()));
+  for (int li : layers) {
+    const Layer& l = net.layers[size_t(li)];
+    put32(f, uint32_t(li));
+    put32(f, uint32_t(l.out.c));
+    put32(f, uint32_t(l.out.h));
+    put32(f, uint32_t(l.out.w));
+  }
+  for (const auto& img : per_image)
+    for (int li : layers) {
+      const auto& d = img[size_t(li)].data;
+      f.write(reinterpret_cast<const char*>(d.data()), long(d.size()));
+    }
+  if (!f) throw ConfigError({path, 0, 0}, "", "write failed");
+}
+
+}  // namespace vp::map

@@ -1,0 +1,53 @@
+#pragma once
+// The golden reference model: the whole network in plain C++ with exactly the
+// numerics of include/numerics.h and ip/ima/ima_numerics.h, independent of
+// the mapping. The VP's results must equal it bit for bit in the ideal mode.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "network.hpp"
+#include "params.hpp"
+
+namespace vp::map {
+
+// int8 activations in HWC layout: element (y, x, c) at (y * w + x) * c_total + c.
+struct Tensor {
+  Shape shape;
+  std::vector<int8_t> data;
+  Tensor() = default;
+  explicit Tensor(Shape s) : shape(s), data(size_t(s.size()), 0) {}
+};
+
+// The seeded input image `index` of a batch: int8 uniform in [-128, 127].
+Tensor make_image(const Network& net, uint64_t seed, int index);
+
+// Accumulators of an analog layer before requantization: per output element,
+// the int32 sum over its crossbars (row chunks of ima.rows rows) of each
+// crossbar's ADC output. With raw_sumsq, also adds the squares of the exact
+// (pre-ADC) crossbar sums, for calibration.
+std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
+                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq = nullptr);
+
+// One layer: analog layers accumulate and requantize, digital layers pool or add.
+Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
+                 const std::vector<const Tensor*>& inputs);
+
+class Reference {
+ public:
+  Reference(const Network& net, const Params& params, const ImaParams& ima);
+  // The output of every layer (index = layer index) for one image.
+  std::vector<Tensor> run(const Tensor& image) const;
+
+ private:
+  const Network& net_;
+  const Params& params_;
+  ImaParams ima_;
+};
+
+// Activations file (mapping/docs/binary-format.md): per image, the outputs
+// of the selected layers.
+void save_activations(const Network& net, const std::vector<std::vector<Tensor>>& per_image,
+                      const std::vector<int>& layers, const std::string& path);
+
+}  // namespace vp::map
