@@ -1,0 +1,263 @@
+#include "ima/ima.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+#include "ima/ima_numerics.h"
+#include "ima/ima_regs.h"
+#include "top/platform.hpp"
+
+namespace vp {
+
+using sc_core::sc_time;
+
+Ima::Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
+    : sc_core::sc_module(name),
+      regs("regs"),
+      l1("l1"),
+      cluster_id_(cluster_id),
+      l1_window_(L1Window::of_cluster(cfg, cluster_id)),
+      rows_(static_cast<unsigned>(cfg.get_int("cluster.ima.rows"))),
+      cols_(static_cast<unsigned>(cfg.get_int("cluster.ima.cols"))),
+      ports_(static_cast<unsigned>(cfg.get_int("cluster.ima.streamer_ports"))),
+      port_bytes_(static_cast<unsigned>(cfg.get_int("cluster.ima.port_bytes"))),
+      dac_bits_(static_cast<unsigned>(cfg.get_int("cluster.ima.dac_bits"))),
+      adc_bits_(static_cast<unsigned>(cfg.get_int("cluster.ima.adc_bits"))),
+      adc_shift_(static_cast<unsigned>(cfg.get_int("cluster.ima.adc_shift"))),
+      job_queue_(static_cast<size_t>(cfg.get_int("cluster.ima.job_queue"))),
+      cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
+      mvm_(cfg.get_float("cluster.ima.mvm_ns"), sc_core::SC_NS),
+      weights_(size_t(rows_) * cols_, 0),
+      regfile_(0x1000, cycle_ * static_cast<double>(cfg.get_int("cluster.peripheral_latency_cycles"))),
+      acc_(cols_) {
+  setup_ = cycle_ * static_cast<double>(cfg.get_int("cluster.ima.setup_cycles"));
+  l1_latency_ = cycle_ * static_cast<double>(cfg.get_int("cluster.l1.latency_cycles"));
+  if (rows_ > 0xFFFF || cols_ > 0xFFFF) cfg.fail("cluster.ima.rows", "rows and cols must fit the 16-bit INFO fields");
+
+  regfile_.add("TRIGGER", IMA_REG_TRIGGER).on_write([this](uint32_t, const sc_time& at) { trigger(at); });
+  regfile_.add("STATUS", IMA_REG_STATUS).read_only().on_read([this](const sc_time& at) { return status(at); });
+  regfile_.add("INFO", IMA_REG_INFO, rows_ | (cols_ << 16)).read_only();
+  src_ = &regfile_.add("SRC_ADDR", IMA_REG_SRC_ADDR);
+  dst_ = &regfile_.add("DST_ADDR", IMA_REG_DST_ADDR);
+  src_stride_ = &regfile_.add("SRC_STRIDE", IMA_REG_SRC_STRIDE);
+  dst_stride_ = &regfile_.add("DST_STRIDE", IMA_REG_DST_STRIDE);
+  row0_ = &regfile_.add("ROW_OFFSET", IMA_REG_ROW_OFFSET);
+  nrows_ = &regfile_.add("ROWS", IMA_REG_ROWS, rows_);
+  col0_ = &regfile_.add("COL_OFFSET", IMA_REG_COL_OFFSET);
+  ncols_ = &regfile_.add("COLS", IMA_REG_COLS, cols_);
+  njobs_ = &regfile_.add("JOBS", IMA_REG_JOBS, 1);
+  out_size_ = &regfile_.add("OUT_SIZE", IMA_REG_OUT_SIZE, 1);
+  adc_reg_ = &regfile_.add("ADC_SHIFT", IMA_REG_ADC_SHIFT);
+  block_len_ = &regfile_.add("IN_BLOCK_LEN", IMA_REG_IN_BLOCK_LEN);
+  block_stride_ = &regfile_.add("IN_BLOCK_STRIDE", IMA_REG_IN_BLOCK_STRIDE);
+  wgt_index_ = &regfile_.add("WGT_INDEX", IMA_REG_WGT_INDEX);
+  regfile_.add("WGT_DATA", IMA_REG_WGT_DATA)
+      .on_read([this](const sc_time&) {
+        uint32_t v = 0;
+        const uint64_t i = wgt_index_->get();
+        for (unsigned b = 0; b < 4; ++b)
+          if (i + b < weights_.size()) v |= uint32_t(uint8_t(weights_[i + b])) << (8 * b);
+        return v;
+      })
+      .on_write([this](uint32_t v, const sc_time&) {
+        const uint64_t i = wgt_index_->get();
+        if (i + 4 > weights_.size()) {
+          std::ostringstream m;
+          m << "cluster " << cluster_id_ << " IMA: weight write at WGT_INDEX " << i << " beyond the "
+            << rows_ << " x " << cols_ << " crossbar";
+          throw SimulationError(m.str());
+        }
+        for (unsigned b = 0; b < 4; ++b) weights_[i + b] = static_cast<int8_t>(v >> (8 * b));
+        wgt_index_->set(static_cast<uint32_t>(i + 4));
+      });
+  regs.register_b_transport(this, &Ima::b_transport);
+  regs.register_transport_dbg(this, &Ima::transport_dbg);
+  SC_HAS_PROCESS(Ima);
+  SC_THREAD(run);
+}
+
+void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned ncols, const int8_t* w) {
+  if (uint64_t(row0) + nrows > rows_ || uint64_t(col0) + ncols > cols_)
+    throw std::out_of_range(std::string(name()) + ": weight block outside the crossbar");
+  for (unsigned r = 0; r < nrows; ++r)
+    std::copy(w + size_t(r) * ncols, w + size_t(r + 1) * ncols, weights_.begin() + size_t(row0 + r) * cols_ + col0);
+}
+
+// Sequences triggered whose stream-in has not begun.
+size_t Ima::pending() const {
+  size_t p = seqs_.size() - in_seq_;
+  if (p && seqs_[in_seq_].jobs_in > 0) --p;
+  return p;
+}
+
+uint32_t Ima::status(const sc_time& at) {
+  while (!ends_.empty() && ends_.front() <= at) {
+    ends_.pop_front();
+    ++done_;
+  }
+  const bool busy = !seqs_.empty() || !ends_.empty();
+  const uint32_t queued = static_cast<uint32_t>(std::min<size_t>(pending(), 0xFF));
+  return (busy ? IMA_STATUS_BUSY : 0u) | (queued << IMA_STATUS_QUEUED_SHIFT) | (done_ << IMA_STATUS_DONE_SHIFT);
+}
+
+void Ima::trigger(const sc_time& at) {
+  Sequence s{src_->get(), dst_->get(), src_stride_->get(), dst_stride_->get(), row0_->get(),
+             nrows_->get(), col0_->get(), ncols_->get(), njobs_->get(), out_size_->get(),
+             (adc_reg_->get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_->get() & 0x1F) : adc_shift_,
+             block_len_->get(), block_stride_->get(), at + setup_};
+  std::ostringstream m;
+  m << "cluster " << cluster_id_ << " IMA: trigger with ";
+  if (s.nrows == 0 || uint64_t(s.row0) + s.nrows > rows_)
+    m << "ROW_OFFSET " << s.row0 << " + ROWS " << s.nrows << " outside the crossbar's " << rows_ << " rows";
+  else if (s.ncols == 0 || uint64_t(s.col0) + s.ncols > cols_)
+    m << "COL_OFFSET " << s.col0 << " + COLS " << s.ncols << " outside the crossbar's " << cols_ << " columns";
+  else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
+    m << "OUT_SIZE " << s.out_size << " (must be 1, 2 or 4)";
+  else if (pending() >= job_queue_)
+    m << pending() << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
+  else
+    m.str("");
+  if (!m.str().empty()) throw SimulationError(m.str());
+  if (s.jobs == 0) {  // nothing to stream: done as soon as it starts
+    ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), s.start), s.start);
+    if (on_event_) on_event_(IMA_EVENT_READY, s.start), on_event_(IMA_EVENT_DONE, s.start);
+    return;
+  }
+  seqs_.push_back(s);
+  trigger_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Ima::run() {
+  for (;;) {
+    // Compute every job whose input is in and whose output buffer is free:
+    // computing is timing only, no L1 effect, so it needs no wake-up of its own.
+    while (computed_ < in_done_ && computed_ < out_done_ + 2) compute(jobs_[computed_ - out_done_]);
+    const bool can_in = in_seq_ < seqs_.size() && in_done_ < computed_ + 2;
+    const bool can_out = out_done_ < computed_;
+    if (!can_in && !can_out) {
+      wait(trigger_ev_);
+      continue;
+    }
+    sc_time t_in, t_out;
+    if (can_in) t_in = std::max({seqs_[in_seq_].start, in_streamer_free_, in_free_[in_done_ % 2]});
+    if (can_out) t_out = std::max(jobs_.front().compute_end, out_streamer_free_);
+    const bool out_first = can_out && (!can_in || t_out <= t_in);
+    const sc_time t = out_first ? t_out : t_in;
+    if (t > sc_core::sc_time_stamp()) {
+      wait(t - sc_core::sc_time_stamp(), trigger_ev_);  // a trigger may bring earlier work
+      continue;
+    }
+    if (out_first) stream_out();
+    else stream_in();
+  }
+}
+
+void Ima::stream_in() {
+  Sequence& s = seqs_[in_seq_];
+  const uint32_t j = s.jobs_in++;
+  Job job{in_seq_, j, {}, {}, std::vector<int8_t>(s.nrows), {}};
+  // The vector's pieces: contiguous, or blocks of block_len bytes block_stride apart.
+  std::vector<std::pair<uint32_t, uint32_t>> pieces;
+  const uint32_t base = s.src + j * s.src_stride;
+  const uint32_t blk = s.block_len ? s.block_len : s.nrows;
+  for (uint32_t done = 0, b = 0; done < s.nrows; done += blk, ++b)
+    pieces.emplace_back(base + b * s.block_stride, std::min(blk, s.nrows - done));
+  job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.input.data()),
+                      sc_core::sc_time_stamp(), "input", j);
+  in_streamer_free_ = job.in_end;
+  jobs_.push_back(std::move(job));
+  ++in_done_;
+  if (s.jobs_in == s.jobs) {
+    if (on_event_) on_event_(IMA_EVENT_READY, in_streamer_free_);
+    ++in_seq_;
+  }
+}
+
+void Ima::compute(Job& job) {
+  const Sequence& s = seqs_[job.seq];
+  const sc_time start = std::max({job.in_end, compute_free_, out_free_[computed_ % 2]});
+  job.compute_end = start + mvm_;
+  compute_free_ = job.compute_end;
+  in_free_[computed_ % 2] = job.compute_end;
+  compute_time_ += mvm_;
+  ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
+          dac_bits_, adc_bits_, s.adc_shift, acc_.data());
+  // The output buffer holds out_size-byte elements, saturated to fit, little endian.
+  job.output.resize(size_t(s.ncols) * s.out_size);
+  for (uint32_t c = 0; c < s.ncols; ++c) {
+    const uint32_t v = static_cast<uint32_t>(ima_saturate(acc_[c], 8 * s.out_size));
+    for (uint32_t b = 0; b < s.out_size; ++b) job.output[size_t(c) * s.out_size + b] = uint8_t(v >> (8 * b));
+  }
+  ++computed_;
+}
+
+void Ima::stream_out() {
+  Job& job = jobs_.front();
+  Sequence& s = seqs_[job.seq];
+  const std::vector<std::pair<uint32_t, uint32_t>> pieces = {
+      {s.dst + job.index * s.dst_stride, static_cast<uint32_t>(job.output.size())}};
+  const sc_time end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.output.data(), sc_core::sc_time_stamp(),
+                             "output", job.index);
+  out_streamer_free_ = end;
+  out_free_[out_done_ % 2] = end;
+  ++out_done_;
+  ++jobs_done_;
+  const bool last = ++s.jobs_out == s.jobs;
+  jobs_.pop_front();
+  if (!last) return;
+  // The sequence (always the oldest) is complete.
+  ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), end), end);
+  seqs_.pop_front();
+  --in_seq_;
+  for (Job& j : jobs_) --j.seq;
+  if (on_event_) on_event_(IMA_EVENT_DONE, end);
+}
+
+sc_time Ima::stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
+                    uint8_t* data, sc_time start, const char* what, uint32_t job) {
+  const uint32_t per_cycle = ports_ * port_bytes_;
+  sc_time issue = start, end = start;
+  bool first = true;
+  tlm::tlm_generic_payload tx;
+  tx.set_command(cmd);
+  for (const auto& piece : pieces) {
+    uint64_t offset = 0;
+    if (!l1_window_.offset_of(piece.first, piece.second, offset)) {
+      std::ostringstream m;
+      m << "cluster " << cluster_id_ << " IMA: job " << job << " " << what << " [0x" << std::hex << piece.first
+        << ", 0x" << (uint64_t(piece.first) + piece.second) << ") is outside the cluster's L1";
+      throw SimulationError(m.str());
+    }
+    for (uint32_t done = 0; done < piece.second;) {
+      // One cycle of the streamer: every port moves one aligned port_bytes word.
+      const uint64_t a = offset + done;
+      const uint32_t n = static_cast<uint32_t>(
+          std::min<uint64_t>(piece.second - done, a - a % port_bytes_ + per_cycle - a));
+      tx.set_address(a);
+      tx.set_data_ptr(data);
+      tx.set_data_length(n);
+      tx.set_streaming_width(n);
+      tx.set_byte_enable_ptr(nullptr);
+      tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      // The next cycle's accesses issue one cycle after this one started in L1
+      // (its completion less the L1 latency), so bank conflicts stall the stream.
+      if (!first) issue = std::max(issue, end - l1_latency_) + cycle_;
+      first = false;
+      sc_time delay = issue - sc_core::sc_time_stamp();
+      l1->b_transport(tx, delay);
+      if (!tx.is_response_ok()) {
+        std::ostringstream m;
+        m << "cluster " << cluster_id_ << " IMA: job " << job << " " << what << " access at L1 offset 0x"
+          << std::hex << a << " failed (" << tx.get_response_string() << ")";
+        throw SimulationError(m.str());
+      }
+      end = sc_core::sc_time_stamp() + delay;
+      data += n;
+      done += n;
+    }
+  }
+  return end;
+}
+
+}  // namespace vp

@@ -1,0 +1,114 @@
+#pragma once
+// The analog in-memory accelerator (section II-2, Fig. 1C, Fig. 3): a
+// rows x cols crossbar of int8 weights, streamers toward L1, double-buffered
+// input and output buffers, and job registers (ima_regs.h).
+//
+// A job streams its input vector in from L1, computes (mvm_ns: DAC, analog
+// MVM, ADC) and streams its outputs out to L1. With two input and two output
+// buffers the three phases of consecutive jobs overlap (Fig. 3):
+//   in(g)      starts when the input streamer is free and compute(g-2) has
+//              released input buffer g % 2;
+//   compute(g) starts when in(g) is done, compute(g-1) is done and out(g-2)
+//              has released output buffer g % 2;
+//   out(g)     starts when compute(g) is done and the output streamer is free;
+// so N jobs take N x max(in, compute, out) plus the other two phases.
+// Stream times come from the L1 accesses themselves: each cycle the
+// streamer_ports ports move port_bytes each, one TCDM access per cycle, so
+// bank conflicts with other masters stretch them.
+// One thread per IMA wakes only at stream-in and stream-out boundaries; the
+// numeric result is ima_mvm() of ima_numerics.h.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/l1_window.hpp"
+#include "common/register_file.hpp"
+#include "config/config.hpp"
+
+namespace vp {
+
+class Ima : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Ima> regs;   // register block (offsets from the IMA base)
+  tlm_utils::simple_initiator_socket<Ima> l1;  // the streamers, toward L1 (offsets within L1)
+
+  // Events IMA_EVENT_DONE / IMA_EVENT_READY at the absolute simulated time they happen.
+  using EventFn = std::function<void(unsigned line, sc_core::sc_time at)>;
+
+  Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
+
+  void set_event_callback(EventFn f) { on_event_ = std::move(f); }
+
+  // The crossbar, row-major; load-time programming (weights are non-volatile).
+  unsigned rows() const { return rows_; }
+  unsigned cols() const { return cols_; }
+  const int8_t* weights() const { return weights_.data(); }
+  // Writes an nrows x ncols row-major block at (row0, col0); throws std::out_of_range.
+  void load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned ncols, const int8_t* w);
+
+  // Statistics.
+  uint64_t jobs_done() const { return jobs_done_; }
+  sc_core::sc_time compute_time() const { return compute_time_; }  // crossbar busy time
+
+ private:
+  struct Sequence {  // the job registers as latched by a trigger
+    uint32_t src, dst, src_stride, dst_stride, row0, nrows, col0, ncols, jobs, out_size, adc_shift;
+    uint32_t block_len, block_stride;
+    sc_core::sc_time start;
+    uint32_t jobs_in = 0, jobs_out = 0;
+  };
+  struct Job {
+    size_t seq;  // index into seqs_ when streamed in (adjusted as sequences retire)
+    uint32_t index;
+    sc_core::sc_time in_end, compute_end;
+    std::vector<int8_t> input;
+    std::vector<uint8_t> output;
+  };
+
+  void run();
+  void stream_in();
+  void compute(Job& job);
+  void stream_out();
+  // Moves pieces [addr, addr + len) between L1 and `data`, P x port_bytes per
+  // cycle from `start`; returns when the last access completes.
+  sc_core::sc_time stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
+                          uint8_t* data, sc_core::sc_time start, const char* what, uint32_t job);
+  void trigger(const sc_core::sc_time& at);
+  uint32_t status(const sc_core::sc_time& at);
+  size_t pending() const;
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) { regfile_.b_transport(tx, delay); }
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regfile_.transport_dbg(tx); }
+
+  unsigned cluster_id_;
+  L1Window l1_window_;
+  unsigned rows_, cols_, ports_, port_bytes_, dac_bits_, adc_bits_, adc_shift_;
+  size_t job_queue_;
+  sc_core::sc_time cycle_, mvm_, setup_, l1_latency_;
+  std::vector<int8_t> weights_;
+  RegisterFile regfile_;
+  Register *src_ = nullptr, *dst_ = nullptr, *src_stride_, *dst_stride_, *row0_, *nrows_, *col0_, *ncols_, *njobs_;
+  Register *out_size_, *adc_reg_, *block_len_, *block_stride_, *wgt_index_;
+  EventFn on_event_;
+  sc_core::sc_event trigger_ev_;
+
+  // Pipeline state; job numbers g count every job since reset.
+  std::deque<Sequence> seqs_;  // triggered, not yet fully streamed out
+  size_t in_seq_ = 0;          // sequence of the next job to stream in
+  std::deque<Job> jobs_;       // streamed in, not yet streamed out (at most 4)
+  uint64_t in_done_ = 0, computed_ = 0, out_done_ = 0;
+  sc_core::sc_time in_free_[2], out_free_[2];  // when each buffer is released
+  sc_core::sc_time in_streamer_free_, out_streamer_free_, compute_free_;
+  std::deque<sc_core::sc_time> ends_;  // completion times of sequences, not yet reached
+  uint32_t done_ = 0;
+  uint64_t jobs_done_ = 0;
+  sc_core::sc_time compute_time_;
+  std::vector<int32_t> acc_;
+};
+
+}  // namespace vp

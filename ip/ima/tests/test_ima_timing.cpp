@@ -1,0 +1,140 @@
+// The IMA's timing (Fig. 3): N back-to-back jobs take about
+// N x max(stream-in, compute, stream-out) plus the other two phases once
+// (fill and drain). Expected figures come from the platform parameters.
+#include <catch2/catch.hpp>
+
+#include "ima_bench.hpp"
+
+using namespace imatest;
+using vp::Config;
+
+namespace {
+
+// Cycles of one uncontended stream of `bytes` aligned bytes: one access of
+// ports x port_bytes per cycle, the last one completing after the L1 latency.
+double stream_cycles(const Config& cfg, uint32_t bytes) {
+  const double per_cycle = double(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.ima.port_bytes"));
+  return std::ceil(bytes / per_cycle) - 1 + double(cfg.get_int("cluster.l1.latency_cycles"));
+}
+
+struct Phases {
+  double in, compute, out, setup;
+};
+
+Phases phases(const Config& cfg, const JobRegs& j) {
+  const double ns_per_cycle = 1e9 / cfg.get_float("clock_hz");
+  return {stream_cycles(cfg, j.rows), cfg.get_float("cluster.ima.mvm_ns") / ns_per_cycle,
+          stream_cycles(cfg, j.cols * j.out_size), double(cfg.get_int("cluster.ima.setup_cycles"))};
+}
+
+// Expected cycles from trigger to the last output in L1.
+double expected_cycles(const Phases& p, unsigned n) {
+  return p.setup + (p.in + p.compute + p.out) + (n - 1) * std::max({p.in, p.compute, p.out});
+}
+
+// Inputs and outputs in separate L1 halves, 1 KiB apart per job.
+JobRegs job(unsigned n, uint32_t rows, uint32_t cols, uint32_t out_size) {
+  JobRegs j;
+  j.src = kL1;
+  j.src_stride = 1024;
+  j.dst = kL1 + 0x80000;
+  j.dst_stride = 1024;
+  j.rows = rows;
+  j.cols = cols;
+  j.jobs = n;
+  j.out_size = out_size;
+  return j;
+}
+
+// Runs one sequence; returns cycles from the trigger write to the DONE event.
+double measure(const Config& cfg, const JobRegs& j) {
+  Bench tb("tb", cfg);
+  sc_time triggered;
+  tb.body = [&] {
+    triggered = tb.trigger(j);
+    tb.wait_idle();
+  };
+  sc_start();
+  REQUIRE(tb.ima.jobs_done() == j.jobs);
+  return (tb.event_time(IMA_EVENT_DONE) - triggered).to_seconds() * cfg.get_float("clock_hz");
+}
+
+}  // namespace
+
+// Tolerance: 2 %, for bank conflicts between the IMA's own input and output
+// streams, which the closed formula ignores.
+TEST_CASE("IMA compute-bound jobs: N x mvm plus fill and drain", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1");  // 256 x 256, 16 ports x 4 B, 130 ns
+  const auto j = job(32, 256, 256, 1);
+  const Phases p = phases(cfg, j);
+  REQUIRE(p.compute > p.in);
+  REQUIRE(p.compute > p.out);
+  const double want = expected_cycles(p, j.jobs);
+  CHECK(want == Approx(4 + 4 + 130 + 4 + 31 * 130));  // the default figures, spelt out
+  CHECK(measure(cfg, j) == Approx(want).epsilon(0.02));
+}
+
+TEST_CASE("IMA stream-out-bound jobs: N x stream-out plus fill and drain", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1", {"cluster.ima.streamer_ports=1"});
+  const auto j = job(16, 256, 256, 4);  // 1 KiB of outputs at 4 B per cycle
+  const Phases p = phases(cfg, j);
+  REQUIRE(p.out > p.compute);
+  REQUIRE(p.out > p.in);
+  CHECK(measure(cfg, j) == Approx(expected_cycles(p, j.jobs)).epsilon(0.02));
+}
+
+TEST_CASE("IMA stream-in-bound jobs: N x stream-in plus fill and drain", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1", {"cluster.ima.streamer_ports=2", "cluster.ima.mvm_ns=10"});
+  const auto j = job(24, 256, 16, 1);
+  const Phases p = phases(cfg, j);
+  REQUIRE(p.in > p.compute);
+  REQUIRE(p.in > p.out);
+  CHECK(measure(cfg, j) == Approx(expected_cycles(p, j.jobs)).epsilon(0.02));
+}
+
+TEST_CASE("IMA queued triggers continue the pipeline without a bubble", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1");
+  Bench tb("tb", cfg);
+  const auto a = job(10, 256, 256, 1);
+  auto b = a;
+  b.src += 10 * 1024;
+  b.dst += 10 * 1024;
+  sc_time t0;
+  uint32_t queued = 0, done = 0;
+  tb.body = [&] {
+    t0 = tb.trigger(a);
+    tb.trigger(b);  // programmed while the first runs
+    queued = (tb.read(IMA_REG_STATUS) >> IMA_STATUS_QUEUED_SHIFT) & 0xFF;
+    tb.wait_idle();
+    done = tb.read(IMA_REG_STATUS) >> IMA_STATUS_DONE_SHIFT;
+  };
+  sc_start();
+  CHECK(queued == 1);
+  CHECK(done == 2);
+  const Phases p = phases(cfg, a);
+  // 20 jobs as one sequence; the second trigger came 15 register writes
+  // later, well within the first sequence, so it adds nothing.
+  const double got = (tb.event_time(IMA_EVENT_DONE, 1) - t0).to_seconds() * 1e9;
+  CHECK(got == Approx(expected_cycles(p, 20)).epsilon(0.02));
+  // READY (inputs consumed) precedes DONE for each sequence.
+  CHECK(tb.event_time(IMA_EVENT_READY, 0) < tb.event_time(IMA_EVENT_DONE, 0));
+  CHECK(tb.event_time(IMA_EVENT_READY, 1) < tb.event_time(IMA_EVENT_DONE, 1));
+  CHECK(tb.event_time(IMA_EVENT_DONE, 0) < tb.event_time(IMA_EVENT_READY, 1));
+}
+
+TEST_CASE("IMA too many queued triggers is a firmware error", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1", {"cluster.ima.job_queue=1"});
+  Bench tb("tb", cfg);
+  const auto a = job(4, 256, 256, 1);
+  tb.body = [&] {
+    tb.trigger(a);
+    tb.trigger(a);
+    tb.trigger(a);
+  };
+  try {
+    sc_start();
+    FAIL("no error");
+  } catch (const std::exception& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("1 sequences already queued (cluster.ima.job_queue = 1)"));
+  }
+}
