@@ -1,5 +1,8 @@
 // The manycore platform: clusters joined by the AXI tree to the HBM.
-// Until the cluster and network models land it elaborates the top module only.
+#include "manycore/manycore_platform.hpp"
+
+#include "manycore/idle_cluster_slot.hpp"
+#include "manycore/noc_builder.hpp"
 #include "top/platform_builders.hpp"
 
 namespace vp {
@@ -7,7 +10,13 @@ namespace {
 
 class ManycorePlatform : public Platform, public sc_core::sc_module {
  public:
-  explicit ManycorePlatform(const Config& cfg) : sc_core::sc_module("soc"), cfg_(cfg) {}
+  ManycorePlatform(sc_core::sc_module_name name, const Config& cfg, const ClusterFactory& factory)
+      : sc_core::sc_module(name), cfg_(cfg), map_(cfg), noc_("noc", cfg, map_) {
+    for (int i = 0; i < map_.clusters(); ++i) {
+      clusters_.push_back(factory(i, cfg, map_));
+      noc_.attach_cluster(i, clusters_.back().ports);
+    }
+  }
 
   void load(const RunRequest& req) override {
     if (!req.elf.empty())
@@ -20,18 +29,26 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     else
       sc_core::sc_start();
     RunResult r;
-    r.stats["clusters"] = cfg_.get_int("cluster.count");
+    r.stats["clusters"] = map_.clusters();
+    r.stats["noc"] = noc_.stats();
     return r;
   }
 
  private:
   const Config& cfg_;
+  MemoryMap map_;
+  AxiNetwork noc_;
+  std::vector<ClusterSlot> clusters_;
 };
 
 }  // namespace
 
+std::unique_ptr<Platform> make_manycore_platform(const Config& cfg, const ClusterFactory& factory) {
+  return std::make_unique<ManycorePlatform>("soc", cfg, factory);
+}
+
 std::unique_ptr<Platform> make_manycore_platform(const Config& cfg) {
-  return std::make_unique<ManycorePlatform>(cfg);
+  return make_manycore_platform(cfg, &IdleClusterSlot::make);
 }
 
 }  // namespace vp

@@ -45,7 +45,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
       ("print-platform", po::bool_switch(&o.print_platform),
        "print the resolved platform (overrides and defaults applied) and exit")
       ("print-schema-doc", po::bool_switch(&o.print_schema_doc),
-       "print the platform key reference (Markdown) and exit");
+       "print the platform key reference (Markdown) and exit")
+      ("print-memory-map", po::bool_switch(&o.print_memory_map),
+       "print the global memory map of the platform (Markdown) and exit");
   std::ostringstream help;
   help << desc << kExamples;
   o.help_text = help.str();

@@ -18,7 +18,7 @@ struct CliOptions {
   bool quiet = false;
   // One-shot actions that print and exit.
   bool help = false, version = false, list_platforms = false, print_platform = false,
-       print_schema_doc = false;
+       print_schema_doc = false, print_memory_map = false;
   std::string help_text;
 };
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
 #include "top/platform.hpp"
 
@@ -58,6 +59,10 @@ int run_main(int argc, const char* const* argv) {
     cfg = std::make_unique<Config>(
         Config::load(cli.platform.empty() ? Config::default_platform() : cli.platform, cli.overrides));
     if (cli.print_platform) return std::cout << cfg->to_yaml() << "\n", kExitOk;
+    if (cli.print_memory_map) {
+      if (cfg->get_string("kind") != "manycore") cfg->fail("kind", "only manycore platforms have a global memory map");
+      return std::cout << MemoryMap(*cfg).table(), kExitOk;
+    }
     req.elf = cli.elf;
     req.quiet = cli.quiet;
     req.signature = cli.signature;

@@ -1,0 +1,140 @@
+#include "axi_node/axi_node.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace vp {
+
+using sc_core::sc_time;
+
+AxiNode::AxiNode(sc_core::sc_module_name name, const Params& p)
+    : sc_module(name), parent_in("parent_in"), parent_out("parent_out"), params_(p),
+      latency_(p.cycle * double(p.latency_cycles)), child_routes_(p.children), child_links_(p.children) {
+  if (p.children < 1) throw std::invalid_argument(std::string(this->name()) + ": an AXI node needs at least one child");
+  if (p.width_bytes == 0) throw std::invalid_argument(std::string(this->name()) + ": zero data width");
+  for (int c = 0; c < p.children; ++c) {
+    child_in_.emplace_back(std::make_unique<ChildTarget>(sc_core::sc_gen_unique_name("child_in")));
+    child_out_.emplace_back(std::make_unique<ChildInitiator>(sc_core::sc_gen_unique_name("child_out")));
+    child_in_.back()->register_b_transport(this, &AxiNode::b_transport, c);
+    child_in_.back()->register_transport_dbg(this, &AxiNode::transport_dbg, c);
+    child_in_.back()->register_get_direct_mem_ptr(this, &AxiNode::get_direct_mem_ptr, c);
+  }
+  parent_in.register_b_transport(this, &AxiNode::b_transport, kParent);
+  parent_in.register_transport_dbg(this, &AxiNode::transport_dbg, kParent);
+  parent_in.register_get_direct_mem_ptr(this, &AxiNode::get_direct_mem_ptr, kParent);
+}
+
+void AxiNode::set_child_route(int child, const Route& r) {
+  child_routes_.at(child) = r;
+  // The tree gives every child an equal slice of one range; decoding is then a division.
+  uniform_children_ = true;
+  children_base_ = child_routes_[0].base;
+  child_span_ = child_routes_[0].size;
+  for (int c = 0; c < params_.children; ++c)
+    if (child_span_ == 0 || child_routes_[c].size != child_span_ ||
+        child_routes_[c].base != children_base_ + uint64_t(c) * child_span_)
+      uniform_children_ = false;
+}
+
+void AxiNode::set_parent_route(const Route& r) {
+  parent_route_ = r;
+  parent_restricted_ = true;
+}
+
+int AxiNode::decode(uint64_t addr) const {
+  if (uniform_children_) {
+    if (addr >= children_base_ && addr - children_base_ < child_span_ * uint64_t(params_.children))
+      return int((addr - children_base_) / child_span_);
+  } else {
+    for (int c = 0; c < params_.children; ++c)
+      if (addr >= child_routes_[c].base && addr - child_routes_[c].base < child_routes_[c].size) return c;
+  }
+  if (!parent_restricted_) return kParent;
+  if (addr >= parent_route_.base && addr - parent_route_.base < parent_route_.size) return kParent;
+  return kNone;
+}
+
+const AxiNode::Route* AxiNode::route_of(int dest) const {
+  if (dest == kParent) return parent_restricted_ ? &parent_route_ : nullptr;
+  return &child_routes_[dest];
+}
+
+sc_time AxiNode::reserve(sc_time& free, const sc_time& t, const sc_time& occupancy) {
+  sc_time start = std::max(t, free);
+  stats_.contention += start - t;
+  free = start + occupancy;
+  return start;
+}
+
+void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const uint64_t addr = trans.get_address();
+  const int dest = decode(addr);
+  if (dest == kNone || (dest == kParent && src == kParent)) {
+    // A request from the parent that no child claims would loop: it belongs nowhere.
+    // (A child may address itself through the node: it arrives on its slave port.)
+    ++stats_.decode_errors;
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const Route* route = route_of(dest);
+  const bool terminal = route && route->terminal;
+  const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
+  const bool moves_data = trans.get_command() != tlm::TLM_IGNORE_COMMAND;
+  const unsigned bytes = moves_data ? trans.get_data_length() : 0;
+  const sc_time occupancy = params_.cycle * double((bytes + params_.width_bytes - 1) / params_.width_bytes);
+  ++stats_.transactions;
+  stats_.bytes += bytes;
+
+  // The source link was initiated from below if the request came up from a child.
+  Link* src_link = owned_link(src);
+  Link* dst_link = owned_link(dest);
+  const int src_side = src == kParent ? kFromAbove : kFromBelow;
+  const int dst_side = dest == kParent ? kFromBelow : kFromAbove;
+  const bool src_terminal = src != kParent && child_routes_[src].terminal;
+
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time t = now + delay;
+  if (is_write && src_link) t = reserve(src_link->free[src_side][1], t, occupancy);
+  t += latency_;
+  if (is_write && dst_link) t = reserve(dst_link->free[dst_side][1], t, occupancy);
+  if (is_write && terminal) t += occupancy;  // the target has the data when the last byte is in
+
+  delay = t - now;
+  if (terminal) trans.set_address(addr - route->base);
+  if (dest == kParent)
+    parent_out->b_transport(trans, delay);
+  else
+    (*child_out_[dest])->b_transport(trans, delay);
+  trans.set_address(addr);
+
+  if (!is_write && moves_data) {
+    // Read data flows back once the target has it, over the same links.
+    t = now + delay;
+    if (dst_link) t = reserve(dst_link->free[dst_side][0], t, occupancy);
+    if (src_link) t = reserve(src_link->free[src_side][0], t, occupancy);
+    if (src_terminal) t += occupancy;  // complete when the last byte reaches the initiator
+    delay = t - now;
+  }
+}
+
+unsigned int AxiNode::transport_dbg(int src, tlm::tlm_generic_payload& trans) {
+  const uint64_t addr = trans.get_address();
+  const int dest = decode(addr);
+  if (dest == kNone || (dest == kParent && src == kParent)) return 0;
+  const Route* route = route_of(dest);
+  if (route && route->terminal) trans.set_address(addr - route->base);
+  unsigned int n = dest == kParent ? parent_out->transport_dbg(trans) : (*child_out_[dest])->transport_dbg(trans);
+  trans.set_address(addr);
+  return n;
+}
+
+bool AxiNode::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  // Never granted (see the header): the whole range is declared non-DMI so that the
+  // initiator does not ask again for every access.
+  dmi.set_start_address(0);
+  dmi.set_end_address(~sc_dt::uint64(0));
+  dmi.allow_none();
+  return false;
+}
+
+}  // namespace vp

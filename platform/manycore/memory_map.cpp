@@ -1,0 +1,107 @@
+#include "manycore/memory_map.hpp"
+
+#include <fmt/format.h>
+
+namespace vp {
+
+MemoryMap::MemoryMap(const Config& cfg)
+    : clusters_(int(cfg.get_int("cluster.count"))),
+      local_base_(uint64_t(cfg.get_int("memory_map.cluster_local_base"))),
+      global_base_(uint64_t(cfg.get_int("memory_map.cluster_global_base"))),
+      stride_(uint64_t(cfg.get_int("memory_map.cluster_stride"))),
+      periph_off_(uint64_t(cfg.get_int("memory_map.peripherals_offset"))),
+      l1_size_(cfg.get_size("cluster.l1.size")),
+      imem_base_(uint64_t(cfg.get_int("memory_map.imem_base"))),
+      imem_size_(cfg.get_size("memory_map.imem_size")),
+      hbm_base_(uint64_t(cfg.get_int("memory_map.hbm_base"))),
+      hbm_size_(cfg.get_size("hbm.size")),
+      level_names_(cfg.get_string_list("noc.levels")),
+      factors_(cfg.get_int_list("noc.factors")) {
+  struct Range {
+    const char* key;
+    const char* what;
+    uint64_t base, size;
+  };
+  const Range ranges[] = {
+      {"memory_map.cluster_local_base", "the local cluster alias", local_base_, stride_},
+      {"memory_map.imem_base", "the instruction memory", imem_base_, imem_size_},
+      {"memory_map.cluster_global_base", "the cluster windows", global_base_, clusters_end() - global_base_},
+      {"memory_map.hbm_base", "the HBM", hbm_base_, hbm_size_},
+  };
+  for (const auto& r : ranges)
+    if (r.base + r.size > 0x100000000ULL)
+      cfg.fail(r.key, fmt::format("{} [{:#x}, {:#x}) does not fit in the 32-bit address space", r.what, r.base,
+                                  r.base + r.size));
+  for (size_t i = 0; i < std::size(ranges); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      const Range &a = ranges[i], &b = ranges[j];
+      if (a.base < b.base + b.size && b.base < a.base + a.size)
+        cfg.fail(a.key, fmt::format("{} [{:#x}, {:#x}) overlaps {} [{:#x}, {:#x}) set by {}", a.what, a.base,
+                                    a.base + a.size, b.what, b.base, b.base + b.size, b.key));
+    }
+}
+
+int MemoryMap::cluster_of(uint64_t addr) const {
+  if (addr < global_base_ || addr >= clusters_end()) return -1;
+  return int((addr - global_base_) / stride_);
+}
+
+MemoryMap::Decoded MemoryMap::decode(uint64_t addr) const {
+  Decoded d;
+  if (int c = cluster_of(addr); c >= 0) {
+    uint64_t off = addr - cluster_base(c);
+    d.cluster = c;
+    if (off < l1_size_)
+      d.region = Region::kClusterL1, d.offset = off;
+    else if (off >= periph_off_)
+      d.region = Region::kClusterPeripherals, d.offset = off - periph_off_;
+    else
+      d.cluster = -1;  // the hole between the end of L1 and the peripherals
+  } else if (is_hbm(addr)) {
+    d.region = Region::kHbm, d.offset = addr - hbm_base_;
+  } else if (addr >= imem_base_ && addr - imem_base_ < imem_size_) {
+    d.region = Region::kImem, d.offset = addr - imem_base_;
+  } else if (addr >= local_base_ && addr - local_base_ < l1_size_) {
+    d.region = Region::kLocalL1, d.offset = addr - local_base_;
+  } else if (addr >= local_base_ + periph_off_ && addr - local_base_ < stride_) {
+    d.region = Region::kLocalPeripherals, d.offset = addr - local_base_ - periph_off_;
+  }
+  return d;
+}
+
+std::vector<int> MemoryMap::quadrant_path(int cluster) const {
+  // Mixed radix, leaf level fastest: consecutive clusters share an L1 quadrant.
+  std::vector<int> path(factors_.size());
+  int64_t rest = cluster;
+  for (size_t k = factors_.size(); k-- > 0;) {
+    path[k] = int(rest % factors_[k]);
+    rest /= factors_[k];
+  }
+  return path;
+}
+
+std::string MemoryMap::table() const {
+  std::string out = "# Global memory map\n\n";
+  out += fmt::format("{} clusters; network levels (root first):", clusters_);
+  for (size_t k = 0; k < factors_.size(); ++k) out += fmt::format(" {} x{}", level_names_[k], factors_[k]);
+  out += ".\nPeripheral block layout (event unit, DMA, IMA, control): docs/architecture.md.\n\n";
+  out += "| region | start | end (excl.) | size | network position |\n|---|---|---|---|---|\n";
+  auto row = [&](const std::string& what, uint64_t base, uint64_t size, const std::string& where) {
+    out += fmt::format("| {} | 0x{:08X} | 0x{:08X} | {:#x} | {} |\n", what, base, base + size, size, where);
+  };
+  row("own cluster L1 (alias)", local_base_, l1_size_, "local");
+  row("own cluster peripherals (alias)", local_peripherals_base(), stride_ - periph_off_, "local");
+  row("instruction memory", imem_base_, imem_size_, "local (same image in every cluster)");
+  for (int i = 0; i < clusters_; ++i) {
+    std::string where;
+    auto path = quadrant_path(i);
+    for (size_t k = 0; k < path.size(); ++k)
+      where += fmt::format("{}{} {}", k ? " / " : "", level_names_[k], path[k]);
+    row(fmt::format("cluster {} L1", i), cluster_base(i), l1_size_, where);
+    row(fmt::format("cluster {} peripherals", i), cluster_peripherals_base(i), stride_ - periph_off_, where);
+  }
+  row("HBM", hbm_base_, hbm_size_, fmt::format("{} (root)", level_names_.empty() ? "" : level_names_[0]));
+  return out;
+}
+
+}  // namespace vp

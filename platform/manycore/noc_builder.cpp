@@ -1,0 +1,118 @@
+#include "manycore/noc_builder.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace vp {
+
+AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const MemoryMap& map)
+    : sc_module(name), map_(map), cycle_(sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC)),
+      level_names_(cfg.get_string_list("noc.levels")), attached_(size_t(map.clusters()), false) {
+  const auto factors = cfg.get_int_list("noc.factors");
+  const auto widths = cfg.get_int_list("noc.width_bytes");
+  const auto latencies = cfg.get_int_list("noc.latency_cycles");
+  const int n_levels = int(factors.size());
+  // Level names become module names: they must be distinct identifiers.
+  std::set<std::string> seen;
+  for (const auto& n : level_names_) {
+    if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+      cfg.fail("noc.levels", fmt::format("level name '{}' must be letters, digits and '_'", n));
+    if (!seen.insert(n).second) cfg.fail("noc.levels", fmt::format("level name '{}' appears twice", n));
+  }
+  if (sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC) == sc_core::SC_ZERO_TIME)
+    cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+
+  // clusters_below[k]: clusters under one node of level k.
+  std::vector<int64_t> clusters_below(size_t(n_levels) + 1, 1);
+  for (int k = n_levels - 1; k >= 0; --k) clusters_below[k] = clusters_below[k + 1] * factors[k];
+
+  levels_.resize(size_t(n_levels));
+  int64_t nodes = 1;
+  for (int k = 0; k < n_levels; ++k) {
+    AxiNode::Params p;
+    p.children = int(factors[k]);
+    p.width_bytes = unsigned(widths[k]);
+    p.latency_cycles = unsigned(latencies[k]);
+    p.cycle = cycle_;
+    p.owns_parent_link = k == 0;
+    const bool leaf = k == n_levels - 1;
+    for (int64_t j = 0; j < nodes; ++j) {
+      auto node = std::make_unique<AxiNode>(fmt::format("{}_{}", level_names_[k], j).c_str(), p);
+      const int64_t first = j * clusters_below[k];
+      for (int c = 0; c < p.children; ++c) {
+        const int64_t child_first = first + c * clusters_below[k + 1];
+        node->set_child_route(c, {map.cluster_base(int(child_first)),
+                                  uint64_t(clusters_below[k + 1]) * map.cluster_stride(), leaf});
+      }
+      if (k > 0) {  // bind to the parent's child port
+        AxiNode& parent = *levels_[k - 1][size_t(j / factors[k - 1])];
+        int c = int(j % factors[k - 1]);
+        node->parent_out.bind(parent.child_in(c));
+        parent.child_out(c).bind(node->parent_in);
+      }
+      levels_[k].push_back(std::move(node));
+    }
+    nodes *= factors[k];
+  }
+
+  HbmController::Params hp;
+  hp.size = map.hbm_size();
+  hp.latency_cycles = unsigned(cfg.get_int("hbm.latency_cycles"));
+  hp.bandwidth_bytes_per_cycle = unsigned(cfg.get_int("hbm.bandwidth_bytes_per_cycle"));
+  hp.cycle = cycle_;
+  hbm_ = std::make_unique<HbmController>("hbm", hp);
+  AxiNode& root = *levels_[0][0];
+  root.set_parent_route({map.hbm_base(), map.hbm_size(), true});
+  root.parent_out.bind(hbm_->port);
+}
+
+void AxiNetwork::attach_cluster(int id, const ClusterPorts& ports) {
+  if (id < 0 || id >= map_.clusters() || attached_[size_t(id)])
+    throw std::logic_error(fmt::format("{}: cluster {} is out of range or already attached", name(), id));
+  if (!ports.master || !ports.slave)
+    throw std::logic_error(fmt::format("{}: cluster {} lacks a master or a slave port", name(), id));
+  AxiNode& leaf = *levels_.back()[size_t(id / levels_.back()[0]->children())];
+  int c = id % leaf.children();
+  ports.master->bind(leaf.child_in(c));
+  leaf.child_out(c).bind(*ports.slave);
+  attached_[size_t(id)] = true;
+}
+
+void AxiNetwork::end_of_elaboration() {
+  for (size_t i = 0; i < attached_.size(); ++i)
+    if (!attached_[i]) throw std::logic_error(fmt::format("{}: cluster slot {} was never attached", name(), i));
+}
+
+nlohmann::json AxiNetwork::stats() const {
+  nlohmann::json j;
+  const double cycle_s = cycle_.to_seconds();
+  auto levels = nlohmann::json::array();
+  for (size_t k = 0; k < levels_.size(); ++k) {
+    uint64_t tr = 0, bytes = 0, errors = 0;
+    sc_core::sc_time wait;
+    for (const auto& n : levels_[k]) {
+      tr += n->stats().transactions, bytes += n->stats().bytes, errors += n->stats().decode_errors;
+      wait += n->stats().contention;
+    }
+    levels.push_back({{"level", level_names_[k]},
+                      {"nodes", levels_[k].size()},
+                      {"transactions", tr},
+                      {"bytes", bytes},
+                      {"decode_errors", errors},
+                      {"contention_cycles", uint64_t(wait.to_seconds() / cycle_s + 0.5)}});
+  }
+  j["levels"] = levels;
+  const auto& h = hbm_->stats();
+  j["hbm"] = {{"reads", h.reads},
+              {"writes", h.writes},
+              {"bytes_read", h.bytes_read},
+              {"bytes_written", h.bytes_written},
+              {"errors", h.errors},
+              {"contention_cycles", uint64_t(h.contention.to_seconds() / cycle_s + 0.5)},
+              {"allocated_bytes", hbm_->allocated_bytes()}};
+  return j;
+}
+
+}  // namespace vp

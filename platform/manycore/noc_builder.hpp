@@ -1,0 +1,52 @@
+#pragma once
+// The hierarchical AXI network and the HBM (section II-3, Fig. 1B/1D), built from the
+// `noc`, `hbm` and `memory_map` sections: one AxiNode per quadrant, root first.
+//
+// Level k has prod(factors[0..k-1]) nodes, each with factors[k] children; the children of
+// the last level are the cluster slots, consecutive cluster ids sharing a leaf quadrant.
+// Every node of level k has noc.width_bytes[k] and noc.latency_cycles[k]; the root (the
+// HBM link) also owns the link to the HBM controller. A transfer pays the latency of every
+// node it crosses (cluster -> HBM: the sum over all levels; between two clusters: twice
+// every level below their common ancestor, plus the ancestor's once) and the serialization
+// of the links it crosses, ceil(S / width) cycles each, with contention by reservation.
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "axi_node/axi_node.hpp"
+#include "hbm/hbm_controller.hpp"
+#include "manycore/cluster_slot.hpp"
+#include "manycore/memory_map.hpp"
+
+namespace vp {
+
+class AxiNetwork : public sc_core::sc_module {
+ public:
+  // Elaborates the tree and the HBM; configuration errors are cfg.fail()s on the key.
+  AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const MemoryMap& map);
+
+  // Binds cluster `id`'s master port into its leaf quadrant and the leaf's port into the
+  // cluster's slave port. Every cluster must be attached before simulation starts.
+  void attach_cluster(int id, const ClusterPorts& ports);
+
+  HbmController& hbm() { return *hbm_; }
+  int levels() const { return int(levels_.size()); }
+  const std::vector<std::unique_ptr<AxiNode>>& level(int k) const { return levels_[k]; }
+  const AxiNode& root() const { return *levels_[0][0]; }
+
+  // Per-level and HBM counters: transactions, bytes, contention (cycles), allocated bytes.
+  nlohmann::json stats() const;
+
+ private:
+  void end_of_elaboration() override;
+
+  const MemoryMap& map_;
+  sc_core::sc_time cycle_;
+  std::vector<std::string> level_names_;
+  std::vector<std::vector<std::unique_ptr<AxiNode>>> levels_;
+  std::unique_ptr<HbmController> hbm_;
+  std::vector<bool> attached_;
+};
+
+}  // namespace vp
