@@ -99,8 +99,9 @@ uint32_t EventUnit::read_reg(uint32_t off, sc_time at, bool side_effects) {
       case EU_BUFFER: return buffer(core, at);
       case EU_BUFFER_MASKED: return buffer(core, at) & c.mask;
       case EU_DISPATCH_POP: {
-        if (c.dispatch.empty() || !(buffer(core, at) >> EU_LINE_DISPATCH & 1)) return 0;
-        uint32_t v = c.dispatch.front();
+        // The dispatch line is pending exactly while values are queued.
+        if (c.dispatch.empty() || c.dispatch.front().second > at) return 0;
+        uint32_t v = c.dispatch.front().first;
         if (side_effects) {
           c.dispatch.pop_front();
           if (c.dispatch.empty()) clear_lines(core, 1u << EU_LINE_DISPATCH, at);
@@ -145,7 +146,7 @@ void EventUnit::write_reg(uint32_t off, uint32_t v, sc_time at) {
     case EU_DISPATCH_PUSH:
       for (unsigned c = 0; c < cores_.size(); ++c)
         if (dispatch_mask_ >> c & 1) {
-          cores_[c].dispatch.push_back(v);
+          cores_[c].dispatch.emplace_back(v, at);
           set_lines(c, 1u << EU_LINE_DISPATCH, at);
         }
       break;

@@ -43,7 +43,7 @@ class EventUnit : public sc_core::sc_module {
     uint32_t mask = 0;
     uint32_t buffer = 0;                             // lines set, each visible from since[line]
     std::array<sc_core::sc_time, EU_NUM_LINES> since{};
-    std::deque<uint32_t> dispatch;
+    std::deque<std::pair<uint32_t, sc_core::sc_time>> dispatch;  // value, push time
     bool level = false;
     sc_core::sc_time level_at;
   };

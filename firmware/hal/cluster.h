@@ -1,0 +1,49 @@
+/* Cluster HAL: who am I, time, console, exit, phase marks. Header-only, RV32.
+ * Register offsets come from ip/cluster/cluster_ctrl_regs.h, the model's own
+ * definition. */
+#ifndef HAL_CLUSTER_H
+#define HAL_CLUSTER_H
+
+#include <stdint.h>
+
+#include "cluster/cluster_ctrl_regs.h"
+
+/* The executing cluster's local alias: must equal the defaults of the
+ * memory_map section (platform/schema/noc.yaml); tests/test_firmware_map checks. */
+#define CLUSTER_LOCAL_BASE 0x10000000u
+#define CLUSTER_PERIPH_BASE (CLUSTER_LOCAL_BASE + 0x100000u)
+#define CLUSTER_CTRL_BASE (CLUSTER_PERIPH_BASE + CLUSTER_PERIPH_CTRL)
+
+static inline volatile uint32_t* hal_reg(uint32_t addr) { return (volatile uint32_t*)(uintptr_t)addr; }
+
+static inline uint32_t core_id(void) {
+  uint32_t h;
+  __asm__ volatile("csrr %0, mhartid" : "=r"(h));
+  return h & 31u;
+}
+static inline uint32_t cluster_id(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CLUSTER_ID); }
+static inline uint32_t num_clusters(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_NUM_CLUSTERS); }
+static inline uint32_t num_cores(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_NUM_CORES); }
+
+/* Simulated cycles (platform time, not this core's mcycle). */
+static inline uint64_t cluster_cycles(void) {
+  uint32_t lo = *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CYCLES_LO);
+  uint32_t hi = *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CYCLES_HI);
+  return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cluster_putchar(char c) { *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_PUTCHAR) = (uint8_t)c; }
+static inline void cluster_phase(uint32_t phase) { *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_PHASE) = phase; }
+
+/* The whole cluster is done: every core halts. */
+static inline __attribute__((noreturn)) void cluster_exit(int code) {
+  *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_EXIT) = (uint32_t)code;
+  for (;;) __asm__ volatile("wfi");
+}
+/* This core is done. */
+static inline __attribute__((noreturn)) void core_halt(void) {
+  *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CORE_HALT) = 1;
+  for (;;) __asm__ volatile("wfi");
+}
+
+#endif /* HAL_CLUSTER_H */

@@ -1,0 +1,105 @@
+#include "cluster.hpp"
+
+#include <fmt/format.h>
+
+#include "ima/ima_regs.h"
+
+namespace vp {
+
+using sc_core::sc_time;
+
+namespace {
+constexpr unsigned kMeipLine = 11;  // the event unit drives each core's machine external interrupt
+}
+
+Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id,
+                 std::shared_ptr<std::vector<uint8_t>> imem, std::ostream& console)
+    : sc_module(name),
+      id_(cluster_id),
+      l1_("l1", cfg),
+      eu_("event_unit", cfg, unsigned(cfg.get_int("cluster.cores"))),
+      dma_("dma", cfg, cluster_id),
+      ima_("ima", cfg, cluster_id),
+      ctrl_("ctrl", cfg, cluster_id, unsigned(cfg.get_int("cluster.cores")), console),
+      imem_("imem", std::move(imem),
+            sc_time(double(cfg.get_int("cluster.imem_latency_cycles")) / cfg.get_float("clock_hz"), sc_core::SC_SEC)),
+      bus_("bus", cfg, cluster_id),
+      noc_port_("noc_port") {
+  const unsigned n = unsigned(cfg.get_int("cluster.cores"));
+  const rv::CoreConfig core_cfg = rv::CoreConfig::from(cfg);
+  std::vector<rv::RiscvCore*> raw;
+  auto icache = std::make_shared<rv::DecodeCache>();
+  for (unsigned c = 0; c < n; ++c) {
+    cores_.push_back(std::make_unique<rv::RiscvCore>(fmt::format("core{}", c).c_str(), cluster_id, c, core_cfg));
+    cores_.back()->set_decode_cache(icache);  // same code, same addresses: one decoded copy
+    cores_.back()->bus.bind(bus_.cores);
+    raw.push_back(cores_.back().get());
+  }
+  group_ = std::make_unique<rv::CoreGroup>("cores", raw);
+
+  bus_.to_l1.bind(l1_.socket);
+  bus_.to_event_unit.bind(eu_.socket);
+  bus_.to_dma.bind(dma_.regs);
+  bus_.to_ima.bind(ima_.regs);
+  bus_.to_ctrl.bind(ctrl_.socket);
+  bus_.to_imem.bind(imem_.socket);
+  bus_.to_noc.bind(noc_port_.in);
+  dma_.l1.bind(l1_.socket);
+  dma_.noc.bind(noc_port_.in);
+  ima_.l1.bind(l1_.socket);
+
+  // Completion events become event-unit lines; the event unit's per-core
+  // output is the core's wake-up line.
+  dma_.set_event_callback([this](unsigned line, sc_time at) { eu_.trigger_line(EU_LINE_DMA(line), at); });
+  ima_.set_event_callback([this](unsigned line, sc_time at) {
+    eu_.trigger_line(line == IMA_EVENT_DONE ? EU_LINE_IMA_DONE : EU_LINE_IMA_READY, at);
+  });
+  const sc_time wake = sc_time(double(cfg.get_int("cluster.event_unit.wake_latency_cycles")) / cfg.get_float("clock_hz"),
+                               sc_core::SC_SEC);
+  eu_.on_core_line = [this, wake](unsigned core, bool level, sc_time at) {
+    cores_.at(core)->set_irq(kMeipLine, level, level ? at + wake : at);
+  };
+  ctrl_.on_core_halt = [this](unsigned core, sc_time) { cores_.at(core)->halt(0); };
+  ctrl_.on_exit = [this](int code, sc_time) {
+    for (auto& c : cores_) c->halt(code);
+  };
+}
+
+void Cluster::start(uint32_t pc) {
+  for (auto& c : cores_) c->reset(pc);
+}
+
+bool Cluster::finished() const {
+  if (ctrl_.exited()) return true;
+  for (const auto& c : cores_)
+    if (!c->halted()) return false;
+  return true;
+}
+
+std::vector<unsigned> Cluster::sleeping_cores() const {
+  std::vector<unsigned> out;
+  for (const auto& c : cores_)
+    if (!c->halted() && c->sleeping()) out.push_back(c->core_id());
+  return out;
+}
+
+nlohmann::json Cluster::stats() const {
+  nlohmann::json j;
+  uint64_t instret = 0, active = 0, sleep = 0;
+  for (const auto& c : cores_) instret += c->instret(), active += c->cycles(), sleep += c->sleep_cycles();
+  j["cluster"] = id_;
+  j["instructions"] = instret;
+  j["core_active_cycles"] = active;
+  j["core_sleep_cycles"] = sleep;
+  j["exit_code"] = ctrl_.exit_code();
+  j["exited"] = ctrl_.exited();
+  j["ima_jobs"] = ima_.jobs_done();
+  j["ima_compute_ns"] = ima_.compute_time().to_seconds() * 1e9;
+  j["dma_transfers"] = dma_.transfers();
+  j["dma_bytes"] = dma_.bytes();
+  j["l1_conflict_cycles"] = l1_.conflict_cycles();
+  j["noc_transactions"] = noc_port_.transactions();
+  return j;
+}
+
+}  // namespace vp

@@ -1,0 +1,67 @@
+#pragma once
+// One cluster of the paper (section II-1, Fig. 1A): RISC-V cores sharing a
+// multi-bank L1, an event unit, a DMA, one analog IMA, an instruction memory
+// and a master and a slave port on the network. All cores of the cluster run
+// from one SystemC thread (rv::CoreGroup), each with its own local time.
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <systemc>
+
+#include "cluster_bus.hpp"
+#include "cluster_ctrl.hpp"
+#include "config/config.hpp"
+#include "core_group.hpp"
+#include "dma/dma.hpp"
+#include "event_unit.hpp"
+#include "ima/ima.hpp"
+#include "instruction_memory.hpp"
+#include "noc_port.hpp"
+#include "riscv_core.hpp"
+#include "tcdm/tcdm.hpp"
+
+namespace vp {
+
+class Cluster : public sc_core::sc_module {
+ public:
+  // `imem` is the instruction memory image, shared by every cluster.
+  Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id,
+          std::shared_ptr<std::vector<uint8_t>> imem, std::ostream& console);
+
+  // The network side (Fig. 1A): master (cores' remote accesses and DMA) and slave.
+  tlm_utils::simple_initiator_socket<NocPort>& master() { return noc_port_.out; }
+  tlm_utils::simple_target_socket<ClusterBus>& slave() { return bus_.slave; }
+
+  // Every core starts at `pc` (SPMD), at time zero.
+  void start(uint32_t pc);
+
+  unsigned id() const { return id_; }
+  Tcdm& l1() { return l1_; }
+  Ima& ima() { return ima_; }
+  EventUnit& event_unit() { return eu_; }
+  ClusterCtrl& ctrl() { return ctrl_; }
+  const std::vector<std::unique_ptr<rv::RiscvCore>>& cores() const { return cores_; }
+  rv::CoreGroup& core_group() { return *group_; }
+
+  bool finished() const;  // exited, or every core halted
+  // Cores neither halted nor able to run (asleep with nothing pending).
+  std::vector<unsigned> sleeping_cores() const;
+  nlohmann::json stats() const;
+
+ private:
+  unsigned id_;
+  Tcdm l1_;
+  EventUnit eu_;
+  Dma dma_;
+  Ima ima_;
+  ClusterCtrl ctrl_;
+  InstructionMemory imem_;
+  ClusterBus bus_;
+  NocPort noc_port_;
+  std::vector<std::unique_ptr<rv::RiscvCore>> cores_;
+  std::unique_ptr<rv::CoreGroup> group_;
+};
+
+}  // namespace vp

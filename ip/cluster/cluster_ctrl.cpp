@@ -1,0 +1,124 @@
+#include "cluster_ctrl.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core_id_extension.hpp"
+
+namespace vp {
+
+using sc_core::sc_time;
+
+ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id, unsigned cores,
+                         std::ostream& console)
+    : sc_module(name),
+      socket("socket"),
+      cluster_id_(cluster_id),
+      clusters_(unsigned(cfg.get_int("cluster.count"))),
+      cores_(cores),
+      cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
+      latency_(cycle_),
+      console_(console),
+      lines_(cores),
+      phases_(cores) {
+  socket.register_b_transport(this, &ClusterCtrl::b_transport);
+  socket.register_transport_dbg(this, &ClusterCtrl::transport_dbg);
+}
+
+uint32_t ClusterCtrl::read_reg(uint32_t off, sc_time at) {
+  switch (off) {
+    case CLUSTER_CTRL_CLUSTER_ID: return cluster_id_;
+    case CLUSTER_CTRL_NUM_CLUSTERS: return clusters_;
+    case CLUSTER_CTRL_NUM_CORES: return cores_;
+    case CLUSTER_CTRL_CYCLES_LO: {
+      uint64_t cycles = at.value() / cycle_.value();
+      cycles_hi_latch_ = cycles >> 32;
+      return uint32_t(cycles);
+    }
+    case CLUSTER_CTRL_CYCLES_HI: return uint32_t(cycles_hi_latch_);
+    default: return 0;
+  }
+}
+
+void ClusterCtrl::putchar(unsigned core, char c) {
+  std::string& line = lines_.at(core);
+  if (c != '\n') {
+    line.push_back(c);
+    if (line.size() < 4096) return;
+  }
+  console_ << fmt::format("[c{}.{}] {}\n", cluster_id_, core, line);
+  console_.flush();
+  line.clear();
+}
+
+void ClusterCtrl::flush_console() {
+  for (unsigned c = 0; c < lines_.size(); ++c)
+    if (!lines_[c].empty()) putchar(c, '\n');
+}
+
+void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+  const uint64_t off = t.get_address();
+  if (t.get_data_length() != 4 || (off & 3) || off >= CLUSTER_CTRL_BLOCK_SIZE || t.get_byte_enable_ptr()) {
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const sc_time at = sc_core::sc_time_stamp() + delay;
+  delay += latency_;
+  if (t.is_read()) {
+    uint32_t v = read_reg(uint32_t(off), at);
+    std::memcpy(t.get_data_ptr(), &v, 4);
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  uint32_t v;
+  std::memcpy(&v, t.get_data_ptr(), 4);
+  // The core-specific registers need to know the writer.
+  rv::CoreIdExtension* id = nullptr;
+  t.get_extension(id);
+  const bool from_core = id && id->cluster_id == cluster_id_ && id->core_id < cores_;
+  switch (off) {
+    case CLUSTER_CTRL_PUTCHAR:
+      putchar(from_core ? id->core_id : 0, char(v));
+      break;
+    case CLUSTER_CTRL_EXIT:
+      if (!exited_) {
+        exited_ = true;
+        exit_code_ = int32_t(v);
+        exit_time_ = at;
+        flush_console();
+        if (on_exit) on_exit(exit_code_, at);
+      }
+      break;
+    case CLUSTER_CTRL_CORE_HALT:
+      if (!from_core) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      if (on_core_halt) on_core_halt(id->core_id, at);
+      break;
+    case CLUSTER_CTRL_PHASE: {
+      if (!from_core || v >= CLUSTER_NUM_PHASES) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      PhaseState& p = phases_[id->core_id];
+      if (at > p.since) p.total[p.current] += at - p.since;
+      p.current = v;
+      p.since = std::max(p.since, at);
+      break;
+    }
+    default:
+      return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  }
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned ClusterCtrl::transport_dbg(tlm::tlm_generic_payload& t) {
+  if (!t.is_read() || t.get_data_length() != 4 || t.get_address() >= CLUSTER_CTRL_BLOCK_SIZE) return 0;
+  uint32_t v = 0;
+  switch (t.get_address()) {
+    case CLUSTER_CTRL_CLUSTER_ID: v = cluster_id_; break;
+    case CLUSTER_CTRL_NUM_CLUSTERS: v = clusters_; break;
+    case CLUSTER_CTRL_NUM_CORES: v = cores_; break;
+    default: break;
+  }
+  std::memcpy(t.get_data_ptr(), &v, 4);
+  return 4;
+}
+
+}  // namespace vp

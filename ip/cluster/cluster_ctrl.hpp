@@ -1,0 +1,61 @@
+#pragma once
+// The cluster control block: identity and time for the firmware, the console
+// (a putchar register, each core's output prefixed "[c<cluster>.<core>]"),
+// the exit and core-halt registers, and the phase marks the per-cluster time
+// breakdown is built from.
+#include <array>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "cluster_ctrl_regs.h"
+#include "config/config.hpp"
+
+namespace vp {
+
+class ClusterCtrl : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<ClusterCtrl> socket;
+
+  // A core of this cluster halts itself (core_id) or the cluster exits (all cores).
+  std::function<void(unsigned core, sc_core::sc_time at)> on_core_halt;
+  std::function<void(int code, sc_core::sc_time at)> on_exit;
+
+  ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id, unsigned cores,
+              std::ostream& console);
+
+  bool exited() const { return exited_; }
+  int exit_code() const { return exit_code_; }
+  sc_core::sc_time exit_time() const { return exit_time_; }
+  // Time each core spent in each reported phase (up to its last mark).
+  sc_core::sc_time phase_time(unsigned core, unsigned phase) const { return phases_.at(core).total.at(phase); }
+  void flush_console();
+
+ private:
+  struct PhaseState {
+    unsigned current = CLUSTER_PHASE_COMPUTE;
+    sc_core::sc_time since;
+    std::array<sc_core::sc_time, CLUSTER_NUM_PHASES> total{};
+  };
+  void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& t);
+  uint32_t read_reg(uint32_t off, sc_core::sc_time at);
+  void putchar(unsigned core, char c);
+
+  unsigned cluster_id_, clusters_, cores_;
+  sc_core::sc_time cycle_, latency_;
+  std::ostream& console_;
+  std::vector<std::string> lines_;
+  std::vector<PhaseState> phases_;
+  uint64_t cycles_hi_latch_ = 0;
+  bool exited_ = false;
+  int exit_code_ = 0;
+  sc_core::sc_time exit_time_;
+};
+
+}  // namespace vp

@@ -1,0 +1,34 @@
+/* Register map of the cluster control block (ip/cluster): identity, time,
+ * console and exit. One definition for the model and the firmware HAL
+ * (firmware/hal/cluster.h). C and C++. Offsets from the cluster peripherals
+ * base + CLUSTER_CTRL_OFFSET. */
+#ifndef CLUSTER_CTRL_REGS_H
+#define CLUSTER_CTRL_REGS_H
+
+#define CLUSTER_CTRL_CLUSTER_ID 0x00u   /* R: this cluster's index */
+#define CLUSTER_CTRL_NUM_CLUSTERS 0x04u /* R: clusters in the platform */
+#define CLUSTER_CTRL_NUM_CORES 0x08u    /* R: cores in this cluster */
+#define CLUSTER_CTRL_CYCLES_LO 0x0Cu    /* R: simulated cycles at the access, low word */
+#define CLUSTER_CTRL_CYCLES_HI 0x10u    /* R: high word (of the same time as the last CYCLES_LO read) */
+#define CLUSTER_CTRL_PUTCHAR 0x14u      /* W: one character to the console, per core line buffer */
+#define CLUSTER_CTRL_EXIT 0x18u         /* W: the cluster is done; value = exit code; halts all its cores */
+#define CLUSTER_CTRL_CORE_HALT 0x1Cu    /* W: the writing core halts (its part of the work is done) */
+#define CLUSTER_CTRL_PHASE 0x20u        /* W: the writing core enters phase `value` (time accounting) */
+
+/* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D). */
+#define CLUSTER_PHASE_COMPUTE 0u        /* digital work on the cores */
+#define CLUSTER_PHASE_COMMUNICATION 1u  /* programming or waiting for DMA transfers */
+#define CLUSTER_PHASE_SYNCHRONIZATION 2u /* barriers, waiting for producers/consumers */
+#define CLUSTER_PHASE_IMA 3u            /* waiting for the analog accelerator */
+#define CLUSTER_NUM_PHASES 4u
+
+#define CLUSTER_CTRL_BLOCK_SIZE 0x1000u
+
+/* Peripheral block offsets from the cluster peripherals base (docs/architecture.md). */
+#define CLUSTER_PERIPH_EVENT_UNIT 0x0000u
+#define CLUSTER_PERIPH_DMA 0x1000u
+#define CLUSTER_PERIPH_IMA 0x2000u
+#define CLUSTER_PERIPH_CTRL 0x3000u
+#define CLUSTER_PERIPH_SIZE 0x4000u
+
+#endif /* CLUSTER_CTRL_REGS_H */
