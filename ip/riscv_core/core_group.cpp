@@ -1,0 +1,81 @@
+// The hart scheduler: one SC_THREAD for a group of cores.
+#include "core_group.hpp"
+
+#include <algorithm>
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace vp::rv {
+
+using sc_core::sc_time;
+
+namespace {
+// The quantum keeper's own arithmetic for the next sync point on the global
+// quantum grid (the grid keeps groups' sync points aligned).
+struct QuantumGrid : tlm_utils::tlm_quantumkeeper {
+  sc_time next_sync_point() {
+    reset();
+    return m_next_sync_point;
+  }
+};
+}  // namespace
+
+CoreGroup::CoreGroup(sc_core::sc_module_name name, std::vector<RiscvCore*> cores)
+    : sc_core::sc_module(name), cores_(std::move(cores)) {
+  for (RiscvCore* c : cores_) c->on_wake([this] { wake_event_.notify(sc_core::SC_ZERO_TIME); });
+  SC_THREAD(thread);
+}
+
+bool CoreGroup::all_halted() const {
+  for (const RiscvCore* c : cores_)
+    if (!c->halted()) return false;
+  return true;
+}
+
+void CoreGroup::thread() {
+  try {
+    QuantumGrid grid;
+    for (;;) {
+      const sc_time now = sc_core::sc_time_stamp();
+      const sc_time end = grid.next_sync_point();
+      bool any_awake = false;
+      for (RiscvCore* c : cores_) {
+        if (c->halted() || c->sleeping()) continue;
+        // A core woken with a time stamp behind SystemC time resumes now.
+        if (c->local_time() < now) c->set_local_time(now);
+        if (c->local_time() < end) c->run_until(end);
+        if (!c->halted() && !c->sleeping()) any_awake = true;
+      }
+      ++quanta_;
+      if (all_halted()) {
+        // SystemC time ends where the last core stopped, so the run's
+        // simulated time is the cores' time.
+        sc_time last = sc_core::sc_time_stamp();
+        for (RiscvCore* c : cores_) last = std::max(last, c->local_time());
+        sc_core::wait(last - sc_core::sc_time_stamp());
+        break;
+      }
+      if (any_awake) {
+        // Let SystemC time catch up with the earliest core still to run
+        // (past `end` when every core overshot it, e.g. after a slow access).
+        sc_time next = sc_core::SC_ZERO_TIME;
+        bool first = true;
+        for (RiscvCore* c : cores_)
+          if (!c->halted() && !c->sleeping() && (first || c->local_time() < next)) next = c->local_time(), first = false;
+        if (next < end) next = end;
+        sc_core::wait(next - sc_core::sc_time_stamp());
+      } else {
+        idle_ = true;
+        sc_core::wait(wake_event_);
+        idle_ = false;
+      }
+    }
+    idle_ = true;
+  } catch (...) {
+    error_ = std::current_exception();
+    idle_ = true;
+    sc_core::sc_stop();  // the reason is in error_, rethrown by the platform
+  }
+}
+
+}  // namespace vp::rv

@@ -1,0 +1,77 @@
+#pragma once
+// Decoded instructions, cached per 1 KiB page of the address space and filled
+// on first execution. Pages are never freed while the cache lives (a core may
+// hold a pointer into one); invalidation marks slots undecoded instead. One
+// cache may be shared by cores that see the same code at the same addresses
+// (the cores of a cluster): it is single-threaded by construction (all cores
+// of a group run in one SystemC thread).
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "rv_isa.hpp"
+
+namespace vp::rv {
+
+class DecodeCache {
+ public:
+  static constexpr unsigned kPageBits = 10;
+  static constexpr uint32_t kPageBytes = 1u << kPageBits;
+  static constexpr uint32_t kSlots = kPageBytes / 2;  // one slot per halfword (RVC)
+  struct Page {
+    std::array<Decoded, kSlots> slot{};
+  };
+
+  // The page holding `addr`, created empty on first use.
+  Page* page(uint32_t addr) {
+    const uint32_t pn = addr >> kPageBits;
+    Tag& t = tags_[pn & (kTags - 1)];
+    if (t.page && t.pn == pn) return t.page;
+    auto& slot = pages_[pn];
+    if (!slot) {
+      slot = std::make_unique<Page>();
+      const uint64_t base = uint64_t(pn) << kPageBits;
+      if (base < lo_) lo_ = base;
+      if (base + kPageBytes > hi_) hi_ = base + kPageBytes;
+    }
+    t = {pn, slot.get()};
+    return t.page;
+  }
+
+  // A store of `size` bytes at `addr` happened: forget the instructions it may
+  // have changed. Cheap when the store is outside every page holding code.
+  void on_store(uint32_t addr, unsigned size) {
+    if (addr + uint64_t(size) <= lo_ || addr >= hi_) return;
+    invalidate(addr, size);
+  }
+
+  // fence.i: everything is decoded again on next execution.
+  void flush() {
+    for (auto& kv : pages_)
+      for (auto& s : kv.second->slot) s.op = Op::kUndecoded;
+  }
+
+  size_t pages() const { return pages_.size(); }
+
+ private:
+  void invalidate(uint32_t addr, unsigned size) {
+    // A 32-bit instruction starting 2 bytes before the store overlaps it too.
+    const uint32_t first = (addr >= 2 ? addr - 2 : 0) & ~1u;
+    for (uint64_t a = first; a < uint64_t(addr) + size; a += 2) {
+      auto it = pages_.find(uint32_t(a) >> kPageBits);
+      if (it != pages_.end()) it->second->slot[(a & (kPageBytes - 1)) >> 1].op = Op::kUndecoded;
+    }
+  }
+
+  static constexpr unsigned kTags = 64;
+  struct Tag {
+    uint32_t pn = 0;
+    Page* page = nullptr;
+  };
+  std::array<Tag, kTags> tags_{};
+  std::unordered_map<uint32_t, std::unique_ptr<Page>> pages_;
+  uint64_t lo_ = UINT64_MAX, hi_ = 0;  // byte range spanned by the pages
+};
+
+}  // namespace vp::rv

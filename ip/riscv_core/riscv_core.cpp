@@ -1,0 +1,234 @@
+// The core outside its hot loop: construction, run/sleep/wake, traps, and
+// the bus side of memory accesses (DMI table, b_transport with the local
+// time offset as annotated delay).
+#include "riscv_core.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "top/platform.hpp"
+
+namespace vp::rv {
+
+using sc_core::sc_time;
+
+RiscvCore::RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t core_id, const CoreConfig& cfg)
+    : sc_core::sc_module(name),
+      bus("bus"),
+      cycle_value_(cfg.cycle.value()),
+      cfg_(cfg),
+      hartid_((cluster_id << 5) | core_id),
+      cluster_id_(cluster_id),
+      core_id_(core_id),
+      icache_(std::make_shared<DecodeCache>()) {
+  if (core_id >= 32) throw std::invalid_argument("core id must be below 32 (mhartid layout)");
+  bus.register_invalidate_direct_mem_ptr(this, &RiscvCore::invalidate_direct_mem_ptr);
+  auto* ext = new CoreIdExtension;
+  ext->cluster_id = cluster_id;
+  ext->core_id = core_id;
+  trans_.set_extension(ext);
+}
+
+std::string RiscvCore::name_for_reports() const { return fmt::format("core {}.{}", cluster_id_, core_id_); }
+
+void RiscvCore::reset(uint32_t pc) {
+  x_.fill(0);
+  pc_ = pc;
+  mstatus_ = kMstatusMpp;
+  mie_ = mip_ = mtvec_ = mscratch_ = mepc_ = mcause_ = mtval_ = mcountinhibit_ = 0;
+  start_cycles_ = now_;
+  sleep_cycles_ = instret_ = 0;
+  mcycle_adj_ = minstret_adj_ = mcycle_frozen_ = minstret_frozen_ = 0;
+  sleeping_ = halted_ = wake_pending_ = false;
+  exit_code_ = 0;
+}
+
+RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
+  const uint64_t limit = to_cycles(until);
+  for (;;) {
+    if (halted_) return StopReason::kHalted;
+    if (sleeping_) return StopReason::kSleeping;
+    if (interrupt_pending()) pc_ = take_interrupt(pc_);
+    attention_ = false;
+    if (now_ >= limit) return StopReason::kTimeReached;
+    execute(limit);  // returns at the limit or when attention_ is raised
+  }
+}
+
+void RiscvCore::wake(sc_time at) {
+  if (halted_) return;
+  if (!sleeping_) {
+    wake_pending_ = true;
+    return;
+  }
+  // Never resume in SystemC's past (a device waking us from another process).
+  const uint64_t t = std::max(to_cycles(at), to_cycles(sc_core::sc_time_stamp()));
+  if (t > now_) {
+    sleep_cycles_ += t - now_;
+    now_ = t;
+  }
+  sleeping_ = false;
+  if (on_wake_) on_wake_();
+}
+
+void RiscvCore::set_irq(unsigned line, bool level, sc_time at) {
+  if (line >= 32) return;
+  if (level)
+    mip_ |= 1u << line;
+  else
+    mip_ &= ~(1u << line);
+  if (level) attention_ = true;  // the running core re-checks interrupts
+  if (level && sleeping_ && (mie_ & (1u << line))) wake(at);
+}
+
+void RiscvCore::halt(int exit_code) {
+  halted_ = true;
+  sleeping_ = false;
+  attention_ = true;
+  exit_code_ = exit_code;
+}
+
+// ---- traps -----------------------------------------------------------------
+
+static const char* cause_name(uint32_t cause) {
+  switch (cause) {
+    case 0: return "instruction address misaligned";
+    case 1: return "instruction access fault";
+    case 2: return "illegal instruction";
+    case 3: return "breakpoint";
+    case 4: return "load address misaligned";
+    case 5: return "load access fault";
+    case 6: return "store address misaligned";
+    case 7: return "store access fault";
+    case 11: return "environment call from M-mode";
+    default: return "unknown cause";
+  }
+}
+
+void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) const {
+  throw SimulationError(fmt::format("{} (cluster {}, core {}): {} at pc 0x{:08x}, instruction 0x{:08x}",
+                                    name_for_reports(), cluster_id_, core_id_, what, pc, insn));
+}
+
+uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn) {
+  const uint32_t base = mtvec_ & ~3u;
+  if (base == 0)
+    fatal(fmt::format("trap with no handler (mtvec = 0): cause {} ({}), mtval 0x{:08x}", cause, cause_name(cause), tval),
+          epc, insn);
+  // The handler's own first instruction trapping again would loop forever.
+  if (epc == base)
+    fatal(fmt::format("trap loop: the handler at 0x{:08x} traps itself: cause {} ({}), mtval 0x{:08x}", base, cause,
+                      cause_name(cause), tval),
+          epc, insn);
+  mepc_ = epc;
+  mcause_ = cause;
+  mtval_ = tval;
+  mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpie)) | ((mstatus_ & kMstatusMie) ? kMstatusMpie : 0) | kMstatusMpp;
+  now_ += cfg_.timing.jump_penalty;
+  return base;
+}
+
+uint32_t RiscvCore::take_interrupt(uint32_t epc) {
+  const uint32_t pending = mip_ & mie_;
+  unsigned line = 31;
+  while (!(pending & (1u << line))) --line;  // highest line first, as CV32E40P's fixed priority
+  const uint32_t base = mtvec_ & ~3u;
+  if (base == 0) fatal(fmt::format("interrupt {} with no handler (mtvec = 0)", line), epc, 0);
+  mepc_ = epc;
+  mcause_ = 0x80000000u | line;
+  mtval_ = 0;
+  mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpie)) | kMstatusMpie | kMstatusMpp;
+  now_ += cfg_.timing.jump_penalty;
+  return (mtvec_ & 3) == 1 ? base + 4 * line : base;
+}
+
+// ---- bus side of memory ----------------------------------------------------
+
+bool RiscvCore::bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size) {
+  trans_.set_command(cmd);
+  trans_.set_address(addr);
+  trans_.set_data_ptr(data);
+  trans_.set_data_length(size);
+  trans_.set_streaming_width(size);
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_dmi_allowed(false);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  // The target sees the access at sc_time_stamp() + delay = our local time.
+  const sc_time stamp = sc_core::sc_time_stamp();
+  const sc_time local = local_time();
+  sc_time delay = local > stamp ? local - stamp : sc_core::SC_ZERO_TIME;
+  bus->b_transport(trans_, delay);
+  const uint64_t done = to_cycles(sc_core::sc_time_stamp() + delay);
+  if (done > now_) now_ = done;
+  const bool ok = trans_.is_response_ok();
+  if (ok && trans_.is_dmi_allowed()) request_dmi(addr);
+  return ok;
+}
+
+void RiscvCore::request_dmi(uint32_t addr) {
+  tlm::tlm_dmi dmi;
+  trans_.set_address(addr);
+  if (!bus->get_direct_mem_ptr(trans_, dmi)) return;
+  DmiRange r;
+  r.lo = dmi.get_start_address();
+  r.hi = dmi.get_end_address();
+  r.ptr = dmi.get_dmi_ptr();
+  r.rd = dmi.is_read_allowed();
+  r.wr = dmi.is_write_allowed();
+  r.rd_cycles = static_cast<uint32_t>(to_cycles(dmi.get_read_latency()));
+  r.wr_cycles = static_cast<uint32_t>(to_cycles(dmi.get_write_latency()));
+  if (r.lo > r.hi || !r.ptr || r.hi > 0xffffffffu) return;
+  if (dmi_count_ == kMaxDmi) dmi_count_ = kMaxDmi - 1;  // drop the oldest entry's slot
+  // Newest first: the range just granted is the one the program is using.
+  std::move_backward(dmi_.begin(), dmi_.begin() + dmi_count_, dmi_.begin() + dmi_count_ + 1);
+  dmi_[0] = r;
+  ++dmi_count_;
+}
+
+void RiscvCore::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  unsigned keep = 0;
+  for (unsigned i = 0; i < dmi_count_; ++i)
+    if (dmi_[i].hi < start || dmi_[i].lo > end) dmi_[keep++] = dmi_[i];
+  dmi_count_ = keep;
+}
+
+bool RiscvCore::load_slow(uint32_t addr, unsigned size, uint32_t& value) {
+  uint8_t buf[4] = {0, 0, 0, 0};
+  if (const DmiRange* r = dmi_find(addr, size, false)) {
+    std::memcpy(buf, r->ptr + (addr - r->lo), size);
+    now_ += r->rd_cycles;
+  } else if (!bus_access(tlm::TLM_READ_COMMAND, addr, buf, size)) {
+    return false;
+  }
+  value = uint32_t(buf[0]) | uint32_t(buf[1]) << 8 | uint32_t(buf[2]) << 16 | uint32_t(buf[3]) << 24;
+  return true;
+}
+
+bool RiscvCore::store_slow(uint32_t addr, unsigned size, uint32_t value) {
+  uint8_t buf[4] = {uint8_t(value), uint8_t(value >> 8), uint8_t(value >> 16), uint8_t(value >> 24)};
+  icache_->on_store(addr, size);
+  if (const DmiRange* r = dmi_find(addr, size, true)) {
+    std::memcpy(r->ptr + (addr - r->lo), buf, size);
+    now_ += r->wr_cycles;
+    return true;
+  }
+  return bus_access(tlm::TLM_WRITE_COMMAND, addr, buf, size);
+}
+
+bool RiscvCore::fetch_raw(uint32_t addr, uint32_t& word) {
+  // Filling the decode cache is a simulator artefact: it costs no modelled
+  // time (instruction fetch is zero-wait, as the CV32E40P cycle table assumes).
+  const uint64_t keep = now_;
+  // 16 bits first: a compressed instruction at the very end of memory must
+  // not fault on the halfword after it.
+  uint32_t lo = 0, hi = 0;
+  bool ok = load_slow(addr, 2, lo);
+  if (ok && !is_compressed(lo)) ok = load_slow(addr + 2, 2, hi);
+  now_ = keep;
+  word = lo | hi << 16;
+  return ok;
+}
+
+}  // namespace vp::rv

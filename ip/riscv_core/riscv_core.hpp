@@ -1,0 +1,146 @@
+#pragma once
+// An RV32IMC + Zicsr machine-mode core (RI5CY / CV32E40P class) as a
+// loosely-timed TLM-2.0 initiator. It has no SystemC process of its own: a
+// host (CoreGroup) calls run_until() from its thread, so many cores share one
+// thread and no context switch happens per instruction. Time is kept inside
+// the core in cycles; SystemC time is only consulted on bus accesses.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "core_config.hpp"
+#include "core_id_extension.hpp"
+#include "decode_cache.hpp"
+#include "rv_isa.hpp"
+
+namespace vp::rv {
+
+class RiscvCore : public sc_core::sc_module {
+ public:
+  enum class StopReason { kTimeReached, kSleeping, kHalted };
+
+  // mhartid = (cluster_id << 5) | core_id.
+  RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t core_id, const CoreConfig& cfg);
+
+  tlm_utils::simple_initiator_socket<RiscvCore> bus;
+
+  // Architectural reset: pc, registers and CSRs; local time is kept.
+  void reset(uint32_t pc);
+
+  // Runs until local time reaches `until`, or the core sleeps (wfi) or halts.
+  // A trap with no handler throws vp::SimulationError.
+  StopReason run_until(sc_core::sc_time until);
+
+  sc_core::sc_time local_time() const { return sc_core::sc_time::from_value(now_ * cycle_value_); }
+  void set_local_time(sc_core::sc_time t) { now_ = to_cycles(t); }
+
+  // Event line: a sleeping core resumes at max(local time, at). A wake that
+  // arrives while the core is awake is remembered, so the next wfi falls through.
+  void wake(sc_core::sc_time at);
+  // Interrupt line `line` of mip (3 software, 7 timer, 11 external, 16..31
+  // platform): level-sensitive. Taken when mstatus.MIE and the mie bit are set;
+  // a pending enabled line wakes a sleeping core at `at`.
+  void set_irq(unsigned line, bool level, sc_core::sc_time at);
+  // Called when the core leaves sleep (the host thread waits on it).
+  void on_wake(std::function<void()> fn) { on_wake_ = std::move(fn); }
+
+  // Stops the core for good (exit register, tohost). Safe from a device
+  // called during this core's own bus access.
+  void halt(int exit_code);
+
+  bool sleeping() const { return sleeping_; }
+  bool halted() const { return halted_; }
+  int exit_code() const { return exit_code_; }
+
+  uint32_t hartid() const { return hartid_; }
+  uint32_t cluster_id() const { return cluster_id_; }
+  uint32_t core_id() const { return core_id_; }
+  uint32_t pc() const { return pc_; }
+  uint32_t reg(unsigned i) const { return i < 32 ? x_[i] : 0; }
+  void set_reg(unsigned i, uint32_t v) { if (i > 0 && i < 32) x_[i] = v; }
+  uint64_t instret() const { return instret_; }   // retired instructions
+  uint64_t cycles() const { return now_ - sleep_cycles_ - start_cycles_; }  // active cycles
+  uint64_t sleep_cycles() const { return sleep_cycles_; }
+  std::string name_for_reports() const;          // "core 0.3"
+
+  // Cores that see the same code at the same addresses may share one cache.
+  void set_decode_cache(std::shared_ptr<DecodeCache> c) { icache_ = std::move(c); }
+  const std::shared_ptr<DecodeCache>& decode_cache() const { return icache_; }
+
+ private:
+  struct DmiRange {
+    uint64_t lo = 1, hi = 0;  // inclusive; empty when lo > hi
+    uint8_t* ptr = nullptr;
+    uint32_t rd_cycles = 0, wr_cycles = 0;
+    bool rd = false, wr = false;
+  };
+  static constexpr unsigned kMaxDmi = 8;
+
+  // Execution (rv_execute.cpp): runs to `limit` cycles or until attention_.
+  void execute(uint64_t limit);
+  // Traps (riscv_core.cpp): returns the handler address, or throws when none.
+  uint32_t trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn);
+  bool interrupt_pending() const { return (mstatus_ & kMstatusMie) && (mip_ & mie_); }
+  uint32_t take_interrupt(uint32_t epc);
+  [[noreturn]] void fatal(const std::string& what, uint32_t pc, uint32_t insn) const;
+
+  // Memory (riscv_core.cpp). Return false on an access fault.
+  const DmiRange* dmi_find(uint32_t addr, unsigned size, bool write) const {
+    for (unsigned i = 0; i < dmi_count_; ++i) {
+      const DmiRange& r = dmi_[i];
+      if (addr >= r.lo && uint64_t(addr) + size - 1 <= r.hi && (write ? r.wr : r.rd)) return &r;
+    }
+    return nullptr;
+  }
+  bool load_slow(uint32_t addr, unsigned size, uint32_t& value);
+  bool store_slow(uint32_t addr, unsigned size, uint32_t value);
+  bool bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size);
+  bool fetch_raw(uint32_t addr, uint32_t& word);
+  void request_dmi(uint32_t addr);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  // CSRs (rv_csr.cpp): false for an access that is illegal.
+  bool csr_read(uint32_t csr, uint32_t& value) const;
+  bool csr_write(uint32_t csr, uint32_t value);
+  static bool csr_is_slow(uint32_t csr);
+  uint64_t mcycle_value() const;
+  uint64_t minstret_value() const;
+  void set_mcycle(uint64_t v);
+  void set_minstret(uint64_t v);
+
+  uint64_t to_cycles(sc_core::sc_time t) const { return (t.value() + cycle_value_ - 1) / cycle_value_; }
+
+  static constexpr uint32_t kMstatusMie = 1u << 3, kMstatusMpie = 1u << 7, kMstatusMpp = 3u << 11;
+
+  // Architectural state. x_[32] is the sink of writes to x0.
+  std::array<uint32_t, 33> x_{};
+  uint32_t pc_ = 0;
+  uint32_t mstatus_ = kMstatusMpp, mie_ = 0, mip_ = 0, mtvec_ = 0, mscratch_ = 0, mepc_ = 0, mcause_ = 0,
+           mtval_ = 0, mcountinhibit_ = 0;
+  uint64_t mcycle_adj_ = 0, minstret_adj_ = 0;          // value written minus running count
+  uint64_t mcycle_frozen_ = 0, minstret_frozen_ = 0;    // value while inhibited
+
+  // Time and counts, in cycles of `cycle_`.
+  uint64_t now_ = 0, start_cycles_ = 0, sleep_cycles_ = 0, instret_ = 0;
+  uint64_t cycle_value_;   // cycle period in SystemC resolution units
+  CoreConfig cfg_;
+  uint32_t hartid_, cluster_id_, core_id_;
+
+  bool sleeping_ = false, halted_ = false, wake_pending_ = false;
+  bool attention_ = false;  // leave the hot loop: halt, sleep, interrupt state changed
+  int exit_code_ = 0;
+  std::function<void()> on_wake_;
+
+  std::array<DmiRange, kMaxDmi> dmi_{};
+  unsigned dmi_count_ = 0;
+  std::shared_ptr<DecodeCache> icache_;
+  tlm::tlm_generic_payload trans_;  // reused for every bus access; owns its CoreIdExtension
+};
+
+}  // namespace vp::rv
