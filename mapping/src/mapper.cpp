@@ -95,9 +95,11 @@ void CostParams::set(const std::string& kv) {
   else if (k == "dma_outstanding" && v >= 1) dma_outstanding = int(v);
   else if (k == "burst_bytes" && v >= 1) burst_bytes = int64_t(v);
   else if (k == "batch" && v >= 1) batch = int(v);
+  else if (k == "balance_step" && v > 0 && v < 1) balance_step = v;
+  else if (k == "efficiency") efficiency = v;
   else
     throw std::invalid_argument("--cost " + kv + ": unknown name or bad value (l1_reserved, max_tile_cols, "
-                                "tile_overhead, requant, reduce, add, pool, dma_outstanding, burst_bytes, batch)");
+                                "tile_overhead, requant, reduce, add, pool, dma_outstanding, burst_bytes, batch, balance_step, efficiency)");
 }
 
 namespace {
@@ -551,43 +553,77 @@ class Builder {
   }
 
   // ----- balancing ---------------------------------------------------------
+  // The slowest stage of layer i, per image.
+  static double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
+    double t = 0;
+    for (const auto& s : m.stages)
+      if (s.layer == i && s.image_cycles >= t) {
+        t = s.image_cycles;
+        if (which) *which = &s;
+      }
+    return t;
+  }
+
+  // One improvement of layer i: split its slowest reduction level further
+  // while the fan-in allows, else one more replica (or parallel cluster).
+  void improve(const Mapping& m, int i) {
+    const Stage* s = nullptr;
+    layer_time(m, i, &s);
+    LayerPlan& p = plans_[size_t(i)];
+    int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
+    if (s && s->role == Role::Reduce && fmax > 2)
+      p.reduce_fanin = tree(p.row_splits, fmax - 1);
+    else
+      p.replicas += 1;
+    choose_tile(i);
+  }
+
+  static int hbm_residuals(const Mapping& m) {
+    return int(std::count_if(m.residuals.begin(), m.residuals.end(), [](const Residual& r) { return r.in_hbm; }));
+  }
+
+  // Steps of at least cost.balance_step shorter bottleneck: every layer slower
+  // than the target is improved until it meets it. A step is kept while the
+  // clusters last and, with cost.efficiency > 0, while the throughput gained
+  // pays for the clusters added (mapping/docs/cost-model.md).
   Mapping balance(Mapping m) {
     for (int step = 0;; ++step) {
       m.balancer_steps = step;
       if (m.bottleneck == "HBM link" || m.bottleneck == "residual stores") {
-        m.balancer_stop = "the bottleneck is " + m.bottleneck + ", which more clusters do not speed up";
+        m.balancer_stop = "the bottleneck is the " + m.bottleneck + ", which more clusters do not speed up";
         return m;
       }
-      const Stage* worst = nullptr;
-      for (const auto& s : m.stages)
-        if (s.name == m.bottleneck) worst = &s;
-      const int i = worst->layer;
+      const double target = m.bottleneck_cycles * (1.0 - cost_.balance_step);
+      if (m.hbm_cycles > target) {
+        m.balancer_stop = "the HBM link would become the bottleneck";
+        return m;
+      }
       std::vector<LayerPlan> saved = plans_;
-      LayerPlan& p = plans_[size_t(i)];
-      // A reduction level is split into more levels while its fan-in allows;
-      // otherwise the layer gets one more replica (or parallel cluster).
-      int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
-      if (worst->role == Role::Reduce && fmax > 2)
-        p.reduce_fanin = tree(p.row_splits, fmax - 1);
-      else
-        p.replicas += 1;
-      choose_tile(i);
-      Mapping next;
-      bool fits = count() <= P_.clusters;
-      if (fits) {
-        next = build();
-        fits = next.clusters_used() <= P_.clusters &&
-               std::count_if(next.residuals.begin(), next.residuals.end(), [](auto& r) { return r.in_hbm; }) <=
-                   std::count_if(m.residuals.begin(), m.residuals.end(), [](auto& r) { return r.in_hbm; });
+      Mapping next = m;
+      bool fits = true;
+      for (size_t i = 0; i < net_.layers.size() && fits; ++i) {
+        for (int guard = 0; fits && layer_time(next, int(i)) > target && guard < 4 * P_.clusters; ++guard) {
+          improve(next, int(i));
+          fits = count() <= P_.clusters;
+          if (fits) next = build();
+          fits = fits && next.clusters_used() <= P_.clusters && hbm_residuals(next) <= hbm_residuals(m);
+        }
+        fits = fits && layer_time(next, int(i)) <= target;
       }
       if (!fits) {
         plans_ = saved;
-        m.balancer_stop = fmt::format("no free cluster left to speed up the bottleneck ({})", m.bottleneck);
+        m.balancer_stop = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
+                                      target * 1e6 / P_.clock_hz);
         return m;
       }
-      if (next.bottleneck_cycles > m.bottleneck_cycles) {
+      double gain = m.bottleneck_cycles / next.bottleneck_cycles - 1.0;
+      double added = double(next.clusters_used() - m.clusters_used()) / m.clusters_used();
+      if (gain < cost_.efficiency * added) {
         plans_ = saved;
-        m.balancer_stop = fmt::format("speeding up {} no longer shortens the bottleneck", m.bottleneck);
+        m.balancer_stop = fmt::format(
+            "the next step (bottleneck {} -> {:.1f} us per image) would add {} clusters for {:.1f}% more throughput",
+            m.bottleneck, next.bottleneck_cycles * 1e6 / P_.clock_hz, next.clusters_used() - m.clusters_used(),
+            100 * gain);
         return m;
       }
       m = std::move(next);

@@ -50,6 +50,8 @@ struct CostParams {
   int dma_outstanding = 4;      // bursts a DMA keeps in flight
   int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
   int batch = 16;               // images per batch (latency estimate)
+  double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
+  double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
   void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
 };
 

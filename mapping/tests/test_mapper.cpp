@@ -1,0 +1,194 @@
+// The mapper: invariants on every mode and platform, the paper's facts, and
+// every class of "does not fit" error.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "mapper.hpp"
+#include "mapping_yaml.hpp"
+
+using namespace vp::map;
+
+namespace {
+std::string source(const std::string& rel) { return std::string(std::getenv("VP_SOURCE_DIR")) + "/" + rel; }
+Network net_named(const std::string& n) { return Network::load(source("mapping/networks/" + n + ".yaml")); }
+
+void check_invariants(const Network& net, const Mapping& m) {
+  const PlatformInfo& P = m.platform;
+  INFO("network " << net.name << " on " << P.name << ", mode " << mode_name(m.mode));
+  REQUIRE(m.clusters_used() <= P.clusters);
+  // One record per cluster, ids dense: no cluster holds two roles.
+  for (size_t i = 0; i < m.clusters.size(); ++i) REQUIRE(m.clusters[i].id == int(i));
+  // Every weight placed exactly once per replica, on crossbars that fit the IMA.
+  for (size_t li = 0; li < net.layers.size(); ++li) {
+    const Layer& l = net.layers[li];
+    const LayerPlan& p = m.plans[li];
+    if (!l.analog()) continue;
+    std::map<int, std::vector<const ClusterRole*>> by_replica;
+    for (const auto& c : m.clusters)
+      if (c.layer == int(li) && c.role == Role::Analog) by_replica[c.replica].push_back(&c);
+    REQUIRE(int(by_replica.size()) == p.replicas);
+    for (const auto& [rep, xbars] : by_replica) {
+      std::vector<int> cover(size_t(l.rows() * l.cols()), 0);
+      for (const ClusterRole* c : xbars) {
+        REQUIRE(c->row1 - c->row0 <= P.ima.rows);
+        REQUIRE(c->col1 - c->col0 <= P.ima.cols);
+        for (int64_t r = c->row0; r < c->row1; ++r)
+          for (int64_t k = c->col0; k < c->col1; ++k) cover[size_t(r * l.cols() + k)] += 1;
+      }
+      for (int v : cover) REQUIRE(v == 1);
+    }
+    // Reduction trees: level 1 takes every row split, the last has one node per column group.
+    if (p.row_splits > 1) {
+      REQUIRE_FALSE(p.reduce_fanin.empty());
+      std::map<std::tuple<int, int, int>, int> nodes, fan;  // (replica, col, level)
+      for (const auto& c : m.clusters)
+        if (c.layer == int(li) && c.role == Role::Reduce) {
+          nodes[{c.replica, c.col_split, c.level}] += 1;
+          fan[{c.replica, c.col_split, c.level}] += c.fan_in;
+        }
+      for (int rep = 0; rep < p.replicas; ++rep)
+        for (int j = 0; j < p.col_splits; ++j) {
+          REQUIRE(fan[{rep, j, 1}] == p.row_splits);
+          REQUIRE(nodes[{rep, j, int(p.reduce_fanin.size())}] == 1);
+        }
+    } else {
+      REQUIRE(p.reduce_fanin.empty());
+    }
+  }
+  // Every producer has its consumers and every consumer its producers.
+  std::vector<int> ins(m.clusters.size()), outs(m.clusters.size());
+  for (const auto& e : m.edges) {
+    REQUIRE(e.src < m.clusters_used());
+    REQUIRE(e.dst < m.clusters_used());
+    REQUIRE((e.src >= 0 || e.dst >= 0));
+    REQUIRE(e.bytes > 0);
+    if (e.src >= 0) outs[size_t(e.src)]++;
+    if (e.dst >= 0) ins[size_t(e.dst)]++;
+  }
+  for (const auto& c : m.clusters) {
+    INFO("cluster " << c.id << " " << role_name(c.role));
+    REQUIRE(ins[size_t(c.id)] > 0);
+    REQUIRE(outs[size_t(c.id)] > 0);
+  }
+  // The L1 budget is never exceeded; buffers sit above the reserved area, disjoint.
+  for (const auto& c : m.clusters) {
+    REQUIRE(c.l1_used <= P.l1_size);
+    std::vector<std::pair<uint32_t, uint32_t>> spans;
+    for (const auto& b : c.buffers) {
+      REQUIRE(b.offset >= m.cost.l1_reserved);
+      REQUIRE(int64_t(b.offset) + b.size <= P.l1_size);
+      spans.push_back({b.offset, b.offset + b.size});
+    }
+    std::sort(spans.begin(), spans.end());
+    for (size_t i = 1; i < spans.size(); ++i) REQUIRE(spans[i - 1].second <= spans[i].first);
+  }
+  // Every layer has clusters; every stage an estimate.
+  for (const auto& p : m.plans) REQUIRE_FALSE(p.clusters.empty());
+  for (const auto& s : m.stages) REQUIRE(s.image_cycles > 0);
+  REQUIRE(m.images_per_s > 0);
+}
+}  // namespace
+
+TEST_CASE("invariants: the small network on 8 and 64 and 512 clusters in every mode") {
+  Network net = net_named("resnet-tiny");
+  for (const char* platform : {"mpaimc-8", "mpaimc-64", "mpaimc-512"})
+    for (Mode mode : {Mode::Naive, Mode::Replicate, Mode::Full}) {
+      vp::Config cfg = vp::Config::load(platform);
+      Mapping m = map_network(net, cfg, mode);
+      check_invariants(net, m);
+      if (mode == Mode::Full && m.clusters_used() < m.platform.clusters)  // room left: residuals in L1
+        for (const auto& r : m.residuals) CHECK_FALSE(r.in_hbm);
+    }
+}
+
+TEST_CASE("invariants: ResNet-18 on 512 clusters in every mode and more mapping is faster") {
+  Network net = net_named("resnet18");
+  vp::Config cfg = vp::Config::load("mpaimc-512");
+  Mapping naive = map_network(net, cfg, Mode::Naive);
+  Mapping rep = map_network(net, cfg, Mode::Replicate);
+  Mapping full = map_network(net, cfg, Mode::Full);
+  for (const Mapping* m : {&naive, &rep, &full}) check_invariants(net, *m);
+  CHECK(rep.images_per_s > naive.images_per_s);
+  CHECK(full.images_per_s >= rep.images_per_s * 0.99);
+  for (const auto& r : naive.residuals) CHECK(r.in_hbm);
+  for (const auto& r : full.residuals) CHECK_FALSE(r.in_hbm);
+  CHECK(full.hbm_bytes < rep.hbm_bytes);
+}
+
+TEST_CASE("ResNet-18 naive: one cluster per crossbar or reduction node or digital layer") {
+  Network net = net_named("resnet18");
+  Mapping m = map_network(net, vp::Config::load("mpaimc-512"), Mode::Naive);
+  int analog = 0, reduce = 0, digital = 0;
+  for (const auto& c : m.clusters) {
+    analog += c.role == Role::Analog;
+    reduce += c.role == Role::Reduce;
+    digital += c.role == Role::Digital;
+  }
+  CHECK(analog == 201);  // sum over layers of row_splits x col_splits
+  CHECK(reduce == 24);   // one per column group of every layer with row splits
+  CHECK(digital == 10);  // max-pool, 8 adds, average pool
+  // The 512->512 3x3 layers hold 36 crossbars each.
+  for (const char* name : {"l4b1c2", "l4b2c1", "l4b2c2"}) {
+    int n = 0;
+    for (const auto& c : m.clusters) n += c.layer == net.index(name) && c.role == Role::Analog;
+    CHECK(n == 36);
+  }
+}
+
+TEST_CASE("ResNet-18 full mapping uses a cluster count comparable to the paper's 322") {
+  Network net = net_named("resnet18");
+  Mapping m = map_network(net, vp::Config::load("mpaimc-512"), Mode::Full);
+  INFO("clusters used " << m.clusters_used());
+  CHECK(m.clusters_used() >= 260);
+  CHECK(m.clusters_used() <= 400);
+  int stores = 0;
+  for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
+  CHECK(stores >= 1);
+  CHECK(stores <= 3);  // the paper: 2 clusters for the residuals
+}
+
+TEST_CASE("mapping is deterministic") {
+  Network net = net_named("resnet18");
+  vp::Config cfg = vp::Config::load("mpaimc-512");
+  CHECK(mapping_yaml(map_network(net, cfg, Mode::Full), net) == mapping_yaml(map_network(net, cfg, Mode::Full), net));
+}
+
+TEST_CASE("a network that does not fit: clusters or IMA size or L1") {
+  CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-64"), Mode::Naive),
+                    Catch::Contains("network resnet18 needs 235 clusters") && Catch::Contains("mpaimc-64 has 64"));
+  CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-8"), Mode::Full),
+                    Catch::Contains("layer l3b1c2 (2304x256 weights) needs 9 crossbars of 256x256 (IMA size)") &&
+                        Catch::Contains("has 8 clusters"));
+  CHECK_THROWS_WITH(map_network(net_named("resnet-tiny"), vp::Config::load("mpaimc-8", {"cluster.ima.rows=64"}), Mode::Naive),
+                    Catch::Contains("needs") && Catch::Contains("has 8"));
+  CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-512", {"cluster.l1.size=128KiB"}), Mode::Naive),
+                    Catch::Contains("layer conv1: a tile of one output column needs") &&
+                        Catch::Contains("available 65536 (131072 of L1 less 65536 reserved)"));
+  CostParams big;
+  big.l1_reserved = 2 << 20;
+  CHECK_THROWS_WITH(map_network(net_named("resnet-tiny"), vp::Config::load("mpaimc-8"), Mode::Naive, big),
+                    Catch::Contains("leaves nothing above"));
+  CHECK_THROWS_WITH(map_network(net_named("resnet-tiny"), vp::Config::load("bare-rv32"), Mode::Naive),
+                    Catch::Contains("not a manycore platform"));
+}
+
+TEST_CASE("cost parameters accept known names only") {
+  CostParams c;
+  c.set("requant=10");
+  CHECK(c.requant == 10);
+  CHECK_THROWS_WITH(c.set("requnt=10"), Catch::Contains("unknown name"));
+  CHECK_THROWS_WITH(c.set("requant=x"), Catch::Contains("not a number"));
+  CHECK_THROWS_AS(parse_mode("fast"), std::invalid_argument);
+}
+
+TEST_CASE("network latency follows the tree levels") {
+  PlatformInfo p = PlatformInfo::from(vp::Config::load("mpaimc-512"));
+  CHECK(p.path_latency(0, 0) == 0);
+  CHECK(p.path_latency(0, 3) == 4);                  // same L1 quadrant
+  CHECK(p.path_latency(0, 4) == 4 + 2 * 4);          // same L2
+  CHECK(p.path_latency(0, 16) == 4 + 2 * (4 + 4));   // same L3
+  CHECK(p.path_latency(0, 64) == 4 + 2 * 12);        // across the wrapper
+  CHECK(p.path_latency(5, -1) == 100 + 4 * 4);       // to the HBM
+}

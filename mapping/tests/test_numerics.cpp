@@ -1,0 +1,167 @@
+// Numerics, weights and the golden reference model against hand-computed cases.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include "numerics.h"
+#include "params.hpp"
+#include "reference.hpp"
+
+using namespace vp::map;
+
+namespace {
+std::string source(const std::string& rel) { return std::string(std::getenv("VP_SOURCE_DIR")) + "/" + rel; }
+}  // namespace
+
+TEST_CASE("requantization rounds half up then applies ReLU and saturates") {
+  CHECK(nm_requant(10, 3, 2, 0) == 8);     // 30 / 4 = 7.5 -> 8
+  CHECK(nm_requant(-10, 3, 2, 0) == -7);   // -7.5 -> -7 (half up)
+  CHECK(nm_requant(-10, 3, 2, 1) == 0);    // ReLU
+  CHECK(nm_requant(1000, 1, 0, 0) == 127);
+  CHECK(nm_requant(-1000, 1, 0, 0) == -128);
+  CHECK(nm_requant(INT32_MAX, INT32_MAX, 62, 0) == 1);  // (2^31-1)^2 / 2^62 = 0.99..., in int64
+  CHECK(nm_add(100, 100, 0) == 127);
+  CHECK(nm_add(-100, -100, 0) == -128);
+  CHECK(nm_add(-5, 3, 1) == 0);
+  CHECK(nm_add(-5, 3, 0) == -2);
+  CHECK(nm_average(5, 2) == 3);    // 2.5 -> 3
+  CHECK(nm_average(-5, 2) == -2);  // -2.5 -> -2
+  CHECK(nm_average(-7, 3) == -2);  // -2.33 -> -2
+  CHECK(nm_average(-8, 3) == -3);  // -2.67 -> -3
+  CHECK(nm_max(-3, 2) == 2);
+}
+
+TEST_CASE("one layer by hand: the ADC applies per crossbar of `rows` rows") {
+  // FC with 6 inputs and 2 outputs on crossbars of 4 rows: rows 0-3 on one
+  // crossbar, rows 4-5 on another; 4-bit ADC (codes -8..7), shift 1.
+  Network net = Network::from_string(
+      "input: {channels: 6, height: 1, width: 1}\n"
+      "layers:\n"
+      "  - {name: fc, op: fc, out_channels: 2, relu: false}\n",
+      "one.yaml");
+  ImaParams ima;
+  ima.rows = 4, ima.cols = 4, ima.dac_bits = 8, ima.adc_bits = 4;
+  Params p;
+  p.layers.resize(1);
+  // W[r][c], row-major: column 0 all 3, column 1 alternating +-2.
+  p.layers[0].weights = {3, 2, 3, -2, 3, 2, 3, -2, 3, 2, 3, -2};
+  p.layers[0].adc_shift = 1, p.layers[0].mult = 3, p.layers[0].shift = 1;
+  Tensor x(net.input);
+  x.data = {1, 2, 3, 4, -5, 6};
+  // Column 0: crossbar A: 3*(1+2+3+4) = 30 -> (30+1)>>1 = 15 -> saturates to 7;
+  //           crossbar B: 3*(-5+6) = 3 -> (3+1)>>1 = 2. acc = 9; (9*3+1)>>1 = 14.
+  // Column 1: A: 2*(1-2+3-4) = -4 -> (-4+1)>>1 = -2; B: 2*(-5-6) = -22 -> -11
+  //           -> saturates to -8. acc = -10; (-30+1)>>1 = -15.
+  auto acc = analog_accumulate(net.layers[0], p.layers[0].weights, 1, ima, x);
+  REQUIRE(acc.size() == 2);
+  CHECK(acc[0] == 9);
+  CHECK(acc[1] == -10);
+  auto out = Reference(net, p, ima).run(x);
+  CHECK(out[0].data == std::vector<int8_t>{14, -15});
+  // One crossbar of 8 rows would not clip column 0 at 7: the split matters.
+  ima.rows = 8;
+  CHECK(analog_accumulate(net.layers[0], p.layers[0].weights, 1, ima, x)[0] == 7);  // (33+1)>>1 = 17 -> 7
+}
+
+TEST_CASE("two layers with a residual by hand: padded 3x3 conv then add") {
+  // Input 1x2x2, conv 3x3 pad 1 with one output channel (all weights 1:
+  // each output is the sum of the whole 2x2 input), then add the input.
+  Network net = Network::from_string(
+      "input: {channels: 1, height: 2, width: 2}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 1, kernel: 3, padding: 1, relu: true}\n"
+      "  - {name: a, op: add, input: [c, input], relu: true}\n",
+      "two.yaml");
+  ImaParams ima;  // 256x256, 8-bit DAC and ADC
+  Params p;
+  p.layers.resize(2);
+  p.layers[0].weights.assign(9, 1);
+  p.layers[0].adc_shift = 0, p.layers[0].mult = 1, p.layers[0].shift = 1;
+  Tensor x(net.input);
+  x.data = {10, -20, 50, 100};
+  // conv: every output sees all four inputs: 140 -> the 8-bit ADC saturates to
+  // 127; requant (127 + 1) >> 1 = 64. add: 74, 44, 114, 164 -> 127.
+  auto out = Reference(net, p, ima).run(x);
+  CHECK(out[0].data == std::vector<int8_t>{64, 64, 64, 64});
+  CHECK(out[1].data == std::vector<int8_t>{74, 44, 114, 127});
+}
+
+TEST_CASE("pooling: max ignores padding and average divides by in-bounds elements") {
+  Network net = Network::from_string(
+      "input: {channels: 1, height: 2, width: 2}\n"
+      "layers:\n"
+      "  - {name: mp, op: maxpool, kernel: 3, stride: 2, padding: 1}\n"
+      "  - {name: ap, op: avgpool, kernel: 2, stride: 1, padding: 1, input: input}\n",
+      "pool.yaml");
+  Params p;
+  p.layers.resize(2);
+  Tensor x(net.input);
+  x.data = {-10, -20, -30, -40};
+  auto out = Reference(net, p, ImaParams{}).run(x);
+  CHECK(out[0].data == std::vector<int8_t>{-10});
+  // 3x3 outputs; corner (0,0) sees only -10; (1,1) sees all: -100/4 = -25.
+  CHECK(out[1].data[0] == -10);
+  CHECK(out[1].data[4] == -25);
+  CHECK(out[1].data[1] == -15);  // (-10-20)/2
+}
+
+TEST_CASE("generated weights are deterministic and calibrated activations stay alive") {
+  Network net = Network::load(source("mapping/networks/resnet-tiny.yaml"));
+  ImaParams ima;
+  Params a = generate_params(net, ima, 7), b = generate_params(net, ima, 7), c = generate_params(net, ima, 8);
+  CHECK(a.layers[1].weights == b.layers[1].weights);
+  CHECK(a.layers[1].mult == b.layers[1].mult);
+  CHECK(a.layers[1].weights != c.layers[1].weights);
+  Reference ref(net, a, ima);
+  auto out1 = ref.run(make_image(net, 7, 0));
+  auto out2 = ref.run(make_image(net, 7, 0));
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    CHECK(out1[i].data == out2[i].data);
+    size_t zero = 0, sat = 0;
+    for (int8_t v : out1[i].data) zero += v == 0, sat += v == 127 || v == -128;
+    INFO("layer " << net.layers[i].name);
+    CHECK(double(zero) / double(out1[i].data.size()) < 0.8);
+    CHECK(double(sat) / double(out1[i].data.size()) < 0.05);
+  }
+  CHECK(make_image(net, 7, 0).data != make_image(net, 7, 1).data);
+}
+
+TEST_CASE("weights file round trip and its errors") {
+  Network net = Network::load(source("mapping/networks/resnet-tiny.yaml"));
+  Params a = generate_params(net, ImaParams{}, 3);
+  std::string path = "test_weights.vpwt";
+  save_params(net, a, path);
+  Params b = load_params(net, path);
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    CHECK(a.layers[i].weights == b.layers[i].weights);
+    CHECK(a.layers[i].adc_shift == b.layers[i].adc_shift);
+    CHECK(a.layers[i].mult == b.layers[i].mult);
+    CHECK(a.layers[i].shift == b.layers[i].shift);
+  }
+  std::string bytes;
+  {
+    std::ifstream f(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  auto write = [&](const std::string& s) { std::ofstream(path, std::ios::binary | std::ios::trunc) << s; };
+  write(bytes.substr(0, bytes.size() - 5));
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("file ends inside the weights of layer fc"));
+  write("XXXX" + bytes.substr(4));
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("not a weights file"));
+  std::string renamed = bytes;
+  renamed[16] = 'k';  // first record's name: conv1 -> konv1
+  write(renamed);
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("record for layer 'konv1'"));
+  write(bytes + "x");
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("trailing bytes"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("an ADC too wide for an exact int32 reduction is rejected") {
+  Network net = Network::load(source("mapping/networks/resnet-tiny.yaml"));
+  ImaParams ima;
+  ima.adc_bits = 31;  // two crossbars of 2^30 codes reach 2^31
+  CHECK_THROWS_WITH(check_numerics(net, ima), Catch::Contains("can overflow the int32 reduction"));
+  CHECK_THROWS_WITH(check_numerics(net, ima), Catch::Contains("resnet-tiny.yaml:"));
+}
