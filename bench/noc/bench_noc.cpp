@@ -23,7 +23,8 @@ using namespace vp;
 namespace {
 
 struct Settings {
-  int transfers = 2000;      // per cluster, alternating neighbour and HBM
+  int transfers = 2000;      // per cluster
+  std::string target = "both";  // neighbour, hbm, or both (alternating)
   unsigned bytes = 256;      // per burst
   std::string platform = "mpaimc-512";
 };
@@ -65,7 +66,8 @@ class StreamingCluster : public sc_core::sc_module {
     const uint64_t hbm = map_.hbm_base() + uint64_t(id_) * 0x10000;
     for (int j = 0; j < s_.transfers; ++j) {
       t.set_command(j % 4 == 3 ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-      t.set_address((j % 2 ? hbm : neighbour) + uint64_t(j / 2 % 8) * s_.bytes);
+      const bool to_hbm = s_.target == "hbm" || (s_.target == "both" && j % 2);
+      t.set_address((to_hbm ? hbm : neighbour) + uint64_t(j / 2 % 8) * s_.bytes);
       t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
       sc_core::sc_time delay = qk.get_local_time();
       master->b_transport(t, delay);
@@ -103,7 +105,9 @@ int sc_main(int argc, char* argv[]) {
     if (k == "--transfers") s.transfers = std::atoi(argv[i + 1]);
     else if (k == "--bytes") s.bytes = unsigned(std::atoi(argv[i + 1]));
     else if (k == "--platform") s.platform = argv[i + 1];
-    else return std::cerr << "usage: bench_noc [--platform P] [--transfers N] [--bytes S]\n", 2;
+    else if (k == "--target" && (std::string(argv[i + 1]) == "neighbour" || std::string(argv[i + 1]) == "hbm" ||
+                                 std::string(argv[i + 1]) == "both")) s.target = argv[i + 1];
+    else return std::cerr << "usage: bench_noc [--platform P] [--transfers N] [--bytes S] [--target neighbour|hbm|both]\n", 2;
   }
   const long rss0 = peak_rss_kib();
   const auto t0 = std::chrono::steady_clock::now();
@@ -135,12 +139,12 @@ int sc_main(int argc, char* argv[]) {
   uint64_t hops = 0;
   for (const auto& l : res.stats["noc"]["levels"]) hops += l["transactions"].get<uint64_t>();
   std::cout << fmt::format(
-      "platform {}: {} clusters x {} bursts of {} B (neighbour L1 and HBM, 1/4 reads)\n"
+      "platform {}: {} clusters x {} bursts of {} B to {} (1/4 reads)\n"
       "elaboration: {:.3f} s, peak RSS after elaboration {:.1f} MiB (process start {:.1f} MiB)\n"
       "simulation: {} transactions ({} errors), {} node hops, {:.1f} us simulated, {:.3f} s host\n"
       "throughput: {:.3f} M transactions/s, {:.3f} M hops/s\n"
       "peak RSS at the end: {:.1f} MiB, HBM backing allocated: {:.1f} MiB\n",
-      s.platform, clusters.size(), s.transfers, s.bytes, elab_s, rss_elab / 1024.0, rss0 / 1024.0, issued, errors,
+      s.platform, clusters.size(), s.transfers, s.bytes, s.target, elab_s, rss_elab / 1024.0, rss0 / 1024.0, issued, errors,
       hops, end.to_seconds() * 1e6, run_s, issued / run_s / 1e6, hops / run_s / 1e6, peak_rss_kib() / 1024.0,
       res.stats["noc"]["hbm"]["allocated_bytes"].get<uint64_t>() / 1048576.0);
   std::cout << res.stats["noc"].dump() << "\n";

@@ -59,10 +59,21 @@ const AxiNode::Route* AxiNode::route_of(int dest) const {
   return &child_routes_[dest];
 }
 
-sc_time AxiNode::reserve(sc_time& free, const sc_time& t, const sc_time& occupancy) {
+namespace {
+// When the last byte of the transfer has crossed the latest link (absolute time). Added
+// by the node where the transfer enters the network, removed there on return.
+struct NocTail : tlm::tlm_extension<NocTail> {
+  sc_time tail;
+  tlm_extension_base* clone() const override { return new NocTail(*this); }
+  void copy_from(const tlm_extension_base& e) override { tail = static_cast<const NocTail&>(e).tail; }
+};
+}  // namespace
+
+sc_time AxiNode::reserve(sc_time& free, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
   sc_time start = std::max(t, free);
   stats_.contention += start - t;
-  free = start + occupancy;
+  tail = std::max(start + occupancy, tail);
+  free = tail;
   return start;
 }
 
@@ -85,6 +96,16 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
   ++stats_.transactions;
   stats_.bytes += bytes;
 
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time t = now + delay;
+  NocTail entry;
+  NocTail* ext = trans.get_extension<NocTail>();
+  if (!ext) {
+    entry.tail = t;
+    ext = &entry;
+    trans.set_extension(ext);
+  }
+
   // The source link was initiated from below if the request came up from a child.
   Link* src_link = owned_link(src);
   Link* dst_link = owned_link(dest);
@@ -92,12 +113,11 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
   const int dst_side = dest == kParent ? kFromBelow : kFromAbove;
   const bool src_terminal = src != kParent && child_routes_[src].terminal;
 
-  const sc_time now = sc_core::sc_time_stamp();
-  sc_time t = now + delay;
-  if (is_write && src_link) t = reserve(src_link->free[src_side][1], t, occupancy);
+  if (is_write && src_link) t = reserve(src_link->free[src_side][1], t, occupancy, ext->tail);
   t += latency_;
-  if (is_write && dst_link) t = reserve(dst_link->free[dst_side][1], t, occupancy);
-  if (is_write && terminal) t += occupancy;  // the target has the data when the last byte is in
+  ext->tail += latency_;
+  if (is_write && dst_link) t = reserve(dst_link->free[dst_side][1], t, occupancy, ext->tail);
+  if (is_write && terminal) t = ext->tail;  // the target has the data when the last byte is in
 
   delay = t - now;
   if (terminal) trans.set_address(addr - route->base);
@@ -107,14 +127,16 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
     (*child_out_[dest])->b_transport(trans, delay);
   trans.set_address(addr);
 
-  if (!is_write && moves_data) {
+  if (!is_write && moves_data && trans.is_response_ok()) {
     // Read data flows back once the target has it, over the same links.
     t = now + delay;
-    if (dst_link) t = reserve(dst_link->free[dst_side][0], t, occupancy);
-    if (src_link) t = reserve(src_link->free[src_side][0], t, occupancy);
-    if (src_terminal) t += occupancy;  // complete when the last byte reaches the initiator
+    if (terminal) ext->tail = t;
+    if (dst_link) t = reserve(dst_link->free[dst_side][0], t, occupancy, ext->tail);
+    if (src_link) t = reserve(src_link->free[src_side][0], t, occupancy, ext->tail);
+    if (src_terminal) t = ext->tail;  // complete when the last byte reaches the initiator
     delay = t - now;
   }
+  if (ext == &entry) trans.clear_extension(ext);
 }
 
 unsigned int AxiNode::transport_dbg(int src, tlm::tlm_generic_payload& trans) {

@@ -12,8 +12,14 @@
 //    with independent read-data and write-data channels: 4 reservations per link;
 //  - writes reserve links on the way out at the time the data head reaches them; reads
 //    reserve them on the way back (as the call stack unwinds) once the target has the data;
+//  - cut-through: a link passes the data from its start for its occupancy, but never before
+//    the last byte has crossed the previous link (a narrower link upstream sets the pace).
+//    The last byte's time travels with the payload in a NocTail extension, which the entry
+//    node adds and removes;
 //  - the delay handed to a terminal target is the arrival of the last byte (writes) or of
 //    the request (reads); the initiator sees completion when its last byte has moved.
+// Uncontended, a transfer of S bytes so costs the latencies of the nodes crossed plus
+// ceil(S / w) cycles of the narrowest link crossed.
 // A node owns the links to its children, and the link to its parent only when the parent
 // is not another node (the root's link to the HBM). So every link is reserved exactly once.
 //
@@ -91,8 +97,11 @@ class AxiNode : public sc_core::sc_module {
 
   int decode(uint64_t addr) const;  // child index, kParent or kNone
   const Route* route_of(int dest) const;
-  // Reserves `link`'s channel from time t (absolute); returns the start time.
-  sc_core::sc_time reserve(sc_core::sc_time& free, const sc_core::sc_time& t, const sc_core::sc_time& occupancy);
+  // Reserves a link channel for data whose head is ready at t and whose last byte has
+  // crossed the previous link at `tail` (absolute times); returns the start and moves
+  // `tail` to when the last byte has crossed this link.
+  sc_core::sc_time reserve(sc_core::sc_time& free, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
+                           sc_core::sc_time& tail);
   Link* owned_link(int port) { return port == kParent ? (params_.owns_parent_link ? &parent_link_ : nullptr) : &child_links_[port]; }
 
   Params params_;

@@ -66,6 +66,35 @@ AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const Me
   AxiNode& root = *levels_[0][0];
   root.set_parent_route({map.hbm_base(), map.hbm_size(), true});
   root.parent_out.bind(hbm_->port);
+  debug_port_.bind(root.parent_in);
+}
+
+bool AxiNetwork::debug_write(uint64_t addr, const void* data, size_t len) {
+  if (map_.is_hbm(addr)) {
+    if (len > map_.hbm_size() - (addr - map_.hbm_base())) return false;
+    hbm_->write(addr - map_.hbm_base(), data, len);
+    return true;
+  }
+  tlm::tlm_generic_payload t;
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(static_cast<unsigned char*>(const_cast<void*>(data)));
+  t.set_data_length(unsigned(len));
+  return debug_port_->transport_dbg(t) == len;
+}
+
+bool AxiNetwork::debug_read(uint64_t addr, void* data, size_t len) {
+  if (map_.is_hbm(addr)) {
+    if (len > map_.hbm_size() - (addr - map_.hbm_base())) return false;
+    hbm_->read(addr - map_.hbm_base(), data, len);
+    return true;
+  }
+  tlm::tlm_generic_payload t;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(static_cast<unsigned char*>(data));
+  t.set_data_length(unsigned(len));
+  return debug_port_->transport_dbg(t) == len;
 }
 
 void AxiNetwork::attach_cluster(int id, const ClusterPorts& ports) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <tlm_utils/simple_initiator_socket.h>
 
 #include "axi_node/axi_node.hpp"
 #include "hbm/hbm_controller.hpp"
@@ -31,6 +32,11 @@ class AxiNetwork : public sc_core::sc_module {
   void attach_cluster(int id, const ClusterPorts& ports);
 
   HbmController& hbm() { return *hbm_; }
+  // Host access at a global address (any cluster window or the HBM) without simulated time,
+  // through the network's debug transport: for loaders, debuggers and result readers.
+  // Returns false if the address range is not fully backed.
+  bool debug_write(uint64_t addr, const void* data, size_t len);
+  bool debug_read(uint64_t addr, void* data, size_t len);
   int levels() const { return int(levels_.size()); }
   const std::vector<std::unique_ptr<AxiNode>>& level(int k) const { return levels_[k]; }
   const AxiNode& root() const { return *levels_[0][0]; }
@@ -46,6 +52,8 @@ class AxiNetwork : public sc_core::sc_module {
   std::vector<std::string> level_names_;
   std::vector<std::vector<std::unique_ptr<AxiNode>>> levels_;
   std::unique_ptr<HbmController> hbm_;
+  // Enters the tree at the root from above, so cluster windows decode as usual.
+  tlm_utils::simple_initiator_socket<AxiNetwork> debug_port_{"debug_port"};
   std::vector<bool> attached_;
 };
 

@@ -24,7 +24,9 @@ struct Rig {
   sc_time cycle;
 
   explicit Rig(const std::string& platform, const std::vector<std::string>& overrides = {})
-      : cfg(Config::load(platform, overrides)), map(cfg), noc("noc", cfg, map),
+      : Rig(Config::load(platform, overrides)) {}
+  explicit Rig(Config c)
+      : cfg(std::move(c)), map(cfg), noc("noc", cfg, map),
         cycle(sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC)) {
     for (int i = 0; i < map.clusters(); ++i) {
       clusters.push_back(std::make_unique<ClusterStandIn>(("cluster_" + std::to_string(i)).c_str(), map.cluster_stride()));
@@ -138,6 +140,60 @@ TEST_CASE("routing: every cluster of mpaimc-64 writes to every other and to the 
   for (const auto& lv : st["levels"]) CHECK(lv["decode_errors"].get<uint64_t>() == 0);
   CHECK(st["hbm"]["writes"].get<uint64_t>() == 64);
   CHECK(st["hbm"]["reads"].get<uint64_t>() == 64);
+}
+
+TEST_CASE("routing: any factors whose product is the cluster count, here (2, 3, 1, 4)", "[noc][routing]") {
+  // Root with two children, a factor-1 level in the middle: 24 clusters.
+  Rig r(Config::from_string("name: odd\nkind: manycore\ncluster: {count: 24}\n"
+                            "noc: {levels: [root, a, b, leaf], factors: [2, 3, 1, 4], width_bytes: [64, 32, 64, 16],"
+                            " latency_cycles: [50, 3, 2, 1]}\nhbm: {size: 64MiB}\n",
+                            "odd.yaml"));
+  const int n = r.map.clusters();
+  REQUIRE(n == 24);
+  REQUIRE(r.noc.level(0).size() == 1);
+  REQUIRE(r.noc.level(3).size() == 6);
+  for (int i = 0; i < n; ++i) {
+    int64_t t = 0;
+    for (int j = 0; j < n; ++j) r.add(i, t++, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(j) + 8u * unsigned(i), pattern(i, j, 8));
+    r.add(i, t++, tlm::TLM_WRITE_COMMAND, r.map.hbm_base() + 8u * unsigned(i), pattern(i, 99, 8));
+  }
+  // Uncontended timing with mixed widths: the narrowest link crossed sets the serialization.
+  // Cluster 0 -> cluster 23 (across the root): 1+2+3 + 50 + 3+2+1 = 62, + 100 B / 16 B = 7 beats.
+  r.add(0, 5000, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(23) + 0x1000, std::vector<uint8_t>(100));
+  // Cluster 0 -> HBM: 1+2+3+50 = 56, + 7 beats on the 16-byte leaf link (the HBM link alone
+  // would take 2), for a write and for a read.
+  r.add(0, 6000, tlm::TLM_WRITE_COMMAND, r.map.hbm_base() + 0x1000, std::vector<uint8_t>(100));
+  r.add(0, 7000, tlm::TLM_READ_COMMAND, r.map.hbm_base() + 0x1000, std::vector<uint8_t>(100));
+  sc_core::sc_start();
+  for (int i = 0; i < n; ++i) {
+    for (const auto& x : r.clusters[size_t(i)]->script) REQUIRE(x.status == tlm::TLM_OK_RESPONSE);
+    for (int j = 0; j < n; ++j) {
+      std::vector<uint8_t> got(8);
+      REQUIRE(r.noc.debug_read(r.map.cluster_base(j) + 8u * unsigned(i), got.data(), 8));
+      REQUIRE(got == pattern(i, j, 8));
+    }
+    std::vector<uint8_t> got(8);
+    REQUIRE(r.noc.debug_read(r.map.hbm_base() + 8u * unsigned(i), got.data(), 8));
+    REQUIRE(got == pattern(i, 99, 8));
+  }
+  const auto& s = r.clusters[0]->script;
+  CHECK(r.cycles(s[s.size() - 3].done) - 5000 == 62 + 7);
+  CHECK(r.cycles(s[s.size() - 2].done) - 6000 == 56 + 7);
+  CHECK(r.cycles(s.back().done) - 7000 == 56 + 7);
+}
+
+TEST_CASE("host debug access through the network reaches cluster windows and the HBM", "[noc][routing]") {
+  Rig r("mpaimc-8");
+  const uint8_t in[4] = {9, 8, 7, 6};
+  REQUIRE(r.noc.debug_write(r.map.cluster_base(6) + 0x20, in, 4));
+  CHECK(r.clusters[6]->byte(0x20) == 9);
+  REQUIRE(r.noc.debug_write(r.map.hbm_base() + 0x40, in, 4));
+  uint8_t out[4] = {};
+  REQUIRE(r.noc.debug_read(r.map.hbm_base() + 0x40, out, 4));
+  CHECK(std::equal(out, out + 4, in));
+  CHECK_FALSE(r.noc.debug_read(r.map.local_base(), out, 4));
+  CHECK_FALSE(r.noc.debug_read(r.map.hbm_base() + r.map.hbm_size() - 2, out, 4));
+  CHECK(sc_core::sc_time_stamp() == sc_core::SC_ZERO_TIME);
 }
 
 TEST_CASE("routing: addresses outside every window get an address error", "[noc][routing]") {
