@@ -14,6 +14,10 @@ function(vp_add_catch_test name)
   if(T_SYSTEMC)
     target_link_libraries(${name} PRIVATE vp_systemc)
   endif()
+  # Paths as compile definitions: catch_discover_tests keeps only the first
+  # item of a list-valued ENVIRONMENT property.
+  target_compile_definitions(${name} PRIVATE VP_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                             VP_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES
-    ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR};VP_BINARY_DIR=${PROJECT_BINARY_DIR};SC_COPYRIGHT_MESSAGE=DISABLE")
+    ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
