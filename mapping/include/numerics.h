@@ -22,8 +22,8 @@ extern "C" {
 #endif
 
 /* Digital reduction of two partial sums (ADC outputs or earlier reductions).
- * Exact in int32: the network loader rejects a layer whose crossbar count
- * times the ADC's largest code could reach 2^31. */
+ * Exact in int32: check_numerics() (mapping/src/params.hpp) rejects a layer
+ * whose crossbar count times the ADC's largest code could reach 2^31. */
 static inline int32_t nm_reduce(int32_t a, int32_t b) { return a + b; }
 
 /* Requantization of an int32 accumulator to an int8 activation:

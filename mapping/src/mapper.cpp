@@ -318,7 +318,7 @@ class Builder {
               p.clusters.push_back(id);
               for (int s = lo; s < hi; ++s)
                 m.edges.push_back({prev[size_t(s)], id, int(i), Edge::Partial,
-                                   int64_t(l.out.h) * l.out.w * (c1 - c0) * 4 / p.replicas, 0});
+                                   ceil_div(int64_t(l.out.h) * l.out.w * (c1 - c0) * 4, p.replicas), 0});
               cur.push_back(id);
             }
             prev = cur;
@@ -352,6 +352,7 @@ class Builder {
     // Full mode: residuals in the L1 of free clusters, first fit, split if large.
     if (mode_ == Mode::Full) {
       for (auto& r : m.residuals) {
+        if (r.skip < 0) continue;  // the image itself is already in the HBM
         int64_t left = r.bytes;
         std::vector<std::pair<int, int64_t>> store;
         for (auto& c : m.clusters) {
@@ -400,7 +401,7 @@ class Builder {
         bool residual = l.op == Op::Add && src == skip_of[i];
         if (src < 0) {
           for (int dst : inputs_of[i])
-            m.edges.push_back({-1, dst, -1, Edge::Activation, net_.input.size() / p_i, 0});
+            m.edges.push_back({-1, dst, -1, Edge::Activation, ceil_div(net_.input.size(), p_i), 0});
           continue;
         }
         const Layer& s = net_.layers[size_t(src)];
@@ -410,25 +411,26 @@ class Builder {
         for (const auto& r : m.residuals)
           if (residual && r.add == int(i)) res = &r;
         for (const Out& o : outs[size_t(src)]) {
-          int64_t bytes = plane * (o.c1 - o.c0) / p_s;
+          int64_t bytes = ceil_div(plane * (o.c1 - o.c0), p_s);
           if (res && res->in_hbm) {  // through the HBM: written once, read by each add part
             m.edges.push_back({o.cluster, -1, int(src), Edge::Residual, bytes, 0});
-            for (int dst : inputs_of[i]) m.edges.push_back({-1, dst, int(src), Edge::Residual, bytes / p_i, 0});
+            for (int dst : inputs_of[i]) m.edges.push_back({-1, dst, int(src), Edge::Residual, ceil_div(bytes, p_i), 0});
           } else if (res) {  // through the residual stores
             for (auto& [st, b] : res->store) {
-              int64_t share = bytes * b / std::max<int64_t>(1, res->bytes);
+              int64_t share = ceil_div(bytes * b, std::max<int64_t>(1, res->bytes));
               m.edges.push_back({o.cluster, st, int(src), Edge::Residual, share, 0});
-              for (int dst : inputs_of[i]) m.edges.push_back({st, dst, int(src), Edge::Residual, share / p_i, 0});
+              for (int dst : inputs_of[i]) m.edges.push_back({st, dst, int(src), Edge::Residual, ceil_div(share, p_i), 0});
             }
           } else {
-            for (int dst : inputs_of[i]) m.edges.push_back({o.cluster, dst, int(src), Edge::Activation, bytes / p_i, 0});
+            for (int dst : inputs_of[i])
+              m.edges.push_back({o.cluster, dst, int(src), Edge::Activation, ceil_div(bytes, p_i), 0});
           }
         }
       }
       if (net_.consumers(int(i)).empty())  // network outputs go to the HBM
         for (const Out& o : outs[i])
           m.edges.push_back({o.cluster, -1, int(i), Edge::Activation,
-                             int64_t(l.out.h) * l.out.w * (o.c1 - o.c0) / p_i, 0});
+                             ceil_div(int64_t(l.out.h) * l.out.w * (o.c1 - o.c0), p_i), 0});
     }
     for (auto& e : m.edges) {  // each transfer moves one tile, contiguous in the producer's L1
       int layer = e.layer >= 0 ? e.layer : m.clusters[size_t(e.dst)].layer;

@@ -192,3 +192,17 @@ TEST_CASE("network latency follows the tree levels") {
   CHECK(p.path_latency(0, 64) == 4 + 2 * 12);        // across the wrapper
   CHECK(p.path_latency(5, -1) == 100 + 4 * 4);       // to the HBM
 }
+
+TEST_CASE("a residual of the input image stays in the HBM in full mode") {
+  Network net = Network::from_string(
+      "input: {channels: 8, height: 8, width: 8}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 8, kernel: 3, padding: 1, relu: true}\n"
+      "  - {name: a, op: add, input: [c, input], relu: true}\n",
+      "skip.yaml");
+  Mapping m = map_network(net, vp::Config::load("mpaimc-8"), Mode::Full);
+  check_invariants(net, m);
+  REQUIRE(m.residuals.size() == 1);
+  CHECK(m.residuals[0].skip == -1);
+  CHECK(m.residuals[0].in_hbm);
+}
