@@ -55,9 +55,13 @@ void Tcdm::copy(tlm::tlm_generic_payload& tx) {
 }
 
 uint64_t Tcdm::Calendar::first_fit(uint64_t t, uint64_t len) const {
-  for (const auto& iv : busy) {
-    if (t + len <= iv.first) break;  // fits in the gap before this interval
-    if (t < iv.second) t = iv.second;
+  // Intervals are disjoint and sorted, so their ends are sorted too: skip
+  // those ending by t, then walk the gaps from there.
+  auto it = std::upper_bound(busy.begin(), busy.end(), t,
+                             [](uint64_t v, const std::pair<uint64_t, uint64_t>& iv) { return v < iv.second; });
+  for (; it != busy.end(); ++it) {
+    if (t + len <= it->first) break;  // fits in the gap before this interval
+    if (t < it->second) t = it->second;
   }
   return t;
 }
@@ -78,9 +82,7 @@ void Tcdm::Calendar::add(uint64_t from, uint64_t len) {
 }
 
 void Tcdm::Calendar::prune(uint64_t now) {
-  size_t n = 0;
-  while (n < busy.size() && busy[n].second <= now) ++n;
-  if (n) busy.erase(busy.begin(), busy.begin() + static_cast<long>(n));
+  while (!busy.empty() && busy.front().second <= now) busy.pop_front();
 }
 
 uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {

@@ -12,6 +12,7 @@
 // lets initiators that run ahead of SystemC time by different amounts (DMA,
 // IMA, network) reserve out of order without making the earlier one wait.
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include <systemc>
@@ -62,7 +63,7 @@ class Tcdm : public sc_core::sc_module {
   // Busy intervals [from, to) of one bank in time-resolution ticks, sorted,
   // merged when adjacent; intervals that ended before SystemC time are dropped.
   struct Calendar {
-    std::vector<std::pair<uint64_t, uint64_t>> busy;
+    std::deque<std::pair<uint64_t, uint64_t>> busy;  // deque: inserts near either end are cheap
     uint64_t first_fit(uint64_t t, uint64_t len) const;
     void add(uint64_t from, uint64_t len);
     void prune(uint64_t now);
