@@ -74,7 +74,10 @@ void CoreGroup::thread() {
   } catch (...) {
     error_ = std::current_exception();
     idle_ = true;
-    sc_core::sc_stop();  // the reason is in error_, rethrown by the platform
+    // The reason is in error_, rethrown by the platform; SystemC's own
+    // "stopped by user" notice would only add noise to the report.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_stop();
   }
 }
 

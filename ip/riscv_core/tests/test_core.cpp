@@ -1,0 +1,225 @@
+// The core and its scheduler inside SystemC, on hand-encoded programs:
+// sleep and wake, interrupts, fatal traps, DMI and its invalidation,
+// self-modifying code, many cores in one thread.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <vector>
+
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include "core_group.hpp"
+#include "riscv_core.hpp"
+#include "top/platform.hpp"
+
+using namespace vp::rv;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+
+// Minimal encoders (RISC-V Unprivileged ISA, chapter 2).
+uint32_t i_type(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, int32_t imm) {
+  return (uint32_t(imm) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+}
+uint32_t addi(uint32_t rd, uint32_t rs1, int32_t imm) { return i_type(0x13, rd, 0, rs1, imm); }
+uint32_t lw(uint32_t rd, uint32_t rs1, int32_t imm) { return i_type(0x03, rd, 2, rs1, imm); }
+uint32_t sw(uint32_t rs2, uint32_t rs1, int32_t imm) {
+  return ((uint32_t(imm) >> 5) << 25) | (rs2 << 20) | (rs1 << 15) | (2 << 12) | ((uint32_t(imm) & 31) << 7) | 0x23;
+}
+uint32_t lui(uint32_t rd, uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
+uint32_t jal(uint32_t rd, int32_t off) {
+  const uint32_t o = uint32_t(off);
+  return (((o >> 20) & 1) << 31) | (((o >> 1) & 0x3ff) << 21) | (((o >> 11) & 1) << 20) | (((o >> 12) & 0xff) << 12) |
+         (rd << 7) | 0x6f;
+}
+uint32_t csrrw(uint32_t rd, uint32_t csr, uint32_t rs1) { return i_type(0x73, rd, 1, rs1, int32_t(csr)); }
+uint32_t csrrs(uint32_t rd, uint32_t csr, uint32_t rs1) { return i_type(0x73, rd, 2, rs1, int32_t(csr)); }
+constexpr uint32_t kWfi = 0x10500073, kEcall = 0x73, kIllegal = 0xc0001073 /* csrw cycle, x0 */;
+constexpr uint32_t kBase = 0x1000;
+
+// A RAM with DMI that can be switched off or revoked, counting bus accesses.
+struct TestRam : sc_core::sc_module {
+  tlm_utils::multi_passthrough_target_socket<TestRam> socket{"socket"};
+  std::vector<uint8_t> mem = std::vector<uint8_t>(64 * 1024);
+  bool dmi = true;
+  unsigned transports = 0;
+  explicit TestRam(sc_core::sc_module_name n) : sc_module(n) {
+    socket.register_b_transport(this, &TestRam::b_transport);
+    socket.register_get_direct_mem_ptr(this, &TestRam::get_dmi);
+  }
+  void put(uint32_t addr, const std::vector<uint32_t>& words) {
+    std::memcpy(&mem[addr - kBase], words.data(), words.size() * 4);
+  }
+  uint32_t word(uint32_t addr) const {
+    uint32_t v;
+    std::memcpy(&v, &mem[addr - kBase], 4);
+    return v;
+  }
+  void b_transport(int, tlm::tlm_generic_payload& t, sc_time& delay) {
+    ++transports;
+    const uint64_t a = t.get_address();
+    if (a < kBase || a + t.get_data_length() > kBase + mem.size()) {
+      t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    if (t.is_read()) std::memcpy(t.get_data_ptr(), &mem[a - kBase], t.get_data_length());
+    if (t.is_write()) std::memcpy(&mem[a - kBase], t.get_data_ptr(), t.get_data_length());
+    delay += sc_time(2, SC_NS);
+    t.set_dmi_allowed(dmi);
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  bool get_dmi(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& d) {
+    if (!dmi) return false;
+    d.set_start_address(kBase);
+    d.set_end_address(kBase + mem.size() - 1);
+    d.set_dmi_ptr(mem.data());
+    d.allow_read_write();
+    return true;
+  }
+  void revoke() {
+    dmi = false;
+    for (unsigned i = 0; i < socket.size(); ++i) socket[i]->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
+  }
+};
+
+CoreConfig config() {
+  CoreConfig c;
+  c.cycle = sc_time(1, SC_NS);
+  return c;
+}
+
+struct Fixture {
+  TestRam ram{"ram"};
+  std::vector<std::unique_ptr<RiscvCore>> cores;
+  std::unique_ptr<CoreGroup> group;
+  explicit Fixture(unsigned n, uint32_t entry = kBase) {
+    tlm::tlm_global_quantum::instance().set(sc_time(1000, SC_NS));
+    std::vector<RiscvCore*> raw;
+    auto cache = std::make_shared<DecodeCache>();
+    for (unsigned i = 0; i < n; ++i) {
+      cores.push_back(std::make_unique<RiscvCore>(("core" + std::to_string(i)).c_str(), 3, i, config()));
+      cores.back()->bus.bind(ram.socket);
+      cores.back()->set_decode_cache(cache);
+      cores.back()->reset(entry);
+      raw.push_back(cores.back().get());
+    }
+    group = std::make_unique<CoreGroup>("group", raw);
+  }
+};
+
+// Programs end by spinning on `jal x0, 0`; the tests stop them with halt().
+constexpr uint32_t kSpin = 0x0000006f;
+
+}  // namespace
+
+TEST_CASE("a sleeping core resumes at the wake time and its counters skip the sleep") {
+  // x1 = 1; wfi; x1 = 2; spin
+  Fixture f(1);
+  f.ram.put(kBase, {addi(1, 0, 1), kWfi, addi(1, 0, 2), kSpin});
+  RiscvCore& c = *f.cores[0];
+  sc_core::sc_start(500, SC_NS);
+  CHECK(c.sleeping());
+  CHECK(c.reg(1) == 1);
+  CHECK(f.group->idle());
+  c.wake(sc_time(700, SC_NS));
+  CHECK(!c.sleeping());
+  sc_core::sc_start(1, SC_NS);
+  CHECK(c.reg(1) == 2);
+  CHECK(c.local_time() >= sc_time(700, SC_NS));
+  CHECK(c.sleep_cycles() >= 690);
+  CHECK(c.cycles() < 1000);  // active cycles only
+}
+
+TEST_CASE("a wake that arrives while running makes the next wfi fall through") {
+  Fixture f(1);
+  f.ram.put(kBase, {addi(1, 0, 1), kWfi, addi(1, 0, 2), kSpin});
+  RiscvCore& c = *f.cores[0];
+  c.wake(sc_core::SC_ZERO_TIME);  // before the core reaches wfi
+  sc_core::sc_start(100, SC_NS);
+  CHECK(!c.sleeping());
+  CHECK(c.reg(1) == 2);
+}
+
+TEST_CASE("an enabled interrupt line wakes the core and enters the handler") {
+  // mtvec = handler; mie = 1 << 11; mstatus.MIE = 1; wfi; spin. handler: x5 = mcause; spin
+  Fixture f(1);
+  const uint32_t handler = kBase + 0x100;
+  f.ram.put(kBase, {lui(1, handler >> 12), addi(1, 1, handler & 0xfff), csrrw(0, 0x305, 1), lui(2, 1),
+                    addi(2, 2, -2048) /* x2 = 0x800 */, csrrw(0, 0x304, 2), addi(3, 0, 8), csrrw(0, 0x300, 3),
+                    kWfi, kSpin});
+  f.ram.put(handler, {csrrs(5, 0x342, 0), csrrs(6, 0x341, 0), kSpin});
+  RiscvCore& c = *f.cores[0];
+  sc_core::sc_start(300, SC_NS);
+  REQUIRE(c.sleeping());
+  c.set_irq(11, true, sc_time(400, SC_NS));
+  sc_core::sc_start(300, SC_NS);
+  CHECK(c.reg(5) == 0x8000000bu);
+  CHECK(c.reg(6) == kBase + 9 * 4);  // mepc: after the wfi
+}
+
+TEST_CASE("a trap without handler stops the simulation with a located report") {
+  Fixture f(2);
+  f.ram.put(kBase, {addi(1, 0, 1), kIllegal, kSpin});
+  sc_core::sc_start(1000, SC_NS);
+  REQUIRE(f.group->error());
+  try {
+    std::rethrow_exception(f.group->error());
+  } catch (const vp::SimulationError& e) {
+    const std::string m = e.what();
+    CHECK(m.find("core 3.0 (cluster 3, core 0)") != std::string::npos);
+    CHECK(m.find("illegal instruction") != std::string::npos);
+    CHECK(m.find("pc 0x00001004") != std::string::npos);
+    CHECK(m.find("instruction 0xc0001073") != std::string::npos);
+  }
+}
+
+TEST_CASE("without DMI every access goes through b_transport with its delay, and revoked DMI falls back") {
+  // x1 = 0x2000; loop: x2 = lw(x1); x2 += 1; sw(x2, x1); jal loop
+  Fixture f(1);
+  f.ram.dmi = false;
+  f.ram.put(kBase, {lui(1, 2), lw(2, 1, 0), addi(2, 2, 1), sw(2, 1, 0), jal(0, -12)});
+  sc_core::sc_start(200, SC_NS);
+  const uint32_t slow_iters = f.ram.word(0x2000);
+  CHECK(slow_iters > 0);
+  CHECK(f.ram.transports > 2 * slow_iters);  // loads and stores on the bus (fetches are cached)
+  f.ram.dmi = true;
+  sc_core::sc_start(200, SC_NS);
+  const unsigned before = f.ram.transports;
+  const uint32_t mid = f.ram.word(0x2000);
+  sc_core::sc_start(200, SC_NS);
+  CHECK(f.ram.transports == before);  // DMI granted: no bus traffic
+  CHECK(f.ram.word(0x2000) > mid);
+  CHECK(f.ram.word(0x2000) - mid > 2 * slow_iters);  // faster per simulated ns: no 2 ns bus delay
+  f.ram.revoke();
+  sc_core::sc_start(200, SC_NS);
+  CHECK(f.ram.transports > before);
+}
+
+TEST_CASE("a store over code is seen by the next execution of that code") {
+  // x1 = &target; x2 = [addi x3, x0, 42]; loop twice over target: first x3 = 7, then patched.
+  Fixture f(1);
+  const uint32_t target = kBase + 0x40;
+  f.ram.put(kBase, {lui(1, target >> 12), addi(1, 1, target & 0xfff), lw(2, 1, 4), addi(4, 0, 0),
+                    jal(0, target - (kBase + 16))});
+  // target: x3 = 7; (template) ; if x4 != 0 spin; x4 = 1; sw x2 -> target; jal target
+  f.ram.put(target, {addi(3, 0, 7), addi(3, 0, 42), 0 /* patched below */});
+  // Build: target+0: addi x3,7 ; +4: template (skipped over by jal) ; +8: bne x4,x0,spin ...
+  const uint32_t bne_x4 = (1u << 12) | (4u << 15) | 0x63 | (((16 >> 1) & 0xf) << 8);  // bne x4, x0, +16
+  f.ram.put(target, {addi(3, 0, 7), jal(0, 8), addi(3, 0, 42), bne_x4, addi(4, 0, 1), sw(2, 1, 0),
+                     jal(0, -24), kSpin});
+  sc_core::sc_start(500, SC_NS);
+  CHECK(f.cores[0]->reg(4) == 1);
+  CHECK(f.cores[0]->reg(3) == 42);
+}
+
+TEST_CASE("sixteen cores run in one thread with their own hart ids") {
+  // each core: x1 = mhartid; store it at 0x3000 + 4 * (mhartid & 31); spin
+  Fixture f(16);
+  f.ram.put(kBase, {csrrs(1, 0xf14, 0), addi(2, 1, 0), 0x01f17113 /* andi x2, x2, 31 */,
+                    0x00211113 /* slli x2, x2, 2 */, lui(3, 3), 0x002181b3 /* add x3, x3, x2 */, sw(1, 3, 0),
+                    kSpin});
+  sc_core::sc_start(300, SC_NS);
+  for (uint32_t i = 0; i < 16; ++i) CHECK(f.ram.word(0x3000 + 4 * i) == ((3u << 5) | i));
+  for (auto& c : f.cores) CHECK(c->local_time() >= sc_time(300, SC_NS));
+}
