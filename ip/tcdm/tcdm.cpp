@@ -54,37 +54,6 @@ void Tcdm::copy(tlm::tlm_generic_payload& tx) {
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-uint64_t Tcdm::Calendar::first_fit(uint64_t t, uint64_t len) const {
-  // Intervals are disjoint and sorted, so their ends are sorted too: skip
-  // those ending by t, then walk the gaps from there.
-  auto it = std::upper_bound(busy.begin(), busy.end(), t,
-                             [](uint64_t v, const std::pair<uint64_t, uint64_t>& iv) { return v < iv.second; });
-  for (; it != busy.end(); ++it) {
-    if (t + len <= it->first) break;  // fits in the gap before this interval
-    if (t < it->second) t = it->second;
-  }
-  return t;
-}
-
-void Tcdm::Calendar::add(uint64_t from, uint64_t len) {
-  const uint64_t to = from + len;
-  auto it = std::lower_bound(busy.begin(), busy.end(), std::make_pair(from, uint64_t(0)));
-  it = busy.insert(it, {from, to});
-  // Merge with the neighbours it touches (they never overlap: from is a fit).
-  if (it + 1 != busy.end() && (it + 1)->first == to) {
-    it->second = (it + 1)->second;
-    busy.erase(it + 1);
-  }
-  if (it != busy.begin() && (it - 1)->second == from) {
-    (it - 1)->second = it->second;
-    busy.erase(it);
-  }
-}
-
-void Tcdm::Calendar::prune(uint64_t now) {
-  while (!busy.empty() && busy.front().second <= now) busy.pop_front();
-}
-
 uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
   const uint64_t w0 = offset / bank_width_;
   const uint64_t words = (offset + n - 1) / bank_width_ - w0 + 1;
@@ -99,7 +68,7 @@ uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
   for (bool moved = true; moved;) {
     moved = false;
     for (uint64_t i = 0; i < touched; ++i) {
-      Calendar& c = bank_[(w0 + i) % banks_];
+      BankCalendar& c = bank_[(w0 + i) % banks_];
       c.prune(now);
       const uint64_t s = c.first_fit(start, occupancy(i));
       if (s != start) {

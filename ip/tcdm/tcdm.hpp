@@ -12,7 +12,6 @@
 // lets initiators that run ahead of SystemC time by different amounts (DMA,
 // IMA, network) reserve out of order without making the earlier one wait.
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include <systemc>
@@ -20,6 +19,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "config/config.hpp"
+#include "tcdm/bank_calendar.hpp"
 
 namespace vp {
 
@@ -60,15 +60,7 @@ class Tcdm : public sc_core::sc_module {
   unsigned banks_, bank_width_;
   sc_core::sc_time cycle_, latency_;
   uint64_t cycle_ticks_;
-  // Busy intervals [from, to) of one bank in time-resolution ticks, sorted,
-  // merged when adjacent; intervals that ended before SystemC time are dropped.
-  struct Calendar {
-    std::deque<std::pair<uint64_t, uint64_t>> busy;  // deque: inserts near either end are cheap
-    uint64_t first_fit(uint64_t t, uint64_t len) const;
-    void add(uint64_t from, uint64_t len);
-    void prune(uint64_t now);
-  };
-  std::vector<Calendar> bank_;
+  std::vector<BankCalendar> bank_;
   uint64_t accesses_ = 0, bytes_ = 0, conflict_ticks_ = 0;
 };
 
