@@ -18,6 +18,8 @@ function(vp_add_catch_test name)
   # item of a list-valued ENVIRONMENT property.
   target_compile_definitions(${name} PRIVATE VP_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              VP_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES
+  # --warn NoTests: a name CTest cannot pass through (e.g. with ';') fails
+  # instead of silently running nothing.
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" EXTRA_ARGS --warn NoTests PROPERTIES
     ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
