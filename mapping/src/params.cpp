@@ -92,6 +92,18 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
   return p;
 }
 
+std::vector<int8_t> crossbar_block(const Layer& l, const LayerParams& p, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  if (r0 < 0 || r1 > l.rows() || r0 > r1 || c0 < 0 || c1 > l.cols() || c0 > c1 ||
+      p.weights.size() != size_t(l.weights()))
+    throw std::invalid_argument(fmt::format("layer {}: block rows [{}, {}) cols [{}, {}) outside its {}x{} weights",
+                                            l.name, r0, r1, c0, c1, l.rows(), l.cols()));
+  std::vector<int8_t> out;
+  out.reserve(size_t((r1 - r0) * (c1 - c0)));
+  for (int64_t r = r0; r < r1; ++r)
+    out.insert(out.end(), p.weights.begin() + r * l.cols() + c0, p.weights.begin() + r * l.cols() + c1);
+  return out;
+}
+
 // Weights file, little-endian (mapping/docs/weights-format.md):
 //   "VPWT", version 1, number of records, 0
 //   per analog layer, in network order: name[32] (NUL-padded), rows, cols,

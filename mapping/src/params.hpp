@@ -52,6 +52,11 @@ void check_numerics(const Network& net, const ImaParams& ima);
 // (mapping/docs/numerics.md), unless the network file fixes them.
 Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed);
 
+// The weights one crossbar holds: rows [r0, r1) and columns [c0, c1) of the
+// layer matrix, row-major (r1 - r0) x (c1 - c0); what a loader programs into
+// the IMA of the cluster the mapping places there.
+std::vector<int8_t> crossbar_block(const Layer& l, const LayerParams& p, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+
 void save_params(const Network& net, const Params& p, const std::string& path);
 Params load_params(const Network& net, const std::string& path);
 

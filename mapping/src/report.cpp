@@ -53,6 +53,23 @@ std::string layer_table(const Network& net) {
   return out;
 }
 
+std::string modes_table(const std::vector<Mapping>& maps) {
+  // The paper (section VI, Fig. 5A): 322 clusters in the final mapping,
+  // replicate = naive + 61 clusters at 1.6x, full = replicate + 2 at 1.9x.
+  static const char* paper[] = {"259 clusters", "+61 clusters, 1.6x", "+2 clusters, 1.9x; 322 clusters, 3303 images/s"};
+  std::string out = fmt::format("{:<10} {:>9} {:>8} {:>11} {:>8}  {:<24}  {}\n", "mode", "clusters", "added",
+                                "images/s", "step", "bottleneck", "paper (Fig. 5A)");
+  for (size_t i = 0; i < maps.size(); ++i) {
+    const Mapping& m = maps[i];
+    int added = i ? m.clusters_used() - maps[i - 1].clusters_used() : 0;
+    double step = i ? m.images_per_s / maps[i - 1].images_per_s : 1.0;
+    out += fmt::format("{:<10} {:>9} {:>8} {:>11.0f} {:>7.2f}x  {:<24}  {}\n", mode_name(m.mode), m.clusters_used(),
+                       i ? fmt::format("{:+d}", added) : "-", m.images_per_s, step, m.bottleneck,
+                       int(m.mode) < 3 ? paper[int(m.mode)] : "");
+  }
+  return out;
+}
+
 std::string report_text(const Mapping& m, const Network& net) {
   const double us = 1e6 / m.platform.clock_hz;  // microseconds per cycle
   Counts c = counts(m);

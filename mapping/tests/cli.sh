@@ -29,6 +29,8 @@ cmp -s a.bin b.bin || fail "reference from the weights file differs"
 [ -z "$STDOUT" ] || fail "--quiet printed: $STDOUT"
 run 0 --print-layers
 has "l1b1add" "$STDOUT"; has "2369245184 MACs" "$STDOUT"
+run 0 --compare-modes
+has "replicate" "$STDOUT"; has "paper (Fig. 5A)" "$STDOUT"
 
 # Errors: located, exit 2, no output file.
 nothing_written() { for f in x.yaml x.bin x.txt; do [ ! -e $f ] && [ ! -e $f.tmp ] || fail "$f written on error"; done; }

@@ -6,6 +6,8 @@
 
 #include "mapping_binary.hpp"
 #include "mapping_yaml.hpp"
+#include "numerics.h"
+#include "reference.hpp"
 #include "report.hpp"
 
 using namespace vp::map;
@@ -128,4 +130,45 @@ TEST_CASE("report: clusters and factors and stage times and bottleneck and throu
   CHECK(j["images_per_s"].get<double>() == Approx(m.images_per_s));
   CHECK(j["tops"].get<double>() == Approx(2.0 * 2369245184.0 * m.images_per_s * 1e-12));
   CHECK_THAT(layer_table(net), Catch::Contains("  4     4  l1b1add"));
+}
+
+TEST_CASE("crossbar blocks of a mapping reproduce the reference model") {
+  // Recompute conv2 of the small network from the blocks its analog clusters
+  // hold, with one ima_mvm per crossbar and the reduction, as the VP does.
+  Network net = net_named("resnet-tiny");
+  vp::Config cfg = vp::Config::load("mpaimc-8");
+  ImaParams ima = ImaParams::from(cfg);
+  Params params = generate_params(net, ima, 5);
+  Mapping m = map_network(net, cfg, Mode::Naive);
+  Tensor image = make_image(net, 5, 0);
+  auto acts = Reference(net, params, ima).run(image);
+  const int li = net.index("conv2");
+  const Layer& l = net.layers[size_t(li)];
+  const LayerParams& lp = params.layers[size_t(li)];
+  const Tensor& in = acts[size_t(l.inputs[0])];
+  std::vector<int32_t> acc(size_t(l.out.size()), 0);
+  for (const auto& c : m.clusters) {
+    if (c.layer != li || c.role != Role::Analog) continue;
+    auto block = crossbar_block(l, lp, c.row0, c.row1, c.col0, c.col1);
+    const unsigned cols = unsigned(c.col1 - c.col0), rows = unsigned(c.row1 - c.row0);
+    for (int y = 0; y < l.out.h; ++y)
+      for (int x = 0; x < l.out.w; ++x) {
+        std::vector<int8_t> vec;  // rows [row0, row1) of this pixel's (ky, kx, c_in) input vector
+        for (int64_t r = c.row0; r < c.row1; ++r) {
+          int64_t ky = r / (l.kernel * l.in.c), kx = (r / l.in.c) % l.kernel, ch = r % l.in.c;
+          int64_t iy = y - l.padding + ky, ix = x - l.padding + kx;
+          bool inside = iy >= 0 && iy < l.in.h && ix >= 0 && ix < l.in.w;
+          vec.push_back(inside ? in.data[size_t((iy * l.in.w + ix) * l.in.c + ch)] : int8_t(0));
+        }
+        std::vector<int32_t> out(cols);
+        ima_mvm(block.data(), cols, rows, 0, cols, vec.data(), unsigned(ima.dac_bits), unsigned(ima.adc_bits),
+                unsigned(lp.adc_shift), out.data());
+        for (unsigned j = 0; j < cols; ++j) acc[size_t((y * l.out.w + x) * l.out.c) + c.col0 + j] += out[j];
+      }
+  }
+  const Tensor& want = acts[size_t(li)];
+  size_t same = 0;
+  for (size_t i = 0; i < acc.size(); ++i) same += nm_requant(acc[i], lp.mult, unsigned(lp.shift), l.relu) == want.data[i];
+  CHECK(same == acc.size());
+  CHECK_THROWS_AS(crossbar_block(l, lp, 0, l.rows() + 1, 0, 1), std::invalid_argument);
 }

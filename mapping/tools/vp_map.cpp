@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     ("report", po::value<std::string>(), "write the report as text")
     ("report-json", po::value<std::string>(), "write the report as JSON")
     ("print-layers", "print the layers (our numbering beside the paper's) and exit")
+    ("compare-modes", "map in all three modes, print them beside the paper's Fig. 5A and exit")
     ("seed", po::value<uint64_t>()->default_value(1), "seed of generated weights and input images")
     ("weights", po::value<std::string>(), "read weights and requantization from this file instead of the seed")
     ("weights-out", po::value<std::string>(), "write the weights and requantization used")
@@ -83,6 +84,12 @@ int main(int argc, char** argv) {
     CostParams cost;
     if (vm.count("cost"))
       for (const auto& kv : vm["cost"].as<std::vector<std::string>>()) cost.set(kv);
+    if (vm.count("compare-modes")) {
+      std::vector<Mapping> maps;
+      for (Mode md : {Mode::Naive, Mode::Replicate, Mode::Full}) maps.push_back(map_network(net, cfg, md, cost));
+      std::cout << modes_table(maps);
+      return 0;
+    }
     Mode mode = parse_mode(vm["mode"].as<std::string>());
     Mapping m = map_network(net, cfg, mode, cost);
 
