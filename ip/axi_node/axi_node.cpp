@@ -69,12 +69,12 @@ struct NocTail : tlm::tlm_extension<NocTail> {
 };
 }  // namespace
 
-sc_time AxiNode::reserve(sc_time& free, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
-  sc_time start = std::max(t, free);
-  stats_.contention += start - t;
-  tail = std::max(start + occupancy, tail);
-  free = tail;
-  return start;
+sc_time AxiNode::reserve(BusyCalendar& channel, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
+  uint64_t end = tail.value();
+  const uint64_t start = channel.book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
+  tail = sc_time::from_value(end);
+  stats_.contention += sc_time::from_value(start - t.value());
+  return sc_time::from_value(start);
 }
 
 void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -113,10 +113,10 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
   const int dst_side = dest == kParent ? kFromBelow : kFromAbove;
   const bool src_terminal = src != kParent && child_routes_[src].terminal;
 
-  if (is_write && src_link) t = reserve(src_link->free[src_side][1], t, occupancy, ext->tail);
+  if (is_write && src_link) t = reserve(src_link->channel[src_side][1], t, occupancy, ext->tail);
   t += latency_;
   ext->tail += latency_;
-  if (is_write && dst_link) t = reserve(dst_link->free[dst_side][1], t, occupancy, ext->tail);
+  if (is_write && dst_link) t = reserve(dst_link->channel[dst_side][1], t, occupancy, ext->tail);
   if (is_write && terminal) t = ext->tail;  // the target has the data when the last byte is in
 
   delay = t - now;
@@ -131,8 +131,8 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
     // Read data flows back once the target has it, over the same links.
     t = now + delay;
     if (terminal) ext->tail = t;
-    if (dst_link) t = reserve(dst_link->free[dst_side][0], t, occupancy, ext->tail);
-    if (src_link) t = reserve(src_link->free[src_side][0], t, occupancy, ext->tail);
+    if (dst_link) t = reserve(dst_link->channel[dst_side][0], t, occupancy, ext->tail);
+    if (src_link) t = reserve(src_link->channel[src_side][0], t, occupancy, ext->tail);
     if (src_terminal) t = ext->tail;  // complete when the last byte reaches the initiator
     delay = t - now;
   }

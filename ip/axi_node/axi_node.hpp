@@ -7,7 +7,9 @@
 // Timing (see docs/architecture.md, "Contention is modelled by reservation"):
 //  - crossing the node costs `latency_cycles` once, on the request path;
 //  - a transfer of S bytes occupies every link it crosses for ceil(S / width_bytes) cycles;
-//    a link keeps, per channel, the time it is next free;
+//    a link keeps, per channel, a calendar of its busy intervals (BusyCalendar), so a
+//    request that arrives late in host order but early in simulated time (temporal
+//    decoupling) still finds the link free at its time;
 //  - a link is two AXI4 master/slave pairs (one initiated from below, one from above), each
 //    with independent read-data and write-data channels: 4 reservations per link;
 //  - writes reserve links on the way out at the time the data head reaches them; reads
@@ -34,6 +36,8 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+
+#include "axi_node/busy_calendar.hpp"
 
 namespace vp {
 
@@ -87,7 +91,7 @@ class AxiNode : public sc_core::sc_module {
   static constexpr int kNone = -2;
   // A link as two AXI4 port pairs (initiated from below / from above) x (read / write data).
   struct Link {
-    sc_core::sc_time free[2][2];
+    BusyCalendar channel[2][2];
   };
   enum Initiation { kFromBelow = 0, kFromAbove = 1 };
 
@@ -100,7 +104,7 @@ class AxiNode : public sc_core::sc_module {
   // Reserves a link channel for data whose head is ready at t and whose last byte has
   // crossed the previous link at `tail` (absolute times); returns the start and moves
   // `tail` to when the last byte has crossed this link.
-  sc_core::sc_time reserve(sc_core::sc_time& free, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
+  sc_core::sc_time reserve(BusyCalendar& channel, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
                            sc_core::sc_time& tail);
   Link* owned_link(int port) { return port == kParent ? (params_.owns_parent_link ? &parent_link_ : nullptr) : &child_links_[port]; }
 

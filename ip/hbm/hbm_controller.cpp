@@ -113,9 +113,10 @@ void HbmController::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay)
   // Reserve the port: the access waits for earlier ones, then holds it for its beats.
   const sc_time now = sc_core::sc_time_stamp();
   const sc_time t = now + delay;
-  const sc_time start = std::max(t, free_);
   const uint64_t beats = (len + params_.bandwidth_bytes_per_cycle - 1) / params_.bandwidth_bytes_per_cycle;
-  free_ = start + params_.cycle * double(beats);
+  uint64_t end = t.value();
+  const sc_time start =
+      sc_time::from_value(port_busy_.book(t.value(), (params_.cycle * double(beats)).value(), end, now.value()));
   stats_.contention += start - t;
   delay = start + latency_ - now;
   trans.set_dmi_allowed(false);

@@ -5,9 +5,9 @@
 // Backing is sparse: 64 KiB pages are allocated on the first write that touches them, and
 // untouched memory reads as zero, so a 1.5 GB HBM costs the host only what is written.
 //
-// Timing, loosely timed: one data port; an access of S bytes at time t starts at
-// max(t, next_free), holds the port for ceil(S / bandwidth) cycles and completes after
-// `latency_cycles` more. The port's occupancy overlaps with the network link's (the
+// Timing, loosely timed: one data port; an access of S bytes at time t starts when the port
+// is free (the first gap in its BusyCalendar at or after t), holds it for ceil(S / bandwidth)
+// cycles and completes `latency_cycles` after its start. The port's occupancy overlaps with the network link's (the
 // controller streams as the data arrives), so a single transfer costs the wait plus the
 // latency, and back-to-back transfers are limited to the controller's bandwidth.
 #include <cstddef>
@@ -18,6 +18,8 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
+
+#include "axi_node/busy_calendar.hpp"
 
 namespace vp {
 
@@ -62,7 +64,7 @@ class HbmController : public sc_core::sc_module {
 
   Params params_;
   sc_core::sc_time latency_;
-  sc_core::sc_time free_ = sc_core::SC_ZERO_TIME;
+  BusyCalendar port_busy_;
   std::vector<std::unique_ptr<uint8_t[]>> pages_;
   uint64_t allocated_pages_ = 0;
   Stats stats_;

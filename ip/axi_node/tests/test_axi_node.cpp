@@ -131,3 +131,36 @@ TEST_CASE("DMI is refused through the node, debug transport passes", "[axi_node]
   t.set_address(0x9000);
   CHECK(r.c0.master->transport_dbg(t) == 0);
 }
+
+TEST_CASE("busy calendar: in order, gaps filled out of order, merging, tails, forgetting", "[axi_node][calendar]") {
+  BusyCalendar c;
+  uint64_t tail = 0;
+  CHECK(c.book(100, 10, tail = 100, 0) == 100);  // [100, 110)
+  CHECK(tail == 110);
+  CHECK(c.book(100, 10, tail = 100, 0) == 110);  // queued behind: [110, 120), merged
+  CHECK(c.intervals() == 1);
+  CHECK(c.book(50, 10, tail = 50, 0) == 50);     // earlier, booked later: takes the gap
+  CHECK(c.book(55, 45, tail = 55, 0) == 120);    // does not fit in [60, 100): after the rest
+  CHECK(c.book(60, 40, tail = 60, 0) == 60);     // fits exactly in [60, 100): all merge
+  CHECK(c.intervals() == 1);
+  CHECK(c.book(0, 5, tail = 30, 0) == 0);        // data arriving until 30 holds [0, 30)
+  CHECK(tail == 30);
+  CHECK(c.book(0, 5, tail = 0, 0) == 30);        // next free gap is [30, 50)
+  CHECK(c.book(0, 0, tail = 0, 0) == 35);        // no data: waits for a gap, books nothing
+  CHECK(c.intervals() == 2);                     // [0, 35) and [50, 165)
+  CHECK(c.book(200, 1, tail = 200, 40) == 200);  // at time 40, [0, 35) is forgotten
+  CHECK(c.intervals() == 2);
+}
+
+TEST_CASE("busy calendar: a fragmented calendar stays bounded by filling its smallest gaps", "[axi_node][calendar]") {
+  BusyCalendar c;
+  uint64_t tail = 0;
+  // Bookings of 2 every 10 (gaps of 8), except one gap of 3 after the fifth.
+  for (uint64_t k = 0; k < 30; ++k) {
+    uint64_t at = k * 10 + (k >= 5 ? 5 : 0) - (k == 5 ? 10 : 0);
+    c.book(at, 2, tail = at, 0);
+  }
+  CHECK(c.intervals() == BusyCalendar::kMaxIntervals);
+  // The 3-cycle gap [42, 45) was the smallest and was filled first: a 1-cycle access waits.
+  CHECK(c.book(42, 1, tail = 42, 0) == 47);
+}

@@ -22,6 +22,7 @@ struct Transfer {
   tlm::tlm_command cmd = tlm::TLM_WRITE_COMMAND;
   uint64_t addr = 0;              // global address
   std::vector<uint8_t> data;      // written bytes, or the buffer a read fills
+  bool run_ahead = false;         // issue now with `at` as annotated delay (temporal decoupling)
   // Results.
   sc_core::sc_time done;
   tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
@@ -56,7 +57,11 @@ class ClusterStandIn : public sc_core::sc_module {
   void run() {
     tlm::tlm_generic_payload trans;
     for (auto& x : script) {
-      if (x.at > sc_core::sc_time_stamp()) wait(x.at - sc_core::sc_time_stamp());
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      if (x.run_ahead && x.at > sc_core::sc_time_stamp())
+        delay = x.at - sc_core::sc_time_stamp();
+      else if (x.at > sc_core::sc_time_stamp())
+        wait(x.at - sc_core::sc_time_stamp());
       trans.set_command(x.cmd);
       trans.set_address(x.addr);
       trans.set_data_ptr(x.data.data());
@@ -65,7 +70,6 @@ class ClusterStandIn : public sc_core::sc_module {
       trans.set_byte_enable_ptr(nullptr);
       trans.set_dmi_allowed(false);
       trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
       master->b_transport(trans, delay);
       x.done = sc_core::sc_time_stamp() + delay;
       x.status = trans.get_response_status();
