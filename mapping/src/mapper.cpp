@@ -35,73 +35,6 @@ const char* role_name(Role r) {
   return "?";
 }
 
-PlatformInfo PlatformInfo::from(const Config& cfg) {
-  PlatformInfo p;
-  p.name = cfg.get_string("name");
-  if (cfg.get_string("kind") != "manycore")
-    throw MappingError(fmt::format("platform {} is not a manycore platform (kind: {})", p.name, cfg.get_string("kind")));
-  p.clusters = int(cfg.get_int("cluster.count"));
-  p.cores = int(cfg.get_int("cluster.cores"));
-  p.l1_size = int64_t(cfg.get_size("cluster.l1.size"));
-  p.ima = ImaParams::from(cfg);
-  p.clock_hz = cfg.get_float("clock_hz");
-  p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);
-  p.stream_bytes_per_cycle = int(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.l1.bank_width"));
-  p.factors = cfg.get_int_list("noc.factors");
-  p.width = cfg.get_int_list("noc.width_bytes");
-  p.latency = cfg.get_int_list("noc.latency_cycles");
-  if (p.width.size() != p.factors.size() || p.latency.size() != p.factors.size())
-    cfg.fail("noc", "factors, width_bytes and latency_cycles must have one entry per level");
-  return p;
-}
-
-int64_t PlatformInfo::path_latency(int a, int b) const {
-  const size_t n = factors.size();
-  if (b < 0) return std::accumulate(latency.begin(), latency.end(), int64_t(0));
-  // Level i's node holding cluster x is x / (product of factors[i..]);
-  // the route climbs to the deepest level whose node holds both.
-  int64_t span = 1;
-  std::vector<int64_t> below(n);
-  for (size_t i = n; i-- > 0;) below[i] = (span *= factors[i]);
-  size_t common = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (a / below[i] == b / below[i]) common = i;
-  if (a == b) return 0;
-  int64_t lat = latency[common];
-  for (size_t i = common + 1; i < n; ++i) lat += 2 * latency[i];
-  return lat;
-}
-
-void CostParams::set(const std::string& kv) {
-  auto eq = kv.find('=');
-  if (eq == std::string::npos) throw std::invalid_argument("--cost expects name=value, got '" + kv + "'");
-  std::string k = kv.substr(0, eq);
-  double v = 0;
-  try {
-    size_t used = 0;
-    v = std::stod(kv.substr(eq + 1), &used);
-    if (used != kv.size() - eq - 1) throw std::invalid_argument(kv);
-  } catch (const std::exception&) {
-    throw std::invalid_argument("--cost " + kv + ": value is not a number");
-  }
-  if (v < 0) throw std::invalid_argument("--cost " + kv + ": value must not be negative");
-  if (k == "l1_reserved") l1_reserved = int64_t(v);
-  else if (k == "max_tile_cols" && v >= 1) max_tile_cols = int(v);
-  else if (k == "tile_overhead") tile_overhead = v;
-  else if (k == "requant") requant = v;
-  else if (k == "reduce") reduce = v;
-  else if (k == "add") add = v;
-  else if (k == "pool") pool = v;
-  else if (k == "dma_outstanding" && v >= 1) dma_outstanding = int(v);
-  else if (k == "burst_bytes" && v >= 1) burst_bytes = int64_t(v);
-  else if (k == "batch" && v >= 1) batch = int(v);
-  else if (k == "balance_step" && v > 0 && v < 1) balance_step = v;
-  else if (k == "efficiency") efficiency = v;
-  else
-    throw std::invalid_argument("--cost " + kv + ": unknown name or bad value (l1_reserved, max_tile_cols, "
-                                "tile_overhead, requant, reduce, add, pool, dma_outstanding, burst_bytes, batch, balance_step, efficiency)");
-}
-
 namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -438,7 +371,7 @@ class Builder {
       e.segment = std::max<int64_t>(1, std::min(cost_.burst_bytes, ceil_div(std::max<int64_t>(e.bytes, 1), tiles)));
     }
     place_buffers(m);
-    estimate(m);
+    estimate_costs(m, net_);
     return m;
   }
 
@@ -455,103 +388,6 @@ class Builder {
       }
       c.l1_used = off;
     }
-  }
-
-  // ----- the cost model (mapping/docs/cost-model.md) -----------------------
-  void estimate(Mapping& m) const {
-    const double leaf_width = double(P_.width.back());
-    std::vector<double> in_cycles(m.clusters.size(), 0), port_bytes(m.clusters.size(), 0);
-    m.hbm_bytes = 0;
-    for (const auto& e : m.edges) {
-      if (e.src < 0 || e.dst < 0) m.hbm_bytes += e.bytes;
-      if (e.src >= 0) port_bytes[size_t(e.src)] += double(e.bytes);
-      if (e.dst >= 0) {
-        port_bytes[size_t(e.dst)] += double(e.bytes);
-        // The consumer's DMA reads: data beats plus a round trip per group of
-        // outstanding bursts.
-        double bursts = std::ceil(double(e.bytes) / double(e.segment));
-        in_cycles[size_t(e.dst)] += double(e.bytes) / leaf_width +
-                                    std::ceil(bursts / cost_.dma_outstanding) * 2.0 * double(P_.path_latency(e.dst, e.src));
-      } else {  // a write to the HBM: one-way latency per group of bursts
-        double bursts = std::ceil(double(e.bytes) / double(e.segment));
-        in_cycles[size_t(e.src)] += std::ceil(bursts / cost_.dma_outstanding) * double(P_.path_latency(e.src, -1));
-      }
-    }
-    m.hbm_cycles = double(m.hbm_bytes) / double(P_.width.front());
-    const double cores = P_.cores;
-    for (auto& c : m.clusters) {
-      double dma = std::max(in_cycles[size_t(c.id)], port_bytes[size_t(c.id)] / leaf_width);
-      double ima = 0, core = 0, tiles_own = 1;
-      if (c.role != Role::ResidualStore) {
-        const Layer& l = net_.layers[size_t(c.layer)];
-        const LayerPlan& p = m.plans[size_t(c.layer)];
-        tiles_own = double(p.tiles) / p.replicas;
-        const double pix = double(l.out.h) * l.out.w / p.replicas;  // output pixels per image per replica
-        core = tiles_own * cost_.tile_overhead;
-        if (c.role == Role::Analog) {
-          double rows = double(c.row1 - c.row0), cols = double(c.col1 - c.col0);
-          double per_mvm = std::max({P_.mvm_cycles, std::ceil(rows / P_.stream_bytes_per_cycle),
-                                     std::ceil(cols * 4 / P_.stream_bytes_per_cycle)});
-          ima = pix * per_mvm;
-          if (p.row_splits == 1) core += pix * cols * cost_.requant / cores;
-        } else if (c.role == Role::Reduce) {
-          bool last = c.level == int(p.reduce_fanin.size());
-          double e = pix * double(c.col1 - c.col0);
-          core += e * ((c.fan_in - 1) * cost_.reduce + (last ? cost_.requant : 0)) / cores;
-        } else if (l.op == Op::Add) {
-          core += pix * l.out.c * cost_.add / cores;
-        } else {
-          core += pix * l.out.c * double(l.kernel) * l.kernel * cost_.pool / cores;
-        }
-      }
-      c.ima_cycles = ima, c.core_cycles = core, c.dma_cycles = dma;
-      c.image_cycles = std::max({ima, core, dma});
-      c.tile_cycles = c.image_cycles / tiles_own;
-      c.bound = c.image_cycles == dma && dma > 0 ? "communication" : (ima >= core ? "analog" : "digital");
-      if (c.role == Role::ResidualStore) c.bound = "communication";
-    }
-    // Stages: one per layer role and reduction level, plus the residual stores.
-    m.stages.clear();
-    std::map<std::tuple<int, int, int>, size_t> index;  // (layer, role, level)
-    for (const auto& c : m.clusters) {
-      auto key = std::make_tuple(c.layer, int(c.role), c.level);
-      auto it = index.find(key);
-      if (it == index.end()) {
-        Stage s;
-        s.layer = c.layer, s.role = c.role, s.level = c.level;
-        s.name = c.layer < 0 ? "residual stores"
-                             : fmt::format("{} {}{}", net_.layers[size_t(c.layer)].name, role_name(c.role),
-                                           c.role == Role::Reduce ? fmt::format(" L{}", c.level) : "");
-        it = index.emplace(key, m.stages.size()).first;
-        m.stages.push_back(s);
-      }
-      Stage& s = m.stages[it->second];
-      s.clusters.push_back(c.id);
-      if (c.image_cycles >= s.image_cycles) {
-        s.image_cycles = c.image_cycles, s.tile_cycles = c.tile_cycles, s.bound = c.bound;
-      }
-    }
-    m.bottleneck_cycles = m.hbm_cycles;
-    m.bottleneck = "HBM link";
-    for (const auto& s : m.stages)
-      if (s.image_cycles > m.bottleneck_cycles) m.bottleneck_cycles = s.image_cycles, m.bottleneck = s.name;
-    m.images_per_s = P_.clock_hz / m.bottleneck_cycles;
-    m.tops = 2.0 * double(m.macs) * m.images_per_s * 1e-12;
-    // Batch: the pipeline fills with one tile per stage along the deepest
-    // path (two for double buffering), then delivers an image per bottleneck.
-    std::vector<double> fill(net_.layers.size(), 0);
-    double deepest = 0;
-    for (size_t i = 0; i < net_.layers.size(); ++i) {
-      double before = 0;
-      for (int k : net_.layers[i].inputs) before = std::max(before, k < 0 ? 0.0 : fill[size_t(k)]);
-      double own = 0;
-      for (const auto& s : m.stages)
-        if (s.layer == int(i)) own += 2 * s.tile_cycles;
-      fill[i] = before + own;
-      deepest = std::max(deepest, fill[i]);
-    }
-    m.batch_steady_s = cost_.batch * m.bottleneck_cycles / P_.clock_hz;
-    m.batch_latency_s = (deepest + cost_.batch * m.bottleneck_cycles) / P_.clock_hz;
   }
 
   // ----- balancing ---------------------------------------------------------

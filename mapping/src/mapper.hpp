@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "network.hpp"
+#include "cost_model.hpp"
 #include "params.hpp"
 
 namespace vp::map {
@@ -22,38 +23,6 @@ Mode parse_mode(const std::string& s);  // throws std::invalid_argument
 
 enum class Role { Analog, Reduce, Digital, ResidualStore };
 const char* role_name(Role r);
-
-// What the cost model needs from the platform YAML.
-struct PlatformInfo {
-  std::string name;
-  int clusters = 0, cores = 0;
-  int64_t l1_size = 0;
-  ImaParams ima;
-  double clock_hz = 1e9, mvm_cycles = 130;
-  int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width
-  std::vector<int64_t> factors, width, latency;  // noc.*, root first
-  static PlatformInfo from(const Config& cfg);
-  // One-way latency in cycles from cluster a to cluster b (b = -1: the HBM).
-  int64_t path_latency(int a, int b) const;
-};
-
-// Tunable figures of the cost model that are not platform parameters;
-// defaults and their reasons in mapping/docs/cost-model.md.
-struct CostParams {
-  int64_t l1_reserved = 64 * 1024;  // bottom of L1: firmware .data/.bss/stacks
-  int max_tile_cols = 8;
-  double tile_overhead = 400;   // cycles of core 0 per tile: events, DMA and IMA programming
-  double requant = 8;           // core cycles per element
-  double reduce = 3;            // core cycles per element per extra partial sum
-  double add = 6;               // core cycles per element of a residual add
-  double pool = 3;              // core cycles per window element
-  int dma_outstanding = 4;      // bursts a DMA keeps in flight
-  int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
-  int batch = 16;               // images per batch (latency estimate)
-  double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
-  double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
-  void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
-};
 
 struct Buffer {
   std::string name;
