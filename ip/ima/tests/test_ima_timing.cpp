@@ -3,6 +3,8 @@
 // (fill and drain). Expected figures come from the platform parameters.
 #include <catch2/catch.hpp>
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include "ima_bench.hpp"
 
 using namespace imatest;
@@ -137,4 +139,47 @@ TEST_CASE("IMA too many queued triggers is a firmware error", "[ima][timing]") {
   } catch (const std::exception& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("1 sequences already queued (cluster.ima.job_queue = 1)"));
   }
+}
+
+namespace {
+// Another L1 master (standing in for the DMA) that occupies every bank.
+struct Hog : sc_module {
+  tlm_utils::simple_initiator_socket<Hog> socket{"socket"};
+  explicit Hog(sc_module_name n) : sc_module(n) {}
+  // Reads `bytes` from L1 offset 0x40000 starting at absolute time `at`.
+  void occupy(uint32_t bytes, sc_time at) {
+    std::vector<uint8_t> buf(bytes);
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(0x40000);
+    tx.set_data_ptr(buf.data());
+    tx.set_data_length(bytes);
+    tx.set_streaming_width(bytes);
+    sc_time d = at - sc_time_stamp();
+    socket->b_transport(tx, d);
+  }
+};
+}  // namespace
+
+TEST_CASE("IMA streams wait for L1 banks another master holds", "[ima][timing]") {
+  auto cfg = Config::load("cluster-1");
+  Bench tb("tb", cfg);
+  Hog hog("hog");
+  hog.socket.bind(tb.l1.socket);
+  const auto j = job(4, 256, 256, 1);
+  const Phases p = phases(cfg, j);
+  // 32 KiB over 32 banks x 4 bytes: every bank busy for 256 cycles from the
+  // moment the first stream-in would start.
+  const double hold = 32 * 1024 / (32 * 4);
+  sc_time triggered;
+  tb.body = [&] {
+    triggered = tb.trigger(j);
+    // Reserved before the IMA's first stream-in, at the time it would start.
+    hog.occupy(32 * 1024, triggered + sc_time(p.setup, SC_NS));
+    tb.wait_idle();
+  };
+  sc_start();
+  const double got = (tb.event_time(IMA_EVENT_DONE) - triggered).to_seconds() * 1e9;
+  CHECK(got == Approx(expected_cycles(p, j.jobs) + hold).epsilon(0.01));
+  CHECK(tb.l1.conflict_cycles() >= hold);
 }
