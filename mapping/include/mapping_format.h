@@ -8,7 +8,7 @@
  *   clusters    n_clusters x vpmap_cluster_t   (record i is cluster i)
  *   in edges    n_edges    x vpmap_edge_t      (sorted by dst, then src)
  *   out edges   n_edges    x vpmap_edge_t      (same edges sorted by src, then dst)
- *   buffers     n_buffers  x vpmap_buffer_t    (grouped by cluster)
+ *   buffers     n_buffers  x vpmap_buffer_t    (grouped by cluster, then the HBM regions)
  * A cluster's record points at its slices of the edge and buffer tables. */
 #ifndef MAPPING_FORMAT_H
 #define MAPPING_FORMAT_H
@@ -46,7 +46,8 @@ typedef struct {
   uint16_t mode, platform_clusters;
   uint16_t ima_rows, ima_cols;
   uint8_t flags, reserved[3];
-} vpmap_header_t; /* 72 bytes */
+  uint32_t first_hbm_buffer, n_hbm_buffers; /* the HBM regions: last in the buffer table */
+} vpmap_header_t; /* 80 bytes */
 
 typedef struct {
   char name[24];                    /* NUL-padded */
@@ -79,19 +80,19 @@ typedef struct {
 } vpmap_edge_t; /* 16 bytes */
 
 typedef struct {
-  uint32_t offset, size; /* bytes from the cluster's L1 base */
+  uint32_t offset, size; /* bytes from the cluster's L1 base, or from hbm_base (cluster VPMAP_NONE) */
   uint16_t kind, cluster;
   uint16_t layer, reserved;
 } vpmap_buffer_t; /* 16 bytes */
 
 #ifdef __cplusplus
-static_assert(sizeof(vpmap_header_t) == 72, "vpmap_header_t layout");
+static_assert(sizeof(vpmap_header_t) == 80, "vpmap_header_t layout");
 static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
 static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
 static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
 static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");
 #else
-_Static_assert(sizeof(vpmap_header_t) == 72, "vpmap_header_t layout");
+_Static_assert(sizeof(vpmap_header_t) == 80, "vpmap_header_t layout");
 _Static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
 _Static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
 _Static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");

@@ -20,6 +20,7 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
   p.clusters = int(cfg.get_int("cluster.count"));
   p.cores = int(cfg.get_int("cluster.cores"));
   p.l1_size = int64_t(cfg.get_size("cluster.l1.size"));
+  p.hbm_size = int64_t(cfg.get_size("hbm.size"));
   p.ima = ImaParams::from(cfg);
   p.clock_hz = cfg.get_float("clock_hz");
   p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);

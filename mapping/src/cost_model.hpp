@@ -15,7 +15,7 @@ namespace vp::map {
 struct PlatformInfo {
   std::string name;
   int clusters = 0, cores = 0;
-  int64_t l1_size = 0;
+  int64_t l1_size = 0, hbm_size = 0;
   ImaParams ima;
   double clock_hz = 1e9, mvm_cycles = 130;
   int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width

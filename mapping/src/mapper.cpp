@@ -278,8 +278,10 @@ class Builder {
         stages += 1 + int(m.plans[size_t(k)].reduce_fanin.size());
         halo += net_.layers[size_t(k)].kernel / 2;
       }
-      int64_t cols = std::min<int64_t>(l.out.w, int64_t(2 * stages + 2) * m.plans[i].tile_w + halo);
-      r.bytes = int64_t(l.out.c) * l.out.h * cols;
+      // Kept as a ring of whole tiles of the add's tile width.
+      const int w = m.plans[i].tile_w;
+      int64_t cols = std::min<int64_t>(l.out.w, int64_t(2 * stages + 2) * w + halo);
+      r.bytes = int64_t(l.out.c) * l.out.h * w * ceil_div(cols, w);
       m.residuals.push_back(r);
     }
     // Full mode: residuals in the L1 of free clusters, first fit, split if large.
@@ -371,8 +373,28 @@ class Builder {
       e.segment = std::max<int64_t>(1, std::min(cost_.burst_bytes, ceil_div(std::max<int64_t>(e.bytes, 1), tiles)));
     }
     place_buffers(m);
+    place_hbm(m);
     estimate_costs(m, net_);
     return m;
+  }
+
+  // HBM regions from hbm_base: a batch of input images, a batch of network
+  // outputs, and the residual rings that are not kept in L1.
+  void place_hbm(Mapping& m) const {
+    int64_t off = 0;
+    auto put = [&](const std::string& name, int layer, int64_t size) {
+      m.hbm.push_back({name, layer, off, size});
+      off += align64(size);
+    };
+    put("input", -1, int64_t(cost_.batch) * net_.input.size());
+    for (size_t i = 0; i < net_.layers.size(); ++i)
+      if (net_.consumers(int(i)).empty())
+        put("output " + net_.layers[i].name, int(i), int64_t(cost_.batch) * net_.layers[i].out.size());
+    for (const auto& r : m.residuals)
+      if (r.in_hbm && r.skip >= 0) put("residual " + net_.layers[size_t(r.skip)].name, r.skip, r.bytes);
+    if (off > P_.hbm_size)
+      throw MappingError(fmt::format("a batch of {} images needs {} bytes of HBM (inputs, outputs, residuals), the "
+                                     "platform {} has {}", cost_.batch, off, P_.name, P_.hbm_size));
   }
 
   void place_buffers(Mapping& m) const {

@@ -65,9 +65,16 @@ struct LayerPlan {
 
 struct Residual {
   int add = -1, skip = -1;         // add layer and the layer whose output it keeps
-  int64_t bytes = 0;               // live data between production and use
+  int64_t bytes = 0;               // live data: a ring of whole tiles of the add layer
   bool in_hbm = true;
   std::vector<std::pair<int, int64_t>> store;  // (cluster, bytes) when in L1
+};
+
+// A region of the HBM, from hbm_base.
+struct HbmBuffer {
+  std::string name;
+  int layer = -1;  // whose data (-1: the input images)
+  int64_t offset = 0, size = 0;
 };
 
 struct Stage {
@@ -90,6 +97,7 @@ struct Mapping {
   std::vector<ClusterRole> clusters;  // used clusters, by id
   std::vector<Edge> edges;
   std::vector<Residual> residuals;
+  std::vector<HbmBuffer> hbm;
   std::vector<Stage> stages;
   int64_t hbm_bytes = 0;              // per image
   double hbm_cycles = 0;              // per image

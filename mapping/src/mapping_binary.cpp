@@ -118,7 +118,18 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
     clusters.push_back(r);
   }
 
+  const uint32_t first_hbm = uint32_t(buffers.size());
+  for (const auto& hb : m.hbm) {
+    vpmap_buffer_t br{};
+    if (hb.offset + hb.size > int64_t(UINT32_MAX)) throw MappingError("HBM layout beyond 4 GiB does not fit the binary form");
+    br.offset = uint32_t(hb.offset), br.size = uint32_t(hb.size);
+    br.kind = hb.name == "input" ? VPMAP_BUF_INPUT : hb.name.rfind("output", 0) == 0 ? VPMAP_BUF_OUTPUT : VPMAP_BUF_RESIDUAL;
+    br.cluster = uint16_t(VPMAP_NONE), br.layer = id16(hb.layer);
+    buffers.push_back(br);
+  }
+
   vpmap_header_t h{};
+  h.first_hbm_buffer = first_hbm, h.n_hbm_buffers = uint32_t(m.hbm.size());
   h.magic = VPMAP_MAGIC, h.version = VPMAP_VERSION, h.header_bytes = sizeof h;
   h.n_layers = uint32_t(layers.size()), h.n_clusters = uint32_t(clusters.size());
   h.n_edges = uint32_t(edges.size()), h.n_buffers = uint32_t(buffers.size());
@@ -170,6 +181,7 @@ DecodedMapping decode_mapping(const std::vector<uint8_t>& bytes, const std::stri
   table(d.in_edges, h.in_edge_offset, h.n_edges, 40);
   table(d.out_edges, h.out_edge_offset, h.n_edges, 44);
   table(d.buffers, h.buffer_offset, h.n_buffers, 48);
+  if (uint64_t(h.first_hbm_buffer) + h.n_hbm_buffers > h.n_buffers) fail(72, "HBM regions outside the buffer table");
   for (size_t i = 0; i < d.clusters.size(); ++i) {
     const auto& c = d.clusters[i];
     size_t at = h.cluster_offset + i * sizeof c;

@@ -46,10 +46,17 @@ std::string mapping_yaml(const Mapping& m, const Network& net) {
     << m.platform.ima.cols << YAML::EndSeq;
   y << YAML::Key << "l1" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "size" << YAML::Value
     << m.platform.l1_size << YAML::Key << "reserved" << YAML::Value << m.cost.l1_reserved << YAML::EndMap;
+  y << YAML::Key << "batch" << YAML::Value << m.cost.batch;
   y << YAML::Key << "tile_rule" << YAML::Value
     << "tile t of a layer covers output columns [t*tile_w, min(out_w, (t+1)*tile_w)); the n-th tile of the "
        "stream (image i, tile t: n = i*tiles + t) goes to replica n mod replicas";
   y << YAML::EndMap;
+
+  y << YAML::Key << "hbm" << YAML::Value << YAML::BeginSeq;
+  for (const auto& hb : m.hbm)
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << hb.name << YAML::Key << "offset"
+      << YAML::Value << hex(hb.offset) << YAML::Key << "size" << YAML::Value << hb.size << YAML::EndMap;
+  y << YAML::EndSeq;
 
   y << YAML::Key << "layers" << YAML::Value << YAML::BeginSeq;
   for (size_t i = 0; i < net.layers.size(); ++i) {

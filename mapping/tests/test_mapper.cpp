@@ -84,6 +84,17 @@ void check_invariants(const Network& net, const Mapping& m) {
     std::sort(spans.begin(), spans.end());
     for (size_t i = 1; i < spans.size(); ++i) REQUIRE(spans[i - 1].second <= spans[i].first);
   }
+  // HBM regions: disjoint, inside the HBM; residual rings hold whole tiles.
+  int64_t end = 0;
+  for (const auto& h : m.hbm) {
+    REQUIRE(h.offset >= end);
+    end = h.offset + h.size;
+  }
+  REQUIRE(end <= P.hbm_size);
+  for (const auto& r : m.residuals) {
+    const Layer& a = net.layers[size_t(r.add)];
+    REQUIRE(r.bytes % (int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w) == 0);
+  }
   // Every layer has clusters; every stage an estimate.
   for (const auto& p : m.plans) REQUIRE_FALSE(p.clusters.empty());
   for (const auto& s : m.stages) REQUIRE(s.image_cycles > 0);
@@ -155,7 +166,7 @@ TEST_CASE("mapping is deterministic") {
   CHECK(mapping_yaml(map_network(net, cfg, Mode::Full), net) == mapping_yaml(map_network(net, cfg, Mode::Full), net));
 }
 
-TEST_CASE("a network that does not fit: clusters or IMA size or L1") {
+TEST_CASE("a network that does not fit: clusters or IMA size or L1 or HBM") {
   CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-64"), Mode::Naive),
                     Catch::Contains("network resnet18 needs 235 clusters") && Catch::Contains("mpaimc-64 has 64"));
   CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-8"), Mode::Full),
@@ -166,6 +177,9 @@ TEST_CASE("a network that does not fit: clusters or IMA size or L1") {
   CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-512", {"cluster.l1.size=128KiB"}), Mode::Naive),
                     Catch::Contains("layer conv1: a tile of one output column needs") &&
                         Catch::Contains("available 65536 (131072 of L1 less 65536 reserved)"));
+  CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load("mpaimc-512", {"hbm.size=1MiB"}), Mode::Naive),
+                    Catch::Contains("a batch of 16 images needs") && Catch::Contains("bytes of HBM") &&
+                        Catch::Contains("has 1048576"));
   CostParams big;
   big.l1_reserved = 2 << 20;
   CHECK_THROWS_WITH(map_network(net_named("resnet-tiny"), vp::Config::load("mpaimc-8"), Mode::Naive, big),

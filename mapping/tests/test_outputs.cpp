@@ -71,6 +71,14 @@ TEST_CASE("binary form: round trip of every record") {
     }
     for (const auto& b : d.buffers)
       if (b.kind == VPMAP_BUF_RESIDUAL) CHECK(b.layer != VPMAP_NONE);
+    REQUIRE(d.header.n_hbm_buffers == m.hbm.size());
+    for (size_t k = 0; k < m.hbm.size(); ++k) {
+      const auto& b = d.buffers[d.header.first_hbm_buffer + k];
+      CHECK(b.cluster == VPMAP_NONE);
+      CHECK(b.offset == m.hbm[k].offset);
+      CHECK(b.size == m.hbm[k].size);
+    }
+    CHECK(d.buffers[d.header.first_hbm_buffer].kind == VPMAP_BUF_INPUT);
     // The same mapping encodes to the same bytes.
     CHECK(encode_mapping(m, net, &params) == bytes);
   }
@@ -90,7 +98,7 @@ TEST_CASE("binary form: damaged files are rejected with the byte offset") {
   bad.assign(bytes.begin(), bytes.end() - 1);
   CHECK_THROWS_WITH(decode_mapping(bad, "map.bin"), Catch::Contains("the file has"));
   bad.assign(bytes.begin(), bytes.begin() + 10);
-  CHECK_THROWS_WITH(decode_mapping(bad, "map.bin"), Catch::Contains("shorter than the 72-byte header"));
+  CHECK_THROWS_WITH(decode_mapping(bad, "map.bin"), Catch::Contains("shorter than the 80-byte header"));
   bad = bytes;
   bad[32] = 0xFF, bad[33] = 0xFF;  // layer table offset beyond the file
   CHECK_THROWS_WITH(decode_mapping(bad, "map.bin"), Catch::Contains("lies outside the file"));
