@@ -289,23 +289,25 @@ class Builder {
       for (auto& r : m.residuals) {
         if (r.skip < 0) continue;  // the image itself is already in the HBM
         int64_t left = r.bytes;
+        // Whole tiles per store, so the firmware never splits a tile.
+        const Layer& a = net_.layers[size_t(r.add)];
+        const int64_t tile = int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w;
+        auto room = [&](const ClusterRole& c) { return (budget_ - (c.l1_used - cost_.l1_reserved)) / tile * tile; };
         std::vector<std::pair<int, int64_t>> store;
         for (auto& c : m.clusters) {
-          if (c.role != Role::ResidualStore) continue;
-          int64_t free = budget_ - (c.l1_used - cost_.l1_reserved);
-          if (free < 64) continue;
-          int64_t take = std::min(left, free - 0);
+          if (c.role != Role::ResidualStore || room(c) == 0) continue;
+          int64_t take = std::min(left, room(c));
           store.push_back({c.id, take});
           c.l1_used += align64(take);
           left -= take;
           if (left == 0) break;
         }
-        while (left > 0 && int(m.clusters.size()) < P_.clusters) {
+        while (left > 0 && tile <= budget_ && int(m.clusters.size()) < P_.clusters) {
           ClusterRole c;
           c.role = Role::ResidualStore;
           c.l1_used = cost_.l1_reserved;
+          int64_t take = std::min(left, room(c));
           int id = add(c);
-          int64_t take = std::min(left, budget_);
           store.push_back({id, take});
           m.clusters[size_t(id)].l1_used += align64(take);
           left -= take;

@@ -93,7 +93,15 @@ void check_invariants(const Network& net, const Mapping& m) {
   REQUIRE(end <= P.hbm_size);
   for (const auto& r : m.residuals) {
     const Layer& a = net.layers[size_t(r.add)];
-    REQUIRE(r.bytes % (int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w) == 0);
+    const int64_t tile = int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w;
+    REQUIRE(r.bytes % tile == 0);
+    int64_t stored = 0;
+    for (const auto& [id, b] : r.store) {
+      REQUIRE(m.clusters[size_t(id)].role == Role::ResidualStore);
+      REQUIRE(b % tile == 0);
+      stored += b;
+    }
+    REQUIRE(stored == (r.in_hbm ? 0 : r.bytes));
   }
   // Every layer has clusters; every stage an estimate.
   for (const auto& p : m.plans) REQUIRE_FALSE(p.clusters.empty());
