@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -129,6 +130,20 @@ std::vector<Tensor> Reference::run(const Tensor& image) const {
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &out[size_t(k)]);
     out[i] = run_layer(l, params_.layers[i], ima_, ins);
   }
+  return out;
+}
+
+std::vector<std::vector<Tensor>> run_batch(const Reference& ref, const Network& net, uint64_t seed, int n,
+                                           int threads) {
+  std::vector<std::vector<Tensor>> out(size_t(std::max(n, 0)));
+  auto work = [&](int first) {
+    for (int i = first; i < n; i += threads) out[size_t(i)] = ref.run(make_image(net, seed, i));
+  };
+  threads = std::max(1, std::min(threads, n));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
   return out;
 }
 

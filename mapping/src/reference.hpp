@@ -45,6 +45,12 @@ class Reference {
   ImaParams ima_;
 };
 
+// Every layer's output for images [0, n) of `seed`, computed on up to
+// `threads` host threads (images are independent; results do not depend on
+// the thread count).
+std::vector<std::vector<Tensor>> run_batch(const Reference& ref, const Network& net, uint64_t seed, int n,
+                                           int threads);
+
 // Activations file (mapping/docs/binary-format.md): per image, the outputs
 // of the selected layers.
 void save_activations(const Network& net, const std::vector<std::vector<Tensor>>& per_image,

@@ -165,3 +165,16 @@ TEST_CASE("an ADC too wide for an exact int32 reduction is rejected") {
   CHECK_THROWS_WITH(check_numerics(net, ima), Catch::Contains("can overflow the int32 reduction"));
   CHECK_THROWS_WITH(check_numerics(net, ima), Catch::Contains("resnet-tiny.yaml:"));
 }
+
+TEST_CASE("a batch gives the same bits on one thread and on several") {
+  Network net = Network::load(source("mapping/networks/resnet-tiny.yaml"));
+  ImaParams ima;
+  Params p = generate_params(net, ima, 11);
+  Reference ref(net, p, ima);
+  auto one = run_batch(ref, net, 11, 5, 1);
+  auto three = run_batch(ref, net, 11, 5, 3);
+  REQUIRE(one.size() == 5);
+  for (size_t i = 0; i < one.size(); ++i)
+    for (size_t l = 0; l < net.layers.size(); ++l) CHECK(one[i][l].data == three[i][l].data);
+  CHECK(one[0].back().data != one[1].back().data);
+}

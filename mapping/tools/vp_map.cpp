@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
     ("reference", po::value<int>(), "run the golden reference model on this many seeded images")
     ("ref-out", po::value<std::string>(), "write the reference activations (with --reference)")
     ("ref-layers", po::value<std::string>()->default_value("last"), "activations written: last | all")
+    ("threads", po::value<int>()->default_value(int(std::max(1u, std::thread::hardware_concurrency()))),
+     "host threads of the reference run (results do not depend on it)")
     ("quiet,q", "print errors only");
   po::variables_map vm;
   try {
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
       int n = vm["reference"].as<int>();
       if (n < 1) throw std::invalid_argument("--reference needs at least one image");
       Reference ref(net, params, ima);
-      for (int i = 0; i < n; ++i) acts.push_back(ref.run(make_image(net, vm["seed"].as<uint64_t>(), i)));
+      acts = run_batch(ref, net, vm["seed"].as<uint64_t>(), n, vm["threads"].as<int>());
     }
 
     std::string text = report_text(m, net);
