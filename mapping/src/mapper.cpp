@@ -150,7 +150,6 @@ class Builder {
       RoleBuffers a{"analog", {buf("input", 2 * in_tile), buf("ima_out", 2 * e * 4)}};
       if (p.row_splits == 1) a.buffers.push_back(buf("output", 2 * e));
       out.push_back(a);
-      auto nodes = level_nodes(p.row_splits, p.reduce_fanin);
       for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
         bool last = lv + 1 == p.reduce_fanin.size();
         out.push_back({fmt::format("reduce level {}", lv + 1),
@@ -271,16 +270,25 @@ class Builder {
       skip_of[i] = skip;
       Residual r;
       r.add = int(i), r.skip = skip;
-      // Live data: the tiles in flight on the direct path (two per stage,
-      // double-buffered) plus each window's halo, bounded by the whole map.
+      // Live data: the tiles in flight on the direct path from the fork where
+      // both paths start (two per stage, double-buffered) beyond those of
+      // the skip path, plus each window's halo, bounded by the whole map.
+      auto stages_of = [&](int k) { return 1 + int(m.plans[size_t(k)].reduce_fanin.size()); };
       int stages = 0, halo = 0;
-      for (int k = direct; k >= 0 && k != skip; k = net_.layers[size_t(k)].inputs[0]) {
-        stages += 1 + int(m.plans[size_t(k)].reduce_fanin.size());
+      bool forked = false;
+      for (int k = direct; k >= 0; k = net_.layers[size_t(k)].inputs[0]) {
+        const auto& skip_in = skip < 0 ? std::vector<int>{} : net_.layers[size_t(skip)].inputs;
+        if (k == skip || std::find(skip_in.begin(), skip_in.end(), k) != skip_in.end()) {
+          if (k != skip) stages -= stages_of(skip);
+          forked = true;
+          break;
+        }
+        stages += stages_of(k);
         halo += net_.layers[size_t(k)].kernel / 2;
       }
       // Kept as a ring of whole tiles of the add's tile width.
       const int w = m.plans[i].tile_w;
-      int64_t cols = std::min<int64_t>(l.out.w, int64_t(2 * stages + 2) * w + halo);
+      int64_t cols = forked ? std::min<int64_t>(l.out.w, int64_t(2 * std::max(stages, 1) + 2) * w + halo) : l.out.w;
       r.bytes = int64_t(l.out.c) * l.out.h * w * ceil_div(cols, w);
       m.residuals.push_back(r);
     }
