@@ -39,13 +39,22 @@ static inline int32_t ima_adc(int64_t acc, unsigned adc_bits, unsigned adc_shift
   return ima_saturate(ima_round_shift(acc, adc_shift), adc_bits);
 }
 
+/* On x86-64 hosts (the VP, the reference model) the MVM is also compiled for
+ * AVX2 and the variant is picked at load time; integer arithmetic, so every
+ * variant gives the same results. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define IMA_MVM_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define IMA_MVM_CLONES
+#endif
+
 /* One MVM on a crossbar stored row-major (weights[r * cols_total + c]):
  * rows [0, rows) and columns [col0, col0 + ncols) are used;
  * out[j] = adc(sum_r W[r][col0 + j] * dac(in[r])). */
-static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned rows,
-                           unsigned col0, unsigned ncols, const int8_t* in,
-                           unsigned dac_bits, unsigned adc_bits, unsigned adc_shift,
-                           int32_t* out) {
+IMA_MVM_CLONES static inline void ima_mvm(const int8_t* weights, unsigned cols_total,
+                                          unsigned rows, unsigned col0, unsigned ncols,
+                                          const int8_t* in, unsigned dac_bits, unsigned adc_bits,
+                                          unsigned adc_shift, int32_t* out) {
   /* Accumulate row by row over contiguous weight rows (vectorisable) into
    * out[]; int32 is exact: 4096 rows x 128 x 128 < 2^31. */
   for (unsigned j = 0; j < ncols; ++j) out[j] = 0;
