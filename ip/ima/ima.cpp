@@ -84,11 +84,11 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
     std::copy(w + size_t(r) * ncols, w + size_t(r + 1) * ncols, weights_.begin() + size_t(row0 + r) * cols_ + col0);
 }
 
-// Sequences triggered whose stream-in has not begun.
+// Sequences waiting behind the running one (the one the input streamer
+// works on, or will start next).
 size_t Ima::pending() const {
-  size_t p = seqs_.size() - in_seq_;
-  if (p && seqs_[in_seq_].jobs_in > 0) --p;
-  return p;
+  const size_t not_streamed_in = seqs_.size() - in_seq_;
+  return not_streamed_in ? not_streamed_in - 1 : 0;
 }
 
 uint32_t Ima::status(const sc_time& at) {

@@ -21,7 +21,8 @@
 #define IMA_REGS_H
 
 #define IMA_REG_TRIGGER 0x00          /* WO: any value queues the programmed job sequence */
-#define IMA_REG_STATUS 0x04           /* RO: IMA_STATUS_BUSY, queued sequences [15:8], done count [31:16] */
+#define IMA_REG_STATUS 0x04           /* RO: IMA_STATUS_BUSY, sequences waiting behind the running one
+                                         [15:8] (at most cluster.ima.job_queue), done count [31:16] */
 #define IMA_REG_INFO 0x08             /* RO: crossbar rows [15:0], cols [31:16] */
 #define IMA_REG_SRC_ADDR 0x10         /* L1 address of job 0's input vector */
 #define IMA_REG_DST_ADDR 0x14         /* L1 address of job 0's output vector */
