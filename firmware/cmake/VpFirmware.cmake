@@ -8,11 +8,12 @@
 # picolibc ships no rv32imc multilib: objects are compiled for rv32imc_zicsr
 # and linked against the rv32im/ilp32 libraries (same ABI, no C instructions
 # in the libraries, which the core runs as well).
-set(VP_FW_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
-set(VP_FW_CC riscv64-unknown-elf-gcc)
-set(VP_FW_ARCH -march=rv32imc_zicsr -mabi=ilp32)
-set(VP_FW_LINK_ARCH -march=rv32im -mabi=ilp32)
-set(VP_FW_CFLAGS -O2 -g -Wall -Wextra -ffunction-sections -fdata-sections --specs=picolibc.specs)
+# Global (cache) so that vp_add_firmware works from any directory (bench/, ...).
+set(VP_FW_DIR ${CMAKE_CURRENT_LIST_DIR}/.. CACHE INTERNAL "")
+set(VP_FW_CC riscv64-unknown-elf-gcc CACHE INTERNAL "")
+set(VP_FW_ARCH -march=rv32imc_zicsr -mabi=ilp32 CACHE INTERNAL "")
+set(VP_FW_LINK_ARCH -march=rv32im -mabi=ilp32 CACHE INTERNAL "")
+set(VP_FW_CFLAGS -O2 -g -Wall -Wextra -ffunction-sections -fdata-sections --specs=picolibc.specs CACHE INTERNAL "")
 if(NOT TARGET firmware)
   add_custom_target(firmware ALL)
 endif()

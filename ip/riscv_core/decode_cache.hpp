@@ -19,8 +19,12 @@ class DecodeCache {
   static constexpr unsigned kPageBits = 10;
   static constexpr uint32_t kPageBytes = 1u << kPageBits;
   static constexpr uint32_t kSlots = kPageBytes / 2;  // one slot per halfword (RVC)
+  // Two sentinel slots follow the page: sequential execution steps onto one
+  // of them (after a 2- or 4-byte instruction) and the executor looks up the
+  // next page there, so it never bounds-checks the pc on straight-line code.
   struct Page {
-    std::array<Decoded, kSlots> slot{};
+    std::array<Decoded, kSlots + 2> slot{};
+    Page() { slot[kSlots].op = slot[kSlots + 1].op = Op::kPageCross; }
   };
 
   // The page holding `addr`, created empty on first use.
@@ -49,7 +53,7 @@ class DecodeCache {
   // fence.i: everything is decoded again on next execution.
   void flush() {
     for (auto& kv : pages_)
-      for (auto& s : kv.second->slot) s.op = Op::kUndecoded;
+      for (uint32_t i = 0; i < kSlots; ++i) kv.second->slot[i].op = Op::kUndecoded;
   }
 
   size_t pages() const { return pages_.size(); }

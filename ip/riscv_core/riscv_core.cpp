@@ -43,6 +43,9 @@ void RiscvCore::reset(uint32_t pc) {
   mcycle_adj_ = minstret_adj_ = mcycle_frozen_ = minstret_frozen_ = 0;
   sleeping_ = halted_ = wake_pending_ = false;
   exit_code_ = 0;
+  hz_load_rd_ = 0;
+  hz_jumped_ = false;
+  hz_prev_ = nullptr;
 }
 
 RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
@@ -122,6 +125,9 @@ uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t i
     fatal(fmt::format("trap loop: the handler at 0x{:08x} traps itself: cause {} ({}), mtval 0x{:08x}", base, cause,
                       cause_name(cause), tval),
           epc, insn);
+  hz_load_rd_ = 0;
+  hz_jumped_ = true;
+  hz_prev_ = nullptr;
   mepc_ = epc;
   mcause_ = cause;
   mtval_ = tval;
@@ -136,6 +142,9 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
   while (!(pending & (1u << line))) --line;  // highest line first, as CV32E40P's fixed priority
   const uint32_t base = mtvec_ & ~3u;
   if (base == 0) fatal(fmt::format("interrupt {} with no handler (mtvec = 0)", line), epc, 0);
+  hz_load_rd_ = 0;
+  hz_jumped_ = true;
+  hz_prev_ = nullptr;
   mepc_ = epc;
   mcause_ = 0x80000000u | line;
   mtval_ = 0;

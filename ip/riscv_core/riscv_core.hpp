@@ -133,7 +133,11 @@ class RiscvCore : public sc_core::sc_module {
   uint32_t hartid_, cluster_id_, core_id_;
 
   bool sleeping_ = false, halted_ = false, wake_pending_ = false;
-  bool attention_ = false;  // leave the hot loop: halt, sleep, interrupt state changed
+  bool attention_ = false;
+  // Hazard state between two instructions (see execute()).
+  uint32_t hz_load_rd_ = 0;
+  bool hz_jumped_ = false;
+  const Decoded* hz_prev_ = nullptr;  // leave the hot loop: halt, sleep, interrupt state changed
   int exit_code_ = 0;
   std::function<void()> on_wake_;
 

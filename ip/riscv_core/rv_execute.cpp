@@ -1,7 +1,11 @@
-// The interpreter's hot loop: decoded-instruction cache lookup, one switch
-// per instruction, DMI fast path for loads and stores, cycle counting in a
-// local. Nothing here calls SystemC; state goes back to members only around
-// slow operations (bus access, CSR, trap).
+// The interpreter's hot loop, direct-threaded: every handler ends with its
+// own indirect jump to the next instruction's handler (GNU labels as values),
+// which the host's branch predictor learns per site. Straight-line code steps
+// through the decode-cache page with no pc checks (sentinel slots end each
+// page); the time limit is checked on control transfers only, so a core may
+// overshoot its quantum by at most one page of straight-line code. Nothing
+// here calls SystemC; state goes back to members only around slow operations
+// (bus access, CSR, trap).
 #include <cstring>
 
 #include "riscv_core.hpp"
@@ -13,18 +17,34 @@ namespace vp::rv {
 
 namespace {
 inline uint32_t clz32(uint32_t v) { return v ? static_cast<uint32_t>(__builtin_clz(v)) : 32; }
+inline uint32_t sx8(uint32_t v) { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v))); }
+inline uint32_t sx16(uint32_t v) { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(v))); }
+inline uint32_t same(uint32_t v) { return v; }
 }  // namespace
 
 void RiscvCore::execute(uint64_t limit) {
+  // One label per Op, in enum order.
+  static const void* const kLabels[] = {
+      &&op_undecoded, &&op_illegal, &&op_lui, &&op_auipc, &&op_jal, &&op_jalr,
+      &&op_beq, &&op_bne, &&op_blt, &&op_bge, &&op_bltu, &&op_bgeu,
+      &&op_lb, &&op_lh, &&op_lw, &&op_lbu, &&op_lhu, &&op_sb, &&op_sh, &&op_sw,
+      &&op_addi, &&op_slti, &&op_sltiu, &&op_xori, &&op_ori, &&op_andi, &&op_slli, &&op_srli, &&op_srai,
+      &&op_add, &&op_sub, &&op_sll, &&op_slt, &&op_sltu, &&op_xor, &&op_srl, &&op_sra, &&op_or, &&op_and,
+      &&op_mul, &&op_mulh, &&op_mulhsu, &&op_mulhu, &&op_div, &&op_divu, &&op_rem, &&op_remu,
+      &&op_fence, &&op_fence_i, &&op_ecall, &&op_ebreak, &&op_mret, &&op_wfi,
+      &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_page_cross};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount), "one label per op");
+
   uint32_t* const x = x_.data();
   DecodeCache& ic = *icache_;
-  const CoreTiming& T = cfg_.timing;
+  const CoreTiming T = cfg_.timing;
+  const bool trap_misaligned = cfg_.trap_misaligned;
   uint32_t pc = pc_;
   uint64_t now = now_, instret = instret_;
-
   constexpr uint32_t kPageMask = DecodeCache::kPageBytes - 1;
-  uint32_t page_base = (pc & ~kPageMask) ^ DecodeCache::kPageBytes;  // forces a lookup
   DecodeCache::Page* page = nullptr;
+  uint32_t page_base = 0;
+  Decoded* e = nullptr;
 
   // The most recently granted DMI range, in locals for the fast path.
   uint64_t d_lo = 0, d_len_r = 0, d_len_w = 0;
@@ -43,301 +63,304 @@ void RiscvCore::execute(uint64_t limit) {
   };
   refresh_dmi();
 
-  // Pipeline hazards of the previous instruction, checked on the next one.
-  uint32_t load_rd = 0;       // destination of a load just executed (0: none)
-  bool jumped = false;        // control transfer just happened
-  const Decoded* prev = nullptr;
+  // Pipeline hazards of the previous instruction, applied to the next one;
+  // kept across calls so that cycle counts do not depend on the quantum.
+  uint32_t load_rd = hz_load_rd_;  // destination of a load just executed (0: none)
+  bool jumped = hz_jumped_;         // a control transfer just happened
+  const Decoded* prev = hz_prev_;   // for the jalr hazard
 
-#define SYNC_OUT() (pc_ = pc, now_ = now, instret_ = instret)
+#define SYNC_OUT() (pc_ = pc, now_ = now, instret_ = instret, hz_load_rd_ = load_rd, hz_jumped_ = jumped, hz_prev_ = prev)
 #define SYNC_IN() (now = now_, refresh_dmi())
-#define TRAP(cause, tval)                                       \
-  do {                                                          \
-    --instret;                                                  \
-    SYNC_OUT();                                                 \
-    pc = trap((cause), (tval), pc, e->raw);                     \
-    SYNC_IN();                                                  \
-    jumped = true;                                              \
-    load_rd = 0;                                                \
-    prev = nullptr;                                             \
-    goto next;                                                  \
+#define LOCATE()                                          \
+  do {                                                    \
+    page = ic.page(pc);                                   \
+    page_base = pc & ~kPageMask;                          \
+    e = &page->slot[(pc - page_base) >> 1];               \
   } while (0)
-#define ATTENTION_CHECK() \
-  if (VP_UNLIKELY(attention_)) goto leave
+  // Charges the instruction at e, applies pending hazards, jumps to its handler.
+#define DISPATCH()                                                                  \
+  do {                                                                              \
+    now += 1;                                                                       \
+    ++instret;                                                                      \
+    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && e->op != Op::kUndecoded && \
+        e->op != Op::kPageCross) {                                                  \
+      if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd)) now += T.load_use_stall; \
+      if (jumped && (pc & 2) && e->len == 4) now += T.unaligned_target_penalty;     \
+      load_rd = 0;                                                                  \
+      jumped = false;                                                               \
+    }                                                                               \
+    goto* kLabels[static_cast<unsigned>(e->op)];                                    \
+  } while (0)
+#define NEXT()          \
+  do {                  \
+    prev = e;           \
+    pc += e->len;       \
+    e += e->len >> 1;   \
+    DISPATCH();         \
+  } while (0)
+#define JUMP(target)                                          \
+  do {                                                        \
+    prev = e;                                                 \
+    pc = (target);                                            \
+    jumped = true;                                            \
+    const uint32_t off_ = pc - page_base;                     \
+    if (VP_LIKELY(off_ < DecodeCache::kPageBytes))            \
+      e = &page->slot[off_ >> 1];                             \
+    else                                                      \
+      LOCATE();                                               \
+    if (VP_UNLIKELY(now >= limit)) goto leave;                \
+    DISPATCH();                                               \
+  } while (0)
+#define TRAP(cause, tval, insn)                     \
+  do {                                              \
+    --instret;                                      \
+    SYNC_OUT();                                     \
+    pc = trap((cause), (tval), pc, (insn));         \
+    SYNC_IN();                                      \
+    load_rd = 0;                                    \
+    jumped = true;                                  \
+    prev = nullptr;                                 \
+    LOCATE();                                       \
+    if (VP_UNLIKELY(now >= limit)) goto leave;      \
+    DISPATCH();                                     \
+  } while (0)
+  // After a slow operation: leave if a halt, sleep or interrupt needs the host.
+#define ATTENTION_NEXT()          \
+  do {                            \
+    if (VP_UNLIKELY(attention_)) { \
+      prev = e;                   \
+      pc += e->len;               \
+      goto leave;                 \
+    }                             \
+    NEXT();                       \
+  } while (0)
 
-  while (now < limit) {
-    Decoded* e;
-    {
-      uint32_t off = pc - page_base;
-      if (VP_UNLIKELY(off >= DecodeCache::kPageBytes)) {
-        page = ic.page(pc);
-        page_base = pc & ~kPageMask;
-        off = pc - page_base;
-      }
-      e = &page->slot[off >> 1];
-    }
-    if (VP_UNLIKELY(e->op == Op::kUndecoded)) {
-      uint32_t word;
-      SYNC_OUT();
-      const bool ok = fetch_raw(pc, word);
-      SYNC_IN();
-      if (!ok) {
-        // No instruction to report: name the fetch address instead.
-        static Decoded fault;
-        fault.raw = 0;
-        e = &fault;
-        ++instret;
-        TRAP(1, pc);
-      }
-      *e = decode(word);
-    }
-    now += 1;
+  LOCATE();
+  if (now >= limit) goto leave;
+  DISPATCH();
+
+op_page_cross:  // not an instruction: find the next page
+  now -= 1;
+  --instret;
+  LOCATE();
+  if (VP_UNLIKELY(now >= limit)) goto leave;
+  DISPATCH();
+
+op_undecoded: {  // first execution (or after a store over it): decode
+  now -= 1;
+  --instret;
+  uint32_t word = 0;
+  SYNC_OUT();
+  const bool ok = fetch_raw(pc, word);
+  SYNC_IN();
+  if (!ok) {
     ++instret;
-    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped))) {
-      if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd)) now += T.load_use_stall;
-      if (jumped && (pc & 2) && e->len == 4) now += T.unaligned_target_penalty;
-      load_rd = 0;
-      jumped = false;
-    }
+    TRAP(1, pc, 0);
+  }
+  *e = decode(word);
+  DISPATCH();
+}
 
-    {
-      const uint32_t rs1 = x[e->rs1], rs2 = x[e->rs2];
-      const uint32_t imm = static_cast<uint32_t>(e->imm);
-      uint32_t& rd = x[e->rd];
-      switch (e->op) {
-        case Op::kLui: rd = imm; break;
-        case Op::kAuipc: rd = pc + imm; break;
-        case Op::kJal:
-          rd = pc + e->len;
-          pc += imm;
-          now += T.jump_penalty;
-          jumped = true;
-          prev = e;
-          continue;
-        case Op::kJalr: {
-          const uint32_t target = (rs1 + imm) & ~1u;
-          if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
-          rd = pc + e->len;
-          pc = target;
-          now += T.jump_penalty;
-          jumped = true;
-          prev = e;
-          continue;
-        }
-#define BRANCH(cond)                    \
-  if (cond) {                           \
-    pc += imm;                          \
-    now += T.branch_taken_penalty;      \
-    jumped = true;                      \
-    prev = e;                           \
-    continue;                           \
-  }                                     \
-  break;
-        case Op::kBeq: BRANCH(rs1 == rs2)
-        case Op::kBne: BRANCH(rs1 != rs2)
-        case Op::kBlt: BRANCH(static_cast<int32_t>(rs1) < static_cast<int32_t>(rs2))
-        case Op::kBge: BRANCH(static_cast<int32_t>(rs1) >= static_cast<int32_t>(rs2))
-        case Op::kBltu: BRANCH(rs1 < rs2)
-        case Op::kBgeu: BRANCH(rs1 >= rs2)
+op_lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
+op_auipc: x[e->rd] = pc + static_cast<uint32_t>(e->imm); NEXT();
+op_jal:
+  x[e->rd] = pc + e->len;
+  now += T.jump_penalty;
+  JUMP(pc + static_cast<uint32_t>(e->imm));
+op_jalr: {
+  const uint32_t target = (x[e->rs1] + static_cast<uint32_t>(e->imm)) & ~1u;
+  if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
+  x[e->rd] = pc + e->len;
+  now += T.jump_penalty;
+  JUMP(target);
+}
+
+#define BRANCH(label, cond)                                  \
+  label : {                                                  \
+    const uint32_t a = x[e->rs1], b = x[e->rs2];             \
+    (void)a;                                                 \
+    (void)b;                                                 \
+    if (cond) {                                              \
+      now += T.branch_taken_penalty;                         \
+      JUMP(pc + static_cast<uint32_t>(e->imm));              \
+    }                                                        \
+    NEXT();                                                  \
+  }
+  BRANCH(op_beq, a == b)
+  BRANCH(op_bne, a != b)
+  BRANCH(op_blt, static_cast<int32_t>(a) < static_cast<int32_t>(b))
+  BRANCH(op_bge, static_cast<int32_t>(a) >= static_cast<int32_t>(b))
+  BRANCH(op_bltu, a < b)
+  BRANCH(op_bgeu, a >= b)
 #undef BRANCH
 
-#define LOAD(size, convert)                                                       \
-  {                                                                               \
-    const uint32_t a = rs1 + imm;                                                 \
-    const uint64_t o = uint64_t(a) - d_lo;                                        \
-    if (VP_LIKELY(o + (size) <= d_len_r && !(a & ((size)-1)))) {                  \
-      uint32_t v = 0;                                                             \
-      std::memcpy(&v, d_ptr + o, (size));                                         \
-      rd = convert(v);                                                            \
-      now += d_rd_cyc;                                                            \
-    } else {                                                                      \
-      if (a & ((size)-1)) {                                                       \
-        if (cfg_.trap_misaligned) TRAP(4, a);                                     \
-        if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
-      }                                                                           \
-      uint32_t v = 0;                                                             \
-      SYNC_OUT();                                                                 \
-      const bool ok = load_slow(a, (size), v);                                    \
-      SYNC_IN();                                                                  \
-      if (!ok) TRAP(5, a);                                                        \
-      x[e->rd] = convert(v);                                                      \
-      x[0] = 0;                                                                   \
-      if (VP_UNLIKELY(attention_)) {                                              \
-        pc += e->len;                                                             \
-        goto leave;                                                               \
-      }                                                                           \
-    }                                                                             \
-    load_rd = e->rd == kZeroSink ? 0 : e->rd;                                     \
-    break;                                                                        \
+#define LOAD(label, size, convert)                                              \
+  label : {                                                                     \
+    const uint32_t a = x[e->rs1] + static_cast<uint32_t>(e->imm);               \
+    const uint64_t o = uint64_t(a) - d_lo;                                      \
+    if (VP_LIKELY(o + (size) <= d_len_r && !(a & ((size)-1)))) {                \
+      uint32_t v = 0;                                                           \
+      std::memcpy(&v, d_ptr + o, (size));                                       \
+      x[e->rd] = convert(v);                                                    \
+      now += d_rd_cyc;                                                          \
+      load_rd = e->rd == kZeroSink ? 0 : e->rd;                                 \
+      NEXT();                                                                   \
+    }                                                                           \
+    if (a & ((size)-1)) {                                                       \
+      if (trap_misaligned) TRAP(4, a, e->raw);                                  \
+      if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
+    }                                                                           \
+    uint32_t v = 0;                                                             \
+    SYNC_OUT();                                                                 \
+    const bool ok = load_slow(a, (size), v);                                    \
+    SYNC_IN();                                                                  \
+    if (!ok) TRAP(5, a, e->raw);                                                \
+    x[e->rd] = convert(v);                                                      \
+    load_rd = e->rd == kZeroSink ? 0 : e->rd;                                   \
+    ATTENTION_NEXT();                                                           \
   }
-#define S8(v) static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)))
-#define S16(v) static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(v)))
-#define U32(v) (v)
-        case Op::kLb: LOAD(1, S8)
-        case Op::kLh: LOAD(2, S16)
-        case Op::kLw: LOAD(4, U32)
-        case Op::kLbu: LOAD(1, U32)
-        case Op::kLhu: LOAD(2, U32)
+  LOAD(op_lb, 1, sx8)
+  LOAD(op_lh, 2, sx16)
+  LOAD(op_lw, 4, same)
+  LOAD(op_lbu, 1, same)
+  LOAD(op_lhu, 2, same)
 #undef LOAD
 
-#define STORE(size)                                                               \
-  {                                                                               \
-    const uint32_t a = rs1 + imm;                                                 \
-    const uint64_t o = uint64_t(a) - d_lo;                                        \
-    if (VP_LIKELY(o + (size) <= d_len_w && !(a & ((size)-1)))) {                  \
-      std::memcpy(d_ptr + o, &rs2, (size));                                       \
-      now += d_wr_cyc;                                                            \
-      ic.on_store(a, (size));                                                     \
-    } else {                                                                      \
-      if (a & ((size)-1)) {                                                       \
-        if (cfg_.trap_misaligned) TRAP(6, a);                                     \
-        if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
-      }                                                                           \
-      SYNC_OUT();                                                                 \
-      const bool ok = store_slow(a, (size), rs2);                                 \
-      SYNC_IN();                                                                  \
-      if (!ok) TRAP(7, a);                                                        \
-      if (VP_UNLIKELY(attention_)) {                                              \
-        pc += e->len;                                                             \
-        goto leave;                                                               \
-      }                                                                           \
-    }                                                                             \
-    break;                                                                        \
+#define STORE(label, size)                                                      \
+  label : {                                                                     \
+    const uint32_t a = x[e->rs1] + static_cast<uint32_t>(e->imm);               \
+    const uint32_t v = x[e->rs2];                                               \
+    const uint64_t o = uint64_t(a) - d_lo;                                      \
+    if (VP_LIKELY(o + (size) <= d_len_w && !(a & ((size)-1)))) {                \
+      std::memcpy(d_ptr + o, &v, (size));                                       \
+      now += d_wr_cyc;                                                          \
+      ic.on_store(a, (size));                                                   \
+      NEXT();                                                                   \
+    }                                                                           \
+    if (a & ((size)-1)) {                                                       \
+      if (trap_misaligned) TRAP(6, a, e->raw);                                  \
+      if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
+    }                                                                           \
+    SYNC_OUT();                                                                 \
+    const bool ok = store_slow(a, (size), v);                                   \
+    SYNC_IN();                                                                  \
+    if (!ok) TRAP(7, a, e->raw);                                                \
+    ATTENTION_NEXT();                                                           \
   }
-        case Op::kSb: STORE(1)
-        case Op::kSh: STORE(2)
-        case Op::kSw: STORE(4)
+  STORE(op_sb, 1)
+  STORE(op_sh, 2)
+  STORE(op_sw, 4)
 #undef STORE
 
-        case Op::kAddi: rd = rs1 + imm; break;
-        case Op::kSlti: rd = static_cast<int32_t>(rs1) < static_cast<int32_t>(imm); break;
-        case Op::kSltiu: rd = rs1 < imm; break;
-        case Op::kXori: rd = rs1 ^ imm; break;
-        case Op::kOri: rd = rs1 | imm; break;
-        case Op::kAndi: rd = rs1 & imm; break;
-        case Op::kSlli: rd = rs1 << imm; break;
-        case Op::kSrli: rd = rs1 >> imm; break;
-        case Op::kSrai: rd = static_cast<uint32_t>(static_cast<int32_t>(rs1) >> imm); break;
-        case Op::kAdd: rd = rs1 + rs2; break;
-        case Op::kSub: rd = rs1 - rs2; break;
-        case Op::kSll: rd = rs1 << (rs2 & 31); break;
-        case Op::kSlt: rd = static_cast<int32_t>(rs1) < static_cast<int32_t>(rs2); break;
-        case Op::kSltu: rd = rs1 < rs2; break;
-        case Op::kXor: rd = rs1 ^ rs2; break;
-        case Op::kSrl: rd = rs1 >> (rs2 & 31); break;
-        case Op::kSra: rd = static_cast<uint32_t>(static_cast<int32_t>(rs1) >> (rs2 & 31)); break;
-        case Op::kOr: rd = rs1 | rs2; break;
-        case Op::kAnd: rd = rs1 & rs2; break;
-
-        case Op::kMul:
-          rd = rs1 * rs2;
-          now += T.mul - 1;
-          break;
-        case Op::kMulh:
-          rd = static_cast<uint32_t>((int64_t(int32_t(rs1)) * int64_t(int32_t(rs2))) >> 32);
-          now += T.mulh - 1;
-          break;
-        case Op::kMulhsu:
-          rd = static_cast<uint32_t>((int64_t(int32_t(rs1)) * int64_t(uint64_t(rs2))) >> 32);
-          now += T.mulh - 1;
-          break;
-        case Op::kMulhu:
-          rd = static_cast<uint32_t>((uint64_t(rs1) * uint64_t(rs2)) >> 32);
-          now += T.mulh - 1;
-          break;
-        // Divider latency: div_min + leading zeros of |divisor| (35 cycles for 0).
-        case Op::kDiv: {
-          const int32_t a = int32_t(rs1), b = int32_t(rs2);
-          now += T.div_min - 1 + clz32(b < 0 ? 0u - rs2 : rs2);
-          rd = b == 0 ? ~0u : (a == INT32_MIN && b == -1) ? rs1 : uint32_t(a / b);
-          break;
-        }
-        case Op::kDivu:
-          now += T.div_min - 1 + clz32(rs2);
-          rd = rs2 == 0 ? ~0u : rs1 / rs2;
-          break;
-        case Op::kRem: {
-          const int32_t a = int32_t(rs1), b = int32_t(rs2);
-          now += T.div_min - 1 + clz32(b < 0 ? 0u - rs2 : rs2);
-          rd = b == 0 ? rs1 : (a == INT32_MIN && b == -1) ? 0u : uint32_t(a % b);
-          break;
-        }
-        case Op::kRemu:
-          now += T.div_min - 1 + clz32(rs2);
-          rd = rs2 == 0 ? rs1 : rs1 % rs2;
-          break;
-
-        case Op::kFence: break;
-        case Op::kFenceI:
-          ic.flush();
-          now += T.jump_penalty;
-          jumped = true;
-          break;
-        case Op::kEcall: TRAP(11, 0);
-        case Op::kEbreak: TRAP(3, 0);
-        case Op::kMret:
-          pc = mepc_;
-          mstatus_ = (mstatus_ & ~kMstatusMie) | ((mstatus_ & kMstatusMpie) ? kMstatusMie : 0) | kMstatusMpie;
-          now += T.jump_penalty;
-          jumped = true;
-          prev = e;
-          attention_ = true;  // interrupts may be enabled again
-          ATTENTION_CHECK();
-          continue;
-        case Op::kWfi:
-          pc += e->len;
-          if ((mip_ & mie_) || wake_pending_) {
-            wake_pending_ = false;
-            prev = e;
-            continue;
-          }
-          sleeping_ = true;
-          goto leave;
-
-        case Op::kCsrrw:
-        case Op::kCsrrs:
-        case Op::kCsrrc:
-        case Op::kCsrrwi:
-        case Op::kCsrrsi:
-        case Op::kCsrrci: {
-          const uint32_t csr = imm & 0xfff;
-          const bool imm_form = e->op >= Op::kCsrrwi;
-          const uint32_t src = imm_form ? e->uimm : rs1;
-          const bool is_rw = e->op == Op::kCsrrw || e->op == Op::kCsrrwi;
-          // csrrs/csrrc with x0 / zero uimm do not write (so they work on read-only CSRs).
-          const bool write = is_rw || (imm_form ? e->uimm != 0 : e->rs1 != 0);
-          SYNC_OUT();
-          uint32_t old = 0;
-          bool ok = csr_read(csr, old);
-          if (ok && write) {
-            const uint32_t v = is_rw ? src : (e->op == Op::kCsrrs || e->op == Op::kCsrrsi) ? (old | src) : (old & ~src);
-            ok = csr_write(csr, v);
-          }
-          SYNC_IN();
-          if (!ok) TRAP(2, e->raw);
-          x[e->rd] = old;
-          x[0] = 0;
-          if (csr_is_slow(csr)) now += T.csr_slow - 1;
-          pc += e->len;
-          prev = e;
-          ATTENTION_CHECK();
-          continue;
-        }
-
-        case Op::kIllegal: TRAP(2, e->raw);
-        case Op::kUndecoded:
-        case Op::kCount: TRAP(2, e->raw);
-      }
-    }
-    pc += e->len;
-    prev = e;
-  next:;
+#define ALU_I(label, expr)                                           \
+  label : {                                                          \
+    const uint32_t a = x[e->rs1], i = static_cast<uint32_t>(e->imm); \
+    (void)i;                                                         \
+    x[e->rd] = (expr);                                               \
+    NEXT();                                                          \
   }
+  ALU_I(op_addi, a + i)
+  ALU_I(op_slti, static_cast<int32_t>(a) < static_cast<int32_t>(i))
+  ALU_I(op_sltiu, a < i)
+  ALU_I(op_xori, a ^ i)
+  ALU_I(op_ori, a | i)
+  ALU_I(op_andi, a & i)
+  ALU_I(op_slli, a << i)
+  ALU_I(op_srli, a >> i)
+  ALU_I(op_srai, static_cast<uint32_t>(static_cast<int32_t>(a) >> i))
+#undef ALU_I
+
+#define ALU_R(label, expr, extra)                       \
+  label : {                                             \
+    const uint32_t a = x[e->rs1], b = x[e->rs2];        \
+    x[e->rd] = (expr);                                  \
+    now += (extra);                                     \
+    NEXT();                                             \
+  }
+  ALU_R(op_add, a + b, 0)
+  ALU_R(op_sub, a - b, 0)
+  ALU_R(op_sll, a << (b & 31), 0)
+  ALU_R(op_slt, static_cast<int32_t>(a) < static_cast<int32_t>(b), 0)
+  ALU_R(op_sltu, a < b, 0)
+  ALU_R(op_xor, a ^ b, 0)
+  ALU_R(op_srl, a >> (b & 31), 0)
+  ALU_R(op_sra, static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)), 0)
+  ALU_R(op_or, a | b, 0)
+  ALU_R(op_and, a & b, 0)
+  ALU_R(op_mul, a * b, T.mul - 1)
+  ALU_R(op_mulh, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(int32_t(b))) >> 32), T.mulh - 1)
+  ALU_R(op_mulhsu, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(uint64_t(b))) >> 32), T.mulh - 1)
+  ALU_R(op_mulhu, static_cast<uint32_t>((uint64_t(a) * uint64_t(b)) >> 32), T.mulh - 1)
+  // Divider: div_min + leading zeros of |divisor| cycles (35 for a zero divisor).
+  ALU_R(op_div,
+        b == 0 ? ~0u : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? a : uint32_t(int32_t(a) / int32_t(b)),
+        T.div_min - 1 + clz32(int32_t(b) < 0 ? 0u - b : b))
+  ALU_R(op_divu, b == 0 ? ~0u : a / b, T.div_min - 1 + clz32(b))
+  ALU_R(op_rem, b == 0 ? a : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? 0u : uint32_t(int32_t(a) % int32_t(b)),
+        T.div_min - 1 + clz32(int32_t(b) < 0 ? 0u - b : b))
+  ALU_R(op_remu, b == 0 ? a : a % b, T.div_min - 1 + clz32(b))
+#undef ALU_R
+
+op_fence: NEXT();
+op_fence_i:
+  ic.flush();
+  now += T.jump_penalty;
+  JUMP(pc + e->len);
+op_ecall: TRAP(11, 0, e->raw);
+op_ebreak: TRAP(3, 0, e->raw);
+op_illegal: TRAP(2, e->raw, e->raw);
+op_mret:
+  mstatus_ = (mstatus_ & ~kMstatusMie) | ((mstatus_ & kMstatusMpie) ? kMstatusMie : 0) | kMstatusMpie;
+  now += T.jump_penalty;
+  if (interrupt_pending()) {  // re-enabled interrupts are taken by the host loop
+    prev = e;
+    pc = mepc_;
+    jumped = true;
+    goto leave;
+  }
+  JUMP(mepc_);
+op_wfi:
+  if ((mip_ & mie_) || wake_pending_) {
+    wake_pending_ = false;
+    NEXT();
+  }
+  sleeping_ = true;
+  prev = e;
+  pc += e->len;
+  goto leave;
+
+op_csr: {
+  const uint32_t csr = static_cast<uint32_t>(e->imm) & 0xfff;
+  const Op op = e->op;
+  const bool imm_form = op >= Op::kCsrrwi;
+  const uint32_t src = imm_form ? e->uimm : x[e->rs1];
+  const bool is_rw = op == Op::kCsrrw || op == Op::kCsrrwi;
+  // csrrs/csrrc with x0 or a zero uimm do not write (so they work on read-only CSRs).
+  const bool write = is_rw || (imm_form ? e->uimm != 0 : e->rs1 != 0);
+  SYNC_OUT();
+  uint32_t old = 0;
+  bool ok = csr_read(csr, old);
+  if (ok && write) {
+    const uint32_t v = is_rw ? src : (op == Op::kCsrrs || op == Op::kCsrrsi) ? (old | src) : (old & ~src);
+    ok = csr_write(csr, v);
+  }
+  SYNC_IN();
+  if (!ok) TRAP(2, e->raw, e->raw);
+  x[e->rd] = old;
+  if (csr_is_slow(csr)) now += T.csr_slow - 1;
+  ATTENTION_NEXT();
+}
+
 leave:
   SYNC_OUT();
 #undef SYNC_OUT
 #undef SYNC_IN
+#undef LOCATE
+#undef DISPATCH
+#undef NEXT
+#undef JUMP
 #undef TRAP
-#undef ATTENTION_CHECK
+#undef ATTENTION_NEXT
 }
 
 }  // namespace vp::rv

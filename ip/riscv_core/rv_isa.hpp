@@ -18,6 +18,7 @@ enum class Op : uint8_t {
   kMul, kMulh, kMulhsu, kMulhu, kDiv, kDivu, kRem, kRemu,
   kFence, kFenceI, kEcall, kEbreak, kMret, kWfi,
   kCsrrw, kCsrrs, kCsrrc, kCsrrwi, kCsrrsi, kCsrrci,
+  kPageCross,  // sentinel slot past the end of a decode-cache page (never decoded)
   kCount
 };
 
