@@ -112,6 +112,8 @@ void Ima::trigger(const sc_time& at) {
     m << "ROW_OFFSET " << s.row0 << " + ROWS " << s.nrows << " outside the crossbar's " << rows_ << " rows";
   else if (s.ncols == 0 || uint64_t(s.col0) + s.ncols > cols_)
     m << "COL_OFFSET " << s.col0 << " + COLS " << s.ncols << " outside the crossbar's " << cols_ << " columns";
+  else if (s.jobs == 0)
+    m << "JOBS 0 (a sequence has at least one job)";
   else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
     m << "OUT_SIZE " << s.out_size << " (must be 1, 2 or 4)";
   else if (pending() >= job_queue_)
@@ -119,11 +121,6 @@ void Ima::trigger(const sc_time& at) {
   else
     m.str("");
   if (!m.str().empty()) throw SimulationError(m.str());
-  if (s.jobs == 0) {  // nothing to stream: done as soon as it starts
-    ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), s.start), s.start);
-    if (on_event_) on_event_(IMA_EVENT_READY, s.start), on_event_(IMA_EVENT_DONE, s.start);
-    return;
-  }
   seqs_.push_back(s);
   trigger_ev_.notify(sc_core::SC_ZERO_TIME);
 }

@@ -32,7 +32,7 @@
 #define IMA_REG_ROWS 0x24             /* rows used = input vector length */
 #define IMA_REG_COL_OFFSET 0x28       /* first crossbar column (output) used */
 #define IMA_REG_COLS 0x2C             /* columns used = output vector length */
-#define IMA_REG_JOBS 0x30             /* jobs in the sequence */
+#define IMA_REG_JOBS 0x30             /* jobs in the sequence (at least 1) */
 #define IMA_REG_OUT_SIZE 0x34         /* bytes per output element: 1, 2 or 4 (reset 1) */
 #define IMA_REG_ADC_SHIFT 0x38        /* [4:0] shift; IMA_ADC_SHIFT_OVERRIDE set: use it instead of the platform's */
 #define IMA_REG_IN_BLOCK_LEN 0x3C     /* bytes per gathered input block; 0 = contiguous vector */

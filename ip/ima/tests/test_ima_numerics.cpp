@@ -257,6 +257,12 @@ TEST_CASE("IMA output element size other than 1, 2, 4 is a located firmware erro
   CHECK_THAT(error_of(j), Catch::Contains("OUT_SIZE 3 (must be 1, 2 or 4)"));
 }
 
+TEST_CASE("IMA sequence of zero jobs is a located firmware error", "[ima]") {
+  JobRegs j = plain_job();
+  j.jobs = 0;
+  CHECK_THAT(error_of(j), Catch::Contains("IMA: trigger with JOBS 0"));
+}
+
 TEST_CASE("IMA output outside the L1 is a located firmware error", "[ima]") {
   JobRegs j = plain_job();
   j.dst = 0x40000000;
