@@ -54,7 +54,7 @@ std::string layer_table(const Network& net) {
 }
 
 std::string modes_table(const std::vector<Mapping>& maps) {
-  // The paper (section VI, Fig. 5A): 322 clusters in the final mapping,
+  // The paper (section VI, Fig. 5A), for ResNet-18: 322 clusters in the final mapping,
   // replicate = naive + 61 clusters at 1.6x, full = replicate + 2 at 1.9x.
   static const char* paper[] = {"259 clusters", "+61 clusters, 1.6x", "+2 clusters, 1.9x; 322 clusters, 3303 images/s"};
   std::string out = fmt::format("{:<10} {:>9} {:>8} {:>11} {:>8}  {:<24}  {}\n", "mode", "clusters", "added",
@@ -65,7 +65,7 @@ std::string modes_table(const std::vector<Mapping>& maps) {
     double step = i ? m.images_per_s / maps[i - 1].images_per_s : 1.0;
     out += fmt::format("{:<10} {:>9} {:>8} {:>11.0f} {:>7.2f}x  {:<24}  {}\n", mode_name(m.mode), m.clusters_used(),
                        i ? fmt::format("{:+d}", added) : "-", m.images_per_s, step, m.bottleneck,
-                       int(m.mode) < 3 ? paper[int(m.mode)] : "");
+                       m.network == "resnet18" && int(m.mode) < 3 ? paper[int(m.mode)] : "");
   }
   return out;
 }
