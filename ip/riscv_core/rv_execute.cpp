@@ -95,7 +95,7 @@ void RiscvCore::execute(uint64_t limit) {
   do {                  \
     prev = e;           \
     pc += e->len;       \
-    e += e->len >> 1;   \
+    e = reinterpret_cast<Decoded*>(reinterpret_cast<char*>(e) + e->len * (sizeof(Decoded) / 2)); \
     DISPATCH();         \
   } while (0)
 #define JUMP(target)                                          \
