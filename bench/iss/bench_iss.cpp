@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -56,6 +57,12 @@ struct SharedMemory : sc_core::sc_module {
 };
 
 }  // namespace
+
+// Banner off before the SystemC kernel first looks, as in vp-run.
+int main(int argc, char** argv) {
+  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
 
 int sc_main(int argc, char** argv) {
   std::string elf;
