@@ -1,6 +1,7 @@
 #include "cluster.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ima/ima_regs.h"
 
@@ -16,6 +17,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned clust
                  std::shared_ptr<std::vector<uint8_t>> imem, std::ostream& console)
     : sc_module(name),
       id_(cluster_id),
+      imem_image_(imem),
       l1_("l1", cfg),
       eu_("event_unit", cfg, unsigned(cfg.get_int("cluster.cores"))),
       dma_("dma", cfg, cluster_id),
@@ -35,6 +37,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned clust
     cores_.back()->bus.bind(bus_.cores);
     raw.push_back(cores_.back().get());
   }
+  for (auto& c : cores_) c->halt(0);  // parked until start()
   group_ = std::make_unique<rv::CoreGroup>("cores", raw);
 
   bus_.to_l1.bind(l1_.socket);
@@ -80,6 +83,30 @@ std::vector<unsigned> Cluster::sleeping_cores() const {
   std::vector<unsigned> out;
   for (const auto& c : cores_)
     if (!c->halted() && c->sleeping()) out.push_back(c->core_id());
+  return out;
+}
+
+static std::string line_name(unsigned line) {
+  if (line < EU_NUM_SW_LINES) return fmt::format("SW{}", line);
+  if (line == EU_LINE_BARRIER) return "barrier";
+  if (line == EU_LINE_DISPATCH) return "dispatch";
+  if (line >= EU_LINE_DMA(0) && line < EU_LINE_DMA(8)) return fmt::format("DMA{}", line - EU_LINE_DMA(0));
+  if (line == EU_LINE_IMA_DONE) return "IMA-done";
+  if (line == EU_LINE_IMA_READY) return "IMA-ready";
+  return fmt::format("line{}", line);
+}
+
+std::vector<std::string> Cluster::wait_report() const {
+  std::vector<std::string> out;
+  for (const auto& c : cores_) {
+    if (c->halted()) continue;
+    std::vector<std::string> lines;
+    for (unsigned l = 0; l < EU_NUM_LINES; ++l)
+      if (eu_.mask(c->core_id()) >> l & 1) lines.push_back(line_name(l));
+    out.push_back(fmt::format("core {}: {} at pc {:#010x}, waiting for {}", c->core_id(),
+                              c->sleeping() ? "asleep" : "running", c->pc(),
+                              lines.empty() ? std::string("no event (mask empty)") : fmt::format("{}", fmt::join(lines, ", "))));
+  }
   return out;
 }
 

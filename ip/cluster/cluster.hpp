@@ -5,6 +5,7 @@
 // from one SystemC thread (rv::CoreGroup), each with its own local time.
 #include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,8 +35,12 @@ class Cluster : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<NocPort>& master() { return noc_port_.out; }
   tlm_utils::simple_target_socket<ClusterBus>& slave() { return bus_.slave; }
 
-  // Every core starts at `pc` (SPMD), at time zero.
+  // Every core starts at `pc` (SPMD), at time zero. Until then the cores are
+  // parked (halted), so a platform without firmware stays idle.
   void start(uint32_t pc);
+  const std::shared_ptr<std::vector<uint8_t>>& imem_image() const { return imem_image_; }
+  // What each core that has not finished waits for: "core 3: asleep, waiting for DMA0, SW1".
+  std::vector<std::string> wait_report() const;
 
   unsigned id() const { return id_; }
   Tcdm& l1() { return l1_; }
@@ -52,6 +57,7 @@ class Cluster : public sc_core::sc_module {
 
  private:
   unsigned id_;
+  std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;
   EventUnit eu_;
   Dma dma_;

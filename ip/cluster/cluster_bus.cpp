@@ -89,6 +89,11 @@ void ClusterBus::route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, uns
 
 void ClusterBus::b_transport_core(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   route(t, &delay, nullptr);
+  // The L1 and the instruction memory are reachable directly: tell the core
+  // so it asks for DMI and stops coming through here.
+  uint64_t unused;
+  const Target target = decode(t.get_address(), t.get_data_length(), unused);
+  if (t.is_response_ok() && (target == kL1 || target == kImem)) t.set_dmi_allowed(true);
 }
 
 unsigned ClusterBus::dbg_core(int, tlm::tlm_generic_payload& t) {

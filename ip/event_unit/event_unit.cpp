@@ -1,5 +1,6 @@
 #include "event_unit.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -26,20 +27,20 @@ uint32_t EventUnit::buffer(unsigned core, sc_time at) const {
   const CoreState& c = cores_.at(core);
   uint32_t visible = 0;
   for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-    if ((c.buffer >> l & 1) && c.since[l] <= at) visible |= 1u << l;
+    if ((c.buffer >> l & 1) && c.pending[l].front() <= at) visible |= 1u << l;
   return visible;
 }
 
 void EventUnit::update_output(unsigned core, sc_time at) {
   CoreState& c = cores_[core];
-  // The output rises when the earliest masked pending line becomes visible.
+  // The output rises when the earliest masked occurrence becomes visible.
   uint32_t masked = c.buffer & c.mask;
   bool level = masked != 0;
   sc_time from = at;
   if (level) {
     sc_time earliest = sc_core::sc_max_time();
     for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-      if (masked >> l & 1) earliest = std::min(earliest, c.since[l]);
+      if (masked >> l & 1) earliest = std::min(earliest, c.pending[l].front());
     from = earliest;
   }
   if (level == c.level && (!level || from == c.level_at)) return;
@@ -52,16 +53,23 @@ void EventUnit::set_lines(unsigned core, uint32_t lines, sc_time at) {
   CoreState& c = cores_[core];
   for (unsigned l = 0; l < EU_NUM_LINES; ++l)
     if (lines >> l & 1) {
-      // A line already pending keeps its earlier time.
-      if (!(c.buffer >> l & 1) || at < c.since[l]) c.since[l] = at;
+      auto& times = c.pending[l];
+      auto pos = std::lower_bound(times.begin(), times.end(), at);
+      if (pos == times.end() || *pos != at) times.insert(pos, at);
       c.buffer |= 1u << l;
     }
   update_output(core, at);
 }
 
 void EventUnit::clear_lines(unsigned core, uint32_t lines, sc_time at) {
-  // Only what the core can see at `at` is cleared; a later event stays.
-  cores_[core].buffer &= ~(lines & buffer(core, at));
+  // Only occurrences the core can see at `at` go; later ones stay pending.
+  CoreState& c = cores_[core];
+  for (unsigned l = 0; l < EU_NUM_LINES; ++l)
+    if ((lines >> l & 1) && (c.buffer >> l & 1)) {
+      auto& times = c.pending[l];
+      times.erase(times.begin(), std::upper_bound(times.begin(), times.end(), at));
+      if (times.empty()) c.buffer &= ~(1u << l);
+    }
   update_output(core, at);
 }
 

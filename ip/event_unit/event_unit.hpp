@@ -41,8 +41,11 @@ class EventUnit : public sc_core::sc_module {
  private:
   struct CoreState {
     uint32_t mask = 0;
-    uint32_t buffer = 0;                             // lines set, each visible from since[line]
-    std::array<sc_core::sc_time, EU_NUM_LINES> since{};
+    uint32_t buffer = 0;  // lines with at least one occurrence pending
+    // Occurrence times per line, ascending. Kept apart rather than merged: a
+    // core clearing an occurrence it can see must not also clear one that
+    // another master announced for later (a DMA running ahead).
+    std::array<std::vector<sc_core::sc_time>, EU_NUM_LINES> pending;
     std::deque<std::pair<uint32_t, sc_core::sc_time>> dispatch;  // value, push time
     bool level = false;
     sc_core::sc_time level_at;

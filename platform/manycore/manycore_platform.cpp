@@ -1,8 +1,17 @@
-// The manycore platform: clusters joined by the AXI tree to the HBM.
+// The manycore platform: clusters joined by the AXI tree to the HBM, running
+// one firmware image SPMD on every cluster.
 #include "manycore/manycore_platform.hpp"
 
-#include "manycore/idle_cluster_slot.hpp"
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cluster.hpp"
+#include "cluster_firmware.hpp"
 #include "manycore/noc_builder.hpp"
+#include "manycore/progress.hpp"
 #include "top/platform_builders.hpp"
 
 namespace vp {
@@ -12,33 +21,108 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
  public:
   ManycorePlatform(sc_core::sc_module_name name, const Config& cfg, const ClusterFactory& factory)
       : sc_core::sc_module(name), cfg_(cfg), map_(cfg), noc_("noc", cfg, map_) {
+    const sc_core::sc_time cycle(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC);
+    tlm::tlm_global_quantum::instance().set(cycle * double(cfg.get_int("simulation.quantum_cycles")));
     for (int i = 0; i < map_.clusters(); ++i) {
       clusters_.push_back(factory(i, cfg, map_));
       noc_.attach_cluster(i, clusters_.back().ports);
+      if (auto* c = dynamic_cast<Cluster*>(clusters_.back().module.get())) models_.push_back(c);
     }
   }
 
   void load(const RunRequest& req) override {
-    if (!req.elf.empty())
-      throw SimulationError("the manycore platform has no cores to load '" + req.elf.front() + "' into yet");
+    if (req.elf.empty()) return;  // no firmware: the cores stay parked
+    if (req.elf.size() > 1) throw SimulationError("the manycore platform runs one firmware image on every cluster");
+    if (models_.size() != clusters_.size()) throw SimulationError("this platform's cluster slots hold no cores");
+    ClusterFirmware fw = ClusterFirmware::load(req.elf.front(), cfg_);
+    // One instruction memory image is shared by every cluster.
+    *models_.front()->imem_image() = *fw.imem;
+    for (Cluster* c : models_) {
+      for (const auto& p : fw.l1) c->l1().write(p.addr, p.bytes.data(), p.bytes.size());
+      c->start(fw.entry);
+    }
+    for (const auto& p : fw.global)
+      if (!noc_.debug_write(p.addr, p.bytes.data(), p.bytes.size()))
+        throw SimulationError(fmt::format("{}: segment at {:#x} ({} bytes) is outside the platform's memory",
+                                          fw.path, p.addr, p.bytes.size()));
+    loaded_ = true;
   }
 
   RunResult run(const RunRequest& req) override {
+    Progress progress("progress", models_, !req.quiet && isatty(STDERR_FILENO));
+    const auto host0 = std::chrono::steady_clock::now();
     if (req.max_time != sc_core::SC_ZERO_TIME)
       sc_core::sc_start(req.max_time);
     else
       sc_core::sc_start();
+    const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
+    progress.done();
+    for (Cluster* c : models_) c->ctrl().flush_console();
+
     RunResult r;
-    r.stats["clusters"] = map_.clusters();
-    r.stats["noc"] = noc_.stats();
+    for (Cluster* c : models_)
+      if (auto e = c->core_group().error()) std::rethrow_exception(e);  // a firmware fault: exit 1 with its report
+    r.stats = summary(host_s);
+    if (!loaded_) return r;
+
+    std::vector<std::string> waiting;
+    int failed_exit = 0;
+    for (Cluster* c : models_) {
+      if (c->finished()) {
+        if (c->ctrl().exit_code() != 0 && failed_exit == 0) failed_exit = c->ctrl().exit_code();
+        continue;
+      }
+      for (const auto& w : c->wait_report()) waiting.push_back(fmt::format("cluster {} {}", c->id(), w));
+    }
+    if (!waiting.empty()) {
+      const bool limit = req.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= req.max_time;
+      r.exit_code = 1;
+      r.status = limit ? "time-limit" : "stalled";
+      r.message = fmt::format("{} at {}: {} core(s) of {} cluster(s) not finished{}", limit ? "time limit reached" : "stalled (no cluster can make progress)",
+                              sc_core::sc_time_stamp().to_string(), waiting.size(), unfinished(), ":");
+      const size_t shown = std::min<size_t>(waiting.size(), 32);
+      for (size_t i = 0; i < shown; ++i) r.message += "\n  " + waiting[i];
+      if (shown < waiting.size()) r.message += fmt::format("\n  ... and {} more", waiting.size() - shown);
+      r.stats["waiting"] = waiting;
+    } else if (failed_exit != 0) {
+      r.exit_code = 1;
+      r.status = "firmware-exit";
+      r.message = fmt::format("firmware exited with code {}", failed_exit);
+    }
     return r;
   }
 
  private:
+  size_t unfinished() const {
+    size_t n = 0;
+    for (Cluster* c : models_) n += !c->finished();
+    return n;
+  }
+
+  nlohmann::json summary(double host_s) const {
+    nlohmann::json s;
+    s["clusters"] = map_.clusters();
+    s["noc"] = noc_.stats();
+    uint64_t instructions = 0;
+    nlohmann::json per = nlohmann::json::array();
+    for (Cluster* c : models_) {
+      auto j = c->stats();
+      instructions += j["instructions"].get<uint64_t>();
+      per.push_back(std::move(j));
+    }
+    s["instructions"] = instructions;
+    s["host_run_seconds"] = host_s;
+    s["mips"] = host_s > 0 ? double(instructions) / host_s / 1e6 : 0.0;
+    s["per_cluster"] = std::move(per);
+    return s;
+  }
+
   const Config& cfg_;
   MemoryMap map_;
   AxiNetwork noc_;
   std::vector<ClusterSlot> clusters_;
+  std::vector<Cluster*> models_;
+  bool loaded_ = false;
 };
 
 }  // namespace
@@ -48,7 +132,13 @@ std::unique_ptr<Platform> make_manycore_platform(const Config& cfg, const Cluste
 }
 
 std::unique_ptr<Platform> make_manycore_platform(const Config& cfg) {
-  return make_manycore_platform(cfg, &IdleClusterSlot::make);
+  // Every cluster runs the same code: one instruction memory image for all.
+  auto imem = std::make_shared<std::vector<uint8_t>>(cfg.get_size("memory_map.imem_size"), 0);
+  return make_manycore_platform(cfg, [imem](int id, const Config& c, const MemoryMap&) {
+    auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), c, unsigned(id), imem, std::cout);
+    ClusterPorts ports{&cluster->master(), &cluster->slave()};
+    return ClusterSlot{std::move(cluster), ports};
+  });
 }
 
 }  // namespace vp

@@ -74,6 +74,21 @@ TEST_CASE("clearing before a future event leaves the event pending", "[event_uni
   CHECK(f.bus.rd(EU_CORE_BASE(0) + EU_BUFFER, 1100 * f.ns) == 1u << EU_LINE_IMA_DONE);
 }
 
+TEST_CASE("clearing a visible occurrence keeps a later one of the same line", "[event_unit]") {
+  // A stale DMA completion is still pending when the DMA announces the next
+  // one for later; the core clears what it sees and must still be woken.
+  Fixture f;
+  f.bus.wr(EU_CORE_BASE(0) + EU_MASK, 1u << EU_LINE_DMA(0));
+  f.eu.trigger_line(EU_LINE_DMA(0), 100 * f.ns);
+  f.eu.trigger_line(EU_LINE_DMA(0), 900 * f.ns);
+  f.bus.wr(EU_CORE_BASE(0) + EU_BUFFER_CLEAR, 1u << EU_LINE_DMA(0), 200 * f.ns);
+  CHECK(f.bus.rd(EU_CORE_BASE(0) + EU_BUFFER, 300 * f.ns) == 0);
+  CHECK(f.bus.rd(EU_CORE_BASE(0) + EU_BUFFER, 950 * f.ns) == 1u << EU_LINE_DMA(0));
+  REQUIRE(!f.edges.empty());
+  CHECK(f.edges.back().level);
+  CHECK(f.edges.back().at == 900 * f.ns);
+}
+
 TEST_CASE("16-core barrier releases at the last arrival plus latency, in any order", "[event_unit]") {
   Fixture f;
   const sc_time cycle = f.ns;  // cluster-1 runs at 1 GHz
