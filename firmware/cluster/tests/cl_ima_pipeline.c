@@ -1,4 +1,5 @@
-/* The cluster's pipeline in miniature (Fig. 3): core 0 DMAs input chunks from
+/* The cluster's pipeline in miniature (Fig. 3): core 0 stages a tile in the
+ * HBM by DMA, then DMAs input chunks back from
  * HBM into L1 (double-buffered), runs IMA job sequences on one buffer while
  * the next chunk streams in, and all 16 cores requantize (ReLU) the previous
  * chunk's IMA outputs in parallel. At the end the cores recompute every
@@ -27,8 +28,14 @@ static int8_t (*const inbuf)[CHUNK][ROWS] = (int8_t (*)[CHUNK][ROWS])(L1_FREE); 
 static int32_t (*const outbuf)[CHUNK][COLS] = (int32_t (*)[CHUNK][COLS])(L1_FREE + 0x1000); /* [2] */
 static int8_t (*const result)[COLS] = (int8_t (*)[COLS])(L1_FREE + 0x5000);                /* [VECS] */
 static int8_t (*const weights)[COLS] = (int8_t (*)[COLS])(L1_FREE + 0x6000);               /* [ROWS] */
+static int8_t* const staging = (int8_t*)(L1_FREE + 0xA000);                                 /* [VECS * ROWS] */
+
+/* Each cluster has its own slice of the HBM for its tile. */
+static uint32_t hbm_input(void) { return HBM_INPUT + cluster_id() * (VECS * ROWS); }
 
 static volatile uint32_t mismatches[16];
+/* Per-core scratch of the check (core stacks are 2 KiB: firmware/cluster/cluster.ld). */
+static int32_t check_x[16][ROWS], check_acc[16][COLS];
 
 static int8_t gen(uint32_t seed, uint32_t i) {
   uint32_t x = seed * 2654435761u + i * 2246822519u;
@@ -57,17 +64,16 @@ static void start_ima(unsigned k) {
 int main(void) {
   const unsigned me = core_id();
   if (me == 0) {
-    /* The tile goes to HBM through the network, the weights into the crossbar. */
-    volatile uint32_t* hbm = (volatile uint32_t*)HBM_INPUT;
-    for (uint32_t w = 0; w < VECS * ROWS / 4; ++w) {
-      uint32_t v = 0;
-      for (unsigned b = 0; b < 4; ++b) v |= (uint32_t)(uint8_t)gen(1, w * 4 + b) << (8 * b);
-      hbm[w] = v;
-    }
+    /* The tile is staged in L1 and DMAed to this cluster's part of the HBM;
+     * the weights go into the crossbar through the IMA's registers. */
+    for (uint32_t i = 0; i < VECS * ROWS; ++i) staging[i] = gen(1, i);
+    dma_start_1d(0, hbm_input(), (uint32_t)(uintptr_t)staging, VECS * ROWS);
     for (unsigned r = 0; r < ROWS; ++r)
       for (unsigned c = 0; c < COLS; ++c) weights[r][c] = gen(2, r * COLS + c);
     ima_write_weights(0, 0, ROWS, COLS, &weights[0][0]);
-    dma_start_1d(0, (uint32_t)(uintptr_t)inbuf[0], HBM_INPUT, CHUNK * ROWS);
+    dma_wait_sleep(0);
+    for (uint32_t i = 0; i < VECS * ROWS; ++i) staging[i] = 0; /* the check regenerates the input */
+    dma_start_1d(0, (uint32_t)(uintptr_t)inbuf[0], hbm_input(), CHUNK * ROWS);
     dma_wait_sleep(0);
   }
   eu_barrier();
@@ -76,7 +82,7 @@ int main(void) {
     if (me == 0) {
       start_ima(k);
       if (k + 1 < NCHUNK)
-        dma_start_1d(0, (uint32_t)(uintptr_t)inbuf[(k + 1) % 2], HBM_INPUT + (k + 1) * CHUNK * ROWS, CHUNK * ROWS);
+        dma_start_1d(0, (uint32_t)(uintptr_t)inbuf[(k + 1) % 2], hbm_input() + (k + 1) * CHUNK * ROWS, CHUNK * ROWS);
     }
     if (k > 0) requant_chunk(k - 1);  /* overlaps the IMA and the DMA */
     if (me == 0) {
@@ -91,13 +97,16 @@ int main(void) {
 
   /* Check: each core recomputes its share of the vectors. */
   uint32_t bad = 0;
-  for (unsigned n = me; n < VECS; n += 16)
-    for (unsigned c = 0; c < COLS; ++c) {
-      int32_t acc = 0;
-      for (unsigned r = 0; r < ROWS; ++r) acc += (int32_t)weights[r][c] * ima_dac(gen(1, n * ROWS + r), 8);
-      int8_t want = nm_requant(ima_adc(acc, 8, ADC_SHIFT), REQ_MULT, REQ_SHIFT, 1);
-      if (result[n][c] != want) ++bad;
-    }
+  int32_t* x = check_x[me];
+  int32_t* acc = check_acc[me];
+  for (unsigned n = me; n < VECS; n += 16) {
+    for (unsigned r = 0; r < ROWS; ++r) x[r] = ima_dac(gen(1, n * ROWS + r), 8);
+    for (unsigned c = 0; c < COLS; ++c) acc[c] = 0;
+    for (unsigned r = 0; r < ROWS; ++r)
+      for (unsigned c = 0; c < COLS; ++c) acc[c] += (int32_t)weights[r][c] * x[r];
+    for (unsigned c = 0; c < COLS; ++c)
+      if (result[n][c] != nm_requant(ima_adc(acc[c], 8, ADC_SHIFT), REQ_MULT, REQ_SHIFT, 1)) ++bad;
+  }
   mismatches[me] = bad;
   eu_barrier();
   if (me == 0) {
