@@ -104,9 +104,15 @@ int run_main(int argc, const char* const* argv) {
   if (result.exit_code != kExitOk) std::cerr << "vp-run: " << result.message << "\n";
 
   double sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-  if (!cli.quiet)
-    std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time\n", result.status,
-                             cfg->get_string("name"), sim_ns / 1e3, wall);
+  if (!cli.quiet) {
+    std::string work;
+    if (result.stats.contains("instructions") && wall > 0) {
+      const double insns = result.stats["instructions"].get<double>();
+      work = fmt::format(", {:.3g} instructions ({:.0f} MIPS)", insns, insns / wall / 1e6);
+    }
+    std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time{}\n", result.status,
+                             cfg->get_string("name"), sim_ns / 1e3, wall, work);
+  }
   if (!cli.stats.empty()) {
     nlohmann::json j;
     j["vp_version"] = VP_VERSION;
