@@ -1,0 +1,135 @@
+/* Digital kernels of the dataflow firmware: see kernels.h. */
+#include "kernels.h"
+
+#include <string.h>
+
+#include "hal/cluster.h"
+#include "numerics.h"
+
+void df_share(uint32_t n, uint32_t* lo, uint32_t* hi) {
+  const uint32_t p = num_cores(), c = core_id();
+  const uint32_t base = n / p, rem = n % p;
+  *lo = c * base + (c < rem ? c : rem);
+  *hi = *lo + base + (c < rem ? 1u : 0u);
+}
+
+void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t tile_stride, uint32_t n) {
+  uint32_t lo, hi;
+  df_share(n, &lo, &hi);
+  for (uint32_t i = lo; i < hi; ++i) {
+    int32_t acc = src[i];
+    for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
+    dst[i] = acc;
+  }
+}
+
+void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
+                         uint32_t rows, uint32_t cols, int32_t mult, uint32_t shift, int relu) {
+  /* Split the flattened elements, not the rows: a tile of one pixel and many
+   * channels (an FC output) still uses every core. */
+  uint32_t lo, hi;
+  df_share(rows * cols, &lo, &hi);
+  if (lo >= hi) return;
+  uint32_t r = lo / cols, c = lo % cols;
+  int8_t* d = dst + r * dst_stride;
+  for (uint32_t i = lo; i < hi; ++i) {
+    int32_t acc = src[i];
+    for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
+    d[c] = nm_requant(acc, mult, shift, relu);
+    if (++c == cols) {
+      c = 0;
+      d += dst_stride;
+    }
+  }
+}
+
+void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu) {
+  uint32_t lo, hi;
+  df_share(n, &lo, &hi);
+  for (uint32_t i = lo; i < hi; ++i) dst[i] = nm_add(a[i], b[i], relu);
+}
+
+/* One output pixel of a pool, channels [c0, c1). */
+static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t ox, uint32_t kernel, uint32_t stride,
+                       uint32_t padding, int is_max, uint32_t c0, uint32_t c1) {
+  const int32_t y0 = (int32_t)(oy * stride) - (int32_t)padding, x0 = (int32_t)(ox * stride) - (int32_t)padding;
+  /* The in-map part of the window, so the inner loops need no bounds test. */
+  const int32_t ya = y0 < 0 ? 0 : y0, xa = x0 < 0 ? 0 : x0;
+  int32_t yb = y0 + (int32_t)kernel, xb = x0 + (int32_t)kernel;
+  if (yb > (int32_t)in->h) yb = (int32_t)in->h;
+  if (xb > (int32_t)in->map_w) xb = (int32_t)in->map_w;
+  const uint32_t C = in->c;
+  for (uint32_t ch = c0; ch < c1; ++ch) {
+    int32_t sum = 0;
+    int8_t mx = -128;
+    for (int32_t y = ya; y < yb; ++y) {
+      const int8_t* p = in->data + ((uint32_t)y * in->w + (uint32_t)(xa - in->x0)) * C + ch;
+      for (int32_t x = xa; x < xb; ++x, p += C) {
+        sum += *p;
+        mx = nm_max(mx, *p);
+      }
+    }
+    const int32_t count = (yb - ya) * (xb - xa);
+    q[ch] = is_max ? mx : nm_average(sum, count);
+  }
+}
+
+void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
+               uint32_t stride, uint32_t padding, int is_max) {
+  const uint32_t tw = ox1 - ox0, npix = out_h * tw, C = in->c;
+  uint32_t lo, hi;
+  if (npix >= num_cores()) {
+    df_share(npix, &lo, &hi);
+    for (uint32_t p = lo; p < hi; ++p)
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C);
+  } else {
+    /* Few pixels (a global pool): split the channels instead. */
+    df_share(C, &lo, &hi);
+    for (uint32_t p = 0; p < npix; ++p)
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi);
+  }
+}
+
+void kern_mvm(int32_t* out, uint32_t out_stride, const int8_t* x, uint32_t vec_stride, uint32_t n, const int8_t* w,
+              uint32_t w_stride, uint32_t rows, uint32_t cols, const df_adc_t* adc) {
+  /* Split the (vector, column) pairs: an FC layer has one vector. */
+  uint32_t lo, hi;
+  df_share(n * cols, &lo, &hi);
+  for (uint32_t i = lo; i < hi; ++i) {
+    const uint32_t v = i / cols, j = i % cols;
+    const int8_t* xv = x + v * vec_stride;
+    int32_t acc = 0;
+    for (uint32_t r0 = 0; r0 < rows; r0 += adc->chunk_rows) {
+      const uint32_t r1 = r0 + adc->chunk_rows < rows ? r0 + adc->chunk_rows : rows;
+      int32_t sum = 0; /* exact: at most 4096 rows of 8-bit products */
+      const int8_t* wp = w + r0 * w_stride + j;
+      for (uint32_t r = r0; r < r1; ++r, wp += w_stride) sum += (int32_t)*wp * ima_dac(xv[r], adc->dac_bits);
+      acc = nm_reduce(acc, ima_adc(sum, adc->adc_bits, adc->adc_shift));
+    }
+    out[v * out_stride + j] = acc;
+  }
+}
+
+void kern_im2col(int8_t* dst, uint32_t vec_stride, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1,
+                 uint32_t kernel, uint32_t stride, uint32_t padding, uint32_t r0, uint32_t r1) {
+  const uint32_t tw = ox1 - ox0, C = in->c, run = kernel * C;
+  uint32_t lo, hi;
+  df_share(out_h * tw, &lo, &hi);
+  for (uint32_t p = lo; p < hi; ++p) {
+    const uint32_t oy = p / tw, ox = ox0 + p % tw;
+    int8_t* v = dst + p * vec_stride;
+    /* Column of the patch's kx = 0 in the window (padding columns included). */
+    const int32_t wx = (int32_t)(ox * stride) - (int32_t)padding - in->x0;
+    for (uint32_t r = r0; r < r1;) {
+      const uint32_t ky = r / run, off = r % run;
+      const uint32_t n = (run - off < r1 - r) ? run - off : r1 - r;
+      const int32_t iy = (int32_t)(oy * stride + ky) - (int32_t)padding;
+      if (iy < 0 || iy >= (int32_t)in->h)
+        memset(v, 0, n);
+      else
+        memcpy(v, in->data + ((uint32_t)iy * in->w + (uint32_t)wx) * C + off, n);
+      v += n;
+      r += n;
+    }
+  }
+}

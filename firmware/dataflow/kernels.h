@@ -1,0 +1,76 @@
+/* Digital kernels of the dataflow firmware (section IV of the paper: the
+ * cluster's cores do the digital work of a tile while the IMA computes the
+ * next one). RV32, C.
+ *
+ * Every kernel is SPMD: each core of the cluster calls it with the same
+ * arguments and does its own share (df_share over core_id()/num_cores()).
+ * Kernels do not synchronise: the caller puts eu_barrier() between a kernel
+ * and whoever reads its result, so several kernels may run back to back
+ * without a barrier each.
+ *
+ * Numerics are exactly mapping/include/numerics.h and ip/ima/ima_numerics.h,
+ * so results are bit-exact with the golden reference (mapping/src/reference.cpp).
+ * Activations are int8 HWC; partial sums and IMA outputs int32. */
+#ifndef DATAFLOW_KERNELS_H
+#define DATAFLOW_KERNELS_H
+
+#include <stdint.h>
+
+/* This core's share [*lo, *hi) of n items, as even as possible. */
+void df_share(uint32_t n, uint32_t* lo, uint32_t* hi);
+
+/* A window of a feature map in L1: all h rows of the map, the columns
+ * [x0, x0 + w) (x0 may be negative, columns outside the map are padding and
+ * are never read by the pools; im2col reads them, so they must hold 0).
+ * Element (y, j, ch) at data[(y * w + j) * c + ch]. */
+typedef struct {
+  const int8_t* data;
+  uint32_t c, h, w;
+  int32_t x0;
+  uint32_t map_w; /* width of the whole map */
+} df_window_t;
+
+/* Partial-sum reduction: dst[i] = sum over k < fan_in of src[k * tile_stride + i],
+ * i < n (int32, exact). dst may alias src's first tile. */
+void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t tile_stride, uint32_t n);
+
+/* Reduction of fan_in int32 tiles of rows x cols (contiguous, tile_stride
+ * elements apart) then requantization (and ReLU) to int8: row r goes to
+ * dst + r * dst_stride. fan_in 1 is a plain requantization; dst_stride > cols
+ * writes a column group of a wider HWC map. */
+void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
+                         uint32_t rows, uint32_t cols, int32_t mult, uint32_t shift, int relu);
+
+/* Residual add: dst[i] = nm_add(a[i], b[i], relu), i < n. */
+void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu);
+
+/* Max or average pool of the output columns [ox0, ox1) and all out_h rows:
+ * dst holds out_h x (ox1 - ox0) x c, HWC. Windows count only in-map elements
+ * (padding never wins a max; averages divide by the in-map count). */
+void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
+               uint32_t stride, uint32_t padding, int is_max);
+
+/* The IMA's numerics on the cores (a fully connected layer, or a conv, the
+ * mapping leaves to the cores): for each of n input vectors x (vec_stride
+ * bytes apart) and each column j < cols of the row-major rows x w_stride
+ * weight matrix w, out[v * out_stride + j] = sum over row chunks of chunk_rows
+ * rows of ima_adc(sum_r W[r][j] * ima_dac(x[r])), i.e. exactly what the
+ * layer's crossbars and the reduction would give. */
+typedef struct {
+  uint32_t chunk_rows;          /* crossbar rows (cluster.ima.rows) */
+  uint32_t dac_bits, adc_bits;  /* cluster.ima.dac_bits / adc_bits */
+  uint32_t adc_shift;           /* the layer's ADC shift */
+} df_adc_t;
+void kern_mvm(int32_t* out, uint32_t out_stride, const int8_t* x, uint32_t vec_stride, uint32_t n, const int8_t* w,
+              uint32_t w_stride, uint32_t rows, uint32_t cols, const df_adc_t* adc);
+
+/* im2col gather for the IMA when its block gather cannot express a crossbar
+ * chunk (a chunk that starts inside one kernel row's run and spans more):
+ * for the output pixels (oy, ox), oy < out_h, ox in [ox0, ox1) (map columns),
+ * writes rows [r0, r1) of the (ky, kx, c) patch vector, contiguous, vectors
+ * vec_stride bytes apart in pixel order. Rows above or below the map are 0;
+ * the window's out-of-map columns must hold 0. */
+void kern_im2col(int8_t* dst, uint32_t vec_stride, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1,
+                 uint32_t kernel, uint32_t stride, uint32_t padding, uint32_t r0, uint32_t r1);
+
+#endif /* DATAFLOW_KERNELS_H */

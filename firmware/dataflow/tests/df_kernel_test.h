@@ -1,0 +1,43 @@
+/* The jobs a host test gives df_kernel_test.c: which kernel, its shapes and
+ * parameters, where its inputs are and where its output goes (global
+ * addresses, HBM). The host writes the job count at DF_KT_DESC and the jobs
+ * from DF_KT_JOBS before the run (one simulation per test process runs them
+ * all, in order); the firmware writes back each kernel's cycles. C and C++. */
+#ifndef DF_KERNEL_TEST_H
+#define DF_KERNEL_TEST_H
+
+#include <stdint.h>
+
+#define DF_KT_DESC 0x80000000u /* HBM: uint32_t job count */
+#define DF_KT_JOBS (DF_KT_DESC + 64u) /* df_kernel_test_t[count] */
+#define DF_KT_MAX_JOBS 16u
+#define DF_KT_MAGIC 0x544B4644u /* "DFKT" */
+
+enum df_kt_kernel {
+  DF_KT_REDUCE = 1,         /* int32 [fan_in][rows*cols] -> int32 [rows*cols] */
+  DF_KT_REDUCE_REQUANT = 2, /* int32 [fan_in][rows][cols] -> int8 rows x cols (dst row stride out_stride) */
+  DF_KT_ADD = 3,            /* int8 a[n], b[n] -> int8 [n] */
+  DF_KT_MAXPOOL = 4,        /* window (c, h, win_w at win_x0 of map_w) -> out_h x (ox1-ox0) x c */
+  DF_KT_AVGPOOL = 5,
+  DF_KT_FC = 6,             /* int8 x[n][rows], w[rows][cols] -> kern_mvm, then requant -> int8 [n][cols] */
+  DF_KT_IM2COL = 7          /* window -> vectors of rows [r0, r1) for out_h x (ox1-ox0) pixels */
+};
+
+typedef struct {
+  uint32_t magic, kernel;
+  uint32_t c, h, map_w, win_w;  /* pools, im2col: the input window */
+  int32_t win_x0;
+  uint32_t out_h, ox0, ox1;
+  uint32_t ksize, stride, padding, relu;
+  int32_t mult;
+  uint32_t shift;
+  uint32_t fan_in, rows, cols, n, out_stride;
+  uint32_t r0, r1;                              /* im2col */
+  uint32_t chunk_rows, dac_bits, adc_bits, adc_shift; /* FC */
+  uint32_t in_addr, in_bytes, in2_addr, in2_bytes, w_addr, w_bytes;
+  uint32_t out_addr, out_bytes;
+  uint32_t cycles; /* written by the firmware: the kernel on all cores, barrier included */
+  uint32_t done;   /* written by the firmware: 1 */
+} df_kernel_test_t;
+
+#endif /* DF_KERNEL_TEST_H */

@@ -1,0 +1,325 @@
+// The dataflow firmware's digital kernels (firmware/dataflow/kernels.c) on a
+// 16-core cluster against the golden reference: the host generates seeded
+// data, df_kernel_test.elf runs one kernel, the result must match bit for bit
+// the reference model's layer (mapping/src/reference.cpp) or the shared
+// numerics (mapping/include/numerics.h). Prints the kernel's cycles per
+// output element (the figure the mapper's cost model needs).
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <functional>
+#include <iostream>
+
+#include "cluster_harness.hpp"
+#include "df_kernel_test.h"
+#include "network.hpp"
+#include "numerics.h"
+#include "reference.hpp"
+
+using namespace vp::map;
+
+namespace {
+
+// splitmix64: the same numbers on every host.
+struct Gen {
+  uint64_t s;
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  int32_t in(int32_t lo, int32_t hi) { return lo + int32_t(next() % uint64_t(hi - lo + 1)); }
+  std::vector<int8_t> i8(size_t n) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = int8_t(in(-128, 127));
+    return v;
+  }
+};
+
+// Several kernel jobs run in one simulation (one per test process): each job
+// gets its own HBM areas; its check runs on the memory after the run.
+class Batch {
+ public:
+  // A job with its input and output areas (job k: 0x80100000 + k * 4 MiB).
+  df_kernel_test_t job(uint32_t kernel) {
+    df_kernel_test_t j;
+    std::memset(&j, 0, sizeof j);
+    j.magic = DF_KT_MAGIC;
+    j.kernel = kernel;
+    const uint32_t base = 0x80100000u + uint32_t(jobs_.size()) * 0x400000u;
+    j.in_addr = base, j.in2_addr = base + 0x100000u, j.w_addr = base + 0x200000u, j.out_addr = base + 0x300000u;
+    return j;
+  }
+  void add(const df_kernel_test_t& j, std::string what, uint64_t outputs,
+           std::function<void(const std::vector<int8_t>&)> check) {
+    jobs_.push_back({j, std::move(what), outputs, std::move(check)});
+  }
+  dftest::FlatStore mem;
+  // Runs every job, prints cycles per output, then runs the checks.
+  void run() {
+    REQUIRE(jobs_.size() <= DF_KT_MAX_JOBS);
+    const uint32_t n = uint32_t(jobs_.size());
+    mem.write(DF_KT_DESC, &n, 4);
+    for (uint32_t k = 0; k < n; ++k) mem.write(DF_KT_JOBS + k * sizeof(df_kernel_test_t), &jobs_[k].j, sizeof(df_kernel_test_t));
+    auto r = dftest::run_cluster("df_kernel_test", mem);
+    INFO(r.console << r.error);
+    REQUIRE(r.error.empty());
+    REQUIRE(r.exit_code == 0);
+    for (uint32_t k = 0; k < n; ++k) {
+      df_kernel_test_t back;
+      mem.read(DF_KT_JOBS + k * sizeof back, &back, sizeof back);
+      REQUIRE(back.done == 1);
+      std::cout << "kernel " << jobs_[k].what << ": " << jobs_[k].outputs << " outputs in " << back.cycles
+                << " cycles, " << double(back.cycles) / double(jobs_[k].outputs) << " cycles/output\n";
+      INFO("job " << k << ": " << jobs_[k].what);
+      jobs_[k].check(mem.read_vec<int8_t>(back.out_addr, back.out_bytes));
+    }
+  }
+
+ private:
+  struct Job {
+    df_kernel_test_t j;
+    std::string what;
+    uint64_t outputs;
+    std::function<void(const std::vector<int8_t>&)> check;
+  };
+  std::vector<Job> jobs_;
+};
+
+// Elements that differ (a length difference counts as that many).
+size_t mismatches(const std::vector<int8_t>& got, const std::vector<int8_t>& want) {
+  size_t bad = got.size() > want.size() ? got.size() - want.size() : want.size() - got.size();
+  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) bad += got[i] != want[i];
+  return bad;
+}
+
+template <class T>
+std::vector<T> as(const std::vector<int8_t>& bytes) {
+  std::vector<T> v(bytes.size() / sizeof(T));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(T));
+  return v;
+}
+
+// A one-layer network on a c x h x w input, for the reference's run_layer.
+Layer layer_of(const std::string& input, const std::string& layer) {
+  Network net = Network::from_string("input: " + input + "\nlayers:\n  - " + layer + "\n", "test.yaml");
+  return net.layers.at(0);
+}
+
+// Columns [x0, x0 + w) of a c x h x map_w HWC map, zero outside the map.
+std::vector<int8_t> window_of(const std::vector<int8_t>& map, int c, int h, int map_w, int x0, int w) {
+  std::vector<int8_t> win(size_t(c) * h * w, 0);
+  for (int y = 0; y < h; ++y)
+    for (int j = 0; j < w; ++j)
+      if (x0 + j >= 0 && x0 + j < map_w)
+        std::memcpy(&win[(size_t(y) * w + j) * c], &map[(size_t(y) * map_w + x0 + j) * c], size_t(c));
+  return win;
+}
+
+// Output columns [ox0, ox1) of a HWC map.
+std::vector<int8_t> columns_of(const Tensor& t, int ox0, int ox1) {
+  std::vector<int8_t> out;
+  for (int y = 0; y < t.shape.h; ++y)
+    for (int x = ox0; x < ox1; ++x)
+      out.insert(out.end(), t.data.begin() + (size_t(y) * t.shape.w + x) * t.shape.c,
+                 t.data.begin() + (size_t(y) * t.shape.w + x + 1) * t.shape.c);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{1};
+  // Reduction of 5 int32 tiles (an intermediate tree level).
+  const uint32_t fan = 5, n = 64 * 32;
+  std::vector<int32_t> p5(fan * n);
+  for (auto& v : p5) v = g.in(-(1 << 20), 1 << 20);
+  auto j = b.job(DF_KT_REDUCE);
+  b.mem.write(j.in_addr, p5.data(), p5.size() * 4);
+  j.fan_in = fan, j.rows = 64, j.cols = 32, j.in_bytes = fan * n * 4, j.out_bytes = n * 4;
+  b.add(j, "reduce (fan-in 5, int32 out)", n, [&](const std::vector<int8_t>& out) {
+    auto got = as<int32_t>(out);
+    size_t bad = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      int32_t want = 0;
+      for (uint32_t k = 0; k < fan; ++k) want = nm_reduce(want, p5[k * n + i]);
+      bad += got[i] != want;
+    }
+    CHECK(bad == 0);
+  });
+  // Last tree level: 3 tiles, requantized with ReLU into a column group of a 96-channel map.
+  const uint32_t fan3 = 3, rows = 64, cols = 32, stride = 96;
+  std::vector<int32_t> p3(fan3 * rows * cols);
+  for (auto& v : p3) v = g.in(-3000, 3000);
+  auto k = b.job(DF_KT_REDUCE_REQUANT);
+  b.mem.write(k.in_addr, p3.data(), p3.size() * 4);
+  k.fan_in = fan3, k.rows = rows, k.cols = cols, k.out_stride = stride, k.mult = 23117, k.shift = 20, k.relu = 1;
+  k.in_bytes = uint32_t(p3.size() * 4), k.out_bytes = rows * stride;
+  b.add(k, "reduce (fan-in 3) + requant + relu", rows * cols, [&](const std::vector<int8_t>& out) {
+    size_t bad = 0, zeros = 0, sat = 0;
+    for (uint32_t r = 0; r < rows; ++r)
+      for (uint32_t c = 0; c < cols; ++c) {
+        int32_t acc = 0;
+        for (uint32_t f = 0; f < fan3; ++f) acc = nm_reduce(acc, p3[(f * rows + r) * cols + c]);
+        int8_t want = nm_requant(acc, 23117, 20, 1);
+        bad += out[r * stride + c] != want;
+        zeros += want == 0;
+        sat += want == 127;
+      }
+    CHECK(bad == 0);
+    CHECK(zeros > 0);  // the data reaches ReLU and saturation
+    CHECK(sat > 0);
+  });
+  // Plain requantization of an IMA output tile (fan-in 1), no ReLU.
+  const uint32_t nq = 4096;
+  std::vector<int32_t> q(nq);
+  for (auto& v : q) v = g.in(-600, 600);
+  auto m = b.job(DF_KT_REDUCE_REQUANT);
+  b.mem.write(m.in_addr, q.data(), nq * 4);
+  m.fan_in = 1, m.rows = 1, m.cols = nq, m.out_stride = nq, m.mult = 17000, m.shift = 16, m.relu = 0;
+  m.in_bytes = nq * 4, m.out_bytes = nq;
+  b.add(m, "requant", nq, [&](const std::vector<int8_t>& out) {
+    size_t bad = 0, neg = 0;
+    for (uint32_t i = 0; i < nq; ++i) {
+      bad += out[i] != nm_requant(q[i], 17000, 16, 0);
+      neg += out[i] < 0;
+    }
+    CHECK(bad == 0);
+    CHECK(neg > 0);
+  });
+  b.run();
+}
+
+TEST_CASE("residual add with ReLU equals the reference's add layer", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{4};
+  Network net = Network::from_string(
+      "input: {channels: 64, height: 8, width: 8}\nlayers:\n  - {name: c, op: maxpool, kernel: 1}\n"
+      "  - {name: add, op: add, input: [input, c], relu: true}\n",
+      "test.yaml");
+  const Layer& l = net.layers[1];
+  Tensor ta(l.in), tb(l.in);
+  ta.data = g.i8(ta.data.size()), tb.data = g.i8(tb.data.size());
+  Tensor want = run_layer(l, LayerParams{}, ImaParams{}, {&ta, &tb});
+  const uint32_t n = uint32_t(ta.data.size());
+  auto j = b.job(DF_KT_ADD);
+  b.mem.write(j.in_addr, ta.data.data(), n);
+  b.mem.write(j.in2_addr, tb.data.data(), n);
+  j.n = n, j.relu = 1, j.in_bytes = n, j.in2_bytes = n, j.out_bytes = n;
+  b.add(j, "add + relu", n, [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, want.data) == 0); });
+  b.run();
+}
+
+TEST_CASE("max-pool 3x3/2 pad 1: whole map and tiles with halo equal the reference", "[dataflow][kernels]") {
+  Batch b;
+  const int C = 16, H = 16, W = 16;
+  Gen g{5};
+  Layer l = layer_of("{channels: 16, height: 16, width: 16}", "{name: mp, op: maxpool, kernel: 3, stride: 2, padding: 1}");
+  Tensor in(l.in);
+  in.data = g.i8(in.data.size());
+  Tensor want = run_layer(l, LayerParams{}, ImaParams{}, {&in});
+  struct Case {
+    int ox0, ox1, x0, w;
+  };
+  static const Case cases[] = {{0, 8, 0, W}, {3, 6, 5, 7}, {0, 2, -1, 5}, {6, 8, 11, 6}};
+  for (const Case& t : cases) {
+    auto win = window_of(in.data, C, H, W, t.x0, t.w);
+    auto j = b.job(DF_KT_MAXPOOL);
+    b.mem.write(j.in_addr, win.data(), win.size());
+    j.c = C, j.h = H, j.map_w = W, j.win_w = uint32_t(t.w), j.win_x0 = t.x0;
+    j.out_h = uint32_t(l.out.h), j.ox0 = uint32_t(t.ox0), j.ox1 = uint32_t(t.ox1);
+    j.ksize = 3, j.stride = 2, j.padding = 1;
+    j.in_bytes = uint32_t(win.size()), j.out_bytes = uint32_t(l.out.h * (t.ox1 - t.ox0) * C);
+    b.add(j, "maxpool 3x3/2 tile [" + std::to_string(t.ox0) + "," + std::to_string(t.ox1) + ")", j.out_bytes,
+          [&want, t](const std::vector<int8_t>& out) { CHECK(mismatches(out, columns_of(want, t.ox0, t.ox1)) == 0); });
+  }
+  b.run();
+}
+
+TEST_CASE("average pool: global 8x8 and 3x3/1 pad 1 tile with border counts", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{6};
+  Layer lg = layer_of("{channels: 64, height: 8, width: 8}", "{name: gap, op: avgpool, global: true}");
+  Tensor ig(lg.in);
+  ig.data = g.i8(ig.data.size());
+  Tensor wg = run_layer(lg, LayerParams{}, ImaParams{}, {&ig});
+  auto j = b.job(DF_KT_AVGPOOL);
+  b.mem.write(j.in_addr, ig.data.data(), ig.data.size());
+  j.c = 64, j.h = 8, j.map_w = 8, j.win_w = 8, j.win_x0 = 0, j.out_h = 1, j.ox0 = 0, j.ox1 = 1;
+  j.ksize = uint32_t(lg.kernel), j.stride = uint32_t(lg.stride), j.padding = 0;
+  j.in_bytes = uint32_t(ig.data.size()), j.out_bytes = 64;
+  b.add(j, "global avgpool 8x8x64", 64, [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, wg.data) == 0); });
+
+  const int C = 8, H = 10, W = 12;
+  Layer la = layer_of("{channels: 8, height: 10, width: 12}", "{name: ap, op: avgpool, kernel: 3, stride: 1, padding: 1}");
+  Tensor ia(la.in);
+  ia.data = g.i8(ia.data.size());
+  Tensor wa = run_layer(la, LayerParams{}, ImaParams{}, {&ia});
+  auto win = window_of(ia.data, C, H, W, 7, 5);  // output columns [8, 12) read inputs 7..11
+  auto k = b.job(DF_KT_AVGPOOL);
+  b.mem.write(k.in_addr, win.data(), win.size());
+  k.c = C, k.h = H, k.map_w = W, k.win_w = 5, k.win_x0 = 7, k.out_h = H, k.ox0 = 8, k.ox1 = 12;
+  k.ksize = 3, k.stride = 1, k.padding = 1;
+  k.in_bytes = uint32_t(win.size()), k.out_bytes = uint32_t(H * 4 * C);
+  b.add(k, "avgpool 3x3/1 tile", k.out_bytes, [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, columns_of(wa, 8, 12)) == 0); });
+  b.run();
+}
+
+TEST_CASE("fully connected on the cores equals the analog layer (two crossbar chunks)", "[dataflow][kernels]") {
+  // 300 inputs: rows [0, 256) and [256, 300) get separate ADCs, as on two crossbars.
+  Batch b;
+  const int N = 300, M = 40;
+  Gen g{7};
+  Layer l = layer_of("{channels: 300, height: 1, width: 1}", "{name: fc, op: fc, out_channels: 40}");
+  LayerParams p;
+  p.weights = g.i8(size_t(N) * M);
+  p.adc_shift = 6, p.mult = 20000, p.shift = 15;
+  Tensor in(l.in);
+  in.data = g.i8(N);
+  Tensor want = run_layer(l, p, ImaParams{}, {&in});
+  auto j = b.job(DF_KT_FC);
+  b.mem.write(j.in_addr, in.data.data(), N);
+  b.mem.write(j.w_addr, p.weights.data(), p.weights.size());
+  j.n = 1, j.rows = N, j.cols = M, j.chunk_rows = 256, j.dac_bits = 8, j.adc_bits = 8, j.adc_shift = 6;
+  j.mult = p.mult, j.shift = uint32_t(p.shift), j.relu = 0;
+  j.in_bytes = N, j.w_bytes = uint32_t(p.weights.size()), j.out_bytes = M;
+  b.add(j, "fc 300x40 on the cores (per output: 300 MACs) + requant", M,
+        [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, want.data) == 0); });
+  b.run();
+}
+
+TEST_CASE("im2col gather of crossbar chunks, padding rows and columns zero", "[dataflow][kernels]") {
+  Batch b;
+  const int C = 32, H = 8, W = 8, K = 3;
+  Gen g{8};
+  auto map = g.i8(size_t(C) * H * W);
+  struct Case {
+    int ox0, ox1, r0, r1;
+  };
+  static const Case cases[] = {{2, 5, 100, 288}, {0, 3, 256, 288}, {5, 8, 0, 256}};
+  for (const Case& t : cases) {
+    const int x0 = t.ox0 - 1, w = t.ox1 - t.ox0 + K - 1;  // window with halo, padding columns zero
+    auto win = window_of(map, C, H, W, x0, w);
+    const uint32_t len = uint32_t(t.r1 - t.r0), pix = uint32_t(H * (t.ox1 - t.ox0));
+    auto j = b.job(DF_KT_IM2COL);
+    b.mem.write(j.in_addr, win.data(), win.size());
+    j.c = C, j.h = H, j.map_w = W, j.win_w = uint32_t(w), j.win_x0 = x0;
+    j.out_h = H, j.ox0 = uint32_t(t.ox0), j.ox1 = uint32_t(t.ox1), j.ksize = K, j.stride = 1, j.padding = 1;
+    j.r0 = uint32_t(t.r0), j.r1 = uint32_t(t.r1);
+    j.in_bytes = uint32_t(win.size()), j.out_bytes = len * pix;
+    std::vector<int8_t> want;
+    for (int oy = 0; oy < H; ++oy)
+      for (int ox = t.ox0; ox < t.ox1; ++ox)
+        for (int r = t.r0; r < t.r1; ++r) {
+          int ky = r / (K * C), kx = (r / C) % K, c = r % C;
+          int iy = oy - 1 + ky, ix = ox - 1 + kx;
+          bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+          want.push_back(inside ? map[(size_t(iy) * W + ix) * C + c] : int8_t(0));
+        }
+    b.add(j, "im2col rows [" + std::to_string(t.r0) + "," + std::to_string(t.r1) + ") (bytes)", j.out_bytes,
+          [want](const std::vector<int8_t>& out) { CHECK(mismatches(out, want) == 0); });
+  }
+  b.run();
+}
