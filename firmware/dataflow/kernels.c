@@ -6,8 +6,19 @@
 #include "hal/cluster.h"
 #include "numerics.h"
 
+static uint32_t team_first, team_count; /* shared by the cluster's cores */
+
+void df_set_team(uint32_t first, uint32_t count) {
+  team_first = first;
+  team_count = count;
+}
+
 void df_share(uint32_t n, uint32_t* lo, uint32_t* hi) {
-  const uint32_t p = num_cores(), c = core_id();
+  const uint32_t p = team_count ? team_count : num_cores(), c = core_id() - team_first;
+  if (core_id() < team_first || c >= p) {
+    *lo = *hi = 0;
+    return;
+  }
   const uint32_t base = n / p, rem = n % p;
   *lo = c * base + (c < rem ? c : rem);
   *hi = *lo + base + (c < rem ? 1u : 0u);
@@ -78,7 +89,7 @@ void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0,
                uint32_t stride, uint32_t padding, int is_max) {
   const uint32_t tw = ox1 - ox0, npix = out_h * tw, C = in->c;
   uint32_t lo, hi;
-  if (npix >= num_cores()) {
+  if (npix >= (team_count ? team_count : num_cores())) {
     df_share(npix, &lo, &hi);
     for (uint32_t p = lo; p < hi; ++p)
       pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C);

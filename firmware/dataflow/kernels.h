@@ -16,8 +16,14 @@
 
 #include <stdint.h>
 
-/* This core's share [*lo, *hi) of n items, as even as possible. */
+/* This core's share [*lo, *hi) of n items, as even as possible, among the
+ * team (empty for a core outside it). */
 void df_share(uint32_t n, uint32_t* lo, uint32_t* hi);
+
+/* The cores kernels split work over: [first, first + count); count 0 = all
+ * cores (the default). The runtime leaves core 0 out while it drives the
+ * DMA and the IMA. Set by one core, before a barrier. */
+void df_set_team(uint32_t first, uint32_t count);
 
 /* A window of a feature map in L1: all h rows of the map, the columns
  * [x0, x0 + w) (x0 may be negative, columns outside the map are padding and

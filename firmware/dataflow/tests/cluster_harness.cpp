@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
@@ -59,7 +60,7 @@ struct NoTraffic : sc_module {
 }  // namespace
 
 RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vector<std::string>& sets,
-                      double limit_ms) {
+                      double limit_ms, const std::map<std::string, std::vector<uint8_t>>& l1_symbols) {
   auto cfg = vp::Config::load("cluster-1", sets);
   auto fw = vp::ClusterFirmware::load(std::string(VP_TEST_BINARY_DIR) + "/firmware/" + program + ".elf", cfg);
   RunResult r;
@@ -72,6 +73,12 @@ RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vec
   idle.socket.bind(cluster.slave());
   for (auto& p : fw.l1) cluster.l1().write(p.addr, p.bytes.data(), p.bytes.size());
   for (auto& p : fw.global) mem.write(p.addr, p.bytes.data(), p.bytes.size());
+  const uint64_t local = uint64_t(cfg.get_int("memory_map.cluster_local_base"));
+  for (auto& [name, bytes] : l1_symbols) {
+    auto at = fw.elf.symbol(name);
+    if (!at) throw std::runtime_error(program + ": no symbol " + name);
+    cluster.l1().write(*at - local, bytes.data(), bytes.size());
+  }
   cluster.start(fw.entry);
   sc_start(sc_time(limit_ms, SC_MS));
   if (auto e = cluster.core_group().error()) {

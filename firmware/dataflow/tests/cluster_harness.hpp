@@ -40,7 +40,10 @@ struct RunResult {
 // Runs build-dir firmware/<program>.elf on cluster 0 of the `cluster-1`
 // platform (with `sets` applied, "key=value"), `mem` as global memory
 // (100-cycle latency), for at most `limit_ms` of simulated time.
+// `l1_symbols`: bytes written over the named ELF variables (in L1) after
+// loading, before the cores start (e.g. the dataflow boot record).
 RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vector<std::string>& sets = {},
-                      double limit_ms = 100.0);
+                      double limit_ms = 100.0,
+                      const std::map<std::string, std::vector<uint8_t>>& l1_symbols = {});
 
 }  // namespace dftest

@@ -1,0 +1,447 @@
+/* The dataflow runtime: see runtime.h and docs/dataflow.md. */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dataflow/kernels.h"
+#include "hal/cluster.h"
+#include "hal/dma.h"
+#include "hal/event_unit.h"
+#include "hal/ima.h"
+
+/* In .data, not .bss: the host writes it after loading the ELF and
+ * cluster_start() must not clear it. */
+df_boot_t df_boot __attribute__((section(".data.df_boot"), used)) = {0};
+
+#define DMA_IN 0u  /* channel: inputs toward this cluster */
+#define DMA_OUT 1u /* channel: outputs toward consumers */
+#define VPWT_MAGIC 0x54575056u
+
+static uint32_t l1(uint32_t offset) { return CLUSTER_LOCAL_BASE + offset; }
+
+/* Core 0: copies bytes of global memory into L1 and sleeps until done. */
+static void dma_get(void* dst, uint32_t src, uint32_t bytes) {
+  dma_start_1d(DMA_IN, (uint32_t)(uintptr_t)dst, src, bytes);
+  dma_wait_sleep(DMA_IN);
+}
+
+int df_load_role(df_role_t* r) {
+  memset(r, 0, sizeof *r);
+  r->cluster = cluster_id();
+  if (df_boot.magic != DF_BOOT_MAGIC || df_boot.version != DF_BOOT_VERSION) {
+    printf("cluster %u: dataflow: no boot record (df_boot magic 0x%08x): the host must write it\n",
+           (unsigned)r->cluster, (unsigned)df_boot.magic);
+    return DF_ERR_BOOT;
+  }
+  const uint32_t m = df_boot.mapping;
+  dma_get(&r->hdr, m, sizeof r->hdr);
+  const vpmap_header_t* h = &r->hdr;
+  if (h->magic != VPMAP_MAGIC || h->version != VPMAP_VERSION || h->header_bytes != sizeof *h) {
+    printf("cluster %u: dataflow: mapping at 0x%08x: bad magic/version/header (0x%08x, %u, %u)\n",
+           (unsigned)r->cluster, (unsigned)m, (unsigned)h->magic, (unsigned)h->version, (unsigned)h->header_bytes);
+    return DF_ERR_MAPPING;
+  }
+  if (r->cluster >= h->n_clusters) return DF_OK; /* not used by this mapping: role 0 */
+  dma_get(&r->me, m + h->cluster_offset + r->cluster * (uint32_t)sizeof(vpmap_cluster_t), sizeof r->me);
+  const vpmap_cluster_t* me = &r->me;
+  if (h->n_layers > DF_MAX_LAYERS || me->n_in_edges > DF_MAX_EDGES || me->n_out_edges > DF_MAX_EDGES ||
+      me->n_buffers > DF_MAX_BUFFERS) {
+    printf("cluster %u: dataflow: %u layers, %u/%u edges, %u buffers exceed the runtime's tables (%u, %u, %u)\n",
+           (unsigned)r->cluster, (unsigned)h->n_layers, (unsigned)me->n_in_edges, (unsigned)me->n_out_edges,
+           (unsigned)me->n_buffers, DF_MAX_LAYERS, DF_MAX_EDGES, DF_MAX_BUFFERS);
+    return DF_ERR_TOO_BIG;
+  }
+  dma_get(r->layers, m + h->layer_offset, h->n_layers * (uint32_t)sizeof(vpmap_layer_t));
+  if (me->n_in_edges)
+    dma_get(r->in_edges, m + h->in_edge_offset + me->first_in_edge * (uint32_t)sizeof(vpmap_edge_t),
+            me->n_in_edges * (uint32_t)sizeof(vpmap_edge_t));
+  if (me->n_out_edges)
+    dma_get(r->out_edges, m + h->out_edge_offset + me->first_out_edge * (uint32_t)sizeof(vpmap_edge_t),
+            me->n_out_edges * (uint32_t)sizeof(vpmap_edge_t));
+  if (me->n_buffers)
+    dma_get(r->buffers, m + h->buffer_offset + me->first_buffer * (uint32_t)sizeof(vpmap_buffer_t),
+            me->n_buffers * (uint32_t)sizeof(vpmap_buffer_t));
+  /* The HBM regions this cluster reads or writes: the network input, its layer's output. */
+  for (uint32_t i = 0; i < h->n_hbm_buffers; ++i) {
+    vpmap_buffer_t b;
+    dma_get(&b, m + h->buffer_offset + (h->first_hbm_buffer + i) * (uint32_t)sizeof b, sizeof b);
+    if (b.kind == VPMAP_BUF_INPUT) r->in_region = df_boot.hbm_base + b.offset;
+    if (b.kind == VPMAP_BUF_OUTPUT && b.layer == me->layer) r->out_region = df_boot.hbm_base + b.offset;
+  }
+  return DF_OK;
+}
+
+/* Rows of the layer's weight matrix and its kernel window (an FC layer is a
+ * window over the whole input). */
+static uint32_t layer_rows(const vpmap_layer_t* L) {
+  return L->op == VPMAP_OP_FC ? (uint32_t)L->in_c * L->in_h * L->in_w : (uint32_t)L->kernel * L->kernel * L->in_c;
+}
+
+int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes) {
+  const vpmap_cluster_t* me = &r->me;
+  const vpmap_layer_t* L = &r->layers[me->layer];
+  uint32_t ordinal = 0; /* the VPWT file has one record per analog layer, in network order */
+  for (uint32_t i = 0; i < me->layer; ++i) ordinal += r->layers[i].op == VPMAP_OP_CONV || r->layers[i].op == VPMAP_OP_FC;
+  uint32_t head[4];
+  dma_get(head, df_boot.weights, sizeof head);
+  if (head[0] != VPWT_MAGIC || head[1] != 1u || head[2] <= ordinal) {
+    printf("cluster %u: dataflow: weights at 0x%08x: bad magic/version or %u records for analog layer %u\n",
+           (unsigned)r->cluster, (unsigned)df_boot.weights, (unsigned)head[2], (unsigned)ordinal);
+    return DF_ERR_WEIGHTS;
+  }
+  uint32_t pos = df_boot.weights + sizeof head;
+  struct {
+    char name[32];
+    uint32_t rows, cols;
+    int32_t adc_shift, mult, shift;
+    uint32_t zero;
+  } rec;
+  for (uint32_t k = 0;; ++k) {
+    dma_get(&rec, pos, sizeof rec);
+    if (k == ordinal) break;
+    pos += sizeof rec + rec.rows * rec.cols;
+  }
+  if (rec.rows != layer_rows(L) || rec.cols != L->out_c || strncmp(rec.name, L->name, sizeof L->name) != 0) {
+    printf("cluster %u: dataflow: weights record %u is %.24s %ux%u, the mapping's layer %.24s needs %ux%u\n",
+           (unsigned)r->cluster, (unsigned)ordinal, rec.name, (unsigned)rec.rows, (unsigned)rec.cols, L->name,
+           (unsigned)layer_rows(L), (unsigned)L->out_c);
+    return DF_ERR_WEIGHTS;
+  }
+  /* The crossbar block: rows [row0, row1), columns [col0, col1) of the matrix,
+   * staged through L1 in slices, each row padded to whole register words. */
+  const uint32_t ncols = me->col1 - me->col0, pitch = (ncols + 3u) & ~3u;
+  const uint32_t slice = scratch_bytes / pitch;
+  int8_t* buf = (int8_t*)(uintptr_t)scratch;
+  for (uint32_t r0 = me->row0; r0 < me->row1; r0 += slice) {
+    const uint32_t n = me->row1 - r0 < slice ? me->row1 - r0 : slice;
+    dma_start_2d(DMA_IN, scratch, pos + sizeof rec + r0 * rec.cols + me->col0, ncols, n, pitch, rec.cols);
+    dma_wait_sleep(DMA_IN);
+    for (uint32_t i = 0; i < n; ++i) memset(buf + i * pitch + ncols, 0, pitch - ncols);
+    ima_write_weights(r0 - me->row0, 0, n, pitch, buf);
+  }
+  return DF_OK;
+}
+
+/* ----- the analog tile loop -------------------------------------------- */
+
+/* Geometry of an analog layer's tiles on this cluster. */
+typedef struct {
+  const vpmap_layer_t* L;
+  uint32_t kh, kw, s, p, C, run;        /* window; run = kw * C bytes per kernel row */
+  uint32_t r0, r1, ncols;               /* crossbar: layer rows [r0, r1), columns */
+  uint32_t pitch;                       /* bytes per row of an input window buffer */
+  uint32_t in_buf, in_half, ima_buf, ima_half, out_buf, out_half;
+  uint32_t in_region, out_region, in_size, out_size;
+  uint32_t adc_shift;
+} analog_t;
+
+typedef struct {
+  uint32_t img, ox0, tw;  /* image, first output column, columns */
+  int32_t x_first;        /* map column of the window's column 0 */
+} tile_t;
+
+static tile_t tile_of(const analog_t* a, uint32_t n) {
+  const vpmap_layer_t* L = a->L;
+  tile_t t;
+  t.img = n / L->tiles;
+  t.ox0 = (n % L->tiles) * L->tile_w;
+  t.tw = (t.ox0 + L->tile_w <= L->out_w ? L->tile_w : L->out_w - t.ox0);
+  t.x_first = (int32_t)(t.ox0 * a->s) - (int32_t)a->p;
+  return t;
+}
+
+/* Core 0: DMA of tile n's input window (all rows, columns with halo) from
+ * the HBM into buffer `half`; padding columns are zeroed here. */
+static void fetch_input(const analog_t* a, uint32_t n, uint32_t half) {
+  const vpmap_layer_t* L = a->L;
+  const tile_t t = tile_of(a, n);
+  const uint32_t buf = a->in_buf + half * a->in_half;
+  int32_t x_end = t.x_first + (int32_t)((t.tw - 1) * a->s + a->kw);
+  if (x_end > t.x_first + (int32_t)(a->pitch / a->C)) x_end = t.x_first + (int32_t)(a->pitch / a->C);
+  const int32_t v0 = t.x_first < 0 ? 0 : t.x_first, v1 = x_end > (int32_t)L->in_w ? (int32_t)L->in_w : x_end;
+  const uint32_t left = (uint32_t)(v0 - t.x_first) * a->C, right = (uint32_t)(x_end - v1) * a->C;
+  if (left || right)
+    for (uint32_t y = 0; y < L->in_h; ++y) {
+      int8_t* row = (int8_t*)(uintptr_t)(buf + y * a->pitch);
+      memset(row, 0, left);
+      memset(row + (uint32_t)(v1 - t.x_first) * a->C, 0, right);
+    }
+  if (v1 > v0)
+    dma_start_2d(DMA_IN, buf + left, a->in_region + t.img * a->in_size + (uint32_t)v0 * a->C,
+                 (uint32_t)(v1 - v0) * a->C, L->in_h, a->pitch, (uint32_t)L->in_w * a->C);
+}
+
+/* Core 0: DMA of tile n's int8 output (buffer `half`) into the HBM output. */
+static void store_output(const analog_t* a, uint32_t n, uint32_t half) {
+  const vpmap_layer_t* L = a->L;
+  const tile_t t = tile_of(a, n);
+  const uint32_t buf = a->out_buf + half * a->out_half;
+  const uint32_t dst = a->out_region + t.img * a->out_size + t.ox0 * L->out_c;
+  if (a->ncols == L->out_c) {
+    dma_start_2d(DMA_OUT, dst, buf, t.tw * a->ncols, L->out_h, (uint32_t)L->out_w * L->out_c, t.tw * a->ncols);
+  } else { /* a column group: one strided row of pixels per output row */
+    for (uint32_t oy = 0; oy < L->out_h; ++oy)
+      dma_start_2d(DMA_OUT, dst + oy * L->out_w * L->out_c, buf + oy * t.tw * a->ncols, a->ncols, t.tw,
+                   L->out_c, a->ncols);
+  }
+}
+
+/* Sequences triggered and the done count that closes each tile. */
+typedef struct {
+  uint32_t issued;   /* IMA sequences triggered, modulo 2^16 */
+  uint32_t target;   /* done count at which the previous tile is complete */
+  int signalled;     /* the previous tile has been handed to the workers */
+} ima_track_t;
+
+static int ima_reached(uint32_t target) { return ((ima_done_count() - target) & 0xFFFFu) < 0x8000u; }
+
+/* Core 0, once the previous tile's IMA work is complete: refill its input
+ * buffer, make sure its output buffer has left, and wake the workers. */
+static void previous_tile_done(const analog_t* a, ima_track_t* tr, uint32_t next_n, int has_next, uint32_t next_half) {
+  if (tr->signalled) return;
+  tr->signalled = 1;
+  if (has_next) fetch_input(a, next_n, next_half);
+  cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+  dma_wait_sleep(DMA_OUT);
+  cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+  eu_trigger_sw(EU_BASE, DF_EV_TILE, ((1u << num_cores()) - 1u) & ~1u);
+}
+
+/* Core 0: one sequence; waits (asleep) for room in the IMA's queue and,
+ * meanwhile, for the end of the previous tile. */
+static void trigger(const analog_t* a, ima_track_t* tr, const ima_job_t* j, uint32_t next_n, int has_next,
+                    uint32_t next_half) {
+  cluster_phase(CLUSTER_PHASE_IMA);
+  for (;;) {
+    if (!tr->signalled && ima_reached(tr->target)) previous_tile_done(a, tr, next_n, has_next, next_half);
+    if (ima_queued() == 0) break;
+    eu_wait_any((1u << EU_LINE_IMA_READY) | (1u << EU_LINE_IMA_DONE));
+  }
+  ima_program_job(j);
+  ima_trigger();
+  tr->issued = (tr->issued + 1u) & 0xFFFFu;
+  cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+}
+
+/* One sequence of jobs sharing the valid rows [lo, hi) of the patch vector;
+ * `base` is job 0's patch origin (ky = 0, kx = 0) in the window, which may lie
+ * above the buffer for rows in the top padding (never read). */
+static int sequence(const analog_t* a, ima_track_t* tr, int32_t base, uint32_t src_stride, uint32_t dst,
+                    uint32_t dst_stride, uint32_t jobs, uint32_t lo, uint32_t hi, uint32_t next_n, int has_next,
+                    uint32_t next_half) {
+  if (lo < a->r0) lo = a->r0;
+  if (hi > a->r1) hi = a->r1;
+  if (hi <= lo) { /* the whole chunk is padding: its ADC outputs are 0 */
+    for (uint32_t j = 0; j < jobs; ++j) memset((void*)(uintptr_t)(dst + j * dst_stride), 0, a->ncols * 4u);
+    return DF_OK;
+  }
+  const uint32_t ky = lo / a->run, off = lo % a->run, n = hi - lo;
+  ima_job_t j = {.src = (uint32_t)(base + (int32_t)(ky * a->pitch + off)), .dst = dst, .src_stride = src_stride,
+                 .dst_stride = dst_stride, .row0 = lo - a->r0, .rows = n, .col0 = 0, .cols = a->ncols,
+                 .jobs = jobs, .out_size = 4, .adc_shift = (int32_t)a->adc_shift, .block_len = 0, .block_stride = 0};
+  if (n > a->run - off) {
+    if (off != 0) {
+      /* Starts inside a kernel row and spans more: needs kern_im2col (next step). */
+      printf("cluster %u: dataflow: crossbar rows [%u, %u) start inside a kernel row: im2col path not in this runtime yet\n",
+             (unsigned)cluster_id(), (unsigned)lo, (unsigned)hi);
+      return DF_ERR_ROLE;
+    }
+    j.block_len = a->run;
+    j.block_stride = a->pitch;
+  }
+  trigger(a, tr, &j, next_n, has_next, next_half);
+  return DF_OK;
+}
+
+/* Core 0: every IMA sequence of tile n (input buffer `half`, IMA output
+ * buffer `half`). Rows whose window lies inside the map share one sequence
+ * per output column (or per row, whichever is fewer); rows touching the
+ * vertical padding get one sequence each with the padded kernel rows left
+ * out (their crossbar rows would multiply zeros). */
+static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t half, uint32_t next_n, int has_next) {
+  const vpmap_layer_t* L = a->L;
+  const tile_t t = tile_of(a, n);
+  const int32_t win = (int32_t)(a->in_buf + half * a->in_half);
+  const uint32_t ima = a->ima_buf + half * a->ima_half, px = a->ncols * 4u;
+  const uint32_t s = a->s, p = a->p, H = L->in_h;
+  uint32_t oy_a = (p + s - 1) / s, oy_b = H + p >= a->kh ? (H + p - a->kh) / s + 1 : 0;
+  if (oy_b > L->out_h) oy_b = L->out_h;
+  if (oy_b < oy_a) oy_b = oy_a;
+  const uint32_t full = a->kh * a->run;
+  int rc = DF_OK;
+  /* origin of output (oy, x): window row oy*s - p, column x*s */
+  for (uint32_t oy = 0; oy < L->out_h && rc == DF_OK; ++oy) {
+    const int32_t org = win + ((int32_t)(oy * s) - (int32_t)p) * (int32_t)a->pitch;
+    if (oy >= oy_a && oy < oy_b) {
+      if (oy_b - oy_a >= t.tw) {
+        if (oy != oy_a) continue; /* interior rows go column by column, all at once */
+        for (uint32_t x = 0; x < t.tw && rc == DF_OK; ++x)
+          rc = sequence(a, tr, org + (int32_t)(x * s * a->C), s * a->pitch, ima + (oy * t.tw + x) * px, t.tw * px,
+                        oy_b - oy_a, 0, full, next_n, has_next, half ^ 1u);
+        continue;
+      }
+      rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, 0, full, next_n, has_next, half ^ 1u);
+      continue;
+    }
+    const int32_t y0 = (int32_t)(oy * s) - (int32_t)p;
+    const uint32_t ky_lo = y0 < 0 ? (uint32_t)(-y0) : 0;
+    const uint32_t ky_hi = (int32_t)(y0 + (int32_t)a->kh) > (int32_t)H ? (uint32_t)((int32_t)H - y0) : a->kh;
+    rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, ky_lo * a->run, ky_hi * a->run, next_n,
+                  has_next, half ^ 1u);
+  }
+  return rc;
+}
+
+static uint32_t buffer_of(const df_role_t* r, uint32_t kind, uint32_t* size) {
+  for (uint32_t i = 0; i < r->me.n_buffers; ++i)
+    if (r->buffers[i].kind == kind) {
+      *size = r->buffers[i].size;
+      return l1(r->buffers[i].offset);
+    }
+  *size = 0;
+  return 0;
+}
+
+static analog_t setup;          /* shared by the cluster's cores (L1) */
+static volatile int setup_rc;
+
+static int prepare(const df_role_t* r, analog_t* a) {
+  const vpmap_cluster_t* me = &r->me;
+  const vpmap_layer_t* L = &r->layers[me->layer];
+  memset(a, 0, sizeof *a);
+  a->L = L;
+  a->C = L->in_c;
+  if (L->op == VPMAP_OP_FC) {
+    a->kh = L->in_h, a->kw = L->in_w, a->s = 1, a->p = 0;
+  } else {
+    a->kh = a->kw = L->kernel, a->s = L->stride, a->p = L->padding;
+  }
+  a->run = a->kw * a->C;
+  a->r0 = me->row0, a->r1 = me->row1, a->ncols = me->col1 - me->col0;
+  const uint32_t win_w = L->op == VPMAP_OP_FC ? L->in_w
+                         : ((uint32_t)L->tile_w - 1u) * a->s + a->kw < (uint32_t)L->in_w + 2u * a->p
+                             ? ((uint32_t)L->tile_w - 1u) * a->s + a->kw
+                             : (uint32_t)L->in_w + 2u * a->p;
+  a->pitch = win_w * a->C;
+  uint32_t in_sz, ima_sz, out_sz;
+  a->in_buf = buffer_of(r, VPMAP_BUF_INPUT, &in_sz);
+  a->ima_buf = buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz);
+  a->out_buf = buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);
+  a->in_half = in_sz / 2, a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
+  a->in_region = r->in_region, a->out_region = r->out_region;
+  a->in_size = (uint32_t)L->in_c * L->in_h * L->in_w;
+  a->out_size = (uint32_t)L->out_c * L->out_h * L->out_w;
+  a->adc_shift = L->adc_shift;
+  const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
+  if (!a->in_buf || !a->ima_buf || !a->out_buf || a->in_half < L->in_h * a->pitch ||
+      a->ima_half < tile_px * a->ncols * 4u || a->out_half < tile_px * a->ncols || !a->in_region ||
+      !a->out_region || !(r->hdr.flags & VPMAP_FLAG_QUANT)) {
+    printf("cluster %u: dataflow: layer %.24s: buffers (input %u, ima_out %u, output %u bytes), HBM regions or "
+           "quantization do not fit a %ux%u tile\n",
+           (unsigned)r->cluster, L->name, (unsigned)in_sz, (unsigned)ima_sz, (unsigned)out_sz, (unsigned)L->out_h,
+           (unsigned)L->tile_w);
+    return DF_ERR_ROLE;
+  }
+  /* A column group writes its channels [col0, col1) of each output pixel. */
+  if (a->ncols != L->out_c) a->out_region += me->col0;
+  return DF_OK;
+}
+
+int df_run_analog(const df_role_t* r) {
+  const uint32_t me = core_id();
+  analog_t* a = &setup;
+  if (me == 0) {
+    setup_rc = prepare(r, a);
+    df_set_team(1, num_cores() - 1); /* core 0 drives DMA and IMA, the others compute (section IV-5) */
+  }
+  eu_barrier();
+  if (setup_rc != DF_OK) return setup_rc;
+  const vpmap_layer_t* L = a->L;
+  const uint32_t total = df_boot.batch * L->tiles, step = L->replicas;
+  /* This cluster's tiles of the stream: replica, replica + replicas, ... */
+  const uint32_t count = r->me.replica < total ? (total - r->me.replica + step - 1u) / step : 0u;
+  int rc = DF_OK;
+  if (me == 0) {
+    ima_track_t tr = {ima_done_count(), 0, 1};
+    /* Both input buffers start free: tiles 0 and 1 are fetched at once; tile
+     * k + 1 then goes into tile k - 1's buffer as soon as the IMA is done with it. */
+    if (count) fetch_input(a, r->me.replica, 0);
+    if (count > 1) fetch_input(a, r->me.replica + step, 1);
+    for (uint32_t k = 0; k <= count; ++k) {
+      const uint32_t n = r->me.replica + k * step, half = k & 1u;
+      tr.target = tr.issued;
+      tr.signalled = k == 0;
+      if (k < count) {
+        cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+        dma_wait_sleep(DMA_IN); /* (a) the input window of tile k is in */
+        if (rc == DF_OK) rc = issue_tile(a, &tr, n, half, n + step, k + 1 < count);
+      }
+      /* (b) + (c): the previous tile's IMA work done, its output buffer free. */
+      cluster_phase(CLUSTER_PHASE_IMA);
+      while (!tr.signalled && !ima_reached(tr.target)) eu_wait_line(EU_LINE_IMA_DONE);
+      previous_tile_done(a, &tr, n + step, k + 1 < count, half ^ 1u);
+      cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+      eu_barrier(); /* the workers have requantized tile k - 1 */
+      if (k > 0) store_output(a, n - step, half ^ 1u);
+    }
+    cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+    dma_wait_sleep(DMA_OUT);
+    cluster_phase(CLUSTER_PHASE_COMPUTE);
+    df_set_team(0, 0); /* every worker is past its last kernel */
+  } else {
+    for (uint32_t k = 0; k <= count; ++k) {
+      if (k > 0) {
+        const uint32_t half = (k - 1u) & 1u;
+        const tile_t t = tile_of(a, r->me.replica + (k - 1u) * step);
+        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+        eu_wait_line(DF_EV_TILE);
+        cluster_phase(CLUSTER_PHASE_COMPUTE);
+        kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
+                            (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
+                            (uint32_t)L->out_h * t.tw, a->ncols, L->mult, L->shift, L->relu);
+        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+      }
+      eu_barrier();
+    }
+    cluster_phase(CLUSTER_PHASE_COMPUTE);
+  }
+  return rc;
+}
+
+/* ----- entry -------------------------------------------------------------- */
+
+static df_role_t role;
+static volatile int boot_rc;
+
+int df_main(void) {
+  const uint32_t me = core_id();
+  if (me == 0) {
+    int rc = df_load_role(&role);
+    if (rc == DF_OK && role.me.role == VPMAP_ROLE_ANALOG) {
+      uint32_t size;
+      const uint32_t scratch = buffer_of(&role, VPMAP_BUF_IMA_OUT, &size);
+      rc = df_program_weights(&role, scratch, size);
+    }
+    boot_rc = rc;
+  }
+  eu_barrier();
+  if (boot_rc != DF_OK) return boot_rc;
+  if (role.me.role == 0) return DF_OK; /* a cluster the mapping does not use */
+  int hbm_only = 1;
+  for (uint32_t i = 0; i < role.me.n_in_edges; ++i) hbm_only &= role.in_edges[i].src == VPMAP_NONE;
+  for (uint32_t i = 0; i < role.me.n_out_edges; ++i) hbm_only &= role.out_edges[i].dst == VPMAP_NONE;
+  if (role.me.role == VPMAP_ROLE_ANALOG && hbm_only && role.layers[role.me.layer].row_splits == 1) {
+    const uint64_t t0 = cluster_cycles();
+    int rc = df_run_analog(&role);
+    if (me == 0 && rc == DF_OK)
+      printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
+             role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
+    return rc;
+  }
+  if (me == 0)
+    printf("cluster %u: dataflow: role %u of layer %u with %u producers / %u consumers is not in this runtime yet\n",
+           (unsigned)role.cluster, (unsigned)role.me.role, (unsigned)role.me.layer, (unsigned)role.me.n_in_edges,
+           (unsigned)role.me.n_out_edges);
+  return DF_ERR_ROLE;
+}

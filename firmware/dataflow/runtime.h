@@ -1,0 +1,60 @@
+/* The dataflow runtime: each cluster reads its role from the mapping binary
+ * and runs its part of the self-timed pipeline (section IV-5 of the paper;
+ * design in docs/dataflow.md). RV32, C. SPMD: every core calls df_main().
+ *
+ * Implemented so far: analog clusters of one crossbar per column group
+ * (row_splits 1) whose producer and consumer are the HBM. */
+#ifndef DATAFLOW_RUNTIME_H
+#define DATAFLOW_RUNTIME_H
+
+#include <stdint.h>
+
+#include "dataflow/boot.h"
+#include "mapping_format.h"
+
+#define DF_MAX_LAYERS 64u
+#define DF_MAX_EDGES 32u
+#define DF_MAX_BUFFERS 8u
+
+/* Software event lines of the event unit the runtime uses. */
+#define DF_EV_TILE 0u /* core 0 -> workers: the previous tile's IMA output may be processed */
+
+/* Exit codes of df_main (also the cluster's exit code). */
+enum df_error {
+  DF_OK = 0,
+  DF_ERR_BOOT = 10,      /* df_boot not written by the host */
+  DF_ERR_MAPPING = 11,   /* bad magic / version / table sizes */
+  DF_ERR_ROLE = 12,      /* a role or edge pattern this runtime cannot run yet */
+  DF_ERR_WEIGHTS = 13,   /* weights file does not match the mapping */
+  DF_ERR_TOO_BIG = 14    /* tables exceed the runtime's L1 copies */
+};
+
+/* Everything a cluster needs, copied into its L1 by core 0 at start. */
+typedef struct {
+  vpmap_header_t hdr;
+  vpmap_cluster_t me;
+  vpmap_layer_t layers[DF_MAX_LAYERS];
+  vpmap_edge_t in_edges[DF_MAX_EDGES], out_edges[DF_MAX_EDGES];
+  vpmap_buffer_t buffers[DF_MAX_BUFFERS];
+  uint32_t in_region, out_region; /* global addresses of the HBM input / output regions (0: none) */
+  uint32_t cluster;               /* this cluster's id */
+} df_role_t;
+
+extern df_boot_t df_boot;
+
+/* Core 0: reads the boot record and this cluster's part of the mapping.
+ * Returns DF_OK or an error (printed with the cluster and what is wrong). */
+int df_load_role(df_role_t* r);
+
+/* Core 0: programs this cluster's crossbar block from the weights file,
+ * using `scratch` (bytes of L1) to stage rows. */
+int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes);
+
+/* All cores: the tile loop of an analog cluster fed by and feeding the HBM. */
+int df_run_analog(const df_role_t* r);
+
+/* All cores: load the role, program the weights, run. Core 0's return value
+ * is the cluster's exit code. */
+int df_main(void);
+
+#endif /* DATAFLOW_RUNTIME_H */
