@@ -19,13 +19,32 @@ class DecodeCache {
   static constexpr unsigned kPageBits = 10;
   static constexpr uint32_t kPageBytes = 1u << kPageBits;
   static constexpr uint32_t kSlots = kPageBytes / 2;  // one slot per halfword (RVC)
+  // One executable instruction: the executor's handler for its operation and
+  // its operands (see RiscvCore::execute for how imm is used per operation).
+  struct Slot {
+    const void* handler;
+    int32_t imm;
+    uint8_t rd, rs1, rs2, len;
+  };
+  static_assert(sizeof(Slot) == 16, "slot stepping assumes 16 bytes (8 per halfword)");
+  // The executor's handlers for a slot to decode and for the end of a page.
+  struct Handlers {
+    const void* undecoded = nullptr;
+    const void* page_cross = nullptr;
+  };
   // Two sentinel slots follow the page: sequential execution steps onto one
   // of them (after a 2- or 4-byte instruction) and the executor looks up the
   // next page there, so it never bounds-checks the pc on straight-line code.
   struct Page {
-    std::array<Decoded, kSlots + 2> slot{};
-    Page() { slot[kSlots].op = slot[kSlots + 1].op = Op::kPageCross; }
+    std::array<Slot, kSlots + 2> slot;
+    explicit Page(const Handlers& h) {
+      for (Slot& s : slot) s = {h.undecoded, 0, kZeroSink, 0, 0, 2};
+      slot[kSlots].handler = slot[kSlots + 1].handler = h.page_cross;
+    }
   };
+
+  // Set by the executor before it creates any page.
+  void set_handlers(const Handlers& h) { handlers_ = h; }
 
   // The page holding `addr`, created empty on first use.
   Page* page(uint32_t addr) {
@@ -34,7 +53,7 @@ class DecodeCache {
     if (t.page && t.pn == pn) return t.page;
     auto& slot = pages_[pn];
     if (!slot) {
-      slot = std::make_unique<Page>();
+      slot = std::make_unique<Page>(handlers_);
       const uint64_t base = uint64_t(pn) << kPageBits;
       if (base < lo_) lo_ = base;
       if (base + kPageBytes > hi_) hi_ = base + kPageBytes;
@@ -53,7 +72,7 @@ class DecodeCache {
   // fence.i: everything is decoded again on next execution.
   void flush() {
     for (auto& kv : pages_)
-      for (uint32_t i = 0; i < kSlots; ++i) kv.second->slot[i].op = Op::kUndecoded;
+      for (uint32_t i = 0; i < kSlots; ++i) kv.second->slot[i].handler = handlers_.undecoded;
   }
 
   size_t pages() const { return pages_.size(); }
@@ -64,7 +83,7 @@ class DecodeCache {
     const uint32_t first = (addr >= 2 ? addr - 2 : 0) & ~1u;
     for (uint64_t a = first; a < uint64_t(addr) + size; a += 2) {
       auto it = pages_.find(uint32_t(a) >> kPageBits);
-      if (it != pages_.end()) it->second->slot[(a & (kPageBytes - 1)) >> 1].op = Op::kUndecoded;
+      if (it != pages_.end()) it->second->slot[(a & (kPageBytes - 1)) >> 1].handler = handlers_.undecoded;
     }
   }
 
@@ -74,6 +93,7 @@ class DecodeCache {
     Page* page = nullptr;
   };
   std::array<Tag, kTags> tags_{};
+  Handlers handlers_;
   std::unordered_map<uint32_t, std::unique_ptr<Page>> pages_;
   uint64_t lo_ = UINT64_MAX, hi_ = 0;  // byte range spanned by the pages
 };

@@ -117,6 +117,8 @@ void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) const
 
 uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn) {
   const uint32_t base = mtvec_ & ~3u;
+  // Decoded slots do not keep the instruction word: read it back for the report.
+  if ((base == 0 || epc == base) && insn == 0 && cause != 1) fetch_raw(epc, insn);
   if (base == 0)
     fatal(fmt::format("trap with no handler (mtvec = 0): cause {} ({}), mtval 0x{:08x}", cause, cause_name(cause), tval),
           epc, insn);

@@ -137,7 +137,7 @@ class RiscvCore : public sc_core::sc_module {
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;
-  const Decoded* hz_prev_ = nullptr;  // leave the hot loop: halt, sleep, interrupt state changed
+  const DecodeCache::Slot* hz_prev_ = nullptr;  // leave the hot loop: halt, sleep, interrupt state changed
   int exit_code_ = 0;
   std::function<void()> on_wake_;
 

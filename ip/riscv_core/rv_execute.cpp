@@ -32,11 +32,15 @@ void RiscvCore::execute(uint64_t limit) {
       &&op_add, &&op_sub, &&op_sll, &&op_slt, &&op_sltu, &&op_xor, &&op_srl, &&op_sra, &&op_or, &&op_and,
       &&op_mul, &&op_mulh, &&op_mulhsu, &&op_mulhu, &&op_div, &&op_divu, &&op_rem, &&op_remu,
       &&op_fence, &&op_fence_i, &&op_ecall, &&op_ebreak, &&op_mret, &&op_wfi,
-      &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_csr, &&op_page_cross};
+      &&op_csrrw, &&op_csrrs, &&op_csrrc, &&op_csrrwi, &&op_csrrsi, &&op_csrrci, &&op_page_cross};
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount), "one label per op");
 
   uint32_t* const x = x_.data();
   DecodeCache& ic = *icache_;
+  using Slot = DecodeCache::Slot;
+  const void* const h_undecoded = &&op_undecoded;
+  const void* const h_page_cross = &&op_page_cross;
+  ic.set_handlers({h_undecoded, h_page_cross});
   const CoreTiming T = cfg_.timing;
   const bool trap_misaligned = cfg_.trap_misaligned;
   uint32_t pc = pc_;
@@ -44,7 +48,7 @@ void RiscvCore::execute(uint64_t limit) {
   constexpr uint32_t kPageMask = DecodeCache::kPageBytes - 1;
   DecodeCache::Page* page = nullptr;
   uint32_t page_base = 0;
-  Decoded* e = nullptr;
+  Slot* e = nullptr;
 
   // The most recently granted DMI range, in locals for the fast path.
   uint64_t d_lo = 0, d_len_r = 0, d_len_w = 0;
@@ -67,7 +71,7 @@ void RiscvCore::execute(uint64_t limit) {
   // kept across calls so that cycle counts do not depend on the quantum.
   uint32_t load_rd = hz_load_rd_;  // destination of a load just executed (0: none)
   bool jumped = hz_jumped_;         // a control transfer just happened
-  const Decoded* prev = hz_prev_;   // for the jalr hazard
+  const Slot* prev = hz_prev_;      // for the jalr hazard
 
 #define SYNC_OUT() (pc_ = pc, now_ = now, instret_ = instret, hz_load_rd_ = load_rd, hz_jumped_ = jumped, hz_prev_ = prev)
 #define SYNC_IN() (now = now_, refresh_dmi())
@@ -82,20 +86,20 @@ void RiscvCore::execute(uint64_t limit) {
   do {                                                                              \
     now += 1;                                                                       \
     ++instret;                                                                      \
-    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && e->op != Op::kUndecoded && \
-        e->op != Op::kPageCross) {                                                  \
+    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && e->handler != h_undecoded && \
+        e->handler != h_page_cross) {                                               \
       if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd)) now += T.load_use_stall; \
       if (jumped && (pc & 2) && e->len == 4) now += T.unaligned_target_penalty;     \
       load_rd = 0;                                                                  \
       jumped = false;                                                               \
     }                                                                               \
-    goto* kLabels[static_cast<unsigned>(e->op)];                                    \
+    goto* e->handler;                                                               \
   } while (0)
 #define NEXT()          \
   do {                  \
     prev = e;           \
     pc += e->len;       \
-    e = reinterpret_cast<Decoded*>(reinterpret_cast<char*>(e) + e->len * (sizeof(Decoded) / 2)); \
+    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + e->len * (sizeof(Slot) / 2)); \
     DISPATCH();         \
   } while (0)
 #define JUMP(target)                                          \
@@ -157,7 +161,13 @@ op_undecoded: {  // first execution (or after a store over it): decode
     ++instret;
     TRAP(1, pc, 0);
   }
-  *e = decode(word);
+  // The slot keeps the handler instead of the operation; imm carries the
+  // instruction word for an illegal one and csr | uimm << 12 for CSR operations.
+  const Decoded d = decode(word);
+  int32_t imm = d.imm;
+  if (d.op == Op::kIllegal) imm = static_cast<int32_t>(d.raw);
+  if (d.op >= Op::kCsrrw && d.op <= Op::kCsrrci) imm = (d.imm & 0xfff) | (int32_t(d.uimm) << 12);
+  *e = {kLabels[static_cast<unsigned>(d.op)], imm, d.rd, d.rs1, d.rs2, d.len};
   DISPATCH();
 }
 
@@ -207,14 +217,14 @@ op_jalr: {
       NEXT();                                                                   \
     }                                                                           \
     if (a & ((size)-1)) {                                                       \
-      if (trap_misaligned) TRAP(4, a, e->raw);                                  \
+      if (trap_misaligned) TRAP(4, a, 0);                                  \
       if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
     }                                                                           \
     uint32_t v = 0;                                                             \
     SYNC_OUT();                                                                 \
     const bool ok = load_slow(a, (size), v);                                    \
     SYNC_IN();                                                                  \
-    if (!ok) TRAP(5, a, e->raw);                                                \
+    if (!ok) TRAP(5, a, 0);                                                \
     x[e->rd] = convert(v);                                                      \
     load_rd = e->rd == kZeroSink ? 0 : e->rd;                                   \
     ATTENTION_NEXT();                                                           \
@@ -238,13 +248,13 @@ op_jalr: {
       NEXT();                                                                   \
     }                                                                           \
     if (a & ((size)-1)) {                                                       \
-      if (trap_misaligned) TRAP(6, a, e->raw);                                  \
+      if (trap_misaligned) TRAP(6, a, 0);                                  \
       if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
     }                                                                           \
     SYNC_OUT();                                                                 \
     const bool ok = store_slow(a, (size), v);                                   \
     SYNC_IN();                                                                  \
-    if (!ok) TRAP(7, a, e->raw);                                                \
+    if (!ok) TRAP(7, a, 0);                                                \
     ATTENTION_NEXT();                                                           \
   }
   STORE(op_sb, 1)
@@ -306,9 +316,9 @@ op_fence_i:
   ic.flush();
   now += T.jump_penalty;
   JUMP(pc + e->len);
-op_ecall: TRAP(11, 0, e->raw);
-op_ebreak: TRAP(3, 0, e->raw);
-op_illegal: TRAP(2, e->raw, e->raw);
+op_ecall: TRAP(11, 0, 0);
+op_ebreak: TRAP(3, 0, 0);
+op_illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
 op_mret:
   mstatus_ = (mstatus_ & ~kMstatusMie) | ((mstatus_ & kMstatusMpie) ? kMstatusMie : 0) | kMstatusMpie;
   now += T.jump_penalty;
@@ -329,27 +339,36 @@ op_wfi:
   pc += e->len;
   goto leave;
 
-op_csr: {
-  const uint32_t csr = static_cast<uint32_t>(e->imm) & 0xfff;
-  const Op op = e->op;
-  const bool imm_form = op >= Op::kCsrrwi;
-  const uint32_t src = imm_form ? e->uimm : x[e->rs1];
-  const bool is_rw = op == Op::kCsrrw || op == Op::kCsrrwi;
-  // csrrs/csrrc with x0 or a zero uimm do not write (so they work on read-only CSRs).
-  const bool write = is_rw || (imm_form ? e->uimm != 0 : e->rs1 != 0);
-  SYNC_OUT();
-  uint32_t old = 0;
-  bool ok = csr_read(csr, old);
-  if (ok && write) {
-    const uint32_t v = is_rw ? src : (op == Op::kCsrrs || op == Op::kCsrrsi) ? (old | src) : (old & ~src);
-    ok = csr_write(csr, v);
+#define CSR_OP(label, is_rw, is_set, imm_form)                                                   \
+  label : {                                                                                      \
+    const uint32_t csr = static_cast<uint32_t>(e->imm) & 0xfff;                                  \
+    const uint32_t uimm = (static_cast<uint32_t>(e->imm) >> 12) & 31;                            \
+    const uint32_t src = (imm_form) ? uimm : x[e->rs1];                                          \
+    /* csrrs/csrrc with x0 or a zero uimm do not write (so they work on read-only CSRs) */       \
+    const bool write = (is_rw) || ((imm_form) ? uimm != 0 : e->rs1 != 0);                        \
+    SYNC_OUT();                                                                                  \
+    uint32_t old = 0;                                                                            \
+    bool ok = csr_read(csr, old);                                                                \
+    if (ok && write) ok = csr_write(csr, (is_rw) ? src : (is_set) ? (old | src) : (old & ~src)); \
+    SYNC_IN();                                                                                   \
+    if (!ok) {                                                                                   \
+      uint32_t w = 0; /* mtval: the instruction word, read back */                               \
+      SYNC_OUT();                                                                                \
+      fetch_raw(pc, w);                                                                          \
+      SYNC_IN();                                                                                 \
+      TRAP(2, w, w);                                                                             \
+    }                                                                                            \
+    x[e->rd] = old;                                                                              \
+    if (csr_is_slow(csr)) now += T.csr_slow - 1;                                                 \
+    ATTENTION_NEXT();                                                                            \
   }
-  SYNC_IN();
-  if (!ok) TRAP(2, e->raw, e->raw);
-  x[e->rd] = old;
-  if (csr_is_slow(csr)) now += T.csr_slow - 1;
-  ATTENTION_NEXT();
-}
+  CSR_OP(op_csrrw, true, false, false)
+  CSR_OP(op_csrrs, false, true, false)
+  CSR_OP(op_csrrc, false, false, false)
+  CSR_OP(op_csrrwi, true, false, true)
+  CSR_OP(op_csrrsi, false, true, true)
+  CSR_OP(op_csrrci, false, false, true)
+#undef CSR_OP
 
 leave:
   SYNC_OUT();
