@@ -1,7 +1,7 @@
 #pragma once
-// RV32IMC + Zicsr as the executor sees it: one compact opcode per operation
-// (compressed forms are expanded to these at decode) and a 16-byte decoded
-// instruction, so the hot loop is one switch with no field extraction.
+// RV32IMC + Zicsr as the decoder delivers it: one compact opcode per
+// operation (compressed forms are expanded to these) with the fields already
+// extracted. The executor turns it into a cache slot holding its handler.
 #include <cstdint>
 
 namespace vp::rv {
