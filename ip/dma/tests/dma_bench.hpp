@@ -71,15 +71,17 @@ struct Bench : sc_module {
 
   // Register access from the master at the current simulated time.
   uint32_t reg(tlm::tlm_command cmd, uint32_t off, uint32_t v = 0) {
-    tlm::tlm_generic_payload tx;
-    tx.set_command(cmd);
-    tx.set_address(off);
-    tx.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-    tx.set_data_length(4);
-    tx.set_streaming_width(4);
     sc_time d;
-    master->b_transport(tx, d);
-    if (!tx.is_response_ok()) throw std::runtime_error("register access failed");
+    {  // the payload dies before the wait: a simulation error elsewhere leaves this thread suspended
+      tlm::tlm_generic_payload tx;
+      tx.set_command(cmd);
+      tx.set_address(off);
+      tx.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+      tx.set_data_length(4);
+      tx.set_streaming_width(4);
+      master->b_transport(tx, d);
+      if (!tx.is_response_ok()) throw std::runtime_error("register access failed");
+    }
     wait(d);  // a core syncs on peripheral accesses
     return v;
   }
