@@ -369,7 +369,7 @@ TEST_CASE("contention: a transfer booked ahead in host order does not delay an e
   CHECK(r.cycles(r.clusters[32]->script[0].done) == 1000 + sum_lat + 2 * k);
 }
 
-TEST_CASE("the 512-cluster platform elaborates from mpaimc-512 and runs with idle clusters", "[noc][platform]") {
+TEST_CASE("the 512-cluster platform elaborates from mpaimc-512 and runs without firmware", "[noc][platform]") {
   Config cfg = Config::load("mpaimc-512");
   auto p = make_manycore_platform(cfg);
   RunRequest req;
