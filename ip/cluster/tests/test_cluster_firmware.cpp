@@ -122,7 +122,7 @@ TEST_CASE("DMA + IMA double-buffered pipeline with parallel requantization is ex
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.console.str(), Catch::Contains("mismatches 0"));
   CHECK(r.stats["ima_jobs"].get<uint64_t>() == 64);
-  CHECK(r.stats["dma_transfers"].get<uint64_t>() == 8);
+  CHECK(r.stats["dma_transfers"].get<uint64_t>() == 9);  // staging to the HBM, then 8 chunks
 }
 
 TEST_CASE("a firmware fault stops the run naming cluster, core, pc and cause", "[cluster][firmware]") {
@@ -130,4 +130,12 @@ TEST_CASE("a firmware fault stops the run naming cluster, core, pc and cause", "
   CHECK_THAT(r.error, Catch::Contains("5"));
   CHECK_THAT(r.error, Catch::Contains("illegal instruction"));
   CHECK_THAT(r.error, Catch::Contains("pc"));
+}
+
+TEST_CASE("waiting cores sleep: their work does not grow with the wait", "[cluster][firmware][event_unit]") {
+  Run r = run_firmware("cl_sleep");
+  INFO(r.console.str() << r.error);
+  CHECK(r.error.empty());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.console.str(), Catch::Contains("errors 0"));
 }
