@@ -92,7 +92,8 @@ RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vec
   r.console = console.str();
   r.finished = cluster.finished();
   r.exit_code = cluster.ctrl().exit_code();
-  r.end_ns = uint64_t(sc_time_stamp().to_seconds() * 1e9 + 0.5);
+  const sc_time end = cluster.ctrl().exited() ? cluster.ctrl().exit_time() : sc_time_stamp();
+  r.end_ns = uint64_t(end.to_seconds() * 1e9 + 0.5);
   r.stats = cluster.stats();
   if (!r.finished && r.error.empty()) {
     std::ostringstream m;

@@ -33,7 +33,7 @@ struct RunResult {
   std::string console, error;
   int exit_code = -1;
   bool finished = false;
-  uint64_t end_ns = 0;
+  uint64_t end_ns = 0;  // when the cluster exited (else when the run stopped)
   nlohmann::json stats;
 };
 

@@ -1,0 +1,104 @@
+// Host side of the dataflow firmware: see workload.hpp.
+#include "workload.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "mapping_binary.hpp"
+#include "reference.hpp"
+
+namespace vp::workload {
+
+namespace {
+
+uint64_t align4k(uint64_t v) { return (v + 0xFFF) & ~uint64_t(0xFFF); }
+
+// The weights file (mapping/docs/binary-format.md, VPWT) as bytes.
+std::vector<uint8_t> weights_bytes(const map::Network& net, const map::Params& p) {
+  // save_params writes a file; a private temporary keeps one format writer.
+  char path[] = "/tmp/vp-weights-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw std::runtime_error("cannot create a temporary weights file");
+  close(fd);
+  map::save_params(net, p, path);
+  std::ifstream f(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<uint8_t> Prepared::boot_bytes() const {
+  std::vector<uint8_t> b(sizeof boot);
+  std::memcpy(b.data(), &boot, sizeof boot);
+  return b;
+}
+
+Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed) {
+  Prepared p;
+  p.net = net;
+  p.ima = map::ImaParams::from(cfg);
+  p.params = map::generate_params(p.net, p.ima, seed);
+  map::CostParams cost;
+  cost.batch = batch;
+  p.mapping = map::map_network(p.net, cfg, mode, cost);
+  p.batch = batch;
+  p.seed = seed;
+  const uint64_t hbm = uint64_t(cfg.get_int("memory_map.hbm_base"));
+  const int last = int(p.net.layers.size()) - 1;
+  int64_t end = 0, input = -1, output = -1;
+  for (const auto& r : p.mapping.hbm) {
+    end = std::max(end, r.offset + r.size);
+    if (r.layer == -1) input = r.offset;
+    if (r.layer == last) output = r.offset;
+  }
+  if (input < 0 || output < 0)
+    throw std::runtime_error(fmt::format("mapping of {} has no HBM input or output region", p.net.name));
+  auto bin = map::encode_mapping(p.mapping, p.net, &p.params);
+  auto wgt = weights_bytes(p.net, p.params);
+  const uint64_t map_at = hbm + align4k(uint64_t(end)), wgt_at = map_at + align4k(bin.size());
+  p.global.push_back({map_at, std::move(bin)});
+  p.global.push_back({wgt_at, std::move(wgt)});
+  for (int i = 0; i < batch; ++i) {
+    map::Tensor img = map::make_image(p.net, seed, i);
+    p.global.push_back({hbm + uint64_t(input) + uint64_t(i) * img.data.size(),
+                        std::vector<uint8_t>(img.data.begin(), img.data.end())});
+  }
+  p.output_addr = hbm + uint64_t(output);
+  df_boot_t& b = p.boot;
+  std::memset(&b, 0, sizeof b);
+  b.magic = DF_BOOT_MAGIC, b.version = DF_BOOT_VERSION;
+  b.mapping = uint32_t(map_at), b.mapping_bytes = uint32_t(p.global[0].bytes.size());
+  b.weights = uint32_t(wgt_at), b.weights_bytes = uint32_t(p.global[1].bytes.size());
+  b.hbm_base = uint32_t(hbm), b.batch = uint32_t(batch);
+  b.dac_bits = uint16_t(p.ima.dac_bits), b.adc_bits = uint16_t(p.ima.adc_bits);
+  return p;
+}
+
+CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, void*, size_t)>& read) {
+  CheckResult c;
+  const size_t last = p.net.layers.size() - 1;
+  const map::Layer& l = p.net.layers[last];
+  const size_t n = size_t(l.out.size());
+  map::Reference ref(p.net, p.params, p.ima);
+  std::vector<int8_t> got(n);
+  for (int i = 0; i < p.batch; ++i) {
+    read(p.output_addr + uint64_t(i) * n, got.data(), n);
+    const auto want = ref.run(map::make_image(p.net, p.seed, i))[last].data;
+    for (size_t k = 0; k < n; ++k) {
+      if (got[k] != want[k] && c.mismatches++ == 0)
+        c.first = fmt::format("image {} y {} x {} channel {}: {} != expected {}", i, k / size_t(l.out.c) / size_t(l.out.w),
+                              (k / size_t(l.out.c)) % size_t(l.out.w), k % size_t(l.out.c), int(got[k]), int(want[k]));
+    }
+    c.checked += n;
+  }
+  return c;
+}
+
+}  // namespace vp::workload
