@@ -5,6 +5,7 @@
 
 #include "hal/cluster.h"
 #include "numerics.h"
+#include "requant.h"
 
 static uint32_t team_first, team_count; /* shared by the cluster's cores */
 
@@ -34,6 +35,22 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
   }
 }
 
+/* Requantizes n contiguous accumulators: the common case (an IMA output tile
+ * of a layer without row splits) gets a loop with the plan's path hoisted. */
+static void requant_run(int8_t* d, const int32_t* src, uint32_t n, const df_requant_t* q) {
+  if (q->path == DF_RQ_HIGH32) {
+    const int32_t m = q->m, floor = q->relu ? 0 : -128;
+    for (uint32_t i = 0; i < n; ++i) {
+      const int64_t p = (int64_t)src[i] * m;
+      int32_t v = (int32_t)(p >> 32) + (int32_t)(((uint32_t)p) >> 31);
+      v = v < floor ? floor : v;
+      d[i] = (int8_t)(v > 127 ? 127 : v);
+    }
+  } else {
+    for (uint32_t i = 0; i < n; ++i) d[i] = df_requant(src[i], q);
+  }
+}
+
 void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
                          uint32_t rows, uint32_t cols, int32_t mult, uint32_t shift, int relu) {
   /* Split the flattened elements, not the rows: a tile of one pixel and many
@@ -41,12 +58,17 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   uint32_t lo, hi;
   df_share(rows * cols, &lo, &hi);
   if (lo >= hi) return;
+  const df_requant_t q = df_requant_plan(mult, shift, relu);
+  if (fan_in == 1 && dst_stride == cols) {
+    requant_run(dst + lo, src + lo, hi - lo, &q);
+    return;
+  }
   uint32_t r = lo / cols, c = lo % cols;
   int8_t* d = dst + r * dst_stride;
   for (uint32_t i = lo; i < hi; ++i) {
     int32_t acc = src[i];
     for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
-    d[c] = nm_requant(acc, mult, shift, relu);
+    d[c] = df_requant(acc, &q);
     if (++c == cols) {
       c = 0;
       d += dst_stride;

@@ -1,0 +1,44 @@
+// The firmware's fast requantization (firmware/dataflow/requant.h) against
+// nm_requant, the definition: every shift, multipliers from 1 to INT32_MAX,
+// accumulators at the extremes, around every rounding and saturation edge,
+// and random ones. Host-only (the same C code the cores run).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "dataflow/requant.h"
+
+TEST_CASE("df_requant equals nm_requant on every path", "[dataflow][requant]") {
+  uint64_t s = 12345;
+  auto rnd = [&]() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 32);
+  };
+  const int32_t mults[] = {1, 3, 255, 12345, 23117, 32767, 65536, 1 << 20, 0x7FFFFFFF};
+  size_t bad = 0, cases = 0, paths[3] = {0, 0, 0};
+  for (uint32_t shift = 0; shift <= 62; ++shift)
+    for (int32_t mult : mults)
+      for (int relu = 0; relu <= 1; ++relu) {
+        const df_requant_t q = df_requant_plan(mult, shift, relu);
+        ++paths[q.path];
+        std::vector<int32_t> accs = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MIN + 1, 127, -128};
+        // Around the rounding and saturation edges of this (mult, shift).
+        for (int64_t target : {-129LL, -128LL, -1LL, 0LL, 1LL, 126LL, 127LL, 128LL}) {
+          // acc * mult + 2^(shift-1) = target * 2^shift (exact in int64 up to shift 54)
+          const int64_t edge = shift > 54 ? 0 : (target * (1LL << shift) - (shift ? (1LL << (shift - 1)) : 0)) / mult;
+          for (int64_t d = -2; d <= 2; ++d)
+            if (edge + d >= INT32_MIN && edge + d <= INT32_MAX) accs.push_back(int32_t(edge + d));
+        }
+        for (int i = 0; i < 200; ++i) accs.push_back(int32_t(rnd()) >> (rnd() % 31));
+        for (int32_t a : accs) {
+          ++cases;
+          bad += df_requant(a, &q) != nm_requant(a, mult, shift, relu);
+        }
+      }
+  CHECK(bad == 0);
+  CHECK(cases > 100000);
+  CHECK(paths[DF_RQ_GENERIC] > 0);  // every path is exercised
+  CHECK(paths[DF_RQ_HIGH32] > 0);
+  CHECK(paths[DF_RQ_HIGH_SHIFT] > 0);
+}
