@@ -26,6 +26,12 @@ static void dma_get(void* dst, uint32_t src, uint32_t bytes) {
   dma_wait_sleep(DMA_IN);
 }
 
+/* Core 0: sleeps until channel ch has completed `target` transfers (a count
+ * modulo 2^16 from dma_done_count), so later queued transfers are not waited for. */
+static void dma_wait_done(unsigned ch, uint32_t target) {
+  while (((dma_done_count(ch) - target) & 0xFFFFu) >= 0x8000u) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
+}
+
 int df_load_role(df_role_t* r) {
   memset(r, 0, sizeof *r);
   r->cluster = cluster_id();
@@ -306,7 +312,8 @@ static uint32_t buffer_of(const df_role_t* r, uint32_t kind, uint32_t* size) {
 static analog_t setup;          /* shared by the cluster's cores (L1) */
 static volatile int setup_rc;
 
-static int prepare(const df_role_t* r, analog_t* a) {
+/* Geometry and buffers of this cluster's layer; `analog`: an IMA layer (else a pool). */
+static int prepare(const df_role_t* r, analog_t* a, int analog) {
   const vpmap_cluster_t* me = &r->me;
   const vpmap_layer_t* L = &r->layers[me->layer];
   memset(a, 0, sizeof *a);
@@ -318,7 +325,7 @@ static int prepare(const df_role_t* r, analog_t* a) {
     a->kh = a->kw = L->kernel, a->s = L->stride, a->p = L->padding;
   }
   a->run = a->kw * a->C;
-  a->r0 = me->row0, a->r1 = me->row1, a->ncols = me->col1 - me->col0;
+  a->r0 = me->row0, a->r1 = me->row1, a->ncols = analog ? me->col1 - me->col0 : L->out_c;
   const uint32_t win_w = L->op == VPMAP_OP_FC ? L->in_w
                          : ((uint32_t)L->tile_w - 1u) * a->s + a->kw < (uint32_t)L->in_w + 2u * a->p
                              ? ((uint32_t)L->tile_w - 1u) * a->s + a->kw
@@ -326,7 +333,7 @@ static int prepare(const df_role_t* r, analog_t* a) {
   a->pitch = win_w * a->C;
   uint32_t in_sz, ima_sz, out_sz;
   a->in_buf = buffer_of(r, VPMAP_BUF_INPUT, &in_sz);
-  a->ima_buf = buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz);
+  a->ima_buf = analog ? buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz) : (ima_sz = 0, 0u);
   a->out_buf = buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);
   a->in_half = in_sz / 2, a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
   a->in_region = r->in_region, a->out_region = r->out_region;
@@ -334,9 +341,9 @@ static int prepare(const df_role_t* r, analog_t* a) {
   a->out_size = (uint32_t)L->out_c * L->out_h * L->out_w;
   a->adc_shift = L->adc_shift;
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
-  if (!a->in_buf || !a->ima_buf || !a->out_buf || a->in_half < L->in_h * a->pitch ||
-      a->ima_half < tile_px * a->ncols * 4u || a->out_half < tile_px * a->ncols || !a->in_region ||
-      !a->out_region || !(r->hdr.flags & VPMAP_FLAG_QUANT)) {
+  const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * 4u && (r->hdr.flags & VPMAP_FLAG_QUANT));
+  if (!a->in_buf || !a->out_buf || a->in_half < L->in_h * a->pitch || a->out_half < tile_px * a->ncols ||
+      !a->in_region || !a->out_region || !ima_ok) {
     printf("cluster %u: dataflow: layer %.24s: buffers (input %u, ima_out %u, output %u bytes), HBM regions or "
            "quantization do not fit a %ux%u tile\n",
            (unsigned)r->cluster, L->name, (unsigned)in_sz, (unsigned)ima_sz, (unsigned)out_sz, (unsigned)L->out_h,
@@ -352,7 +359,7 @@ int df_run_analog(const df_role_t* r) {
   const uint32_t me = core_id();
   analog_t* a = &setup;
   if (me == 0) {
-    setup_rc = prepare(r, a);
+    setup_rc = prepare(r, a, 1);
     df_set_team(1, num_cores() - 1); /* core 0 drives DMA and IMA, the others compute (section IV-5) */
   }
   eu_barrier();
@@ -409,6 +416,57 @@ int df_run_analog(const df_role_t* r) {
   return rc;
 }
 
+/* ----- the digital tile loop (pools) ----------------------------------- */
+
+int df_run_pool(const df_role_t* r) {
+  const uint32_t me = core_id();
+  analog_t* a = &setup;
+  if (me == 0) setup_rc = prepare(r, a, 0);
+  eu_barrier();
+  if (setup_rc != DF_OK) return setup_rc;
+  const vpmap_layer_t* L = a->L;
+  const uint32_t total = df_boot.batch * L->tiles, step = L->replicas;
+  const uint32_t count = r->me.replica < total ? (total - r->me.replica + step - 1u) / step : 0u;
+  /* No accelerator to drive: every core computes; core 0 also queues the
+   * DMAs, which run on their own. Iteration k: tile k's window is in (a),
+   * tile k's output buffer has left (b), the cores are free (c). */
+  /* One input and one output transfer per tile, in tile order: tile k's
+   * are the (k+1)-th after these counts. */
+  const uint32_t in0 = dma_done_count(DMA_IN), out0 = dma_done_count(DMA_OUT);
+  if (me == 0) {
+    if (count) fetch_input(a, r->me.replica, 0);
+    if (count > 1) fetch_input(a, r->me.replica + step, 1);
+  }
+  for (uint32_t k = 0; k < count; ++k) {
+    const uint32_t n = r->me.replica + k * step, half = k & 1u;
+    if (me == 0) {
+      cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+      dma_wait_done(DMA_IN, in0 + k + 1u);               /* tile k's window is in */
+      if (k >= 2) dma_wait_done(DMA_OUT, out0 + k - 1u); /* tile k - 2's output (same buffer) has left */
+    }
+    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    eu_barrier();
+    cluster_phase(CLUSTER_PHASE_COMPUTE);
+    const tile_t t = tile_of(a, n);
+    const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + half * a->in_half), a->C, L->in_h,
+                             a->pitch / a->C, t.x_first, L->in_w};
+    kern_pool((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), &win, L->out_h, t.ox0, t.ox0 + t.tw,
+              L->kernel, L->stride, L->padding, L->op == VPMAP_OP_MAXPOOL);
+    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    eu_barrier(); /* tile k computed: its input buffer is free, its output complete */
+    if (me == 0) {
+      store_output(a, n, half);
+      if (k + 2 < count) fetch_input(a, n + 2 * step, half);
+    }
+  }
+  if (me == 0) {
+    cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+    dma_wait_sleep(DMA_OUT);
+  }
+  cluster_phase(CLUSTER_PHASE_COMPUTE);
+  return DF_OK;
+}
+
 /* ----- entry -------------------------------------------------------------- */
 
 static df_role_t role;
@@ -434,6 +492,15 @@ int df_main(void) {
   if (role.me.role == VPMAP_ROLE_ANALOG && hbm_only && role.layers[role.me.layer].row_splits == 1) {
     const uint64_t t0 = cluster_cycles();
     int rc = df_run_analog(&role);
+    if (me == 0 && rc == DF_OK)
+      printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
+             role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
+    return rc;
+  }
+  const uint8_t op = role.layers[role.me.layer].op;
+  if (role.me.role == VPMAP_ROLE_DIGITAL && hbm_only && (op == VPMAP_OP_MAXPOOL || op == VPMAP_OP_AVGPOOL)) {
+    const uint64_t t0 = cluster_cycles();
+    int rc = df_run_pool(&role);
     if (me == 0 && rc == DF_OK)
       printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
              role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));

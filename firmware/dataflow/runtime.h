@@ -3,7 +3,7 @@
  * design in docs/dataflow.md). RV32, C. SPMD: every core calls df_main().
  *
  * Implemented so far: analog clusters of one crossbar per column group
- * (row_splits 1) whose producer and consumer are the HBM. */
+ * (row_splits 1) and pooling clusters, whose producer and consumer are the HBM. */
 #ifndef DATAFLOW_RUNTIME_H
 #define DATAFLOW_RUNTIME_H
 
@@ -52,6 +52,9 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
 
 /* All cores: the tile loop of an analog cluster fed by and feeding the HBM. */
 int df_run_analog(const df_role_t* r);
+
+/* All cores: the tile loop of a pooling cluster fed by and feeding the HBM. */
+int df_run_pool(const df_role_t* r);
 
 /* All cores: load the role, program the weights, run. Core 0's return value
  * is the cluster's exit code. */

@@ -97,3 +97,28 @@ TEST_CASE("weights that do not match the mapping are a located error", "[dataflo
   CHECK(r.exit_code == 13);  // DF_ERR_WEIGHTS
   CHECK_THAT(r.console, Catch::Contains("cluster 0: dataflow: weights record 0 is xc"));
 }
+
+TEST_CASE("HBM -> max-pool 3x3/2 pad 1 -> HBM, 5 images, bit-exact", "[dataflow][runtime]") {
+  auto o = run_network(
+      "input: {channels: 16, height: 12, width: 20}\nlayers:\n"
+      "  - {name: mp, op: maxpool, kernel: 3, stride: 2, padding: 1}\n",
+      5);
+  INFO(o.run.console << o.run.error << o.check.first);
+  REQUIRE(o.run.error.empty());
+  CHECK(o.run.exit_code == 0);
+  CHECK(o.check.checked == 5u * 16 * 6 * 10);
+  CHECK(o.check.mismatches == 0);
+  CHECK(o.run.stats.value("dma_transfers", uint64_t(0)) >= 2u * 5 * 2);  // a window in and a tile out per tile
+}
+
+TEST_CASE("HBM -> global average pool -> HBM, bit-exact", "[dataflow][runtime]") {
+  auto o = run_network(
+      "input: {channels: 64, height: 8, width: 8}\nlayers:\n"
+      "  - {name: gap, op: avgpool, global: true}\n",
+      3);
+  INFO(o.run.console << o.run.error << o.check.first);
+  REQUIRE(o.run.error.empty());
+  CHECK(o.run.exit_code == 0);
+  CHECK(o.check.checked == 3u * 64);
+  CHECK(o.check.mismatches == 0);
+}
