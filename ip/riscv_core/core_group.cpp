@@ -63,7 +63,9 @@ void CoreGroup::thread() {
         for (RiscvCore* c : cores_)
           if (!c->halted() && !c->sleeping() && (first || c->local_time() < next)) next = c->local_time(), first = false;
         if (next < end) next = end;
-        sc_core::wait(next - sc_core::sc_time_stamp());
+        // A sleeping core woken meanwhile (a DMA or IMA completion, another
+        // cluster's event) resumes at its wake-up time, not at the quantum's end.
+        sc_core::wait(next - sc_core::sc_time_stamp(), wake_event_);
       } else {
         idle_ = true;
         sc_core::wait(wake_event_);

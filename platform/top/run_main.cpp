@@ -92,9 +92,14 @@ int run_main(int argc, const char* const* argv) {
     result.status = "error";
     result.message = e.what();
   } catch (const sc_core::sc_report& e) {
+    // A model's error thrown inside a SystemC process reaches here wrapped
+    // as "uncaught exception: <message>": report the message itself.
+    std::string msg = e.get_msg() ? e.get_msg() : e.what();
+    const std::string wrap = "uncaught exception: ";
+    if (msg.rfind(wrap, 0) == 0) msg = msg.substr(wrap.size());
     result.exit_code = kExitSimulationError;
     result.status = "error";
-    result.message = std::string("SystemC: ") + e.what();
+    result.message = msg;
   } catch (const std::exception& e) {
     result.exit_code = kExitSimulationError;
     result.status = "error";

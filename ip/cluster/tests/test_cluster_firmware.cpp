@@ -139,3 +139,10 @@ TEST_CASE("waiting cores sleep: their work does not grow with the wait", "[clust
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.console.str(), Catch::Contains("errors 0"));
 }
+
+TEST_CASE("a core asleep on a DMA wakes at the completion, not at its cluster's quantum end", "[cluster][firmware]") {
+  Run r = run_firmware("cl_wake_latency");
+  INFO(r.console.str() << r.error);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.console.str(), Catch::Contains("waited"));
+}
