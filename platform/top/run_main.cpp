@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "elf_loader.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
 #include "top/platform.hpp"
@@ -37,6 +38,20 @@ static void check_writable(const std::string& path) {
   std::remove(tmp.c_str());
 }
 
+// An ELF whose entry lies outside the default platform's cluster instruction
+// memory is a bare-metal program (e.g. linked at 0x80000000 like the RISC-V
+// tests). A file that cannot be read is left for the platform to report.
+static bool is_bare_metal_elf(const std::string& path) {
+  try {
+    const auto elf = rv::load_elf(path);
+    const Config def = Config::load(Config::default_platform());
+    const uint64_t base = uint64_t(def.get_int("memory_map.imem_base"));
+    return elf.entry < base || elf.entry >= base + def.get_size("memory_map.imem_size");
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 int run_main(int argc, const char* const* argv) {
   CliOptions cli;
   try {
@@ -56,8 +71,15 @@ int run_main(int argc, const char* const* argv) {
   std::unique_ptr<Config> cfg;
   RunRequest req;
   try {
-    cfg = std::make_unique<Config>(
-        Config::load(cli.platform.empty() ? Config::default_platform() : cli.platform, cli.overrides));
+    std::string platform = cli.platform.empty() ? Config::default_platform() : cli.platform;
+    if (cli.platform.empty() && !cli.elf.empty() && is_bare_metal_elf(cli.elf.front())) {
+      platform = "bare-rv32";
+      if (!cli.quiet)
+        std::cerr << "vp-run: note: " << cli.elf.front()
+                  << " is not cluster firmware (its entry is outside the cluster instruction memory); "
+                     "running it on the bare-rv32 platform (choose one with --platform)\n";
+    }
+    cfg = std::make_unique<Config>(Config::load(platform, cli.overrides));
     if (cli.print_platform) return std::cout << cfg->to_yaml() << "\n", kExitOk;
     if (cli.print_memory_map) {
       if (cfg->get_string("kind") != "manycore") cfg->fail("kind", "only manycore platforms have a global memory map");
