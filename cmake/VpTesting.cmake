@@ -1,14 +1,22 @@
 # vp_add_catch_test(NAME SOURCES... [LIBS ...] [SYSTEMC])
 # One Catch2 binary; every TEST_CASE becomes its own CTest entry (and so its
 # own process, which SystemC needs: one elaboration per process).
+
+# Catch2's runner is large: compile it once for all test binaries.
+add_library(vp_catch_main STATIC ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
+target_link_libraries(vp_catch_main PUBLIC Catch2::Catch2)
+add_library(vp_catch_sc_main STATIC ${PROJECT_SOURCE_DIR}/tests/support/catch_sc_main.cpp)
+target_link_libraries(vp_catch_sc_main PUBLIC Catch2::Catch2 vp_systemc)
+
 function(vp_add_catch_test name)
   cmake_parse_arguments(T "SYSTEMC" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
   if(T_SYSTEMC)
-    set(main_src ${PROJECT_SOURCE_DIR}/tests/support/catch_sc_main.cpp)
+    # The runner defines main(); link it whole so the linker keeps it.
+    target_link_libraries(${name} PRIVATE -Wl,--whole-archive vp_catch_sc_main -Wl,--no-whole-archive)
   else()
-    set(main_src ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
+    target_link_libraries(${name} PRIVATE -Wl,--whole-archive vp_catch_main -Wl,--no-whole-archive)
   endif()
-  add_executable(${name} ${T_SOURCES} ${main_src})
   target_link_libraries(${name} PRIVATE Catch2::Catch2 ${T_LIBS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   if(T_SYSTEMC)
