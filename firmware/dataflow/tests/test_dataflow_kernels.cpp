@@ -55,14 +55,14 @@ class Batch {
            std::function<void(const std::vector<int8_t>&)> check) {
     jobs_.push_back({j, std::move(what), outputs, std::move(check)});
   }
-  dftest::FlatStore mem;
+  cluster_test::FlatStore mem;
   // Runs every job, prints cycles per output, then runs the checks.
   void run() {
     REQUIRE(jobs_.size() <= DF_KT_MAX_JOBS);
     const uint32_t n = uint32_t(jobs_.size());
     mem.write(DF_KT_DESC, &n, 4);
     for (uint32_t k = 0; k < n; ++k) mem.write(DF_KT_JOBS + k * sizeof(df_kernel_test_t), &jobs_[k].j, sizeof(df_kernel_test_t));
-    auto r = dftest::run_cluster("df_kernel_test", mem);
+    auto r = cluster_test::run_cluster("df_kernel_test", mem);
     INFO(r.console << r.error);
     REQUIRE(r.error.empty());
     REQUIRE(r.exit_code == 0);

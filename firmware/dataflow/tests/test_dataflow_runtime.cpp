@@ -14,7 +14,7 @@
 namespace {
 
 struct Outcome {
-  dftest::RunResult run;
+  cluster_test::RunResult run;
   vp::workload::CheckResult check;
   uint64_t mvms = 0;
 };
@@ -23,10 +23,10 @@ Outcome run_network(const std::string& net_text, int batch, uint64_t seed = 3) {
   auto net = vp::map::Network::from_string(net_text, "test.yaml");
   auto cfg = vp::Config::load("cluster-1");
   auto p = vp::workload::prepare(net, cfg, vp::map::Mode::Naive, batch, seed);
-  dftest::FlatStore mem;
+  cluster_test::FlatStore mem;
   for (const auto& g : p.global) mem.write(g.addr, g.bytes.data(), g.bytes.size());
   Outcome o;
-  o.run = dftest::run_cluster("dataflow", mem, {}, 100.0, {{DF_BOOT_SYMBOL, p.boot_bytes()}});
+  o.run = cluster_test::run_cluster("dataflow", mem, {}, 100.0, {{DF_BOOT_SYMBOL, p.boot_bytes()}});
   o.check = vp::workload::check_outputs(p, [&](uint64_t a, void* d, size_t n) { mem.read(a, d, n); });
   o.mvms = o.run.stats.value("ima_jobs", uint64_t(0));
   const double ima_ns = o.run.stats.value("ima_compute_ns", 0.0);
@@ -77,8 +77,8 @@ TEST_CASE("HBM -> fully connected layer on the crossbar -> HBM, bit-exact", "[da
 }
 
 TEST_CASE("a cluster without a boot record stops with a clear error", "[dataflow][runtime]") {
-  dftest::FlatStore mem;
-  auto r = dftest::run_cluster("dataflow", mem);
+  cluster_test::FlatStore mem;
+  auto r = cluster_test::run_cluster("dataflow", mem);
   INFO(r.console << r.error);
   CHECK(r.exit_code == 10);  // DF_ERR_BOOT
   CHECK_THAT(r.console, Catch::Contains("no boot record"));
@@ -90,9 +90,9 @@ TEST_CASE("weights that do not match the mapping are a located error", "[dataflo
   auto cfg = vp::Config::load("cluster-1");
   auto p = vp::workload::prepare(net, cfg, vp::map::Mode::Naive, 1, 1);
   p.global[1].bytes[16] = 'x';  // the record's layer name
-  dftest::FlatStore mem;
+  cluster_test::FlatStore mem;
   for (const auto& g : p.global) mem.write(g.addr, g.bytes.data(), g.bytes.size());
-  auto r = dftest::run_cluster("dataflow", mem, {}, 100.0, {{DF_BOOT_SYMBOL, p.boot_bytes()}});
+  auto r = cluster_test::run_cluster("dataflow", mem, {}, 100.0, {{DF_BOOT_SYMBOL, p.boot_bytes()}});
   INFO(r.console << r.error);
   CHECK(r.exit_code == 13);  // DF_ERR_WEIGHTS
   CHECK_THAT(r.console, Catch::Contains("cluster 0: dataflow: weights record 0 is xc"));

@@ -1,4 +1,5 @@
-// One cluster + a flat global memory, for the dataflow firmware tests.
+// One cluster + a flat global memory: the harness of the firmware tests
+// (ip/cluster/tests, firmware/dataflow/tests).
 #include "cluster_harness.hpp"
 
 #include <cstring>
@@ -16,7 +17,7 @@
 
 using namespace sc_core;
 
-namespace dftest {
+namespace cluster_test {
 
 uint8_t& FlatStore::byte(uint64_t a) {
   auto& p = pages_[a >> 16];
@@ -104,4 +105,4 @@ RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vec
   return r;
 }
 
-}  // namespace dftest
+}  // namespace cluster_test

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace dftest {
+namespace cluster_test {
 
 // Sparse byte-addressed memory, 64 KiB pages, zero where never written.
 class FlatStore {
@@ -46,4 +46,4 @@ RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vec
                       double limit_ms = 100.0,
                       const std::map<std::string, std::vector<uint8_t>>& l1_symbols = {});
 
-}  // namespace dftest
+}  // namespace cluster_test
