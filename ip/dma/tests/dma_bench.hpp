@@ -2,6 +2,7 @@
 // A DMA with its L1 and a plain memory standing in for the network (HBM at
 // 0x8000_0000 behind a fixed latency and a 64-byte-per-cycle port), driven by
 // a register master whose thread runs the test body.
+#include "register_access.hpp"
 #include <functional>
 #include <vector>
 
@@ -71,19 +72,7 @@ struct Bench : sc_module {
 
   // Register access from the master at the current simulated time.
   uint32_t reg(tlm::tlm_command cmd, uint32_t off, uint32_t v = 0) {
-    sc_time d;
-    {  // the payload dies before the wait: a simulation error elsewhere leaves this thread suspended
-      tlm::tlm_generic_payload tx;
-      tx.set_command(cmd);
-      tx.set_address(off);
-      tx.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-      tx.set_data_length(4);
-      tx.set_streaming_width(4);
-      master->b_transport(tx, d);
-      if (!tx.is_response_ok()) throw std::runtime_error("register access failed");
-    }
-    wait(d);  // a core syncs on peripheral accesses
-    return v;
+    return vp::test::register_access(master, cmd, off, v);
   }
   void write(uint32_t off, uint32_t v) { reg(tlm::TLM_WRITE_COMMAND, off, v); }
   uint32_t read(uint32_t off) { return reg(tlm::TLM_READ_COMMAND, off); }
