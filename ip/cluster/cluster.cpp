@@ -103,9 +103,13 @@ std::vector<std::string> Cluster::wait_report() const {
     std::vector<std::string> lines;
     for (unsigned l = 0; l < EU_NUM_LINES; ++l)
       if (eu_.mask(c->core_id()) >> l & 1) lines.push_back(line_name(l));
-    out.push_back(fmt::format("core {}: {} at pc {:#010x}, waiting for {}", c->core_id(),
-                              c->sleeping() ? "asleep" : "running", c->pc(),
-                              lines.empty() ? std::string("no event (mask empty)") : fmt::format("{}", fmt::join(lines, ", "))));
+    if (!c->sleeping()) {
+      out.push_back(fmt::format("core {}: running at pc {:#010x}", c->core_id(), c->pc()));
+      continue;
+    }
+    out.push_back(fmt::format("core {}: asleep at pc {:#010x}, waiting for {}", c->core_id(), c->pc(),
+                              lines.empty() ? std::string("no event (its mask is empty)")
+                                            : fmt::format("{}", fmt::join(lines, ", "))));
   }
   return out;
 }

@@ -11,4 +11,15 @@ expect_in "[c7.0] 16 cores, 8 clusters" "$STDOUT"
 # A bare program on the manycore platform is refused with the reason.
 expect_exit 1 "$VP" --platform mpaimc-8 --elf "$FW/hello.elf" -q
 expect_in "instruction memory" "$STDERR"
+# A fault on 8 clusters at once: one report naming core, pc and cause, exit 1.
+expect_exit 1 "$VP" --platform mpaimc-8 --elf "$FW/cl_fault.elf" -q
+expect_in "illegal instruction" "$STDERR"
+expect_in "pc 0x" "$STDERR"
+case "$STDERR" in *W545*) fail "SystemC warning leaked: $STDERR";; esac
+# The simulated-time limit names what each unfinished core is doing.
+expect_exit 1 "$VP" --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --max-time 100us -q --stats lim.json
+expect_in "time limit reached at 100 us" "$STDERR"
+expect_in "asleep at pc" "$STDERR"
+python3 -c "import json; s = json.load(open('lim.json')); assert s['status'] == 'time-limit' and s['exit_code'] == 1" \
+  || fail "time-limit stats"
 echo "elf-platform ok"
