@@ -130,6 +130,17 @@ nlohmann::json Cluster::stats() const {
   j["dma_bytes"] = dma_.bytes();
   j["l1_conflict_cycles"] = l1_.conflict_cycles();
   j["noc_transactions"] = noc_port_.transactions();
+  j["exit_ns"] = ctrl_.exited() ? ctrl_.exit_time().to_seconds() * 1e9 : 0.0;
+  // Time the cores spent in each phase the firmware marked (summed over cores).
+  static const char* const kPhaseNames[CLUSTER_NUM_PHASES] = {"compute", "communication", "synchronization", "ima"};
+  nlohmann::json phases;
+  for (unsigned p = 0; p < CLUSTER_NUM_PHASES; ++p) {
+    double ns = 0;
+    for (const auto& c : cores_) ns += ctrl_.phase_time(c->core_id(), p).to_seconds() * 1e9;
+    phases[kPhaseNames[p]] = ns;
+  }
+  j["phase_ns"] = phases;
+  j["cores"] = cores_.size();
   return j;
 }
 
