@@ -21,22 +21,23 @@ ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsign
       latency_(cycle_),
       console_(console),
       lines_(cores),
-      phases_(cores) {
+      phases_(cores),
+      cycles_hi_latch_(cores + 1, 0) {
   socket.register_b_transport(this, &ClusterCtrl::b_transport);
   socket.register_transport_dbg(this, &ClusterCtrl::transport_dbg);
 }
 
-uint32_t ClusterCtrl::read_reg(uint32_t off, sc_time at) {
+uint32_t ClusterCtrl::read_reg(uint32_t off, sc_time at, unsigned reader) {
   switch (off) {
     case CLUSTER_CTRL_CLUSTER_ID: return cluster_id_;
     case CLUSTER_CTRL_NUM_CLUSTERS: return clusters_;
     case CLUSTER_CTRL_NUM_CORES: return cores_;
     case CLUSTER_CTRL_CYCLES_LO: {
       uint64_t cycles = at.value() / cycle_.value();
-      cycles_hi_latch_ = cycles >> 32;
+      cycles_hi_latch_.at(reader) = cycles >> 32;
       return uint32_t(cycles);
     }
-    case CLUSTER_CTRL_CYCLES_HI: return uint32_t(cycles_hi_latch_);
+    case CLUSTER_CTRL_CYCLES_HI: return uint32_t(cycles_hi_latch_.at(reader));
     default: return 0;
   }
 }
@@ -65,18 +66,19 @@ void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   }
   const sc_time at = sc_core::sc_time_stamp() + delay;
   delay += latency_;
+  // The core-specific registers need to know the accessing core.
+  rv::CoreIdExtension* id = nullptr;
+  t.get_extension(id);
+  const bool from_core = id && id->cluster_id == cluster_id_ && id->core_id < cores_;
   if (t.is_read()) {
-    uint32_t v = read_reg(uint32_t(off), at);
+    // Each core latches its own CYCLES_HI; other masters share the last slot.
+    uint32_t v = read_reg(uint32_t(off), at, from_core ? id->core_id : cores_);
     std::memcpy(t.get_data_ptr(), &v, 4);
     t.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   uint32_t v;
   std::memcpy(&v, t.get_data_ptr(), 4);
-  // The core-specific registers need to know the writer.
-  rv::CoreIdExtension* id = nullptr;
-  t.get_extension(id);
-  const bool from_core = id && id->cluster_id == cluster_id_ && id->core_id < cores_;
   switch (off) {
     case CLUSTER_CTRL_PUTCHAR:
       putchar(from_core ? id->core_id : 0, char(v));
@@ -87,17 +89,22 @@ void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
         exit_code_ = int32_t(v);
         exit_time_ = at;
         flush_console();
+        if (tracer_)
+          for (unsigned k = 0; k < cores_; ++k) trace_halt(k, at);
         if (on_exit) on_exit(exit_code_, at);
       }
       break;
     case CLUSTER_CTRL_CORE_HALT:
       if (!from_core) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      if (tracer_) trace_halt(id->core_id, at);
       if (on_core_halt) on_core_halt(id->core_id, at);
       break;
     case CLUSTER_CTRL_PHASE: {
       if (!from_core || v >= CLUSTER_NUM_PHASES) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
       PhaseState& p = phases_[id->core_id];
       if (at > p.since) p.total[p.current] += at - p.since;
+      if (tracer_ && at > p.since && !p.halted)
+        tracer_->span(cluster_id_, TraceUnit::kCorePhase, id->core_id, p.current, p.since, at);
       p.current = v;
       p.since = std::max(p.since, at);
       break;
@@ -106,6 +113,22 @@ void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
       return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
   }
   t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void ClusterCtrl::trace_halt(unsigned core, const sc_time& at) {
+  PhaseState& p = phases_.at(core);
+  if (p.halted) return;
+  if (at > p.since) tracer_->span(cluster_id_, TraceUnit::kCorePhase, core, p.current, p.since, at);
+  tracer_->span(cluster_id_, TraceUnit::kCoreHalt, core, 0, at, at);
+  p.halted = true;
+}
+
+void ClusterCtrl::end_trace(const sc_time& at) {
+  if (!tracer_) return;
+  for (unsigned k = 0; k < cores_; ++k) {
+    const PhaseState& p = phases_[k];
+    if (!p.halted && at > p.since) tracer_->span(cluster_id_, TraceUnit::kCorePhase, k, p.current, p.since, at);
+  }
 }
 
 unsigned ClusterCtrl::transport_dbg(tlm::tlm_generic_payload& t) {

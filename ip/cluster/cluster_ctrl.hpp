@@ -15,6 +15,7 @@
 
 #include "cluster_ctrl_regs.h"
 #include "config/config.hpp"
+#include "trace/activity_tracer.hpp"
 
 namespace vp {
 
@@ -35,16 +36,21 @@ class ClusterCtrl : public sc_core::sc_module {
   // Time each core spent in each reported phase (up to its last mark).
   sc_core::sc_time phase_time(unsigned core, unsigned phase) const { return phases_.at(core).total.at(phase); }
   void flush_console();
+  // Tracing (null: off): phase spans and halts of each core. end_trace closes
+  // the spans still open at the end of the run.
+  void set_tracer(ActivityTracer* t) { tracer_ = t; }
+  void end_trace(const sc_core::sc_time& at);
 
  private:
   struct PhaseState {
     unsigned current = CLUSTER_PHASE_COMPUTE;
     sc_core::sc_time since;
     std::array<sc_core::sc_time, CLUSTER_NUM_PHASES> total{};
+    bool halted = false;  // traced as halted: no more spans
   };
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& t);
-  uint32_t read_reg(uint32_t off, sc_core::sc_time at);
+  uint32_t read_reg(uint32_t off, sc_core::sc_time at, unsigned reader);
   void putchar(unsigned core, char c);
 
   unsigned cluster_id_, clusters_, cores_;
@@ -52,10 +58,12 @@ class ClusterCtrl : public sc_core::sc_module {
   std::ostream& console_;
   std::vector<std::string> lines_;
   std::vector<PhaseState> phases_;
-  uint64_t cycles_hi_latch_ = 0;
+  std::vector<uint64_t> cycles_hi_latch_;  // per core, plus one for other masters
   bool exited_ = false;
   int exit_code_ = 0;
   sc_core::sc_time exit_time_;
+  ActivityTracer* tracer_ = nullptr;
+  void trace_halt(unsigned core, const sc_core::sc_time& at);
 };
 
 }  // namespace vp
