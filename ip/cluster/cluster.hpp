@@ -54,6 +54,12 @@ class Cluster : public sc_core::sc_module {
   // Cores neither halted nor able to run (asleep with nothing pending).
   std::vector<unsigned> sleeping_cores() const;
   nlohmann::json stats() const;
+  // Activity tracing of the DMA, the IMA and the cores' phases (null: off).
+  void set_tracer(ActivityTracer* t) {
+    dma_.set_tracer(t);
+    ima_.set_tracer(t);
+    ctrl_.set_tracer(t);
+  }
 
  private:
   unsigned id_;

@@ -24,6 +24,7 @@
 #include "common/l1_window.hpp"
 #include "common/register_file.hpp"
 #include "config/config.hpp"
+#include "trace/activity_tracer.hpp"
 
 namespace vp {
 
@@ -39,6 +40,7 @@ class Dma : public sc_core::sc_module {
   Dma(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
+  void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
   unsigned channels() const { return static_cast<unsigned>(ch_.size()); }
 
   // Statistics.
@@ -83,6 +85,7 @@ class Dma : public sc_core::sc_module {
   std::deque<Transfer> queue_;
   sc_core::sc_event queued_ev_;
   EventFn on_event_;
+  ActivityTracer* tracer_ = nullptr;
 
   // Engine timing state, carried across transfers so back-to-back ones overlap.
   sc_core::sc_time engine_free_;              // when the engine can send its next burst

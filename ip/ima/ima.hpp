@@ -30,6 +30,7 @@
 #include "common/l1_window.hpp"
 #include "common/register_file.hpp"
 #include "config/config.hpp"
+#include "trace/activity_tracer.hpp"
 
 namespace vp {
 
@@ -44,6 +45,7 @@ class Ima : public sc_core::sc_module {
   Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
+  void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
 
   // The crossbar, row-major; load-time programming (weights are non-volatile).
   unsigned rows() const { return rows_; }
@@ -95,6 +97,7 @@ class Ima : public sc_core::sc_module {
   Register *src_ = nullptr, *dst_ = nullptr, *src_stride_, *dst_stride_, *row0_, *nrows_, *col0_, *ncols_, *njobs_;
   Register *out_size_, *adc_reg_, *block_len_, *block_stride_, *wgt_index_;
   EventFn on_event_;
+  ActivityTracer* tracer_ = nullptr;
   sc_core::sc_event trigger_ev_;
 
   // Pipeline state; job numbers g count every job since reset.

@@ -13,6 +13,9 @@
 #include "manycore/noc_builder.hpp"
 #include "manycore/progress.hpp"
 #include "top/platform_builders.hpp"
+#include "trace/activity_recorder.hpp"
+#include "trace/timeline_writer.hpp"
+#include "trace/vcd_writer.hpp"
 
 namespace vp {
 namespace {
@@ -46,6 +49,17 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         throw SimulationError(fmt::format("{}: segment at {:#x} ({} bytes) is outside the platform's memory",
                                           fw.path, p.addr, p.bytes.size()));
     loaded_ = true;
+    if (!req.timeline.empty() || !req.vcd.empty()) {
+      // Only the traced clusters get a tracer: the others pay nothing.
+      const int n = int(models_.size());
+      const int first = req.trace_first >= 0 ? req.trace_first : 0;
+      const int last = req.trace_last >= 0 ? std::min(req.trace_last, n - 1) : std::min(n, 16) - 1;
+      recorder_ = std::make_unique<ActivityRecorder>();
+      for (int i = first; i <= last; ++i) {
+        models_[size_t(i)]->set_tracer(recorder_.get());
+        traced_.push_back(unsigned(i));
+      }
+    }
   }
 
   RunResult run(const RunRequest& req) override {
@@ -58,6 +72,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
+    write_traces(req);
 
     RunResult r;
     for (Cluster* c : models_)
@@ -93,6 +108,22 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
  private:
+  // Written even when the firmware faulted: that is when a trace helps most.
+  void write_traces(const RunRequest& req) {
+    if (!recorder_) return;
+    const sc_core::sc_time end = sc_core::sc_time_stamp();
+    for (unsigned i : traced_) models_[i]->ctrl().end_trace(end);
+    const auto spans = recorder_->sorted();
+    const unsigned cores = unsigned(cfg_.get_int("cluster.cores"));
+    try {
+      if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
+      if (!req.vcd.empty())
+        write_trace_file(req.vcd, vcd_text(spans, traced_, cores, uint64_t(end.to_seconds() * 1e12 + 0.5)));
+    } catch (const std::runtime_error& e) {
+      throw SimulationError(e.what());
+    }
+  }
+
   size_t unfinished() const {
     size_t n = 0;
     for (Cluster* c : models_) n += !c->finished();
@@ -123,6 +154,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   std::vector<ClusterSlot> clusters_;
   std::vector<Cluster*> models_;
   bool loaded_ = false;
+  std::unique_ptr<ActivityRecorder> recorder_;  // null unless --timeline or --vcd
+  std::vector<unsigned> traced_;                // clusters with a tracer
 };
 
 }  // namespace

@@ -40,6 +40,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write statistics and the resolved platform as JSON")
       ("signature", po::value(&o.signature)->value_name("FILE"),
        "write the begin_signature..end_signature memory, one 32-bit hex word a line")
+      ("timeline", po::value(&o.timeline)->value_name("FILE.json"),
+       "write a timeline of IMA jobs, DMA transfers and core phases (Chrome trace format, opens in Perfetto)")
+      ("vcd", po::value(&o.vcd)->value_name("FILE"),
+       "write a VCD waveform of IMA/DMA busy and core states per cluster (GTKWave)")
+      ("trace-clusters", po::value(&o.trace_clusters)->value_name("N|N-M"),
+       "clusters in --timeline and --vcd (default: all if <= 16, else 0-15)")
       ("quiet,q", po::bool_switch(&o.quiet), "print only results and errors")
       ("list-platforms", po::bool_switch(&o.list_platforms), "list the built-in platforms and exit")
       ("print-platform", po::bool_switch(&o.print_platform),
@@ -59,7 +65,21 @@ CliOptions parse_cli(int argc, const char* const* argv) {
     throw UsageError(e.what());
   }
   if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
+  if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
   return o;
+}
+
+std::pair<int, int> parse_cluster_range(const std::string& text) {
+  const auto bad = [&] { return UsageError(fmt::format("--trace-clusters: '{}' is not a cluster or range (e.g. 3, 0-7)", text)); };
+  const size_t dash = text.find('-');
+  const std::string a = text.substr(0, dash), b = dash == std::string::npos ? a : text.substr(dash + 1);
+  const auto number = [&](const std::string& s) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    return std::stoi(s);
+  };
+  const int first = number(a), last = number(b);
+  if (last < first) throw bad();
+  return {first, last};
 }
 
 sc_core::sc_time parse_duration(const std::string& text) {

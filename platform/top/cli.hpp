@@ -1,6 +1,7 @@
 #pragma once
 // vp-run's command line: parsed into plain data so it can be tested alone.
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct CliOptions {
   std::string max_time;                 // as written, e.g. "10ms"
   std::string stats;                    // --stats FILE.json
   std::string signature;
+  std::string timeline, vcd;            // --timeline FILE.json, --vcd FILE
+  std::string trace_clusters;           // --trace-clusters N or N-M, as written
   bool quiet = false;
   // One-shot actions that print and exit.
   bool help = false, version = false, list_platforms = false, print_platform = false,
@@ -33,6 +36,8 @@ class UsageError : public std::runtime_error {
 CliOptions parse_cli(int argc, const char* const* argv);  // throws UsageError
 // "10ms", "250 us", "1e6ns", "3s"; a bare number is nanoseconds.
 sc_core::sc_time parse_duration(const std::string& text);  // throws UsageError
+// "3" or "0-7" -> {first, last}; throws UsageError.
+std::pair<int, int> parse_cluster_range(const std::string& text);
 
 int run_main(int argc, const char* const* argv);
 

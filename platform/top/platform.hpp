@@ -19,6 +19,10 @@ struct RunRequest {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // --max-time; zero = no limit
   bool quiet = false;                 // --quiet: no progress or console prefixing noise
   std::string signature;              // --signature FILE (RISCOF convention)
+  std::string timeline;               // --timeline FILE.json (Chrome trace events)
+  std::string vcd;                    // --vcd FILE
+  // --trace-clusters FIRST-LAST; negative = the default (all when <= 16, else 0-15).
+  int trace_first = -1, trace_last = -1;
 };
 
 // How a run ended. exit_code follows vp-run's convention (0 ok, 1 simulation error).

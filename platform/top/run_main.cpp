@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -89,6 +90,18 @@ int run_main(int argc, const char* const* argv) {
     req.quiet = cli.quiet;
     req.signature = cli.signature;
     if (!cli.max_time.empty()) req.max_time = parse_duration(cli.max_time);
+    req.timeline = cli.timeline;
+    req.vcd = cli.vcd;
+    if (!cli.trace_clusters.empty()) {
+      std::tie(req.trace_first, req.trace_last) = parse_cluster_range(cli.trace_clusters);
+      if (cfg->get_string("kind") == "manycore" && req.trace_last >= cfg->get_int("cluster.count"))
+        throw UsageError(fmt::format("--trace-clusters {}: the platform has clusters 0-{}", cli.trace_clusters,
+                                     cfg->get_int("cluster.count") - 1));
+    }
+    if ((!req.timeline.empty() || !req.vcd.empty()) && cfg->get_string("kind") != "manycore")
+      throw UsageError("--timeline and --vcd trace clusters: use a manycore platform");
+    check_writable(cli.timeline);
+    check_writable(cli.vcd);
     check_writable(cli.stats);
     check_writable(cli.signature);
   } catch (const ConfigError& e) {

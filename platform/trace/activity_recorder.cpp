@@ -1,0 +1,39 @@
+#include "trace/activity_recorder.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <tuple>
+
+namespace vp {
+
+static uint64_t to_ps(const sc_core::sc_time& t) { return uint64_t(t.to_seconds() * 1e12 + 0.5); }
+
+void ActivityRecorder::span(unsigned cluster, TraceUnit unit, unsigned index, uint64_t value,
+                            const sc_core::sc_time& begin, const sc_core::sc_time& end) {
+  spans_.push_back({cluster, unit, index, value, to_ps(begin), to_ps(end)});
+}
+
+std::vector<ActivitySpan> ActivityRecorder::sorted() const {
+  std::vector<ActivitySpan> s = spans_;
+  auto key = [](const ActivitySpan& a) {
+    return std::make_tuple(a.cluster, unsigned(a.unit), a.index, a.begin_ps, a.end_ps, a.value);
+  };
+  std::sort(s.begin(), s.end(), [&](const ActivitySpan& a, const ActivitySpan& b) { return key(a) < key(b); });
+  return s;
+}
+
+void write_trace_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << text) || !out.flush()) throw std::runtime_error("cannot write " + path);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot write " + path);
+  }
+}
+
+}  // namespace vp

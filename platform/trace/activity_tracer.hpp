@@ -1,0 +1,27 @@
+#pragma once
+// What the models report to the waveform and timeline writers: spans of
+// activity in simulated time. A model holds an ActivityTracer pointer that is
+// null unless tracing was asked for, so tracing off costs one pointer test.
+// Spans may arrive out of time order (initiators run ahead of SystemC time);
+// the writer sorts them.
+#include <systemc>
+
+namespace vp {
+
+enum class TraceUnit : unsigned char {
+  kImaSequence,  // an IMA job sequence: trigger to the last stream-out
+  kImaCompute,   // one job on the crossbar (DAC, analog MVM, ADC)
+  kDma,          // one DMA transfer: start to completion
+  kCorePhase,    // a core in one firmware phase (CLUSTER_PHASE_*), `value` = phase
+  kCoreHalt,     // a core halted at `begin` (end == begin)
+};
+
+class ActivityTracer {
+ public:
+  virtual ~ActivityTracer() = default;
+  // `index`: the core or DMA channel; `value`: the phase, job count or bytes.
+  virtual void span(unsigned cluster, TraceUnit unit, unsigned index, uint64_t value, const sc_core::sc_time& begin,
+                    const sc_core::sc_time& end) = 0;
+};
+
+}  // namespace vp

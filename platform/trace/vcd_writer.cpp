@@ -1,0 +1,127 @@
+#include "trace/vcd_writer.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace vp {
+namespace {
+
+struct Signal {
+  std::string id, name;
+  unsigned width;
+};
+
+struct Change {
+  uint64_t ns;
+  size_t signal;
+  uint64_t value;
+};
+
+// Short printable identifiers: '!'..'~' in base 94.
+std::string vcd_id(size_t n) {
+  std::string id;
+  do {
+    id.push_back(char('!' + n % 94));
+    n /= 94;
+  } while (n);
+  return id;
+}
+
+uint64_t to_ns(uint64_t ps) { return (ps + 500) / 1000; }
+
+// Value changes of "busy while any interval is open", from its intervals.
+void busy_changes(const std::vector<std::pair<uint64_t, uint64_t>>& iv, size_t sig, std::vector<Change>& out) {
+  std::map<uint64_t, int> delta;  // ordered: deterministic
+  for (auto [b, e] : iv) {
+    if (to_ns(e) <= to_ns(b)) continue;  // shorter than the timescale
+    ++delta[to_ns(b)];
+    --delta[to_ns(e)];
+  }
+  int open = 0;
+  bool busy = false;
+  for (auto [t, d] : delta) {
+    open += d;
+    if ((open > 0) != busy) {
+      busy = open > 0;
+      out.push_back({t, sig, busy ? 1u : 0u});
+    }
+  }
+}
+
+std::string value_text(const Signal& s, uint64_t v) {
+  if (s.width == 1) return fmt::format("{}{}\n", v, s.id);
+  std::string bits;
+  for (unsigned b = s.width; b-- > 0;) bits.push_back((v >> b) & 1 ? '1' : '0');
+  return fmt::format("b{} {}\n", bits, s.id);
+}
+
+}  // namespace
+
+std::string vcd_text(const std::vector<ActivitySpan>& spans, const std::vector<unsigned>& clusters,
+                     unsigned cores_per_cluster, uint64_t end_ps) {
+  std::vector<Signal> sig;
+  std::map<std::tuple<unsigned, int, unsigned>, size_t> index;  // (cluster, kind, core) -> signal
+  enum { kIma, kDma, kCore };
+  std::string head = "$date simulated $end\n$version vp-run $end\n$timescale 1ns $end\n$scope module soc $end\n";
+  for (unsigned c : clusters) {
+    head += fmt::format("$scope module cluster_{} $end\n", c);
+    auto add = [&](int kind, unsigned core, const std::string& name, unsigned width) {
+      index[{c, kind, core}] = sig.size();
+      sig.push_back({vcd_id(sig.size()), name, width});
+      head += fmt::format("$var wire {} {} {} $end\n", width, sig.back().id, name);
+    };
+    add(kIma, 0, "ima_busy", 1);
+    add(kDma, 0, "dma_busy", 1);
+    for (unsigned k = 0; k < cores_per_cluster; ++k) add(kCore, k, fmt::format("core_{}_state", k), 3);
+    head += "$upscope $end\n";
+  }
+  head += "$upscope $end\n$enddefinitions $end\n";
+
+  std::vector<Change> changes;
+  std::map<std::pair<unsigned, int>, std::vector<std::pair<uint64_t, uint64_t>>> busy;
+  for (const ActivitySpan& s : spans) {
+    switch (s.unit) {
+      case TraceUnit::kImaSequence: busy[{s.cluster, kIma}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kDma: busy[{s.cluster, kDma}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kCorePhase:
+      case TraceUnit::kCoreHalt: {
+        auto it = index.find({s.cluster, kCore, s.index});
+        if (it == index.end()) break;
+        const uint64_t v = s.unit == TraceUnit::kCoreHalt ? kVcdCoreHalted : std::min<uint64_t>(s.value, 3);
+        changes.push_back({to_ns(s.begin_ps), it->second, v});
+        break;
+      }
+      default: break;
+    }
+  }
+  for (const auto& [key, iv] : busy) {
+    auto it = index.find({key.first, key.second, 0});
+    if (it != index.end()) busy_changes(iv, it->second, changes);
+  }
+  // Time order; for one signal at one time the last reported change wins.
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+    return std::tie(a.ns, a.signal) < std::tie(b.ns, b.signal);
+  });
+
+  std::string body = "#0\n$dumpvars\n";
+  std::vector<uint64_t> cur(sig.size(), 0);
+  for (size_t i = 0; i < sig.size(); ++i) body += value_text(sig[i], 0);
+  body += "$end\n";
+  uint64_t now = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change& ch = changes[i];
+    if (i + 1 < changes.size() && changes[i + 1].ns == ch.ns && changes[i + 1].signal == ch.signal) continue;
+    if (cur[ch.signal] == ch.value) continue;
+    if (ch.ns != now) body += fmt::format("#{}\n", now = ch.ns);
+    body += value_text(sig[ch.signal], ch.value);
+    cur[ch.signal] = ch.value;
+  }
+  const uint64_t end_ns = std::max(now, to_ns(end_ps));
+  if (end_ns != now) body += fmt::format("#{}\n", end_ns);
+  return head + body;
+}
+
+}  // namespace vp
