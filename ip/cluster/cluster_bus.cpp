@@ -70,14 +70,14 @@ tlm_utils::simple_initiator_socket<ClusterBus>& ClusterBus::socket_of(Target t) 
   }
 }
 
-void ClusterBus::route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes) {
+ClusterBus::Target ClusterBus::route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes) {
   const uint64_t addr = t.get_address();
   uint64_t target_addr = 0;
   Target target = decode(addr, t.get_data_length(), target_addr);
   if (target == kNumTargets) {
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     if (dbg_bytes) *dbg_bytes = 0;
-    return;
+    return target;
   }
   t.set_address(target_addr);
   if (delay)
@@ -85,14 +85,13 @@ void ClusterBus::route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, uns
   else
     *dbg_bytes = socket_of(target)->transport_dbg(t);
   t.set_address(addr);
+  return target;
 }
 
 void ClusterBus::b_transport_core(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
-  route(t, &delay, nullptr);
+  const Target target = route(t, &delay, nullptr);
   // The L1 and the instruction memory are reachable directly: tell the core
   // so it asks for DMI and stops coming through here.
-  uint64_t unused;
-  const Target target = decode(t.get_address(), t.get_data_length(), unused);
   if (t.is_response_ok() && (target == kL1 || target == kImem)) t.set_dmi_allowed(true);
 }
 

@@ -44,7 +44,8 @@ class ClusterBus : public sc_core::sc_module {
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end, uint64_t base);
   void invalidate_l1(sc_dt::uint64 start, sc_dt::uint64 end);
   void invalidate_imem(sc_dt::uint64 start, sc_dt::uint64 end);
-  void route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes);
+  // Forwards to the decoded target; returns it (kNumTargets: address error).
+  Target route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes);
 
   uint64_t local_base_, global_base_, stride_, periph_offset_, l1_size_, imem_base_, imem_size_;
 };
