@@ -34,6 +34,8 @@ static inline uint64_t cluster_cycles(void) {
 
 static inline void cluster_putchar(char c) { *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_PUTCHAR) = (uint8_t)c; }
 static inline void cluster_phase(uint32_t phase) { *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_PHASE) = phase; }
+/* This cluster has delivered its last output of `image` (time stamped by the model). */
+static inline void cluster_image_done(uint32_t image) { *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_IMAGE_DONE) = image; }
 
 /* The whole cluster is done: every core halts. */
 static inline __attribute__((noreturn)) void cluster_exit(int code) {

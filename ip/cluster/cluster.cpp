@@ -140,6 +140,11 @@ nlohmann::json Cluster::stats() const {
     phases[kPhaseNames[p]] = ns;
   }
   j["phase_ns"] = phases;
+  if (!ctrl_.image_marks().empty()) {
+    nlohmann::json marks = nlohmann::json::array();
+    for (const auto& [image, at] : ctrl_.image_marks()) marks.push_back({{"image", image}, {"ns", at.to_seconds() * 1e9}});
+    j["image_done"] = marks;
+  }
   j["cores"] = cores_.size();
   return j;
 }

@@ -109,6 +109,9 @@ void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
       p.since = std::max(p.since, at);
       break;
     }
+    case CLUSTER_CTRL_IMAGE_DONE:
+      image_marks_.emplace_back(v, at);
+      break;
     default:
       return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
   }

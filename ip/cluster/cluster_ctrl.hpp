@@ -7,6 +7,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -35,6 +36,8 @@ class ClusterCtrl : public sc_core::sc_module {
   sc_core::sc_time exit_time() const { return exit_time_; }
   // Time each core spent in each reported phase (up to its last mark).
   sc_core::sc_time phase_time(unsigned core, unsigned phase) const { return phases_.at(core).total.at(phase); }
+  // (image, time) of every IMAGE_DONE mark, in the order written.
+  const std::vector<std::pair<uint32_t, sc_core::sc_time>>& image_marks() const { return image_marks_; }
   void flush_console();
   // Tracing (null: off): phase spans and halts of each core. end_trace closes
   // the spans still open at the end of the run.
@@ -59,6 +62,7 @@ class ClusterCtrl : public sc_core::sc_module {
   std::vector<std::string> lines_;
   std::vector<PhaseState> phases_;
   std::vector<uint64_t> cycles_hi_latch_;  // per core, plus one for other masters
+  std::vector<std::pair<uint32_t, sc_core::sc_time>> image_marks_;
   bool exited_ = false;
   int exit_code_ = 0;
   sc_core::sc_time exit_time_;

@@ -14,6 +14,8 @@
 #define CLUSTER_CTRL_EXIT 0x18u         /* W: the cluster is done; value = exit code; halts all its cores */
 #define CLUSTER_CTRL_CORE_HALT 0x1Cu    /* W: the writing core halts (its part of the work is done) */
 #define CLUSTER_CTRL_PHASE 0x20u        /* W: the writing core enters phase `value` (time accounting) */
+#define CLUSTER_CTRL_IMAGE_DONE 0x24u   /* W: this cluster has delivered its last output of image `value`
+                                           (the host derives images/s and latency from these marks) */
 
 /* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D). */
 #define CLUSTER_PHASE_COMPUTE 0u        /* digital work on the cores */
