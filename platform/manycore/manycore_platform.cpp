@@ -10,6 +10,7 @@
 
 #include "cluster.hpp"
 #include "cluster_firmware.hpp"
+#include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
 #include "manycore/progress.hpp"
 #include "top/platform_builders.hpp"
@@ -48,6 +49,13 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (!noc_.debug_write(p.addr, p.bytes.data(), p.bytes.size()))
         throw SimulationError(fmt::format("{}: segment at {:#x} ({} bytes) is outside the platform's memory",
                                           fw.path, p.addr, p.bytes.size()));
+    if (req.dataflow)
+      dataflow::install(
+          *req.dataflow, fw.elf.symbol(DF_BOOT_SYMBOL), fw.path, cfg_,
+          [&](uint64_t a, const void* d, size_t n) { return noc_.debug_write(a, d, n); },
+          [&](uint64_t off, const void* d, size_t n) {
+            for (Cluster* c : models_) c->l1().write(off, static_cast<const uint8_t*>(d), n);
+          });
     loaded_ = true;
     if (!req.timeline.empty() || !req.vcd.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
@@ -103,6 +111,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       r.exit_code = 1;
       r.status = "firmware-exit";
       r.message = fmt::format("firmware exited with code {}", failed_exit);
+    } else if (req.dataflow) {
+      check_dataflow_outputs(*req.dataflow, r);
     }
     return r;
   }
@@ -122,6 +132,20 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     } catch (const std::runtime_error& e) {
       throw SimulationError(e.what());
     }
+  }
+
+  // The network outputs in the HBM against the golden reference: a mismatch is exit 1.
+  void check_dataflow_outputs(const workload::Prepared& p, RunResult& r) {
+    const auto check = workload::check_outputs(p, [&](uint64_t a, void* d, size_t n) {
+      if (!noc_.debug_read(a, d, n)) throw SimulationError(fmt::format("output at {:#x} ({} bytes) is not in memory", a, n));
+    });
+    r.stats["output_check"] = {{"images", p.batch}, {"bytes", check.checked}, {"mismatches", check.mismatches}};
+    if (check.mismatches == 0) return;
+    r.stats["output_check"]["first"] = check.first;
+    r.exit_code = 1;
+    r.status = "output-mismatch";
+    r.message = fmt::format("dataflow outputs differ from the reference in {} of {} bytes; first: {}", check.mismatches,
+                            check.checked, check.first);
   }
 
   size_t unfinished() const {

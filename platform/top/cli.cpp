@@ -12,7 +12,8 @@ namespace vp {
 
 static const char* kExamples = R"(
 Examples:
-  vp-run                                   run the main job on the built-in mpaimc-512 platform
+  vp-run                                   the main job: ResNet-18, batch 16, full mapping on mpaimc-512
+  vp-run --network resnet-tiny --platform mpaimc-8 --mapping-mode naive --batch 4 --stats s.json
   vp-run --platform platform/configs/mpaimc-8.yaml --stats s.json
   vp-run --set cluster.l1.banks=64 --set noc.latency_cycles.0=200
   vp-run --platform bare-rv32 --elf prog.elf --signature sig.txt
@@ -46,6 +47,17 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write a VCD waveform of IMA/DMA busy and core states per cluster (GTKWave)")
       ("trace-clusters", po::value(&o.trace_clusters)->value_name("N|N-M"),
        "clusters in --timeline and --vcd (default: all if <= 16, else 0-15)")
+      ("network", po::value(&o.network)->value_name("NAME|FILE"),
+       "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
+       "(default job without --elf/--platform/--set: resnet18)")
+      ("mapping-mode", po::value(&o.mapping_mode)->value_name("MODE"),
+       "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
+      ("batch", po::value(&o.batch)->value_name("N"), "images in the batch (default 16)")
+      ("seed", po::value(&o.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
+      ("breakdown", po::value(&o.breakdown)->value_name("FILE.csv"),
+       "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
+      ("test-flip-weight", po::bool_switch(&o.test_flip_weight),
+       "testing: flip the sign of the first weight in the HBM before the run (the output check must fail)")
       ("quiet,q", po::bool_switch(&o.quiet), "print only results and errors")
       ("list-platforms", po::bool_switch(&o.list_platforms), "list the built-in platforms and exit")
       ("print-platform", po::bool_switch(&o.print_platform),
@@ -61,9 +73,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     po::notify(vm);
+    o.dataflow_options = vm.count("network") || vm.count("mapping-mode") || vm.count("batch") || vm.count("seed") ||
+                         o.test_flip_weight;
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
+  if (o.batch <= 0) throw UsageError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
   if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
   return o;

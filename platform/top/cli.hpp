@@ -19,6 +19,14 @@ struct CliOptions {
   std::string timeline, vcd;            // --timeline FILE.json, --vcd FILE
   std::string trace_clusters;           // --trace-clusters N or N-M, as written
   bool quiet = false;
+  // The dataflow job (platform/dataflow_job): a network mapped and run as a batch.
+  std::string network = "resnet18";     // --network NAME|FILE
+  std::string mapping_mode = "full";    // --mapping-mode naive|replicate|full
+  int batch = 16;                       // --batch N
+  uint64_t seed = 1;                    // --seed N
+  std::string breakdown;                // --breakdown FILE.csv
+  bool dataflow_options = false;        // any of the above given
+  bool test_flip_weight = false;        // --test-flip-weight (tests of the output check)
   // One-shot actions that print and exit.
   bool help = false, version = false, list_platforms = false, print_platform = false,
        print_schema_doc = false, print_memory_map = false;

@@ -11,6 +11,10 @@
 
 #include "config/config.hpp"
 
+namespace vp::workload {
+struct Prepared;  // platform/workload: a mapped network, its images and boot record
+}
+
 namespace vp {
 
 // The command line's requests that reach the platform.
@@ -23,6 +27,9 @@ struct RunRequest {
   std::string vcd;                    // --vcd FILE
   // --trace-clusters FIRST-LAST; negative = the default (all when <= 16, else 0-15).
   int trace_first = -1, trace_last = -1;
+  // The dataflow job (--network): installed into memory after the ELF, its
+  // outputs checked after the run (platform/dataflow_job). Null: no job.
+  std::shared_ptr<const workload::Prepared> dataflow;
 };
 
 // How a run ended. exit_code follows vp-run's convention (0 ok, 1 simulation error).

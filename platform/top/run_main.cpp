@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "dataflow_job/dataflow_job.hpp"
+#include "dataflow_job/job_report.hpp"
 #include "elf_loader.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
@@ -71,9 +73,12 @@ int run_main(int argc, const char* const* argv) {
 
   std::unique_ptr<Config> cfg;
   RunRequest req;
+  // The dataflow job runs when asked for (--network, --batch, ...) and is the
+  // main job when nothing else is: a platform or program alone runs as before.
+  const bool job = cli.dataflow_options || (cli.elf.empty() && cli.platform.empty() && cli.overrides.empty());
   try {
     std::string platform = cli.platform.empty() ? Config::default_platform() : cli.platform;
-    if (cli.platform.empty() && !cli.elf.empty() && is_bare_metal_elf(cli.elf.front())) {
+    if (!job && cli.platform.empty() && !cli.elf.empty() && is_bare_metal_elf(cli.elf.front())) {
       platform = "bare-rv32";
       if (!cli.quiet)
         std::cerr << "vp-run: note: " << cli.elf.front()
@@ -104,6 +109,15 @@ int run_main(int argc, const char* const* argv) {
     check_writable(cli.vcd);
     check_writable(cli.stats);
     check_writable(cli.signature);
+    check_writable(cli.breakdown);
+    if (!cli.breakdown.empty() && !job) throw UsageError("--breakdown is a report of the dataflow job: give --network");
+    if (job) {
+      if (req.elf.empty()) req.elf = {dataflow::default_firmware()};
+      req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight}, *cfg);
+    }
+  } catch (const dataflow::JobError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kExitUsage;
@@ -156,6 +170,21 @@ int run_main(int argc, const char* const* argv) {
     std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time{}\n", result.status,
                              cfg->get_string("name"), sim_ns / 1e3, wall, work);
   }
+  // The dataflow job's report, when the run got as far as checking its outputs.
+  nlohmann::json report;
+  if (req.dataflow && result.stats.contains("output_check")) {
+    report = dataflow::job_report(*req.dataflow, result.stats, cfg->get_float("clock_hz"), cfg->get_string("name"),
+                                  sim_ns, wall);
+    std::cout << dataflow::report_text(report) << std::flush;
+    if (!cli.breakdown.empty()) {
+      try {
+        write_file_atomically(cli.breakdown, dataflow::breakdown_csv(report));
+      } catch (const std::exception& e) {
+        std::cerr << "vp-run: error: " << e.what() << "\n";
+        return kExitSimulationError;
+      }
+    }
+  }
   if (!cli.stats.empty()) {
     nlohmann::json j;
     j["vp_version"] = VP_VERSION;
@@ -167,6 +196,7 @@ int run_main(int argc, const char* const* argv) {
     j["simulated_ns"] = sim_ns;
     j["host_seconds"] = wall;
     j["results"] = result.stats;
+    if (!report.is_null()) j["dataflow"] = report;
     try {
       write_file_atomically(cli.stats, j.dump(2) + "\n");
     } catch (const std::exception& e) {

@@ -1,0 +1,89 @@
+// Setting up vp-run's dataflow job: see dataflow_job.hpp.
+#include "dataflow_job.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "dataflow/boot.h"
+#include "top/platform.hpp"
+
+namespace vp::dataflow {
+
+std::string network_path(const std::string& s) {
+  if (s.find('/') != std::string::npos || s.find(".yaml") != std::string::npos) return s;
+  return std::string(VP_NETWORKS_DIR) + "/" + s + ".yaml";
+}
+
+std::string default_firmware() {
+  const std::string path = VP_DATAFLOW_ELF;
+  if (!std::ifstream(path))
+    throw JobError(fmt::format("the dataflow firmware {} is not built (ninja fw_dataflow in the build tree), "
+                               "or give one with --elf",
+                               path));
+  return path;
+}
+
+namespace {
+
+// The weights file (mapping/docs/binary-format.md, VPWT): a 16-byte header,
+// then per analog layer a 56-byte record header and its int8 weights.
+void flip_first_weight(workload::Prepared& p) {
+  constexpr size_t kFirstWeight = 16 + 56;
+  const auto weights = std::find_if(p.global.begin(), p.global.end(), [](const workload::Placement& g) {
+    return g.bytes.size() > kFirstWeight && std::memcmp(g.bytes.data(), "VPWT", 4) == 0;
+  });
+  if (weights == p.global.end()) throw JobError("--test-flip-weight: the network has no analog layer");
+  weights->bytes[kFirstWeight] ^= 0x80;
+}
+
+}  // namespace
+
+std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const Config& cfg) {
+  map::Mode mode;
+  try {
+    mode = map::parse_mode(o.mode);
+  } catch (const std::invalid_argument&) {
+    throw JobError(fmt::format("--mapping-mode '{}': not a mapping mode (naive, replicate or full)", o.mode));
+  }
+  if (o.batch <= 0) throw JobError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
+  if (cfg.get_string("kind") != "manycore")
+    throw JobError(fmt::format("--network runs on a manycore platform; {} is of kind '{}'", cfg.get_string("name"),
+                               cfg.get_string("kind")));
+  const map::Network net = map::Network::load(network_path(o.network));  // ConfigError: file:line:column
+  try {
+    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed));
+    if (o.flip_first_weight) flip_first_weight(*p);
+    return p;
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {  // map::MappingError and the layout's own checks
+    throw JobError(fmt::format("--network {} --mapping-mode {} --batch {} on {}: {}", o.network, o.mode, o.batch,
+                               cfg.get_string("name"), e.what()));
+  }
+}
+
+void install(const workload::Prepared& p, std::optional<uint32_t> boot_symbol, const std::string& elf_path,
+             const Config& cfg, const std::function<bool(uint64_t, const void*, size_t)>& write_global,
+             const std::function<void(uint64_t, const void*, size_t)>& write_l1) {
+  for (const auto& g : p.global)
+    if (!write_global(g.addr, g.bytes.data(), g.bytes.size()))
+      throw SimulationError(fmt::format("dataflow job: {} bytes at {:#x} (mapping, weights or images) are outside "
+                                        "the platform's memory",
+                                        g.bytes.size(), g.addr));
+  if (!boot_symbol)
+    throw SimulationError(fmt::format("{}: no symbol '{}': not the dataflow firmware (docs/dataflow.md)", elf_path,
+                                      DF_BOOT_SYMBOL));
+  // The record lives in .data at a local-alias address: the same L1 offset in every cluster.
+  const uint64_t local = uint64_t(cfg.get_int("memory_map.cluster_local_base"));
+  const uint64_t l1 = cfg.get_size("cluster.l1.size");
+  const std::vector<uint8_t> boot = p.boot_bytes();
+  if (*boot_symbol < local || *boot_symbol - local + boot.size() > l1)
+    throw SimulationError(fmt::format("{}: symbol '{}' at {:#x} is not in the cluster's L1 ({:#x}, {} bytes)",
+                                      elf_path, DF_BOOT_SYMBOL, *boot_symbol, local, l1));
+  write_l1(*boot_symbol - local, boot.data(), boot.size());
+}
+
+}  // namespace vp::dataflow

@@ -1,0 +1,233 @@
+// The dataflow job's report: see job_report.hpp.
+#include "job_report.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace vp::dataflow {
+
+namespace {
+
+const char* const kPhases[] = {"compute", "communication", "synchronization", "ima"};
+
+double phase(const nlohmann::json& c, const char* name) {
+  return c.contains("phase_ns") ? c["phase_ns"].value(name, 0.0) : 0.0;
+}
+
+// One stacked bar of Fig. 5B-D: the average core of one used cluster.
+nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net, const nlohmann::json& c,
+                           double clock_hz, double end_of_run_ns) {
+  const double cores = std::max(1.0, c.value("cores", 1.0));
+  nlohmann::json r;
+  r["cluster"] = role.id;
+  r["layer"] = role.layer;
+  r["layer_name"] = role.layer >= 0 ? net.layers[size_t(role.layer)].name : std::string("(residual store)");
+  r["role"] = map::role_name(role.role);
+  r["replica"] = role.replica;
+  const double end = c.value("exited", false) ? c.value("exit_ns", 0.0) : end_of_run_ns;
+  double marked = 0;
+  for (const char* name : kPhases) marked += phase(c, name) / cores;
+  const double compute = phase(c, "compute") / cores, ima_wait = phase(c, "ima") / cores;
+  const double ima_busy = c.value("ima_compute_ns", 0.0);
+  r["end_ns"] = end;
+  r["compute_ns"] = compute;
+  r["ima_wait_ns"] = ima_wait;
+  r["communication_ns"] = phase(c, "communication") / cores;
+  r["synchronization_ns"] = phase(c, "synchronization") / cores;
+  r["idle_ns"] = std::max(0.0, end - marked);
+  r["asleep_ns"] = c.value("core_sleep_cycles", 0.0) / clock_hz * 1e9 / cores;
+  // Executing, not asleep: the digital work. The compute phase would not do,
+  // it also holds the boot, where the workers sleep until the weights are in.
+  const double active = c.value("core_active_cycles", 0.0) / clock_hz * 1e9 / cores;
+  r["active_ns"] = active;
+  r["ima_busy_ns"] = ima_busy;
+  r["bound"] = ima_busy > 0 && ima_busy >= active ? "analog" : "digital";
+  r["images_marked"] = c.contains("image_done") ? c["image_done"].size() : 0;
+  return r;
+}
+
+std::string with_thousands(int64_t v) {
+  std::string s = std::to_string(v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ' ';
+    out += s[i];
+  }
+  return out;
+}
+
+std::string time_text(double ns) {
+  if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
+  if (ns >= 1e3) return fmt::format("{:.3f} us", ns / 1e3);
+  return fmt::format("{:.0f} ns", ns);
+}
+
+}  // namespace
+
+nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& results, double clock_hz,
+                          const std::string& platform_name, double simulated_ns, double host_seconds) {
+  const nlohmann::json& per = results.at("per_cluster");
+  nlohmann::json j;
+  j["network"] = p.net.name;
+  j["network_file"] = p.net.origin;
+  j["platform"] = platform_name;
+  j["mode"] = map::mode_name(p.mapping.mode);
+  j["batch"] = p.batch;
+  j["seed"] = p.seed;
+  j["clusters_used"] = p.mapping.clusters_used();
+  j["clusters_total"] = per.size();
+  const int64_t macs = p.net.macs();
+  j["macs_per_image"] = macs;
+  j["ops_per_image"] = 2 * macs;  // one multiply and one add per MAC
+  j["cost_model_images_per_s"] = p.mapping.images_per_s;
+
+  // Image i is done when the last cluster writing the network output marked it.
+  std::vector<double> done(size_t(p.batch), -1.0);
+  for (const auto& c : per)
+    if (c.contains("image_done"))
+      for (const auto& m : c["image_done"]) {
+        const auto img = m.value("image", uint64_t(0));
+        if (img < done.size()) done[img] = std::max(done[img], m.value("ns", 0.0));
+      }
+  const bool marked = std::all_of(done.begin(), done.end(), [](double t) { return t >= 0; });
+  double last_exit = 0;
+  for (const auto& role : p.mapping.clusters)
+    if (size_t(role.id) < per.size()) last_exit = std::max(last_exit, per[size_t(role.id)].value("exit_ns", 0.0));
+  nlohmann::json ips = nullptr, tops = nullptr;
+  if (marked) {
+    j["image_done_ns"] = done;
+    const auto [lo, hi] = std::minmax_element(done.begin(), done.end());
+    if (p.batch > 1 && *hi > *lo) {
+      const double rate = double(p.batch - 1) / ((*hi - *lo) * 1e-9);
+      ips = rate;
+      tops = rate * double(2 * macs) / 1e12;
+    }
+    j["batch_latency_ns"] = *hi;
+    j["latency_source"] = "image_done marks";
+  } else {
+    j["image_done_ns"] = nullptr;
+    j["batch_latency_ns"] = last_exit;
+    j["latency_source"] = "last used cluster's exit (the firmware marked no IMAGE_DONE for every image)";
+  }
+  j["images_per_s"] = ips;
+  j["tops"] = tops;
+  j["images_per_s_note"] = marked ? (p.batch > 1 ? "steady state: (batch - 1) / (last image done - first image done)"
+                                                 : "n/a: a batch of 1 has no steady state")
+                                  : "n/a: no IMAGE_DONE marks for every image";
+
+  if (results.contains("output_check")) j["output_check"] = results["output_check"];
+
+  // Per-cluster breakdown (Fig. 5B-D), ordered by layer, then role and id.
+  std::vector<map::ClusterRole> roles = p.mapping.clusters;
+  std::sort(roles.begin(), roles.end(), [](const map::ClusterRole& a, const map::ClusterRole& b) {
+    const auto key = [](const map::ClusterRole& r) {
+      return std::make_tuple(r.layer < 0 ? 1 << 30 : r.layer, int(r.role), r.level, r.id);
+    };
+    return key(a) < key(b);
+  });
+  nlohmann::json rows = nlohmann::json::array();
+  double total = 0, analog = 0, digital = 0, comm = 0, sync = 0, idle = 0, asleep = 0;
+  int analog_bound = 0;
+  for (const auto& role : roles) {
+    if (size_t(role.id) >= per.size()) continue;
+    auto r = cluster_row(role, p.net, per[size_t(role.id)], clock_hz, simulated_ns);
+    const double computation = r["compute_ns"].get<double>() + r["ima_wait_ns"].get<double>();
+    total += r["end_ns"].get<double>();
+    (r["bound"] == "analog" ? analog : digital) += computation;
+    analog_bound += r["bound"] == "analog";
+    comm += r["communication_ns"].get<double>();
+    sync += r["synchronization_ns"].get<double>();
+    idle += r["idle_ns"].get<double>();
+    asleep += r["asleep_ns"].get<double>();
+    rows.push_back(std::move(r));
+  }
+  const auto share = [&](double v) { return total > 0 ? v / total : 0.0; };
+  nlohmann::json b;
+  b["definition"] =
+      "per used cluster, the average core's time up to the cluster's exit: computation (compute + IMA-wait "
+      "phases), communication, synchronization, idle (after the core's last phase mark); asleep (wfi) overlaps "
+      "them; the compute phase includes the boot (role loading, weight programming) until the firmware's first "
+      "phase mark. Analog-bound: the IMA was busy at least as long as the average core was active (not asleep).";
+  b["shares"] = {{"computation_analog_bound", share(analog)}, {"computation_digital_bound", share(digital)},
+                 {"communication", share(comm)},             {"synchronization", share(sync)},
+                 {"idle", share(idle)},                      {"asleep", share(asleep)}};
+  b["analog_bound_clusters"] = analog_bound;
+  b["digital_bound_clusters"] = int(rows.size()) - analog_bound;
+  b["clusters"] = std::move(rows);
+  j["breakdown"] = std::move(b);
+
+  j["simulated_ns"] = simulated_ns;
+  j["host_seconds"] = host_seconds;
+  j["instructions"] = results.value("instructions", uint64_t(0));
+  j["mips"] = results.value("mips", 0.0);
+  return j;
+}
+
+std::string report_text(const nlohmann::json& j) {
+  std::ostringstream o;
+  o << fmt::format("dataflow job: {} ({} mapping, batch {}, seed {}) on {}\n", j["network"].get<std::string>(),
+                   j["mode"].get<std::string>(), j["batch"].get<int>(), j["seed"].get<uint64_t>(),
+                   j["platform"].get<std::string>());
+  o << fmt::format("  clusters used     {} of {}\n", j["clusters_used"].get<int>(), j["clusters_total"].get<int>());
+  const int64_t macs = j["macs_per_image"].get<int64_t>();
+  if (j["images_per_s"].is_null()) {
+    o << fmt::format("  images/s          n/a ({})\n", j["images_per_s_note"].get<std::string>());
+    o << fmt::format("  TOPS              n/a ({:.4g} GOP per image = 2 x {} MACs)\n", 2e-9 * double(macs),
+                     with_thousands(macs));
+  } else {
+    const auto& d = j["image_done_ns"];
+    o << fmt::format("  images/s          {:.1f} in steady state (images done from {} to {}; cost model {:.0f})\n",
+                     j["images_per_s"].get<double>(), time_text(d.front().get<double>()),
+                     time_text(d.back().get<double>()), j["cost_model_images_per_s"].get<double>());
+    o << fmt::format("  TOPS              {:.3f} ({:.4g} GOP per image = 2 x {} MACs)\n", j["tops"].get<double>(),
+                     2e-9 * double(macs), with_thousands(macs));
+  }
+  o << fmt::format("  batch latency     {} first-in to last-out (from time 0, boot and weight programming "
+                   "included; {})\n",
+                   time_text(j["batch_latency_ns"].get<double>()), j["latency_source"].get<std::string>());
+  if (j.contains("output_check")) {
+    const auto& c = j["output_check"];
+    o << fmt::format("  outputs           {}: {} images, {} bytes, {} mismatches\n",
+                     c["mismatches"].get<uint64_t>() == 0 ? "bit-exact" : "WRONG", c["images"].get<int>(),
+                     c["bytes"].get<uint64_t>(), c["mismatches"].get<uint64_t>());
+  }
+  const auto& s = j["breakdown"]["shares"];
+  const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };
+  o << fmt::format("  time per cluster  computation {:.1f} % (analog-bound {:.1f} %, digital-bound {:.1f} %; {} "
+                   "analog-bound clusters, {} digital-bound), communication {:.1f} %, synchronization {:.1f} %, "
+                   "idle {:.1f} %; cores asleep {:.1f} % (overlaps the phases)\n",
+                   pct("computation_analog_bound") + pct("computation_digital_bound"), pct("computation_analog_bound"),
+                   pct("computation_digital_bound"), j["breakdown"]["analog_bound_clusters"].get<int>(),
+                   j["breakdown"]["digital_bound_clusters"].get<int>(), pct("communication"), pct("synchronization"),
+                   pct("idle"), pct("asleep"));
+  o << fmt::format("  simulated         {} in {:.2f} s host time, {:.0f} MIPS\n",
+                   time_text(j["simulated_ns"].get<double>()), j["host_seconds"].get<double>(),
+                   j["mips"].get<double>());
+  return o.str();
+}
+
+std::string breakdown_csv(const nlohmann::json& j) {
+  static const char* const cols[] = {"cluster",       "layer",          "layer_name",       "role",
+                                     "replica",       "bound",          "end_ns",           "compute_ns",
+                                     "ima_wait_ns",   "communication_ns", "synchronization_ns", "idle_ns",
+                                     "asleep_ns",     "active_ns",      "ima_busy_ns",    "images_marked"};
+  std::ostringstream o;
+  for (size_t i = 0; i < std::size(cols); ++i) o << (i ? "," : "") << cols[i];
+  o << "\n";
+  for (const auto& r : j["breakdown"]["clusters"]) {
+    for (size_t i = 0; i < std::size(cols); ++i) {
+      const auto& v = r[cols[i]];
+      o << (i ? "," : "");
+      if (v.is_string()) o << v.get<std::string>();
+      else if (v.is_number_float()) o << fmt::format("{:.1f}", v.get<double>());
+      else o << v.dump();
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace vp::dataflow

@@ -1,0 +1,31 @@
+# Bad dataflow-job options: exit 2, a message naming the culprit, no output files.
+. "$2/tests/cli/lib.sh"
+NET=$SRC/tests/dataflow
+no_files() { [ ! -e s.json ] && [ ! -e b.csv ] || fail "files written on an error: $*"; }
+
+expect_exit 2 "$VP" --network no-such-net --platform mpaimc-8 --stats s.json --breakdown b.csv
+expect_in "no-such-net.yaml" "$STDERR"; expect_in "cannot open network file" "$STDERR"; no_files network
+
+printf 'name: x\ninput: {channels: 3, height: 8, width: 8}\nlayers:\n  - {name: c, op: conv, kernel: 3}\n' > bad.yaml
+expect_exit 2 "$VP" --network bad.yaml --platform mpaimc-8 --stats s.json
+expect_in "bad.yaml:4:" "$STDERR"; no_files bad-yaml
+
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode fastest --stats s.json
+expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate or full)" "$STDERR"; no_files mode
+
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 0 --stats s.json
+expect_in "--batch 0: a batch needs at least one image" "$STDERR"; no_files batch0
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch many --stats s.json
+expect_in "batch" "$STDERR"; no_files batch-many
+
+# 256 MiB of HBM on mpaimc-8: 30000 images of 3840 + 5760 bytes do not fit.
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 30000 --stats s.json
+expect_in "--network $NET/one_conv.yaml --mapping-mode full --batch 30000 on mpaimc-8" "$STDERR"
+expect_in "a batch of 30000 images needs" "$STDERR"; no_files batch-fit
+
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform bare-rv32 --stats s.json
+expect_in "manycore platform" "$STDERR"; no_files bare
+
+expect_exit 2 "$VP" --platform mpaimc-8 --breakdown b.csv
+expect_in "--breakdown is a report of the dataflow job" "$STDERR"; no_files breakdown-alone
+echo "dataflow errors ok"

@@ -1,0 +1,55 @@
+# vp-run's dataflow job end to end on one-layer networks (mpaimc-8, batch 3):
+# the outputs are bit-exact, the report's fields are in --stats, the CSV has
+# a row per used cluster, and a flipped weight is caught as a mismatch.
+. "$2/tests/cli/lib.sh"
+NET=$SRC/tests/dataflow
+[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+
+expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats conv.json --breakdown conv.csv
+expect_in "dataflow job: one-conv (full mapping, batch 3, seed 1) on mpaimc-8" "$STDOUT"
+expect_in "bit-exact: 3 images, 17280 bytes, 0 mismatches" "$STDOUT"
+expect_in "clusters used     3 of 8" "$STDOUT"
+/usr/bin/python3 - conv.json conv.csv 3 <<'PY' || fail "conv report"
+import csv, json, sys
+s = json.load(open(sys.argv[1])); d = s["dataflow"]; used = int(sys.argv[3])
+for k in ["network", "mode", "batch", "clusters_used", "clusters_total", "images_per_s", "tops", "ops_per_image",
+          "batch_latency_ns", "output_check", "breakdown", "simulated_ns", "host_seconds", "mips"]:
+    assert k in d, k
+assert d["batch"] == 3 and d["clusters_used"] == used and d["clusters_total"] == 8
+assert d["ops_per_image"] == 2 * 24 * 144 * 12 * 20
+assert d["output_check"] == {"images": 3, "bytes": 3 * 24 * 12 * 20, "mismatches": 0}
+assert 0 < d["batch_latency_ns"] <= d["simulated_ns"] + 1e-6
+if d["image_done_ns"] is None:      # the firmware did not mark images: no invented rate
+    assert d["images_per_s"] is None and d["tops"] is None
+else:
+    assert d["images_per_s"] > 0 and abs(d["tops"] - d["images_per_s"] * d["ops_per_image"] / 1e12) < 1e-9
+b = d["breakdown"]; rows = b["clusters"]
+assert len(rows) == used and b["analog_bound_clusters"] + b["digital_bound_clusters"] == used
+for r in rows:
+    parts = r["compute_ns"] + r["ima_wait_ns"] + r["communication_ns"] + r["synchronization_ns"] + r["idle_ns"]
+    assert abs(parts - r["end_ns"]) < 1.0, r   # the bar is the cluster's whole time
+    assert r["ima_busy_ns"] > 0 and r["role"] == "analog"
+assert abs(sum(b["shares"][k] for k in ["computation_analog_bound", "computation_digital_bound", "communication",
+                                          "synchronization", "idle"]) - 1) < 1e-9
+c = list(csv.DictReader(open(sys.argv[2])))
+assert [int(r["cluster"]) for r in c] == [r["cluster"] for r in rows] and c[0]["layer_name"] == "conv"
+PY
+
+expect_exit 0 "$VP" --network "$NET/one_pool.yaml" --platform mpaimc-8 --mapping-mode naive --batch 3 -q --stats pool.json
+expect_in "dataflow job: one-pool (naive mapping" "$STDOUT"
+expect_in "bit-exact: 3 images, 2880 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 -c '
+import json; d = json.load(open("pool.json"))["dataflow"]
+assert d["clusters_used"] == 1 and d["ops_per_image"] == 0 and d["breakdown"]["clusters"][0]["bound"] == "digital", d' \
+  || fail "pool report"
+
+# The check compares every byte: one flipped weight must show.
+expect_exit 1 "$VP" --network "$NET/one_fc.yaml" --platform mpaimc-8 --batch 2 --test-flip-weight --stats bad.json
+expect_in "dataflow outputs differ from the reference" "$STDERR"
+expect_in "first: image 0" "$STDERR"
+case "$STDOUT" in *bit-exact*) fail "a mismatch printed bit-exact: $STDOUT";; esac
+/usr/bin/python3 -c '
+import json; s = json.load(open("bad.json"))
+assert s["status"] == "output-mismatch" and s["exit_code"] == 1 and s["dataflow"]["output_check"]["mismatches"] > 0' \
+  || fail "mismatch stats"
+echo "dataflow job ok"
