@@ -35,6 +35,12 @@ c = list(csv.DictReader(open(sys.argv[2])))
 assert [int(r["cluster"]) for r in c] == [r["cluster"] for r in rows] and c[0]["layer_name"] == "conv"
 PY
 
+# The Fig. 5B-D picture from the same statistics; its CSV has vp-run's columns.
+expect_exit 0 "$SRC/scripts/plot_cluster_time.py" conv.json conv.png --csv plot.csv
+[ "$(head -c 8 conv.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "conv.png is not a PNG"
+[ "$(head -1 plot.csv)" = "$(head -1 conv.csv)" ] || fail "plot CSV columns differ from --breakdown"
+[ "$(cut -d, -f1-6 plot.csv)" = "$(cut -d, -f1-6 conv.csv)" ] || fail "plot CSV rows differ from --breakdown"
+
 expect_exit 0 "$VP" --network "$NET/one_pool.yaml" --platform mpaimc-8 --mapping-mode naive --batch 3 -q --stats pool.json
 expect_in "dataflow job: one-pool (naive mapping" "$STDOUT"
 expect_in "bit-exact: 3 images, 2880 bytes, 0 mismatches" "$STDOUT"
