@@ -24,6 +24,11 @@ static inline uint32_t core_id(void) {
 static inline uint32_t cluster_id(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CLUSTER_ID); }
 static inline uint32_t num_clusters(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_NUM_CLUSTERS); }
 static inline uint32_t num_cores(void) { return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_NUM_CORES); }
+/* Global address of cluster c's window (its L1; its peripherals at the same
+ * offset as in the local alias). */
+static inline uint32_t cluster_global(uint32_t c) {
+  return *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_GLOBAL_BASE) + c * *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_GLOBAL_STRIDE);
+}
 
 /* Simulated cycles (platform time, not this core's mcycle). */
 static inline uint64_t cluster_cycles(void) {

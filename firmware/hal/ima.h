@@ -25,6 +25,7 @@ typedef struct {
   uint32_t jobs, out_size;
   int32_t adc_shift;            /* < 0: the platform's cluster.ima.adc_shift */
   uint32_t block_len, block_stride; /* gathered input (im2col); block_len 0 = contiguous */
+  uint32_t block_offset;            /* the vector starts this many bytes into its first block */
 } ima_job_t;
 
 /* Writes the job registers (the sequence starts at ima_trigger()). */
@@ -42,6 +43,7 @@ static inline void ima_program_job(const ima_job_t* j) {
   *ima_reg(IMA_REG_ADC_SHIFT) = j->adc_shift < 0 ? 0u : (IMA_ADC_SHIFT_OVERRIDE | ((uint32_t)j->adc_shift & 0x1Fu));
   *ima_reg(IMA_REG_IN_BLOCK_LEN) = j->block_len;
   *ima_reg(IMA_REG_IN_BLOCK_STRIDE) = j->block_stride;
+  *ima_reg(IMA_REG_IN_BLOCK_OFFSET) = j->block_offset;
 }
 
 /* Queues the programmed sequence; the registers are latched, so the next

@@ -17,6 +17,8 @@ ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsign
       cluster_id_(cluster_id),
       clusters_(unsigned(cfg.get_int("cluster.count"))),
       cores_(cores),
+      global_base_(uint32_t(cfg.get_int("memory_map.cluster_global_base"))),
+      global_stride_(uint32_t(cfg.get_int("memory_map.cluster_stride"))),
       cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
       latency_(cycle_),
       console_(console),
@@ -32,6 +34,8 @@ uint32_t ClusterCtrl::read_reg(uint32_t off, sc_time at, unsigned reader) {
     case CLUSTER_CTRL_CLUSTER_ID: return cluster_id_;
     case CLUSTER_CTRL_NUM_CLUSTERS: return clusters_;
     case CLUSTER_CTRL_NUM_CORES: return cores_;
+    case CLUSTER_CTRL_GLOBAL_BASE: return global_base_;
+    case CLUSTER_CTRL_GLOBAL_STRIDE: return global_stride_;
     case CLUSTER_CTRL_CYCLES_LO: {
       uint64_t cycles = at.value() / cycle_.value();
       cycles_hi_latch_.at(reader) = cycles >> 32;
@@ -141,6 +145,8 @@ unsigned ClusterCtrl::transport_dbg(tlm::tlm_generic_payload& t) {
     case CLUSTER_CTRL_CLUSTER_ID: v = cluster_id_; break;
     case CLUSTER_CTRL_NUM_CLUSTERS: v = clusters_; break;
     case CLUSTER_CTRL_NUM_CORES: v = cores_; break;
+    case CLUSTER_CTRL_GLOBAL_BASE: v = global_base_; break;
+    case CLUSTER_CTRL_GLOBAL_STRIDE: v = global_stride_; break;
     default: break;
   }
   std::memcpy(t.get_data_ptr(), &v, 4);

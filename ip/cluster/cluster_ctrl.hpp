@@ -57,6 +57,7 @@ class ClusterCtrl : public sc_core::sc_module {
   void putchar(unsigned core, char c);
 
   unsigned cluster_id_, clusters_, cores_;
+  uint32_t global_base_, global_stride_;
   sc_core::sc_time cycle_, latency_;
   std::ostream& console_;
   std::vector<std::string> lines_;

@@ -16,6 +16,8 @@
 #define CLUSTER_CTRL_PHASE 0x20u        /* W: the writing core enters phase `value` (time accounting) */
 #define CLUSTER_CTRL_IMAGE_DONE 0x24u   /* W: this cluster has delivered its last output of image `value`
                                            (the host derives images/s and latency from these marks) */
+#define CLUSTER_CTRL_GLOBAL_BASE 0x28u  /* R: global address of cluster 0's window (memory_map.cluster_global_base) */
+#define CLUSTER_CTRL_GLOBAL_STRIDE 0x2Cu /* R: bytes from one cluster's global window to the next */
 
 /* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D). */
 #define CLUSTER_PHASE_COMPUTE 0u        /* digital work on the cores */

@@ -51,6 +51,7 @@ Ima::Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
   adc_reg_ = &regfile_.add("ADC_SHIFT", IMA_REG_ADC_SHIFT);
   block_len_ = &regfile_.add("IN_BLOCK_LEN", IMA_REG_IN_BLOCK_LEN);
   block_stride_ = &regfile_.add("IN_BLOCK_STRIDE", IMA_REG_IN_BLOCK_STRIDE);
+  block_offset_ = &regfile_.add("IN_BLOCK_OFFSET", IMA_REG_IN_BLOCK_OFFSET);
   wgt_index_ = &regfile_.add("WGT_INDEX", IMA_REG_WGT_INDEX);
   regfile_.add("WGT_DATA", IMA_REG_WGT_DATA)
       .on_read([this](const sc_time&) {
@@ -105,7 +106,7 @@ void Ima::trigger(const sc_time& at) {
   Sequence s{src_->get(), dst_->get(), src_stride_->get(), dst_stride_->get(), row0_->get(),
              nrows_->get(), col0_->get(), ncols_->get(), njobs_->get(), out_size_->get(),
              (adc_reg_->get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_->get() & 0x1F) : adc_shift_,
-             block_len_->get(), block_stride_->get(), at + setup_};
+             block_len_->get(), block_stride_->get(), block_offset_->get(), at + setup_};
   std::ostringstream m;
   m << "cluster " << cluster_id_ << " IMA: trigger with ";
   if (s.nrows == 0 || uint64_t(s.row0) + s.nrows > rows_)
@@ -116,6 +117,8 @@ void Ima::trigger(const sc_time& at) {
     m << "JOBS 0 (a sequence has at least one job)";
   else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
     m << "OUT_SIZE " << s.out_size << " (must be 1, 2 or 4)";
+  else if (s.block_len && s.block_offset >= s.block_len)
+    m << "IN_BLOCK_OFFSET " << s.block_offset << " not inside IN_BLOCK_LEN " << s.block_len;
   else if (pending() >= job_queue_)
     m << pending() << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
   else
@@ -157,9 +160,13 @@ void Ima::stream_in() {
   // The vector's pieces: contiguous, or blocks of block_len bytes block_stride apart.
   std::vector<std::pair<uint32_t, uint32_t>> pieces;
   const uint32_t base = s.src + j * s.src_stride;
-  const uint32_t blk = s.block_len ? s.block_len : s.nrows;
-  for (uint32_t done = 0, b = 0; done < s.nrows; done += blk, ++b)
-    pieces.emplace_back(base + b * s.block_stride, std::min(blk, s.nrows - done));
+  // The first block may be entered block_offset bytes in.
+  const uint32_t blk = s.block_len ? s.block_len : s.nrows, skip = s.block_len ? s.block_offset : 0;
+  for (uint32_t done = 0, b = 0; done < s.nrows; ++b) {
+    const uint32_t first = b == 0 ? skip : 0, n = std::min(blk - first, s.nrows - done);
+    pieces.emplace_back(base - skip + b * s.block_stride + first, n);
+    done += n;
+  }
   job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.input.data()),
                       sc_core::sc_time_stamp(), "input", j);
   in_streamer_free_ = job.in_end;

@@ -61,7 +61,7 @@ class Ima : public sc_core::sc_module {
  private:
   struct Sequence {  // the job registers as latched by a trigger
     uint32_t src, dst, src_stride, dst_stride, row0, nrows, col0, ncols, jobs, out_size, adc_shift;
-    uint32_t block_len, block_stride;
+    uint32_t block_len, block_stride, block_offset;
     sc_core::sc_time start;
     uint32_t jobs_in = 0, jobs_out = 0;
   };
@@ -95,7 +95,7 @@ class Ima : public sc_core::sc_module {
   std::vector<int8_t> weights_;
   RegisterFile regfile_;
   Register *src_ = nullptr, *dst_ = nullptr, *src_stride_, *dst_stride_, *row0_, *nrows_, *col0_, *ncols_, *njobs_;
-  Register *out_size_, *adc_reg_, *block_len_, *block_stride_, *wgt_index_;
+  Register *out_size_, *adc_reg_, *block_len_, *block_stride_, *block_offset_, *wgt_index_;
   EventFn on_event_;
   ActivityTracer* tracer_ = nullptr;
   sc_core::sc_event trigger_ev_;

@@ -10,7 +10,9 @@
  * stream out to L1. JOBS jobs run back to back, job j reading its input at
  * SRC_ADDR + j * SRC_STRIDE and writing at DST_ADDR + j * DST_STRIDE. An
  * input vector may be gathered from blocks (an im2col patch): IN_BLOCK_LEN
- * bytes at a time, IN_BLOCK_STRIDE apart (IN_BLOCK_LEN = 0: contiguous).
+ * bytes at a time, IN_BLOCK_STRIDE apart (IN_BLOCK_LEN = 0: contiguous);
+ * the vector may start IN_BLOCK_OFFSET bytes into its first block (a crossbar
+ * chunk that begins inside a kernel row), SRC_ADDR pointing at that byte.
  * Addresses are the cluster's own L1 (local alias or its global window).
  *
  * Writing TRIGGER latches the job registers and queues the sequence, so the
@@ -37,6 +39,7 @@
 #define IMA_REG_ADC_SHIFT 0x38        /* [4:0] shift; IMA_ADC_SHIFT_OVERRIDE set: use it instead of the platform's */
 #define IMA_REG_IN_BLOCK_LEN 0x3C     /* bytes per gathered input block; 0 = contiguous vector */
 #define IMA_REG_IN_BLOCK_STRIDE 0x40  /* bytes from one input block to the next */
+#define IMA_REG_IN_BLOCK_OFFSET 0x44  /* bytes of the first block before SRC_ADDR (< IN_BLOCK_LEN) */
 #define IMA_REG_WGT_INDEX 0x50        /* crossbar cell row * cols + col of the next weight access */
 #define IMA_REG_WGT_DATA 0x54         /* write: 4 int8 weights at WGT_INDEX.., then WGT_INDEX += 4;
                                          read: the 4 weights at WGT_INDEX (no increment) */

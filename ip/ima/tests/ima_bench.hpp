@@ -22,7 +22,7 @@ struct JobRegs {
   uint32_t row0 = 0, rows = 256, col0 = 0, cols = 256, jobs = 1, out_size = 1;
   uint32_t adc_shift = 0;  // written with the override bit when `override_shift`
   bool override_shift = false;
-  uint32_t block_len = 0, block_stride = 0;
+  uint32_t block_len = 0, block_stride = 0, block_offset = 0;
 };
 
 struct Bench : sc_module {
@@ -61,6 +61,7 @@ struct Bench : sc_module {
     write(IMA_REG_ADC_SHIFT, j.adc_shift | (j.override_shift ? IMA_ADC_SHIFT_OVERRIDE : 0u));
     write(IMA_REG_IN_BLOCK_LEN, j.block_len);
     write(IMA_REG_IN_BLOCK_STRIDE, j.block_stride);
+    write(IMA_REG_IN_BLOCK_OFFSET, j.block_offset);
     const sc_time at = sc_time_stamp();
     write(IMA_REG_TRIGGER, 1);
     return at;

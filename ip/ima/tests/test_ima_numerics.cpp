@@ -78,8 +78,11 @@ void check_sequence(const std::vector<std::string>& ov, JobRegs j, const Numeric
   unsigned mismatches = 0;
   for (unsigned k = 0; k < j.jobs; ++k) {
     std::vector<int8_t> in(j.rows);
-    for (unsigned r = 0; r < j.rows; ++r)
-      in[r] = l1_init[j.src - kL1 + k * j.src_stride + (r / blk) * j.block_stride + r % blk];
+    for (unsigned r = 0; r < j.rows; ++r) {
+      // Row r is byte (offset + r) of the blocks counted from the first block's start.
+      const uint32_t off = j.block_len ? j.block_offset : 0, g = off + r;
+      in[r] = l1_init[j.src - kL1 - off + k * j.src_stride + (g / blk) * j.block_stride + g % blk];
+    }
     for (unsigned c = 0; c < j.cols; ++c) {
       const uint8_t* out = tb.l1.data() + (j.dst - kL1) + k * j.dst_stride + c * j.out_size;
       const int64_t want = reference(w, C, j, in.data(), c, n);
@@ -187,6 +190,23 @@ TEST_CASE("IMA gathers an input vector from strided blocks (im2col patch)", "[im
   check_sequence({"cluster.ima.adc_shift=7"}, j, {8, 8, 7}, 15);
 }
 
+TEST_CASE("IMA gathers a vector that starts inside its first block (a row-split crossbar chunk)", "[ima]") {
+  // 3x3 patches of 128 channels (blocks of 384 bytes, 2560 apart); the crossbar
+  // holds patch rows [256, 512): 128 bytes of kernel row 0, then 128 of row 1.
+  JobRegs j;
+  j.block_len = 384;
+  j.block_stride = 2560;
+  j.block_offset = 256;
+  j.src = kL1 + 0x400 + 256;
+  j.src_stride = 128;
+  j.rows = 256;
+  j.cols = 32;
+  j.dst = kL1 + 0x30000;
+  j.dst_stride = 128;
+  j.jobs = 5;
+  check_sequence({"cluster.ima.adc_shift=7"}, j, {8, 8, 7}, 16);
+}
+
 TEST_CASE("IMA weights programmed through registers read back and compute", "[ima]") {
   auto cfg = cfg_with({"cluster.ima.rows=8", "cluster.ima.cols=8", "cluster.ima.adc_bits=32"});
   Bench tb("tb", cfg);
@@ -249,6 +269,14 @@ TEST_CASE("IMA rows beyond the crossbar are a located firmware error", "[ima]") 
   j.row0 = 200;
   j.rows = 100;
   CHECK_THAT(error_of(j), Catch::Contains("IMA: trigger with ROW_OFFSET 200 + ROWS 100 outside the crossbar's 256 rows"));
+}
+
+TEST_CASE("IMA block offset outside the block is a located firmware error", "[ima]") {
+  JobRegs j = plain_job();
+  j.block_len = 48;
+  j.block_stride = 320;
+  j.block_offset = 48;
+  CHECK_THAT(error_of(j), Catch::Contains("IN_BLOCK_OFFSET 48 not inside IN_BLOCK_LEN 48"));
 }
 
 TEST_CASE("IMA output element size other than 1, 2, 4 is a located firmware error", "[ima]") {
