@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dataflow/flow.h"
 #include "dataflow/kernels.h"
 #include "hal/cluster.h"
 #include "hal/dma.h"
@@ -178,49 +179,43 @@ static void fetch_input(const analog_t* a, uint32_t n, uint32_t half) {
                  (uint32_t)(v1 - v0) * a->C, L->in_h, a->pitch, (uint32_t)L->in_w * a->C);
 }
 
-/* Core 0: DMA of tile n's int8 output (buffer `half`) into the HBM output. */
-static void store_output(const analog_t* a, uint32_t n, uint32_t half) {
-  const vpmap_layer_t* L = a->L;
-  const tile_t t = tile_of(a, n);
-  const uint32_t buf = a->out_buf + half * a->out_half;
-  const uint32_t dst = a->out_region + t.img * a->out_size + t.ox0 * L->out_c;
-  if (a->ncols == L->out_c) {
-    dma_start_2d(DMA_OUT, dst, buf, t.tw * a->ncols, L->out_h, (uint32_t)L->out_w * L->out_c, t.tw * a->ncols);
-  } else { /* a column group: one strided row of pixels per output row */
-    for (uint32_t oy = 0; oy < L->out_h; ++oy)
-      dma_start_2d(DMA_OUT, dst + oy * L->out_w * L->out_c, buf + oy * t.tw * a->ncols, a->ncols, t.tw,
-                   L->out_c, a->ncols);
-  }
-}
-
-/* Sequences triggered and the done count that closes each tile. */
+/* Sequences triggered and the done count that closes each tile; what to do
+ * when the previous tile's IMA work is complete. */
 typedef struct {
   uint32_t issued;   /* IMA sequences triggered, modulo 2^16 */
   uint32_t target;   /* done count at which the previous tile is complete */
   int signalled;     /* the previous tile has been handed to the workers */
+  uint32_t k, count; /* the tile being issued (local index) and the cluster's tile count */
+  int wide;          /* row split: the IMA output goes out as int32 partial sums, no requantization */
 } ima_track_t;
 
 static int ima_reached(uint32_t target) { return ((ima_done_count() - target) & 0xFFFFu) < 0x8000u; }
 
-/* Core 0, once the previous tile's IMA work is complete: refill its input
- * buffer, make sure its output buffer has left, and wake the workers. */
-static void previous_tile_done(const analog_t* a, ima_track_t* tr, uint32_t next_n, int has_next, uint32_t next_half) {
+/* Core 0, once tile k - 1's IMA work is complete: its input slot is free
+ * (refill it from the HBM, or hand it back to the producers), and, once its
+ * output buffer has left, the workers may requantize it. */
+static void previous_tile_done(const analog_t* a, ima_track_t* tr) {
   if (tr->signalled) return;
   tr->signalled = 1;
-  if (has_next) fetch_input(a, next_n, next_half);
+  const uint32_t done = tr->k - 1u;
+  if (df_flow.hbm_in) {
+    if (done + 2u < tr->count) fetch_input(a, df_flow.replica + (done + 2u) * df_flow.replicas, done & 1u);
+  } else {
+    df_flow_release(DF_PORT_A, done, tr->count);
+  }
+  if (tr->wide) return;
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
-  dma_wait_sleep(DMA_OUT);
+  df_flow_wait_delivered(done);
   cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
   eu_trigger_sw(EU_BASE, DF_EV_TILE, ((1u << num_cores()) - 1u) & ~1u);
 }
 
 /* Core 0: one sequence; waits (asleep) for room in the IMA's queue and,
  * meanwhile, for the end of the previous tile. */
-static void trigger(const analog_t* a, ima_track_t* tr, const ima_job_t* j, uint32_t next_n, int has_next,
-                    uint32_t next_half) {
+static void trigger(const analog_t* a, ima_track_t* tr, const ima_job_t* j) {
   cluster_phase(CLUSTER_PHASE_IMA);
   for (;;) {
-    if (!tr->signalled && ima_reached(tr->target)) previous_tile_done(a, tr, next_n, has_next, next_half);
+    if (!tr->signalled && ima_reached(tr->target)) previous_tile_done(a, tr);
     if (ima_queued() == 0) break;
     eu_wait_any((1u << EU_LINE_IMA_READY) | (1u << EU_LINE_IMA_DONE));
   }
@@ -234,8 +229,7 @@ static void trigger(const analog_t* a, ima_track_t* tr, const ima_job_t* j, uint
  * `base` is job 0's patch origin (ky = 0, kx = 0) in the window, which may lie
  * above the buffer for rows in the top padding (never read). */
 static int sequence(const analog_t* a, ima_track_t* tr, int32_t base, uint32_t src_stride, uint32_t dst,
-                    uint32_t dst_stride, uint32_t jobs, uint32_t lo, uint32_t hi, uint32_t next_n, int has_next,
-                    uint32_t next_half) {
+                    uint32_t dst_stride, uint32_t jobs, uint32_t lo, uint32_t hi) {
   if (lo < a->r0) lo = a->r0;
   if (hi > a->r1) hi = a->r1;
   if (hi <= lo) { /* the whole chunk is padding: its ADC outputs are 0 */
@@ -246,17 +240,12 @@ static int sequence(const analog_t* a, ima_track_t* tr, int32_t base, uint32_t s
   ima_job_t j = {.src = (uint32_t)(base + (int32_t)(ky * a->pitch + off)), .dst = dst, .src_stride = src_stride,
                  .dst_stride = dst_stride, .row0 = lo - a->r0, .rows = n, .col0 = 0, .cols = a->ncols,
                  .jobs = jobs, .out_size = 4, .adc_shift = (int32_t)a->adc_shift, .block_len = 0, .block_stride = 0};
-  if (n > a->run - off) {
-    if (off != 0) {
-      /* Starts inside a kernel row and spans more: needs kern_im2col (next step). */
-      printf("cluster %u: dataflow: crossbar rows [%u, %u) start inside a kernel row: im2col path not in this runtime yet\n",
-             (unsigned)cluster_id(), (unsigned)lo, (unsigned)hi);
-      return DF_ERR_ROLE;
-    }
+  if (n > a->run - off) { /* spans kernel rows: gathered, entered `off` bytes into the first */
     j.block_len = a->run;
     j.block_stride = a->pitch;
+    j.block_offset = off;
   }
-  trigger(a, tr, &j, next_n, has_next, next_half);
+  trigger(a, tr, &j);
   return DF_OK;
 }
 
@@ -265,7 +254,7 @@ static int sequence(const analog_t* a, ima_track_t* tr, int32_t base, uint32_t s
  * per output column (or per row, whichever is fewer); rows touching the
  * vertical padding get one sequence each with the padded kernel rows left
  * out (their crossbar rows would multiply zeros). */
-static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t half, uint32_t next_n, int has_next) {
+static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t half) {
   const vpmap_layer_t* L = a->L;
   const tile_t t = tile_of(a, n);
   const int32_t win = (int32_t)(a->in_buf + half * a->in_half);
@@ -284,17 +273,16 @@ static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t h
         if (oy != oy_a) continue; /* interior rows go column by column, all at once */
         for (uint32_t x = 0; x < t.tw && rc == DF_OK; ++x)
           rc = sequence(a, tr, org + (int32_t)(x * s * a->C), s * a->pitch, ima + (oy * t.tw + x) * px, t.tw * px,
-                        oy_b - oy_a, 0, full, next_n, has_next, half ^ 1u);
+                        oy_b - oy_a, 0, full);
         continue;
       }
-      rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, 0, full, next_n, has_next, half ^ 1u);
+      rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, 0, full);
       continue;
     }
     const int32_t y0 = (int32_t)(oy * s) - (int32_t)p;
     const uint32_t ky_lo = y0 < 0 ? (uint32_t)(-y0) : 0;
     const uint32_t ky_hi = (int32_t)(y0 + (int32_t)a->kh) > (int32_t)H ? (uint32_t)((int32_t)H - y0) : a->kh;
-    rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, ky_lo * a->run, ky_hi * a->run, next_n,
-                  has_next, half ^ 1u);
+    rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, ky_lo * a->run, ky_hi * a->run);
   }
   return rc;
 }
@@ -326,33 +314,55 @@ static int prepare(const df_role_t* r, analog_t* a, int analog) {
   }
   a->run = a->kw * a->C;
   a->r0 = me->row0, a->r1 = me->row1, a->ncols = analog ? me->col1 - me->col0 : L->out_c;
-  const uint32_t win_w = L->op == VPMAP_OP_FC ? L->in_w
-                         : ((uint32_t)L->tile_w - 1u) * a->s + a->kw < (uint32_t)L->in_w + 2u * a->p
-                             ? ((uint32_t)L->tile_w - 1u) * a->s + a->kw
-                             : (uint32_t)L->in_w + 2u * a->p;
-  a->pitch = win_w * a->C;
+  a->pitch = df_geom_input(L).pitch;
   uint32_t in_sz, ima_sz, out_sz;
+  const int wide = analog && L->row_splits > 1;
   a->in_buf = buffer_of(r, VPMAP_BUF_INPUT, &in_sz);
   a->ima_buf = analog ? buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz) : (ima_sz = 0, 0u);
-  a->out_buf = buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);
+  a->out_buf = wide ? (out_sz = 0, 0u) : buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);
   a->in_half = in_sz / 2, a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
-  a->in_region = r->in_region, a->out_region = r->out_region;
+  a->in_region = r->in_region;
   a->in_size = (uint32_t)L->in_c * L->in_h * L->in_w;
   a->out_size = (uint32_t)L->out_c * L->out_h * L->out_w;
   a->adc_shift = L->adc_shift;
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
   const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * 4u && (r->hdr.flags & VPMAP_FLAG_QUANT));
-  if (!a->in_buf || !a->out_buf || a->in_half < L->in_h * a->pitch || a->out_half < tile_px * a->ncols ||
-      !a->in_region || !a->out_region || !ima_ok) {
+  if (!a->in_buf || (!wide && (!a->out_buf || a->out_half < tile_px * a->ncols)) || a->in_half < L->in_h * a->pitch ||
+      (df_flow.hbm_in && !a->in_region) || !ima_ok) {
     printf("cluster %u: dataflow: layer %.24s: buffers (input %u, ima_out %u, output %u bytes), HBM regions or "
            "quantization do not fit a %ux%u tile\n",
            (unsigned)r->cluster, L->name, (unsigned)in_sz, (unsigned)ima_sz, (unsigned)out_sz, (unsigned)L->out_h,
            (unsigned)L->tile_w);
     return DF_ERR_ROLE;
   }
-  /* A column group writes its channels [col0, col1) of each output pixel. */
-  if (a->ncols != L->out_c) a->out_region += me->col0;
   return DF_OK;
+}
+
+/* Tiles of the layer's stream this cluster takes: replica, replica + replicas, ... */
+static uint32_t local_tiles(const df_role_t* r) {
+  const vpmap_layer_t* L = &r->layers[r->me.layer];
+  const uint32_t total = df_boot.batch * L->tiles, step = L->replicas;
+  return r->me.replica < total ? (total - r->me.replica + step - 1u) / step : 0u;
+}
+
+/* Core 0: sleeps until local tile k's window is in (fetched from the HBM, or pushed by the producers). */
+static void wait_window(uint32_t in0, uint32_t k) {
+  cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+  if (df_flow.hbm_in) {
+    dma_wait_done(DMA_IN, in0 + k + 1u);
+  } else {
+    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    df_flow_wait_inputs(DF_PORT_A, k);
+  }
+}
+
+/* Core 0: the first two windows (both slots start free). */
+static void start_window(const analog_t* a, uint32_t count) {
+  if (!df_flow.hbm_in) {
+    df_flow_release(DF_PORT_A, (uint32_t)-1, count);
+    return;
+  }
+  for (uint32_t k = 0; k < count && k < 2u; ++k) fetch_input(a, df_flow.replica + k * df_flow.replicas, k);
 }
 
 int df_run_analog(const df_role_t* r) {
@@ -365,32 +375,34 @@ int df_run_analog(const df_role_t* r) {
   eu_barrier();
   if (setup_rc != DF_OK) return setup_rc;
   const vpmap_layer_t* L = a->L;
-  const uint32_t total = df_boot.batch * L->tiles, step = L->replicas;
-  /* This cluster's tiles of the stream: replica, replica + replicas, ... */
-  const uint32_t count = r->me.replica < total ? (total - r->me.replica + step - 1u) / step : 0u;
+  const uint32_t step = L->replicas, count = local_tiles(r);
+  const int wide = L->row_splits > 1;
   int rc = DF_OK;
   if (me == 0) {
-    ima_track_t tr = {ima_done_count(), 0, 1};
-    /* Both input buffers start free: tiles 0 and 1 are fetched at once; tile
-     * k + 1 then goes into tile k - 1's buffer as soon as the IMA is done with it. */
-    if (count) fetch_input(a, r->me.replica, 0);
-    if (count > 1) fetch_input(a, r->me.replica + step, 1);
+    ima_track_t tr = {ima_done_count(), 0, 1, 0, count, wide};
+    const uint32_t in0 = dma_done_count(DMA_IN);
+    start_window(a, count);
     for (uint32_t k = 0; k <= count; ++k) {
       const uint32_t n = r->me.replica + k * step, half = k & 1u;
       tr.target = tr.issued;
       tr.signalled = k == 0;
+      tr.k = k;
       if (k < count) {
-        cluster_phase(CLUSTER_PHASE_COMMUNICATION);
-        dma_wait_sleep(DMA_IN); /* (a) the input window of tile k is in */
-        if (rc == DF_OK) rc = issue_tile(a, &tr, n, half, n + step, k + 1 < count);
+        wait_window(in0, k); /* (a) tile k's input window is in */
+        if (wide) {          /* the IMA output buffer of tile k - 2 has left */
+          cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+          df_flow_wait_delivered(k);
+        }
+        if (rc == DF_OK) rc = issue_tile(a, &tr, n, half);
       }
       /* (b) + (c): the previous tile's IMA work done, its output buffer free. */
       cluster_phase(CLUSTER_PHASE_IMA);
       while (!tr.signalled && !ima_reached(tr.target)) eu_wait_line(EU_LINE_IMA_DONE);
-      previous_tile_done(a, &tr, n + step, k + 1 < count, half ^ 1u);
+      previous_tile_done(a, &tr);
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_barrier(); /* the workers have requantized tile k - 1 */
-      if (k > 0) store_output(a, n - step, half ^ 1u);
+      if (k > 0)
+        df_flow_deliver(n - step, k - 1u, wide ? a->ima_buf + (half ^ 1u) * a->ima_half : a->out_buf + (half ^ 1u) * a->out_half);
     }
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);
     dma_wait_sleep(DMA_OUT);
@@ -398,7 +410,7 @@ int df_run_analog(const df_role_t* r) {
     df_set_team(0, 0); /* every worker is past its last kernel */
   } else {
     for (uint32_t k = 0; k <= count; ++k) {
-      if (k > 0) {
+      if (k > 0 && !wide) {
         const uint32_t half = (k - 1u) & 1u;
         const tile_t t = tile_of(a, r->me.replica + (k - 1u) * step);
         cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
@@ -407,8 +419,8 @@ int df_run_analog(const df_role_t* r) {
         kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
                             (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
                             (uint32_t)L->out_h * t.tw, a->ncols, L->mult, L->shift, L->relu);
-        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       }
+      cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_barrier();
     }
     cluster_phase(CLUSTER_PHASE_COMPUTE);
@@ -416,47 +428,122 @@ int df_run_analog(const df_role_t* r) {
   return rc;
 }
 
-/* ----- the digital tile loop (pools) ----------------------------------- */
+/* ----- the digital tile loop (pools, residual adds, reductions) ------------ */
 
-int df_run_pool(const df_role_t* r) {
+#define DMA_RING 2u /* channel: skip inputs fetched from their ring */
+
+typedef struct {
+  uint32_t out_buf, out_half, ncols, fan_in, child_stride; /* child_stride: int32 elements between partial tiles */
+  int wide;                                               /* an inner reduction level: int32 out */
+} digital_t;
+
+static digital_t dig;
+
+static int prepare_digital(const df_role_t* r, analog_t* a, digital_t* d) {
+  const vpmap_cluster_t* me = &r->me;
+  const vpmap_layer_t* L = &r->layers[me->layer];
+  memset(d, 0, sizeof *d);
+  uint32_t size;
+  if (L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL) return prepare(r, a, 0);
+  memset(a, 0, sizeof *a);
+  a->L = L;
+  d->out_buf = buffer_of(r, VPMAP_BUF_OUTPUT, &size);
+  d->out_half = size / 2u;
+  const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
+  if (me->role == VPMAP_ROLE_REDUCE) {
+    d->ncols = me->col1 - me->col0, d->fan_in = me->fan_in, d->wide = me->level < L->n_levels;
+    d->child_stride = tile_px * d->ncols;
+    if (!df_flow.port_base[DF_PORT_PARTIALS] || d->out_half < tile_px * d->ncols * (d->wide ? 4u : 1u)) goto bad;
+    return DF_OK;
+  }
+  if (L->op != VPMAP_OP_ADD) goto bad;
+  d->ncols = L->out_c;
+  if (!df_flow.port_base[DF_PORT_A] || !df_flow.port_base[DF_PORT_B] || d->out_half < tile_px * d->ncols) goto bad;
+  return DF_OK;
+bad:
+  printf("cluster %u: dataflow: layer %.24s: buffers do not fit a %ux%u tile of role %u\n", (unsigned)r->cluster,
+         L->name, (unsigned)L->out_h, (unsigned)L->tile_w, (unsigned)me->role);
+  return DF_ERR_ROLE;
+}
+
+/* Core 0: local tile k's inputs are in L1: the skip input of an add is fetched from its ring. */
+static void gather_inputs(const df_role_t* r, uint32_t in0, uint32_t k) {
+  const vpmap_layer_t* L = &r->layers[r->me.layer];
+  if (r->me.role == VPMAP_ROLE_REDUCE) {
+    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    df_flow_wait_inputs(DF_PORT_PARTIALS, k);
+    return;
+  }
+  if (L->op == VPMAP_OP_ADD) {
+    const df_flow_t* f = &df_flow;
+    const uint32_t M = f->replica + k * f->replicas, t = M % L->tiles;
+    const uint32_t tw = L->tile_w < L->out_w - t * L->tile_w ? L->tile_w : L->out_w - t * L->tile_w;
+    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    df_flow_wait_inputs(DF_PORT_B, k);
+    cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+    dma_start_1d(DMA_RING, f->port_base[DF_PORT_B] + (k & 1u) * f->port_slot_bytes[DF_PORT_B],
+                 f->ring_base + (M % f->ring_slots) * f->ring_slot_bytes, (uint32_t)L->out_h * tw * L->in_c);
+    dma_wait_sleep(DMA_RING);
+    df_flow_release(DF_PORT_B, k, local_tiles(r)); /* the ring slot is free again */
+  }
+  wait_window(in0, k);
+}
+
+int df_run_digital(const df_role_t* r) {
   const uint32_t me = core_id();
   analog_t* a = &setup;
-  if (me == 0) setup_rc = prepare(r, a, 0);
+  digital_t* d = &dig;
+  if (me == 0) setup_rc = prepare_digital(r, a, d);
   eu_barrier();
   if (setup_rc != DF_OK) return setup_rc;
-  const vpmap_layer_t* L = a->L;
-  const uint32_t total = df_boot.batch * L->tiles, step = L->replicas;
-  const uint32_t count = r->me.replica < total ? (total - r->me.replica + step - 1u) / step : 0u;
-  /* No accelerator to drive: every core computes; core 0 also queues the
-   * DMAs, which run on their own. Iteration k: tile k's window is in (a),
-   * tile k's output buffer has left (b), the cores are free (c). */
-  /* One input and one output transfer per tile, in tile order: tile k's
-   * are the (k+1)-th after these counts. */
-  const uint32_t in0 = dma_done_count(DMA_IN), out0 = dma_done_count(DMA_OUT);
-  if (me == 0) {
-    if (count) fetch_input(a, r->me.replica, 0);
-    if (count > 1) fetch_input(a, r->me.replica + step, 1);
-  }
+  const vpmap_layer_t* L = &r->layers[r->me.layer];
+  const df_flow_t* f = &df_flow;
+  const uint32_t step = L->replicas, count = local_tiles(r);
+  const int pool = L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL, reduce = r->me.role == VPMAP_ROLE_REDUCE;
+  const uint32_t in0 = dma_done_count(DMA_IN);
+  if (me == 0 && pool) start_window(a, count);
+  /* No accelerator to drive: every core computes; core 0 also moves the
+   * data. Iteration k: tile k's inputs are in (a), tile k - 2's output has
+   * left its buffer (b), the cores are free (c). */
   for (uint32_t k = 0; k < count; ++k) {
     const uint32_t n = r->me.replica + k * step, half = k & 1u;
+    const uint32_t t = n % L->tiles, ox0 = t * L->tile_w;
+    const uint32_t tw = L->tile_w < L->out_w - ox0 ? L->tile_w : L->out_w - ox0;
     if (me == 0) {
+      gather_inputs(r, in0, k);
       cluster_phase(CLUSTER_PHASE_COMMUNICATION);
-      dma_wait_done(DMA_IN, in0 + k + 1u);               /* tile k's window is in */
-      if (k >= 2) dma_wait_done(DMA_OUT, out0 + k - 1u); /* tile k - 2's output (same buffer) has left */
+      df_flow_wait_delivered(k);
     }
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     eu_barrier();
     cluster_phase(CLUSTER_PHASE_COMPUTE);
-    const tile_t t = tile_of(a, n);
-    const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + half * a->in_half), a->C, L->in_h,
-                             a->pitch / a->C, t.x_first, L->in_w};
-    kern_pool((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), &win, L->out_h, t.ox0, t.ox0 + t.tw,
-              L->kernel, L->stride, L->padding, L->op == VPMAP_OP_MAXPOOL);
+    const uint32_t out = pool ? a->out_buf + half * a->out_half : d->out_buf + half * d->out_half;
+    if (pool) {
+      const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + half * a->in_half), a->C, L->in_h,
+                               a->pitch / a->C, (int32_t)(ox0 * a->s) - (int32_t)a->p, L->in_w};
+      kern_pool((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
+                L->op == VPMAP_OP_MAXPOOL);
+    } else if (reduce) {
+      const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] + half * f->port_slot_bytes[DF_PORT_PARTIALS]);
+      if (d->wide)
+        kern_reduce((int32_t*)(uintptr_t)out, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw * d->ncols);
+      else
+        kern_reduce_requant((int8_t*)(uintptr_t)out, d->ncols, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw,
+                            d->ncols, L->mult, L->shift, L->relu);
+    } else { /* residual add */
+      kern_add((int8_t*)(uintptr_t)out, (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + half * f->port_slot_bytes[DF_PORT_A]),
+               (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_B] + half * f->port_slot_bytes[DF_PORT_B]),
+               (uint32_t)L->out_h * tw * d->ncols, L->relu);
+    }
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
-    eu_barrier(); /* tile k computed: its input buffer is free, its output complete */
+    eu_barrier(); /* tile k computed: its inputs are free, its output complete */
     if (me == 0) {
-      store_output(a, n, half);
-      if (k + 2 < count) fetch_input(a, n + 2 * step, half);
+      if (pool && f->hbm_in) {
+        if (k + 2u < count) fetch_input(a, n + 2u * step, half);
+      } else {
+        df_flow_release(reduce ? DF_PORT_PARTIALS : DF_PORT_A, k, count);
+      }
+      df_flow_deliver(n, k, out);
     }
   }
   if (me == 0) {
@@ -476,6 +563,7 @@ int df_main(void) {
   const uint32_t me = core_id();
   if (me == 0) {
     int rc = df_load_role(&role);
+    if (rc == DF_OK && role.me.role != 0) rc = df_flow_setup(&role);
     if (rc == DF_OK && role.me.role == VPMAP_ROLE_ANALOG) {
       uint32_t size;
       const uint32_t scratch = buffer_of(&role, VPMAP_BUF_IMA_OUT, &size);
@@ -485,30 +573,20 @@ int df_main(void) {
   }
   eu_barrier();
   if (boot_rc != DF_OK) return boot_rc;
-  if (role.me.role == 0) return DF_OK; /* a cluster the mapping does not use */
-  int hbm_only = 1;
-  for (uint32_t i = 0; i < role.me.n_in_edges; ++i) hbm_only &= role.in_edges[i].src == VPMAP_NONE;
-  for (uint32_t i = 0; i < role.me.n_out_edges; ++i) hbm_only &= role.out_edges[i].dst == VPMAP_NONE;
-  if (role.me.role == VPMAP_ROLE_ANALOG && hbm_only && role.layers[role.me.layer].row_splits == 1) {
-    const uint64_t t0 = cluster_cycles();
-    int rc = df_run_analog(&role);
-    if (me == 0 && rc == DF_OK)
-      printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
-             role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
-    return rc;
+  /* A cluster the mapping does not use, or a residual store (a passive ring in its L1). */
+  if (role.me.role == 0 || role.me.role == VPMAP_ROLE_RESIDUAL_STORE) return DF_OK;
+  const uint64_t t0 = cluster_cycles();
+  int rc;
+  if (role.me.role == VPMAP_ROLE_ANALOG) {
+    rc = df_run_analog(&role);
+  } else if (role.me.role == VPMAP_ROLE_REDUCE || role.me.role == VPMAP_ROLE_DIGITAL) {
+    rc = df_run_digital(&role);
+  } else {
+    if (me == 0) printf("cluster %u: dataflow: unknown role %u\n", (unsigned)role.cluster, (unsigned)role.me.role);
+    return DF_ERR_ROLE;
   }
-  const uint8_t op = role.layers[role.me.layer].op;
-  if (role.me.role == VPMAP_ROLE_DIGITAL && hbm_only && (op == VPMAP_OP_MAXPOOL || op == VPMAP_OP_AVGPOOL)) {
-    const uint64_t t0 = cluster_cycles();
-    int rc = df_run_pool(&role);
-    if (me == 0 && rc == DF_OK)
-      printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
-             role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
-    return rc;
-  }
-  if (me == 0)
-    printf("cluster %u: dataflow: role %u of layer %u with %u producers / %u consumers is not in this runtime yet\n",
-           (unsigned)role.cluster, (unsigned)role.me.role, (unsigned)role.me.layer, (unsigned)role.me.n_in_edges,
-           (unsigned)role.me.n_out_edges);
-  return DF_ERR_ROLE;
+  if (me == 0 && rc == DF_OK)
+    printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
+           role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
+  return rc;
 }

@@ -2,8 +2,8 @@
  * and runs its part of the self-timed pipeline (section IV-5 of the paper;
  * design in docs/dataflow.md). RV32, C. SPMD: every core calls df_main().
  *
- * Implemented so far: analog clusters of one crossbar per column group
- * (row_splits 1) and pooling clusters, whose producer and consumer are the HBM. */
+ * Every role of a mapping: analog crossbars (any row and column split),
+ * reduction nodes, pools, residual adds; residual stores are passive rings. */
 #ifndef DATAFLOW_RUNTIME_H
 #define DATAFLOW_RUNTIME_H
 
@@ -13,7 +13,7 @@
 #include "mapping_format.h"
 
 #define DF_MAX_LAYERS 64u
-#define DF_MAX_EDGES 32u
+#define DF_MAX_EDGES 64u
 #define DF_MAX_BUFFERS 8u
 
 /* Software event lines of the event unit the runtime uses. */
@@ -50,11 +50,11 @@ int df_load_role(df_role_t* r);
  * using `scratch` (bytes of L1) to stage rows. */
 int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes);
 
-/* All cores: the tile loop of an analog cluster fed by and feeding the HBM. */
+/* All cores: the tile loop of an analog cluster (one crossbar of a layer). */
 int df_run_analog(const df_role_t* r);
 
-/* All cores: the tile loop of a pooling cluster fed by and feeding the HBM. */
-int df_run_pool(const df_role_t* r);
+/* All cores: the tile loop of a pooling, residual-add or reduction cluster. */
+int df_run_digital(const df_role_t* r);
 
 /* All cores: load the role, program the weights, run. Core 0's return value
  * is the cluster's exit code. */

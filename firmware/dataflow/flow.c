@@ -1,0 +1,458 @@
+/* Cluster-to-cluster flow control: see flow.h and docs/dataflow.md. */
+#include "flow.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hal/cluster.h"
+#include "hal/dma.h"
+#include "hal/event_unit.h"
+
+#define DMA_GET 0u /* channel of the boot-time table reads (the runtime's input channel) */
+#define DMA_OUT 1u /* channel of every delivery: data, then counter, then event, in order */
+
+df_flow_t df_flow;
+/* Written by other clusters: df_arrived[producer] = my local tiles it has
+ * completed, df_credit[consumer] = its local tiles consumed. */
+volatile uint32_t df_arrived[DF_MAX_CLUSTERS];
+volatile uint32_t df_credit[DF_MAX_CLUSTERS];
+/* DMA sources of counter values: the DMA reads its source when the transfer
+ * runs, so each value gets its own word that never changes (df_seq[i] = i). */
+static uint32_t df_seq[DF_MAX_SEQ];
+static uint32_t df_core0_mask;
+static uint32_t g_base, g_stride, me_id;
+
+static uint32_t l1_off(const volatile void* p) { return (uint32_t)(uintptr_t)p - CLUSTER_LOCAL_BASE; }
+static uint32_t remote(uint32_t c, const volatile void* p) { return g_base + c * g_stride + l1_off(p); }
+static uint32_t remote_eu(uint32_t c) {
+  return g_base + c * g_stride + (CLUSTER_PERIPH_BASE - CLUSTER_LOCAL_BASE) + CLUSTER_PERIPH_EVENT_UNIT;
+}
+static uint32_t min_u(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+static void dma_wait_count(unsigned ch, uint32_t target) {
+  while (((dma_done_count(ch) - target) & 0xFFFFu) >= 0x8000u) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
+}
+static void get(void* dst, uint32_t src, uint32_t bytes) {
+  dma_start_1d(DMA_GET, (uint32_t)(uintptr_t)dst, src, bytes);
+  dma_wait_sleep(DMA_GET);
+}
+
+/* ----- geometry ------------------------------------------------------------ */
+
+static df_geom_t geom(const vpmap_layer_t* L, uint32_t k, uint32_t s, uint32_t p, uint32_t in_w, uint32_t rows,
+                      uint32_t pb, int exact) {
+  df_geom_t g;
+  g.k = (uint16_t)k, g.s = (uint16_t)s, g.p = (uint16_t)p, g.exact = (uint16_t)exact;
+  g.tw = L->tile_w, g.tiles = L->tiles, g.in_w = (uint16_t)in_w, g.out_w = L->out_w;
+  g.rows = rows, g.pb = pb;
+  uint32_t w = ((uint32_t)g.tw - 1u) * s + k;
+  if (w > in_w + 2u * p) w = in_w + 2u * p;
+  g.pitch = (exact ? g.tw : w) * pb;
+  return g;
+}
+
+df_geom_t df_geom_input(const vpmap_layer_t* L) {
+  if (L->op == VPMAP_OP_ADD) return geom(L, 1, 1, 0, L->in_w, L->in_h, L->in_c, 1);
+  if (L->op == VPMAP_OP_FC) return geom(L, L->in_w, 1, 0, L->in_w, L->in_h, L->in_c, 0);
+  return geom(L, L->kernel, L->stride, L->padding, L->in_w, L->in_h, L->in_c, 0);
+}
+
+df_geom_t df_geom_exact(const vpmap_layer_t* L, uint32_t pb) { return geom(L, 1, 1, 0, L->out_w, L->out_h, pb, 1); }
+
+static uint32_t tile_width(const df_geom_t* g, uint32_t t) {
+  const uint32_t ox0 = t * g->tw;
+  return min_u(g->tw, g->out_w - ox0);
+}
+
+void df_window_cols(const df_geom_t* g, uint32_t t, int32_t* x_first, uint32_t* a, uint32_t* b) {
+  const uint32_t twt = tile_width(g, t);
+  const int32_t xf = (int32_t)(t * g->tw * g->s) - (int32_t)g->p;
+  int32_t xe = xf + (int32_t)((twt - 1u) * g->s + g->k);
+  if (!g->exact && xe > xf + (int32_t)(g->pitch / g->pb)) xe = xf + (int32_t)(g->pitch / g->pb);
+  *x_first = xf;
+  *a = xf < 0 ? 0u : (uint32_t)xf;
+  *b = xe > (int32_t)g->in_w ? g->in_w : (uint32_t)xe;
+}
+
+uint32_t df_window_pitch(const df_geom_t* g, uint32_t t) { return g->exact ? tile_width(g, t) * g->pb : g->pitch; }
+
+/* ----- setup ----------------------------------------------------------------- */
+
+static int fetch_cluster(const df_role_t* r, uint32_t id, vpmap_cluster_t* c) {
+  if (id >= r->hdr.n_clusters) return -1;
+  get(c, df_boot.mapping + r->hdr.cluster_offset + id * (uint32_t)sizeof *c, sizeof *c);
+  return 0;
+}
+
+/* Offset and size in cluster `c`'s L1 of its buffer of `kind` (for residual
+ * rings: of layer `layer`); 0 size if none. */
+static uint32_t buffer_in(const df_role_t* r, const vpmap_cluster_t* c, uint32_t kind, uint32_t layer, uint32_t* size) {
+  static vpmap_buffer_t b[DF_MAX_BUFFERS]; /* core 0 at boot; static: the stacks are small */
+  const uint32_t n = c->n_buffers < DF_MAX_BUFFERS ? c->n_buffers : DF_MAX_BUFFERS;
+  *size = 0;
+  if (!n) return 0;
+  get(b, df_boot.mapping + r->hdr.buffer_offset + c->first_buffer * (uint32_t)sizeof b[0], n * (uint32_t)sizeof b[0]);
+  for (uint32_t i = 0; i < n; ++i)
+    if (b[i].kind == kind && (kind != VPMAP_BUF_RESIDUAL || b[i].layer == layer)) {
+      *size = b[i].size;
+      return b[i].offset;
+    }
+  return 0;
+}
+
+/* Global address and size of the residual ring of `layer` held by `holder`
+ * (VPMAP_NONE: the HBM). */
+static uint32_t ring_of(const df_role_t* r, uint32_t holder, uint32_t layer, uint32_t* size) {
+  *size = 0;
+  if (holder == VPMAP_NONE) {
+    for (uint32_t i = 0; i < r->hdr.n_hbm_buffers; ++i) {
+      vpmap_buffer_t b;
+      get(&b, df_boot.mapping + r->hdr.buffer_offset + (r->hdr.first_hbm_buffer + i) * (uint32_t)sizeof b, sizeof b);
+      if (b.kind == VPMAP_BUF_RESIDUAL && b.layer == layer) {
+        *size = b.size;
+        return df_boot.hbm_base + b.offset;
+      }
+    }
+    return 0;
+  }
+  vpmap_cluster_t c;
+  if (fetch_cluster(r, holder, &c)) return 0;
+  const uint32_t off = buffer_in(r, &c, VPMAP_BUF_RESIDUAL, layer, size);
+  return *size ? g_base + holder * g_stride + off : 0;
+}
+
+/* Calls fn for every edge of the whole in- (or out-) edge table matching
+ * (src or dst == holder, layer, residual): the peers on the far side of a ring. */
+static int scan_ring_peers(const df_role_t* r, int out_table, uint32_t holder, uint32_t layer, uint16_t* peers,
+                           uint32_t max, uint32_t* n) {
+  static vpmap_edge_t e[32];
+  const uint32_t table = out_table ? r->hdr.out_edge_offset : r->hdr.in_edge_offset;
+  *n = 0;
+  for (uint32_t i = 0; i < r->hdr.n_edges; i += 32) {
+    const uint32_t m = min_u(32u, r->hdr.n_edges - i);
+    get(e, df_boot.mapping + table + i * (uint32_t)sizeof e[0], m * (uint32_t)sizeof e[0]);
+    for (uint32_t j = 0; j < m; ++j) {
+      if (e[j].kind != VPMAP_EDGE_RESIDUAL || e[j].layer != layer) continue;
+      const uint32_t near = out_table ? e[j].dst : e[j].src, far = out_table ? e[j].src : e[j].dst;
+      if (near != holder || far == VPMAP_NONE) continue;
+      uint32_t k = 0;
+      while (k < *n && peers[k] != far) ++k;
+      if (k < *n) continue;
+      if (*n == max) return -1;
+      peers[(*n)++] = (uint16_t)far;
+    }
+  }
+  return 0;
+}
+
+static int too_many(const df_role_t* r) {
+  printf("cluster %u: dataflow: more than %u producers or consumers\n", (unsigned)r->cluster, DF_MAX_PEERS);
+  return DF_ERR_TOO_BIG;
+}
+
+static int add_in(const df_role_t* r, uint32_t src, uint32_t port, uint32_t layer) {
+  df_flow_t* f = &df_flow;
+  for (uint32_t i = 0; i < f->n_in; ++i)
+    if (f->in[i].cluster == src) return DF_OK;
+  if (f->n_in == DF_MAX_PEERS) return too_many(r);
+  vpmap_cluster_t c;
+  if (fetch_cluster(r, src, &c) || layer >= r->hdr.n_layers) return DF_ERR_MAPPING;
+  const vpmap_layer_t* P = &r->layers[layer];
+  df_in_t* in = &f->in[f->n_in++];
+  in->cluster = (uint16_t)src, in->port = (uint16_t)port;
+  in->replica = c.replica, in->replicas = P->replicas, in->tw = P->tile_w, in->tiles = P->tiles;
+  f->port_used[port] = 1;
+  return DF_OK;
+}
+
+/* A consumer cluster `dst` of my output: where my tiles go in its L1, or in a ring. */
+static int add_out(const df_role_t* r, uint32_t dst, uint32_t kind, uint32_t ring_base, uint32_t ring_size) {
+  df_flow_t* f = &df_flow;
+  for (uint32_t i = 0; i < f->n_out; ++i)
+    if (f->out[i].cluster == dst) return DF_OK;
+  if (f->n_out == DF_MAX_PEERS) return too_many(r);
+  vpmap_cluster_t c;
+  if (fetch_cluster(r, dst, &c) || c.layer >= r->hdr.n_layers) return DF_ERR_MAPPING;
+  const vpmap_layer_t* D = &r->layers[c.layer];
+  df_out_t* o = &f->out[f->n_out];
+  memset(o, 0, sizeof *o);
+  o->cluster = (uint16_t)dst, o->replica = c.replica, o->replicas = D->replicas;
+  o->slots = 2;
+  uint32_t size = 0, off = 0;
+  if (kind == VPMAP_EDGE_PARTIAL) {
+    /* Slot (half, child) of the reducer's partial sums; my child index is my
+     * rank among its partial-sum producers (its in-edges are sorted by src). */
+    o->g = df_geom_exact(D, (c.col1 - c.col0) * 4u);
+    const uint32_t tile = o->g.rows * o->g.pitch;
+    static vpmap_edge_t e[DF_MAX_EDGES];
+    if (c.n_in_edges > DF_MAX_EDGES) return too_many(r);
+    get(e, df_boot.mapping + r->hdr.in_edge_offset + c.first_in_edge * (uint32_t)sizeof e[0],
+        c.n_in_edges * (uint32_t)sizeof e[0]);
+    uint32_t child = 0;
+    for (uint32_t i = 0; i < c.n_in_edges && e[i].src != r->cluster; ++i) child += e[i].kind == VPMAP_EDGE_PARTIAL;
+    off = buffer_in(r, &c, VPMAP_BUF_PARTIALS, 0, &size);
+    if (size < 2u * c.fan_in * tile || child >= c.fan_in) goto bad;
+    o->base = g_base + dst * g_stride + off + child * tile;
+    o->slot_bytes = c.fan_in * tile;
+  } else if (kind == VPMAP_EDGE_RESIDUAL) {
+    o->g = df_geom_input(D);
+    const uint32_t tile = o->g.rows * o->g.pitch;
+    o->ring = 1, o->slots = (uint16_t)(ring_size / tile);
+    if (!o->slots) goto bad;
+    o->base = ring_base, o->slot_bytes = tile;
+    o->ch_off = r->me.col0;
+  } else {
+    o->g = df_geom_input(D);
+    off = buffer_in(r, &c, VPMAP_BUF_INPUT, 0, &size);
+    if (size < 2u * o->g.rows * o->g.pitch) goto bad;
+    o->base = g_base + dst * g_stride + off, o->slot_bytes = size / 2u;
+    o->ch_off = r->me.col0;
+  }
+  f->n_out++;
+  return DF_OK;
+bad:
+  printf("cluster %u: dataflow: consumer cluster %u (layer %.24s) has no room for my tiles (buffer %u bytes)\n",
+         (unsigned)r->cluster, (unsigned)dst, D->name, (unsigned)size);
+  return DF_ERR_ROLE;
+}
+
+int df_flow_setup(const df_role_t* r) {
+  df_flow_t* f = &df_flow;
+  memset(f, 0, sizeof *f);
+  g_base = cluster_global(0), g_stride = cluster_global(1) - g_base, me_id = r->cluster;
+  for (uint32_t i = 0; i < DF_MAX_SEQ; ++i) df_seq[i] = i;
+  df_core0_mask = 1u;
+  for (uint32_t i = 0; i < DF_MAX_CLUSTERS; ++i) df_arrived[i] = 0, df_credit[i] = 0;
+  f->out_queued = dma_done_count(DMA_OUT);
+  f->out_mark[0] = f->out_mark[1] = f->out_queued;
+  const vpmap_cluster_t* me = &r->me;
+  if (me->role == VPMAP_ROLE_RESIDUAL_STORE) return DF_OK; /* a passive ring: the producers and the adds do the work */
+  const vpmap_layer_t* L = &r->layers[me->layer];
+  if (r->hdr.n_clusters > DF_MAX_CLUSTERS) {
+    printf("cluster %u: dataflow: %u clusters exceed the runtime's %u\n", (unsigned)r->cluster,
+           (unsigned)r->hdr.n_clusters, DF_MAX_CLUSTERS);
+    return DF_ERR_TOO_BIG;
+  }
+  /* My output tiles. */
+  const int analog = me->role == VPMAP_ROLE_ANALOG, reduce = me->role == VPMAP_ROLE_REDUCE;
+  const uint32_t ncols = analog || reduce ? me->col1 - me->col0 : L->out_c;
+  const int wide = (analog && L->row_splits > 1) || (reduce && me->level < L->n_levels);
+  f->tw = L->tile_w, f->tiles = L->tiles, f->out_w = L->out_w, f->out_h = L->out_h;
+  f->replica = me->replica, f->replicas = L->replicas, f->pb = ncols * (wide ? 4u : 1u);
+  const uint32_t total = df_boot.batch * L->tiles;
+  if (total / L->replicas + 2u >= DF_MAX_SEQ) {
+    printf("cluster %u: dataflow: %u tiles per cluster exceed the runtime's counters (%u)\n", (unsigned)r->cluster,
+           (unsigned)(total / L->replicas + 1u), DF_MAX_SEQ);
+    return DF_ERR_TOO_BIG;
+  }
+  /* My input ports. */
+  uint32_t size = 0;
+  for (uint32_t i = 0; i < me->n_buffers; ++i) {
+    const vpmap_buffer_t* b = &r->buffers[i];
+    if (b->kind == VPMAP_BUF_INPUT || b->kind == VPMAP_BUF_INPUT_B) {
+      const uint32_t port = b->kind == VPMAP_BUF_INPUT ? DF_PORT_A : DF_PORT_B;
+      f->port[port] = df_geom_input(L);
+      f->port_base[port] = CLUSTER_LOCAL_BASE + b->offset, f->port_slot_bytes[port] = b->size / 2u;
+    } else if (b->kind == VPMAP_BUF_PARTIALS) {
+      f->port[DF_PORT_PARTIALS] = df_geom_exact(L, ncols * 4u);
+      f->port_base[DF_PORT_PARTIALS] = CLUSTER_LOCAL_BASE + b->offset;
+      f->port_slot_bytes[DF_PORT_PARTIALS] = me->fan_in * f->port[DF_PORT_PARTIALS].rows * f->port[DF_PORT_PARTIALS].pitch;
+    }
+  }
+  int rc = DF_OK;
+  for (uint32_t i = 0; i < me->n_in_edges && rc == DF_OK; ++i) {
+    const vpmap_edge_t* e = &r->in_edges[i];
+    if (e->kind == VPMAP_EDGE_RESIDUAL) {
+      /* The skip input waits in a ring (HBM or a residual store); its
+       * producers write there and signal me directly. */
+      if (!f->ring_base) {
+        f->ring_base = ring_of(r, e->src, e->layer, &size);
+        f->ring_slot_bytes = f->port[DF_PORT_B].rows * f->port[DF_PORT_B].pitch;
+        f->ring_slots = f->ring_slot_bytes ? size / f->ring_slot_bytes : 0;
+        if (!f->ring_base || !f->ring_slots || !f->port_base[DF_PORT_B]) {
+          printf("cluster %u: dataflow: no residual ring of layer %u at %u\n", (unsigned)r->cluster,
+                 (unsigned)e->layer, (unsigned)e->src);
+          return DF_ERR_ROLE;
+        }
+      }
+      static uint16_t peers[DF_MAX_PEERS];
+      uint32_t n;
+      if (scan_ring_peers(r, 1, e->src, e->layer, peers, DF_MAX_PEERS, &n)) return too_many(r);
+      for (uint32_t k = 0; k < n && rc == DF_OK; ++k) rc = add_in(r, peers[k], DF_PORT_B, e->layer);
+    } else if (e->src == VPMAP_NONE) {
+      f->hbm_in = 1;
+    } else {
+      rc = add_in(r, e->src, e->kind == VPMAP_EDGE_PARTIAL ? DF_PORT_PARTIALS : DF_PORT_A,
+                  e->layer == VPMAP_NONE ? me->layer : e->layer);
+    }
+  }
+  for (uint32_t i = 0; i < me->n_out_edges && rc == DF_OK; ++i) {
+    const vpmap_edge_t* e = &r->out_edges[i];
+    if (e->kind == VPMAP_EDGE_RESIDUAL) {
+      const uint32_t base = ring_of(r, e->dst, me->layer, &size);
+      static uint16_t peers[DF_MAX_PEERS];
+      uint32_t n;
+      if (!base) {
+        printf("cluster %u: dataflow: no residual ring for my output at %u\n", (unsigned)r->cluster, (unsigned)e->dst);
+        return DF_ERR_ROLE;
+      }
+      if (scan_ring_peers(r, 0, e->dst, me->layer, peers, DF_MAX_PEERS, &n)) return too_many(r);
+      for (uint32_t k = 0; k < n && rc == DF_OK; ++k) rc = add_out(r, peers[k], VPMAP_EDGE_RESIDUAL, base, size);
+    } else if (e->dst == VPMAP_NONE) {
+      f->hbm_out = r->out_region + me->col0;
+      f->hbm_out_pixel = L->out_c;
+    } else {
+      rc = add_out(r, e->dst, e->kind, 0, 0);
+    }
+  }
+  return rc;
+}
+
+/* ----- consumer side ---------------------------------------------------------- */
+
+static uint32_t stream_of(uint32_t k) { return df_flow.replica + k * df_flow.replicas; }
+
+void df_flow_wait_inputs(uint32_t port, uint32_t k) {
+  const df_flow_t* f = &df_flow;
+  const df_geom_t* g = &f->port[port];
+  const uint32_t M = stream_of(k), img = M / g->tiles;
+  int32_t xf;
+  uint32_t a, b;
+  df_window_cols(g, M % g->tiles, &xf, &a, &b);
+  for (;;) {
+    int ok = 1;
+    for (uint32_t i = 0; i < f->n_in && ok; ++i) {
+      const df_in_t* p = &f->in[i];
+      if (p->port != port) continue;
+      const uint32_t lo = img * p->tiles + a / p->tw, hi = img * p->tiles + (b - 1u) / p->tw;
+      const uint32_t first = lo + (p->replica + p->replicas - lo % p->replicas) % p->replicas;
+      if (first <= hi && df_arrived[p->cluster] < k + 1u) ok = 0;
+    }
+    if (ok) return;
+    eu_wait_line(DF_EV_DATA);
+  }
+}
+
+/* Zeroes the columns of local tile k's window (port A) that lie outside the map. */
+static void zero_padding(uint32_t k) {
+  const df_flow_t* f = &df_flow;
+  const df_geom_t* g = &f->port[DF_PORT_A];
+  if (g->exact || !g->p) return;
+  const uint32_t t = stream_of(k) % g->tiles, twt = tile_width(g, t);
+  int32_t xf;
+  uint32_t a, b;
+  df_window_cols(g, t, &xf, &a, &b);
+  int32_t xe = xf + (int32_t)((twt - 1u) * g->s + g->k);
+  if (xe > xf + (int32_t)(g->pitch / g->pb)) xe = xf + (int32_t)(g->pitch / g->pb);
+  const uint32_t left = (uint32_t)((int32_t)a - xf) * g->pb, right = (uint32_t)(xe - (int32_t)b) * g->pb;
+  if (!left && !right) return;
+  int8_t* slot = (int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k & 1u) * f->port_slot_bytes[DF_PORT_A]);
+  for (uint32_t y = 0; y < g->rows; ++y) {
+    memset(slot + y * g->pitch, 0, left);
+    memset(slot + y * g->pitch + (b - (uint32_t)xf) * g->pb, 0, right);
+  }
+}
+
+void df_flow_release(uint32_t port, uint32_t k, uint32_t count) {
+  const df_flow_t* f = &df_flow;
+  if (port == DF_PORT_A && k == (uint32_t)-1) { /* start: both slots get their first tile's padding */
+    zero_padding(0);
+    zero_padding(1);
+    return;
+  }
+  if (port == DF_PORT_A && k + 2u < count) zero_padding(k + 2u);
+  for (uint32_t i = 0; i < f->n_in; ++i) {
+    const df_in_t* p = &f->in[i];
+    if (p->port != port) continue;
+    *(volatile uint32_t*)(uintptr_t)remote(p->cluster, &df_credit[me_id]) = k + 1u;
+    eu_trigger_sw(remote_eu(p->cluster), DF_EV_CREDIT, 1u);
+  }
+}
+
+/* ----- producer side ----------------------------------------------------------- */
+
+static void queue(uint32_t dst, uint32_t src, uint32_t len, uint32_t reps, uint32_t dst_stride, uint32_t src_stride) {
+  dma_start_2d(DMA_OUT, dst, src, len, reps, dst_stride, src_stride);
+  df_flow.out_queued = (df_flow.out_queued + 1u) & 0xFFFFu;
+}
+
+/* Columns [0, cols) x rows of pixels of src_pb bytes into pixels of dst_pb
+ * bytes: one transfer when the pixels are whole, else one per row or column. */
+static void copy_block(uint32_t dst, uint32_t dst_pitch, uint32_t dst_pb, uint32_t src, uint32_t src_pitch,
+                       uint32_t src_pb, uint32_t cols, uint32_t rows) {
+  if (src_pb == dst_pb) {
+    if (rows == 1 || (src_pitch == cols * src_pb && dst_pitch == src_pitch))
+      queue(dst, src, cols * src_pb * rows, 1, 0, 0);
+    else
+      queue(dst, src, cols * src_pb, rows, dst_pitch, src_pitch);
+  } else if (rows <= cols) {
+    for (uint32_t y = 0; y < rows; ++y) queue(dst + y * dst_pitch, src + y * src_pitch, src_pb, cols, dst_pb, src_pb);
+  } else {
+    for (uint32_t x = 0; x < cols; ++x) queue(dst + x * dst_pb, src + x * src_pb, src_pb, rows, dst_pitch, src_pitch);
+  }
+}
+
+static void stamp(uint32_t cluster, uint32_t value) {
+  queue(remote(cluster, &df_arrived[me_id]), (uint32_t)(uintptr_t)&df_seq[value], 4, 1, 0, 0);
+  queue(remote_eu(cluster) + EU_SW_TRIGGER(DF_EV_DATA), (uint32_t)(uintptr_t)&df_core0_mask, 4, 1, 0, 0);
+}
+
+/* Sleeps until the consumer(s) have freed the slot consumer tile M goes to. */
+static void wait_credit(const df_out_t* o, uint32_t M) {
+  const df_flow_t* f = &df_flow;
+  uint32_t who = o->cluster, need;
+  if (o->ring) {
+    if (M < o->slots) return;
+    const uint32_t old = M - o->slots, r = old % o->replicas; /* tile `old` used this ring slot */
+    need = old / o->replicas + 1u;
+    for (uint32_t i = 0; i < f->n_out; ++i)
+      if (f->out[i].ring && f->out[i].base == o->base && f->out[i].replica == r) who = f->out[i].cluster;
+  } else {
+    const uint32_t k = M / o->replicas;
+    if (k < 2u) return;
+    need = k - 1u;
+  }
+  if (df_credit[who] >= need) return;
+  cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+  while (df_credit[who] < need) eu_wait_line(DF_EV_CREDIT);
+  cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+}
+
+void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
+  df_flow_t* f = &df_flow;
+  const uint32_t img = n / f->tiles, t = n % f->tiles, ox0 = t * f->tw;
+  const uint32_t twt = min_u(f->tw, f->out_w - ox0), row = twt * f->pb, next = n + f->replicas;
+  cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+  for (uint32_t i = 0; i < f->n_out; ++i) {
+    const df_out_t* o = &f->out[i];
+    const df_geom_t* g = &o->g;
+    for (uint32_t tc = 0; tc < g->tiles; ++tc) {
+      int32_t xf;
+      uint32_t a, b;
+      df_window_cols(g, tc, &xf, &a, &b);
+      const uint32_t lo = a > ox0 ? a : ox0, hi = b < ox0 + twt ? b : ox0 + twt;
+      if (lo >= hi) continue;
+      const uint32_t M = img * g->tiles + tc;
+      if (M % o->replicas != o->replica) continue;
+      const uint32_t kc = M / o->replicas, slot = o->ring ? M % o->slots : (kc & 1u);
+      wait_credit(o, M);
+      const uint32_t dst = o->base + slot * o->slot_bytes + (uint32_t)((int32_t)lo - xf) * g->pb + o->ch_off;
+      copy_block(dst, df_window_pitch(g, tc), g->pb, src + (lo - ox0) * f->pb, row, f->pb, hi - lo, f->out_h);
+      /* My last tile this window needs: the consumer may count it complete from me. */
+      if (next > img * f->tiles + (b - 1u) / f->tw) stamp(o->cluster, kc + 1u);
+    }
+  }
+  if (f->hbm_out) {
+    const uint32_t P = f->hbm_out_pixel;
+    const uint32_t dst = f->hbm_out + img * f->out_h * f->out_w * P + ox0 * P;
+    copy_block(dst, f->out_w * P, P, src, row, f->pb, twt, f->out_h);
+    /* This cluster's last tile of the image: tell the host when it has landed. */
+    if (next / f->tiles != img || next >= df_boot.batch * f->tiles) {
+      dma_wait_count(DMA_OUT, f->out_queued);
+      cluster_image_done(img);
+    }
+  }
+  f->out_mark[k & 1u] = f->out_queued;
+}
+
+void df_flow_wait_delivered(uint32_t k) { dma_wait_count(DMA_OUT, df_flow.out_mark[k & 1u]); }
