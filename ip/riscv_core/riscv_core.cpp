@@ -29,6 +29,9 @@ RiscvCore::RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t
   ext->cluster_id = cluster_id;
   ext->core_id = core_id;
   trans_.set_extension(ext);
+  auto* dbg_ext = new CoreIdExtension;
+  *dbg_ext = *ext;
+  dbg_trans_.set_extension(dbg_ext);
 }
 
 std::string RiscvCore::name_for_reports() const { return fmt::format("core {}.{}", cluster_id_, core_id_); }
@@ -50,14 +53,80 @@ void RiscvCore::reset(uint32_t pc) {
 
 RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
   const uint64_t limit = to_cycles(until);
+  if (__builtin_expect(!hooks_.empty(), 0)) return run_until_hooked(limit);
   for (;;) {
     if (halted_) return StopReason::kHalted;
     if (sleeping_) return StopReason::kSleeping;
     if (interrupt_pending()) pc_ = take_interrupt(pc_);
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
-    execute(limit);  // returns at the limit or when attention_ is raised
+    execute<false>(limit);  // returns at the limit or when attention_ is raised
   }
+}
+
+// ---- debug side ------------------------------------------------------------
+
+void RiscvCore::add_debug_hook(CoreDebugHook* h) {
+  if (!step_icache_) step_icache_ = std::make_unique<DecodeCache>();
+  hooks_.push_back(h);
+}
+
+void RiscvCore::remove_debug_hooks() { hooks_.clear(); }
+
+// The fast loop when no hook asks for steps; otherwise one instruction per
+// execute<true> call, with the hooks around it. execute<true> leaves where
+// the fast path would (step_cut_ false) or after any instruction (step_cut_
+// true, and the next call resumes as if it had not left), so the core
+// reaches the same points in time and its accesses interleave with other
+// cores' as without hooks: a traced or debugged run keeps its cycle counts.
+RiscvCore::StopReason RiscvCore::run_until_hooked(uint64_t limit) {
+  bool step = false;
+  for (CoreDebugHook* h : hooks_) step |= h->enter(*this);
+  for (;;) {
+    if (halted_) return StopReason::kHalted;
+    if (sleeping_) return StopReason::kSleeping;
+    if (interrupt_pending()) pc_ = take_interrupt(pc_);
+    attention_ = false;
+    if (now_ >= limit) return StopReason::kTimeReached;
+    if (!step) {
+      execute<false>(limit);
+      continue;
+    }
+    do {
+      for (CoreDebugHook* h : hooks_) h->before(*this);
+      if (halted_) {  // stopped for good while a debugger held it
+        step_cut_ = false;
+        break;
+      }
+      StepInfo info;
+      info.pc = pc_;
+      info.cycle = now_;
+      const uint64_t retired = instret_;
+      step_mem_size_ = 0;
+      execute<true>(limit);
+      info.retired = instret_ != retired;
+      info.mem_size = step_mem_size_;
+      info.mem_store = step_mem_store_;
+      info.mem_addr = step_mem_addr_;
+      for (CoreDebugHook* h : hooks_) h->after(*this, info);
+    } while (step_cut_);
+  }
+}
+
+bool RiscvCore::debug_access(uint32_t addr, uint8_t* data, unsigned len, bool write) {
+  dbg_trans_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  dbg_trans_.set_address(addr);
+  dbg_trans_.set_data_ptr(data);
+  dbg_trans_.set_data_length(len);
+  dbg_trans_.set_streaming_width(len);
+  dbg_trans_.set_byte_enable_ptr(nullptr);
+  dbg_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  return bus->transport_dbg(dbg_trans_) == len;
+}
+
+void RiscvCore::flush_decode_caches() {
+  icache_->flush();
+  if (step_icache_) step_icache_->flush();
 }
 
 void RiscvCore::wake(sc_time at) {

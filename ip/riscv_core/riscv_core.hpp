@@ -9,12 +9,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "core_config.hpp"
+#include "core_debug.hpp"
 #include "core_id_extension.hpp"
 #include "decode_cache.hpp"
 #include "rv_isa.hpp"
@@ -64,6 +66,8 @@ class RiscvCore : public sc_core::sc_module {
   uint32_t pc() const { return pc_; }
   uint32_t reg(unsigned i) const { return i < 32 ? x_[i] : 0; }
   void set_reg(unsigned i, uint32_t v) { if (i > 0 && i < 32) x_[i] = v; }
+  void set_pc(uint32_t pc) { pc_ = pc & ~1u; }
+  uint64_t now_cycles() const { return now_; }   // local time in cycles
   uint64_t instret() const { return instret_; }   // retired instructions
   uint64_t cycles() const { return now_ - sleep_cycles_ - start_cycles_; }  // active cycles
   uint64_t sleep_cycles() const { return sleep_cycles_; }
@@ -72,6 +76,19 @@ class RiscvCore : public sc_core::sc_module {
   // Cores that see the same code at the same addresses may share one cache.
   void set_decode_cache(std::shared_ptr<DecodeCache> c) { icache_ = std::move(c); }
   const std::shared_ptr<DecodeCache>& decode_cache() const { return icache_; }
+
+  // ---- debug side (core_debug.hpp) ----
+  // Hooks run in the order added; they must outlive the core's runs.
+  void add_debug_hook(CoreDebugHook* h);
+  void remove_debug_hooks();
+  // A debugger's access to memory as this core sees it (cluster-local alias
+  // included), through the bus's debug transport: no simulated time, no
+  // side effect on timing. Returns false if any byte is unmapped.
+  bool debug_access(uint32_t addr, uint8_t* data, unsigned len, bool write);
+  // A CSR read for a debugger or a trace: false if the CSR does not exist.
+  bool debug_read_csr(uint32_t csr, uint32_t& value) const { return csr_read(csr, value); }
+  // Code changed behind the decode caches' back (a debugger's write).
+  void flush_decode_caches();
 
  private:
   struct DmiRange {
@@ -83,7 +100,11 @@ class RiscvCore : public sc_core::sc_module {
   static constexpr unsigned kMaxDmi = 8;
 
   // Execution (rv_execute.cpp): runs to `limit` cycles or until attention_.
+  // kStep (the debug path): leaves after one instruction, with step_cut_ set
+  // when the fast path would have gone on, and records its data access.
+  template <bool kStep>
   void execute(uint64_t limit);
+  StopReason run_until_hooked(uint64_t limit);
   // Traps (riscv_core.cpp): returns the handler address, or throws when none.
   uint32_t trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn);
   bool interrupt_pending() const { return (mstatus_ & kMstatusMie) && (mip_ & mie_); }
@@ -145,6 +166,16 @@ class RiscvCore : public sc_core::sc_module {
   unsigned dmi_count_ = 0;
   std::shared_ptr<DecodeCache> icache_;
   tlm::tlm_generic_payload trans_;  // reused for every bus access; owns its CoreIdExtension
+
+  // Debug side. The step path has a decode cache of its own: its slots hold
+  // the step interpreter's handlers, which must never meet the fast one's.
+  std::vector<CoreDebugHook*> hooks_;
+  std::unique_ptr<DecodeCache> step_icache_;
+  bool step_cut_ = false;
+  uint8_t step_mem_size_ = 0;
+  bool step_mem_store_ = false;
+  uint32_t step_mem_addr_ = 0;
+  tlm::tlm_generic_payload dbg_trans_;
 };
 
 }  // namespace vp::rv
