@@ -312,25 +312,26 @@ int df_flow_setup(const df_role_t* r) {
 
 static uint32_t stream_of(uint32_t k) { return df_flow.replica + k * df_flow.replicas; }
 
-void df_flow_wait_inputs(uint32_t port, uint32_t k) {
+int df_flow_inputs_ready(uint32_t port, uint32_t k) {
   const df_flow_t* f = &df_flow;
   const df_geom_t* g = &f->port[port];
   const uint32_t M = stream_of(k), img = M / g->tiles;
   int32_t xf;
   uint32_t a, b;
   df_window_cols(g, M % g->tiles, &xf, &a, &b);
-  for (;;) {
-    int ok = 1;
-    for (uint32_t i = 0; i < f->n_in && ok; ++i) {
-      const df_in_t* p = &f->in[i];
-      if (p->port != port) continue;
-      const uint32_t lo = img * p->tiles + a / p->tw, hi = img * p->tiles + (b - 1u) / p->tw;
-      const uint32_t first = lo + (p->replica + p->replicas - lo % p->replicas) % p->replicas;
-      if (first <= hi && df_arrived[p->cluster] < k + 1u) ok = 0;
-    }
-    if (ok) return;
-    eu_wait_line(DF_EV_DATA);
+  for (uint32_t i = 0; i < f->n_in; ++i) {
+    const df_in_t* p = &f->in[i];
+    if (p->port != port) continue;
+    /* Does producer p make one of the tiles this window reads? */
+    const uint32_t lo = img * p->tiles + a / p->tw, hi = img * p->tiles + (b - 1u) / p->tw;
+    const uint32_t first = lo + (p->replica + p->replicas - lo % p->replicas) % p->replicas;
+    if (first <= hi && df_arrived[p->cluster] < k + 1u) return 0;
   }
+  return 1;
+}
+
+void df_flow_wait_inputs(uint32_t port, uint32_t k) {
+  while (!df_flow_inputs_ready(port, k)) eu_wait_line(DF_EV_DATA);
 }
 
 /* Zeroes the columns of local tile k's window (port A) that lie outside the map. */
@@ -413,6 +414,10 @@ static void wait_credit(const df_out_t* o, uint32_t M) {
     need = k - 1u;
   }
   if (df_credit[who] >= need) return;
+#ifdef DF_DEBUG
+  printf("c%u wait credit from %u: need %u have %u (M %u)\n", (unsigned)me_id, (unsigned)who, (unsigned)need,
+         (unsigned)df_credit[who], (unsigned)M);
+#endif
   cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
   while (df_credit[who] < need) eu_wait_line(DF_EV_CREDIT);
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
@@ -440,6 +445,11 @@ void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
       copy_block(dst, df_window_pitch(g, tc), g->pb, src + (lo - ox0) * f->pb, row, f->pb, hi - lo, f->out_h);
       /* My last tile this window needs: the consumer may count it complete from me. */
       if (next > img * f->tiles + (b - 1u) / f->tw) stamp(o->cluster, kc + 1u);
+#ifdef DF_DEBUG
+      printf("c%u tile %u -> c%u M %u k %u cols [%u,%u) slot %u%s\n", (unsigned)me_id, (unsigned)n, (unsigned)o->cluster,
+             (unsigned)M, (unsigned)kc, (unsigned)lo, (unsigned)hi, (unsigned)slot,
+             next > img * f->tiles + (b - 1u) / f->tw ? " stamped" : "");
+#endif
     }
   }
   if (f->hbm_out) {

@@ -81,6 +81,8 @@ uint32_t df_window_pitch(const df_geom_t* g, uint32_t t);
 /* Core 0 at boot: finds producers, consumers, rings and slots. */
 int df_flow_setup(const df_role_t* r);
 
+/* Core 0: every producer has delivered local tile k of `port` (no wait). */
+int df_flow_inputs_ready(uint32_t port, uint32_t k);
 /* Core 0: sleeps until every producer has delivered local tile k of `port`. */
 void df_flow_wait_inputs(uint32_t port, uint32_t k);
 /* Core 0: local tile k of `port` has been used: zero the padding of the

@@ -388,7 +388,18 @@ int df_run_analog(const df_role_t* r) {
       tr.signalled = k == 0;
       tr.k = k;
       if (k < count) {
-        wait_window(in0, k); /* (a) tile k's input window is in */
+        /* (a) tile k's input window is in; meanwhile tile k - 1 may finish
+         * on the IMA, which frees its input slot for the producers. */
+        if (df_flow.hbm_in) {
+          wait_window(in0, k);
+        } else {
+          cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+          for (;;) {
+            if (!tr.signalled && ima_reached(tr.target)) previous_tile_done(a, &tr);
+            if (df_flow_inputs_ready(DF_PORT_A, k)) break;
+            eu_wait_any((1u << DF_EV_DATA) | (1u << EU_LINE_IMA_DONE));
+          }
+        }
         if (wide) {          /* the IMA output buffer of tile k - 2 has left */
           cluster_phase(CLUSTER_PHASE_COMMUNICATION);
           df_flow_wait_delivered(k);
