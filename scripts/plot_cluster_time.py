@@ -5,12 +5,12 @@ manner of Fig. 5B-D of Bruschi et al.
 A dataflow job's stats (vp-run --network ..., a `dataflow` key): one stacked
 bar per cluster the mapping uses, ordered by layer: computation (green when
 the cluster is analog-bound, red when digital-bound), communication,
-synchronization and idle, the average core's time up to the cluster's exit
+synchronization and idle, over the boot (hatched), the average core's time up to the cluster's exit
 (definitions: docs/results.md); the time the average core slept is marked.
 Any other manycore run: for each cluster, the average core's time split into
 active and asleep, and the IMA's busy time beside it.
 
-usage: scripts/plot_cluster_time.py STATS.json OUT.png [--csv OUT.csv]
+usage: scripts/plot_cluster_time.py STATS.json OUT.png [--csv OUT.csv] [--skip-boot]
 (Debian's python3 with python3-matplotlib; the shebang names /usr/bin/python3.)
 """
 import argparse
@@ -37,12 +37,12 @@ def rows(stats):
 
 
 # The columns of vp-run --breakdown (platform/dataflow_job/job_report.cpp).
-DATAFLOW_COLUMNS = ["cluster", "layer", "layer_name", "role", "replica", "bound", "end_ns", "compute_ns",
+DATAFLOW_COLUMNS = ["cluster", "layer", "layer_name", "role", "replica", "bound", "end_ns", "boot_ns", "compute_ns",
                     "ima_wait_ns", "communication_ns", "synchronization_ns", "idle_ns", "asleep_ns", "active_ns",
                     "ima_busy_ns", "images_marked"]
 
 
-def plot_dataflow(stats, png):
+def plot_dataflow(stats, png, skip_boot=False):
     """Fig. 5B-D: a stacked bar per used cluster, in layer order."""
     import matplotlib
     matplotlib.use("Agg")
@@ -57,16 +57,22 @@ def plot_dataflow(stats, png):
     width = max(6.0, min(24.0, len(rows) * 0.05 + 6)) + 2.5  # room for the legend on the right
     fig, ax = plt.subplots(figsize=(width, 4.8))
     bar = 0.85 if len(rows) <= 64 else 1.0
-    ax.bar(x, comp, width=bar, color=colour, linewidth=0)
-    bottom = comp
+    # The paper programs the weights before the run: --skip-boot starts each bar at the cluster's first mark.
+    boot = [0.0] * len(rows) if skip_boot else us("boot_ns")
+    if not skip_boot:
+        ax.bar(x, boot, width=bar, color="white", edgecolor="#969696", hatch="///", linewidth=0,
+               label="boot (role, weights; before the first phase mark)")
+    ax.bar(x, comp, width=bar, bottom=boot, color=colour, linewidth=0)
+    bottom = [b + c for b, c in zip(boot, comp)]
     for key, c, label in [("communication_ns", "#2c7bb6", "communication"),
                           ("synchronization_ns", "#fdae61", "synchronization"),
                           ("idle_ns", "#d9d9d9", "idle (after the last phase mark)")]:
         v = us(key)
         ax.bar(x, v, width=bar, bottom=bottom, color=c, linewidth=0, label=label)
         bottom = [b + w for b, w in zip(bottom, v)]
-    ax.plot(x, us("asleep_ns"), "_" if len(rows) <= 64 else "-", color="black", markersize=6, linewidth=0.8,
-            label="asleep (average core; overlaps the bars)")
+    if not skip_boot:  # the sleep counter includes the boot
+        ax.plot(x, us("asleep_ns"), "_" if len(rows) <= 64 else "-", color="black", markersize=6, linewidth=0.8,
+                label="asleep (average core; overlaps the bars)")
     from matplotlib.patches import Patch
     handles, labels = ax.get_legend_handles_labels()
     handles = [Patch(color="#1a9641"), Patch(color="#d7191c")] + handles
@@ -98,6 +104,8 @@ def main():
     ap.add_argument("stats")
     ap.add_argument("png")
     ap.add_argument("--csv")
+    ap.add_argument("--skip-boot", action="store_true",
+                    help="dataflow job: leave the boot (role loading, weight programming) out of the bars")
     a = ap.parse_args()
     try:
         stats = json.load(open(a.stats))
@@ -110,7 +118,7 @@ def main():
                     w = csv.DictWriter(f, fieldnames=DATAFLOW_COLUMNS, extrasaction="ignore", lineterminator="\n")
                     w.writeheader()
                     w.writerows(data)
-            plot_dataflow(stats, a.png)
+            plot_dataflow(stats, a.png, a.skip_boot)
             return
         data = list(rows(stats))
     except (OSError, ValueError, KeyError) as e:

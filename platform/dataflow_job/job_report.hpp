@@ -18,15 +18,18 @@ namespace vp::dataflow {
 //   marked it (CLUSTER_CTRL_IMAGE_DONE); steady-state images/s =
 //   (batch - 1) / (done[last image] - done[first image]); null without marks
 //   for every image or with a batch of 1;
-// - batch latency: time 0 (boot and weight programming included) to the last
-//   image done, or to the last used cluster's exit without marks;
+// - end to end: time 0 (boot and weight programming included) to the last
+//   image done, or to the last used cluster's exit without marks; batch
+//   latency (first-in to last-out): from the pipeline's start, the first
+//   phase mark of a cluster reading the network input (`boot_end_ns` of the
+//   per-cluster stats, BootEndRecorder), to the same end;
 // - per used cluster, the average core's time up to the cluster's exit split
-//   by the firmware's phase marks: computation (compute + IMA wait),
-//   communication, synchronization, and idle (after the core's last mark);
-//   asleep (wfi) overlaps them and is given beside. The compute phase holds
-//   the boot (role, weights) up to the firmware's first mark. A cluster is
+//   by the firmware's phase marks: boot (0 to the core's first mark, which
+//   the compute phase would otherwise hold), computation (compute + IMA
+//   wait), communication, synchronization, and idle (after the core's last
+//   mark); asleep (wfi) overlaps them and is given beside. A cluster is
 //   analog-bound when its IMA was busy at least as long as its average core
-//   was active (executing, not asleep), else digital-bound.
+//   was in the compute phase after its boot, else digital-bound.
 nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& results, double clock_hz,
                           const std::string& platform_name, double simulated_ns, double host_seconds);
 

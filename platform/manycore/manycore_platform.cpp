@@ -10,6 +10,7 @@
 
 #include "cluster.hpp"
 #include "cluster_firmware.hpp"
+#include "dataflow_job/boot_end_recorder.hpp"
 #include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
 #include "manycore/progress.hpp"
@@ -67,6 +68,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         models_[size_t(i)]->set_tracer(recorder_.get());
         traced_.push_back(unsigned(i));
       }
+    }
+    if (req.dataflow) {
+      // Boot ends per core for the job's breakdown; traced clusters still reach the timeline.
+      boot_ends_ = std::make_unique<dataflow::BootEndRecorder>(unsigned(models_.size()), unsigned(cfg_.get_int("cluster.cores")));
+      for (unsigned i : traced_) boot_ends_->forward(i, recorder_.get());
+      for (Cluster* c : models_) c->ctrl().set_tracer(boot_ends_.get());
     }
   }
 
@@ -162,6 +169,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     nlohmann::json per = nlohmann::json::array();
     for (Cluster* c : models_) {
       auto j = c->stats();
+      if (boot_ends_) j["boot_end_ns"] = boot_ends_->boot_end_ns(c->id());
       instructions += j["instructions"].get<uint64_t>();
       per.push_back(std::move(j));
     }
@@ -180,6 +188,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   bool loaded_ = false;
   std::unique_ptr<ActivityRecorder> recorder_;  // null unless --timeline or --vcd
   std::vector<unsigned> traced_;                // clusters with a tracer
+  std::unique_ptr<dataflow::BootEndRecorder> boot_ends_;  // dataflow jobs only
 };
 
 }  // namespace

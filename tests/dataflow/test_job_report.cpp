@@ -18,13 +18,14 @@ vp::workload::Prepared conv_job(int batch) {
 
 // A cluster's statistics as the manycore platform writes them (16 cores, 1 GHz).
 nlohmann::json cluster(int id, double exit_ns, double ima_busy_ns, double active_ns_per_core,
-                       std::vector<std::pair<int, double>> marks = {}) {
+                       std::vector<std::pair<int, double>> marks = {}, double boot_end_ns = 0) {
   nlohmann::json c = {{"cluster", id}, {"cores", 16}, {"exited", true}, {"exit_ns", exit_ns},
                       {"ima_compute_ns", ima_busy_ns}, {"core_active_cycles", active_ns_per_core * 16},
                       {"core_sleep_cycles", (exit_ns - active_ns_per_core) * 16}};
   // Per core: 40 % compute, 10 % IMA wait, 20 % communication, 20 % synchronization, 10 % after the last mark.
   c["phase_ns"] = {{"compute", 0.4 * exit_ns * 16}, {"ima", 0.1 * exit_ns * 16},
                    {"communication", 0.2 * exit_ns * 16}, {"synchronization", 0.2 * exit_ns * 16}};
+  c["boot_end_ns"] = std::vector<double>(16, boot_end_ns);
   if (!marks.empty()) {
     c["image_done"] = nlohmann::json::array();
     for (auto [img, ns] : marks) c["image_done"].push_back({{"image", img}, {"ns", ns}});
@@ -47,16 +48,19 @@ TEST_CASE("images/s: an image is done when the last cluster marked it, steady st
   auto p = conv_job(4);
   REQUIRE(p.mapping.clusters_used() == 3);
   std::vector<nlohmann::json> per = {
-      cluster(0, 5000, 3000, 1000, {{0, 1000}, {3, 4000}}),
-      cluster(1, 5000, 3000, 1000, {{0, 1500}, {1, 2000}}),  // image 0 is done at 1500, not 1000
-      cluster(2, 4500, 500, 1000, {{2, 3000}})};
-  for (int i = 3; i < 8; ++i) per.push_back(cluster(i, 100, 0, 50));
+      cluster(0, 5000, 3000, 1000, {{0, 1000}, {3, 4000}}, 700),
+      cluster(1, 5000, 3000, 1000, {{0, 1500}, {1, 2000}}, 700),  // image 0 is done at 1500, not 1000
+      cluster(2, 4500, 500, 1000, {{2, 3000}}, 700)};
+  per[1]["boot_end_ns"][5] = 600;  // the first core of an input reader to start: first in
+  for (int i = 3; i < 8; ++i) per.push_back(cluster(i, 100, 0, 50, {}, 50));  // unused: not first in
   auto j = vp::dataflow::job_report(p, results(per), 1e9, "mpaimc-8", 5000, 0.5);
   CHECK(j["image_done_ns"] == nlohmann::json({1500.0, 2000.0, 3000.0, 4000.0}));
   CHECK(j["images_per_s"].get<double>() == Approx(3 / 2500e-9));
   CHECK(j["ops_per_image"].get<int64_t>() == 2 * int64_t(24) * 144 * 12 * 20);
   CHECK(j["tops"].get<double>() == Approx(3 / 2500e-9 * 2 * 24 * 144 * 240 / 1e12));
-  CHECK(j["batch_latency_ns"].get<double>() == 4000);
+  CHECK(j["end_to_end_ns"].get<double>() == 4000);
+  CHECK(j["pipeline_start_ns"].get<double>() == 600);
+  CHECK(j["batch_latency_ns"].get<double>() == 3400);
   CHECK(j["clusters_used"] == 3);
   CHECK(j["clusters_total"] == 8);
   CHECK_THAT(vp::dataflow::report_text(j), Catch::Contains("images/s          1200000.0 in steady state"));
@@ -87,28 +91,30 @@ TEST_CASE("a batch of one image has no steady-state rate", "[job-report]") {
 
 TEST_CASE("breakdown: one bar per used cluster, the phases fill it, analog- or digital-bound", "[job-report]") {
   auto p = conv_job(4);
-  std::vector<nlohmann::json> per = {cluster(0, 5000, 3000, 1000), cluster(1, 5000, 3000, 1000),
-                                     cluster(2, 4000, 500, 1000)};
+  std::vector<nlohmann::json> per = {cluster(0, 5000, 3000, 1000, {}, 1000), cluster(1, 5000, 3000, 1000),
+                                     cluster(2, 4000, 1500, 1000)};
   for (int i = 3; i < 8; ++i) per.push_back(cluster(i, 100, 0, 50));
   auto j = vp::dataflow::job_report(p, results(per), 1e9, "mpaimc-8", 5000, 0.5);
   const auto& b = j["breakdown"];
   REQUIRE(b["clusters"].size() == 3);
   const auto& r0 = b["clusters"][0];
   CHECK(r0["cluster"] == 0);
-  CHECK(r0["compute_ns"].get<double>() == Approx(2000));
+  CHECK(r0["boot_ns"].get<double>() == Approx(1000));
+  CHECK(r0["compute_ns"].get<double>() == Approx(1000));  // the compute phase less the boot
   CHECK(r0["ima_wait_ns"].get<double>() == Approx(500));
   CHECK(r0["idle_ns"].get<double>() == Approx(500));
   CHECK(r0["active_ns"].get<double>() == Approx(1000));
-  CHECK(r0["bound"] == "analog");           // IMA busy 3000 ns >= 1000 ns active per core
-  CHECK(b["clusters"][2]["bound"] == "digital");  // 500 ns < 1000 ns
+  CHECK(r0["bound"] == "analog");                  // IMA busy 3000 ns >= 1000 ns computing per core
+  CHECK(b["clusters"][2]["bound"] == "digital");  // 1500 ns < 1600 ns
   CHECK(b["analog_bound_clusters"] == 2);
   const auto& s = b["shares"];
-  CHECK(s["computation_analog_bound"].get<double>() == Approx(0.5 * 10000 / 14000));
-  CHECK(s["computation_digital_bound"].get<double>() == Approx(0.5 * 4000 / 14000));
+  CHECK(s["boot"].get<double>() == Approx(1000.0 / 14000));
+  CHECK(s["computation_analog_bound"].get<double>() == Approx((1500.0 + 2500) / 14000));
+  CHECK(s["computation_digital_bound"].get<double>() == Approx(2000.0 / 14000));
   CHECK(s["communication"].get<double>() == Approx(0.2));
   CHECK(s["idle"].get<double>() == Approx(0.1));
   const std::string csv = vp::dataflow::breakdown_csv(j);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
-  CHECK_THAT(csv, Catch::StartsWith("cluster,layer,layer_name,role,replica,bound,end_ns"));
+  CHECK_THAT(csv, Catch::StartsWith("cluster,layer,layer_name,role,replica,bound,end_ns,boot_ns,"));
   CHECK_THAT(csv, Catch::Contains("\n2,0,conv,analog,2,digital,4000.0,"));
 }
