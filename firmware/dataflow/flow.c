@@ -13,7 +13,9 @@
 
 df_flow_t df_flow;
 /* Written by other clusters: df_arrived[producer] = my local tiles it has
- * completed, df_credit[consumer] = its local tiles consumed. */
+ * completed, df_credit[consumer] = 1 + its local tiles consumed (0: it has
+ * not booted yet, so nothing may be written into its L1). Cleared with .bss
+ * before any cluster can be told this one is ready. */
 volatile uint32_t df_arrived[DF_MAX_CLUSTERS];
 volatile uint32_t df_credit[DF_MAX_CLUSTERS];
 /* DMA sources of counter values: the DMA reads its source when the transfer
@@ -222,7 +224,6 @@ int df_flow_setup(const df_role_t* r) {
   g_base = cluster_global(0), g_stride = cluster_global(1) - g_base, me_id = r->cluster;
   for (uint32_t i = 0; i < DF_MAX_SEQ; ++i) df_seq[i] = i;
   df_core0_mask = 1u;
-  for (uint32_t i = 0; i < DF_MAX_CLUSTERS; ++i) df_arrived[i] = 0, df_credit[i] = 0;
   f->out_queued = dma_done_count(DMA_OUT);
   f->out_mark[0] = f->out_mark[1] = f->out_queued;
   const vpmap_cluster_t* me = &r->me;
@@ -305,6 +306,11 @@ int df_flow_setup(const df_role_t* r) {
       rc = add_out(r, e->dst, e->kind, 0, 0);
     }
   }
+  /* Ready: my slots may be written (credit 1 = nothing consumed yet). */
+  for (uint32_t i = 0; i < f->n_in && rc == DF_OK; ++i) {
+    *(volatile uint32_t*)(uintptr_t)remote(f->in[i].cluster, &df_credit[me_id]) = 1u;
+    eu_trigger_sw(remote_eu(f->in[i].cluster), DF_EV_CREDIT, 1u);
+  }
   return rc;
 }
 
@@ -365,7 +371,7 @@ void df_flow_release(uint32_t port, uint32_t k, uint32_t count) {
   for (uint32_t i = 0; i < f->n_in; ++i) {
     const df_in_t* p = &f->in[i];
     if (p->port != port) continue;
-    *(volatile uint32_t*)(uintptr_t)remote(p->cluster, &df_credit[me_id]) = k + 1u;
+    *(volatile uint32_t*)(uintptr_t)remote(p->cluster, &df_credit[me_id]) = k + 2u;
     eu_trigger_sw(remote_eu(p->cluster), DF_EV_CREDIT, 1u);
   }
 }
@@ -398,29 +404,35 @@ static void stamp(uint32_t cluster, uint32_t value) {
   queue(remote_eu(cluster) + EU_SW_TRIGGER(DF_EV_DATA), (uint32_t)(uintptr_t)&df_core0_mask, 4, 1, 0, 0);
 }
 
-/* Sleeps until the consumer(s) have freed the slot consumer tile M goes to. */
-static void wait_credit(const df_out_t* o, uint32_t M) {
-  const df_flow_t* f = &df_flow;
-  uint32_t who = o->cluster, need;
-  if (o->ring) {
-    if (M < o->slots) return;
-    const uint32_t old = M - o->slots, r = old % o->replicas; /* tile `old` used this ring slot */
-    need = old / o->replicas + 1u;
-    for (uint32_t i = 0; i < f->n_out; ++i)
-      if (f->out[i].ring && f->out[i].base == o->base && f->out[i].replica == r) who = f->out[i].cluster;
-  } else {
-    const uint32_t k = M / o->replicas;
-    if (k < 2u) return;
-    need = k - 1u;
-  }
+static void wait_credit_of(uint32_t who, uint32_t need, uint32_t M) {
   if (df_credit[who] >= need) return;
 #ifdef DF_DEBUG
   printf("c%u wait credit from %u: need %u have %u (M %u)\n", (unsigned)me_id, (unsigned)who, (unsigned)need,
          (unsigned)df_credit[who], (unsigned)M);
+#else
+  (void)M;
 #endif
   cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
   while (df_credit[who] < need) eu_wait_line(DF_EV_CREDIT);
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+}
+
+/* Sleeps until the consumer of tile M has booted and the slot M goes to is
+ * free (credits are 1 + tiles consumed). */
+static void wait_credit(const df_out_t* o, uint32_t M) {
+  const df_flow_t* f = &df_flow;
+  wait_credit_of(o->cluster, 1u, M);
+  if (o->ring) {
+    if (M < o->slots) return;
+    const uint32_t old = M - o->slots, r = old % o->replicas; /* tile `old` used this ring slot */
+    uint32_t who = o->cluster;
+    for (uint32_t i = 0; i < f->n_out; ++i)
+      if (f->out[i].ring && f->out[i].base == o->base && f->out[i].replica == r) who = f->out[i].cluster;
+    wait_credit_of(who, old / o->replicas + 2u, M);
+  } else {
+    const uint32_t k = M / o->replicas;
+    if (k >= 2u) wait_credit_of(o->cluster, k, M); /* local tile k - 2 consumed */
+  }
 }
 
 void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {

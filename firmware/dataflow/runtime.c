@@ -365,6 +365,28 @@ static void start_window(const analog_t* a, uint32_t count) {
   for (uint32_t k = 0; k < count && k < 2u; ++k) fetch_input(a, df_flow.replica + k * df_flow.replicas, k);
 }
 
+#define DF_EV_DONE 3u /* workers -> core 0: the tile they were given is requantized */
+
+static int workers_done; /* core 0: DF_EV_DONE seen */
+
+/* Core 0: tile k - 1 leaves as soon as the IMA and the workers are done with
+ * it, so a consumer waiting for it never waits for this cluster's next input. */
+static int try_deliver(const analog_t* a, ima_track_t* tr, uint32_t* delivered) {
+  const uint32_t k = tr->k;
+  if (k == 0 || *delivered >= k) return 1;
+  if (!tr->signalled && ima_reached(tr->target)) previous_tile_done(a, tr);
+  if (!tr->signalled) return 0;
+  if (!tr->wide) {
+    if (eu_take(1u << DF_EV_DONE)) workers_done = 1;
+    if (!workers_done) return 0;
+    workers_done = 0;
+  }
+  const uint32_t n = df_flow.replica + (k - 1u) * df_flow.replicas, half = (k - 1u) & 1u;
+  df_flow_deliver(n, k - 1u, tr->wide ? a->ima_buf + half * a->ima_half : a->out_buf + half * a->out_half);
+  *delivered = k;
+  return 1;
+}
+
 int df_run_analog(const df_role_t* r) {
   const uint32_t me = core_id();
   analog_t* a = &setup;
@@ -374,6 +396,9 @@ int df_run_analog(const df_role_t* r) {
   }
   eu_barrier();
   if (setup_rc != DF_OK) return setup_rc;
+  /* From here the workers meet among themselves (they start only on core 0's
+   * first DF_EV_TILE, after this write); core 0 hears of it by DF_EV_DONE. */
+  if (me == 0) *hal_reg(EU_BASE + EU_BARRIER_MASK) = ((1u << num_cores()) - 1u) & ~1u;
   const vpmap_layer_t* L = a->L;
   const uint32_t step = L->replicas, count = local_tiles(r);
   const int wide = L->row_splits > 1;
@@ -381,6 +406,8 @@ int df_run_analog(const df_role_t* r) {
   if (me == 0) {
     ima_track_t tr = {ima_done_count(), 0, 1, 0, count, wide};
     const uint32_t in0 = dma_done_count(DMA_IN);
+    uint32_t delivered = 0;
+    workers_done = 0;
     start_window(a, count);
     for (uint32_t k = 0; k <= count; ++k) {
       const uint32_t n = r->me.replica + k * step, half = k & 1u;
@@ -389,53 +416,49 @@ int df_run_analog(const df_role_t* r) {
       tr.k = k;
       if (k < count) {
         /* (a) tile k's input window is in; meanwhile tile k - 1 may finish
-         * on the IMA, which frees its input slot for the producers. */
-        if (df_flow.hbm_in) {
-          wait_window(in0, k);
-        } else {
-          cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
-          for (;;) {
-            if (!tr.signalled && ima_reached(tr.target)) previous_tile_done(a, &tr);
-            if (df_flow_inputs_ready(DF_PORT_A, k)) break;
-            eu_wait_any((1u << DF_EV_DATA) | (1u << EU_LINE_IMA_DONE));
-          }
+         * (its input slot goes back to the producers, its output leaves). */
+        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+        for (;;) {
+          try_deliver(a, &tr, &delivered);
+          if (df_flow.hbm_in ? ((dma_done_count(DMA_IN) - (in0 + k + 1u)) & 0xFFFFu) < 0x8000u
+                             : df_flow_inputs_ready(DF_PORT_A, k))
+            break;
+          if (eu_wait_any((1u << DF_EV_DATA) | (1u << EU_LINE_IMA_DONE) | (1u << DF_EV_DONE) |
+                          (1u << EU_LINE_DMA(DMA_EVENT_DONE(DMA_IN)))) & (1u << DF_EV_DONE))
+            workers_done = 1;
         }
-        if (wide) {          /* the IMA output buffer of tile k - 2 has left */
+        if (wide) { /* the IMA output buffer of tile k - 2 has left */
           cluster_phase(CLUSTER_PHASE_COMMUNICATION);
           df_flow_wait_delivered(k);
         }
         if (rc == DF_OK) rc = issue_tile(a, &tr, n, half);
       }
-      /* (b) + (c): the previous tile's IMA work done, its output buffer free. */
+      /* (b) + (c): tile k - 1 done by the IMA and the workers, then sent. */
       cluster_phase(CLUSTER_PHASE_IMA);
-      while (!tr.signalled && !ima_reached(tr.target)) eu_wait_line(EU_LINE_IMA_DONE);
-      previous_tile_done(a, &tr);
-      cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
-      eu_barrier(); /* the workers have requantized tile k - 1 */
-      if (k > 0)
-        df_flow_deliver(n - step, k - 1u, wide ? a->ima_buf + (half ^ 1u) * a->ima_half : a->out_buf + (half ^ 1u) * a->out_half);
+      while (!try_deliver(a, &tr, &delivered))
+        if (eu_wait_any((1u << EU_LINE_IMA_DONE) | (1u << DF_EV_DONE)) & (1u << DF_EV_DONE)) workers_done = 1;
     }
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);
     dma_wait_sleep(DMA_OUT);
     cluster_phase(CLUSTER_PHASE_COMPUTE);
+    *hal_reg(EU_BASE + EU_BARRIER_MASK) = (1u << num_cores()) - 1u;
     df_set_team(0, 0); /* every worker is past its last kernel */
-  } else {
-    for (uint32_t k = 0; k <= count; ++k) {
-      if (k > 0 && !wide) {
-        const uint32_t half = (k - 1u) & 1u;
-        const tile_t t = tile_of(a, r->me.replica + (k - 1u) * step);
-        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
-        eu_wait_line(DF_EV_TILE);
-        cluster_phase(CLUSTER_PHASE_COMPUTE);
-        kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
-                            (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
-                            (uint32_t)L->out_h * t.tw, a->ncols, L->mult, L->shift, L->relu);
-      }
+  } else if (!wide) {
+    for (uint32_t k = 1; k <= count; ++k) {
+      const uint32_t half = (k - 1u) & 1u;
+      const tile_t t = tile_of(a, r->me.replica + (k - 1u) * step);
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
-      eu_barrier();
+      eu_wait_line(DF_EV_TILE);
+      cluster_phase(CLUSTER_PHASE_COMPUTE);
+      kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
+                          (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
+                          (uint32_t)L->out_h * t.tw, a->ncols, L->mult, L->shift, L->relu);
+      cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+      eu_barrier(); /* the workers only */
+      if (me == 1) eu_trigger_sw(EU_BASE, DF_EV_DONE, 1u);
     }
-    cluster_phase(CLUSTER_PHASE_COMPUTE);
   }
+  cluster_phase(CLUSTER_PHASE_COMPUTE);
   return rc;
 }
 
