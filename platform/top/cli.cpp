@@ -47,6 +47,15 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write a VCD waveform of IMA/DMA busy and core states per cluster (GTKWave)")
       ("trace-clusters", po::value(&o.trace_clusters)->value_name("N|N-M"),
        "clusters in --timeline and --vcd (default: all if <= 16, else 0-15)")
+      ("gdb", po::value(&o.gdb_port)->value_name("PORT"),
+       "serve gdb-multiarch on PORT (0: any free port, printed on stderr); stops before the first instruction")
+      ("gdb-host", po::value(&o.gdb_host)->value_name("ADDR"), "address --gdb listens on (default 127.0.0.1)")
+      ("gdb-clusters", po::value(&o.gdb_clusters)->value_name("N|N-M"),
+       "clusters whose cores are GDB threads (default: all if <= 16, else 0)")
+      ("itrace", po::value(&o.itrace)->value_name("FILE"),
+       "write an instruction trace: cycle, core, pc, encoding, disassembly, registers written")
+      ("itrace-cores", po::value(&o.itrace_cores)->value_name("SPEC"),
+       "cores in --itrace: CLUSTERS[:CORES],... e.g. 0:0-3 (default 0:0)")
       ("network", po::value(&o.network)->value_name("NAME|FILE"),
        "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
        "(default job without --elf/--platform/--set: resnet18)")
@@ -56,6 +65,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
       ("seed", po::value(&o.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
       ("breakdown", po::value(&o.breakdown)->value_name("FILE.csv"),
        "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
+      ("breakdown-png", po::value(&o.breakdown_png)->value_name("FILE.png"),
+       "draw the breakdown like Fig. 5B-D (scripts/plot_cluster_time.py; python3-matplotlib)")
       ("test-flip-weight", po::bool_switch(&o.test_flip_weight),
        "testing: flip the sign of the first weight in the HBM before the run (the output check must fail)")
       ("quiet,q", po::bool_switch(&o.quiet), "print only results and errors")
@@ -81,6 +92,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (o.batch <= 0) throw UsageError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
   if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
+  if (o.gdb_port < -1 || o.gdb_port > 65535) throw UsageError(fmt::format("--gdb {}: not a TCP port", o.gdb_port));
   return o;
 }
 

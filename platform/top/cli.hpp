@@ -18,6 +18,10 @@ struct CliOptions {
   std::string signature;
   std::string timeline, vcd;            // --timeline FILE.json, --vcd FILE
   std::string trace_clusters;           // --trace-clusters N or N-M, as written
+  int gdb_port = -1;                    // --gdb PORT (0: any free port)
+  std::string gdb_host = "127.0.0.1";   // --gdb-host ADDR
+  std::string gdb_clusters;             // --gdb-clusters N or N-M, as written
+  std::string itrace, itrace_cores;     // --itrace FILE, --itrace-cores SPEC
   bool quiet = false;
   // The dataflow job (platform/dataflow_job): a network mapped and run as a batch.
   std::string network = "resnet18";     // --network NAME|FILE
@@ -25,6 +29,7 @@ struct CliOptions {
   int batch = 16;                       // --batch N
   uint64_t seed = 1;                    // --seed N
   std::string breakdown;                // --breakdown FILE.csv
+  std::string breakdown_png;            // --breakdown-png FILE.png
   bool dataflow_options = false;        // any of the above given
   bool test_flip_weight = false;        // --test-flip-weight (tests of the output check)
   // One-shot actions that print and exit.

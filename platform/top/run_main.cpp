@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "dataflow_job/breakdown_plot.hpp"
 #include "dataflow_job/dataflow_job.hpp"
 #include "dataflow_job/job_report.hpp"
 #include "elf_loader.hpp"
+#include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
 #include "top/platform.hpp"
@@ -53,6 +55,37 @@ static bool is_bare_metal_elf(const std::string& path) {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+// --gdb, --gdb-host, --gdb-clusters, --itrace, --itrace-cores (docs/debugging.md).
+static void check_debug_options(const CliOptions& cli, const Config& cfg, RunRequest& req) {
+  const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty();
+  if (!any) return;
+  if (cfg.get_string("kind") != "manycore") throw UsageError("--gdb and --itrace debug cluster cores: use a manycore platform");
+  const int clusters = int(cfg.get_int("cluster.count")), cores = int(cfg.get_int("cluster.cores"));
+  if (!cli.gdb_clusters.empty()) {
+    if (cli.gdb_port < 0) throw UsageError("--gdb-clusters selects the cores of --gdb: give --gdb PORT");
+    try {
+      std::tie(req.gdb_first, req.gdb_last) = parse_cluster_range(cli.gdb_clusters);
+    } catch (const UsageError&) {
+      throw UsageError(fmt::format("--gdb-clusters: '{}' is not a cluster or range (e.g. 3, 0-7)", cli.gdb_clusters));
+    }
+    if (req.gdb_last >= clusters)
+      throw UsageError(fmt::format("--gdb-clusters {}: the platform has clusters 0-{}", cli.gdb_clusters, clusters - 1));
+  }
+  if (!cli.itrace_cores.empty() && cli.itrace.empty()) throw UsageError("--itrace-cores selects the cores of --itrace: give --itrace FILE");
+  if (!cli.itrace.empty()) {
+    try {
+      DebugSession::parse_cores(cli.itrace_cores.empty() ? "0:0" : cli.itrace_cores, unsigned(clusters), unsigned(cores));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    check_writable(cli.itrace);
+  }
+  req.gdb_port = cli.gdb_port;
+  req.gdb_host = cli.gdb_host;
+  req.itrace = cli.itrace;
+  req.itrace_cores = cli.itrace_cores;
 }
 
 int run_main(int argc, const char* const* argv) {
@@ -103,6 +136,7 @@ int run_main(int argc, const char* const* argv) {
         throw UsageError(fmt::format("--trace-clusters {}: the platform has clusters 0-{}", cli.trace_clusters,
                                      cfg->get_int("cluster.count") - 1));
     }
+    check_debug_options(cli, *cfg, req);
     if ((!req.timeline.empty() || !req.vcd.empty()) && cfg->get_string("kind") != "manycore")
       throw UsageError("--timeline and --vcd trace clusters: use a manycore platform");
     check_writable(cli.timeline);
@@ -110,7 +144,10 @@ int run_main(int argc, const char* const* argv) {
     check_writable(cli.stats);
     check_writable(cli.signature);
     check_writable(cli.breakdown);
-    if (!cli.breakdown.empty() && !job) throw UsageError("--breakdown is a report of the dataflow job: give --network");
+    check_writable(cli.breakdown_png);
+    if ((!cli.breakdown.empty() || !cli.breakdown_png.empty()) && !job)
+      throw UsageError("--breakdown and --breakdown-png are reports of the dataflow job: give --network");
+    if (!cli.breakdown_png.empty()) dataflow::check_plotting();
     if (job) {
       if (req.elf.empty()) req.elf = {dataflow::default_firmware()};
       req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight}, *cfg);
@@ -176,9 +213,10 @@ int run_main(int argc, const char* const* argv) {
     report = dataflow::job_report(*req.dataflow, result.stats, cfg->get_float("clock_hz"), cfg->get_string("name"),
                                   sim_ns, wall);
     std::cout << dataflow::report_text(report) << std::flush;
-    if (!cli.breakdown.empty()) {
+    if (!cli.breakdown.empty() || !cli.breakdown_png.empty()) {
       try {
-        write_file_atomically(cli.breakdown, dataflow::breakdown_csv(report));
+        if (!cli.breakdown.empty()) write_file_atomically(cli.breakdown, dataflow::breakdown_csv(report));
+        if (!cli.breakdown_png.empty()) dataflow::plot_breakdown(report, cli.breakdown_png);
       } catch (const std::exception& e) {
         std::cerr << "vp-run: error: " << e.what() << "\n";
         return kExitSimulationError;

@@ -27,5 +27,5 @@ expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform bare-rv32 --stats 
 expect_in "manycore platform" "$STDERR"; no_files bare
 
 expect_exit 2 "$VP" --platform mpaimc-8 --breakdown b.csv
-expect_in "--breakdown is a report of the dataflow job" "$STDERR"; no_files breakdown-alone
+expect_in "--breakdown and --breakdown-png are reports of the dataflow job" "$STDERR"; no_files breakdown-alone
 echo "dataflow errors ok"

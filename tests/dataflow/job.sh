@@ -5,7 +5,9 @@
 NET=$SRC/tests/dataflow
 [ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: skipped"; exit 0; }
 
-expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats conv.json --breakdown conv.csv
+expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats conv.json --breakdown conv.csv \
+  --breakdown-png conv-vp.png
+[ "$(head -c 8 conv-vp.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "--breakdown-png wrote no PNG"
 expect_in "dataflow job: one-conv (full mapping, batch 3, seed 1) on mpaimc-8" "$STDOUT"
 expect_in "bit-exact: 3 images, 17280 bytes, 0 mismatches" "$STDOUT"
 expect_in "clusters used     3 of 8" "$STDOUT"
@@ -36,6 +38,16 @@ assert abs(sum(b["shares"][k] for k in ["boot", "computation_analog_bound", "com
                                           "synchronization", "idle"]) - 1) < 1e-9
 c = list(csv.DictReader(open(sys.argv[2])))
 assert [int(r["cluster"]) for r in c] == [r["cluster"] for r in rows] and c[0]["layer_name"] == "conv"
+PY
+
+# Determinism: the same job again gives the same report, host timings aside.
+expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats again.json -q
+/usr/bin/python3 - conv.json again.json <<'PY' || fail "two runs of the same job differ"
+import json, sys
+a, b = (json.load(open(f))["dataflow"] for f in sys.argv[1:3])
+for d in (a, b):
+    for k in ("host_seconds", "mips"): d.pop(k)
+assert a == b
 PY
 
 # The Fig. 5B-D picture from the same statistics; its CSV has vp-run's columns.
