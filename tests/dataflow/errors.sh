@@ -28,4 +28,10 @@ expect_in "manycore platform" "$STDERR"; no_files bare
 
 expect_exit 2 "$VP" --platform mpaimc-8 --breakdown b.csv
 expect_in "--breakdown and --breakdown-png are reports of the dataflow job" "$STDERR"; no_files breakdown-alone
+# Firmware that is not the dataflow runtime has no boot record to fill: a simulation error (1).
+FW=$(dirname "$VP")/../firmware/cl_ima_pipeline.elf
+if [ -f "$FW" ]; then
+  expect_exit 1 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --elf "$FW"
+  expect_in "cl_ima_pipeline.elf: no symbol 'df_boot': not the dataflow firmware" "$STDERR"
+fi
 echo "dataflow errors ok"

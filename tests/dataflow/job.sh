@@ -64,6 +64,14 @@ import json; d = json.load(open("pool.json"))["dataflow"]
 assert d["clusters_used"] == 1 and d["ops_per_image"] == 0 and d["breakdown"]["clusters"][0]["bound"] == "digital", d' \
   || fail "pool report"
 
+# A whole small network (convs, reduction, residual add, pooling, FC) through the same host side.
+expect_exit 0 "$VP" --network resnet-tiny --platform mpaimc-8 --batch 2 -q --stats tiny.json
+expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 -c '
+import json; d = json.load(open("tiny.json"))["dataflow"]
+assert d["clusters_used"] == 8 and d["images_per_s"] > 0 and len(d["breakdown"]["clusters"]) == 8, d' \
+  || fail "resnet-tiny report"
+
 # The check compares every byte: one flipped weight must show.
 expect_exit 1 "$VP" --network "$NET/one_fc.yaml" --platform mpaimc-8 --batch 2 --test-flip-weight --stats bad.json
 expect_in "dataflow outputs differ from the reference" "$STDERR"
