@@ -51,7 +51,8 @@ constexpr Entry kTable[] = {
     {"fence", Fmt::kFence},     {"fence.i", Fmt::kNone},    {"ecall", Fmt::kNone},    {"ebreak", Fmt::kNone},
     {"mret", Fmt::kNone},       {"wfi", Fmt::kNone},
     {"csrrw", Fmt::kCsr},       {"csrrs", Fmt::kCsr},       {"csrrc", Fmt::kCsr},
-    {"csrrwi", Fmt::kCsrI},     {"csrrsi", Fmt::kCsrI},     {"csrrci", Fmt::kCsrI},
+    // objdump names the immediate forms like the register ones (csrrwi prints as csrrw).
+    {"csrrw", Fmt::kCsrI},      {"csrrs", Fmt::kCsrI},      {"csrrc", Fmt::kCsrI},
     {"?", Fmt::kNone},          // kPageCross
 };
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == static_cast<size_t>(Op::kCount), "one entry per op");
@@ -170,6 +171,7 @@ std::string disassemble(const Decoded& d, uint32_t pc) {
       if (imm == 0 && rd == 0 && rs1 == 1) return "ret";
       if (imm == 0 && rd == 0) return fmt::format("jr {}", RS1);
       if (imm == 0 && rd == 1) return fmt::format("jalr {}", RS1);
+      if (imm == 0) return fmt::format("jalr {},{}", RD, RS1);
       break;
     case Op::kBeq:
       if (rs2 == 0) return fmt::format("beqz {},{:x}", RS1, target);
@@ -200,19 +202,20 @@ std::string disassemble(const Decoded& d, uint32_t pc) {
       if (rd == 0) return fmt::format("csrs {},{}", csr_text(uint32_t(imm) & 0xfff), RS1);
       break;
     case Op::kCsrrw:
+      if (d.raw == 0xc0001073u) return "unimp";  // csrw cycle,zero: the canonical 32-bit unimp
       if (rd == 0) return fmt::format("csrw {},{}", csr_text(uint32_t(imm) & 0xfff), RS1);
       break;
     case Op::kCsrrc:
       if (rd == 0) return fmt::format("csrc {},{}", csr_text(uint32_t(imm) & 0xfff), RS1);
       break;
     case Op::kCsrrwi:
-      if (rd == 0) return fmt::format("csrwi {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
+      if (rd == 0) return fmt::format("csrw {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
       break;
     case Op::kCsrrsi:
-      if (rd == 0) return fmt::format("csrsi {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
+      if (rd == 0) return fmt::format("csrs {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
       break;
     case Op::kCsrrci:
-      if (rd == 0) return fmt::format("csrci {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
+      if (rd == 0) return fmt::format("csrc {},{}", csr_text(uint32_t(imm) & 0xfff), d.uimm);
       break;
     case Op::kFence:
       if (((d.raw >> 20) & 0xff) == 0xff) return "fence";

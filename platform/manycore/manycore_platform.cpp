@@ -15,6 +15,7 @@
 #include "manycore/noc_builder.hpp"
 #include "manycore/progress.hpp"
 #include "top/platform_builders.hpp"
+#include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
 #include "trace/timeline_writer.hpp"
 #include "trace/vcd_writer.hpp"
@@ -58,6 +59,11 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
             for (Cluster* c : models_) c->l1().write(off, static_cast<const uint8_t*>(d), n);
           });
     loaded_ = true;
+    if (DebugSession::wanted(req)) {  // --gdb, --itrace
+      std::vector<rv::CoreGroup*> groups;
+      for (Cluster* c : models_) groups.push_back(&c->core_group());
+      debug_ = std::make_unique<DebugSession>(req, groups, unsigned(cfg_.get_int("cluster.cores")));
+    }
     if (!req.timeline.empty() || !req.vcd.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());
@@ -79,6 +85,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
 
   RunResult run(const RunRequest& req) override {
     Progress progress("progress", models_, !req.quiet && isatty(STDERR_FILENO));
+    if (debug_) debug_->start();
     const auto host0 = std::chrono::steady_clock::now();
     if (req.max_time != sc_core::SC_ZERO_TIME)
       sc_core::sc_start(req.max_time);
@@ -88,6 +95,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
     write_traces(req);
+    if (debug_) debug_->finish();
 
     RunResult r;
     for (Cluster* c : models_)
@@ -189,6 +197,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   std::unique_ptr<ActivityRecorder> recorder_;  // null unless --timeline or --vcd
   std::vector<unsigned> traced_;                // clusters with a tracer
   std::unique_ptr<dataflow::BootEndRecorder> boot_ends_;  // dataflow jobs only
+  std::unique_ptr<DebugSession> debug_;  // --gdb, --itrace; last: detaches from the cores first
 };
 
 }  // namespace

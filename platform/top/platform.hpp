@@ -27,6 +27,14 @@ struct RunRequest {
   std::string vcd;                    // --vcd FILE
   // --trace-clusters FIRST-LAST; negative = the default (all when <= 16, else 0-15).
   int trace_first = -1, trace_last = -1;
+  // --gdb PORT (-1: no debugger, 0: any free port) on --gdb-host, for the
+  // cores of clusters --gdb-clusters FIRST-LAST (negative: the default, all
+  // when <= 16 clusters, else cluster 0). See docs/debugging.md.
+  int gdb_port = -1;
+  std::string gdb_host = "127.0.0.1";
+  int gdb_first = -1, gdb_last = -1;
+  // --itrace FILE of the cores in --itrace-cores SPEC (empty: "0:0").
+  std::string itrace, itrace_cores;
   // The dataflow job (--network): installed into memory after the ELF, its
   // outputs checked after the run (platform/dataflow_job). Null: no job.
   std::shared_ptr<const workload::Prepared> dataflow;

@@ -1,0 +1,73 @@
+# gdb-multiarch drives vp-run --gdb: a breakpoint on one core (thread), its
+# registers and arguments, stepi and next, a global, a watchpoint stopping at
+# the store, thread names, Ctrl-C-free detach (the run then finishes, exit 0).
+# Everything under `timeout`: a hang fails the test instead of blocking CTest.
+. "$2/tests/cli/lib.sh"
+ELF=$4
+command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not installed (scripts/deps.txt)"
+[ -f "$ELF" ] || fail "missing $ELF"
+
+# start_vp ARGS...: vp-run on port 0 in the background; sets PORT and VP_PID.
+start_vp() {
+  : >vp.err
+  timeout 60 "$VP" --platform cluster-1 --elf "$ELF" --gdb 0 "$@" >vp.out 2>vp.err &
+  VP_PID=$!
+  PORT=
+  for _ in $(seq 100); do
+    PORT=$(sed -n 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' vp.err)
+    [ -n "$PORT" ] && return
+    sleep 0.1
+  done
+  fail "vp-run did not print its port: $(cat vp.err)"
+}
+
+start_vp
+cat >session.gdb <<GDB
+set pagination off
+set confirm off
+set architecture riscv:rv32
+file $ELF
+target remote :$PORT
+info threads
+break compute thread 3
+continue
+printf "PC-AT-COMPUTE %d\n", \$pc == compute
+printf "ARG-X %d\n", x
+printf "THREAD %d\n", \$_thread
+stepi
+printf "AFTER-STEPI %d\n", \$pc > compute
+next
+printf "COUNTER-BEFORE %d\n", counter
+watch counter
+continue
+printf "COUNTER-AFTER %d\n", counter
+printf "RESULT-2 %d\n", results[2]
+x/i \$pc
+info threads
+detach
+GDB
+timeout 60 gdb-multiarch --batch -nx -x session.gdb >gdb.out 2>&1 || fail "gdb failed: $(cat gdb.out)"
+wait $VP_PID; rc=$?
+G=$(cat gdb.out)
+expect_in 'Thread 1 "cluster 0 core 0"' "$G"
+expect_in 'Thread 16 "cluster 0 core 15"' "$G"
+expect_in 'Thread 3 "cluster 0 core 2" hit Breakpoint 1, compute (x=x@entry=5)' "$G"
+expect_in "PC-AT-COMPUTE 1" "$G"
+expect_in "ARG-X 5" "$G"
+expect_in "THREAD 3" "$G"
+expect_in "AFTER-STEPI 1" "$G"
+expect_in "main () at" "$G"
+expect_in "COUNTER-BEFORE 0" "$G"
+expect_in "Hardware watchpoint 2: counter" "$G"
+expect_in "Old value = 0" "$G"
+expect_in "New value = 55" "$G"   # 0+1+4+9+16+25: core 2 computes compute(5)
+expect_in "COUNTER-AFTER 55" "$G"
+expect_in "RESULT-2 55" "$G"
+# Stopped right after the store (GDB stepped over it), not one instruction later.
+STORE=$(riscv64-unknown-elf-objdump -d "$ELF" | sed -n 's/^ *\([0-9a-f]*\):.*sw.*<counter>$/\1/p')
+NEXT_PC=$(printf '%x' $((0x$STORE + 4)))
+expect_in "=> 0x$NEXT_PC" "$G"
+expect_in "[Inferior 1 (Remote target) detached]" "$G"
+[ "$rc" = 0 ] || fail "vp-run exit $rc after detach: $(cat vp.err)"
+grep -q "vp-run: ok" vp.err || fail "the run did not finish after detach: $(cat vp.err)"
+echo "gdb session ok"

@@ -1,0 +1,71 @@
+# vp-run --itrace: the first lines of a known program match the ELF and
+# objdump, registers written carry their values, every retired instruction of
+# the traced cores has its line, and tracing leaves the cycle counts unchanged.
+. "$2/tests/cli/lib.sh"
+FW=$(dirname "$VP")/../firmware
+ELF=$FW/cl_hello.elf
+[ -f "$ELF" ] || fail "missing $ELF (firmware not built)"
+
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --stats plain.json
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --stats traced.json --itrace all.txt --itrace-cores 0
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace core3.txt --itrace-cores 0:3
+[ ! -e all.txt.tmp ] || fail "temporary trace file left behind"
+riscv64-unknown-elf-objdump -d "$ELF" >elf.dis
+ENTRY=$(riscv64-unknown-elf-readelf -h "$ELF" | sed -n 's/.*Entry point address: *0x\([0-9a-f]*\)/\1/p')
+
+python3 - "$ENTRY" <<'PY' || fail "trace content"
+import json, re, sys
+entry = int(sys.argv[1], 16)
+plain, traced = (json.load(open(f))["results"]["per_cluster"][0] for f in ("plain.json", "traced.json"))
+for key in ("instructions", "core_active_cycles", "exit_ns"):
+    assert plain[key] == traced[key], f"{key}: {plain[key]} untraced, {traced[key]} traced"
+lines = [l for l in open("all.txt") if not l.startswith("#")]
+retired = [l for l in lines if " trap mcause=" not in l]
+assert len(retired) == plain["instructions"], f"{len(retired)} lines, {plain['instructions']} instructions"
+assert {l.split()[1] for l in lines} == {f"0.{k}" for k in range(16)}, "not every core of cluster 0"
+# objdump's text per address, normalised as in disasm_vs_objdump.py
+ref = {}
+for l in open("elf.dis"):
+    m = re.match(r"^\s*([0-9a-f]+):\s+([0-9a-f]+)\s+\t(\S+)(?:\t(.*))?$", l)
+    if m:
+        text = re.sub(r"\s*#.*$", "", re.sub(r"\s*<[^>]*>", "", m.group(3) + " " + (m.group(4) or "")))
+        ref[int(m.group(1), 16)] = (m.group(2), " ".join(text.split()))
+first = open("core3.txt").readline().split()
+assert first[0] == "0" and first[1] == "0.3", first
+assert int(first[2], 16) == entry, f"first pc {first[2]}, entry {entry:x}"
+enc, dis = ref[entry]
+assert first[3] == enc, f"encoding {first[3]}, objdump {enc}"
+core3 = [l.split() for l in open("core3.txt") if not l.startswith("#")]
+cycles = [int(f[0]) for f in core3]
+assert cycles == sorted(cycles), "one core's cycles go back"
+checked = 0
+for f in core3:
+    pc = int(f[2], 16)
+    if pc not in ref:
+        continue
+    enc, dis = ref[pc]
+    mine_enc = f[3]
+    assert mine_enc == enc, f"{f[2]}: encoding {mine_enc}, objdump {enc}"
+    # disassembly: the fields up to the results (reg=value, load/store ADDR)
+    rest = [x for x in f[4:] if "=" not in x and not x.startswith("0x")]
+    rest = [x for x in rest if x not in ("load", "store", "trap")]
+    assert " ".join(rest) == dis, f"{f[2]}: '{' '.join(rest)}', objdump '{dis}'"
+    checked += 1
+assert checked == len(core3), f"{len(core3) - checked} traced pcs not in the ELF"
+mh = [f for f in core3 if f[4:6] == ["csrr", "t0,mhartid"]]
+assert mh and mh[0][6] == "t0=0x00000003", mh[:1]
+assert any(len(f) > 7 and f[-2] == "load" for f in core3), "no load with its address"
+assert any(f[-2] == "store" for f in core3), "no store with its address"
+print(f"{len(lines)} lines for cluster 0, {len(core3)} for core 0.3, all as objdump")
+PY
+
+expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores 0:16
+expect_in "cores '16' is out of range" "$STDERR"
+expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores x
+expect_in "--itrace-cores" "$STDERR"
+expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace-cores 0
+expect_in "give --itrace FILE" "$STDERR"
+expect_exit 2 "$VP" -q --platform bare-rv32 --elf "$FW/hello.elf" --itrace bad.txt
+expect_in "manycore" "$STDERR"
+[ ! -e bad.txt ] || fail "trace written despite a usage error"
+echo "itrace ok"
