@@ -214,14 +214,15 @@ std::string report_text(const nlohmann::json& j) {
   }
   const auto& s = j["breakdown"]["shares"];
   const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };
-  o << fmt::format("  time per cluster  boot {:.1f} %, computation {:.1f} % (analog-bound {:.1f} %, digital-bound {:.1f} %; {} "
-                   "analog-bound clusters, {} digital-bound), communication {:.1f} %, synchronization {:.1f} %, "
-                   "idle {:.1f} %; cores asleep {:.1f} % (overlaps the phases)\n",
+  o << fmt::format("  time per cluster  boot {:.1f} %, computation {:.1f} % (analog-bound {:.1f} %, digital-bound "
+                   "{:.1f} %), communication {:.1f} %, synchronization {:.1f} %, idle {:.1f} %\n",
                    pct("boot"), pct("computation_analog_bound") + pct("computation_digital_bound"),
-                   pct("computation_analog_bound"),
-                   pct("computation_digital_bound"), j["breakdown"]["analog_bound_clusters"].get<int>(),
-                   j["breakdown"]["digital_bound_clusters"].get<int>(), pct("communication"), pct("synchronization"),
-                   pct("idle"), pct("asleep"));
+                   pct("computation_analog_bound"), pct("computation_digital_bound"), pct("communication"),
+                   pct("synchronization"), pct("idle"));
+  o << fmt::format("                    {} analog-bound and {} digital-bound clusters; cores asleep {:.1f} % "
+                   "(overlaps the phases)\n",
+                   j["breakdown"]["analog_bound_clusters"].get<int>(), j["breakdown"]["digital_bound_clusters"].get<int>(),
+                   pct("asleep"));
   o << fmt::format("  simulated         {} in {:.2f} s host time, {:.0f} MIPS\n",
                    time_text(j["simulated_ns"].get<double>()), j["host_seconds"].get<double>(),
                    j["mips"].get<double>());
