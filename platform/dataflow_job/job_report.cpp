@@ -43,7 +43,9 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
   r["ima_wait_ns"] = ima_wait;
   r["communication_ns"] = phase(c, "communication") / cores;
   r["synchronization_ns"] = phase(c, "synchronization") / cores;
-  r["idle_ns"] = std::max(0.0, end - marked);  // marked holds the boot
+  // `marked` holds the boot when the cores marked a phase after it; a core
+  // that never marked one (a residual store) has its whole time as boot.
+  r["idle_ns"] = std::max(0.0, end - marked - std::max(0.0, boot - phase(c, "compute") / cores));
   r["asleep_ns"] = c.value("core_sleep_cycles", 0.0) / clock_hz * 1e9 / cores;
   r["active_ns"] = c.value("core_active_cycles", 0.0) / clock_hz * 1e9 / cores;
   r["ima_busy_ns"] = ima_busy;

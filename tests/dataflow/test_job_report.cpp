@@ -95,7 +95,7 @@ TEST_CASE("breakdown: one bar per used cluster, the phases fill it, analog- or d
                                      cluster(2, 4000, 1500, 1000)};
   for (int i = 3; i < 8; ++i) per.push_back(cluster(i, 100, 0, 50));
   auto j = vp::dataflow::job_report(p, results(per), 1e9, "mpaimc-8", 5000, 0.5);
-  const auto& b = j["breakdown"];
+  auto b = j["breakdown"];
   REQUIRE(b["clusters"].size() == 3);
   const auto& r0 = b["clusters"][0];
   CHECK(r0["cluster"] == 0);
@@ -113,8 +113,22 @@ TEST_CASE("breakdown: one bar per used cluster, the phases fill it, analog- or d
   CHECK(s["computation_digital_bound"].get<double>() == Approx(2000.0 / 14000));
   CHECK(s["communication"].get<double>() == Approx(0.2));
   CHECK(s["idle"].get<double>() == Approx(0.1));
+  // A cluster whose cores never mark a phase (a residual store): all boot, nothing idle twice.
+  auto store = cluster(7, 300, 0, 20, {}, 300);
+  store["phase_ns"] = {{"compute", 0.0}, {"ima", 0.0}, {"communication", 0.0}, {"synchronization", 0.0}};
+  p.mapping.clusters.push_back(p.mapping.clusters.front());
+  p.mapping.clusters.back().id = 7;
+  p.mapping.clusters.back().layer = -1;
+  p.mapping.clusters.back().role = vp::map::Role::ResidualStore;
+  per[7] = store;
+  j = vp::dataflow::job_report(p, results(per), 1e9, "mpaimc-8", 5000, 0.5);
+  REQUIRE(j["breakdown"]["clusters"].size() == 4);
+  const auto& last = j["breakdown"]["clusters"][3];  // residual stores come after the layers
+  CHECK(last["cluster"] == 7);
+  CHECK(last["boot_ns"].get<double>() == Approx(300));
+  CHECK(last["idle_ns"].get<double>() == Approx(0).margin(1e-9));
   const std::string csv = vp::dataflow::breakdown_csv(j);
-  CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
   CHECK_THAT(csv, Catch::StartsWith("cluster,layer,layer_name,role,replica,bound,end_ns,boot_ns,"));
   CHECK_THAT(csv, Catch::Contains("\n2,0,conv,analog,2,digital,4000.0,"));
 }
