@@ -297,7 +297,7 @@ bool GdbServer::handle(const std::string& p) {
           a > 0xffffffffu)
         return reply("E01"), false;
       std::string bytes = p.substr(pos);
-      if (cmd == 'M' && !unhex(bytes, bytes)) return reply("E01"), false;
+      if (cmd == 'M' && !unhex(p.substr(pos), bytes)) return reply("E01"), false;
       if (bytes.size() != n) return reply("E01"), false;
       return reply(write_memory(uint32_t(a), bytes) ? "OK" : "E14"), false;
     }
