@@ -66,7 +66,7 @@ def plot_dataflow(stats, png, skip_boot=False):
     bottom = [b + c for b, c in zip(boot, comp)]
     for key, c, label in [("communication_ns", "#2c7bb6", "communication"),
                           ("synchronization_ns", "#fdae61", "synchronization"),
-                          ("idle_ns", "#d9d9d9", "idle (after the last phase mark)")]:
+                          ("idle_ns", "#d9d9d9", "idle (halted, or after the last phase mark)")]:
         v = us(key)
         ax.bar(x, v, width=bar, bottom=bottom, color=c, linewidth=0, label=label)
         bottom = [b + w for b, w in zip(bottom, v)]
