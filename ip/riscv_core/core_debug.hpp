@@ -5,6 +5,7 @@
 // to run instruction by instruction (the slow "step" path), so the cost of
 // debugging is paid only by the cores being debugged, and only while needed.
 #include <cstdint>
+#include <string>
 
 namespace vp::rv {
 
@@ -30,6 +31,10 @@ class CoreDebugHook {
   virtual void before(RiscvCore& core) = 0;
   // Step path: after that instruction executed (or trapped).
   virtual void after(RiscvCore& core, const StepInfo& step) = 0;
+  // The core stopped the run with a fatal trap (cause as in mcause; pc at the
+  // faulting instruction); `what` is the report. May block. The run then
+  // ends with that error.
+  virtual void fault(RiscvCore& /*core*/, uint32_t /*cause*/, const std::string& /*what*/) {}
 };
 
 }  // namespace vp::rv

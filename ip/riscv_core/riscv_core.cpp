@@ -80,6 +80,16 @@ void RiscvCore::remove_debug_hooks() { hooks_.clear(); }
 // reaches the same points in time and its accesses interleave with other
 // cores' as without hooks: a traced or debugged run keeps its cycle counts.
 RiscvCore::StopReason RiscvCore::run_until_hooked(uint64_t limit) {
+  try {
+    return run_hooked(limit);
+  } catch (const SimulationError& e) {
+    // A debugger may show the faulting state before the run ends.
+    for (CoreDebugHook* h : hooks_) h->fault(*this, fault_cause_, e.what());
+    throw;
+  }
+}
+
+RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
   bool step = false;
   for (CoreDebugHook* h : hooks_) step |= h->enter(*this);
   for (;;) {
@@ -186,6 +196,7 @@ void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) const
 
 uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn) {
   const uint32_t base = mtvec_ & ~3u;
+  fault_cause_ = cause;
   // Decoded slots do not keep the instruction word: read it back for the report.
   if ((base == 0 || epc == base) && insn == 0 && cause != 1) fetch_raw(epc, insn);
   if (base == 0)
@@ -212,6 +223,7 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
   unsigned line = 31;
   while (!(pending & (1u << line))) --line;  // highest line first, as CV32E40P's fixed priority
   const uint32_t base = mtvec_ & ~3u;
+  fault_cause_ = 0x80000000u | line;
   if (base == 0) fatal(fmt::format("interrupt {} with no handler (mtvec = 0)", line), epc, 0);
   hz_load_rd_ = 0;
   hz_jumped_ = true;

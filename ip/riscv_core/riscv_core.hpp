@@ -105,6 +105,7 @@ class RiscvCore : public sc_core::sc_module {
   template <bool kStep>
   void execute(uint64_t limit);
   StopReason run_until_hooked(uint64_t limit);
+  StopReason run_hooked(uint64_t limit);
   // Traps (riscv_core.cpp): returns the handler address, or throws when none.
   uint32_t trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn);
   bool interrupt_pending() const { return (mstatus_ & kMstatusMie) && (mip_ & mie_); }
@@ -172,6 +173,7 @@ class RiscvCore : public sc_core::sc_module {
   std::vector<CoreDebugHook*> hooks_;
   std::unique_ptr<DecodeCache> step_icache_;
   bool step_cut_ = false;
+  uint32_t fault_cause_ = 0;  // cause of the trap that ended the run, for the hooks
   uint8_t step_mem_size_ = 0;
   bool step_mem_store_ = false;
   uint32_t step_mem_addr_ = 0;

@@ -192,6 +192,16 @@ void GdbServer::after(rv::RiscvCore& core, const rv::StepInfo&) {
   }
 }
 
+void GdbServer::fault(rv::RiscvCore& core, uint32_t cause, const std::string& what) {
+  if (detached_ || !first_stop_done_) return;
+  int sig = kSigTrap;
+  if (cause == 2) sig = 4;                                  // SIGILL
+  else if (cause == 1 || cause == 5 || cause == 7) sig = 11;  // SIGSEGV
+  else if (cause == 4 || cause == 6) sig = 7;               // SIGBUS
+  conn_.send("O" + hex_text("vp-run: " + what + "\n"));
+  stop(core, fmt::format("T{:02x}thread:{:x};", sig, tid(core)));
+}
+
 void GdbServer::stop(rv::RiscvCore& core, const std::string& reply) {
   g_thread_ = c_thread_ = &core;
   last_stop_ = reply;

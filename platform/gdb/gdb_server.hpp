@@ -51,6 +51,9 @@ class GdbServer : public rv::CoreDebugHook {
   bool enter(rv::RiscvCore& core) override;
   void before(rv::RiscvCore& core) override;
   void after(rv::RiscvCore& core, const rv::StepInfo& step) override;
+  // A fatal trap: prints the report in GDB and stops there (SIGILL, SIGSEGV,
+  // SIGBUS or SIGTRAP by cause) before the run ends with the error.
+  void fault(rv::RiscvCore& core, uint32_t cause, const std::string& what) override;
 
  private:
   struct Watch {

@@ -33,9 +33,9 @@ def le32(v):
 
 
 class Vp:
-    def __init__(self, *args):
+    def __init__(self, *args, program=elf):
         self.err = open(os.path.join(work, "vp.err"), "w+")
-        self.proc = subprocess.Popen(["timeout", "60", vp, "--elf", elf, "--gdb", "0", *args],
+        self.proc = subprocess.Popen(["timeout", "60", vp, "--elf", program, "--gdb", "0", *args],
                                      stdout=subprocess.DEVNULL, stderr=self.err)
         port = None
         for _ in range(200):
@@ -156,4 +156,21 @@ v.send("k")
 rc, err = v.finish()
 if rc != 1 or "killed by the debugger" not in err:
     fail(f"kill: vp-run exit {rc}: {err}")
+# --- session 3: a firmware fault stops in GDB before the run ends ------------
+fault_elf = os.path.join(os.path.dirname(elf), "cl_fault.elf")  # core 5: illegal instruction
+v = Vp("--platform", "cluster-1", program=fault_elf)
+v.expect("?", lambda r: r.startswith("T05"))
+out = v.ask("vCont;c")
+if not (out.startswith("O") and "illegal instruction" in bytes.fromhex(out[1:]).decode()):
+    fail(f"fault report: {out!r}")
+stop = v.recv()
+if not stop.startswith("T04thread:6;"):  # SIGILL on cluster 0 core 5
+    fail(f"fault stop: {stop!r}")
+v.expect("Hg6", "OK")
+pc = int.from_bytes(bytes.fromhex(v.ask("p20")), "little")
+v.expect(f"m{pc:x},2", "0000")  # the illegal all-zero halfword
+v.expect("vCont;c", "X06")
+rc, err = v.finish()
+if rc != 1 or f"at pc 0x{pc:08x}" not in err:
+    fail(f"fault: vp-run exit {rc}: {err}")
 print("gdb protocol ok")
