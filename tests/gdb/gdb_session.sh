@@ -70,4 +70,18 @@ expect_in "=> 0x$NEXT_PC" "$G"
 expect_in "[Inferior 1 (Remote target) detached]" "$G"
 [ "$rc" = 0 ] || fail "vp-run exit $rc after detach: $(cat vp.err)"
 grep -q "vp-run: ok" vp.err || fail "the run did not finish after detach: $(cat vp.err)"
+# A breakpoint that is never hit puts every core on the step path until the
+# end: the run's statistics must be those of a run without GDB.
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --stats plain.json
+start_vp --stats debugged.json
+printf 'set confirm off\ntarget remote :%s\nbreak *0x1c7ffff0\ncontinue\n' "$PORT" >never.gdb
+timeout 60 gdb-multiarch --batch -nx -x never.gdb "$ELF" >never.out 2>&1 || fail "gdb failed: $(cat never.out)"
+wait $VP_PID || fail "vp-run failed: $(cat vp.err)"
+expect_in "exited normally" "$(cat never.out)"
+python3 - <<'PY' || fail "statistics differ under GDB"
+import json
+a, b = (json.load(open(f))["results"] for f in ("plain.json", "debugged.json"))
+diff = [k for k in a if k not in ("host_run_seconds", "mips") and a[k] != b[k]]
+assert not diff, f"differ: {diff}"
+PY
 echo "gdb session ok"

@@ -59,6 +59,20 @@ assert any(f[-2] == "store" for f in core3), "no store with its address"
 print(f"{len(lines)} lines for cluster 0, {len(core3)} for core 0.3, all as objdump")
 PY
 
+# Events, sleep and wake-up across clusters: every statistic (cores, event
+# units, network) is the same with 17 cores of two clusters on the step path.
+WAKE=$FW/cl_wake_latency.elf
+expect_exit 0 "$VP" -q --platform mpaimc-8 --elf "$WAKE" --stats wake-plain.json
+expect_exit 0 "$VP" -q --platform mpaimc-8 --elf "$WAKE" --stats wake-traced.json --itrace wake.txt --itrace-cores 0,3:2
+python3 - <<'PY' || fail "statistics differ with --itrace"
+import json
+a, b = (json.load(open(f))["results"] for f in ("wake-plain.json", "wake-traced.json"))
+diff = [k for k in a if k not in ("host_run_seconds", "mips") and a[k] != b[k]]
+assert not diff, f"differ: {diff}"
+PY
+grep -q " 3\.2 " wake.txt || fail "no line of core 3.2"
+rm -f wake.txt
+
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores 0:16
 expect_in "cores '16' is out of range" "$STDERR"
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores x
