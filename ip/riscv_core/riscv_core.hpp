@@ -87,6 +87,7 @@ class RiscvCore : public sc_core::sc_module {
   bool debug_access(uint32_t addr, uint8_t* data, unsigned len, bool write);
   // A CSR read for a debugger or a trace: false if the CSR does not exist.
   bool debug_read_csr(uint32_t csr, uint32_t& value) const { return csr_read(csr, value); }
+  bool debug_write_csr(uint32_t csr, uint32_t value) { return csr_write(csr, value); }
   // Code changed behind the decode caches' back (a debugger's write).
   void flush_decode_caches();
 

@@ -15,6 +15,15 @@ namespace vp::gdb {
 namespace {
 
 constexpr unsigned kRegs = 33;  // x0..x31, pc (the target description's order)
+// Machine CSRs shown to GDB, as remote register 65 + CSR number (GDB's own
+// RISC-V numbering); read and written one at a time with p/P.
+constexpr unsigned kCsrBase = 65;
+const struct {
+  const char* name;
+  uint32_t csr;
+} kCsrs[] = {{"mstatus", 0x300}, {"misa", 0x301},    {"mie", 0x304},     {"mtvec", 0x305},
+             {"mscratch", 0x340}, {"mepc", 0x341},   {"mcause", 0x342},  {"mtval", 0x343},
+             {"mip", 0x344},     {"mcycle", 0xb00},  {"minstret", 0xb02}, {"mhartid", 0xf14}};
 constexpr int kSigInt = 2, kSigTrap = 5;
 
 const char* const kRegNames[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "fp", "s1", "a0",
@@ -29,7 +38,12 @@ std::string target_xml() {
     const char* type = i == 1 ? "code_ptr" : (i == 2 || i == 8) ? "data_ptr" : "int";
     x += fmt::format("  <reg name=\"{}\" bitsize=\"32\" type=\"{}\" regnum=\"{}\"/>\n", kRegNames[i], type, i);
   }
-  x += "  <reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\" regnum=\"32\"/>\n</feature>\n</target>\n";
+  x += "  <reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\" regnum=\"32\"/>\n</feature>\n";
+  x += "<feature name=\"org.gnu.gdb.riscv.csr\">\n";
+  for (const auto& c : kCsrs)
+    x += fmt::format("  <reg name=\"{}\" bitsize=\"32\" type=\"int\" regnum=\"{}\" group=\"system\"/>\n", c.name,
+                     kCsrBase + c.csr);
+  x += "</feature>\n</target>\n";
   return x;
 }
 
@@ -285,13 +299,20 @@ bool GdbServer::handle(const std::string& p) {
       return reply("OK"), false;
     }
     case 'p': {
-      if (!number(p, pos, a) || a >= kRegs) return reply("E01"), false;
+      if (!number(p, pos, a)) return reply("E01"), false;
+      if (a >= kCsrBase && a < kCsrBase + 4096) {
+        uint32_t v = 0;
+        return reply(g_thread_->debug_read_csr(uint32_t(a - kCsrBase), v) ? hex_word(v) : "E01"), false;
+      }
+      if (a >= kRegs) return reply("E01"), false;
       return reply(hex_word(a < 32 ? g_thread_->reg(unsigned(a)) : g_thread_->pc())), false;
     }
     case 'P': {
       uint32_t v = 0;
-      if (!number(p, pos, a) || a >= kRegs || !expect(p, pos, '=') || !word_from_hex(p.substr(pos), v))
-        return reply("E01"), false;
+      if (!number(p, pos, a) || !expect(p, pos, '=') || !word_from_hex(p.substr(pos), v)) return reply("E01"), false;
+      if (a >= kCsrBase && a < kCsrBase + 4096)
+        return reply(g_thread_->debug_write_csr(uint32_t(a - kCsrBase), v) ? "OK" : "E01"), false;
+      if (a >= kRegs) return reply("E01"), false;
       if (a < 32) g_thread_->set_reg(unsigned(a), v);
       else g_thread_->set_pc(v);
       return reply("OK"), false;

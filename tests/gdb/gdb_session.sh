@@ -34,6 +34,9 @@ continue
 printf "PC-AT-COMPUTE %d\n", \$pc == compute
 printf "ARG-X %d\n", x
 printf "THREAD %d\n", \$_thread
+printf "MHARTID %d\n", \$mhartid
+set \$mscratch = 0x1234
+printf "MSCRATCH %x\n", \$mscratch
 stepi
 printf "AFTER-STEPI %d\n", \$pc > compute
 next
@@ -55,6 +58,8 @@ expect_in 'Thread 3 "cluster 0 core 2" hit Breakpoint 1, compute (x=x@entry=5)' 
 expect_in "PC-AT-COMPUTE 1" "$G"
 expect_in "ARG-X 5" "$G"
 expect_in "THREAD 3" "$G"
+expect_in "MHARTID 2" "$G"
+expect_in "MSCRATCH 1234" "$G"
 expect_in "AFTER-STEPI 1" "$G"
 expect_in "main () at" "$G"
 expect_in "COUNTER-BEFORE 0" "$G"
