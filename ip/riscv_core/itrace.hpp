@@ -29,6 +29,7 @@ class InstructionTrace : public CoreDebugHook {
   // Flushes and renames FILE.tmp to FILE. Throws std::runtime_error on a write error.
   void close();
   uint64_t lines() const { return lines_; }
+  bool limit_reached() const { return full_; }
 
   bool enter(RiscvCore& core) override;
   void before(RiscvCore& core) override;

@@ -2,6 +2,7 @@
 #include "gdb/debug_session.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -62,7 +63,7 @@ DebugSession::DebugSession(const RunRequest& req, const std::vector<rv::CoreGrou
   };
   const unsigned clusters = unsigned(groups_.size());
   if (!req.itrace.empty()) {
-    itrace_ = std::make_unique<rv::InstructionTrace>(req.itrace);
+    itrace_ = std::make_unique<rv::InstructionTrace>(req.itrace, req.itrace_limit);
     try {
       for (const auto& [cl, k] : parse_cores(req.itrace_cores.empty() ? "0:0" : req.itrace_cores, clusters,
                                              cores_per_cluster))
@@ -112,6 +113,8 @@ void DebugSession::finish() {
   if (itrace_) {
     try {
       itrace_->close();
+      if (itrace_->limit_reached())
+        std::cerr << fmt::format("vp-run: note: --itrace stopped at its limit of {} lines\n", itrace_->lines());
     } catch (const std::runtime_error& e) {
       throw SimulationError(e.what());
     }

@@ -56,6 +56,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write an instruction trace: cycle, core, pc, encoding, disassembly, registers written")
       ("itrace-cores", po::value(&o.itrace_cores)->value_name("SPEC"),
        "cores in --itrace: CLUSTERS[:CORES],... e.g. 0:0-3 (default 0:0)")
+      ("itrace-limit", po::value(&o.itrace_limit)->value_name("LINES"),
+       "stop tracing after LINES lines (a note ends the file; the run goes on)")
       ("network", po::value(&o.network)->value_name("NAME|FILE"),
        "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
        "(default job without --elf/--platform/--set: resnet18)")
@@ -92,6 +94,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (o.batch <= 0) throw UsageError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
   if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
+  if (o.itrace_limit < 0) throw UsageError(fmt::format("--itrace-limit {}: not a number of lines", o.itrace_limit));
   if (o.gdb_port < -1 || o.gdb_port > 65535) throw UsageError(fmt::format("--gdb {}: not a TCP port", o.gdb_port));
   return o;
 }

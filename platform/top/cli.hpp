@@ -1,5 +1,6 @@
 #pragma once
 // vp-run's command line: parsed into plain data so it can be tested alone.
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <string>
@@ -22,6 +23,7 @@ struct CliOptions {
   std::string gdb_host = "127.0.0.1";   // --gdb-host ADDR
   std::string gdb_clusters;             // --gdb-clusters N or N-M, as written
   std::string itrace, itrace_cores;     // --itrace FILE, --itrace-cores SPEC
+  int64_t itrace_limit = 0;             // --itrace-limit LINES (0: none)
   bool quiet = false;
   // The dataflow job (platform/dataflow_job): a network mapped and run as a batch.
   std::string network = "resnet18";     // --network NAME|FILE

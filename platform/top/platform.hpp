@@ -35,6 +35,7 @@ struct RunRequest {
   int gdb_first = -1, gdb_last = -1;
   // --itrace FILE of the cores in --itrace-cores SPEC (empty: "0:0").
   std::string itrace, itrace_cores;
+  uint64_t itrace_limit = 0;  // --itrace-limit LINES; 0 = none
   // The dataflow job (--network): installed into memory after the ELF, its
   // outputs checked after the run (platform/dataflow_job). Null: no job.
   std::shared_ptr<const workload::Prepared> dataflow;

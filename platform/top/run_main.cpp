@@ -59,7 +59,8 @@ static bool is_bare_metal_elf(const std::string& path) {
 
 // --gdb, --gdb-host, --gdb-clusters, --itrace, --itrace-cores (docs/debugging.md).
 static void check_debug_options(const CliOptions& cli, const Config& cfg, RunRequest& req) {
-  const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty();
+  const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty() ||
+                   cli.itrace_limit;
   if (!any) return;
   if (cfg.get_string("kind") != "manycore") throw UsageError("--gdb and --itrace debug cluster cores: use a manycore platform");
   const int clusters = int(cfg.get_int("cluster.count")), cores = int(cfg.get_int("cluster.cores"));
@@ -73,7 +74,8 @@ static void check_debug_options(const CliOptions& cli, const Config& cfg, RunReq
     if (req.gdb_last >= clusters)
       throw UsageError(fmt::format("--gdb-clusters {}: the platform has clusters 0-{}", cli.gdb_clusters, clusters - 1));
   }
-  if (!cli.itrace_cores.empty() && cli.itrace.empty()) throw UsageError("--itrace-cores selects the cores of --itrace: give --itrace FILE");
+  if ((!cli.itrace_cores.empty() || cli.itrace_limit) && cli.itrace.empty())
+    throw UsageError("--itrace-cores and --itrace-limit shape the trace of --itrace: give --itrace FILE");
   if (!cli.itrace.empty()) {
     try {
       DebugSession::parse_cores(cli.itrace_cores.empty() ? "0:0" : cli.itrace_cores, unsigned(clusters), unsigned(cores));
@@ -86,6 +88,7 @@ static void check_debug_options(const CliOptions& cli, const Config& cfg, RunReq
   req.gdb_host = cli.gdb_host;
   req.itrace = cli.itrace;
   req.itrace_cores = cli.itrace_cores;
+  req.itrace_limit = uint64_t(cli.itrace_limit);
 }
 
 int run_main(int argc, const char* const* argv) {

@@ -73,6 +73,14 @@ PY
 grep -q " 3\.2 " wake.txt || fail "no line of core 3.2"
 rm -f wake.txt
 
+# --itrace-limit: that many lines, a note at the end of the file and on stderr; the run goes on.
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace lim.txt --itrace-cores 0 --itrace-limit 100
+[ "$(grep -vc '^#' lim.txt)" = 100 ] || fail "--itrace-limit 100 wrote $(grep -vc '^#' lim.txt) lines"
+expect_in "limit of 100 lines reached" "$(tail -1 lim.txt)"
+expect_in "stopped at its limit of 100 lines" "$STDERR"
+expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-limit -1
+expect_in "--itrace-limit" "$STDERR"
+
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores 0:16
 expect_in "cores '16' is out of range" "$STDERR"
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace bad.txt --itrace-cores x
