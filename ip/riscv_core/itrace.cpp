@@ -74,7 +74,7 @@ void InstructionTrace::after(RiscvCore& core, const StepInfo& step) {
     if (!step.retired) {
       uint32_t cause = 0;
       core.debug_read_csr(0x342, cause);
-      line += fmt::format(" trap mcause={}", cause);
+      line += fmt::format(" trap mcause={:#x}", cause);
     } else {
       if (decoded_.rd != kZeroSink && decoded_.op != Op::kIllegal)
         line += fmt::format(" {}=0x{:08x}", abi_name(decoded_.rd), core.reg(decoded_.rd));
@@ -84,6 +84,23 @@ void InstructionTrace::after(RiscvCore& core, const StepInfo& step) {
   while (!line.empty() && line.back() == ' ') line.pop_back();
   line += '\n';
   out_ << line;
+  ++lines_;
+}
+
+void InstructionTrace::fault(RiscvCore& core, uint32_t cause, const std::string&) {
+  if (!open_ || full_) return;
+  std::string line = fmt::format("{:>10} {}.{} {:08x} ", core.now_cycles(), core.cluster_id(), core.core_id(), core.pc());
+  uint8_t b[4] = {0, 0, 0, 0};
+  uint32_t raw = 0;
+  if (core.debug_access(core.pc(), b, 2, false)) {
+    raw = uint32_t(b[0]) | uint32_t(b[1]) << 8;
+    if (!is_compressed(raw) && core.debug_access(core.pc() + 2, b + 2, 2, false))
+      raw |= uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+    const Decoded d = decode(raw);
+    line += d.len == 2 ? fmt::format("{:04x}    ", raw & 0xffff) : fmt::format("{:08x}", raw);
+    line += fmt::format(" {:<28}", disassemble(d, core.pc()));
+  }
+  out_ << line << fmt::format(" fatal trap mcause={:#x}\n", cause);
   ++lines_;
 }
 

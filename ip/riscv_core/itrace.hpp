@@ -6,8 +6,8 @@
 //   <cycle> <cluster>.<core> <pc> <encoding> <disassembly> [<reg>=<value>] [load|store <address>]
 //
 // e.g. "      1042 0.3 1c000124 00b50533 add a0,a0,a1  a0=0x0000002a".
-// An instruction that traps does not retire; it gets "trap mcause=<n>"
-// instead of its results. The file is written to FILE.tmp and renamed at
+// An instruction that traps does not retire; it gets "trap mcause=0x<n>"
+// instead of its results ("fatal trap ..." when the trap ends the run). The file is written to FILE.tmp and renamed at
 // close(), so a reader never sees half a trace.
 #include <cstdint>
 #include <fstream>
@@ -34,6 +34,8 @@ class InstructionTrace : public CoreDebugHook {
   bool enter(RiscvCore& core) override;
   void before(RiscvCore& core) override;
   void after(RiscvCore& core, const StepInfo& step) override;
+  // The fatal trap that ends the run gets a last line for its core.
+  void fault(RiscvCore& core, uint32_t cause, const std::string& what) override;
 
  private:
   std::string path_;

@@ -118,7 +118,9 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
       info.mem_size = step_mem_size_;
       info.mem_store = step_mem_store_;
       info.mem_addr = step_mem_addr_;
-      for (CoreDebugHook* h : hooks_) h->after(*this, info);
+      // Nested like brackets: the first hook sees the instruction last (a
+      // debugger added first stops after a trace added later wrote its line).
+      for (auto h = hooks_.rbegin(); h != hooks_.rend(); ++h) (*h)->after(*this, info);
     } while (step_cut_);
   }
 }

@@ -78,7 +78,8 @@ class RiscvCore : public sc_core::sc_module {
   const std::shared_ptr<DecodeCache>& decode_cache() const { return icache_; }
 
   // ---- debug side (core_debug.hpp) ----
-  // Hooks run in the order added; they must outlive the core's runs.
+  // Hooks' enter() and before() run in the order added, after() in reverse;
+  // they must outlive the core's runs.
   void add_debug_hook(CoreDebugHook* h);
   void remove_debug_hooks();
   // A debugger's access to memory as this core sees it (cluster-local alias

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -54,24 +55,19 @@ DebugSession::DebugSession(const RunRequest& req, const std::vector<rv::CoreGrou
     : groups_(groups) {
   // Cores by (cluster, core), whatever the groups' order.
   std::vector<rv::RiscvCore*> all;
+  std::map<std::pair<unsigned, unsigned>, rv::RiscvCore*> by_id;
   for (rv::CoreGroup* g : groups_)
-    for (rv::RiscvCore* c : g->cores()) all.push_back(c);
+    for (rv::RiscvCore* c : g->cores()) {
+      all.push_back(c);
+      by_id[{c->cluster_id(), c->core_id()}] = c;
+    }
   const auto find = [&](unsigned cl, unsigned k) -> rv::RiscvCore* {
-    for (rv::RiscvCore* c : all)
-      if (c->cluster_id() == cl && c->core_id() == k) return c;
-    return nullptr;
+    auto it = by_id.find({cl, k});
+    return it == by_id.end() ? nullptr : it->second;
   };
   const unsigned clusters = unsigned(groups_.size());
-  if (!req.itrace.empty()) {
-    itrace_ = std::make_unique<rv::InstructionTrace>(req.itrace, req.itrace_limit);
-    try {
-      for (const auto& [cl, k] : parse_cores(req.itrace_cores.empty() ? "0:0" : req.itrace_cores, clusters,
-                                             cores_per_cluster))
-        if (rv::RiscvCore* c = find(cl, k)) itrace_->trace(*c);
-    } catch (const std::invalid_argument& e) {
-      throw SimulationError(e.what());
-    }
-  }
+  // The debugger's hooks first: a stop (and a register or memory write) happens
+  // before the trace reads the instruction, and after it wrote the line.
   if (req.gdb_port >= 0) {
     // Default: every cluster when there are at most 16, else cluster 0.
     const unsigned first = req.gdb_first >= 0 ? unsigned(req.gdb_first) : 0;
@@ -84,6 +80,16 @@ DebugSession::DebugSession(const RunRequest& req, const std::vector<rv::CoreGrou
     try {
       gdb_ = std::make_unique<gdb::GdbServer>(req.gdb_host, req.gdb_port, exposed, all, cores_per_cluster);
     } catch (const std::runtime_error& e) {
+      throw SimulationError(e.what());
+    }
+  }
+  if (!req.itrace.empty()) {
+    itrace_ = std::make_unique<rv::InstructionTrace>(req.itrace, req.itrace_limit);
+    try {
+      for (const auto& [cl, k] : parse_cores(req.itrace_cores.empty() ? "0:0" : req.itrace_cores, clusters,
+                                             cores_per_cluster))
+        if (rv::RiscvCore* c = find(cl, k)) itrace_->trace(*c);
+    } catch (const std::invalid_argument& e) {
       throw SimulationError(e.what());
     }
   }

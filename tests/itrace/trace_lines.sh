@@ -73,6 +73,11 @@ PY
 grep -q " 3\.2 " wake.txt || fail "no line of core 3.2"
 rm -f wake.txt
 
+# A firmware fault: the trace is still written, its last line is the faulting instruction.
+expect_exit 1 "$VP" -q --platform cluster-1 --elf "$FW/cl_fault.elf" --itrace fault.txt --itrace-cores 0:5
+expect_in "unimp" "$(tail -1 fault.txt)"
+expect_in "fatal trap mcause=0x2" "$(tail -1 fault.txt)"
+
 # --itrace-limit: that many lines, a note at the end of the file and on stderr; the run goes on.
 expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --itrace lim.txt --itrace-cores 0 --itrace-limit 100
 [ "$(grep -vc '^#' lim.txt)" = 100 ] || fail "--itrace-limit 100 wrote $(grep -vc '^#' lim.txt) lines"
