@@ -150,7 +150,7 @@ bool GdbServer::enter(rv::RiscvCore& core) {
     initial_stop_ = false;
     conn_.take_interrupt();
     stop(core, fmt::format("T{:02x}thread:{:x};", kSigTrap, tid(core)));
-  } else if (conn_.take_interrupt()) {
+  } else if (conn_.interrupt_pending() && conn_.take_interrupt()) {
     stop(core, fmt::format("T{:02x}thread:{:x};", kSigInt, tid(core)));
   }
   return wants_steps(core);
@@ -158,7 +158,9 @@ bool GdbServer::enter(rv::RiscvCore& core) {
 
 void GdbServer::before(rv::RiscvCore& core) {
   if (detached_) return;
-  if (conn_.take_interrupt()) return stop(core, fmt::format("T{:02x}thread:{:x};", kSigInt, tid(core)));
+  // A plain load first: the exchange is a locked instruction, too dear per instruction.
+  if (conn_.interrupt_pending() && conn_.take_interrupt())
+    return stop(core, fmt::format("T{:02x}thread:{:x};", kSigInt, tid(core)));
   if (!breakpoints_.empty() && breakpoints_.count(core.pc()))
     return stop(core, fmt::format("T{:02x}thread:{:x};", kSigTrap, tid(core)));
   if (!watches_.empty()) check_watches(core);
