@@ -71,7 +71,9 @@ diff = [k for k in a if k not in ("host_run_seconds", "mips") and a[k] != b[k]]
 assert not diff, f"differ: {diff}"
 PY
 grep -q " 3\.2 " wake.txt || fail "no line of core 3.2"
-rm -f wake.txt
+expect_exit 0 "$VP" -q --platform mpaimc-8 --elf "$WAKE" --itrace wake2.txt --itrace-cores 0,3:2
+cmp -s wake.txt wake2.txt || fail "two runs gave different traces"
+rm -f wake.txt wake2.txt
 
 # A firmware fault: the trace is still written, its last line is the faulting instruction.
 expect_exit 1 "$VP" -q --platform cluster-1 --elf "$FW/cl_fault.elf" --itrace fault.txt --itrace-cores 0:5
