@@ -45,18 +45,41 @@ void InstructionTrace::close() {
 bool InstructionTrace::enter(RiscvCore&) { return open_ && !full_; }
 
 void InstructionTrace::before(RiscvCore& core) {
-  fetched_ = false;
+  insn_ = nullptr;
   if (!open_ || full_) return;
   uint8_t b[4] = {0, 0, 0, 0};
   if (!core.debug_access(core.pc(), b, 2, false)) return;
-  raw_ = uint32_t(b[0]) | uint32_t(b[1]) << 8;
-  if (!is_compressed(raw_)) {
+  uint32_t raw = uint32_t(b[0]) | uint32_t(b[1]) << 8;
+  if (!is_compressed(raw)) {
     if (!core.debug_access(core.pc() + 2, b + 2, 2, false)) return;
-    raw_ |= uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+    raw |= uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
   }
-  decoded_ = decode(raw_);
-  fetched_ = true;
+  // Formatting dominates a trace's cost: each address keeps its text while
+  // the instruction there stays the same.
+  Insn& in = insns_[core.pc()];
+  if (in.text.empty() || in.raw != raw) {
+    in.raw = raw;
+    in.decoded = decode(raw);
+    in.text = in.decoded.len == 2 ? fmt::format("{:04x}    ", raw & 0xffff) : fmt::format("{:08x}", raw);
+    in.text += fmt::format(" {:<28}", disassemble(in.decoded, core.pc()));
+  }
+  insn_ = &in;
 }
+
+namespace {
+void append_hex8(std::string& s, uint32_t v) {
+  static const char kDigits[] = "0123456789abcdef";
+  for (int i = 28; i >= 0; i -= 4) s += kDigits[(v >> i) & 15];
+}
+void append_dec(std::string& s, uint64_t v, size_t width = 0) {
+  char buf[24];
+  size_t n = 0;
+  do buf[n++] = char('0' + v % 10), v /= 10;
+  while (v);
+  for (size_t i = n; i < width; ++i) s += ' ';
+  while (n) s += buf[--n];
+}
+}  // namespace
 
 void InstructionTrace::after(RiscvCore& core, const StepInfo& step) {
   if (!open_ || full_) return;
@@ -65,25 +88,41 @@ void InstructionTrace::after(RiscvCore& core, const StepInfo& step) {
     out_ << fmt::format("# itrace: limit of {} lines reached, tracing stopped\n", max_lines_);
     return;
   }
-  std::string line = fmt::format("{:>10} {}.{} {:08x} ", step.cycle, core.cluster_id(), core.core_id(), step.pc);
-  if (!fetched_) {
+  std::string& line = line_;
+  line.clear();
+  append_dec(line, step.cycle, 10);
+  line += ' ';
+  append_dec(line, core.cluster_id());
+  line += '.';
+  append_dec(line, core.core_id());
+  line += ' ';
+  append_hex8(line, step.pc);
+  line += ' ';
+  if (!insn_) {
     line += "???????? (instruction not readable)";
   } else {
-    line += decoded_.len == 2 ? fmt::format("{:04x}    ", raw_ & 0xffff) : fmt::format("{:08x}", raw_);
-    line += fmt::format(" {:<28}", disassemble(decoded_, step.pc));
+    line += insn_->text;
+    const Decoded& d = insn_->decoded;
     if (!step.retired) {
       uint32_t cause = 0;
       core.debug_read_csr(0x342, cause);
       line += fmt::format(" trap mcause={:#x}", cause);
     } else {
-      if (decoded_.rd != kZeroSink && decoded_.op != Op::kIllegal)
-        line += fmt::format(" {}=0x{:08x}", abi_name(decoded_.rd), core.reg(decoded_.rd));
-      if (step.mem_size) line += fmt::format(" {} 0x{:08x}", step.mem_store ? "store" : "load", step.mem_addr);
+      if (d.rd != kZeroSink && d.op != Op::kIllegal) {
+        line += ' ';
+        line += abi_name(d.rd);
+        line += "=0x";
+        append_hex8(line, core.reg(d.rd));
+      }
+      if (step.mem_size) {
+        line += step.mem_store ? " store 0x" : " load 0x";
+        append_hex8(line, step.mem_addr);
+      }
     }
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   line += '\n';
-  out_ << line;
+  out_.write(line.data(), std::streamsize(line.size()));
   ++lines_;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <unordered_map>
 
 #include "core_debug.hpp"
 #include "rv_isa.hpp"
@@ -42,10 +43,17 @@ class InstructionTrace : public CoreDebugHook {
   std::ofstream out_;
   uint64_t max_lines_, lines_ = 0;
   bool open_ = false, full_ = false;
-  // The instruction about to execute (read before it runs: it may overwrite itself).
-  uint32_t raw_ = 0;
-  bool fetched_ = false;
-  Decoded decoded_;
+  // Instructions seen, by address, with their encoding and disassembly as
+  // printed; insn_: the one about to execute (read before it runs: it may
+  // overwrite itself), null if unreadable.
+  struct Insn {
+    uint32_t raw = 0;
+    Decoded decoded;
+    std::string text;
+  };
+  std::unordered_map<uint32_t, Insn> insns_;
+  const Insn* insn_ = nullptr;
+  std::string line_;
 };
 
 }  // namespace vp::rv
