@@ -47,6 +47,7 @@ struct TestRam : sc_core::sc_module {
   explicit TestRam(sc_core::sc_module_name n) : sc_module(n) {
     socket.register_b_transport(this, &TestRam::b_transport);
     socket.register_get_direct_mem_ptr(this, &TestRam::get_dmi);
+    socket.register_transport_dbg(this, &TestRam::transport_dbg);
   }
   void put(uint32_t addr, const std::vector<uint32_t>& words) {
     std::memcpy(&mem[addr - kBase], words.data(), words.size() * 4);
@@ -68,6 +69,13 @@ struct TestRam : sc_core::sc_module {
     delay += sc_time(2, SC_NS);
     t.set_dmi_allowed(dmi);
     t.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  unsigned transport_dbg(int, tlm::tlm_generic_payload& t) {  // debuggers: no time, no count
+    const uint64_t a = t.get_address();
+    if (a < kBase || a + t.get_data_length() > kBase + mem.size()) return 0;
+    if (t.is_read()) std::memcpy(t.get_data_ptr(), &mem[a - kBase], t.get_data_length());
+    if (t.is_write()) std::memcpy(&mem[a - kBase], t.get_data_ptr(), t.get_data_length());
+    return t.get_data_length();
   }
   bool get_dmi(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& d) {
     if (!dmi) return false;
@@ -224,4 +232,85 @@ TEST_CASE("sixteen cores run in one thread with their own hart ids") {
   sc_core::sc_start(300, SC_NS);
   for (uint32_t i = 0; i < 16; ++i) CHECK(f.ram.word(0x3000 + 4 * i) == ((3u << 5) | i));
   for (auto& c : f.cores) CHECK(c->local_time() >= sc_time(300, SC_NS));
+}
+
+// ---- debug side: the step path (core_debug.hpp) ----------------------------
+
+namespace {
+uint32_t r_type(uint32_t f7, uint32_t rs2, uint32_t rs1, uint32_t f3, uint32_t rd) {
+  return (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x33;
+}
+uint32_t bne(uint32_t rs1, uint32_t rs2, int32_t off) {
+  const uint32_t o = uint32_t(off);
+  return (((o >> 12) & 1) << 31) | (((o >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (1 << 12) |
+         (((o >> 1) & 0xf) << 8) | (((o >> 11) & 1) << 7) | 0x63;
+}
+constexpr uint32_t kMret = 0x30200073;
+
+// Asks for the step path and counts what it sees.
+struct CountingHook : CoreDebugHook {
+  uint64_t enters = 0, befores = 0, retired = 0, trapped = 0, loads = 0, stores = 0;
+  bool enter(RiscvCore&) override { return ++enters, true; }
+  void before(RiscvCore&) override { ++befores; }
+  void after(RiscvCore&, const StepInfo& s) override {
+    (s.retired ? retired : trapped) += 1;
+    if (s.retired && s.mem_size) (s.mem_store ? stores : loads) += 1;
+  }
+};
+}  // namespace
+
+TEST_CASE("the step path computes and times exactly as the fast path") {
+  // Two cores run the same program on their own data (address from mhartid):
+  // a loop of store, load (load-use stall), mul, div, a taken branch; then an
+  // ecall into a handler that returns past it. Core 0 runs on the step path.
+  Fixture f(2, sc_time(100, SC_NS));
+  const uint32_t handler = kBase + 0x200;
+  f.ram.put(kBase, {lui(9, 1), addi(9, 9, 0x200), csrrw(0, 0x305, 9),         // mtvec = handler
+                    csrrs(1, 0xf14, 0), i_type(0x13, 1, 7, 1, 31), i_type(0x13, 1, 1, 1, 8),  // x1 = core << 8
+                    lui(2, 3), r_type(0, 1, 2, 0, 2),                             // x2 = 0x3000 + x1
+                    addi(3, 0, 50), addi(4, 0, 0),
+                    /* loop: */ sw(3, 2, 0), lw(5, 2, 0), r_type(0, 5, 4, 0, 4), r_type(1, 3, 4, 0, 6),
+                    r_type(1, 3, 6, 4, 7), addi(3, 3, -1), bne(3, 0, -24),
+                    kEcall, sw(4, 2, 4), kSpin});
+  f.ram.put(handler, {csrrs(8, 0x341, 0), addi(8, 8, 4), csrrw(0, 0x341, 8), kMret});
+  CountingHook hook;
+  RiscvCore &stepped = *f.cores[0], &fast = *f.cores[1];
+  stepped.add_debug_hook(&hook);
+  sc_core::sc_start(3000, SC_NS);
+  REQUIRE(!f.group->error());
+  CHECK(f.ram.word(0x3004) == 1275);  // 50 + 49 + ... + 1
+  CHECK(f.ram.word(0x3104) == 1275);
+  for (unsigned r = 2; r < 10; ++r)
+    if (r != 2) CHECK(stepped.reg(r) == fast.reg(r));
+  CHECK(stepped.instret() == fast.instret());
+  CHECK(stepped.cycles() == fast.cycles());
+  CHECK(stepped.local_time() == fast.local_time());
+  // One before() per instruction executed, retired ones counted as minstret does.
+  CHECK(hook.retired == stepped.instret());
+  CHECK(hook.trapped == 1);  // the ecall
+  CHECK(hook.befores == hook.retired + hook.trapped);
+  CHECK(hook.loads == 50);
+  CHECK(hook.stores == 51);
+  CHECK(hook.enters >= 30);  // once per run_until: every 100 ns quantum
+}
+
+TEST_CASE("debug_access reads and writes memory without simulated time, and new code runs after a flush") {
+  Fixture f(1);
+  f.ram.put(kBase, {addi(1, 0, 1), jal(0, 0)});
+  RiscvCore& c = *f.cores[0];
+  sc_core::sc_start(100, SC_NS);
+  CHECK(c.reg(1) == 1);
+  uint8_t word[4];
+  REQUIRE(c.debug_access(kBase, word, 4, false));
+  CHECK(word[0] == (addi(1, 0, 1) & 0xff));
+  const sc_time before = c.local_time();
+  const uint32_t patched = addi(1, 0, 7);
+  std::memcpy(word, &patched, 4);
+  REQUIRE(c.debug_access(kBase, word, 4, true));
+  CHECK(c.local_time() == before);
+  CHECK(!c.debug_access(0x100, word, 4, false));  // outside the RAM
+  c.flush_decode_caches();
+  c.set_pc(kBase);
+  sc_core::sc_start(2000, SC_NS);  // past the quantum the core had run ahead into
+  CHECK(c.reg(1) == 7);
 }
