@@ -1,5 +1,7 @@
 // vp-run's flow, after Minres RISCV-VP's sc_main: command line -> platform
 // file -> overrides -> validation -> elaboration -> load -> run -> report.
+#include <arpa/inet.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -64,6 +66,9 @@ static void check_debug_options(const CliOptions& cli, const Config& cfg, RunReq
   if (!any) return;
   if (cfg.get_string("kind") != "manycore") throw UsageError("--gdb and --itrace debug cluster cores: use a manycore platform");
   const int clusters = int(cfg.get_int("cluster.count")), cores = int(cfg.get_int("cluster.cores"));
+  in_addr host{};
+  if (inet_pton(AF_INET, cli.gdb_host.c_str(), &host) != 1)
+    throw UsageError(fmt::format("--gdb-host '{}': not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", cli.gdb_host));
   if (!cli.gdb_clusters.empty()) {
     if (cli.gdb_port < 0) throw UsageError("--gdb-clusters selects the cores of --gdb: give --gdb PORT");
     try {

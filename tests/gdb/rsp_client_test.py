@@ -156,6 +156,28 @@ v.send("k")
 rc, err = v.finish()
 if rc != 1 or "killed by the debugger" not in err:
     fail(f"kill: vp-run exit {rc}: {err}")
+# --- more than 16 clusters: cluster 0 only by default --------------------------
+v = Vp("--platform", "mpaimc-64")
+v.expect("qfThreadInfo", "m" + ",".join("%x" % t for t in range(1, 17)))
+v.send("k")
+rc, err = v.finish()
+if rc != 1:
+    fail(f"kill on mpaimc-64: vp-run exit {rc}: {err}")
+
+# --- bad addresses: a usage error before anything runs; a busy port ----------
+r = subprocess.run([vp, "--platform", "cluster-1", "--elf", elf, "--gdb", "0", "--gdb-host", "localhost:1"],
+                   capture_output=True, text=True, timeout=60)
+if r.returncode != 2 or "--gdb-host" not in r.stderr:
+    fail(f"bad --gdb-host: exit {r.returncode}: {r.stderr}")
+busy = socket.socket()
+busy.bind(("127.0.0.1", 0))
+busy.listen(1)
+r = subprocess.run([vp, "--platform", "cluster-1", "--elf", elf, "--gdb", str(busy.getsockname()[1])],
+                   capture_output=True, text=True, timeout=60)
+busy.close()
+if r.returncode != 1 or "cannot listen" not in r.stderr:
+    fail(f"busy port: exit {r.returncode}: {r.stderr}")
+
 # --- session 3: a firmware fault stops in GDB before the run ends ------------
 fault_elf = os.path.join(os.path.dirname(elf), "cl_fault.elf")  # core 5: illegal instruction
 v = Vp("--platform", "cluster-1", program=fault_elf)
