@@ -196,6 +196,7 @@ static int add_out(const df_role_t* r, uint32_t dst, uint32_t kind, uint32_t rin
     if (size < 2u * c.fan_in * tile || child >= c.fan_in) goto bad;
     o->base = g_base + dst * g_stride + off + child * tile;
     o->slot_bytes = c.fan_in * tile;
+    o->slots = (uint16_t)(size / o->slot_bytes); /* as the reducer counts them (its buffer may be sized for a wider node) */
   } else if (kind == VPMAP_EDGE_RESIDUAL) {
     o->g = df_geom_input(D);
     const uint32_t tile = o->g.rows * o->g.pitch;
@@ -206,8 +207,9 @@ static int add_out(const df_role_t* r, uint32_t dst, uint32_t kind, uint32_t rin
   } else {
     o->g = df_geom_input(D);
     off = buffer_in(r, &c, VPMAP_BUF_INPUT, 0, &size);
-    if (size < 2u * o->g.rows * o->g.pitch) goto bad;
-    o->base = g_base + dst * g_stride + off, o->slot_bytes = size / 2u;
+    o->slot_bytes = o->g.rows * o->g.pitch;
+    if (size < 2u * o->slot_bytes) goto bad;
+    o->base = g_base + dst * g_stride + off, o->slots = (uint16_t)(size / o->slot_bytes);
     o->ch_off = r->me.col0;
   }
   f->n_out++;
@@ -253,11 +255,14 @@ int df_flow_setup(const df_role_t* r) {
     if (b->kind == VPMAP_BUF_INPUT || b->kind == VPMAP_BUF_INPUT_B) {
       const uint32_t port = b->kind == VPMAP_BUF_INPUT ? DF_PORT_A : DF_PORT_B;
       f->port[port] = df_geom_input(L);
-      f->port_base[port] = CLUSTER_LOCAL_BASE + b->offset, f->port_slot_bytes[port] = b->size / 2u;
+      f->port_base[port] = CLUSTER_LOCAL_BASE + b->offset;
+      f->port_slot_bytes[port] = f->port[port].rows * f->port[port].pitch;
+      f->port_slots[port] = f->port_slot_bytes[port] ? b->size / f->port_slot_bytes[port] : 0;
     } else if (b->kind == VPMAP_BUF_PARTIALS) {
       f->port[DF_PORT_PARTIALS] = df_geom_exact(L, ncols * 4u);
       f->port_base[DF_PORT_PARTIALS] = CLUSTER_LOCAL_BASE + b->offset;
       f->port_slot_bytes[DF_PORT_PARTIALS] = me->fan_in * f->port[DF_PORT_PARTIALS].rows * f->port[DF_PORT_PARTIALS].pitch;
+      f->port_slots[DF_PORT_PARTIALS] = f->port_slot_bytes[DF_PORT_PARTIALS] ? b->size / f->port_slot_bytes[DF_PORT_PARTIALS] : 0;
     }
   }
   int rc = DF_OK;
@@ -353,7 +358,7 @@ static void zero_padding(uint32_t k) {
   if (xe > xf + (int32_t)(g->pitch / g->pb)) xe = xf + (int32_t)(g->pitch / g->pb);
   const uint32_t left = (uint32_t)((int32_t)a - xf) * g->pb, right = (uint32_t)(xe - (int32_t)b) * g->pb;
   if (!left && !right) return;
-  int8_t* slot = (int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k & 1u) * f->port_slot_bytes[DF_PORT_A]);
+  int8_t* slot = (int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k % f->port_slots[DF_PORT_A]) * f->port_slot_bytes[DF_PORT_A]);
   for (uint32_t y = 0; y < g->rows; ++y) {
     memset(slot + y * g->pitch, 0, left);
     memset(slot + y * g->pitch + (b - (uint32_t)xf) * g->pb, 0, right);
@@ -362,12 +367,12 @@ static void zero_padding(uint32_t k) {
 
 void df_flow_release(uint32_t port, uint32_t k, uint32_t count) {
   const df_flow_t* f = &df_flow;
-  if (port == DF_PORT_A && k == (uint32_t)-1) { /* start: both slots get their first tile's padding */
-    zero_padding(0);
-    zero_padding(1);
+  const uint32_t S = f->port_slots[port];
+  if (port == DF_PORT_A && k == (uint32_t)-1) { /* start: every slot gets its first tile's padding */
+    for (uint32_t j = 0; j < S && j < count; ++j) zero_padding(j);
     return;
   }
-  if (port == DF_PORT_A && k + 2u < count) zero_padding(k + 2u);
+  if (port == DF_PORT_A && k + S < count) zero_padding(k + S);
   for (uint32_t i = 0; i < f->n_in; ++i) {
     const df_in_t* p = &f->in[i];
     if (p->port != port) continue;
@@ -431,7 +436,7 @@ static void wait_credit(const df_out_t* o, uint32_t M) {
     wait_credit_of(who, old / o->replicas + 2u, M);
   } else {
     const uint32_t k = M / o->replicas;
-    if (k >= 2u) wait_credit_of(o->cluster, k, M); /* local tile k - 2 consumed */
+    if (k >= o->slots) wait_credit_of(o->cluster, k - o->slots + 2u, M); /* local tile k - slots consumed */
   }
 }
 
@@ -451,7 +456,7 @@ void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
       if (lo >= hi) continue;
       const uint32_t M = img * g->tiles + tc;
       if (M % o->replicas != o->replica) continue;
-      const uint32_t kc = M / o->replicas, slot = o->ring ? M % o->slots : (kc & 1u);
+      const uint32_t kc = M / o->replicas, slot = o->ring ? M % o->slots : kc % o->slots;
       wait_credit(o, M);
       const uint32_t dst = o->base + slot * o->slot_bytes + (uint32_t)((int32_t)lo - xf) * g->pb + o->ch_off;
       copy_block(dst, df_window_pitch(g, tc), g->pb, src + (lo - ox0) * f->pb, row, f->pb, hi - lo, f->out_h);

@@ -45,7 +45,7 @@ typedef struct {
 typedef struct {
   uint16_t cluster;           /* consumer (stamped and credited) */
   uint16_t replica, replicas; /* consumer tiles M with M mod replicas == replica */
-  uint16_t slots, ring;       /* ring: slot M mod slots shared by all replicas; else local k mod 2 */
+  uint16_t slots, ring;       /* ring: slot M mod slots shared by all replicas; else local k mod slots */
   uint32_t base, slot_bytes;  /* global address of slot 0, bytes between slots */
   uint32_t ch_off;            /* bytes of a consumer pixel before this producer's channels */
   df_geom_t g;
@@ -61,7 +61,7 @@ typedef struct {
   /* this cluster as a consumer */
   uint32_t hbm_in;            /* input A is the network input in the HBM (the cluster fetches it) */
   df_geom_t port[DF_PORTS];
-  uint32_t port_base[DF_PORTS], port_slot_bytes[DF_PORTS], port_used[DF_PORTS];
+  uint32_t port_base[DF_PORTS], port_slot_bytes[DF_PORTS], port_slots[DF_PORTS], port_used[DF_PORTS];
   uint32_t ring_base, ring_slots, ring_slot_bytes; /* port B of an add: where the skip tiles wait */
   uint32_t n_in;
   df_in_t in[DF_MAX_PEERS];

@@ -138,7 +138,7 @@ typedef struct {
   uint32_t kh, kw, s, p, C, run;        /* window; run = kw * C bytes per kernel row */
   uint32_t r0, r1, ncols;               /* crossbar: layer rows [r0, r1), columns */
   uint32_t pitch;                       /* bytes per row of an input window buffer */
-  uint32_t in_buf, in_half, ima_buf, ima_half, out_buf, out_half;
+  uint32_t in_buf, in_slot, in_slots, ima_buf, ima_half, out_buf, out_half; /* input: in_slots windows */
   uint32_t in_region, out_region, in_size, out_size;
   uint32_t adc_shift;
 } analog_t;
@@ -159,11 +159,11 @@ static tile_t tile_of(const analog_t* a, uint32_t n) {
 }
 
 /* Core 0: DMA of tile n's input window (all rows, columns with halo) from
- * the HBM into buffer `half`; padding columns are zeroed here. */
-static void fetch_input(const analog_t* a, uint32_t n, uint32_t half) {
+ * the HBM into input slot `slot`; padding columns are zeroed here. */
+static void fetch_input(const analog_t* a, uint32_t n, uint32_t slot) {
   const vpmap_layer_t* L = a->L;
   const tile_t t = tile_of(a, n);
-  const uint32_t buf = a->in_buf + half * a->in_half;
+  const uint32_t buf = a->in_buf + slot * a->in_slot;
   int32_t x_end = t.x_first + (int32_t)((t.tw - 1) * a->s + a->kw);
   if (x_end > t.x_first + (int32_t)(a->pitch / a->C)) x_end = t.x_first + (int32_t)(a->pitch / a->C);
   const int32_t v0 = t.x_first < 0 ? 0 : t.x_first, v1 = x_end > (int32_t)L->in_w ? (int32_t)L->in_w : x_end;
@@ -199,7 +199,8 @@ static void previous_tile_done(const analog_t* a, ima_track_t* tr) {
   tr->signalled = 1;
   const uint32_t done = tr->k - 1u;
   if (df_flow.hbm_in) {
-    if (done + 2u < tr->count) fetch_input(a, df_flow.replica + (done + 2u) * df_flow.replicas, done & 1u);
+    if (done + a->in_slots < tr->count)
+      fetch_input(a, df_flow.replica + (done + a->in_slots) * df_flow.replicas, done % a->in_slots);
   } else {
     df_flow_release(DF_PORT_A, done, tr->count);
   }
@@ -254,10 +255,10 @@ static int sequence(const analog_t* a, ima_track_t* tr, int32_t base, uint32_t s
  * per output column (or per row, whichever is fewer); rows touching the
  * vertical padding get one sequence each with the padded kernel rows left
  * out (their crossbar rows would multiply zeros). */
-static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t half) {
+static int issue_tile(const analog_t* a, ima_track_t* tr, uint32_t n, uint32_t half, uint32_t in_slot) {
   const vpmap_layer_t* L = a->L;
   const tile_t t = tile_of(a, n);
-  const int32_t win = (int32_t)(a->in_buf + half * a->in_half);
+  const int32_t win = (int32_t)(a->in_buf + in_slot * a->in_slot);
   const uint32_t ima = a->ima_buf + half * a->ima_half, px = a->ncols * 4u;
   const uint32_t s = a->s, p = a->p, H = L->in_h;
   uint32_t oy_a = (p + s - 1) / s, oy_b = H + p >= a->kh ? (H + p - a->kh) / s + 1 : 0;
@@ -320,14 +321,15 @@ static int prepare(const df_role_t* r, analog_t* a, int analog) {
   a->in_buf = buffer_of(r, VPMAP_BUF_INPUT, &in_sz);
   a->ima_buf = analog ? buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz) : (ima_sz = 0, 0u);
   a->out_buf = wide ? (out_sz = 0, 0u) : buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);
-  a->in_half = in_sz / 2, a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
+  a->in_slot = L->in_h * a->pitch, a->in_slots = a->in_slot ? in_sz / a->in_slot : 0;
+  a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
   a->in_region = r->in_region;
   a->in_size = (uint32_t)L->in_c * L->in_h * L->in_w;
   a->out_size = (uint32_t)L->out_c * L->out_h * L->out_w;
   a->adc_shift = L->adc_shift;
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
   const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * 4u && (r->hdr.flags & VPMAP_FLAG_QUANT));
-  if (!a->in_buf || (!wide && (!a->out_buf || a->out_half < tile_px * a->ncols)) || a->in_half < L->in_h * a->pitch ||
+  if (!a->in_buf || (!wide && (!a->out_buf || a->out_half < tile_px * a->ncols)) || a->in_slots < 2u ||
       (df_flow.hbm_in && !a->in_region) || !ima_ok) {
     printf("cluster %u: dataflow: layer %.24s: buffers (input %u, ima_out %u, output %u bytes), HBM regions or "
            "quantization do not fit a %ux%u tile\n",
@@ -362,7 +364,7 @@ static void start_window(const analog_t* a, uint32_t count) {
     df_flow_release(DF_PORT_A, (uint32_t)-1, count);
     return;
   }
-  for (uint32_t k = 0; k < count && k < 2u; ++k) fetch_input(a, df_flow.replica + k * df_flow.replicas, k);
+  for (uint32_t k = 0; k < count && k < a->in_slots; ++k) fetch_input(a, df_flow.replica + k * df_flow.replicas, k);
 }
 
 #define DF_EV_DONE 3u /* workers -> core 0: the tile they were given is requantized */
@@ -431,7 +433,7 @@ int df_run_analog(const df_role_t* r) {
           cluster_phase(CLUSTER_PHASE_COMMUNICATION);
           df_flow_wait_delivered(k);
         }
-        if (rc == DF_OK) rc = issue_tile(a, &tr, n, half);
+        if (rc == DF_OK) rc = issue_tile(a, &tr, n, half, k % a->in_slots);
       }
       /* (b) + (c): tile k - 1 done by the IMA and the workers, then sent. */
       cluster_phase(CLUSTER_PHASE_IMA);
@@ -515,7 +517,7 @@ static void gather_inputs(const df_role_t* r, uint32_t in0, uint32_t k) {
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     df_flow_wait_inputs(DF_PORT_B, k);
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);
-    dma_start_1d(DMA_RING, f->port_base[DF_PORT_B] + (k & 1u) * f->port_slot_bytes[DF_PORT_B],
+    dma_start_1d(DMA_RING, f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B],
                  f->ring_base + (M % f->ring_slots) * f->ring_slot_bytes, (uint32_t)L->out_h * tw * L->in_c);
     dma_wait_sleep(DMA_RING);
     df_flow_release(DF_PORT_B, k, local_tiles(r)); /* the ring slot is free again */
@@ -553,27 +555,29 @@ int df_run_digital(const df_role_t* r) {
     cluster_phase(CLUSTER_PHASE_COMPUTE);
     const uint32_t out = pool ? a->out_buf + half * a->out_half : d->out_buf + half * d->out_half;
     if (pool) {
-      const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + half * a->in_half), a->C, L->in_h,
+      const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + (k % a->in_slots) * a->in_slot), a->C, L->in_h,
                                a->pitch / a->C, (int32_t)(ox0 * a->s) - (int32_t)a->p, L->in_w};
       kern_pool((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
                 L->op == VPMAP_OP_MAXPOOL);
     } else if (reduce) {
-      const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] + half * f->port_slot_bytes[DF_PORT_PARTIALS]);
+      const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] +
+                                                       (k % f->port_slots[DF_PORT_PARTIALS]) * f->port_slot_bytes[DF_PORT_PARTIALS]);
       if (d->wide)
         kern_reduce((int32_t*)(uintptr_t)out, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw * d->ncols);
       else
         kern_reduce_requant((int8_t*)(uintptr_t)out, d->ncols, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw,
                             d->ncols, L->mult, L->shift, L->relu);
     } else { /* residual add */
-      kern_add((int8_t*)(uintptr_t)out, (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + half * f->port_slot_bytes[DF_PORT_A]),
-               (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_B] + half * f->port_slot_bytes[DF_PORT_B]),
+      kern_add((int8_t*)(uintptr_t)out,
+               (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k % f->port_slots[DF_PORT_A]) * f->port_slot_bytes[DF_PORT_A]),
+               (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B]),
                (uint32_t)L->out_h * tw * d->ncols, L->relu);
     }
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     eu_barrier(); /* tile k computed: its inputs are free, its output complete */
     if (me == 0) {
       if (pool && f->hbm_in) {
-        if (k + 2u < count) fetch_input(a, n + 2u * step, half);
+        if (k + a->in_slots < count) fetch_input(a, n + a->in_slots * step, k % a->in_slots);
       } else {
         df_flow_release(reduce ? DF_PORT_PARTIALS : DF_PORT_A, k, count);
       }

@@ -67,6 +67,7 @@ void CostParams::set(const std::string& kv) {
   else if (k == "max_tile_cols" && v >= 1) max_tile_cols = int(v);
   else if (k == "tile_overhead") tile_overhead = v;
   else if (k == "requant") requant = v;
+  else if (k == "input_slots" && v >= 2) input_slots = int(v);
   else if (k == "reduce") reduce = v;
   else if (k == "add") add = v;
   else if (k == "pool") pool = v;
@@ -77,7 +78,7 @@ void CostParams::set(const std::string& kv) {
   else if (k == "efficiency") efficiency = v;
   else
     throw std::invalid_argument("--cost " + kv + ": unknown name or bad value (l1_reserved, max_tile_cols, "
-                                "tile_overhead, requant, reduce, add, pool, dma_outstanding, burst_bytes, batch, balance_step, efficiency)");
+                                "tile_overhead, requant, input_slots, reduce, add, pool, dma_outstanding, burst_bytes, batch, balance_step, efficiency)");
 }
 
 void estimate_costs(Mapping& m, const Network& net) {

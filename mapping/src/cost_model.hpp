@@ -30,11 +30,12 @@ struct PlatformInfo {
 struct CostParams {
   int64_t l1_reserved = 64 * 1024;  // bottom of L1: firmware .data/.bss/stacks
   int max_tile_cols = 8;
+  int input_slots = 3;          // input windows a consumer keeps (a halo window needs the next producer tile too)
   double tile_overhead = 400;   // cycles of core 0 per tile: events, DMA and IMA programming
-  double requant = 8;           // core cycles per element
-  double reduce = 3;            // core cycles per element per extra partial sum
-  double add = 6;               // core cycles per element of a residual add
-  double pool = 3;              // core cycles per window element
+  double requant = 25;          // core cycles per element (measured: firmware/dataflow kernels)
+  double reduce = 12;           // core cycles per element per extra partial sum (measured)
+  double add = 25;              // core cycles per element of a residual add (measured)
+  double pool = 20;             // core cycles per window element (measured, 3x3 max-pool)
   int dma_outstanding = 4;      // bursts a DMA keeps in flight
   int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
   int batch = 16;               // images per batch (latency estimate)

@@ -147,7 +147,7 @@ class Builder {
     if (l.analog()) {
       const int64_t cols = std::min<int64_t>(P_.ima.cols, l.cols());
       const int64_t e = int64_t(l.out.h) * w * cols;
-      RoleBuffers a{"analog", {buf("input", 2 * in_tile), buf("ima_out", 2 * e * 4)}};
+      RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile), buf("ima_out", 2 * e * 4)}};
       if (p.row_splits == 1) a.buffers.push_back(buf("output", 2 * e));
       out.push_back(a);
       for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
@@ -160,7 +160,7 @@ class Builder {
       out.push_back({"digital", {buf("input_a", 2 * e), buf("input_b", 2 * e), buf("output", 2 * e)}});
     } else {
       const int64_t e = int64_t(l.out.h) * w * l.out.c;
-      out.push_back({"digital", {buf("input", 2 * in_tile), buf("output", 2 * e)}});
+      out.push_back({"digital", {buf("input", cost_.input_slots * in_tile), buf("output", 2 * e)}});
     }
     return out;
   }
