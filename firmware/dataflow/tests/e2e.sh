@@ -15,6 +15,11 @@ run() {  # platform mode batch -> stats.json
 for mode in naive replicate full; do run mpaimc-8 $mode 4; done
 for mode in naive replicate full; do run mpaimc-64 $mode 6; done
 
+# A reduction tree of two levels with a fan-in-1 node, over several tiles per slot.
+expect_exit 0 "$VP" --network "$2/firmware/dataflow/tests/two_level_tree.yaml" --platform mpaimc-64 \
+  --mapping-mode replicate --batch 6 --elf "$ELF" --quiet
+expect_in "bit-exact: 6 images, 196608 bytes, 0 mismatches" "$STDOUT"
+
 /usr/bin/python3 - <<'PY' || fail "mapping modes or flow control"
 import json
 def load(p, m): return json.load(open(f"{p}-{m}.json"))
