@@ -28,6 +28,11 @@ void df_share(uint32_t n, uint32_t* lo, uint32_t* hi) {
 void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t tile_stride, uint32_t n) {
   uint32_t lo, hi;
   df_share(n, &lo, &hi);
+  if (fan_in == 2) { /* the common tree node: one pass over two streams */
+    const int32_t* s1 = src + tile_stride;
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = nm_reduce(src[i], s1[i]);
+    return;
+  }
   for (uint32_t i = lo; i < hi; ++i) {
     int32_t acc = src[i];
     for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
@@ -61,6 +66,30 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   const df_requant_t q = df_requant_plan(mult, shift, relu);
   if (fan_in == 1 && dst_stride == cols) {
     requant_run(dst + lo, src + lo, hi - lo, &q);
+    return;
+  }
+  if (dst_stride == cols && q.path == DF_RQ_HIGH32) {
+    /* A reduction node's output: sum the partial tiles, then the hoisted requantization. */
+    const int32_t m = q.m, floor = q.relu ? 0 : -128;
+    int8_t* d = dst;
+    if (fan_in == 2) { /* the common tree node, without the inner loop */
+      const int32_t* s1 = src + tile_stride;
+      for (uint32_t i = lo; i < hi; ++i) {
+        const int64_t p = (int64_t)nm_reduce(src[i], s1[i]) * m;
+        int32_t v = (int32_t)(p >> 32) + (int32_t)(((uint32_t)p) >> 31);
+        v = v < floor ? floor : v;
+        d[i] = (int8_t)(v > 127 ? 127 : v);
+      }
+      return;
+    }
+    for (uint32_t i = lo; i < hi; ++i) {
+      int32_t acc = src[i];
+      for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
+      const int64_t p = (int64_t)acc * m;
+      int32_t v = (int32_t)(p >> 32) + (int32_t)(((uint32_t)p) >> 31);
+      v = v < floor ? floor : v;
+      d[i] = (int8_t)(v > 127 ? 127 : v);
+    }
     return;
   }
   uint32_t r = lo / cols, c = lo % cols;
