@@ -69,10 +69,12 @@ struct NocTail : tlm::tlm_extension<NocTail> {
 };
 }  // namespace
 
-sc_time AxiNode::reserve(BusyCalendar& channel, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
+sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
   uint64_t end = tail.value();
-  const uint64_t start = channel.book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
+  const uint64_t start = link.channel[side][rw].book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
   tail = sc_time::from_value(end);
+  if (link.tracer && end > start)
+    link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
   stats_.contention += sc_time::from_value(start - t.value());
   return sc_time::from_value(start);
 }
@@ -113,10 +115,10 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
   const int dst_side = dest == kParent ? kFromBelow : kFromAbove;
   const bool src_terminal = src != kParent && child_routes_[src].terminal;
 
-  if (is_write && src_link) t = reserve(src_link->channel[src_side][1], t, occupancy, ext->tail);
+  if (is_write && src_link) t = reserve(*src_link, src_side, 1, t, occupancy, ext->tail);
   t += latency_;
   ext->tail += latency_;
-  if (is_write && dst_link) t = reserve(dst_link->channel[dst_side][1], t, occupancy, ext->tail);
+  if (is_write && dst_link) t = reserve(*dst_link, dst_side, 1, t, occupancy, ext->tail);
   if (is_write && terminal) t = ext->tail;  // the target has the data when the last byte is in
 
   delay = t - now;
@@ -131,12 +133,24 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
     // Read data flows back once the target has it, over the same links.
     t = now + delay;
     if (terminal) ext->tail = t;
-    if (dst_link) t = reserve(dst_link->channel[dst_side][0], t, occupancy, ext->tail);
-    if (src_link) t = reserve(src_link->channel[src_side][0], t, occupancy, ext->tail);
+    if (dst_link) t = reserve(*dst_link, dst_side, 0, t, occupancy, ext->tail);
+    if (src_link) t = reserve(*src_link, src_side, 0, t, occupancy, ext->tail);
     if (src_terminal) t = ext->tail;  // complete when the last byte reaches the initiator
     delay = t - now;
   }
   if (ext == &entry) trans.clear_extension(ext);
+}
+
+void AxiNode::trace_link(int port, ActivityTracer* tracer, unsigned link_id) {
+  Link* link = port == kParent ? owned_link(kParent) : &child_links_.at(size_t(port));
+  if (!link) throw std::logic_error(std::string(name()) + ": the parent link is not this node's");
+  link->tracer = tracer;
+  link->trace_id = link_id;
+}
+
+const char* AxiNode::link_channel_name(unsigned channel) {
+  static const char* const names[kLinkChannels] = {"down_rd", "up_wr", "up_rd", "down_wr"};
+  return channel < kLinkChannels ? names[channel] : "?";
 }
 
 unsigned int AxiNode::transport_dbg(int src, tlm::tlm_generic_payload& trans) {

@@ -38,6 +38,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "axi_node/busy_calendar.hpp"
+#include "trace/activity_tracer.hpp"
 
 namespace vp {
 
@@ -86,12 +87,23 @@ class AxiNode : public sc_core::sc_module {
   int children() const { return params_.children; }
   const Stats& stats() const { return stats_; }
 
+  // Waveform hook: every booking of the link at `port` (a child index, or -1 for the
+  // owned parent link) is reported as a TraceUnit::kLink span with index `link_id` and
+  // value the channel (link_channel_name). Null: off, one pointer test per booking.
+  void trace_link(int port, ActivityTracer* tracer, unsigned link_id);
+  // Channels by data direction: 0 down_rd (read issued from below), 1 up_wr (write
+  // issued from below), 2 up_rd (read issued from above), 3 down_wr (write from above).
+  static constexpr unsigned kLinkChannels = 4;
+  static const char* link_channel_name(unsigned channel);
+
  private:
   static constexpr int kParent = -1;
   static constexpr int kNone = -2;
   // A link as two AXI4 port pairs (initiated from below / from above) x (read / write data).
   struct Link {
     BusyCalendar channel[2][2];
+    ActivityTracer* tracer = nullptr;  // waveforms only
+    unsigned trace_id = 0;
   };
   enum Initiation { kFromBelow = 0, kFromAbove = 1 };
 
@@ -104,7 +116,8 @@ class AxiNode : public sc_core::sc_module {
   // Reserves a link channel for data whose head is ready at t and whose last byte has
   // crossed the previous link at `tail` (absolute times); returns the start and moves
   // `tail` to when the last byte has crossed this link.
-  sc_core::sc_time reserve(BusyCalendar& channel, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
+  // The channel is link.channel[side][rw] (rw: 0 read data, 1 write data).
+  sc_core::sc_time reserve(Link& link, int side, int rw, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
                            sc_core::sc_time& tail);
   Link* owned_link(int port) { return port == kParent ? (params_.owns_parent_link ? &parent_link_ : nullptr) : &child_links_[port]; }
 

@@ -54,14 +54,25 @@ class Cluster : public sc_core::sc_module {
   // Cores neither halted nor able to run (asleep with nothing pending).
   std::vector<unsigned> sleeping_cores() const;
   nlohmann::json stats() const;
-  // Activity tracing of the DMA, the IMA and the cores' phases (null: off).
+  // Activity tracing of the DMA, the IMA, the cores' phases and their wfi
+  // sleeps (null: off).
   void set_tracer(ActivityTracer* t) {
     dma_.set_tracer(t);
     ima_.set_tracer(t);
     ctrl_.set_tracer(t);
+    sleep_trace_.tracer = t;
+    for (auto& c : cores_) c->set_sleep_observer(t ? &sleep_trace_ : nullptr);
   }
 
  private:
+  // Forwards the cores' sleeps to the tracer.
+  struct SleepTrace : rv::SleepObserver {
+    ActivityTracer* tracer = nullptr;
+    void slept(const rv::RiscvCore& core, sc_core::sc_time begin, sc_core::sc_time end) override {
+      tracer->span(core.cluster_id(), TraceUnit::kCoreSleep, core.core_id(), 0, begin, end);
+    }
+  };
+
   unsigned id_;
   std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;
@@ -74,6 +85,7 @@ class Cluster : public sc_core::sc_module {
   NocPort noc_port_;
   std::vector<std::unique_ptr<rv::RiscvCore>> cores_;
   std::unique_ptr<rv::CoreGroup> group_;
+  SleepTrace sleep_trace_;
 };
 
 }  // namespace vp

@@ -150,6 +150,7 @@ void RiscvCore::wake(sc_time at) {
   // Never resume in SystemC's past (a device waking us from another process).
   const uint64_t t = std::max(to_cycles(at), to_cycles(sc_core::sc_time_stamp()));
   if (t > now_) {
+    if (sleep_observer_) sleep_observer_->slept(*this, local_time(), sc_time::from_value(t * cycle_value_));
     sleep_cycles_ += t - now_;
     now_ = t;
   }

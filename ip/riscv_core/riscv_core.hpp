@@ -23,6 +23,17 @@
 
 namespace vp::rv {
 
+class RiscvCore;
+
+// Told of each wfi sleep when the core wakes from it (a trace's hook; null:
+// off). [begin, end) is exactly what sleep_cycles() counted for it; a sleep
+// still open when the run ends is not reported (nor counted).
+class SleepObserver {
+ public:
+  virtual ~SleepObserver() = default;
+  virtual void slept(const RiscvCore& core, sc_core::sc_time begin, sc_core::sc_time end) = 0;
+};
+
 class RiscvCore : public sc_core::sc_module {
  public:
   enum class StopReason { kTimeReached, kSleeping, kHalted };
@@ -51,6 +62,8 @@ class RiscvCore : public sc_core::sc_module {
   void set_irq(unsigned line, bool level, sc_core::sc_time at);
   // Called when the core leaves sleep (the host thread waits on it).
   void on_wake(std::function<void()> fn) { on_wake_ = std::move(fn); }
+  // Called on wake only, never per instruction.
+  void set_sleep_observer(SleepObserver* o) { sleep_observer_ = o; }
 
   // Stops the core for good (exit register, tohost). Safe from a device
   // called during this core's own bus access.
@@ -164,6 +177,7 @@ class RiscvCore : public sc_core::sc_module {
   const DecodeCache::Slot* hz_prev_ = nullptr;  // leave the hot loop: halt, sleep, interrupt state changed
   int exit_code_ = 0;
   std::function<void()> on_wake_;
+  SleepObserver* sleep_observer_ = nullptr;
 
   std::array<DmiRange, kMaxDmi> dmi_{};
   unsigned dmi_count_ = 0;

@@ -74,6 +74,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         models_[size_t(i)]->set_tracer(recorder_.get());
         traced_.push_back(unsigned(i));
       }
+      // The network links those clusters use, up to the HBM.
+      if (!req.vcd.empty()) traced_links_ = noc_.trace_links(traced_, recorder_.get());
     }
     if (req.dataflow) {
       // Boot ends per core for the job's breakdown; traced clusters still reach the timeline.
@@ -142,8 +144,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const unsigned cores = unsigned(cfg_.get_int("cluster.cores"));
     try {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
-      if (!req.vcd.empty())
-        write_trace_file(req.vcd, vcd_text(spans, traced_, cores, uint64_t(end.to_seconds() * 1e12 + 0.5)));
+      if (!req.vcd.empty()) {
+        VcdLayout layout{traced_, cores, traced_links_, {}};
+        for (unsigned ch = 0; ch < AxiNode::kLinkChannels; ++ch)
+          layout.link_channel_names.push_back(AxiNode::link_channel_name(ch));
+        write_trace_file(req.vcd, vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5)));
+      }
     } catch (const std::runtime_error& e) {
       throw SimulationError(e.what());
     }
@@ -196,6 +202,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   bool loaded_ = false;
   std::unique_ptr<ActivityRecorder> recorder_;  // null unless --timeline or --vcd
   std::vector<unsigned> traced_;                // clusters with a tracer
+  std::vector<std::string> traced_links_;       // VCD scopes of the traced links, by link id
   std::unique_ptr<dataflow::BootEndRecorder> boot_ends_;  // dataflow jobs only
   std::unique_ptr<DebugSession> debug_;  // --gdb, --itrace; last: detaches from the cores first
 };

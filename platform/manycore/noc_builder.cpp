@@ -114,6 +114,27 @@ void AxiNetwork::end_of_elaboration() {
     if (!attached_[i]) throw std::logic_error(fmt::format("{}: cluster slot {} was never attached", name(), i));
 }
 
+std::vector<std::string> AxiNetwork::trace_links(const std::vector<unsigned>& clusters, ActivityTracer* tracer) {
+  std::vector<std::string> scopes;
+  std::set<std::pair<size_t, size_t>> done;  // (level, node) whose upper link is traced
+  for (unsigned id : clusters) {
+    size_t j = id / size_t(levels_.back()[0]->children());
+    levels_.back()[j]->trace_link(int(id % unsigned(levels_.back()[0]->children())), tracer, unsigned(scopes.size()));
+    scopes.push_back(fmt::format("cluster_{}.noc_link", id));
+    for (size_t k = levels_.size(); k-- > 0; j /= size_t(k > 0 ? levels_[k - 1][0]->children() : 1)) {
+      if (!done.insert({k, j}).second) break;  // the rest of the path is traced already
+      AxiNode& node = *levels_[k][j];
+      if (k == 0)
+        node.trace_link(-1, tracer, unsigned(scopes.size()));  // the root's link to the HBM
+      else
+        levels_[k - 1][j / size_t(levels_[k - 1][0]->children())]->trace_link(
+            int(j % size_t(levels_[k - 1][0]->children())), tracer, unsigned(scopes.size()));
+      scopes.push_back(fmt::format("noc.{}", node.basename()));
+    }
+  }
+  return scopes;
+}
+
 nlohmann::json AxiNetwork::stats() const {
   nlohmann::json j;
   const double cycle_s = cycle_.to_seconds();

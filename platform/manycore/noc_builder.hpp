@@ -10,6 +10,7 @@
 // every level below their common ancestor, plus the ancestor's once) and the serialization
 // of the links it crosses, ceil(S / width) cycles each, with contention by reservation.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,12 @@ class AxiNetwork : public sc_core::sc_module {
   int levels() const { return int(levels_.size()); }
   const std::vector<std::unique_ptr<AxiNode>>& level(int k) const { return levels_[k]; }
   const AxiNode& root() const { return *levels_[0][0]; }
+
+  // Waveforms: reports the bookings of every link on the path from each of `clusters` to
+  // the HBM to `tracer` (AxiNode::trace_link). Returns the links' VCD scopes below the
+  // platform, by link id: "cluster_N.noc_link" (cluster to leaf node) and "noc.NODE" (the
+  // link above NODE; above the root it leads to the HBM).
+  std::vector<std::string> trace_links(const std::vector<unsigned>& clusters, ActivityTracer* tracer);
 
   // Per-level and HBM counters: transactions, bytes, contention (cycles), allocated bytes.
   nlohmann::json stats() const;

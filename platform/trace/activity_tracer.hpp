@@ -14,7 +14,12 @@ enum class TraceUnit : unsigned char {
   kDma,          // one DMA transfer: start to completion
   kCorePhase,    // a core in one firmware phase (CLUSTER_PHASE_*), `value` = phase
   kCoreHalt,     // a core halted at `begin` (end == begin)
+  kCoreSleep,    // a core asleep in wfi (what its sleep_cycles counted)
+  kLink,         // a network link channel booked by a transfer: `index` = link id, `value` = channel
 };
+
+// The `cluster` of network spans (kLink): they belong to no cluster.
+constexpr unsigned kNetworkSpan = ~0u;
 
 class ActivityTracer {
  public:

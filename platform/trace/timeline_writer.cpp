@@ -56,17 +56,19 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
       group = &s;
       lane_free.clear();
     }
+    if (s.unit == TraceUnit::kLink) continue;  // network occupancy: in the VCD only
     if (s.unit == TraceUnit::kCoreHalt) {
       ev.push_back({{"ph", "i"}, {"s", "t"}, {"name", "halt"}, {"pid", s.cluster}, {"tid", s.index}, {"ts", us(s.begin_ps)}});
       continue;
     }
     unsigned lane = 0;
-    // A core's phases never overlap: one track each.
-    while (s.unit != TraceUnit::kCorePhase && lane < lane_free.size() && lane_free[lane] > s.begin_ps) ++lane;
+    // A core's phases never overlap: one track each; its sleeps nest in them.
+    const bool core_track = s.unit == TraceUnit::kCorePhase || s.unit == TraceUnit::kCoreSleep;
+    while (!core_track && lane < lane_free.size() && lane_free[lane] > s.begin_ps) ++lane;
     if (lane == kLanes) lane = kLanes - 1;  // more overlap than tracks: stack on the last
     if (lane == lane_free.size()) {
       lane_free.push_back(0);
-      if (s.unit != TraceUnit::kCorePhase) ev.push_back(meta("thread_name", s.cluster, base_tid(s) + lane, track_name(s, lane)));
+      if (!core_track) ev.push_back(meta("thread_name", s.cluster, base_tid(s) + lane, track_name(s, lane)));
     }
     lane_free[lane] = std::max(lane_free[lane], s.end_ps);
     nlohmann::json e = {{"ph", "X"}, {"pid", s.cluster}, {"tid", base_tid(s) + lane},
@@ -83,6 +85,9 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
       case TraceUnit::kDma:
         e["name"] = fmt::format("DMA {} B", s.value);
         e["args"] = {{"bytes", s.value}, {"channel", s.index}};
+        break;
+      case TraceUnit::kCoreSleep:
+        e["name"] = "wfi";
         break;
       default:
         e["name"] = s.value < 4 ? kPhaseNames[s.value] : "phase";

@@ -58,34 +58,69 @@ std::string value_text(const Signal& s, uint64_t v) {
   return fmt::format("b{} {}\n", bits, s.id);
 }
 
+// The VCD's scope tree: scopes keep the order they were first named in.
+struct Scope {
+  std::string name;
+  std::vector<size_t> signals;
+  std::vector<Scope> subs;
+  Scope& sub(const std::string& n) {
+    for (Scope& s : subs)
+      if (s.name == n) return s;
+    subs.push_back({n, {}, {}});
+    return subs.back();
+  }
+  void emit(const std::vector<Signal>& sig, std::string& out) const {
+    out += fmt::format("$scope module {} $end\n", name);
+    for (size_t i : signals) out += fmt::format("$var wire {} {} {} $end\n", sig[i].width, sig[i].id, sig[i].name);
+    for (const Scope& s : subs) s.emit(sig, out);
+    out += "$upscope $end\n";
+  }
+};
+
 }  // namespace
 
-std::string vcd_text(const std::vector<ActivitySpan>& spans, const std::vector<unsigned>& clusters,
-                     unsigned cores_per_cluster, uint64_t end_ps) {
+std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& layout, uint64_t end_ps) {
   std::vector<Signal> sig;
-  std::map<std::tuple<unsigned, int, unsigned>, size_t> index;  // (cluster, kind, core) -> signal
-  enum { kIma, kDma, kCore };
-  std::string head = "$date simulated $end\n$version vp-run $end\n$timescale 1ns $end\n$scope module soc $end\n";
-  for (unsigned c : clusters) {
-    head += fmt::format("$scope module cluster_{} $end\n", c);
-    auto add = [&](int kind, unsigned core, const std::string& name, unsigned width) {
-      index[{c, kind, core}] = sig.size();
-      sig.push_back({vcd_id(sig.size()), name, width});
-      head += fmt::format("$var wire {} {} {} $end\n", width, sig.back().id, name);
-    };
-    add(kIma, 0, "ima_busy", 1);
-    add(kDma, 0, "dma_busy", 1);
-    for (unsigned k = 0; k < cores_per_cluster; ++k) add(kCore, k, fmt::format("core_{}_state", k), 3);
-    head += "$upscope $end\n";
+  // (cluster, kind, index) -> signal; links are (kNetworkSpan, kLink + channel, link id).
+  std::map<std::tuple<unsigned, int, unsigned>, size_t> index;
+  enum { kIma, kDma, kCore, kSleep, kLink };
+  Scope root{"soc", {}, {}};
+  auto add = [&](Scope& scope, std::tuple<unsigned, int, unsigned> key, const std::string& name, unsigned width) {
+    index[key] = sig.size();
+    scope.signals.push_back(sig.size());
+    sig.push_back({vcd_id(sig.size()), name, width});
+  };
+  for (unsigned c : layout.clusters) {
+    Scope& cl = root.sub(fmt::format("cluster_{}", c));
+    add(cl, {c, kIma, 0}, "ima_busy", 1);
+    add(cl, {c, kDma, 0}, "dma_busy", 1);
+    for (unsigned k = 0; k < layout.cores_per_cluster; ++k) {
+      add(cl, {c, kCore, k}, fmt::format("core_{}_state", k), 3);
+      add(cl, {c, kSleep, k}, fmt::format("core_{}_asleep", k), 1);
+    }
   }
-  head += "$upscope $end\n$enddefinitions $end\n";
+  for (unsigned l = 0; l < layout.links.size(); ++l) {
+    Scope* scope = &root;
+    const std::string& path = layout.links[l];
+    for (size_t b = 0, e; b <= path.size(); b = e + 1) {
+      e = std::min(path.find('.', b), path.size());
+      scope = &scope->sub(path.substr(b, e - b));
+    }
+    for (unsigned ch = 0; ch < layout.link_channel_names.size(); ++ch)
+      add(*scope, {kNetworkSpan, kLink + int(ch), l}, layout.link_channel_names[ch], 1);
+  }
+  std::string head = "$date simulated $end\n$version vp-run $end\n$timescale 1ns $end\n";
+  root.emit(sig, head);
+  head += "$enddefinitions $end\n";
 
   std::vector<Change> changes;
-  std::map<std::pair<unsigned, int>, std::vector<std::pair<uint64_t, uint64_t>>> busy;
+  std::map<std::tuple<unsigned, int, unsigned>, std::vector<std::pair<uint64_t, uint64_t>>> busy;
   for (const ActivitySpan& s : spans) {
     switch (s.unit) {
-      case TraceUnit::kImaSequence: busy[{s.cluster, kIma}].emplace_back(s.begin_ps, s.end_ps); break;
-      case TraceUnit::kDma: busy[{s.cluster, kDma}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kImaSequence: busy[{s.cluster, kIma, 0}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kDma: busy[{s.cluster, kDma, 0}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kCoreSleep: busy[{s.cluster, kSleep, s.index}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kLink: busy[{s.cluster, kLink + int(s.value), s.index}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kCorePhase:
       case TraceUnit::kCoreHalt: {
         auto it = index.find({s.cluster, kCore, s.index});
@@ -98,7 +133,7 @@ std::string vcd_text(const std::vector<ActivitySpan>& spans, const std::vector<u
     }
   }
   for (const auto& [key, iv] : busy) {
-    auto it = index.find({key.first, key.second, 0});
+    auto it = index.find(key);
     if (it != index.end()) busy_changes(iv, it->second, changes);
   }
   // Time order; for one signal at one time the last reported change wins.

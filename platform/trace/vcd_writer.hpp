@@ -6,6 +6,9 @@
 //                               (0 compute, 1 communication / waiting for DMA,
 //                               2 synchronization / waiting for producers or
 //                               consumers, 3 waiting for the IMA), 4 halted
+//   soc.cluster_N.core_K_asleep 1 while the core sleeps in wfi
+//   soc.<link scope>.<channel>  1 while a transfer occupies that link channel
+//                               (soc.noc.l1_3.up_wr, soc.cluster_N.noc_link.down_rd)
 // Timescale 1 ns; the hierarchy mirrors the platform's module names.
 #include <string>
 #include <vector>
@@ -16,7 +19,16 @@ namespace vp {
 
 constexpr unsigned kVcdCoreHalted = 4;
 
-std::string vcd_text(const std::vector<ActivitySpan>& sorted_spans, const std::vector<unsigned>& clusters,
-                     unsigned cores_per_cluster, uint64_t end_ps);
+// What the VCD declares.
+struct VcdLayout {
+  std::vector<unsigned> clusters;  // traced clusters
+  unsigned cores_per_cluster = 0;
+  // Network links by id (the `index` of their kLink spans): their scope below `soc`,
+  // dotted ("noc.l1_3"), and one 1-bit signal per channel (the spans' `value`).
+  std::vector<std::string> links;
+  std::vector<std::string> link_channel_names;
+};
+
+std::string vcd_text(const std::vector<ActivitySpan>& sorted_spans, const VcdLayout& layout, uint64_t end_ps);
 
 }  // namespace vp
