@@ -271,6 +271,13 @@ int df_flow_setup(const df_role_t* r) {
     if (e->kind == VPMAP_EDGE_RESIDUAL) {
       /* The skip input waits in a ring (HBM or a residual store); its
        * producers write there and signal me directly. */
+      static uint32_t holder = 0xFFFFFFFFu;
+      if (holder != 0xFFFFFFFFu && holder != e->src) {
+        printf("cluster %u: dataflow: a residual ring split over clusters %u and %u is not supported by this runtime\n",
+               (unsigned)r->cluster, (unsigned)holder, (unsigned)e->src);
+        return DF_ERR_ROLE;
+      }
+      holder = e->src;
       if (!f->ring_base) {
         f->ring_base = ring_of(r, e->src, e->layer, &size);
         f->ring_slot_bytes = f->port[DF_PORT_B].rows * f->port[DF_PORT_B].pitch;
