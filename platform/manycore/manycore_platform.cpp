@@ -3,6 +3,7 @@
 #include "manycore/manycore_platform.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -18,6 +19,8 @@
 #include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
 #include "trace/timeline_writer.hpp"
+#include "trace/fst_writer.hpp"
+#include "trace/gtkw_writer.hpp"
 #include "trace/vcd_writer.hpp"
 
 namespace vp {
@@ -64,7 +67,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       for (Cluster* c : models_) groups.push_back(&c->core_group());
       debug_ = std::make_unique<DebugSession>(req, groups, unsigned(cfg_.get_int("cluster.cores")));
     }
-    if (!req.timeline.empty() || !req.vcd.empty()) {
+    if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());
       const int first = req.trace_first >= 0 ? req.trace_first : 0;
@@ -75,7 +78,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         traced_.push_back(unsigned(i));
       }
       // The network links those clusters use, up to the HBM.
-      if (!req.vcd.empty()) traced_links_ = noc_.trace_links(traced_, recorder_.get());
+      if (!req.vcd.empty() || !req.fst.empty()) traced_links_ = noc_.trace_links(traced_, recorder_.get());
     }
     if (req.dataflow) {
       // Boot ends per core for the job's breakdown; traced clusters still reach the timeline.
@@ -144,11 +147,17 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const unsigned cores = unsigned(cfg_.get_int("cluster.cores"));
     try {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
-      if (!req.vcd.empty()) {
+      if (!req.vcd.empty() || !req.fst.empty()) {
         VcdLayout layout{traced_, cores, traced_links_, {}};
         for (unsigned ch = 0; ch < AxiNode::kLinkChannels; ++ch)
           layout.link_channel_names.push_back(AxiNode::link_channel_name(ch));
-        write_trace_file(req.vcd, vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5)));
+        const std::string vcd = vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5));
+        if (!req.vcd.empty()) write_trace_file(req.vcd, vcd);
+        if (!req.fst.empty()) write_fst_file(req.fst, vcd);
+        if (!req.gtkw.empty()) {
+          const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
+          write_trace_file(req.gtkw, gtkw_text(layout, abs(req.vcd.empty() ? req.fst : req.vcd), abs(req.gtkw)));
+        }
       }
     } catch (const std::runtime_error& e) {
       throw SimulationError(e.what());

@@ -45,8 +45,11 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write a timeline of IMA jobs, DMA transfers and core phases (Chrome trace format, opens in Perfetto)")
       ("vcd", po::value(&o.vcd)->value_name("FILE"),
        "write a VCD waveform of IMA/DMA busy and core states per cluster (GTKWave)")
+      ("fst", po::value(&o.fst)->value_name("FILE"), "write the --vcd waveform as FST (needs vcd2fst, package gtkwave)")
+      ("gtkw", po::value(&o.gtkw)->value_name("FILE"),
+       "write a GTKWave save file that opens the --vcd (or --fst) file with signals grouped per cluster and network")
       ("trace-clusters", po::value(&o.trace_clusters)->value_name("N|N-M"),
-       "clusters in --timeline and --vcd (default: all if <= 16, else 0-15)")
+       "clusters in --timeline, --vcd and --fst, and network links on their path (default: all if <= 16, else 0-15)")
       ("gdb", po::value(&o.gdb_port)->value_name("PORT"),
        "serve gdb-multiarch on PORT (0: any free port, printed on stderr); stops before the first instruction")
       ("gdb-host", po::value(&o.gdb_host)->value_name("ADDR"), "address --gdb listens on (default 127.0.0.1)")

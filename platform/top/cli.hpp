@@ -18,6 +18,7 @@ struct CliOptions {
   std::string stats;                    // --stats FILE.json
   std::string signature;
   std::string timeline, vcd;            // --timeline FILE.json, --vcd FILE
+  std::string fst, gtkw;                // --fst FILE, --gtkw FILE
   std::string trace_clusters;           // --trace-clusters N or N-M, as written
   int gdb_port = -1;                    // --gdb PORT (0: any free port)
   std::string gdb_host = "127.0.0.1";   // --gdb-host ADDR

@@ -25,6 +25,8 @@ struct RunRequest {
   std::string signature;              // --signature FILE (RISCOF convention)
   std::string timeline;               // --timeline FILE.json (Chrome trace events)
   std::string vcd;                    // --vcd FILE
+  std::string fst;                    // --fst FILE (the VCD converted by vcd2fst)
+  std::string gtkw;                   // --gtkw FILE: GTKWave save file for the VCD, else the FST
   // --trace-clusters FIRST-LAST; negative = the default (all when <= 16, else 0-15).
   int trace_first = -1, trace_last = -1;
   // --gdb PORT (-1: no debugger, 0: any free port) on --gdb-host, for the

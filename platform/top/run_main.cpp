@@ -17,6 +17,7 @@
 #include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
+#include "trace/fst_writer.hpp"
 #include "top/platform.hpp"
 
 namespace vp {
@@ -138,6 +139,12 @@ int run_main(int argc, const char* const* argv) {
     if (!cli.max_time.empty()) req.max_time = parse_duration(cli.max_time);
     req.timeline = cli.timeline;
     req.vcd = cli.vcd;
+    req.fst = cli.fst;
+    req.gtkw = cli.gtkw;
+    if (!req.gtkw.empty() && req.vcd.empty() && req.fst.empty())
+      throw UsageError("--gtkw describes a waveform: give --vcd or --fst too");
+    if (!req.fst.empty() && find_vcd2fst().empty())
+      throw UsageError("--fst needs vcd2fst on PATH (Debian package gtkwave)");
     if (!cli.trace_clusters.empty()) {
       std::tie(req.trace_first, req.trace_last) = parse_cluster_range(cli.trace_clusters);
       if (cfg->get_string("kind") == "manycore" && req.trace_last >= cfg->get_int("cluster.count"))
@@ -145,10 +152,12 @@ int run_main(int argc, const char* const* argv) {
                                      cfg->get_int("cluster.count") - 1));
     }
     check_debug_options(cli, *cfg, req);
-    if ((!req.timeline.empty() || !req.vcd.empty()) && cfg->get_string("kind") != "manycore")
-      throw UsageError("--timeline and --vcd trace clusters: use a manycore platform");
+    if ((!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) && cfg->get_string("kind") != "manycore")
+      throw UsageError("--timeline, --vcd and --fst trace clusters: use a manycore platform");
     check_writable(cli.timeline);
     check_writable(cli.vcd);
+    check_writable(cli.fst);
+    check_writable(cli.gtkw);
     check_writable(cli.stats);
     check_writable(cli.signature);
     check_writable(cli.breakdown);

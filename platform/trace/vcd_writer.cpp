@@ -71,7 +71,13 @@ struct Scope {
   }
   void emit(const std::vector<Signal>& sig, std::string& out) const {
     out += fmt::format("$scope module {} $end\n", name);
-    for (size_t i : signals) out += fmt::format("$var wire {} {} {} $end\n", sig[i].width, sig[i].id, sig[i].name);
+    for (size_t i : signals) {
+      const Signal& v = sig[i];
+      if (v.width == 1)
+        out += fmt::format("$var wire 1 {} {} $end\n", v.id, v.name);
+      else  // with its range, so viewers name it name[msb:0] whatever their convention
+        out += fmt::format("$var wire {} {} {} [{}:0] $end\n", v.width, v.id, v.name, v.width - 1);
+    }
     for (const Scope& s : subs) s.emit(sig, out);
     out += "$upscope $end\n";
   }
@@ -79,35 +85,43 @@ struct Scope {
 
 }  // namespace
 
-std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& layout, uint64_t end_ps) {
-  std::vector<Signal> sig;
-  // (cluster, kind, index) -> signal; links are (kNetworkSpan, kLink + channel, link id).
-  std::map<std::tuple<unsigned, int, unsigned>, size_t> index;
-  enum { kIma, kDma, kCore, kSleep, kLink };
-  Scope root{"soc", {}, {}};
-  auto add = [&](Scope& scope, std::tuple<unsigned, int, unsigned> key, const std::string& name, unsigned width) {
-    index[key] = sig.size();
-    scope.signals.push_back(sig.size());
-    sig.push_back({vcd_id(sig.size()), name, width});
-  };
+std::vector<VcdVar> vcd_vars(const VcdLayout& layout) {
+  std::vector<VcdVar> vars;
   for (unsigned c : layout.clusters) {
-    Scope& cl = root.sub(fmt::format("cluster_{}", c));
-    add(cl, {c, kIma, 0}, "ima_busy", 1);
-    add(cl, {c, kDma, 0}, "dma_busy", 1);
+    const std::string scope = fmt::format("cluster_{}", c);
+    vars.push_back({scope, "ima_busy", 1, VcdVar::kImaBusy, c, 0});
+    vars.push_back({scope, "dma_busy", 1, VcdVar::kDmaBusy, c, 0});
     for (unsigned k = 0; k < layout.cores_per_cluster; ++k) {
-      add(cl, {c, kCore, k}, fmt::format("core_{}_state", k), 3);
-      add(cl, {c, kSleep, k}, fmt::format("core_{}_asleep", k), 1);
+      vars.push_back({scope, fmt::format("core_{}_state", k), 3, VcdVar::kCoreState, c, k});
+      vars.push_back({scope, fmt::format("core_{}_asleep", k), 1, VcdVar::kCoreAsleep, c, k});
     }
   }
-  for (unsigned l = 0; l < layout.links.size(); ++l) {
-    Scope* scope = &root;
-    const std::string& path = layout.links[l];
-    for (size_t b = 0, e; b <= path.size(); b = e + 1) {
-      e = std::min(path.find('.', b), path.size());
-      scope = &scope->sub(path.substr(b, e - b));
-    }
+  for (unsigned l = 0; l < layout.links.size(); ++l)
     for (unsigned ch = 0; ch < layout.link_channel_names.size(); ++ch)
-      add(*scope, {kNetworkSpan, kLink + int(ch), l}, layout.link_channel_names[ch], 1);
+      vars.push_back({layout.links[l], layout.link_channel_names[ch], 1, VcdVar::kLinkBusy + int(ch), kNetworkSpan, l});
+  return vars;
+}
+
+std::string vcd_reference(const VcdVar& v) {
+  std::string r = "soc." + v.scope + "." + v.name;
+  if (v.width > 1) r += fmt::format("[{}:0]", v.width - 1);
+  return r;
+}
+
+std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& layout, uint64_t end_ps) {
+  const std::vector<VcdVar> vars = vcd_vars(layout);
+  std::vector<Signal> sig;
+  std::map<std::tuple<unsigned, int, unsigned>, size_t> index;  // (cluster, what, index) -> signal
+  Scope root{"soc", {}, {}};
+  for (const VcdVar& v : vars) {
+    Scope* scope = &root;
+    for (size_t b = 0, e; b <= v.scope.size(); b = e + 1) {
+      e = std::min(v.scope.find('.', b), v.scope.size());
+      scope = &scope->sub(v.scope.substr(b, e - b));
+    }
+    index[{v.cluster, v.what, v.index}] = sig.size();
+    scope->signals.push_back(sig.size());
+    sig.push_back({vcd_id(sig.size()), v.name, v.width});
   }
   std::string head = "$date simulated $end\n$version vp-run $end\n$timescale 1ns $end\n";
   root.emit(sig, head);
@@ -117,13 +131,13 @@ std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& la
   std::map<std::tuple<unsigned, int, unsigned>, std::vector<std::pair<uint64_t, uint64_t>>> busy;
   for (const ActivitySpan& s : spans) {
     switch (s.unit) {
-      case TraceUnit::kImaSequence: busy[{s.cluster, kIma, 0}].emplace_back(s.begin_ps, s.end_ps); break;
-      case TraceUnit::kDma: busy[{s.cluster, kDma, 0}].emplace_back(s.begin_ps, s.end_ps); break;
-      case TraceUnit::kCoreSleep: busy[{s.cluster, kSleep, s.index}].emplace_back(s.begin_ps, s.end_ps); break;
-      case TraceUnit::kLink: busy[{s.cluster, kLink + int(s.value), s.index}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kImaSequence: busy[{s.cluster, VcdVar::kImaBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kDma: busy[{s.cluster, VcdVar::kDmaBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kCoreSleep: busy[{s.cluster, VcdVar::kCoreAsleep, s.index}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kLink: busy[{s.cluster, VcdVar::kLinkBusy + int(s.value), s.index}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kCorePhase:
       case TraceUnit::kCoreHalt: {
-        auto it = index.find({s.cluster, kCore, s.index});
+        auto it = index.find({s.cluster, VcdVar::kCoreState, s.index});
         if (it == index.end()) break;
         const uint64_t v = s.unit == TraceUnit::kCoreHalt ? kVcdCoreHalted : std::min<uint64_t>(s.value, 3);
         changes.push_back({to_ns(s.begin_ps), it->second, v});

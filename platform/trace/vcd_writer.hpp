@@ -29,6 +29,20 @@ struct VcdLayout {
   std::vector<std::string> link_channel_names;
 };
 
+// One signal the VCD declares, in declaration order.
+struct VcdVar {
+  enum What { kImaBusy, kDmaBusy, kCoreState, kCoreAsleep, kLinkBusy /* + channel */ };
+  std::string scope;  // dotted, below soc: "cluster_3", "cluster_3.noc_link", "noc.l1_0"
+  std::string name;   // "core_0_state"
+  unsigned width;
+  int what;           // What (kLinkBusy + channel for links)
+  unsigned cluster;   // kNetworkSpan for links
+  unsigned index;     // the core, or the link id
+};
+std::vector<VcdVar> vcd_vars(const VcdLayout& layout);
+// Its full name as GTKWave shows it: "soc.cluster_3.core_0_state[2:0]".
+std::string vcd_reference(const VcdVar& v);
+
 std::string vcd_text(const std::vector<ActivitySpan>& sorted_spans, const VcdLayout& layout, uint64_t end_ps);
 
 }  // namespace vp

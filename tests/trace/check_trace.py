@@ -68,7 +68,7 @@ for line in head.splitlines():
         scope.append(m.group(1))
     elif line.startswith("$upscope"):
         scope.pop()
-    m = re.match(r"\$var wire (\d+) (\S+) (\S+) \$end", line)
+    m = re.match(r"\$var wire (\d+) (\S+) (\S+)(?: \[\d+:\d+\])? \$end", line)
     if m:
         ids[".".join(scope + [m.group(3)])] = m.group(2)
 want = set()
