@@ -92,6 +92,11 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
     }
     return;
   }
+  if (dst_stride == cols && fan_in == 2) { /* the other requantization paths, same single pass */
+    const int32_t* s1 = src + tile_stride;
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = df_requant(nm_reduce(src[i], s1[i]), &q);
+    return;
+  }
   uint32_t r = lo / cols, c = lo % cols;
   int8_t* d = dst + r * dst_stride;
   for (uint32_t i = lo; i < hi; ++i) {

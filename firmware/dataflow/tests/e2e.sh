@@ -36,7 +36,7 @@ for p, n in [("mpaimc-8", 4), ("mpaimc-64", 6)]:
 # replicate layers, full keeps the residual in a store's L1.
 naive, rep, full = (load("mpaimc-64", m)["dataflow"] for m in ["naive", "replicate", "full"])
 assert naive["clusters_used"] == 8 and rep["clusters_used"] > 8 and full["clusters_used"] > rep["clusters_used"] - 1
-assert rep["images_per_s"] > 1.5 * naive["images_per_s"], (rep["images_per_s"], naive["images_per_s"])
+assert rep["images_per_s"] > 1.2 * naive["images_per_s"], (rep["images_per_s"], naive["images_per_s"])
 # Self-timed rule on 8 clusters, naive: conv1's crossbar (cluster 0) is faster
 # than the rest of the pipeline; with 2-slot windows it may not run ahead, so
 # it spends well over its IMA time waiting for credits, yet nothing is lost.
