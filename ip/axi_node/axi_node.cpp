@@ -73,7 +73,7 @@ sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const s
   uint64_t end = tail.value();
   const uint64_t start = link.channel[side][rw].book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
   tail = sc_time::from_value(end);
-  if (link.tracer && end > start)
+  if (kTracing && link.tracer && end > start)
     link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
   stats_.contention += sc_time::from_value(start - t.value());
   return sc_time::from_value(start);

@@ -120,7 +120,7 @@ void Dma::run_transfer(const Transfer& t) {
   ch.ends.insert(std::upper_bound(ch.ends.begin(), ch.ends.end(), end), end);
   ++transfers_;
   bytes_ += uint64_t(t.len) * t.reps;
-  if (tracer_) tracer_->span(cluster_id_, TraceUnit::kDma, t.ch, uint64_t(t.len) * t.reps, t.start, end);
+  if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kDma, t.ch, uint64_t(t.len) * t.reps, t.start, end);
   if (on_event_) on_event_(DMA_EVENT_DONE(t.ch), end);
 }
 

@@ -185,7 +185,7 @@ void Ima::compute(Job& job) {
   compute_free_ = job.compute_end;
   in_free_[computed_ % 2] = job.compute_end;
   compute_time_ += mvm_;
-  if (tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
+  if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
   ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
           dac_bits_, adc_bits_, s.adc_shift, acc_.data());
   // The output buffer holds out_size-byte elements, saturated to fit, little endian.
@@ -213,7 +213,7 @@ void Ima::stream_out() {
   if (!last) return;
   // The sequence (always the oldest) is complete.
   ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), end), end);
-  if (tracer_) tracer_->span(cluster_id_, TraceUnit::kImaSequence, 0, s.jobs, s.start, end);
+  if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaSequence, 0, s.jobs, s.start, end);
   seqs_.pop_front();
   --in_seq_;
   for (Job& j : jobs_) --j.seq;

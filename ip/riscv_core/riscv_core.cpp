@@ -150,7 +150,9 @@ void RiscvCore::wake(sc_time at) {
   // Never resume in SystemC's past (a device waking us from another process).
   const uint64_t t = std::max(to_cycles(at), to_cycles(sc_core::sc_time_stamp()));
   if (t > now_) {
+#if VP_TRACING
     if (sleep_observer_) sleep_observer_->slept(*this, local_time(), sc_time::from_value(t * cycle_value_));
+#endif
     sleep_cycles_ += t - now_;
     now_ = t;
   }

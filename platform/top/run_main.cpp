@@ -17,6 +17,7 @@
 #include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
+#include "trace/activity_tracer.hpp"
 #include "trace/fst_writer.hpp"
 #include "top/platform.hpp"
 
@@ -152,6 +153,8 @@ int run_main(int argc, const char* const* argv) {
                                      cfg->get_int("cluster.count") - 1));
     }
     check_debug_options(cli, *cfg, req);
+    if (!kTracing && (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()))
+      throw UsageError("--timeline, --vcd and --fst need the trace hooks: this vp-run was built with -DVP_TRACING=OFF");
     if ((!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) && cfg->get_string("kind") != "manycore")
       throw UsageError("--timeline, --vcd and --fst trace clusters: use a manycore platform");
     check_writable(cli.timeline);

@@ -6,7 +6,15 @@
 // the writer sorts them.
 #include <systemc>
 
+// -DVP_TRACING=OFF (CMake) compiles the models' trace hooks out: each is
+// guarded by `kTracing &&`, so the compiler drops it.
+#ifndef VP_TRACING
+#define VP_TRACING 1
+#endif
+
 namespace vp {
+
+constexpr bool kTracing = VP_TRACING;
 
 enum class TraceUnit : unsigned char {
   kImaSequence,  // an IMA job sequence: trigger to the last stream-out
