@@ -52,9 +52,17 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
   if (cfg.get_string("kind") != "manycore")
     throw JobError(fmt::format("--network runs on a manycore platform; {} is of kind '{}'", cfg.get_string("name"),
                                cfg.get_string("kind")));
+  map::CostParams cost;
+  for (const auto& kv : o.costs) {
+    try {
+      cost.set(kv);
+    } catch (const std::invalid_argument& e) {
+      throw JobError(e.what());
+    }
+  }
   const map::Network net = map::Network::load(network_path(o.network));  // ConfigError: file:line:column
   try {
-    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed));
+    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost));
     if (o.flip_first_weight) flip_first_weight(*p);
     return p;
   } catch (const ConfigError&) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +27,7 @@ struct JobOptions {
   // weight is flipped in the weights file the firmware reads (not in the
   // reference), so some output must differ.
   bool flip_first_weight = false;
+  std::vector<std::string> costs;  // "name=value" figures of the mapper's cost model (vp-map --cost)
 };
 
 // A job that cannot be set up (unknown network, bad mode, a batch that does

@@ -68,6 +68,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
       ("batch", po::value(&o.batch)->value_name("N"), "images in the batch (default 16)")
       ("seed", po::value(&o.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
+      ("cost", po::value(&o.costs)->composing()->value_name("NAME=VALUE"),
+       "override a figure of the mapper's cost model for the dataflow job (as vp-map --cost), e.g. "
+       "input_slots=6; repeatable")
       ("breakdown", po::value(&o.breakdown)->value_name("FILE.csv"),
        "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
       ("breakdown-png", po::value(&o.breakdown_png)->value_name("FILE.png"),
@@ -90,6 +93,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     po::notify(vm);
     o.dataflow_options = vm.count("network") || vm.count("mapping-mode") || vm.count("batch") || vm.count("seed") ||
+                         vm.count("cost") ||
                          o.test_flip_weight;
   } catch (const po::error& e) {
     throw UsageError(e.what());

@@ -31,6 +31,7 @@ struct CliOptions {
   std::string mapping_mode = "full";    // --mapping-mode naive|replicate|full
   int batch = 16;                       // --batch N
   uint64_t seed = 1;                    // --seed N
+  std::vector<std::string> costs;       // --cost NAME=VALUE (the mapper's cost model)
   std::string breakdown;                // --breakdown FILE.csv
   std::string breakdown_png;            // --breakdown-png FILE.png
   bool dataflow_options = false;        // any of the above given

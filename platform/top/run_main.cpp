@@ -170,7 +170,7 @@ int run_main(int argc, const char* const* argv) {
     if (!cli.breakdown_png.empty()) dataflow::check_plotting();
     if (job) {
       if (req.elf.empty()) req.elf = {dataflow::default_firmware()};
-      req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight}, *cfg);
+      req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight, cli.costs}, *cfg);
     }
   } catch (const dataflow::JobError& e) {
     std::cerr << "vp-run: error: " << e.what() << "\n";

@@ -40,12 +40,12 @@ std::vector<uint8_t> Prepared::boot_bytes() const {
   return b;
 }
 
-Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed) {
+Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
+                 map::CostParams cost) {
   Prepared p;
   p.net = net;
   p.ima = map::ImaParams::from(cfg);
   p.params = map::generate_params(p.net, p.ima, seed);
-  map::CostParams cost;
   cost.batch = batch;
   p.mapping = map::map_network(p.net, cfg, mode, cost);
   p.batch = batch;

@@ -39,7 +39,9 @@ struct Prepared {
 // Maps `net` on `cfg` in `mode`, with seeded weights and `batch` seeded images
 // (mapping/docs/numerics.md). The mapping and weights go after the mapper's
 // HBM regions, 4 KiB aligned. Throws what the mapper throws.
-Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed);
+// `cost` carries the mapper's figures (its batch is set to `batch`).
+Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
+                 map::CostParams cost = {});
 
 struct CheckResult {
   size_t checked = 0, mismatches = 0;

@@ -13,6 +13,9 @@ expect_in "bad.yaml:4:" "$STDERR"; no_files bad-yaml
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode fastest --stats s.json
 expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate or full)" "$STDERR"; no_files mode
 
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --cost input_slot=3 --stats s.json
+expect_in "--cost input_slot=3: unknown name or bad value" "$STDERR"
+[ ! -e s.json ] || fail "a bad --cost wrote the stats"
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 0 --stats s.json
 expect_in "--batch 0: a batch needs at least one image" "$STDERR"; no_files batch0
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch many --stats s.json

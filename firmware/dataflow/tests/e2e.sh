@@ -15,6 +15,13 @@ run() {  # platform mode batch -> stats.json
 for mode in naive replicate full; do run mpaimc-8 $mode 4; done
 for mode in naive replicate full; do run mpaimc-64 $mode 6; done
 
+# Any number of input slots (--cost input_slots, the mapper's figure) gives the same outputs.
+for slots in 2 3 6; do
+  expect_exit 0 "$VP" --network resnet-tiny --platform mpaimc-64 --mapping-mode full --batch 6 --elf "$ELF" \
+    --cost input_slots=$slots --quiet
+  expect_in "bit-exact: 6 images, 1800 bytes, 0 mismatches" "$STDOUT"
+done
+
 # A reduction tree of two levels with a fan-in-1 node, over several tiles per slot.
 expect_exit 0 "$VP" --network "$2/firmware/dataflow/tests/two_level_tree.yaml" --platform mpaimc-64 \
   --mapping-mode replicate --batch 6 --elf "$ELF" --quiet
