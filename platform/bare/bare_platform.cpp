@@ -12,6 +12,7 @@
 #include "bare/bare_ram.hpp"
 #include "core_group.hpp"
 #include "elf_loader.hpp"
+#include "gdb/debug_session.hpp"
 #include "riscv_core.hpp"
 #include "top/platform_builders.hpp"
 
@@ -69,13 +70,17 @@ class BarePlatform : public Platform {
       throw SimulationError(fmt::format("{}: --signature needs the symbols begin_signature and end_signature",
                                         image_.path));
     core_->reset(image_.entry);
+    if (DebugSession::wanted(req))  // --gdb, --itrace: the one core is cluster 0 core 0
+      debug_ = std::make_unique<DebugSession>(req, std::vector<rv::CoreGroup*>{group_.get()}, 1u);
   }
 
   RunResult run(const RunRequest& req) override {
+    if (debug_) debug_->start();
     if (req.max_time != sc_core::SC_ZERO_TIME)
       sc_core::sc_start(req.max_time);
     else
       sc_core::sc_start();
+    if (debug_) debug_->finish();
     io_->flush();
     if (group_->error()) std::rethrow_exception(group_->error());
     if (!tohost_error_.empty()) throw SimulationError(tohost_error_);
@@ -138,6 +143,7 @@ class BarePlatform : public Platform {
   std::unique_ptr<rv::CoreGroup> group_;
   rv::ElfImage image_;
   std::string tohost_error_;
+  std::unique_ptr<DebugSession> debug_;  // --gdb, --itrace; last: detaches from the core first
 };
 
 }  // namespace

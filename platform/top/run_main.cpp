@@ -66,8 +66,11 @@ static void check_debug_options(const CliOptions& cli, const Config& cfg, RunReq
   const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty() ||
                    cli.itrace_limit;
   if (!any) return;
-  if (cfg.get_string("kind") != "manycore") throw UsageError("--gdb and --itrace debug cluster cores: use a manycore platform");
-  const int clusters = int(cfg.get_int("cluster.count")), cores = int(cfg.get_int("cluster.cores"));
+  // The bare platform's one core is "cluster 0 core 0".
+  const bool bare = cfg.get_string("kind") == "bare";
+  if (!bare && cfg.get_string("kind") != "manycore")
+    throw UsageError("--gdb and --itrace debug the cores of a manycore or bare platform");
+  const int clusters = bare ? 1 : int(cfg.get_int("cluster.count")), cores = bare ? 1 : int(cfg.get_int("cluster.cores"));
   in_addr host{};
   if (inet_pton(AF_INET, cli.gdb_host.c_str(), &host) != 1)
     throw UsageError(fmt::format("--gdb-host '{}': not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", cli.gdb_host));
