@@ -42,7 +42,32 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
 
 /* Requantizes n contiguous accumulators: the common case (an IMA output tile
  * of a layer without row splits) gets a loop with the plan's path hoisted. */
+/* df_requant's two-word path with the plan's fields in registers (the
+ * ResNet-18 layers' multipliers take it); the same result. */
+static inline int8_t rq_split(int32_t acc, int32_t mult, uint32_t round, uint32_t shift, int32_t floor) {
+  const int64_t p = (int64_t)acc * mult;
+  const uint32_t lo = (uint32_t)p + round;
+  const int32_t hi = (int32_t)(p >> 32) + (int32_t)(lo < round);
+  const int32_t top = hi >> (shift - 1u);
+  int32_t v;
+  if (top > 0) {
+    v = 127;
+  } else if (top < -1) {
+    v = -128;
+  } else {
+    v = (int32_t)(((uint32_t)hi << (32u - shift)) | (lo >> shift));
+    v = v > 127 ? 127 : (v < -128 ? -128 : v);
+  }
+  return (int8_t)(v < floor ? floor : v);
+}
+
 static void requant_run(int8_t* d, const int32_t* src, uint32_t n, const df_requant_t* q) {
+  if (q->path == DF_RQ_SPLIT) {
+    const int32_t mult = q->mult, floor = q->relu ? 0 : -128;
+    const uint32_t round = q->round, shift = q->shift;
+    for (uint32_t i = 0; i < n; ++i) d[i] = rq_split(src[i], mult, round, shift, floor);
+    return;
+  }
   if (q->path == DF_RQ_HIGH32) {
     const int32_t m = q->m, floor = q->relu ? 0 : -128;
     for (uint32_t i = 0; i < n; ++i) {
@@ -94,6 +119,12 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   }
   if (dst_stride == cols && fan_in == 2) { /* the other requantization paths, same single pass */
     const int32_t* s1 = src + tile_stride;
+    if (q.path == DF_RQ_SPLIT) {
+      const int32_t mult = q.mult, floor = q.relu ? 0 : -128;
+      const uint32_t round = q.round, shift = q.shift;
+      for (uint32_t i = lo; i < hi; ++i) dst[i] = rq_split(nm_reduce(src[i], s1[i]), mult, round, shift, floor);
+      return;
+    }
     for (uint32_t i = lo; i < hi; ++i) dst[i] = df_requant(nm_reduce(src[i], s1[i]), &q);
     return;
   }
