@@ -31,13 +31,7 @@ static uint32_t remote_eu(uint32_t c) {
 }
 static uint32_t min_u(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
-static void dma_wait_count(unsigned ch, uint32_t target) {
-  while (((dma_done_count(ch) - target) & 0xFFFFu) >= 0x8000u) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
-}
-static void get(void* dst, uint32_t src, uint32_t bytes) {
-  dma_start_1d(DMA_GET, (uint32_t)(uintptr_t)dst, src, bytes);
-  dma_wait_sleep(DMA_GET);
-}
+static void get(void* dst, uint32_t src, uint32_t bytes) { dma_copy_sleep(DMA_GET, dst, src, bytes); }
 
 /* ----- geometry ------------------------------------------------------------ */
 

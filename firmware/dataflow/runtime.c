@@ -22,16 +22,7 @@ df_boot_t df_boot __attribute__((section(".data.df_boot"), used)) = {0};
 static uint32_t l1(uint32_t offset) { return CLUSTER_LOCAL_BASE + offset; }
 
 /* Core 0: copies bytes of global memory into L1 and sleeps until done. */
-static void dma_get(void* dst, uint32_t src, uint32_t bytes) {
-  dma_start_1d(DMA_IN, (uint32_t)(uintptr_t)dst, src, bytes);
-  dma_wait_sleep(DMA_IN);
-}
-
-/* Core 0: sleeps until channel ch has completed `target` transfers (a count
- * modulo 2^16 from dma_done_count), so later queued transfers are not waited for. */
-static void dma_wait_done(unsigned ch, uint32_t target) {
-  while (((dma_done_count(ch) - target) & 0xFFFFu) >= 0x8000u) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
-}
+static void dma_get(void* dst, uint32_t src, uint32_t bytes) { dma_copy_sleep(DMA_IN, dst, src, bytes); }
 
 int df_load_role(df_role_t* r) {
   memset(r, 0, sizeof *r);
@@ -139,7 +130,7 @@ typedef struct {
   uint32_t r0, r1, ncols;               /* crossbar: layer rows [r0, r1), columns */
   uint32_t pitch;                       /* bytes per row of an input window buffer */
   uint32_t in_buf, in_slot, in_slots, ima_buf, ima_half, out_buf, out_half; /* input: in_slots windows */
-  uint32_t in_region, out_region, in_size, out_size;
+  uint32_t in_region, in_size;
   uint32_t adc_shift;
 } analog_t;
 
@@ -325,7 +316,6 @@ static int prepare(const df_role_t* r, analog_t* a, int analog) {
   a->ima_half = ima_sz / 2, a->out_half = out_sz / 2;
   a->in_region = r->in_region;
   a->in_size = (uint32_t)L->in_c * L->in_h * L->in_w;
-  a->out_size = (uint32_t)L->out_c * L->out_h * L->out_w;
   a->adc_shift = L->adc_shift;
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
   const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * 4u && (r->hdr.flags & VPMAP_FLAG_QUANT));
@@ -351,7 +341,7 @@ static uint32_t local_tiles(const df_role_t* r) {
 static void wait_window(uint32_t in0, uint32_t k) {
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
   if (df_flow.hbm_in) {
-    dma_wait_done(DMA_IN, in0 + k + 1u);
+    dma_wait_count(DMA_IN, in0 + k + 1u);
   } else {
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     df_flow_wait_inputs(DF_PORT_A, k);
@@ -422,8 +412,7 @@ int df_run_analog(const df_role_t* r) {
         cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
         for (;;) {
           try_deliver(a, &tr, &delivered);
-          if (df_flow.hbm_in ? ((dma_done_count(DMA_IN) - (in0 + k + 1u)) & 0xFFFFu) < 0x8000u
-                             : df_flow_inputs_ready(DF_PORT_A, k))
+          if (df_flow.hbm_in ? dma_done_reached(DMA_IN, in0 + k + 1u) : df_flow_inputs_ready(DF_PORT_A, k))
             break;
           if (eu_wait_any((1u << DF_EV_DATA) | (1u << EU_LINE_IMA_DONE) | (1u << DF_EV_DONE) |
                           (1u << EU_LINE_DMA(DMA_EVENT_DONE(DMA_IN)))) & (1u << DF_EV_DONE))

@@ -52,4 +52,21 @@ static inline void dma_wait_sleep(unsigned ch) {
   while (dma_busy(ch)) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
 }
 
+/* Channel ch has completed `target` transfers (a count modulo 2^16, as dma_done_count). */
+static inline int dma_done_reached(unsigned ch, uint32_t target) {
+  return ((dma_done_count(ch) - target) & 0xFFFFu) < 0x8000u;
+}
+
+/* Sleeps until channel ch has completed `target` transfers, so transfers
+ * queued after that one are not waited for. */
+static inline void dma_wait_count(unsigned ch, uint32_t target) {
+  while (!dma_done_reached(ch, target)) eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(ch)));
+}
+
+/* Copies bytes with channel ch and sleeps until the channel is idle. */
+static inline void dma_copy_sleep(unsigned ch, void* dst, uint32_t src, uint32_t bytes) {
+  dma_start_1d(ch, (uint32_t)(uintptr_t)dst, src, bytes);
+  dma_wait_sleep(ch);
+}
+
 #endif /* HAL_DMA_H */
