@@ -6,15 +6,8 @@ ELF=$4
 command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not installed (scripts/deps.txt)"
 [ -f "$ELF" ] || fail "missing $ELF"
 
-timeout 60 "$VP" --platform bare-rv32 --elf "$ELF" --gdb 0 >vp.out 2>vp.err &
-VP_PID=$!
-PORT=
-for _ in $(seq 100); do
-  PORT=$(sed -n 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' vp.err)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "vp-run did not print its port: $(cat vp.err)"
+. "$(dirname "$0")/start_vp.sh"
+start_vp bare-rv32
 cat >session.gdb <<GDB
 set pagination off
 set confirm off

@@ -7,21 +7,9 @@ ELF=$4
 command -v gdb-multiarch >/dev/null || fail "gdb-multiarch not installed (scripts/deps.txt)"
 [ -f "$ELF" ] || fail "missing $ELF"
 
-# start_vp ARGS...: vp-run on port 0 in the background; sets PORT and VP_PID.
-start_vp() {
-  : >vp.err
-  timeout 60 "$VP" --platform cluster-1 --elf "$ELF" --gdb 0 "$@" >vp.out 2>vp.err &
-  VP_PID=$!
-  PORT=
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' vp.err)
-    [ -n "$PORT" ] && return
-    sleep 0.1
-  done
-  fail "vp-run did not print its port: $(cat vp.err)"
-}
+. "$(dirname "$0")/start_vp.sh"
 
-start_vp
+start_vp cluster-1
 cat >session.gdb <<GDB
 set pagination off
 set confirm off
@@ -78,7 +66,7 @@ grep -q "vp-run: ok" vp.err || fail "the run did not finish after detach: $(cat 
 # A breakpoint that is never hit puts every core on the step path until the
 # end: the run's statistics must be those of a run without GDB.
 expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELF" --stats plain.json
-start_vp --stats debugged.json
+start_vp cluster-1 --stats debugged.json
 printf 'set confirm off\ntarget remote :%s\nbreak *0x1c7ffff0\ncontinue\n' "$PORT" >never.gdb
 timeout 60 gdb-multiarch --batch -nx -x never.gdb "$ELF" >never.out 2>&1 || fail "gdb failed: $(cat never.out)"
 wait $VP_PID || fail "vp-run failed: $(cat vp.err)"
