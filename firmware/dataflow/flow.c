@@ -260,12 +260,12 @@ int df_flow_setup(const df_role_t* r) {
     }
   }
   int rc = DF_OK;
+  uint32_t holder = 0xFFFFFFFFu; /* the cluster (or HBM) keeping the skip input's ring */
   for (uint32_t i = 0; i < me->n_in_edges && rc == DF_OK; ++i) {
     const vpmap_edge_t* e = &r->in_edges[i];
     if (e->kind == VPMAP_EDGE_RESIDUAL) {
       /* The skip input waits in a ring (HBM or a residual store); its
        * producers write there and signal me directly. */
-      static uint32_t holder = 0xFFFFFFFFu;
       if (holder != 0xFFFFFFFFu && holder != e->src) {
         printf("cluster %u: dataflow: a residual ring split over clusters %u and %u is not supported by this runtime\n",
                (unsigned)r->cluster, (unsigned)holder, (unsigned)e->src);
