@@ -14,6 +14,8 @@ import json
 import re
 import sys
 
+from vcd_decl import vcd_ids
+
 stats_doc = json.load(open(sys.argv[1]))
 text = open(sys.argv[2]).read()
 res, plat = stats_doc["results"], stats_doc["platform"]
@@ -22,17 +24,7 @@ noc = plat["noc"]
 levels, factors = noc["levels"], noc["factors"]
 clusters = res["clusters"]
 
-head, body = text.split("$enddefinitions $end", 1)
-ids, scope = {}, []
-for line in head.splitlines():
-    m = re.match(r"\$scope module (\S+) \$end", line)
-    if m:
-        scope.append(m.group(1))
-    elif line.startswith("$upscope"):
-        scope.pop()
-    m = re.match(r"\$var wire (\d+) (\S+) (\S+)(?: \[\d+:\d+\])? \$end", line)
-    if m:
-        ids[".".join(scope + [m.group(3)])] = m.group(2)
+ids, body = vcd_ids(text)
 
 high, rises, seqs, rose, time = {}, {}, {}, {}, 0
 for tok in body.split("\n"):

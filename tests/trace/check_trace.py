@@ -6,6 +6,8 @@ import json
 import re
 import sys
 
+from vcd_decl import vcd_ids
+
 stats_path, timeline_path, vcd_path, sel = sys.argv[1:5]
 first, last = (int(x) for x in sel.split("-"))
 traced = set(range(first, last + 1))
@@ -59,18 +61,7 @@ for c in sorted(traced):
 
 # VCD: the declared signals, and each IMA/DMA busy rises and falls.
 text = open(vcd_path).read()
-head, body = text.split("$enddefinitions $end", 1)
-ids = {}
-scope = []
-for line in head.splitlines():
-    m = re.match(r"\$scope module (\S+) \$end", line)
-    if m:
-        scope.append(m.group(1))
-    elif line.startswith("$upscope"):
-        scope.pop()
-    m = re.match(r"\$var wire (\d+) (\S+) (\S+)(?: \[\d+:\d+\])? \$end", line)
-    if m:
-        ids[".".join(scope + [m.group(3)])] = m.group(2)
+ids, body = vcd_ids(text)
 want = set()
 for c in traced:
     want |= {f"soc.cluster_{c}.ima_busy", f"soc.cluster_{c}.dma_busy"}
