@@ -8,6 +8,15 @@ target_link_libraries(vp_catch_main PUBLIC Catch2::Catch2)
 add_library(vp_catch_sc_main STATIC ${PROJECT_SOURCE_DIR}/tests/support/catch_sc_main.cpp)
 target_link_libraries(vp_catch_sc_main PUBLIC Catch2::Catch2 vp_systemc)
 
+# vp_add_test(NAME name COMMAND ...): add_test with the project's convention
+# that a test which cannot run exits 77 (CTest reports it skipped, and
+# scripts/test.sh fails on any skip). Every non-Catch2 test is declared with it.
+function(vp_add_test)
+  add_test(${ARGV})
+  cmake_parse_arguments(T "" "NAME" "" ${ARGV})
+  set_tests_properties(${T_NAME} PROPERTIES SKIP_RETURN_CODE 77)
+endfunction()
+
 function(vp_add_catch_test name)
   cmake_parse_arguments(T "SYSTEMC" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})

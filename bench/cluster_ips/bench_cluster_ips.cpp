@@ -16,6 +16,7 @@
 
 #include "dma_bench.hpp"
 #include "ima_bench.hpp"
+#include "params/ip_params.hpp"
 
 using namespace sc_core;
 
@@ -90,7 +91,7 @@ struct L1Bench : sc_module {
   tlm_utils::simple_initiator_socket<L1Bench> a{"a"}, b{"b"};
   unsigned n;
   SC_HAS_PROCESS(L1Bench);
-  L1Bench(sc_module_name name, const vp::Config& cfg, unsigned count) : sc_module(name), l1("l1", cfg), n(count) {
+  L1Bench(sc_module_name name, const vp::Config& cfg, unsigned count) : sc_module(name), l1("l1", vp::bind_tcdm(cfg)), n(count) {
     a.bind(l1.socket);
     b.bind(l1.socket);
     SC_THREAD(run_a);

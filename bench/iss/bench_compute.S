@@ -1,6 +1,6 @@
 /* Compute-bound loop: 10 instructions per iteration (ALU, shifts, mul,
  * a taken branch), ITERATIONS iterations per core, then exit. */
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
     .section .text.init, "ax", @progbits
     .globl _start
 _start:

@@ -12,7 +12,7 @@
 
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
 #include "core_group.hpp"
 #include "elf_loader.hpp"
 #include "riscv_core.hpp"

@@ -1,7 +1,7 @@
 /* Memory-heavy loop: each core walks its own 4 KiB slice of a buffer with
  * word loads and stores (10 instructions per iteration, 4 of them memory
  * accesses, one load-use stall), ITERATIONS iterations, then exit. */
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
     .section .text.init, "ax", @progbits
     .globl _start
 _start:

@@ -1,10 +1,10 @@
 /* picolibc's console and exit on the bare platform's host I/O block
- * (register map: platform/bare/bare_io_regs.h). */
+ * (register map: contracts/bare_io_regs.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
 
 #define HOST_IO(off) (*(volatile uint32_t *)(uintptr_t)(VP_BARE_HOST_IO_BASE + (off)))
 

@@ -8,7 +8,7 @@
  * and whoever reads its result, so several kernels may run back to back
  * without a barrier each.
  *
- * Numerics are exactly mapping/include/numerics.h and ip/ima/ima_numerics.h,
+ * Numerics are exactly contracts/numerics.h and contracts/ima_numerics.h,
  * so results are bit-exact with the golden reference (mapping/src/reference.cpp).
  * Activations are int8 HWC; partial sums and IMA outputs int32. */
 #ifndef DATAFLOW_KERNELS_H

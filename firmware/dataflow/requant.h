@@ -1,5 +1,5 @@
 /* Requantization on RV32 without 64-bit shifts: the same results as
- * nm_requant (mapping/include/numerics.h) for every acc, with a per-layer
+ * nm_requant (contracts/numerics.h) for every acc, with a per-layer
  * plan chosen once. C and C++ (the host tests every path against nm_requant).
  *
  * round-half-up((acc * mult) / 2^shift) = floor((acc * mult + 2^(shift-1)) / 2^shift).

@@ -10,6 +10,7 @@
 #include "hal/dma.h"
 #include "hal/event_unit.h"
 #include "hal/ima.h"
+#include "weights_format.h"
 
 /* In .data, not .bss: the host writes it after loading the ELF and
  * cluster_start() must not clear it. */
@@ -17,7 +18,6 @@ df_boot_t df_boot __attribute__((section(".data.df_boot"), used)) = {0};
 
 #define DMA_IN 0u  /* channel: inputs toward this cluster */
 #define DMA_OUT 1u /* channel: outputs toward consumers */
-#define VPWT_MAGIC 0x54575056u
 
 static uint32_t l1(uint32_t offset) { return CLUSTER_LOCAL_BASE + offset; }
 
@@ -81,20 +81,15 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
   const vpmap_layer_t* L = &r->layers[me->layer];
   uint32_t ordinal = 0; /* the VPWT file has one record per analog layer, in network order */
   for (uint32_t i = 0; i < me->layer; ++i) ordinal += r->layers[i].op == VPMAP_OP_CONV || r->layers[i].op == VPMAP_OP_FC;
-  uint32_t head[4];
-  dma_get(head, df_boot.weights, sizeof head);
-  if (head[0] != VPWT_MAGIC || head[1] != 1u || head[2] <= ordinal) {
+  vpwt_header_t head;
+  dma_get(&head, df_boot.weights, sizeof head);
+  if (head.magic != VPWT_MAGIC || head.version != VPWT_VERSION || head.records <= ordinal) {
     printf("cluster %u: dataflow: weights at 0x%08x: bad magic/version or %u records for analog layer %u\n",
-           (unsigned)r->cluster, (unsigned)df_boot.weights, (unsigned)head[2], (unsigned)ordinal);
+           (unsigned)r->cluster, (unsigned)df_boot.weights, (unsigned)head.records, (unsigned)ordinal);
     return DF_ERR_WEIGHTS;
   }
   uint32_t pos = df_boot.weights + sizeof head;
-  struct {
-    char name[32];
-    uint32_t rows, cols;
-    int32_t adc_shift, mult, shift;
-    uint32_t zero;
-  } rec;
+  vpwt_record_t rec;
   for (uint32_t k = 0;; ++k) {
     dma_get(&rec, pos, sizeof rec);
     if (k == ordinal) break;

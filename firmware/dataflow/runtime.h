@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "dataflow/boot.h"
+#include "boot_record.h"
 #include "mapping_format.h"
 
 #define DF_MAX_LAYERS 64u

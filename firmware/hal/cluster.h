@@ -1,17 +1,17 @@
 /* Cluster HAL: who am I, time, console, exit, phase marks. Header-only, RV32.
- * Register offsets come from ip/cluster/cluster_ctrl_regs.h, the model's own
- * definition. */
+ * Register offsets and the address map come from contracts/, the models' own
+ * definitions. */
 #ifndef HAL_CLUSTER_H
 #define HAL_CLUSTER_H
 
 #include <stdint.h>
 
-#include "cluster/cluster_ctrl_regs.h"
+#include "address_map.h"
+#include "cluster_ctrl_regs.h"
 
-/* The executing cluster's local alias: must equal the defaults of the
- * memory_map section (platform/schema/noc.yaml); tests/test_firmware_map checks. */
-#define CLUSTER_LOCAL_BASE 0x10000000u
-#define CLUSTER_PERIPH_BASE (CLUSTER_LOCAL_BASE + 0x100000u)
+/* The executing cluster's local alias and its peripherals. */
+#define CLUSTER_LOCAL_BASE VP_CLUSTER_LOCAL_BASE
+#define CLUSTER_PERIPH_BASE (CLUSTER_LOCAL_BASE + VP_PERIPHERALS_OFFSET)
 #define CLUSTER_CTRL_BASE (CLUSTER_PERIPH_BASE + CLUSTER_PERIPH_CTRL)
 
 static inline volatile uint32_t* hal_reg(uint32_t addr) { return (volatile uint32_t*)(uintptr_t)addr; }

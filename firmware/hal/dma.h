@@ -1,5 +1,5 @@
 /* DMA HAL: start 1D/2D transfers, poll or sleep until a channel is idle.
- * Header-only, RV32. Register map: ip/dma/dma_regs.h (the model's own).
+ * Header-only, RV32. Register map: contracts/dma_regs.h (the model's own).
  * Addresses are 32-bit cluster addresses: this cluster's L1 (local alias
  * CLUSTER_LOCAL_BASE or its global window) or any global address. */
 #ifndef HAL_DMA_H
@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "dma/dma_regs.h"
+#include "dma_regs.h"
 #include "hal/cluster.h"
 #include "hal/event_unit.h"
 

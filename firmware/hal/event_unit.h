@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "event_unit/event_unit_regs.h"
+#include "event_unit_regs.h"
 #include "hal/cluster.h"
 
 #define EU_BASE (CLUSTER_PERIPH_BASE + CLUSTER_PERIPH_EVENT_UNIT)

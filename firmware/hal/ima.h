@@ -1,5 +1,5 @@
 /* IMA HAL: program the crossbar, describe and trigger job sequences, wait.
- * Header-only, RV32. Register map: ip/ima/ima_regs.h (the model's own). */
+ * Header-only, RV32. Register map: contracts/ima_regs.h (the model's own). */
 #ifndef HAL_IMA_H
 #define HAL_IMA_H
 
@@ -7,7 +7,7 @@
 
 #include "hal/cluster.h"
 #include "hal/event_unit.h"
-#include "ima/ima_regs.h"
+#include "ima_regs.h"
 
 #define IMA_BASE (CLUSTER_PERIPH_BASE + CLUSTER_PERIPH_IMA)
 

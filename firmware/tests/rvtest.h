@@ -3,7 +3,7 @@
  * PASS; a failed check exits with the check's number (vp-run: firmware-exit N).
  * A trap handler records mcause/mepc/mtval in trap_cause/trap_epc/trap_tval and
  * resumes after the trapping instruction, or at `trap_resume` when set. */
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
 
 #define HOST_EXIT (VP_BARE_HOST_IO_BASE + VP_BARE_EXIT)
 

@@ -38,7 +38,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "axi_node/busy_calendar.hpp"
-#include "trace/activity_tracer.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ima/ima_regs.h"
+#include "ima_regs.h"
 
 namespace vp {
 
@@ -13,26 +13,24 @@ namespace {
 constexpr unsigned kMeipLine = 11;  // the event unit drives each core's machine external interrupt
 }
 
-Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id,
-                 std::shared_ptr<std::vector<uint8_t>> imem, std::ostream& console)
+Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shared_ptr<std::vector<uint8_t>> imem,
+                 std::ostream& console)
     : sc_module(name),
-      id_(cluster_id),
+      id_(p.id),
+      peripherals_base_(p.map.global_base + uint64_t(p.id) * p.map.stride + p.map.peripherals_offset),
       imem_image_(imem),
-      l1_("l1", cfg),
-      eu_("event_unit", cfg, unsigned(cfg.get_int("cluster.cores"))),
-      dma_("dma", cfg, cluster_id),
-      ima_("ima", cfg, cluster_id),
-      ctrl_("ctrl", cfg, cluster_id, unsigned(cfg.get_int("cluster.cores")), console),
-      imem_("imem", std::move(imem),
-            sc_time(double(cfg.get_int("cluster.imem_latency_cycles")) / cfg.get_float("clock_hz"), sc_core::SC_SEC)),
-      bus_("bus", cfg, cluster_id),
+      l1_("l1", p.l1),
+      eu_("event_unit", p.event_unit),
+      dma_("dma", p.dma),
+      ima_("ima", p.ima),
+      ctrl_("ctrl", p, console),
+      imem_("imem", std::move(imem), p.imem_latency),
+      bus_("bus", p),
       noc_port_("noc_port") {
-  const unsigned n = unsigned(cfg.get_int("cluster.cores"));
-  const rv::CoreConfig core_cfg = rv::CoreConfig::from(cfg);
   std::vector<rv::RiscvCore*> raw;
   auto icache = std::make_shared<rv::DecodeCache>();
-  for (unsigned c = 0; c < n; ++c) {
-    cores_.push_back(std::make_unique<rv::RiscvCore>(fmt::format("core{}", c).c_str(), cluster_id, c, core_cfg));
+  for (unsigned c = 0; c < p.cores; ++c) {
+    cores_.push_back(std::make_unique<rv::RiscvCore>(fmt::format("core{}", c).c_str(), p.id, c, p.core));
     cores_.back()->set_decode_cache(icache);  // same code, same addresses: one decoded copy
     cores_.back()->bus.bind(bus_.cores);
     raw.push_back(cores_.back().get());
@@ -57,8 +55,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned clust
   ima_.set_event_callback([this](unsigned line, sc_time at) {
     eu_.trigger_line(line == IMA_EVENT_DONE ? EU_LINE_IMA_DONE : EU_LINE_IMA_READY, at);
   });
-  const sc_time wake = sc_time(double(cfg.get_int("cluster.event_unit.wake_latency_cycles")) / cfg.get_float("clock_hz"),
-                               sc_core::SC_SEC);
+  const sc_time wake = p.wake_latency;
   eu_.on_core_line = [this, wake](unsigned core, bool level, sc_time at) {
     cores_.at(core)->set_irq(kMeipLine, level, level ? at + wake : at);
   };
@@ -70,6 +67,22 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned clust
 
 void Cluster::start(uint32_t pc) {
   for (auto& c : cores_) c->reset(pc);
+}
+
+std::vector<Cluster::PeripheralRegisters> Cluster::dump_registers(sc_time at) const {
+  return {{"event_unit", peripherals_base_ + CLUSTER_PERIPH_EVENT_UNIT, eu_.dump_registers(at)},
+          {"dma", peripherals_base_ + CLUSTER_PERIPH_DMA, dma_.dump_registers(at)},
+          {"ima", peripherals_base_ + CLUSTER_PERIPH_IMA, ima_.dump_registers(at)},
+          {"ctrl", peripherals_base_ + CLUSTER_PERIPH_CTRL, ctrl_.dump_registers()}};
+}
+
+std::string Cluster::format_registers(sc_time at) const {
+  std::string out;
+  for (const auto& block : dump_registers(at))
+    for (const auto& r : block.registers)
+      out += fmt::format("cluster {} {:<10} {:<16} {:#010x} = {:#010x}\n", id_, block.block, r.name,
+                         block.base + r.offset, r.value);
+  return out;
 }
 
 bool Cluster::finished() const {

@@ -13,7 +13,7 @@
 
 #include "cluster_bus.hpp"
 #include "cluster_ctrl.hpp"
-#include "config/config.hpp"
+#include "cluster_params.hpp"
 #include "core_group.hpp"
 #include "dma/dma.hpp"
 #include "event_unit.hpp"
@@ -28,8 +28,8 @@ namespace vp {
 class Cluster : public sc_core::sc_module {
  public:
   // `imem` is the instruction memory image, shared by every cluster.
-  Cluster(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id,
-          std::shared_ptr<std::vector<uint8_t>> imem, std::ostream& console);
+  Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shared_ptr<std::vector<uint8_t>> imem,
+          std::ostream& console);
 
   // The network side (Fig. 1A): master (cores' remote accesses and DMA) and slave.
   tlm_utils::simple_initiator_socket<NocPort>& master() { return noc_port_.out; }
@@ -49,6 +49,17 @@ class Cluster : public sc_core::sc_module {
   ClusterCtrl& ctrl() { return ctrl_; }
   const std::vector<std::unique_ptr<rv::RiscvCore>>& cores() const { return cores_; }
   rv::CoreGroup& core_group() { return *group_; }
+
+  // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
+  // at `at` see them; `at` no later than any master's next access.
+  struct PeripheralRegisters {
+    std::string block;   // "event_unit", "dma", "ima", "ctrl"
+    uint64_t base;       // global address of the block
+    RegisterDump registers;
+  };
+  std::vector<PeripheralRegisters> dump_registers(sc_core::sc_time at) const;
+  // The same as text, one register a line: "cluster 3 dma CH0_SRC 0x20600000 = 0x00001000".
+  std::string format_registers(sc_core::sc_time at) const;
 
   bool finished() const;  // exited, or every core halted
   // Cores neither halted nor able to run (asleep with nothing pending).
@@ -74,6 +85,7 @@ class Cluster : public sc_core::sc_module {
   };
 
   unsigned id_;
+  uint64_t peripherals_base_;  // global address of this cluster's peripherals
   std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;
   EventUnit eu_;

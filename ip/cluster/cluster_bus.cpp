@@ -2,7 +2,7 @@
 
 namespace vp {
 
-ClusterBus::ClusterBus(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
+ClusterBus::ClusterBus(sc_core::sc_module_name name, const ClusterParams& p)
     : sc_module(name),
       cores("cores"),
       slave("slave"),
@@ -13,14 +13,13 @@ ClusterBus::ClusterBus(sc_core::sc_module_name name, const Config& cfg, unsigned
       to_ctrl("to_ctrl"),
       to_imem("to_imem"),
       to_noc("to_noc"),
-      local_base_(uint64_t(cfg.get_int("memory_map.cluster_local_base"))),
-      global_base_(uint64_t(cfg.get_int("memory_map.cluster_global_base")) +
-                   uint64_t(cluster_id) * uint64_t(cfg.get_int("memory_map.cluster_stride"))),
-      stride_(uint64_t(cfg.get_int("memory_map.cluster_stride"))),
-      periph_offset_(uint64_t(cfg.get_int("memory_map.peripherals_offset"))),
-      l1_size_(cfg.get_size("cluster.l1.size")),
-      imem_base_(uint64_t(cfg.get_int("memory_map.imem_base"))),
-      imem_size_(cfg.get_size("memory_map.imem_size")) {
+      local_base_(p.map.local_base),
+      global_base_(p.map.global_base + uint64_t(p.id) * p.map.stride),
+      stride_(p.map.stride),
+      periph_offset_(p.map.peripherals_offset),
+      l1_size_(p.map.l1_size),
+      imem_base_(p.map.imem_base),
+      imem_size_(p.map.imem_size) {
   cores.register_b_transport(this, &ClusterBus::b_transport_core);
   cores.register_get_direct_mem_ptr(this, &ClusterBus::get_dmi_core);
   cores.register_transport_dbg(this, &ClusterBus::dbg_core);

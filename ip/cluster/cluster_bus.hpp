@@ -13,8 +13,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "address_map.h"
 #include "cluster_ctrl_regs.h"
-#include "config/config.hpp"
+#include "cluster_params.hpp"
 
 namespace vp {
 
@@ -29,7 +30,7 @@ class ClusterBus : public sc_core::sc_module {
   // One initiator per target; L1 and peripheral addresses leave as offsets.
   tlm_utils::simple_initiator_socket<ClusterBus> to_l1, to_event_unit, to_dma, to_ima, to_ctrl, to_imem, to_noc;
 
-  ClusterBus(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
+  ClusterBus(sc_core::sc_module_name name, const ClusterParams& p);
 
   // Where `addr` of `len` bytes goes, and its address there; kNumTargets if nowhere.
   Target decode(uint64_t addr, uint64_t len, uint64_t& target_addr) const;

@@ -10,23 +10,35 @@ namespace vp {
 
 using sc_core::sc_time;
 
-ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id, unsigned cores,
-                         std::ostream& console)
+ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const ClusterParams& p, std::ostream& console)
     : sc_module(name),
       socket("socket"),
-      cluster_id_(cluster_id),
-      clusters_(unsigned(cfg.get_int("cluster.count"))),
-      cores_(cores),
-      global_base_(uint32_t(cfg.get_int("memory_map.cluster_global_base"))),
-      global_stride_(uint32_t(cfg.get_int("memory_map.cluster_stride"))),
-      cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
+      cluster_id_(p.id),
+      clusters_(p.clusters),
+      cores_(p.cores),
+      global_base_(uint32_t(p.map.global_base)),
+      global_stride_(uint32_t(p.map.stride)),
+      cycle_(p.cycle),
       latency_(cycle_),
       console_(console),
-      lines_(cores),
-      phases_(cores),
-      cycles_hi_latch_(cores + 1, 0) {
+      lines_(p.cores),
+      phases_(p.cores),
+      cycles_hi_latch_(p.cores + 1, 0) {
   socket.register_b_transport(this, &ClusterCtrl::b_transport);
   socket.register_transport_dbg(this, &ClusterCtrl::transport_dbg);
+}
+
+RegisterDump ClusterCtrl::dump_registers() const {
+  RegisterDump d{{"CLUSTER_ID", CLUSTER_CTRL_CLUSTER_ID, cluster_id_},
+                 {"NUM_CLUSTERS", CLUSTER_CTRL_NUM_CLUSTERS, clusters_},
+                 {"NUM_CORES", CLUSTER_CTRL_NUM_CORES, cores_},
+                 {"GLOBAL_BASE", CLUSTER_CTRL_GLOBAL_BASE, global_base_},
+                 {"GLOBAL_STRIDE", CLUSTER_CTRL_GLOBAL_STRIDE, global_stride_},
+                 {"EXIT", CLUSTER_CTRL_EXIT, exited_ ? uint32_t(exit_code_) : 0u}};
+  // PHASE is write-only: the dump shows the phase each core last entered.
+  for (unsigned k = 0; k < cores_; ++k)
+    d.push_back({fmt::format("CORE{}_PHASE", k), CLUSTER_CTRL_PHASE, phases_[k].current});
+  return d;
 }
 
 uint32_t ClusterCtrl::read_reg(uint32_t off, sc_time at, unsigned reader) {

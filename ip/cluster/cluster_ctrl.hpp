@@ -15,8 +15,9 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "cluster_ctrl_regs.h"
-#include "config/config.hpp"
-#include "trace/activity_tracer.hpp"
+#include "cluster_params.hpp"
+#include "common/register_file.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 
@@ -28,8 +29,7 @@ class ClusterCtrl : public sc_core::sc_module {
   std::function<void(unsigned core, sc_core::sc_time at)> on_core_halt;
   std::function<void(int code, sc_core::sc_time at)> on_exit;
 
-  ClusterCtrl(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id, unsigned cores,
-              std::ostream& console);
+  ClusterCtrl(sc_core::sc_module_name name, const ClusterParams& p, std::ostream& console);
 
   bool exited() const { return exited_; }
   int exit_code() const { return exit_code_; }
@@ -39,6 +39,8 @@ class ClusterCtrl : public sc_core::sc_module {
   // (image, time) of every IMAGE_DONE mark, in the order written.
   const std::vector<std::pair<uint32_t, sc_core::sc_time>>& image_marks() const { return image_marks_; }
   void flush_console();
+  // The identification registers, the exit code and each core's current phase.
+  RegisterDump dump_registers() const;
   // Tracing (null: off): phase spans and halts of each core. end_trace closes
   // the spans still open at the end of the run.
   void set_tracer(ActivityTracer* t) { tracer_ = t; }

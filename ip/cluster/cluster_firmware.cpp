@@ -4,20 +4,17 @@
 
 #include <fmt/format.h>
 
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 namespace vp {
 
-ClusterFirmware ClusterFirmware::load(const std::string& path, const Config& cfg) {
+ClusterFirmware ClusterFirmware::load(const std::string& path, const ClusterMap& map) {
   ClusterFirmware fw;
   fw.path = path;
   fw.elf = rv::load_elf(path);
   fw.entry = fw.elf.entry;
-  const uint64_t imem_base = uint64_t(cfg.get_int("memory_map.imem_base"));
-  const uint64_t imem_size = cfg.get_size("memory_map.imem_size");
-  const uint64_t local_base = uint64_t(cfg.get_int("memory_map.cluster_local_base"));
-  const uint64_t stride = uint64_t(cfg.get_int("memory_map.cluster_stride"));
-  const uint64_t l1_size = cfg.get_size("cluster.l1.size");
+  const uint64_t imem_base = map.imem_base, imem_size = map.imem_size;
+  const uint64_t local_base = map.local_base, stride = map.stride, l1_size = map.l1_size;
   fw.imem = std::make_shared<std::vector<uint8_t>>(imem_size, 0);
   auto within = [](uint64_t a, uint64_t n, uint64_t base, uint64_t size) {
     return a >= base && a - base <= size && n <= size - (a - base);

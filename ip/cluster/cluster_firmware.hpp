@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
+#include "cluster_params.hpp"
 #include "elf_loader.hpp"
 
 namespace vp {
@@ -27,7 +27,7 @@ struct ClusterFirmware {
 
   // Throws vp::SimulationError naming the ELF and the segment for any
   // segment outside the instruction memory, the local L1 and global memory.
-  static ClusterFirmware load(const std::string& path, const Config& cfg);
+  static ClusterFirmware load(const std::string& path, const ClusterMap& map);
 };
 
 }  // namespace vp

@@ -5,23 +5,12 @@
 // network ones and to turn them into offsets within the L1.
 #include <cstdint>
 
-#include "config/config.hpp"
-
 namespace vp {
 
 struct L1Window {
   uint64_t local_base = 0;
   uint64_t global_base = 0;
   uint64_t size = 0;
-
-  static L1Window of_cluster(const Config& cfg, unsigned cluster_id) {
-    L1Window w;
-    w.local_base = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_local_base"));
-    w.global_base = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_global_base")) +
-                    uint64_t(cluster_id) * static_cast<uint64_t>(cfg.get_int("memory_map.cluster_stride"));
-    w.size = cfg.get_size("cluster.l1.size");
-    return w;
-  }
 
   // True if [addr, addr + len) lies entirely in this cluster's L1; sets its offset.
   bool offset_of(uint64_t addr, uint64_t len, uint64_t& offset) const {

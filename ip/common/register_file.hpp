@@ -1,11 +1,12 @@
 #pragma once
 // A memory-mapped register block in the style of VCML: each register is a
-// named member with an offset, a reset value and optional read/write
-// callbacks; the block decodes 32-bit TLM accesses onto them.
+// named member of its IP with an offset, a reset value and optional read/write
+// callbacks; the block decodes 32-bit TLM accesses onto the registers mapped
+// into it, and lists them by name (register dumps, GDB `monitor regs`).
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,15 @@ class Register {
   using ReadFn = std::function<uint32_t(const sc_core::sc_time& at)>;
   using WriteFn = std::function<void(uint32_t value, const sc_core::sc_time& at)>;
 
-  Register(std::string name, uint32_t offset, uint32_t reset)
+  Register(std::string name, uint32_t offset, uint32_t reset = 0)
       : name_(std::move(name)), offset_(offset), reset_(reset), value_(reset) {}
+  // Mapped by address in a RegisterFile: a register stays where it is.
+  Register(const Register&) = delete;
+  Register& operator=(const Register&) = delete;
 
   const std::string& name() const { return name_; }
   uint32_t offset() const { return offset_; }
+  uint32_t reset_value() const { return reset_; }
   uint32_t get() const { return value_; }
   void set(uint32_t v) { value_ = v; }
   void reset() { value_ = reset_; }
@@ -52,22 +57,43 @@ class Register {
   WriteFn write_;
 };
 
+// One line of a register dump: what a debug read of the register returns.
+struct RegisterValue {
+  std::string name;
+  uint32_t offset;  // from the IP's register block
+  uint32_t value;
+};
+using RegisterDump = std::vector<RegisterValue>;
+
 class RegisterFile {
  public:
   // `window` is the size of the block in bytes; every access costs `latency`.
   RegisterFile(uint32_t window, sc_core::sc_time latency)
       : by_word_(window / 4, nullptr), latency_(latency) {}
 
-  Register& add(const std::string& name, uint32_t offset, uint32_t reset = 0) {
+  // Maps a register (a member of the IP, which outlives this block) at its offset.
+  Register& map(Register& r) {
+    const uint32_t offset = r.offset();
     if (offset % 4 != 0 || offset / 4 >= by_word_.size() || by_word_[offset / 4])
-      throw std::logic_error("register " + name + ": bad or duplicate offset");
-    regs_.emplace_back(name, offset, reset);
-    by_word_[offset / 4] = &regs_.back();
-    return regs_.back();
+      throw std::logic_error("register " + r.name() + ": bad or duplicate offset");
+    by_word_[offset / 4] = &r;
+    regs_.push_back(&r);
+    return r;
   }
 
   void reset() {
-    for (auto& r : regs_) r.reset();
+    for (Register* r : regs_) r->reset();
+  }
+
+  // The registers in the order they were mapped.
+  const std::vector<Register*>& registers() const { return regs_; }
+  // Name and value of every register as a read at `at` would see it. Status
+  // reads retire the completions reached by `at`, as any read does: dump at a
+  // time no later than any master's next access (sc_time_stamp()).
+  RegisterDump dump(const sc_core::sc_time& at) const {
+    RegisterDump out;
+    for (const Register* r : regs_) out.push_back({r->name(), r->offset(), r->read(at)});
+    return out;
   }
 
   // Only aligned 32-bit accesses: firmware accesses registers as words.
@@ -109,7 +135,7 @@ class RegisterFile {
     tx.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 
-  std::deque<Register> regs_;        // stable addresses for by_word_
+  std::vector<Register*> regs_;      // mapped registers, in mapping order
   std::vector<Register*> by_word_;   // decode table, one entry per word of the window
   sc_core::sc_time latency_;
 };

@@ -2,52 +2,54 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
-#include "dma/dma_regs.h"
-#include "top/platform.hpp"
+#include "dma_regs.h"
+#include "sim/simulation_error.hpp"
 
 namespace vp {
 
 using sc_core::sc_time;
 
-Dma::Dma(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
+namespace {
+std::string channel_register(unsigned channel, const char* reg) { return "CH" + std::to_string(channel) + "_" + reg; }
+}  // namespace
+
+Dma::Dma(sc_core::sc_module_name name, const DmaParams& p)
     : sc_core::sc_module(name),
       regs("regs"),
       l1("l1"),
       noc("noc"),
-      cluster_id_(cluster_id),
-      l1_window_(L1Window::of_cluster(cfg, cluster_id)),
-      cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
-      width_(static_cast<uint32_t>(cfg.get_int("cluster.dma.width_bytes"))),
-      max_burst_(static_cast<uint32_t>(cfg.get_int("cluster.dma.max_burst_bytes"))),
-      regfile_(0x1000, cycle_ * static_cast<double>(cfg.get_int("cluster.peripheral_latency_cycles"))),
-      ch_(static_cast<size_t>(cfg.get_int("cluster.dma.channels"))),
-      slot_free_(static_cast<size_t>(cfg.get_int("cluster.dma.outstanding"))),
+      cluster_id_(p.cluster_id),
+      l1_window_(p.l1),
+      cycle_(p.cycle),
+      setup_(p.setup),
+      width_(p.width_bytes),
+      max_burst_(p.max_burst_bytes),
+      regfile_(0x1000, p.register_latency),
+      info_("INFO", DMA_REG_INFO, p.channels | (p.width_bytes << 8)),
+      busy_("BUSY", DMA_REG_BUSY),
+      slot_free_(p.outstanding),
       buf_(max_burst_) {
-  setup_ = cycle_ * static_cast<double>(cfg.get_int("cluster.dma.setup_cycles"));
-  if (ch_.size() > DMA_MAX_CHANNELS) cfg.fail("cluster.dma.channels", "at most 32 channels fit the register map");
+  // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
+  if (p.channels == 0 || p.channels > DMA_MAX_CHANNELS || slot_free_.empty() || width_ == 0 || max_burst_ == 0)
+    throw std::invalid_argument("Dma: 1..32 channels, and outstanding, width and burst size above 0");
+  for (unsigned c = 0; c < p.channels; ++c) ch_.emplace_back(c);
 
-  regfile_.add("INFO", DMA_REG_INFO, static_cast<uint32_t>(ch_.size()) | (width_ << 8)).read_only();
-  regfile_.add("BUSY", DMA_REG_BUSY).read_only().on_read([this](const sc_time& at) {
+  regfile_.map(info_).read_only();
+  regfile_.map(busy_).read_only().on_read([this](const sc_time& at) {
     uint32_t busy = 0;
     for (unsigned c = 0; c < ch_.size(); ++c)
       if (status(c, at) & DMA_STATUS_BUSY) busy |= 1u << c;
     return busy;
   });
   for (unsigned c = 0; c < ch_.size(); ++c) {
-    const uint32_t base = DMA_CH_BASE(c);
-    const std::string p = "CH" + std::to_string(c) + "_";
     Channel& ch = ch_[c];
-    ch.src = &regfile_.add(p + "SRC", base + DMA_CH_SRC);
-    ch.dst = &regfile_.add(p + "DST", base + DMA_CH_DST);
-    ch.len = &regfile_.add(p + "LEN", base + DMA_CH_LEN);
-    ch.src_stride = &regfile_.add(p + "SRC_STRIDE", base + DMA_CH_SRC_STRIDE);
-    ch.dst_stride = &regfile_.add(p + "DST_STRIDE", base + DMA_CH_DST_STRIDE);
-    ch.reps = &regfile_.add(p + "REPS", base + DMA_CH_REPS);
-    regfile_.add(p + "CMD", base + DMA_CH_CMD).on_write([this, c](uint32_t v, const sc_time& at) {
+    for (Register* r : {&ch.src, &ch.dst, &ch.len, &ch.src_stride, &ch.dst_stride, &ch.reps}) regfile_.map(*r);
+    regfile_.map(ch.cmd).on_write([this, c](uint32_t v, const sc_time& at) {
       if (v & DMA_CMD_START) start(c, at);
     });
-    regfile_.add(p + "STATUS", base + DMA_CH_STATUS).read_only().on_read([this, c](const sc_time& at) {
+    regfile_.map(ch.status).read_only().on_read([this, c](const sc_time& at) {
       return status(c, at);
     });
   }
@@ -56,6 +58,16 @@ Dma::Dma(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
   SC_HAS_PROCESS(Dma);
   SC_THREAD(engine);
 }
+
+Dma::Channel::Channel(unsigned c)
+    : src(channel_register(c, "SRC"), DMA_CH_BASE(c) + DMA_CH_SRC),
+      dst(channel_register(c, "DST"), DMA_CH_BASE(c) + DMA_CH_DST),
+      len(channel_register(c, "LEN"), DMA_CH_BASE(c) + DMA_CH_LEN),
+      src_stride(channel_register(c, "SRC_STRIDE"), DMA_CH_BASE(c) + DMA_CH_SRC_STRIDE),
+      dst_stride(channel_register(c, "DST_STRIDE"), DMA_CH_BASE(c) + DMA_CH_DST_STRIDE),
+      reps(channel_register(c, "REPS"), DMA_CH_BASE(c) + DMA_CH_REPS),
+      cmd(channel_register(c, "CMD"), DMA_CH_BASE(c) + DMA_CH_CMD),
+      status(channel_register(c, "STATUS"), DMA_CH_BASE(c) + DMA_CH_STATUS) {}
 
 void Dma::Channel::retire(const sc_time& at) {
   while (!ends.empty() && ends.front() <= at) {
@@ -73,8 +85,8 @@ uint32_t Dma::status(unsigned c, const sc_time& at) {
 
 void Dma::start(unsigned c, const sc_time& at) {
   const Channel& ch = ch_[c];
-  queue_.push_back({c, ch.src->get(), ch.dst->get(), ch.len->get(), ch.src_stride->get(),
-                    ch.dst_stride->get(), std::max<uint32_t>(1, ch.reps->get()), at + setup_});
+  queue_.push_back({c, ch.src.get(), ch.dst.get(), ch.len.get(), ch.src_stride.get(), ch.dst_stride.get(),
+                    std::max<uint32_t>(1, ch.reps.get()), at + setup_});
   ++ch_[c].queued;
   queued_ev_.notify(sc_core::SC_ZERO_TIME);
 }

@@ -23,8 +23,8 @@
 
 #include "common/l1_window.hpp"
 #include "common/register_file.hpp"
-#include "config/config.hpp"
-#include "trace/activity_tracer.hpp"
+#include "dma/dma_params.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 
@@ -37,11 +37,15 @@ class Dma : public sc_core::sc_module {
   // Completion events: line DMA_EVENT_DONE(c), at the absolute simulated time it happens.
   using EventFn = std::function<void(unsigned line, sc_core::sc_time at)>;
 
-  Dma(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
+  Dma(sc_core::sc_module_name name, const DmaParams& p);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
   void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
   unsigned channels() const { return static_cast<unsigned>(ch_.size()); }
+  // Every register's name and value as a read at `at` would see it.
+  RegisterDump dump_registers(const sc_core::sc_time& at) const {
+    return regfile_.dump(at);
+  }
 
   // Statistics.
   uint64_t transfers() const { return transfers_; }
@@ -55,8 +59,9 @@ class Dma : public sc_core::sc_module {
     sc_core::sc_time start;
   };
   struct Channel {
-    Register *src = nullptr, *dst = nullptr, *len = nullptr;
-    Register *src_stride = nullptr, *dst_stride = nullptr, *reps = nullptr;
+    explicit Channel(unsigned c);
+    // The channel's registers (dma_regs.h), named CH<c>_<register>.
+    Register src, dst, len, src_stride, dst_stride, reps, cmd, status;
     unsigned queued = 0;                  // started, not yet taken by the engine
     std::deque<sc_core::sc_time> ends;    // completion times not yet reached
     uint32_t done = 0;                    // completions reached
@@ -81,7 +86,8 @@ class Dma : public sc_core::sc_module {
   sc_core::sc_time cycle_, setup_;
   uint32_t width_, max_burst_;
   RegisterFile regfile_;
-  std::vector<Channel> ch_;
+  Register info_, busy_;
+  std::deque<Channel> ch_;  // a deque: registers do not move
   std::deque<Transfer> queue_;
   sc_core::sc_event queued_ev_;
   EventFn on_event_;

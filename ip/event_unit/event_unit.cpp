@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -9,13 +10,16 @@ namespace vp {
 
 using sc_core::sc_time;
 
-EventUnit::EventUnit(sc_core::sc_module_name name, const Config& cfg, unsigned cores)
-    : sc_module(name), socket("socket"), cores_(cores) {
+EventUnit::EventUnit(sc_core::sc_module_name name, const EventUnitParams& p)
+    : sc_module(name),
+      socket("socket"),
+      cores_(p.cores),
+      access_latency_(p.access_latency),
+      barrier_latency_(p.barrier_latency) {
+  const unsigned cores = p.cores;
+  // The binder (platform/params) reports this against the YAML; here it guards hand-filled params.
   if (cores == 0 || cores > EU_MAX_CORES)
-    cfg.fail("cluster.cores", fmt::format("the event unit serves 1..{} cores", EU_MAX_CORES));
-  const sc_time cycle(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC);
-  access_latency_ = cycle * double(cfg.get_int("cluster.event_unit.access_latency_cycles"));
-  barrier_latency_ = cycle * double(cfg.get_int("cluster.event_unit.barrier_latency_cycles"));
+    throw std::invalid_argument(fmt::format("EventUnit: 1..{} cores", EU_MAX_CORES));
   const uint32_t all = cores == 32 ? 0xFFFFFFFFu : ((1u << cores) - 1);
   barrier_mask_ = all;
   dispatch_mask_ = all & ~1u;
@@ -95,6 +99,17 @@ void EventUnit::arrive_at_barrier(unsigned core, sc_time at) {
   barrier_last_arrival_ = sc_core::SC_ZERO_TIME;
   ++barriers_;
   trigger_line(EU_LINE_BARRIER, participants, release);
+}
+
+RegisterDump EventUnit::dump_registers(sc_time at) const {
+  RegisterDump d{{"BARRIER_MASK", EU_BARRIER_MASK, barrier_mask_},
+                 {"DISPATCH_MASK", EU_DISPATCH_MASK, dispatch_mask_},
+                 {"NUM_CORES", EU_NUM_CORES, uint32_t(cores_.size())}};
+  for (unsigned k = 0; k < cores_.size(); ++k) {
+    d.push_back({fmt::format("CORE{}_MASK", k), EU_CORE_BASE(k) + EU_MASK, cores_[k].mask});
+    d.push_back({fmt::format("CORE{}_BUFFER", k), EU_CORE_BASE(k) + EU_BUFFER, buffer(k, at)});
+  }
+  return d;
 }
 
 uint32_t EventUnit::read_reg(uint32_t off, sc_time at, bool side_effects) {

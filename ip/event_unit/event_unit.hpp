@@ -13,7 +13,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "config/config.hpp"
+#include "common/register_file.hpp"
+#include "event_unit/event_unit_params.hpp"
 #include "event_unit_regs.h"
 
 namespace vp {
@@ -25,7 +26,7 @@ class EventUnit : public sc_core::sc_module {
   // Per core: the level of (BUFFER & MASK) != 0 and the time it takes it.
   std::function<void(unsigned core, bool level, sc_core::sc_time at)> on_core_line;
 
-  EventUnit(sc_core::sc_module_name name, const Config& cfg, unsigned cores);
+  EventUnit(sc_core::sc_module_name name, const EventUnitParams& p);
 
   // A hardware line (DMA, IMA) fires at absolute time `at` in every core's buffer.
   void trigger_line(unsigned line, sc_core::sc_time at);
@@ -37,6 +38,8 @@ class EventUnit : public sc_core::sc_module {
   uint32_t mask(unsigned core) const { return cores_[core].mask; }
   unsigned cores() const { return unsigned(cores_.size()); }
   uint64_t barriers_completed() const { return barriers_; }
+  // The shared registers, then each core's MASK and BUFFER, as a debug read at `at` sees them.
+  RegisterDump dump_registers(sc_core::sc_time at) const;
 
  private:
   struct CoreState {

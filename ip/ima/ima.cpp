@@ -4,65 +4,74 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "ima/ima_numerics.h"
-#include "ima/ima_regs.h"
-#include "top/platform.hpp"
+#include "ima_numerics.h"
+#include "ima_regs.h"
+#include "sim/simulation_error.hpp"
 
 namespace vp {
 
 using sc_core::sc_time;
 
-Ima::Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
+Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
     : sc_core::sc_module(name),
       regs("regs"),
       l1("l1"),
-      cluster_id_(cluster_id),
-      l1_window_(L1Window::of_cluster(cfg, cluster_id)),
-      rows_(static_cast<unsigned>(cfg.get_int("cluster.ima.rows"))),
-      cols_(static_cast<unsigned>(cfg.get_int("cluster.ima.cols"))),
-      ports_(static_cast<unsigned>(cfg.get_int("cluster.ima.streamer_ports"))),
-      port_bytes_(static_cast<unsigned>(cfg.get_int("cluster.ima.port_bytes"))),
-      dac_bits_(static_cast<unsigned>(cfg.get_int("cluster.ima.dac_bits"))),
-      adc_bits_(static_cast<unsigned>(cfg.get_int("cluster.ima.adc_bits"))),
-      adc_shift_(static_cast<unsigned>(cfg.get_int("cluster.ima.adc_shift"))),
-      job_queue_(static_cast<size_t>(cfg.get_int("cluster.ima.job_queue"))),
-      cycle_(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC),
-      mvm_(cfg.get_float("cluster.ima.mvm_ns"), sc_core::SC_NS),
+      cluster_id_(p.cluster_id),
+      l1_window_(p.l1),
+      rows_(p.rows),
+      cols_(p.cols),
+      ports_(p.streamer_ports),
+      port_bytes_(p.port_bytes),
+      dac_bits_(p.dac_bits),
+      adc_bits_(p.adc_bits),
+      adc_shift_(p.adc_shift),
+      job_queue_(p.job_queue),
+      cycle_(p.cycle),
+      mvm_(p.mvm),
+      setup_(p.setup),
+      l1_latency_(p.l1_latency),
       weights_(size_t(rows_) * cols_, 0),
-      regfile_(0x1000, cycle_ * static_cast<double>(cfg.get_int("cluster.peripheral_latency_cycles"))),
+      regfile_(0x1000, p.register_latency),
+      trigger_("TRIGGER", IMA_REG_TRIGGER),
+      status_("STATUS", IMA_REG_STATUS),
+      info_("INFO", IMA_REG_INFO, p.rows | (p.cols << 16)),
+      src_("SRC_ADDR", IMA_REG_SRC_ADDR),
+      dst_("DST_ADDR", IMA_REG_DST_ADDR),
+      src_stride_("SRC_STRIDE", IMA_REG_SRC_STRIDE),
+      dst_stride_("DST_STRIDE", IMA_REG_DST_STRIDE),
+      row0_("ROW_OFFSET", IMA_REG_ROW_OFFSET),
+      nrows_("ROWS", IMA_REG_ROWS, p.rows),
+      col0_("COL_OFFSET", IMA_REG_COL_OFFSET),
+      ncols_("COLS", IMA_REG_COLS, p.cols),
+      njobs_("JOBS", IMA_REG_JOBS, 1),
+      out_size_("OUT_SIZE", IMA_REG_OUT_SIZE, 1),
+      adc_reg_("ADC_SHIFT", IMA_REG_ADC_SHIFT),
+      block_len_("IN_BLOCK_LEN", IMA_REG_IN_BLOCK_LEN),
+      block_stride_("IN_BLOCK_STRIDE", IMA_REG_IN_BLOCK_STRIDE),
+      block_offset_("IN_BLOCK_OFFSET", IMA_REG_IN_BLOCK_OFFSET),
+      wgt_index_("WGT_INDEX", IMA_REG_WGT_INDEX),
+      wgt_data_("WGT_DATA", IMA_REG_WGT_DATA),
       acc_(cols_) {
-  setup_ = cycle_ * static_cast<double>(cfg.get_int("cluster.ima.setup_cycles"));
-  l1_latency_ = cycle_ * static_cast<double>(cfg.get_int("cluster.l1.latency_cycles"));
-  if (rows_ > 0xFFFF || cols_ > 0xFFFF) cfg.fail("cluster.ima.rows", "rows and cols must fit the 16-bit INFO fields");
+  // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
+  if (rows_ == 0 || cols_ == 0 || rows_ > 0xFFFF || cols_ > 0xFFFF)
+    throw std::invalid_argument("Ima: rows and cols must be 1..65535 (the 16-bit INFO fields)");
 
-  regfile_.add("TRIGGER", IMA_REG_TRIGGER).on_write([this](uint32_t, const sc_time& at) { trigger(at); });
-  regfile_.add("STATUS", IMA_REG_STATUS).read_only().on_read([this](const sc_time& at) { return status(at); });
-  regfile_.add("INFO", IMA_REG_INFO, rows_ | (cols_ << 16)).read_only();
-  src_ = &regfile_.add("SRC_ADDR", IMA_REG_SRC_ADDR);
-  dst_ = &regfile_.add("DST_ADDR", IMA_REG_DST_ADDR);
-  src_stride_ = &regfile_.add("SRC_STRIDE", IMA_REG_SRC_STRIDE);
-  dst_stride_ = &regfile_.add("DST_STRIDE", IMA_REG_DST_STRIDE);
-  row0_ = &regfile_.add("ROW_OFFSET", IMA_REG_ROW_OFFSET);
-  nrows_ = &regfile_.add("ROWS", IMA_REG_ROWS, rows_);
-  col0_ = &regfile_.add("COL_OFFSET", IMA_REG_COL_OFFSET);
-  ncols_ = &regfile_.add("COLS", IMA_REG_COLS, cols_);
-  njobs_ = &regfile_.add("JOBS", IMA_REG_JOBS, 1);
-  out_size_ = &regfile_.add("OUT_SIZE", IMA_REG_OUT_SIZE, 1);
-  adc_reg_ = &regfile_.add("ADC_SHIFT", IMA_REG_ADC_SHIFT);
-  block_len_ = &regfile_.add("IN_BLOCK_LEN", IMA_REG_IN_BLOCK_LEN);
-  block_stride_ = &regfile_.add("IN_BLOCK_STRIDE", IMA_REG_IN_BLOCK_STRIDE);
-  block_offset_ = &regfile_.add("IN_BLOCK_OFFSET", IMA_REG_IN_BLOCK_OFFSET);
-  wgt_index_ = &regfile_.add("WGT_INDEX", IMA_REG_WGT_INDEX);
-  regfile_.add("WGT_DATA", IMA_REG_WGT_DATA)
+  regfile_.map(trigger_).on_write([this](uint32_t, const sc_time& at) { trigger(at); });
+  regfile_.map(status_).read_only().on_read([this](const sc_time& at) { return status(at); });
+  regfile_.map(info_).read_only();
+  for (Register* r : {&src_, &dst_, &src_stride_, &dst_stride_, &row0_, &nrows_, &col0_, &ncols_, &njobs_,
+                      &out_size_, &adc_reg_, &block_len_, &block_stride_, &block_offset_, &wgt_index_})
+    regfile_.map(*r);
+  regfile_.map(wgt_data_)
       .on_read([this](const sc_time&) {
         uint32_t v = 0;
-        const uint64_t i = wgt_index_->get();
+        const uint64_t i = wgt_index_.get();
         for (unsigned b = 0; b < 4; ++b)
           if (i + b < weights_.size()) v |= uint32_t(uint8_t(weights_[i + b])) << (8 * b);
         return v;
       })
       .on_write([this](uint32_t v, const sc_time&) {
-        const uint64_t i = wgt_index_->get();
+        const uint64_t i = wgt_index_.get();
         if (i + 4 > weights_.size()) {
           std::ostringstream m;
           m << "cluster " << cluster_id_ << " IMA: weight write at WGT_INDEX " << i << " beyond the "
@@ -70,7 +79,7 @@ Ima::Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id)
           throw SimulationError(m.str());
         }
         for (unsigned b = 0; b < 4; ++b) weights_[i + b] = static_cast<int8_t>(v >> (8 * b));
-        wgt_index_->set(static_cast<uint32_t>(i + 4));
+        wgt_index_.set(static_cast<uint32_t>(i + 4));
       });
   regs.register_b_transport(this, &Ima::b_transport);
   regs.register_transport_dbg(this, &Ima::transport_dbg);
@@ -103,10 +112,10 @@ uint32_t Ima::status(const sc_time& at) {
 }
 
 void Ima::trigger(const sc_time& at) {
-  Sequence s{src_->get(), dst_->get(), src_stride_->get(), dst_stride_->get(), row0_->get(),
-             nrows_->get(), col0_->get(), ncols_->get(), njobs_->get(), out_size_->get(),
-             (adc_reg_->get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_->get() & 0x1F) : adc_shift_,
-             block_len_->get(), block_stride_->get(), block_offset_->get(), at + setup_};
+  Sequence s{src_.get(), dst_.get(), src_stride_.get(), dst_stride_.get(), row0_.get(),
+             nrows_.get(), col0_.get(), ncols_.get(), njobs_.get(), out_size_.get(),
+             (adc_reg_.get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_.get() & 0x1F) : adc_shift_,
+             block_len_.get(), block_stride_.get(), block_offset_.get(), at + setup_};
   std::ostringstream m;
   m << "cluster " << cluster_id_ << " IMA: trigger with ";
   if (s.nrows == 0 || uint64_t(s.row0) + s.nrows > rows_)

@@ -29,8 +29,8 @@
 
 #include "common/l1_window.hpp"
 #include "common/register_file.hpp"
-#include "config/config.hpp"
-#include "trace/activity_tracer.hpp"
+#include "ima/ima_params.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 
@@ -42,10 +42,14 @@ class Ima : public sc_core::sc_module {
   // Events IMA_EVENT_DONE / IMA_EVENT_READY at the absolute simulated time they happen.
   using EventFn = std::function<void(unsigned line, sc_core::sc_time at)>;
 
-  Ima(sc_core::sc_module_name name, const Config& cfg, unsigned cluster_id);
+  Ima(sc_core::sc_module_name name, const ImaParams& p);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
   void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
+  // Every register's name and value as a read at `at` would see it.
+  RegisterDump dump_registers(const sc_core::sc_time& at) const {
+    return regfile_.dump(at);
+  }
 
   // The crossbar, row-major; load-time programming (weights are non-volatile).
   unsigned rows() const { return rows_; }
@@ -94,8 +98,9 @@ class Ima : public sc_core::sc_module {
   sc_core::sc_time cycle_, mvm_, setup_, l1_latency_;
   std::vector<int8_t> weights_;
   RegisterFile regfile_;
-  Register *src_ = nullptr, *dst_ = nullptr, *src_stride_, *dst_stride_, *row0_, *nrows_, *col0_, *ncols_, *njobs_;
-  Register *out_size_, *adc_reg_, *block_len_, *block_stride_, *block_offset_, *wgt_index_;
+  // The registers of ima_regs.h, in offset order; reset values as after power-up.
+  Register trigger_, status_, info_, src_, dst_, src_stride_, dst_stride_, row0_, nrows_, col0_, ncols_, njobs_;
+  Register out_size_, adc_reg_, block_len_, block_stride_, block_offset_, wgt_index_, wgt_data_;
   EventFn on_event_;
   ActivityTracer* tracer_ = nullptr;
   sc_core::sc_event trigger_ev_;

@@ -1,12 +1,10 @@
 #pragma once
-// The core's parameters, read once from the platform YAML (`core:` section
-// and `clock_hz`). Cycle figures follow the CV32E40P user manual, section
+// The core's parameters (platform/params binds them from the `core:` section
+// and `clock_hz` of the platform YAML). Cycle figures follow the CV32E40P user manual, section
 // "Pipeline Details", table "Cycle counts per instruction type".
 #include <cstdint>
 
 #include <systemc>
-
-#include "config/config.hpp"
 
 namespace vp::rv {
 
@@ -27,8 +25,6 @@ struct CoreConfig {
   CoreTiming timing;
   bool trap_misaligned = false;         // false: perform misaligned accesses (CV32E40P), true: trap
   sc_core::sc_time cycle = sc_core::sc_time(1, sc_core::SC_NS);
-
-  static CoreConfig from(const Config& cfg);
 };
 
 }  // namespace vp::rv

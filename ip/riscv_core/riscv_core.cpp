@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 namespace vp::rv {
 

@@ -6,19 +6,18 @@
 
 namespace vp {
 
-Tcdm::Tcdm(sc_core::sc_module_name name, const Config& cfg)
+Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
     : sc_core::sc_module(name),
       socket("socket"),
-      mem_(cfg.get_size("cluster.l1.size"), 0),
-      banks_(static_cast<unsigned>(cfg.get_int("cluster.l1.banks"))),
-      bank_width_(static_cast<unsigned>(cfg.get_int("cluster.l1.bank_width"))) {
-  if (mem_.size() % bank_width_ != 0)
-    cfg.fail("cluster.l1.size", "the L1 size must be a multiple of cluster.l1.bank_width (" +
-                                    std::to_string(bank_width_) + ")");
-  cycle_ = sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC);
-  latency_ = cycle_ * static_cast<double>(cfg.get_int("cluster.l1.latency_cycles"));
-  cycle_ticks_ = cycle_.value();
-  if (cycle_ticks_ == 0) cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+      mem_(p.size, 0),
+      banks_(p.banks),
+      bank_width_(p.bank_width),
+      cycle_(p.cycle),
+      latency_(p.latency),
+      cycle_ticks_(p.cycle.value()) {
+  // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
+  if (banks_ == 0 || bank_width_ == 0 || mem_.size() % bank_width_ != 0 || cycle_ticks_ == 0)
+    throw std::invalid_argument("Tcdm: banks, bank width and cycle above 0, size a multiple of the bank width");
   bank_.resize(banks_);
   socket.register_b_transport(this, &Tcdm::b_transport);
   socket.register_get_direct_mem_ptr(this, &Tcdm::get_direct_mem_ptr);

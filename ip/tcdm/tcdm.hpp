@@ -18,8 +18,8 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include "config/config.hpp"
 #include "tcdm/bank_calendar.hpp"
+#include "tcdm/tcdm_params.hpp"
 
 namespace vp {
 
@@ -28,7 +28,7 @@ class Tcdm : public sc_core::sc_module {
   // Any number of initiators bind here; addresses are offsets within the L1.
   tlm_utils::multi_passthrough_target_socket<Tcdm> socket;
 
-  Tcdm(sc_core::sc_module_name name, const Config& cfg);
+  Tcdm(sc_core::sc_module_name name, const TcdmParams& p);
 
   // Host/load-time access (loaders, tests): no timing, no reservation.
   uint8_t* data() { return mem_.data(); }

@@ -1,6 +1,6 @@
 #pragma once
 // The compact binary form of a mapping for the firmware
-// (include/mapping_format.h, mapping/docs/binary-format.md).
+// (contracts/mapping_format.h, mapping/docs/binary-format.md).
 #include <cstdint>
 #include <string>
 #include <vector>

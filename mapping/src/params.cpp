@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "numerics.h"
+#include "weights_format.h"
 #include "reference.hpp"
 
 namespace vp::map {
@@ -104,13 +105,9 @@ std::vector<int8_t> crossbar_block(const Layer& l, const LayerParams& p, int64_t
   return out;
 }
 
-// Weights file, little-endian (mapping/docs/weights-format.md):
-//   "VPWT", version 1, number of records, 0
-//   per analog layer, in network order: name[32] (NUL-padded), rows, cols,
-//   adc_shift, mult, shift, 0 (int32 each), then rows*cols int8 weights.
+// Weights file: contracts/weights_format.h (VPWT), written field by field in
+// little-endian order whatever the host's byte order.
 namespace {
-constexpr uint32_t kWeightsMagic = 0x54575056u;  // "VPWT"
-
 void put32(std::ostream& f, uint32_t v) {
   unsigned char b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
   f.write(reinterpret_cast<const char*>(b), 4);
@@ -122,14 +119,14 @@ void save_params(const Network& net, const Params& p, const std::string& path) {
   if (!f) throw ConfigError({path, 0, 0}, "", "cannot write weights file");
   uint32_t n = 0;
   for (const auto& l : net.layers) n += l.analog();
-  put32(f, kWeightsMagic);
-  put32(f, 1);
+  put32(f, VPWT_MAGIC);
+  put32(f, VPWT_VERSION);
   put32(f, n);
   put32(f, 0);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
     if (!l.analog()) continue;
-    char name[32] = {};
+    char name[VPWT_NAME_BYTES] = {};
     std::strncpy(name, l.name.c_str(), sizeof name - 1);
     f.write(name, sizeof name);
     const LayerParams& lp = p.layers[i];
@@ -152,9 +149,10 @@ Params load_params(const Network& net, const std::string& path) {
       throw ConfigError(where(off), "", fmt::format("file ends inside {}", what));
     return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
   };
-  if (get32("the header") != kWeightsMagic) throw ConfigError(where(0), "", "not a weights file (magic is not VPWT)");
+  if (get32("the header") != VPWT_MAGIC) throw ConfigError(where(0), "", "not a weights file (magic is not VPWT)");
   uint32_t version = get32("the header");
-  if (version != 1) throw ConfigError(where(4), "", fmt::format("weights format version {} (this tool reads 1)", version));
+  if (version != VPWT_VERSION)
+    throw ConfigError(where(4), "", fmt::format("weights format version {} (this tool reads {})", version, VPWT_VERSION));
   uint32_t n = get32("the header");
   get32("the header");
   uint32_t want = 0;
@@ -167,8 +165,8 @@ Params load_params(const Network& net, const std::string& path) {
     const Layer& l = net.layers[i];
     if (!l.analog()) continue;
     long off = long(f.tellg());
-    char name[33] = {};
-    if (!f.read(name, 32)) throw ConfigError(where(off), "", "file ends inside a record name");
+    char name[VPWT_NAME_BYTES + 1] = {};
+    if (!f.read(name, VPWT_NAME_BYTES)) throw ConfigError(where(off), "", "file ends inside a record name");
     if (l.name != name)
       throw ConfigError(where(off), "", fmt::format("record for layer '{}' where the network has '{}'", name, l.name));
     uint32_t rows = get32("a record"), cols = get32("a record");

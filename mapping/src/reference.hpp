@@ -1,6 +1,6 @@
 #pragma once
 // The golden reference model: the whole network in plain C++ with exactly the
-// numerics of include/numerics.h and ip/ima/ima_numerics.h, independent of
+// numerics of contracts/numerics.h and contracts/ima_numerics.h, independent of
 // the mapping. The VP's results must equal it bit for bit in the ideal mode.
 #include <cstdint>
 #include <string>

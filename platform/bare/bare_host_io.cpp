@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
 #include "core_id_extension.hpp"
 
 namespace vp {

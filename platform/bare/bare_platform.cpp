@@ -8,11 +8,12 @@
 
 #include "bare/bare_bus.hpp"
 #include "bare/bare_host_io.hpp"
-#include "bare/bare_io_regs.h"
+#include "bare_io_regs.h"
 #include "bare/bare_ram.hpp"
 #include "core_group.hpp"
 #include "elf_loader.hpp"
 #include "gdb/debug_session.hpp"
+#include "params/ip_params.hpp"
 #include "riscv_core.hpp"
 #include "top/platform_builders.hpp"
 
@@ -22,7 +23,7 @@ namespace {
 class BarePlatform : public Platform {
  public:
   explicit BarePlatform(const Config& cfg)
-      : core_cfg_(rv::CoreConfig::from(cfg)),
+      : core_cfg_(bind_core(cfg)),
         ram_base_(static_cast<uint64_t>(cfg.get_int("memory.base"))),
         ram_size_(cfg.get_size("memory.size")),
         io_base_(static_cast<uint64_t>(cfg.get_int("memory.host_io_base"))) {

@@ -8,7 +8,7 @@
 // is also traced.
 #include <vector>
 
-#include "trace/activity_tracer.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp::dataflow {
 

@@ -7,7 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "dataflow/boot.h"
+#include "boot_record.h"
+#include "weights_format.h"
 #include "top/platform.hpp"
 
 namespace vp::dataflow {
@@ -28,12 +29,14 @@ std::string default_firmware() {
 
 namespace {
 
-// The weights file (mapping/docs/binary-format.md, VPWT): a 16-byte header,
-// then per analog layer a 56-byte record header and its int8 weights.
+// The first weight of the weights file (contracts/weights_format.h) follows
+// the file header and the first record header.
 void flip_first_weight(workload::Prepared& p) {
-  constexpr size_t kFirstWeight = 16 + 56;
+  constexpr size_t kFirstWeight = sizeof(vpwt_header_t) + sizeof(vpwt_record_t);
   const auto weights = std::find_if(p.global.begin(), p.global.end(), [](const workload::Placement& g) {
-    return g.bytes.size() > kFirstWeight && std::memcmp(g.bytes.data(), "VPWT", 4) == 0;
+    uint32_t magic = 0;
+    if (g.bytes.size() > kFirstWeight) std::memcpy(&magic, g.bytes.data(), sizeof magic);
+    return magic == VPWT_MAGIC;
   });
   if (weights == p.global.end()) throw JobError("--test-flip-weight: the network has no analog layer");
   weights->bytes[kFirstWeight] ^= 0x80;

@@ -22,6 +22,10 @@ class DebugSession {
   ~DebugSession();
   // Before sc_start(): with --gdb, waits for GDB to connect.
   void start();
+  // GDB's `monitor` commands (see GdbServer::Monitor); no effect without --gdb.
+  void set_monitor(gdb::GdbServer::Monitor m) {
+    if (gdb_) gdb_->set_monitor(std::move(m));
+  }
   // After sc_start(): tells GDB how the run ended, writes the trace.
   // Throws SimulationError when the trace cannot be written.
   void finish();

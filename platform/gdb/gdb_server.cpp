@@ -443,6 +443,20 @@ bool GdbServer::handle(const std::string& p) {
   if (p == "qC") return reply(fmt::format("QC{:x}", tid(*g_thread_))), false;
   if (p == "qAttached" || p.rfind("qAttached:", 0) == 0) return reply("1"), false;
   if (p == "qSymbol::") return reply("OK"), false;
+  if (p.rfind("qRcmd,", 0) == 0) {
+    // monitor CMD: the answer as console output ('O' packets), then OK.
+    std::string cmd;
+    if (!unhex(p.substr(6), cmd)) return reply("E01"), false;
+    std::string out;
+    try {
+      if (!monitor_) throw std::invalid_argument("this platform has no monitor commands");
+      out = monitor_(cmd, *g_thread_);
+    } catch (const std::invalid_argument& e) {
+      out = std::string(e.what()) + "\n";
+    }
+    for (size_t i = 0; i < out.size(); i += 1024) reply("O" + hex_text(out.substr(i, 1024)));
+    return reply("OK"), false;
+  }
   reply("");  // not supported
   return false;
 }

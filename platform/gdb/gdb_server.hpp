@@ -18,6 +18,7 @@
 // only while a breakpoint or watchpoint exists or it is being single-stepped.
 // Memory reads and writes go through the selected core's debug transport.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +40,12 @@ class GdbServer : public rv::CoreDebugHook {
   GdbServer(const std::string& host, int port, std::vector<rv::RiscvCore*> exposed,
             std::vector<rv::RiscvCore*> all, unsigned cores_per_cluster);
   ~GdbServer() override;
+
+  // `monitor CMD` in GDB: the platform answers with text (e.g. `monitor regs`,
+  // a register dump of the stopped thread's cluster), or throws
+  // std::invalid_argument with the usage.
+  using Monitor = std::function<std::string(const std::string& cmd, const rv::RiscvCore& stopped)>;
+  void set_monitor(Monitor m) { monitor_ = std::move(m); }
 
   int port() const { return conn_.port(); }
   const std::string& host() const { return conn_.host(); }
@@ -76,6 +83,7 @@ class GdbServer : public rv::CoreDebugHook {
   std::string thread_name(const rv::RiscvCore& c) const;
 
   RspConnection conn_;
+  Monitor monitor_;
   std::vector<rv::RiscvCore*> exposed_, all_;
   unsigned cores_per_cluster_;
   std::map<int, rv::RiscvCore*> threads_;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
 #include "manycore/progress.hpp"
+#include "params/ip_params.hpp"
 #include "top/platform_builders.hpp"
 #include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
@@ -43,7 +45,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     if (req.elf.empty()) return;  // no firmware: the cores stay parked
     if (req.elf.size() > 1) throw SimulationError("the manycore platform runs one firmware image on every cluster");
     if (models_.size() != clusters_.size()) throw SimulationError("this platform's cluster slots hold no cores");
-    ClusterFirmware fw = ClusterFirmware::load(req.elf.front(), cfg_);
+    ClusterFirmware fw = ClusterFirmware::load(req.elf.front(), bind_cluster_map(cfg_));
     // One instruction memory image is shared by every cluster.
     *models_.front()->imem_image() = *fw.imem;
     for (Cluster* c : models_) {
@@ -66,6 +68,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       std::vector<rv::CoreGroup*> groups;
       for (Cluster* c : models_) groups.push_back(&c->core_group());
       debug_ = std::make_unique<DebugSession>(req, groups, unsigned(cfg_.get_int("cluster.cores")));
+      debug_->set_monitor([this](const std::string& cmd, const rv::RiscvCore& stopped) {
+        return monitor(cmd, stopped.cluster_id());
+      });
     }
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
@@ -99,6 +104,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
+    if (req.dump_registers >= 0 && size_t(req.dump_registers) < models_.size())  // also after a fault
+      std::cout << models_[size_t(req.dump_registers)]->format_registers(sc_core::sc_time_stamp()) << std::flush;
     write_traces(req);
     if (debug_) debug_->finish();
 
@@ -138,6 +145,26 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
  private:
+  // GDB's `monitor regs [CLUSTER]`: the peripherals' registers of the stopped
+  // thread's cluster, or of CLUSTER, at the current simulated time.
+  std::string monitor(const std::string& cmd, unsigned stopped_cluster) const {
+    std::istringstream in(cmd);
+    std::string word, arg, extra;
+    in >> word >> arg >> extra;
+    if (word == "regs" && extra.empty()) {
+      unsigned long cluster = stopped_cluster;
+      if (!arg.empty()) {
+        char* end = nullptr;
+        cluster = std::strtoul(arg.c_str(), &end, 10);
+        if (*end != '\0' || cluster >= models_.size())
+          throw std::invalid_argument(fmt::format("monitor regs: no cluster '{}' (0..{})", arg, models_.size() - 1));
+      }
+      return models_[cluster]->format_registers(sc_core::sc_time_stamp());
+    }
+    throw std::invalid_argument(
+        "monitor commands:\n  regs [CLUSTER]  the peripherals' registers of the stopped thread's cluster, or of CLUSTER");
+  }
+
   // Written even when the firmware faulted: that is when a trace helps most.
   void write_traces(const RunRequest& req) {
     if (!recorder_) return;
@@ -226,7 +253,8 @@ std::unique_ptr<Platform> make_manycore_platform(const Config& cfg) {
   // Every cluster runs the same code: one instruction memory image for all.
   auto imem = std::make_shared<std::vector<uint8_t>>(cfg.get_size("memory_map.imem_size"), 0);
   return make_manycore_platform(cfg, [imem](int id, const Config& c, const MemoryMap&) {
-    auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), c, unsigned(id), imem, std::cout);
+    auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), bind_cluster(c, unsigned(id)), imem,
+                                              std::cout);
     ClusterPorts ports{&cluster->master(), &cluster->slave()};
     return ClusterSlot{std::move(cluster), ports};
   });

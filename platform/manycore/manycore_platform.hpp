@@ -1,7 +1,7 @@
 #pragma once
 // The manycore platform builder with a pluggable cluster: the network, the HBM and one
 // cluster per slot made by `factory`. make_manycore_platform(cfg) (platform_builders.hpp)
-// uses IdleClusterSlot::make until the cluster model is plugged in here.
+// fills every slot with the cluster model (ip/cluster); tests plug in stand-ins.
 #include <memory>
 
 #include "manycore/cluster_slot.hpp"

@@ -61,6 +61,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "cores in --itrace: CLUSTERS[:CORES],... e.g. 0:0-3 (default 0:0)")
       ("itrace-limit", po::value(&o.itrace_limit)->value_name("LINES"),
        "stop tracing after LINES lines (a note ends the file; the run goes on)")
+      ("dump-registers", po::value(&o.dump_registers)->value_name("CLUSTER"),
+       "print the registers of CLUSTER's peripherals (event unit, DMA, IMA, control) at the end of the run, "
+       "also after a firmware fault (in GDB: monitor regs)")
       ("network", po::value(&o.network)->value_name("NAME|FILE"),
        "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
        "(default job without --elf/--platform/--set: resnet18)")
@@ -102,6 +105,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (!o.max_time.empty()) parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
   if (o.itrace_limit < 0) throw UsageError(fmt::format("--itrace-limit {}: not a number of lines", o.itrace_limit));
+  if (o.dump_registers < -1) throw UsageError(fmt::format("--dump-registers {}: not a cluster", o.dump_registers));
   if (o.gdb_port < -1 || o.gdb_port > 65535) throw UsageError(fmt::format("--gdb {}: not a TCP port", o.gdb_port));
   return o;
 }

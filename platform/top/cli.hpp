@@ -25,6 +25,7 @@ struct CliOptions {
   std::string gdb_clusters;             // --gdb-clusters N or N-M, as written
   std::string itrace, itrace_cores;     // --itrace FILE, --itrace-cores SPEC
   int64_t itrace_limit = 0;             // --itrace-limit LINES (0: none)
+  int dump_registers = -1;              // --dump-registers CLUSTER (-1: none)
   bool quiet = false;
   // The dataflow job (platform/dataflow_job): a network mapped and run as a batch.
   std::string network = "resnet18";     // --network NAME|FILE

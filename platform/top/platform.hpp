@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "config/config.hpp"
+#include "sim/simulation_error.hpp"
 
 namespace vp::workload {
 struct Prepared;  // platform/workload: a mapped network, its images and boot record
@@ -38,6 +39,7 @@ struct RunRequest {
   // --itrace FILE of the cores in --itrace-cores SPEC (empty: "0:0").
   std::string itrace, itrace_cores;
   uint64_t itrace_limit = 0;  // --itrace-limit LINES; 0 = none
+  int dump_registers = -1;    // --dump-registers CLUSTER: its peripherals' registers at the end; -1 = none
   // The dataflow job (--network): installed into memory after the ELF, its
   // outputs checked after the run (platform/dataflow_job). Null: no job.
   std::shared_ptr<const workload::Prepared> dataflow;
@@ -62,12 +64,5 @@ class Platform {
 
 // Elaborates the platform that cfg describes (its `kind` selects the builder).
 std::unique_ptr<Platform> make_platform(const Config& cfg);
-
-// Thrown for errors of the simulated system (a firmware fault, a malformed
-// ELF): vp-run reports the message and exits with 1.
-class SimulationError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 }  // namespace vp

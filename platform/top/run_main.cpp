@@ -17,7 +17,7 @@
 #include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
-#include "trace/activity_tracer.hpp"
+#include "sim/activity_tracer.hpp"
 #include "trace/fst_writer.hpp"
 #include "top/platform.hpp"
 
@@ -61,15 +61,17 @@ static bool is_bare_metal_elf(const std::string& path) {
   }
 }
 
-// --gdb, --gdb-host, --gdb-clusters, --itrace, --itrace-cores (docs/debugging.md).
+// --gdb, --gdb-host, --gdb-clusters, --itrace, --itrace-cores, --dump-registers (docs/debugging.md).
 static void check_debug_options(const CliOptions& cli, const Config& cfg, RunRequest& req) {
   const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty() ||
-                   cli.itrace_limit;
+                   cli.itrace_limit || cli.dump_registers >= 0;
   if (!any) return;
   // The bare platform's one core is "cluster 0 core 0".
   const bool bare = cfg.get_string("kind") == "bare";
   if (!bare && cfg.get_string("kind") != "manycore")
-    throw UsageError("--gdb and --itrace debug the cores of a manycore or bare platform");
+    throw UsageError("--gdb, --itrace and --dump-registers debug the cores of a manycore or bare platform");
+  if (bare && cli.dump_registers >= 0)
+    throw UsageError("--dump-registers: the bare platform has no cluster peripherals");
   const int clusters = bare ? 1 : int(cfg.get_int("cluster.count")), cores = bare ? 1 : int(cfg.get_int("cluster.cores"));
   in_addr host{};
   if (inet_pton(AF_INET, cli.gdb_host.c_str(), &host) != 1)
@@ -99,6 +101,9 @@ static void check_debug_options(const CliOptions& cli, const Config& cfg, RunReq
   req.itrace = cli.itrace;
   req.itrace_cores = cli.itrace_cores;
   req.itrace_limit = uint64_t(cli.itrace_limit);
+  if (cli.dump_registers >= clusters)
+    throw UsageError(fmt::format("--dump-registers {}: the platform has clusters 0-{}", cli.dump_registers, clusters - 1));
+  req.dump_registers = cli.dump_registers;
 }
 
 int run_main(int argc, const char* const* argv) {

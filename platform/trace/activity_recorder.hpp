@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "trace/activity_tracer.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "dataflow/boot.h"
+#include "boot_record.h"
 #include "mapper.hpp"
 #include "network.hpp"
 #include "params.hpp"

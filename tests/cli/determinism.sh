@@ -2,7 +2,7 @@
 # simulated time, instruction counts, per-cluster statistics and console output.
 . "$(dirname "$0")/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 for i in 1 2; do
   expect_exit 0 "$VP" --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --stats "s$i.json" -q
   echo "$STDOUT" > "console$i.txt"

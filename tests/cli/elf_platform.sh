@@ -2,7 +2,7 @@
 # manycore platform, a bare-metal program on bare-rv32.
 . "$(dirname "$0")/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/hello.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/hello.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 expect_exit 0 "$VP" --elf "$FW/hello.elf"
 expect_in "bare-rv32" "$STDERR"
 expect_in "[c0.0]" "$STDOUT"

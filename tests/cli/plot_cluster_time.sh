@@ -1,7 +1,7 @@
 # scripts/plot_cluster_time.py turns a manycore run's --stats into a CSV and a PNG.
 . "$(dirname "$0")/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 expect_exit 0 "$VP" --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" -q --stats s.json
 expect_exit 0 "$SRC/scripts/plot_cluster_time.py" s.json t.png --csv t.csv
 [ "$(head -c 8 t.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "t.png is not a PNG"

@@ -1,6 +1,6 @@
 # scripts/fig5a.sh: the three mapping modes of a one-conv network, a table and a PNG.
 . "$2/tests/cli/lib.sh"
-[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 expect_exit 0 env VP="$VP" OUT="$OUT/f5" BATCH=2 "$SRC/scripts/fig5a.sh" "$SRC/tests/dataflow/one_conv.yaml" mpaimc-8
 expect_in "| naive | ok | 1 of 8 |" "$STDOUT"
 expect_in "| replicate | ok | 3 of 8 |" "$STDOUT"

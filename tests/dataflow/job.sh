@@ -3,7 +3,7 @@
 # a row per used cluster, and a flipped weight is caught as a mismatch.
 . "$2/tests/cli/lib.sh"
 NET=$SRC/tests/dataflow
-[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 
 expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats conv.json --breakdown conv.csv \
   --breakdown-png conv-vp.png

@@ -33,6 +33,9 @@ watch counter
 continue
 printf "COUNTER-AFTER %d\n", counter
 printf "RESULT-2 %d\n", results[2]
+monitor regs
+monitor regs 5
+monitor frobnicate
 x/i \$pc
 info threads
 detach
@@ -56,6 +59,13 @@ expect_in "Old value = 0" "$G"
 expect_in "New value = 55" "$G"   # 0+1+4+9+16+25: core 2 computes compute(5)
 expect_in "COUNTER-AFTER 55" "$G"
 expect_in "RESULT-2 55" "$G"
+# monitor regs: the stopped thread's cluster's peripherals, by name, at their global addresses.
+echo "$G" | grep -Eq '^cluster 0 ctrl +NUM_CORES +0x20103008 = 0x00000010$' || fail "monitor regs: no NUM_CORES: $G"
+echo "$G" | grep -Eq '^cluster 0 ima +INFO +0x20102008 = 0x01000100$' || fail "monitor regs: no IMA INFO: $G"
+echo "$G" | grep -Eq '^cluster 0 dma +CH0_SRC +0x20101' || fail "monitor regs: no DMA CH0_SRC: $G"
+echo "$G" | grep -Eq '^cluster 0 event_unit +CORE2_MASK ' || fail "monitor regs: no event unit: $G"
+expect_in "monitor regs: no cluster '5' (0..0)" "$G"
+expect_in "regs [CLUSTER]" "$G"
 # Stopped right after the store (GDB stepped over it), not one instruction later.
 STORE=$(riscv64-unknown-elf-objdump -d "$ELF" | sed -n 's/^ *\([0-9a-f]*\):.*sw.*<counter>$/\1/p')
 NEXT_PC=$(printf '%x' $((0x$STORE + 4)))

@@ -2,7 +2,7 @@
 # beyond the platform or malformed is a usage error (exit 2, nothing written).
 . "$2/tests/cli/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 expect_exit 0 "$VP" -q --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --stats s.json \
   --timeline t.json --vcd w.vcd --trace-clusters 2-3
 python3 "$SRC/tests/trace/check_trace.py" s.json t.json w.vcd 2-3 || fail "selected trace wrong"

@@ -3,7 +3,7 @@
 # errors when they cannot be honoured (exit 2, nothing written).
 . "$2/tests/cli/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 command -v vcd2fst >/dev/null && command -v fst2vcd >/dev/null || fail "vcd2fst/fst2vcd missing (package gtkwave)"
 RUN=("$VP" -q --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --trace-clusters 1-2)
 expect_exit 0 "${RUN[@]}" --vcd w.vcd --fst w.fst --gtkw w.gtkw

@@ -2,7 +2,7 @@
 # VCD and of an FST and shows every signal the VCD declares, in its groups.
 . "$2/tests/cli/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 command -v xvfb-run >/dev/null && command -v gtkwave >/dev/null || fail "xvfb-run or gtkwave missing (packages xvfb, gtkwave)"
 RUN=("$VP" -q --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --trace-clusters 5)
 expect_exit 0 "${RUN[@]}" --vcd w.vcd --gtkw w.gtkw --fst f.fst

@@ -3,7 +3,7 @@
 # bytes on a second run.
 . "$2/tests/cli/lib.sh"
 FW=$(dirname "$VP")/../firmware
-[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: skipped"; exit 0; }
+[ -f "$FW/cl_ima_pipeline.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 for i in 1 2; do
   expect_exit 0 "$VP" -q --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --stats s$i.json \
     --timeline t$i.json --vcd w$i.vcd
@@ -12,10 +12,7 @@ python3 "$SRC/tests/trace/check_trace.py" s1.json t1.json w1.vcd 0-7 || fail "tr
 cmp -s t1.json t2.json || fail "timeline differs between runs"
 cmp -s w1.vcd w2.vcd || fail "VCD differs between runs"
 [ ! -e t1.json.tmp ] && [ ! -e w1.vcd.tmp ] || fail "temporary file left behind"
-if command -v vcd2fst >/dev/null; then
-  vcd2fst w1.vcd w1.fst >vcd2fst.log 2>&1 || fail "vcd2fst failed: $(cat vcd2fst.log)"
-  [ -s w1.fst ] || fail "vcd2fst wrote nothing"
-else
-  echo "vcd2fst not installed: FST conversion not checked"
-fi
+command -v vcd2fst >/dev/null || fail "vcd2fst missing (package gtkwave)"
+vcd2fst w1.vcd w1.fst >vcd2fst.log 2>&1 || fail "vcd2fst failed: $(cat vcd2fst.log)"
+[ -s w1.fst ] || fail "vcd2fst wrote nothing"
 echo "timeline and vcd ok"

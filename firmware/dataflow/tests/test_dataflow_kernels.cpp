@@ -2,7 +2,7 @@
 // 16-core cluster against the golden reference: the host generates seeded
 // data, df_kernel_test.elf runs one kernel, the result must match bit for bit
 // the reference model's layer (mapping/src/reference.cpp) or the shared
-// numerics (mapping/include/numerics.h). Prints the kernel's cycles per
+// numerics (contracts/numerics.h). Prints the kernel's cycles per
 // output element (the figure the mapper's cost model needs).
 #include <catch2/catch.hpp>
 

@@ -13,7 +13,8 @@
 
 #include "cluster.hpp"
 #include "cluster_firmware.hpp"
-#include "top/platform.hpp"
+#include "params/ip_params.hpp"
+#include "sim/simulation_error.hpp"
 
 using namespace sc_core;
 
@@ -63,11 +64,12 @@ struct NoTraffic : sc_module {
 RunResult run_cluster(const std::string& program, FlatStore& mem, const std::vector<std::string>& sets,
                       double limit_ms, const std::map<std::string, std::vector<uint8_t>>& l1_symbols) {
   auto cfg = vp::Config::load("cluster-1", sets);
-  auto fw = vp::ClusterFirmware::load(std::string(VP_TEST_BINARY_DIR) + "/firmware/" + program + ".elf", cfg);
+  auto fw = vp::ClusterFirmware::load(std::string(VP_TEST_BINARY_DIR) + "/firmware/" + program + ".elf",
+                                      vp::bind_cluster_map(cfg));
   RunResult r;
   std::ostringstream console;
   tlm::tlm_global_quantum::instance().set(sc_time(double(cfg.get_int("simulation.quantum_cycles")), SC_NS));
-  vp::Cluster cluster("cluster0", cfg, 0, fw.imem, console);
+  vp::Cluster cluster("cluster0", vp::bind_cluster(cfg, 0), fw.imem, console);
   FlatMemory global("global", mem);
   NoTraffic idle("idle");
   cluster.master().bind(global.socket);

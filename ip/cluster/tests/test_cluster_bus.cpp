@@ -3,12 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "cluster_bus.hpp"
+#include "params/ip_params.hpp"
 
 using vp::ClusterBus;
 
 TEST_CASE("cluster bus decodes the address map of docs/architecture.md", "[cluster]") {
   auto cfg = vp::Config::load("mpaimc-8");
-  ClusterBus bus("bus", cfg, 3);
+  ClusterBus bus("bus", vp::bind_cluster(cfg, 3));
   uint64_t a = 0;
   const uint64_t global = 0x20000000 + 3 * 0x200000;
   CHECK(bus.decode(0x10000000, 4, a) == ClusterBus::kL1);

@@ -10,8 +10,9 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "dma/dma.hpp"
-#include "dma/dma_regs.h"
+#include "dma_regs.h"
 #include "tcdm/tcdm.hpp"
+#include "params/ip_params.hpp"
 
 namespace dmatest {
 
@@ -60,7 +61,7 @@ struct Bench : sc_module {
   std::vector<std::pair<unsigned, sc_time>> events;
   SC_HAS_PROCESS(Bench);
   Bench(sc_module_name n, const vp::Config& cfg, unsigned far_latency)
-      : sc_module(n), l1("l1", cfg), dma("dma", cfg, 0), far("far", 1 << 20, far_latency, 64),
+      : sc_module(n), l1("l1", vp::bind_tcdm(cfg)), dma("dma", vp::bind_dma(cfg, 0)), far("far", 1 << 20, far_latency, 64),
         master("master") {
     dma.l1.bind(l1.socket);
     dma.noc.bind(far.socket);

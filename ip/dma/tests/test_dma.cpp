@@ -5,7 +5,7 @@
 #include <random>
 
 #include "dma_bench.hpp"
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 using namespace dmatest;
 using vp::Config;

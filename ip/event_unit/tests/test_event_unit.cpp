@@ -31,9 +31,18 @@ struct Bus : sc_module {
   uint32_t rd(uint32_t a, sc_time local = SC_ZERO_TIME) { return access(false, a, 0, local); }
 };
 
+// Params filled by hand (no platform YAML): 16 cores, 1-cycle accesses and a
+// 2-cycle barrier at 1 GHz.
+vp::EventUnitParams params() {
+  vp::EventUnitParams p;
+  p.cores = 16;
+  p.access_latency = sc_time(1, SC_NS);
+  p.barrier_latency = sc_time(2, SC_NS);
+  return p;
+}
+
 struct Fixture {
-  vp::Config cfg = vp::Config::load("cluster-1");
-  EventUnit eu{"eu", cfg, 16};
+  EventUnit eu{"eu", params()};
   Bus bus{"bus"};
   struct Edge { unsigned core; bool level; sc_time at; };
   std::vector<Edge> edges;

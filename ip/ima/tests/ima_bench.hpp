@@ -7,8 +7,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "ima/ima.hpp"
-#include "ima/ima_regs.h"
+#include "ima_regs.h"
 #include "tcdm/tcdm.hpp"
+#include "params/ip_params.hpp"
 
 namespace imatest {
 
@@ -32,7 +33,7 @@ struct Bench : sc_module {
   std::function<void()> body;
   std::vector<std::pair<unsigned, sc_time>> events;
   SC_HAS_PROCESS(Bench);
-  Bench(sc_module_name n, const vp::Config& cfg) : sc_module(n), l1("l1", cfg), ima("ima", cfg, 0), master("master") {
+  Bench(sc_module_name n, const vp::Config& cfg) : sc_module(n), l1("l1", vp::bind_tcdm(cfg)), ima("ima", vp::bind_ima(cfg, 0)), master("master") {
     ima.l1.bind(l1.socket);
     master.bind(ima.regs);
     ima.set_event_callback([this](unsigned line, sc_time at) { events.emplace_back(line, at); });

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "ima_bench.hpp"
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 using namespace imatest;
 using vp::Config;

@@ -10,7 +10,7 @@
 
 #include "core_group.hpp"
 #include "riscv_core.hpp"
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 using namespace vp::rv;
 using sc_core::sc_time;

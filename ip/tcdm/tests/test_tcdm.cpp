@@ -6,6 +6,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "tcdm/tcdm.hpp"
+#include "params/ip_params.hpp"
 
 using namespace sc_core;
 using vp::Config;
@@ -40,7 +41,7 @@ struct Bench : sc_module {
   Master a, b;
   std::function<void()> body;
   SC_HAS_PROCESS(Bench);
-  Bench(sc_module_name n, const Config& cfg) : sc_module(n), l1("l1", cfg), a("a"), b("b") {
+  Bench(sc_module_name n, const Config& cfg) : sc_module(n), l1("l1", vp::bind_tcdm(cfg)), a("a"), b("b") {
     a.socket.bind(l1.socket);
     b.socket.bind(l1.socket);
     SC_THREAD(run);

@@ -7,6 +7,7 @@
 #include "cluster.hpp"
 #include "manycore/manycore_platform.hpp"
 #include "manycore/noc_builder.hpp"
+#include "params/ip_params.hpp"
 #include "standins.hpp"
 
 using namespace vp;
@@ -412,7 +413,8 @@ TEST_CASE("the cluster model in the slots: remote L1 write and read through its 
   auto gen_factory = test::stand_in_factory(gen);
   ClusterFactory factory = [&](int id, const Config& c, const MemoryMap& map) -> ClusterSlot {
     if (id == 0) return gen_factory(id, c, map);
-    auto m = std::make_unique<Cluster>(("cluster_" + std::to_string(id)).c_str(), c, unsigned(id), imem, console);
+    auto m = std::make_unique<Cluster>(("cluster_" + std::to_string(id)).c_str(), bind_cluster(c, unsigned(id)), imem,
+                                       console);
     real.push_back(m.get());
     ClusterPorts p{&m->master(), &m->slave()};
     return ClusterSlot{std::move(m), p};

@@ -154,7 +154,7 @@ def program(seed, length):
     rng = random.Random(seed)
     g = Gen(rng)
     lines = [f"/* random program, seed {seed}, {length} body steps: gen_program.py */",
-             '#include "bare/bare_io_regs.h"',
+             '#include "bare_io_regs.h"',
              "    .option rvc",
              "    .data",
              "    .globl begin_signature, end_signature",

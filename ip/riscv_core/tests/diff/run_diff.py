@@ -21,7 +21,7 @@ CC = "riscv64-unknown-elf-gcc"
 
 def build(src, out, defines, src_dir):
     cmd = [CC, "-march=rv32imc_zicsr", "-mabi=ilp32", "-nostdlib", "-nostartfiles", "-static",
-           f"-I{src_dir}/platform", "-T", os.path.join(HERE, "diff.ld"), "-Wl,--no-warn-rwx-segments",
+           f"-I{src_dir}/contracts", "-T", os.path.join(HERE, "diff.ld"), "-Wl,--no-warn-rwx-segments",
            *defines, src, "-o", out]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
@@ -60,7 +60,7 @@ def one(seed, args, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--vp", required=True)
-    ap.add_argument("--src", required=True, help="source tree (for platform/bare/bare_io_regs.h)")
+    ap.add_argument("--src", required=True, help="source tree (for contracts/bare_io_regs.h)")
     ap.add_argument("--qemu", default="qemu-riscv32")
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=100)

@@ -28,11 +28,4 @@
 
 #define CLUSTER_CTRL_BLOCK_SIZE 0x1000u
 
-/* Peripheral block offsets from the cluster peripherals base (docs/architecture.md). */
-#define CLUSTER_PERIPH_EVENT_UNIT 0x0000u
-#define CLUSTER_PERIPH_DMA 0x1000u
-#define CLUSTER_PERIPH_IMA 0x2000u
-#define CLUSTER_PERIPH_CTRL 0x3000u
-#define CLUSTER_PERIPH_SIZE 0x4000u
-
 #endif /* CLUSTER_CTRL_REGS_H */

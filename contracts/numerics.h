@@ -1,7 +1,7 @@
 /* The digital half of the quantized numerics, defined once for the golden
  * reference model (mapping/), the VP's models and the firmware kernels.
  * C and C++. The analog half (DAC clip, exact column sum, ADC) is
- * ip/ima/ima_numerics.h; this file only builds on it.
+ * contracts/ima_numerics.h; this file only builds on it.
  *
  * A layer's pipeline, for one output element:
  *   p_k  = ima_adc(sum over crossbar k's rows of W * dac(x))   per crossbar
@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "ima/ima_numerics.h"
+#include "ima_numerics.h"
 
 #ifdef __cplusplus
 extern "C" {

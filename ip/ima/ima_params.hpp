@@ -1,0 +1,27 @@
+#pragma once
+// What an Ima is built from, in the model's units (bytes, counts, sc_time).
+// platform/params fills it from the platform YAML (`cluster.ima`), whose schema
+// holds the defaults; a unit test may fill it by hand.
+#include <cstddef>
+
+#include <systemc>
+
+#include "common/l1_window.hpp"
+
+namespace vp {
+
+struct ImaParams {
+  unsigned cluster_id = 0;
+  L1Window l1;                  // where the cluster's own L1 appears
+  unsigned rows = 0, cols = 0;  // each < 2^16 (the INFO register's fields)
+  unsigned streamer_ports = 0, port_bytes = 0;
+  unsigned dac_bits = 0, adc_bits = 0, adc_shift = 0;
+  size_t job_queue = 0;
+  sc_core::sc_time cycle;
+  sc_core::sc_time mvm;  // one analog MVM (DAC, array, ADC)
+  sc_core::sc_time setup;  // per triggered sequence
+  sc_core::sc_time l1_latency;  // of a streamer access
+  sc_core::sc_time register_latency;
+};
+
+}  // namespace vp

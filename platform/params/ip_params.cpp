@@ -1,0 +1,143 @@
+#include "params/ip_params.hpp"
+
+#include <fmt/format.h>
+
+#include "dma_regs.h"
+#include "event_unit_regs.h"
+
+namespace vp {
+
+using sc_core::sc_time;
+
+namespace {
+
+unsigned get_unsigned(const Config& cfg, const std::string& key) { return static_cast<unsigned>(cfg.get_int(key)); }
+
+sc_time cycles(const Config& cfg, const std::string& key) {
+  return bind_cycle(cfg) * static_cast<double>(cfg.get_int(key));
+}
+
+}  // namespace
+
+sc_time bind_cycle(const Config& cfg) {
+  const sc_time cycle(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC);
+  if (cycle == sc_core::SC_ZERO_TIME) cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+  return cycle;
+}
+
+ClusterMap bind_cluster_map(const Config& cfg) {
+  ClusterMap m;
+  m.local_base = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_local_base"));
+  m.global_base = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_global_base"));
+  m.stride = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_stride"));
+  m.peripherals_offset = static_cast<uint64_t>(cfg.get_int("memory_map.peripherals_offset"));
+  m.l1_size = cfg.get_size("cluster.l1.size");
+  m.imem_base = static_cast<uint64_t>(cfg.get_int("memory_map.imem_base"));
+  m.imem_size = cfg.get_size("memory_map.imem_size");
+  return m;
+}
+
+L1Window bind_l1_window(const Config& cfg, unsigned cluster_id) {
+  const ClusterMap m = bind_cluster_map(cfg);
+  L1Window w;
+  w.local_base = m.local_base;
+  w.global_base = m.global_base + uint64_t(cluster_id) * m.stride;
+  w.size = m.l1_size;
+  return w;
+}
+
+rv::CoreConfig bind_core(const Config& cfg) {
+  rv::CoreConfig c;
+  auto cyc = [&](const char* key) { return static_cast<uint32_t>(cfg.get_int(std::string("core.timing.") + key)); };
+  c.timing.load_use_stall = cyc("load_use_stall");
+  c.timing.jalr_hazard_stall = cyc("jalr_hazard_stall");
+  c.timing.branch_taken_penalty = cyc("branch_taken_penalty");
+  c.timing.jump_penalty = cyc("jump_penalty");
+  c.timing.unaligned_target_penalty = cyc("unaligned_target_penalty");
+  c.timing.mul = cyc("mul");
+  c.timing.mulh = cyc("mulh");
+  c.timing.div_min = cyc("div_min");
+  c.timing.csr_slow = cyc("csr_slow");
+  c.timing.misaligned_penalty = cyc("misaligned_penalty");
+  c.trap_misaligned = cfg.get_string("core.misaligned") == "trap";
+  c.cycle = bind_cycle(cfg);
+  return c;
+}
+
+TcdmParams bind_tcdm(const Config& cfg) {
+  TcdmParams p;
+  p.size = cfg.get_size("cluster.l1.size");
+  p.banks = get_unsigned(cfg, "cluster.l1.banks");
+  p.bank_width = get_unsigned(cfg, "cluster.l1.bank_width");
+  if (p.size % p.bank_width != 0)
+    cfg.fail("cluster.l1.size", fmt::format("the L1 size must be a multiple of cluster.l1.bank_width ({})", p.bank_width));
+  p.cycle = bind_cycle(cfg);
+  p.latency = cycles(cfg, "cluster.l1.latency_cycles");
+  return p;
+}
+
+EventUnitParams bind_event_unit(const Config& cfg) {
+  EventUnitParams p;
+  p.cores = get_unsigned(cfg, "cluster.cores");
+  if (p.cores == 0 || p.cores > EU_MAX_CORES)
+    cfg.fail("cluster.cores", fmt::format("the event unit serves 1..{} cores", EU_MAX_CORES));
+  p.access_latency = cycles(cfg, "cluster.event_unit.access_latency_cycles");
+  p.barrier_latency = cycles(cfg, "cluster.event_unit.barrier_latency_cycles");
+  return p;
+}
+
+DmaParams bind_dma(const Config& cfg, unsigned cluster_id) {
+  DmaParams p;
+  p.cluster_id = cluster_id;
+  p.l1 = bind_l1_window(cfg, cluster_id);
+  p.channels = get_unsigned(cfg, "cluster.dma.channels");
+  if (p.channels > DMA_MAX_CHANNELS)
+    cfg.fail("cluster.dma.channels", fmt::format("at most {} channels fit the register map", DMA_MAX_CHANNELS));
+  p.outstanding = get_unsigned(cfg, "cluster.dma.outstanding");
+  p.width_bytes = static_cast<uint32_t>(cfg.get_int("cluster.dma.width_bytes"));
+  p.max_burst_bytes = static_cast<uint32_t>(cfg.get_int("cluster.dma.max_burst_bytes"));
+  p.cycle = bind_cycle(cfg);
+  p.setup = cycles(cfg, "cluster.dma.setup_cycles");
+  p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
+  return p;
+}
+
+ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
+  ImaParams p;
+  p.cluster_id = cluster_id;
+  p.l1 = bind_l1_window(cfg, cluster_id);
+  p.rows = get_unsigned(cfg, "cluster.ima.rows");
+  p.cols = get_unsigned(cfg, "cluster.ima.cols");
+  if (p.rows > 0xFFFF || p.cols > 0xFFFF) cfg.fail("cluster.ima.rows", "rows and cols must fit the 16-bit INFO fields");
+  p.streamer_ports = get_unsigned(cfg, "cluster.ima.streamer_ports");
+  p.port_bytes = get_unsigned(cfg, "cluster.ima.port_bytes");
+  p.dac_bits = get_unsigned(cfg, "cluster.ima.dac_bits");
+  p.adc_bits = get_unsigned(cfg, "cluster.ima.adc_bits");
+  p.adc_shift = get_unsigned(cfg, "cluster.ima.adc_shift");
+  p.job_queue = static_cast<size_t>(cfg.get_int("cluster.ima.job_queue"));
+  p.cycle = bind_cycle(cfg);
+  p.mvm = sc_time(cfg.get_float("cluster.ima.mvm_ns"), sc_core::SC_NS);
+  p.setup = cycles(cfg, "cluster.ima.setup_cycles");
+  p.l1_latency = cycles(cfg, "cluster.l1.latency_cycles");
+  p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
+  return p;
+}
+
+ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id) {
+  ClusterParams p;
+  p.id = cluster_id;
+  p.clusters = get_unsigned(cfg, "cluster.count");
+  p.map = bind_cluster_map(cfg);
+  p.cycle = bind_cycle(cfg);
+  p.imem_latency = cycles(cfg, "cluster.imem_latency_cycles");
+  p.wake_latency = cycles(cfg, "cluster.event_unit.wake_latency_cycles");
+  p.core = bind_core(cfg);
+  p.l1 = bind_tcdm(cfg);
+  p.event_unit = bind_event_unit(cfg);
+  p.cores = p.event_unit.cores;
+  p.dma = bind_dma(cfg, cluster_id);
+  p.ima = bind_ima(cfg, cluster_id);
+  return p;
+}
+
+}  // namespace vp

@@ -1,0 +1,21 @@
+#pragma once
+// The one binder from the platform YAML to the IPs' typed params: every key an
+// IP needs is read here, converted to the model's units, and checked against
+// what the model (and its register map) can represent, with errors located
+// at the key (ConfigError, exit 2). The IPs themselves never see a Config.
+#include "cluster_params.hpp"
+#include "config/config.hpp"
+
+namespace vp {
+
+sc_core::sc_time bind_cycle(const Config& cfg);  // 1 / clock_hz; an error below the time resolution
+ClusterMap bind_cluster_map(const Config& cfg);
+L1Window bind_l1_window(const Config& cfg, unsigned cluster_id);
+rv::CoreConfig bind_core(const Config& cfg);
+TcdmParams bind_tcdm(const Config& cfg);
+EventUnitParams bind_event_unit(const Config& cfg);
+DmaParams bind_dma(const Config& cfg, unsigned cluster_id);
+ImaParams bind_ima(const Config& cfg, unsigned cluster_id);
+ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id);
+
+}  // namespace vp
