@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "mapper_util.hpp"
+#include "policies.hpp"
+
 namespace vp::map {
 
 const char* mode_name(Mode m) {
@@ -37,31 +40,14 @@ const char* role_name(Role r) {
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t align64(int64_t v) { return (v + 63) & ~int64_t(63); }
-
-// Fan-ins of a reduction tree of n partial sums whose nodes sum at most f each.
-std::vector<int> tree(int n, int f) {
-  std::vector<int> fanin;
-  while (n > 1) {
-    int k = std::min(f, n);
-    fanin.push_back(k);
-    n = int(ceil_div(n, k));
-  }
-  return fanin;
-}
-
-std::vector<int> level_nodes(int r, const std::vector<int>& fanin) {
-  std::vector<int> nodes;
-  int n = r;
-  for (int f : fanin) nodes.push_back(n = int(ceil_div(n, f)));
-  return nodes;
-}
-
-class Builder {
+// Builds a mapping in phases: plans per layer (crossbars, reduction tree,
+// tile width), then clusters and their roles, residual rings (placed by the
+// mode's policy), edges, L1 buffers, HBM regions and the cost-model
+// estimates; the mode's balancing policy then spends free clusters.
+class Builder : public Planner {
  public:
   Builder(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost)
-      : net_(net), P_(p), mode_(mode), cost_(cost), budget_(p.l1_size - cost.l1_reserved) {
+      : net_(net), P_(p), mode_(mode), cost_(cost), budget_(p.l1_size - cost.l1_reserved), policies_(policies_for(mode)) {
     if (budget_ <= 0)
       throw MappingError(fmt::format("L1 of {} bytes leaves nothing above the {} bytes reserved for code data and stacks",
                                      p.l1_size, cost.l1_reserved));
@@ -101,10 +87,16 @@ class Builder {
       throw MappingError(fmt::format("network {} needs {} clusters (largest layers: {}), the platform {} has {}",
                                      net_.name, need, detail, P_.name, P_.clusters));
     }
-    Mapping m = build();
-    if (mode_ != Mode::Naive) m = balance(std::move(m));
-    return m;
+    return policies_.balancing->balance(*this, build());
   }
+
+  // ----- Planner ------------------------------------------------------------
+  const Network& network() const override { return net_; }
+  const PlatformInfo& platform() const override { return P_; }
+  const CostParams& cost() const override { return cost_; }
+  std::vector<LayerPlan>& plans() override { return plans_; }
+  void retile(int layer) override { choose_tile(layer); }
+  int clusters_needed() const override { return count(); }
 
  private:
   // ----- sizes -------------------------------------------------------------
@@ -194,7 +186,7 @@ class Builder {
     int64_t c0, c1;
   };
 
-  Mapping build() {
+  Mapping build() override {
     Mapping m;
     m.mode = mode_;
     m.platform = P_;
@@ -202,13 +194,38 @@ class Builder {
     m.network = net_.name;
     m.macs = net_.macs();
     m.plans = plans_;
-    std::vector<std::vector<Out>> outs(net_.layers.size());
-    std::vector<std::vector<int>> inputs_of(net_.layers.size());  // clusters reading the layer's input
-    auto add = [&](ClusterRole c) {
-      c.id = int(m.clusters.size());
-      m.clusters.push_back(c);
-      return c.id;
-    };
+    Placed placed = place_clusters(m);
+    const std::vector<int> skip_of = size_residuals(m);
+    policies_.residuals->place(m, *this, budget_, [&m](ClusterRole c) { return add_cluster(m, std::move(c)); });
+    connect(m, placed, skip_of);
+    place_buffers(m);
+    place_hbm(m);
+    estimate_costs(m, net_);
+    return m;
+  }
+
+  static int add_cluster(Mapping& m, ClusterRole c) {
+    c.id = int(m.clusters.size());
+    m.clusters.push_back(c);
+    return c.id;
+  }
+
+  // Where each layer's data comes out and goes in.
+  struct Placed {
+    std::vector<std::vector<Out>> outs;       // clusters delivering the layer's output
+    std::vector<std::vector<int>> inputs_of;  // clusters reading the layer's input
+  };
+
+  // Clusters of every layer: analog crossbars (row and column splits) with
+  // their reduction trees, or the parallel parts of a digital layer; the
+  // partial-sum edges of the trees.
+  Placed place_clusters(Mapping& m) const {
+    Placed placed;
+    placed.outs.resize(net_.layers.size());
+    placed.inputs_of.resize(net_.layers.size());
+    auto& outs = placed.outs;
+    auto& inputs_of = placed.inputs_of;
+    auto add = [&m](ClusterRole c) { return add_cluster(m, std::move(c)); };
     for (size_t i = 0; i < net_.layers.size(); ++i) {
       const Layer& l = net_.layers[i];
       LayerPlan& p = m.plans[i];
@@ -259,7 +276,12 @@ class Builder {
         }
       }
     }
-    // Residuals: the add input with the shorter path is the one kept waiting.
+    return placed;
+  }
+
+  // The residual rings: the add input with the shorter path is the one kept
+  // waiting (its skip). Returns each add layer's skip input (-1 elsewhere).
+  std::vector<int> size_residuals(Mapping& m) const {
     std::vector<int> skip_of(net_.layers.size(), -1);
     for (size_t i = 0; i < net_.layers.size(); ++i) {
       const Layer& l = net_.layers[i];
@@ -292,53 +314,16 @@ class Builder {
       r.bytes = int64_t(l.out.c) * l.out.h * w * ceil_div(cols, w);
       m.residuals.push_back(r);
     }
-    // Full mode: residuals in the L1 of free clusters, first fit, split if large.
-    if (mode_ == Mode::Full) {
-      for (auto& r : m.residuals) {
-        if (r.skip < 0) continue;  // the image itself is already in the HBM
-        int64_t left = r.bytes;
-        // Whole tiles per store, so the firmware never splits a tile.
-        const Layer& a = net_.layers[size_t(r.add)];
-        const int64_t tile = int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w;
-        auto room = [&](const ClusterRole& c) { return (budget_ - (c.l1_used - cost_.l1_reserved)) / tile * tile; };
-        std::vector<std::pair<int, int64_t>> store;
-        for (auto& c : m.clusters) {
-          if (c.role != Role::ResidualStore || room(c) == 0) continue;
-          int64_t take = std::min(left, room(c));
-          store.push_back({c.id, take});
-          c.l1_used += align64(take);
-          left -= take;
-          if (left == 0) break;
-        }
-        while (left > 0 && tile <= budget_ && int(m.clusters.size()) < P_.clusters) {
-          ClusterRole c;
-          c.role = Role::ResidualStore;
-          c.l1_used = cost_.l1_reserved;
-          int64_t take = std::min(left, room(c));
-          int id = add(c);
-          store.push_back({id, take});
-          m.clusters[size_t(id)].l1_used += align64(take);
-          left -= take;
-        }
-        if (left == 0) {
-          r.in_hbm = false, r.store = store;
-        } else {  // no room: this residual goes to HBM; give back what was taken
-          for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
-          while (!m.clusters.empty() && m.clusters.back().role == Role::ResidualStore &&
-                 m.clusters.back().l1_used == cost_.l1_reserved)
-            m.clusters.pop_back();
-        }
-      }
-      for (auto& r : m.residuals)  // offsets within each store
-        for (auto& [id, b] : r.store) {
-          auto& c = m.clusters[size_t(id)];
-          uint32_t off = c.buffers.empty() ? uint32_t(cost_.l1_reserved) : c.buffers.back().offset + uint32_t(align64(c.buffers.back().size));
-          c.buffers.push_back({fmt::format("residual {}", net_.layers[size_t(r.skip)].name), off, uint32_t(b)});
-        }
-    }
-    // Activation edges: every output cluster of a producer to every input
-    // cluster of a consumer that needs its channels (inputs broadcast over
-    // column splits; replicas take tiles round-robin).
+    return skip_of;
+  }
+
+  // Activation and residual edges: every output cluster of a producer to
+  // every input cluster of a consumer that needs its channels (inputs
+  // broadcast over column splits; replicas take tiles round-robin); each
+  // transfer moves one tile, contiguous in the producer's L1.
+  void connect(Mapping& m, const Placed& placed, const std::vector<int>& skip_of) const {
+    const auto& outs = placed.outs;
+    const auto& inputs_of = placed.inputs_of;
     for (size_t i = 0; i < net_.layers.size(); ++i) {
       const Layer& l = net_.layers[i];
       const int p_i = m.plans[i].replicas;
@@ -382,10 +367,6 @@ class Builder {
       int tiles = m.plans[size_t(layer)].tiles;
       e.segment = std::max<int64_t>(1, std::min(cost_.burst_bytes, ceil_div(std::max<int64_t>(e.bytes, 1), tiles)));
     }
-    place_buffers(m);
-    place_hbm(m);
-    estimate_costs(m, net_);
-    return m;
   }
 
   // HBM regions from hbm_base: a batch of input images, a batch of network
@@ -422,84 +403,6 @@ class Builder {
     }
   }
 
-  // ----- balancing ---------------------------------------------------------
-  // The slowest stage of layer i, per image.
-  static double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
-    double t = 0;
-    for (const auto& s : m.stages)
-      if (s.layer == i && s.image_cycles >= t) {
-        t = s.image_cycles;
-        if (which) *which = &s;
-      }
-    return t;
-  }
-
-  // One improvement of layer i: split its slowest reduction level further
-  // while the fan-in allows, else one more replica (or parallel cluster).
-  void improve(const Mapping& m, int i) {
-    const Stage* s = nullptr;
-    layer_time(m, i, &s);
-    LayerPlan& p = plans_[size_t(i)];
-    int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
-    if (s && s->role == Role::Reduce && fmax > 2)
-      p.reduce_fanin = tree(p.row_splits, fmax - 1);
-    else
-      p.replicas += 1;
-    choose_tile(i);
-  }
-
-  static int hbm_residuals(const Mapping& m) {
-    return int(std::count_if(m.residuals.begin(), m.residuals.end(), [](const Residual& r) { return r.in_hbm; }));
-  }
-
-  // Steps of at least cost.balance_step shorter bottleneck: every layer slower
-  // than the target is improved until it meets it. A step is kept while the
-  // clusters last and, with cost.efficiency > 0, while the throughput gained
-  // pays for the clusters added (mapping/docs/cost-model.md).
-  Mapping balance(Mapping m) {
-    for (int step = 0;; ++step) {
-      m.balancer_steps = step;
-      if (m.bottleneck == "HBM link" || m.bottleneck == "residual stores") {
-        m.balancer_stop = "the bottleneck is the " + m.bottleneck + ", which more clusters do not speed up";
-        return m;
-      }
-      const double target = m.bottleneck_cycles * (1.0 - cost_.balance_step);
-      if (m.hbm_cycles > target) {
-        m.balancer_stop = "the HBM link would become the bottleneck";
-        return m;
-      }
-      std::vector<LayerPlan> saved = plans_;
-      Mapping next = m;
-      bool fits = true;
-      for (size_t i = 0; i < net_.layers.size() && fits; ++i) {
-        for (int guard = 0; fits && layer_time(next, int(i)) > target && guard < 4 * P_.clusters; ++guard) {
-          improve(next, int(i));
-          fits = count() <= P_.clusters;
-          if (fits) next = build();
-          fits = fits && next.clusters_used() <= P_.clusters && hbm_residuals(next) <= hbm_residuals(m);
-        }
-        fits = fits && layer_time(next, int(i)) <= target;
-      }
-      if (!fits) {
-        plans_ = saved;
-        m.balancer_stop = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
-                                      target * 1e6 / P_.clock_hz);
-        return m;
-      }
-      double gain = m.bottleneck_cycles / next.bottleneck_cycles - 1.0;
-      double added = double(next.clusters_used() - m.clusters_used()) / m.clusters_used();
-      if (gain < cost_.efficiency * added) {
-        plans_ = saved;
-        m.balancer_stop = fmt::format(
-            "the next step (bottleneck {} -> {:.1f} us per image) would add {} clusters for {:.1f}% more throughput",
-            m.bottleneck, next.bottleneck_cycles * 1e6 / P_.clock_hz, next.clusters_used() - m.clusters_used(),
-            100 * gain);
-        return m;
-      }
-      m = std::move(next);
-    }
-  }
-
   const Network& net_;
   const PlatformInfo& P_;
   Mode mode_;
@@ -507,6 +410,7 @@ class Builder {
   int64_t budget_;
   std::vector<int> depth_;
   std::vector<LayerPlan> plans_;
+  Policies policies_;
 };
 
 }  // namespace

@@ -1,0 +1,150 @@
+#include "policies.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "mapper_util.hpp"
+
+namespace vp::map {
+
+void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
+                              const std::function<int(ClusterRole)>& add_cluster) const {
+  const Network& net = p.network();
+  const CostParams& cost = p.cost();
+  for (auto& r : m.residuals) {
+    if (r.skip < 0) continue;  // the image itself is already in the HBM
+    int64_t left = r.bytes;
+    // Whole tiles per store, so the firmware never splits a tile.
+    const Layer& a = net.layers[size_t(r.add)];
+    const int64_t tile = int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w;
+    auto room = [&](const ClusterRole& c) { return (budget - (c.l1_used - cost.l1_reserved)) / tile * tile; };
+    std::vector<std::pair<int, int64_t>> store;
+    for (auto& c : m.clusters) {
+      if (c.role != Role::ResidualStore || room(c) == 0) continue;
+      int64_t take = std::min(left, room(c));
+      store.push_back({c.id, take});
+      c.l1_used += align64(take);
+      left -= take;
+      if (left == 0) break;
+    }
+    while (left > 0 && tile <= budget && int(m.clusters.size()) < p.platform().clusters) {
+      ClusterRole c;
+      c.role = Role::ResidualStore;
+      c.l1_used = cost.l1_reserved;
+      int64_t take = std::min(left, room(c));
+      int id = add_cluster(c);
+      store.push_back({id, take});
+      m.clusters[size_t(id)].l1_used += align64(take);
+      left -= take;
+    }
+    if (left == 0) {
+      r.in_hbm = false, r.store = store;
+    } else {  // no room: this residual goes to HBM; give back what was taken
+      for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
+      while (!m.clusters.empty() && m.clusters.back().role == Role::ResidualStore &&
+             m.clusters.back().l1_used == cost.l1_reserved)
+        m.clusters.pop_back();
+    }
+  }
+  for (auto& r : m.residuals)  // offsets within each store
+    for (auto& [id, b] : r.store) {
+      auto& c = m.clusters[size_t(id)];
+      uint32_t off = c.buffers.empty() ? uint32_t(cost.l1_reserved) : c.buffers.back().offset + uint32_t(align64(c.buffers.back().size));
+      c.buffers.push_back({fmt::format("residual {}", net.layers[size_t(r.skip)].name), off, uint32_t(b)});
+    }
+}
+
+namespace {
+
+// The slowest stage of layer i, per image.
+double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
+  double t = 0;
+  for (const auto& s : m.stages)
+    if (s.layer == i && s.image_cycles >= t) {
+      t = s.image_cycles;
+      if (which) *which = &s;
+    }
+  return t;
+}
+
+// One improvement of layer i: split its slowest reduction level further
+// while the fan-in allows, else one more replica (or parallel cluster).
+void improve(Planner& planner, const Mapping& m, int i) {
+  const Stage* s = nullptr;
+  layer_time(m, i, &s);
+  LayerPlan& p = planner.plans()[size_t(i)];
+  int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
+  if (s && s->role == Role::Reduce && fmax > 2)
+    p.reduce_fanin = tree(p.row_splits, fmax - 1);
+  else
+    p.replicas += 1;
+  planner.retile(i);
+}
+
+int hbm_residuals(const Mapping& m) {
+  return int(std::count_if(m.residuals.begin(), m.residuals.end(), [](const Residual& r) { return r.in_hbm; }));
+}
+
+}  // namespace
+
+Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
+  const CostParams& cost = planner.cost();
+  const PlatformInfo& P = planner.platform();
+  for (int step = 0;; ++step) {
+    m.balancer_steps = step;
+    if (m.bottleneck == "HBM link" || m.bottleneck == "residual stores") {
+      m.balancer_stop = "the bottleneck is the " + m.bottleneck + ", which more clusters do not speed up";
+      return m;
+    }
+    const double target = m.bottleneck_cycles * (1.0 - cost.balance_step);
+    if (m.hbm_cycles > target) {
+      m.balancer_stop = "the HBM link would become the bottleneck";
+      return m;
+    }
+    std::vector<LayerPlan> saved = planner.plans();
+    Mapping next = m;
+    bool fits = true;
+    for (size_t i = 0; i < planner.network().layers.size() && fits; ++i) {
+      for (int guard = 0; fits && layer_time(next, int(i)) > target && guard < 4 * P.clusters; ++guard) {
+        improve(planner, next, int(i));
+        fits = planner.clusters_needed() <= P.clusters;
+        if (fits) next = planner.build();
+        fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m);
+      }
+      fits = fits && layer_time(next, int(i)) <= target;
+    }
+    if (!fits) {
+      planner.plans() = saved;
+      m.balancer_stop = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
+                                    target * 1e6 / P.clock_hz);
+      return m;
+    }
+    double gain = m.bottleneck_cycles / next.bottleneck_cycles - 1.0;
+    double added = double(next.clusters_used() - m.clusters_used()) / m.clusters_used();
+    if (gain < cost.efficiency * added) {
+      planner.plans() = saved;
+      m.balancer_stop = fmt::format(
+          "the next step (bottleneck {} -> {:.1f} us per image) would add {} clusters for {:.1f}% more throughput",
+          m.bottleneck, next.bottleneck_cycles * 1e6 / P.clock_hz, next.clusters_used() - m.clusters_used(),
+          100 * gain);
+      return m;
+    }
+    m = std::move(next);
+  }
+}
+
+Policies policies_for(Mode mode) {
+  Policies p;
+  if (mode == Mode::Full)
+    p.residuals = std::make_unique<ResidualsInFreeL1>();
+  else
+    p.residuals = std::make_unique<ResidualsInHbm>();
+  if (mode == Mode::Naive)
+    p.balancing = std::make_unique<NoBalancing>();
+  else
+    p.balancing = std::make_unique<BottleneckBalancing>();
+  return p;
+}
+
+}  // namespace vp::map
