@@ -7,9 +7,8 @@
 #include "hal/cluster.h"
 #include "hal/dma.h"
 #include "hal/event_unit.h"
+#include "tile.h"
 
-#define DMA_GET 0u /* channel of the boot-time table reads (the runtime's input channel) */
-#define DMA_OUT 1u /* channel of every delivery: data, then counter, then event, in order */
 
 df_flow_t df_flow;
 /* Written by other clusters: df_arrived[producer] = my local tiles it has
@@ -31,7 +30,7 @@ static uint32_t remote_eu(uint32_t c) {
 }
 static uint32_t min_u(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
-static void get(void* dst, uint32_t src, uint32_t bytes) { dma_copy_sleep(DMA_GET, dst, src, bytes); }
+static void get(void* dst, uint32_t src, uint32_t bytes) { dma_copy_sleep(DF_DMA_IN, dst, src, bytes); }
 
 /* ----- geometry ------------------------------------------------------------ */
 
@@ -55,13 +54,8 @@ df_geom_t df_geom_input(const vpmap_layer_t* L) {
 
 df_geom_t df_geom_exact(const vpmap_layer_t* L, uint32_t pb) { return geom(L, 1, 1, 0, L->out_w, L->out_h, pb, 1); }
 
-static uint32_t tile_width(const df_geom_t* g, uint32_t t) {
-  const uint32_t ox0 = t * g->tw;
-  return min_u(g->tw, g->out_w - ox0);
-}
-
 void df_window_cols(const df_geom_t* g, uint32_t t, int32_t* x_first, uint32_t* a, uint32_t* b) {
-  const uint32_t twt = tile_width(g, t);
+  const uint32_t twt = df_tile_width(g->tw, g->out_w, t);
   const int32_t xf = (int32_t)(t * g->tw * g->s) - (int32_t)g->p;
   int32_t xe = xf + (int32_t)((twt - 1u) * g->s + g->k);
   if (!g->exact && xe > xf + (int32_t)(g->pitch / g->pb)) xe = xf + (int32_t)(g->pitch / g->pb);
@@ -70,7 +64,9 @@ void df_window_cols(const df_geom_t* g, uint32_t t, int32_t* x_first, uint32_t* 
   *b = xe > (int32_t)g->in_w ? g->in_w : (uint32_t)xe;
 }
 
-uint32_t df_window_pitch(const df_geom_t* g, uint32_t t) { return g->exact ? tile_width(g, t) * g->pb : g->pitch; }
+uint32_t df_window_pitch(const df_geom_t* g, uint32_t t) {
+  return g->exact ? df_tile_width(g->tw, g->out_w, t) * g->pb : g->pitch;
+}
 
 /* ----- setup ----------------------------------------------------------------- */
 
@@ -220,7 +216,7 @@ int df_flow_setup(const df_role_t* r) {
   g_base = cluster_global(0), g_stride = cluster_global(1) - g_base, me_id = r->cluster;
   for (uint32_t i = 0; i < DF_MAX_SEQ; ++i) df_seq[i] = i;
   df_core0_mask = 1u;
-  f->out_queued = dma_done_count(DMA_OUT);
+  f->out_queued = dma_done_count(DF_DMA_OUT);
   f->out_mark[0] = f->out_mark[1] = f->out_queued;
   const vpmap_cluster_t* me = &r->me;
   if (me->role == VPMAP_ROLE_RESIDUAL_STORE) return DF_OK; /* a passive ring: the producers and the adds do the work */
@@ -351,7 +347,7 @@ static void zero_padding(uint32_t k) {
   const df_flow_t* f = &df_flow;
   const df_geom_t* g = &f->port[DF_PORT_A];
   if (g->exact || !g->p) return;
-  const uint32_t t = stream_of(k) % g->tiles, twt = tile_width(g, t);
+  const uint32_t t = stream_of(k) % g->tiles, twt = df_tile_width(g->tw, g->out_w, t);
   int32_t xf;
   uint32_t a, b;
   df_window_cols(g, t, &xf, &a, &b);
@@ -385,7 +381,7 @@ void df_flow_release(uint32_t port, uint32_t k, uint32_t count) {
 /* ----- producer side ----------------------------------------------------------- */
 
 static void queue(uint32_t dst, uint32_t src, uint32_t len, uint32_t reps, uint32_t dst_stride, uint32_t src_stride) {
-  dma_start_2d(DMA_OUT, dst, src, len, reps, dst_stride, src_stride);
+  dma_start_2d(DF_DMA_OUT, dst, src, len, reps, dst_stride, src_stride);
   df_flow.out_queued = (df_flow.out_queued + 1u) & 0xFFFFu;
 }
 
@@ -444,7 +440,7 @@ static void wait_credit(const df_out_t* o, uint32_t M) {
 void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
   df_flow_t* f = &df_flow;
   const uint32_t img = n / f->tiles, t = n % f->tiles, ox0 = t * f->tw;
-  const uint32_t twt = min_u(f->tw, f->out_w - ox0), row = twt * f->pb, next = n + f->replicas;
+  const uint32_t twt = df_tile_width(f->tw, f->out_w, t), row = twt * f->pb, next = n + f->replicas;
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
   for (uint32_t i = 0; i < f->n_out; ++i) {
     const df_out_t* o = &f->out[i];
@@ -476,11 +472,11 @@ void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
     copy_block(dst, f->out_w * P, P, src, row, f->pb, twt, f->out_h);
     /* This cluster's last tile of the image: tell the host when it has landed. */
     if (next / f->tiles != img || next >= df_boot.batch * f->tiles) {
-      dma_wait_count(DMA_OUT, f->out_queued);
+      dma_wait_count(DF_DMA_OUT, f->out_queued);
       cluster_image_done(img);
     }
   }
   f->out_mark[k & 1u] = f->out_queued;
 }
 
-void df_flow_wait_delivered(uint32_t k) { dma_wait_count(DMA_OUT, df_flow.out_mark[k & 1u]); }
+void df_flow_wait_delivered(uint32_t k) { dma_wait_count(DF_DMA_OUT, df_flow.out_mark[k & 1u]); }

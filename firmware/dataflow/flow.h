@@ -15,10 +15,9 @@
 
 #include <stdint.h>
 
+#include "dataflow/resources.h"
 #include "dataflow/runtime.h"
 
-#define DF_EV_DATA 1u   /* software line: a producer has completed a tile for me */
-#define DF_EV_CREDIT 2u /* software line: a consumer has freed a slot */
 #define DF_MAX_PEERS 64u
 #define DF_MAX_CLUSTERS 1024u
 #define DF_MAX_SEQ 1024u /* tiles per cluster and run the counters can name */
@@ -65,8 +64,8 @@ typedef struct {
   uint32_t ring_base, ring_slots, ring_slot_bytes; /* port B of an add: where the skip tiles wait */
   uint32_t n_in;
   df_in_t in[DF_MAX_PEERS];
-  uint32_t out_mark[2];       /* DMA_OUT transfers queued up to the end of the last deliver into half 0/1 */
-  uint32_t out_queued;        /* DMA_OUT transfers queued so far (modulo 2^16 like the done count) */
+  uint32_t out_mark[2];       /* DF_DMA_OUT transfers queued up to the end of the last deliver into half 0/1 */
+  uint32_t out_queued;        /* DF_DMA_OUT transfers queued so far (modulo 2^16 like the done count) */
 } df_flow_t;
 
 extern df_flow_t df_flow;

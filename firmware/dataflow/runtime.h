@@ -3,7 +3,10 @@
  * design in docs/dataflow.md). RV32, C. SPMD: every core calls df_main().
  *
  * Every role of a mapping: analog crossbars (any row and column split),
- * reduction nodes, pools, residual adds; residual stores are passive rings. */
+ * reduction nodes, pools, residual adds; residual stores are passive rings.
+ * By role: boot.c (role, weights, entry), analog_loop.c, digital_loop.c,
+ * with stage.c (geometry, buffers, input windows) and flow.c (flow control)
+ * beneath them; resources.h names the event lines and DMA channels. */
 #ifndef DATAFLOW_RUNTIME_H
 #define DATAFLOW_RUNTIME_H
 
@@ -15,9 +18,6 @@
 #define DF_MAX_LAYERS 64u
 #define DF_MAX_EDGES 64u
 #define DF_MAX_BUFFERS 8u
-
-/* Software event lines of the event unit the runtime uses. */
-#define DF_EV_TILE 0u /* core 0 -> workers: the previous tile's IMA output may be processed */
 
 /* Exit codes of df_main (also the cluster's exit code). */
 enum df_error {

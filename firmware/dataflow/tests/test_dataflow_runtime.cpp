@@ -1,4 +1,4 @@
-// The dataflow runtime (firmware/dataflow/runtime.c) on one cluster: the host
+// The dataflow runtime (firmware/dataflow/, runtime.h) on one cluster: the host
 // side (platform/workload) maps a one-layer network with the real mapper and
 // places the mapping binary, the weights file and a batch of images in the
 // HBM, the boot record goes into L1, and the firmware (dataflow.elf) must
