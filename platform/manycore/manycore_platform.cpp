@@ -183,7 +183,10 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         if (!req.fst.empty()) write_fst_file(req.fst, vcd);
         if (!req.gtkw.empty()) {
           const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
-          write_trace_file(req.gtkw, gtkw_text(layout, abs(req.vcd.empty() ? req.fst : req.vcd), abs(req.gtkw)));
+          const std::string filter = gtkw_filter_path(req.gtkw);
+          write_trace_file(filter, gtkw_core_state_filter());
+          write_trace_file(req.gtkw, gtkw_text(layout, abs(req.vcd.empty() ? req.fst : req.vcd), abs(req.gtkw),
+                                               end.value() / sc_core::sc_time(1, sc_core::SC_NS).value(), abs(filter)));
         }
       }
     } catch (const std::runtime_error& e) {

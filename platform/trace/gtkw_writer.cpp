@@ -1,21 +1,44 @@
 #include "trace/gtkw_writer.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace vp {
 namespace {
 
 // GTKWave trace flags (its savefile format): display and group markers.
-constexpr unsigned kHex = 0x2, kDec = 0x4, kBin = 0x8, kRightJustify = 0x20, kBlank = 0x200, kClosed = 0x400000,
-                   kGroupBegin = 0x800000, kGroupEnd = 0x1000000;
+constexpr unsigned kHex = 0x2, kDec = 0x4, kBin = 0x8, kRightJustify = 0x20, kBlank = 0x200, kFileTranslated = 0x2000,
+                   kClosed = 0x400000, kGroupBegin = 0x800000, kGroupEnd = 0x1000000;
+
+// The window the save file asks for, and the part of its width the waves get
+// (the rest: the hierarchy and signal name panes).
+constexpr unsigned kWidth = 1400, kHeight = 800, kSstWidth = 220, kSignalsWidth = 300;
+constexpr double kWavePixels = kWidth - kSstWidth - kSignalsWidth - 60;
+constexpr double kPixelsPerZoomUnit = 200;  // GTKWave's pixels per 2^-zoom time units
 
 std::string flags(unsigned f) { return fmt::format("@{:x}\n", f); }
 
 }  // namespace
 
-std::string gtkw_text(const VcdLayout& layout, const std::string& dumpfile, const std::string& savefile) {
+std::string gtkw_core_state_filter() {
+  return "# vp-run core states (soc.cluster_N.core_K_state)\n0 compute\n1 communication\n2 synchronization\n3 ima\n"
+         "4 halted\n";
+}
+
+std::string gtkw_filter_path(const std::string& savefile) { return savefile + ".core_states.txt"; }
+
+std::string gtkw_text(const VcdLayout& layout, const std::string& dumpfile, const std::string& savefile,
+                      uint64_t end_ns, const std::string& filter) {
   std::string out = "[*] GTKWave save file written by vp-run\n";
   out += fmt::format("[dumpfile] \"{}\"\n[savefile] \"{}\"\n[timestart] 0\n", dumpfile, savefile);
+  out += fmt::format("[size] {} {}\n[sst_width] {}\n[signals_width] {}\n[sst_expanded] 1\n", kWidth, kHeight,
+                     kSstWidth, kSignalsWidth);
+  // GTKWave shows 2^-zoom time units (ns here) per 200 pixels: the whole run
+  // fits the wave pane, the zoom rounded down to a whole step.
+  const double zoom = -std::ceil(std::log2(std::max(1.0, double(end_ns) * kPixelsPerZoomUnit / kWavePixels)));
+  out += fmt::format("*{:.6f} -1\n", zoom);
   // Groups by the first scope component, "cluster_N" or "noc", in the order
   // first seen (a cluster's own link joins its group).
   std::vector<std::pair<std::string, std::vector<VcdVar>>> groups;
@@ -33,8 +56,10 @@ std::string gtkw_text(const VcdLayout& layout, const std::string& dumpfile, cons
     out += flags(kGroupBegin | kBlank | (i ? kClosed : 0)) + "-" + name + "\n";
     unsigned current = 0;
     for (const VcdVar& v : vars) {
-      const unsigned f = kRightJustify | (v.width == 1 ? kBin : v.what == VcdVar::kCoreState ? kDec : kHex);
+      const bool state = v.what == VcdVar::kCoreState;
+      const unsigned f = kRightJustify | (v.width == 1 ? kBin : state ? kDec | kFileTranslated : kHex);
       if (f != current) out += flags(current = f);
+      if (state) out += fmt::format("^1 {}\n", filter);
       out += vcd_reference(v) + "\n";
     }
     out += flags(kGroupEnd | kBlank) + "-" + name + "\n";

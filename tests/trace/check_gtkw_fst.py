@@ -59,9 +59,17 @@ lines = open(gtkw_path).read().splitlines()
 assert f'[dumpfile] "{dumpfile}"' in lines, f"dumpfile is not {dumpfile}"
 signals, groups, depth = [], [], 0
 flags = 0
+filtered = []  # signals shown through the core-state translate filter
 for line in lines:
     if line.startswith("@"):
         flags = int(line[1:], 16)
+    elif line.startswith("*"):  # zoom and markers
+        continue
+    elif line.startswith("^1 "):
+        filt = line[3:]
+        names = open(filt).read().split("\n")
+        assert "0 compute" in names and "4 halted" in names, f"{filt}: not the core states: {names}"
+        filtered.append(None)
     elif line.startswith("-"):
         if flags & 0x800000:
             groups.append(line[1:])
@@ -71,7 +79,11 @@ for line in lines:
             depth -= 1
     elif line and not line.startswith("["):
         signals.append(line)
+        if filtered and filtered[-1] is None:
+            filtered[-1] = line
 assert depth == 0, "a group is left open"
+states = sorted(n for n in vcd if "_state[" in n)
+assert sorted(filtered) == states, f"filtered {filtered[:4]} are not the core states {states[:4]}"
 assert len(signals) == len(set(signals)), "a signal is listed twice"
 assert set(signals) == set(vcd), f"gtkw and VCD differ: {sorted(set(signals) ^ set(vcd))[:10]}"
 assert any(g.startswith("cluster ") for g in groups) and "network links" in groups, groups
