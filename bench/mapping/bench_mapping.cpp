@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   std::string name = argc > 2 ? argv[2] : "resnet18";
   std::string platform = argc > 3 ? argv[3] : "mpaimc-512";
   int threads = argc > 4 ? std::stoi(argv[4]) : 1;
-  Network net = Network::load(std::string(VP_NETWORKS_DIR) + "/" + name + ".yaml");
+  Network net = Network::load(network_file(name));
   vp::Config cfg = vp::Config::load(platform);
   ImaParams ima = ImaParams::from(cfg);
 

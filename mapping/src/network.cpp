@@ -9,8 +9,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/suggest.hpp"
+#include "paths/data_dirs.hpp"
 
 namespace vp::map {
+
+std::string network_file(const std::string& s) {
+  if (s.find('/') != std::string::npos || s.find(".yaml") != std::string::npos) return s;
+  return data_dir("networks") + "/" + s + ".yaml";
+}
 
 const char* op_name(Op op) {
   switch (op) {

@@ -13,6 +13,10 @@ namespace vp::map {
 enum class Op { Conv, FC, MaxPool, AvgPool, Add };
 const char* op_name(Op op);
 
+// A network given by name (a file of the built-in networks' folder,
+// data_dir("networks")) or by path (anything with a '/' or ending in .yaml).
+std::string network_file(const std::string& name_or_path);
+
 struct Shape {
   int c = 0, h = 0, w = 0;
   int64_t size() const { return int64_t(c) * h * w; }

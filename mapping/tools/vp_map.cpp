@@ -20,12 +20,6 @@ using namespace vp::map;
 
 namespace {
 
-// A bare name is a network shipped in mapping/networks/.
-std::string network_path(const std::string& s) {
-  if (s.find('/') != std::string::npos || s.find(".yaml") != std::string::npos) return s;
-  return std::string(VP_NETWORKS_DIR) + "/" + s + ".yaml";
-}
-
 // Whole-file writes go through a temporary so a failure leaves nothing half-written.
 void write_file(const std::string& path, const std::string& data) {
   std::string tmp = path + ".tmp";
@@ -77,7 +71,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    Network net = Network::load(network_path(vm["network"].as<std::string>()));
+    Network net = Network::load(network_file(vm["network"].as<std::string>()));
     if (vm.count("print-layers")) {
       std::cout << layer_table(net);
       return 0;

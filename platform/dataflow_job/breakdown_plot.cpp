@@ -9,18 +9,20 @@
 #include <unistd.h>
 
 #include "dataflow_job.hpp"
+#include "paths/data_dirs.hpp"
 
 namespace vp::dataflow {
 
 namespace {
 const char* const kPython = "/usr/bin/python3";
-const char* const kScript = VP_PLOT_SCRIPT;
+std::string plot_script() { return data_dir("scripts") + "/plot_cluster_time.py"; }
 }  // namespace
 
 void check_plotting() {
+  const std::string script = plot_script();
   if (access(kPython, X_OK) != 0)
     throw JobError(fmt::format("--breakdown-png needs {} with matplotlib (scripts/deps.txt)", kPython));
-  if (access(kScript, R_OK) != 0) throw JobError(fmt::format("--breakdown-png: {} is missing", kScript));
+  if (access(script.c_str(), R_OK) != 0) throw JobError(fmt::format("--breakdown-png: {} is missing", script));
 }
 
 void plot_breakdown(const nlohmann::json& report, const std::string& png) {
@@ -33,16 +35,17 @@ void plot_breakdown(const nlohmann::json& report, const std::string& png) {
     f << nlohmann::json{{"dataflow", report}}.dump();
   }
   // fork + exec, not a shell: no quoting of the file names.
+  const std::string script = plot_script();
   const pid_t pid = fork();
   if (pid == 0) {
-    execl(kPython, kPython, kScript, path, png.c_str(), static_cast<char*>(nullptr));
+    execl(kPython, kPython, script.c_str(), path, png.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = -1;
   if (pid > 0) waitpid(pid, &status, 0);
   std::remove(path);
   if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("--breakdown-png {}: {} failed", png, kScript));
+    throw std::runtime_error(fmt::format("--breakdown-png {}: {} failed", png, script));
 }
 
 }  // namespace vp::dataflow

@@ -8,18 +8,14 @@
 #include <fmt/format.h>
 
 #include "boot_record.h"
+#include "paths/data_dirs.hpp"
 #include "weights_format.h"
 #include "top/platform.hpp"
 
 namespace vp::dataflow {
 
-std::string network_path(const std::string& s) {
-  if (s.find('/') != std::string::npos || s.find(".yaml") != std::string::npos) return s;
-  return std::string(VP_NETWORKS_DIR) + "/" + s + ".yaml";
-}
-
 std::string default_firmware() {
-  const std::string path = VP_DATAFLOW_ELF;
+  const std::string path = data_dir("firmware") + "/dataflow.elf";
   if (!std::ifstream(path))
     throw JobError(fmt::format("the dataflow firmware {} is not built (ninja fw_dataflow in the build tree), "
                                "or give one with --elf",
@@ -63,7 +59,7 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
       throw JobError(e.what());
     }
   }
-  const map::Network net = map::Network::load(network_path(o.network));  // ConfigError: file:line:column
+  const map::Network net = map::Network::load(map::network_file(o.network));  // ConfigError: file:line:column
   try {
     auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost));
     if (o.flip_first_weight) flip_first_weight(*p);

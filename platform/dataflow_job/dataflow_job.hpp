@@ -37,10 +37,8 @@ class JobError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "resnet18" -> <source>/mapping/networks/resnet18.yaml; a path stays a path.
-std::string network_path(const std::string& name_or_file);
-// The dataflow firmware of this build tree (VP_DATAFLOW_ELF); JobError naming
-// the path when it is not built.
+// The dataflow firmware, data_dir("firmware")/dataflow.elf (the build tree's,
+// or the installed one); JobError naming the path when it is not built.
 std::string default_firmware();
 
 // Maps the network on `cfg` and lays out weights, mapping and images. Network

@@ -24,8 +24,9 @@ ALLOWED = {
     "platform": ["contracts", "core", "ip", "mapping", "platform"],
 }
 # Data, not code: the schema and the built-in platforms are embedded into the
-# configuration library (core/) although users find them under platform/.
-DATA_FOLDERS = ("platform/schema", "platform/configs")
+# configuration library (core/) although users find them under platform/, and
+# core/'s data-folder lookup names the built-in networks' folder.
+DATA_FOLDERS = ("platform/schema", "platform/configs", "mapping/networks")
 SOURCE_EXT = (".c", ".h", ".cpp", ".hpp", ".S")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
