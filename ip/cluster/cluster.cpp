@@ -139,6 +139,11 @@ nlohmann::json Cluster::stats() const {
   j["exited"] = ctrl_.exited();
   j["ima_jobs"] = ima_.jobs_done();
   j["ima_compute_ns"] = ima_.compute_time().to_seconds() * 1e9;
+  j["ima_rows_driven"] = ima_.rows_driven();
+  j["ima_columns_converted"] = ima_.columns_converted();
+  j["ima_cells_used"] = ima_.cells_used();
+  j["l1_accesses"] = l1_.accesses();  // DMA, IMA streamers and network; the cores' own accesses are DMI
+  j["l1_bytes"] = l1_.bytes();
   j["dma_transfers"] = dma_.transfers();
   j["dma_bytes"] = dma_.bytes();
   j["l1_conflict_cycles"] = l1_.conflict_cycles();

@@ -194,6 +194,9 @@ void Ima::compute(Job& job) {
   compute_free_ = job.compute_end;
   in_free_[computed_ % 2] = job.compute_end;
   compute_time_ += mvm_;
+  rows_driven_ += s.nrows;
+  columns_converted_ += s.ncols;
+  cells_used_ += uint64_t(s.nrows) * s.ncols;
   if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
   ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
           dac_bits_, adc_bits_, s.adc_shift, acc_.data());

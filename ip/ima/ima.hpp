@@ -60,6 +60,11 @@ class Ima : public sc_core::sc_module {
 
   // Statistics.
   uint64_t jobs_done() const { return jobs_done_; }
+  // Over all jobs computed: crossbar rows driven (DACs), columns converted
+  // (ADCs) and cells used (rows x columns), what the energy model charges.
+  uint64_t rows_driven() const { return rows_driven_; }
+  uint64_t columns_converted() const { return columns_converted_; }
+  uint64_t cells_used() const { return cells_used_; }
   sc_core::sc_time compute_time() const { return compute_time_; }  // crossbar busy time
 
  private:
@@ -115,6 +120,7 @@ class Ima : public sc_core::sc_module {
   std::deque<sc_core::sc_time> ends_;  // completion times of sequences, not yet reached
   uint32_t done_ = 0;
   uint64_t jobs_done_ = 0;
+  uint64_t rows_driven_ = 0, columns_converted_ = 0, cells_used_ = 0;
   sc_core::sc_time compute_time_;
   std::vector<int32_t> acc_;
 };

@@ -63,6 +63,55 @@ std::string with_thousands(int64_t v) {
   return out;
 }
 
+// The job's energy and area figures (docs/energy.md) from the run's energy
+// and area sections: per image, per watt, per mm2, and Fig. 7's area
+// efficiency per layer group (layers grouped by input feature-map size).
+nlohmann::json energy_figures(const workload::Prepared& p, const nlohmann::json& results, const nlohmann::json& job) {
+  if (!results.contains("energy") || !results.contains("area")) return nullptr;
+  const auto& e = results["energy"];
+  const auto& a = results["area"];
+  const double total_mj = e["total_mj"].get<double>(), area = a["area_mm2"].get<double>();
+  const double cluster_mm2 = a["cluster_mm2"].get<double>();
+  const double ops = double(job["ops_per_image"].get<int64_t>());
+  nlohmann::json f;
+  f["mj_per_batch"] = total_mj;
+  f["mj_per_image"] = total_mj / p.batch;
+  f["watts"] = e["watts"];
+  f["tops_per_w"] = total_mj > 0 ? ops * p.batch / (total_mj * 1e-3) / 1e12 : 0.0;  // operations per joule
+  f["area_mm2"] = area;
+  const bool rate = !job["images_per_s"].is_null();
+  f["gops_per_mm2"] = rate ? nlohmann::json(job["images_per_s"].get<double>() * ops / 1e9 / area) : nlohmann::json(nullptr);
+  // Groups by input feature-map height, largest first, numbered from 1.
+  std::vector<int> heights;
+  for (const auto& l : p.net.layers)
+    if (std::find(heights.begin(), heights.end(), l.in.h) == heights.end()) heights.push_back(l.in.h);
+  std::sort(heights.rbegin(), heights.rend());
+  nlohmann::json groups = nlohmann::json::array();
+  for (size_t g = 0; g < heights.size(); ++g) {
+    double group_ops = 0;
+    int clusters = 0;
+    nlohmann::json layers = nlohmann::json::array();
+    for (size_t i = 0; i < p.net.layers.size(); ++i) {
+      const auto& l = p.net.layers[i];
+      if (l.in.h != heights[g]) continue;
+      layers.push_back(l.paper.empty() ? l.name : l.paper);
+      group_ops += 2.0 * double(l.macs());
+      for (const auto& c : p.mapping.clusters) clusters += c.layer == int(i);
+    }
+    const double mm2 = clusters * cluster_mm2;
+    groups.push_back({{"group", g + 1},
+                      {"input_height", heights[g]},
+                      {"layers", layers},
+                      {"clusters", clusters},
+                      {"area_mm2", mm2},
+                      {"gops_per_mm2", rate && mm2 > 0 ? nlohmann::json(job["images_per_s"].get<double>() * group_ops /
+                                                                        1e9 / mm2)
+                                                       : nlohmann::json(nullptr)}});
+  }
+  f["layer_groups"] = groups;
+  return f;
+}
+
 std::string time_text(double ns) {
   if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
   if (ns >= 1e3) return fmt::format("{:.3f} us", ns / 1e3);
@@ -133,6 +182,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
                                   : "n/a: no IMAGE_DONE marks for every image";
 
   if (results.contains("output_check")) j["output_check"] = results["output_check"];
+  j["energy"] = energy_figures(p, results, j);
 
   // Per-cluster breakdown (Fig. 5B-D), ordered by layer, then role and id.
   std::vector<map::ClusterRole> roles = p.mapping.clusters;
@@ -213,6 +263,15 @@ std::string report_text(const nlohmann::json& j) {
     o << fmt::format("  outputs           {}: {} images, {} bytes, {} mismatches\n",
                      c["mismatches"].get<uint64_t>() == 0 ? "bit-exact" : "WRONG", c["images"].get<int>(),
                      c["bytes"].get<uint64_t>(), c["mismatches"].get<uint64_t>());
+  }
+  if (j.contains("energy") && !j["energy"].is_null()) {
+    const auto& e = j["energy"];
+    o << fmt::format("  energy            {:.3f} mJ per image, {:.3f} mJ per batch, {:.2f} W, {:.2f} TOPS/W\n",
+                     e["mj_per_image"].get<double>(), e["mj_per_batch"].get<double>(), e["watts"].get<double>(),
+                     e["tops_per_w"].get<double>());
+    o << fmt::format("  area              {:.1f} mm2{}\n", e["area_mm2"].get<double>(),
+                     e["gops_per_mm2"].is_null() ? std::string()
+                                                 : fmt::format(", {:.1f} GOPS/mm2", e["gops_per_mm2"].get<double>()));
   }
   const auto& s = j["breakdown"]["shares"];
   const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };

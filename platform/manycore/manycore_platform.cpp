@@ -15,6 +15,7 @@
 #include "dataflow_job/boot_end_recorder.hpp"
 #include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
+#include "energy/energy_model.hpp"
 #include "manycore/progress.hpp"
 #include "params/ip_params.hpp"
 #include "top/platform_builders.hpp"
@@ -113,6 +114,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     for (Cluster* c : models_)
       if (auto e = c->core_group().error()) std::rethrow_exception(e);  // a firmware fault: exit 1 with its report
     r.stats = summary(host_s);
+    // Energy over the whole run; a dataflow mapping's unused clusters are those it gates.
+    const int used = req.dataflow ? req.dataflow->mapping.clusters_used() : -1;
+    r.stats["energy"] = energy::run_energy(r.stats, sc_core::sc_time_stamp().to_seconds() * 1e9, used,
+                                           energy::bind_energy(cfg_));
+    r.stats["area"] = energy::platform_area(unsigned(models_.size()), energy::bind_cluster_shape(cfg_),
+                                            energy::bind_area(cfg_));
     if (!loaded_) return r;
 
     std::vector<std::string> waiting;

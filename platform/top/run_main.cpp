@@ -263,6 +263,13 @@ int run_main(int argc, const char* const* argv) {
     j["host_seconds"] = wall;
     j["results"] = result.stats;
     if (!report.is_null()) j["dataflow"] = report;
+    if (result.stats.contains("energy")) {  // docs/energy.md: the run's energy, area, and the job's figures
+      nlohmann::json e = result.stats["energy"];
+      e["area"] = result.stats["area"];
+      e["area_mm2"] = result.stats["area"]["area_mm2"];
+      if (!report.is_null() && report.contains("energy") && !report["energy"].is_null()) e.update(report["energy"]);
+      j["energy"] = e;
+    }
     try {
       write_file_atomically(cli.stats, j.dump(2) + "\n");
     } catch (const std::exception& e) {

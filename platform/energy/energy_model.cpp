@@ -1,0 +1,133 @@
+#include "energy/energy_model.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace vp::energy {
+
+namespace {
+
+constexpr double kPjPerMj = 1e9;
+
+double num(const nlohmann::json& j, const char* key) { return j.contains(key) ? j.at(key).get<double>() : 0.0; }
+
+}  // namespace
+
+EnergyParams bind_energy(const Config& cfg) {
+  EnergyParams e;
+  auto f = [&](const char* key) { return cfg.get_float(std::string("energy.") + key); };
+  e.core_instruction_pj = f("core_instruction_pj");
+  e.core_active_pj_per_cycle = f("core_active_pj_per_cycle");
+  e.core_sleep_pj_per_cycle = f("core_sleep_pj_per_cycle");
+  e.l1_pj_per_byte = f("l1_pj_per_byte");
+  e.dma_pj_per_byte = f("dma_pj_per_byte");
+  e.noc_pj_per_byte_per_level = f("noc_pj_per_byte_per_level");
+  e.hbm_pj_per_byte = f("hbm_pj_per_byte");
+  e.hbm_background_mw = f("hbm_background_mw");
+  e.ima_job_pj = f("ima_job_pj");
+  e.ima_row_pj = f("ima_row_pj");
+  e.ima_column_pj = f("ima_column_pj");
+  e.ima_cell_pj = f("ima_cell_pj");
+  e.cluster_leakage_mw = f("cluster_leakage_mw");
+  const std::string unused = cfg.get_string("energy.unused_clusters");
+  e.unused = unused == "powered" ? EnergyParams::Unused::kPowered
+             : unused == "clock_gated" ? EnergyParams::Unused::kClockGated
+                                      : EnergyParams::Unused::kPowerGated;
+  return e;
+}
+
+AreaParams bind_area(const Config& cfg) {
+  AreaParams a;
+  auto f = [&](const char* key) { return cfg.get_float(std::string("area.") + key); };
+  a.core_mm2 = f("core_mm2");
+  a.l1_mm2_per_mib = f("l1_mm2_per_mib");
+  a.ima_mm2_per_kcell = f("ima_mm2_per_kcell");
+  a.dma_mm2 = f("dma_mm2");
+  a.cluster_other_mm2 = f("cluster_other_mm2");
+  a.noc_mm2_per_cluster = f("noc_mm2_per_cluster");
+  a.hbm_interface_mm2 = f("hbm_interface_mm2");
+  return a;
+}
+
+ClusterShape bind_cluster_shape(const Config& cfg) {
+  ClusterShape s;
+  s.cores = unsigned(cfg.get_int("cluster.cores"));
+  s.l1_bytes = cfg.get_size("cluster.l1.size");
+  s.ima_rows = unsigned(cfg.get_int("cluster.ima.rows"));
+  s.ima_cols = unsigned(cfg.get_int("cluster.ima.cols"));
+  return s;
+}
+
+nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e) {
+  const auto& clusters = results.at("per_cluster");
+  double cores = 0, l1 = 0, dma = 0, ima = 0, leakage = 0;
+  std::vector<double> per_cluster;
+  unsigned active = 0, clock_gated = 0, power_gated = 0;
+  for (const auto& c : clusters) {
+    const int id = c.at("cluster").get<int>();
+    const bool unused = used >= 0 && id >= used;
+    if (unused && e.unused == EnergyParams::Unused::kPowerGated) {  // contributes nothing
+      per_cluster.push_back(0);
+      ++power_gated;
+      continue;
+    }
+    double dyn = 0;
+    const double c_pj = num(c, "instructions") * e.core_instruction_pj +
+                        num(c, "core_active_cycles") * e.core_active_pj_per_cycle +
+                        num(c, "core_sleep_cycles") * e.core_sleep_pj_per_cycle;
+    const double l1_pj = num(c, "l1_bytes") * e.l1_pj_per_byte;
+    const double dma_pj = num(c, "dma_bytes") * e.dma_pj_per_byte;
+    const double ima_pj = num(c, "ima_jobs") * e.ima_job_pj + num(c, "ima_rows_driven") * e.ima_row_pj +
+                          num(c, "ima_columns_converted") * e.ima_column_pj + num(c, "ima_cells_used") * e.ima_cell_pj;
+    if (!(unused && e.unused == EnergyParams::Unused::kClockGated)) {  // a clock-gated cluster only leaks
+      dyn = c_pj + l1_pj + dma_pj + ima_pj;
+      cores += c_pj, l1 += l1_pj, dma += dma_pj, ima += ima_pj;
+      ++active;
+    } else {
+      ++clock_gated;
+    }
+    const double leak_pj = e.cluster_leakage_mw * 1e-3 * simulated_ns * 1e-9 * 1e12;  // mW x ns -> pJ
+    leakage += leak_pj;
+    per_cluster.push_back((dyn + leak_pj) / kPjPerMj);
+  }
+  double noc_bytes = 0;
+  for (const auto& level : results.at("noc").at("levels")) noc_bytes += num(level, "bytes");
+  const auto& hbm = results.at("noc").at("hbm");
+  const double hbm_bytes = num(hbm, "bytes_read") + num(hbm, "bytes_written");
+  const double network = noc_bytes * e.noc_pj_per_byte_per_level;
+  const double hbm_pj = hbm_bytes * e.hbm_pj_per_byte + e.hbm_background_mw * 1e-3 * simulated_ns * 1e-9 * 1e12;
+  const double total = cores + l1 + dma + network + hbm_pj + ima + leakage;
+  nlohmann::json j;
+  j["total_mj"] = total / kPjPerMj;
+  j["watts"] = simulated_ns > 0 ? total * 1e-12 / (simulated_ns * 1e-9) : 0.0;
+  j["components_mj"] = {{"cores", cores / kPjPerMj}, {"l1", l1 / kPjPerMj},     {"dma", dma / kPjPerMj},
+                        {"network", network / kPjPerMj}, {"hbm", hbm_pj / kPjPerMj}, {"ima", ima / kPjPerMj},
+                        {"leakage", leakage / kPjPerMj}};
+  j["per_cluster_mj"] = per_cluster;
+  j["clusters_active"] = active;
+  j["clusters_clock_gated"] = clock_gated;
+  j["clusters_power_gated"] = power_gated;
+  j["network_level_bytes"] = noc_bytes;
+  j["hbm_bytes"] = hbm_bytes;
+  return j;
+}
+
+nlohmann::json platform_area(unsigned clusters, const ClusterShape& s, const AreaParams& a) {
+  const double cores = s.cores * a.core_mm2;
+  const double l1 = double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib;
+  const double ima = double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell;
+  const double cluster = cores + l1 + ima + a.dma_mm2 + a.cluster_other_mm2 + a.noc_mm2_per_cluster;
+  nlohmann::json j;
+  j["cluster_mm2"] = cluster;
+  j["components_mm2"] = {{"cores", clusters * cores},
+                         {"l1", clusters * l1},
+                         {"ima", clusters * ima},
+                         {"dma", clusters * a.dma_mm2},
+                         {"cluster_other", clusters * a.cluster_other_mm2},
+                         {"network", clusters * a.noc_mm2_per_cluster},
+                         {"hbm_interface", a.hbm_interface_mm2}};
+  j["area_mm2"] = clusters * cluster + a.hbm_interface_mm2;
+  return j;
+}
+
+}  // namespace vp::energy

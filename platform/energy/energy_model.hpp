@@ -1,0 +1,51 @@
+#pragma once
+// The energy and area model (docs/energy.md): the energy of a run is the sum
+// over its own event counts of a per-event energy (platform keys `energy:`),
+// plus leakage of the powered clusters over the run; the area is the sum of
+// the parts (keys `area:`). Pure functions of the statistics, so a test can
+// check them against parameters x counts.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+
+namespace vp::energy {
+
+struct EnergyParams {
+  double core_instruction_pj = 0, core_active_pj_per_cycle = 0, core_sleep_pj_per_cycle = 0;
+  double l1_pj_per_byte = 0, dma_pj_per_byte = 0, noc_pj_per_byte_per_level = 0;
+  double hbm_pj_per_byte = 0, hbm_background_mw = 0;
+  double ima_job_pj = 0, ima_row_pj = 0, ima_column_pj = 0, ima_cell_pj = 0;
+  double cluster_leakage_mw = 0;
+  enum class Unused { kPowered, kClockGated, kPowerGated } unused = Unused::kPowerGated;
+};
+
+struct AreaParams {
+  double core_mm2 = 0, l1_mm2_per_mib = 0, ima_mm2_per_kcell = 0, dma_mm2 = 0, cluster_other_mm2 = 0;
+  double noc_mm2_per_cluster = 0, hbm_interface_mm2 = 0;
+};
+
+// What one cluster is made of, for its area.
+struct ClusterShape {
+  unsigned cores = 0;
+  uint64_t l1_bytes = 0;
+  unsigned ima_rows = 0, ima_cols = 0;
+};
+
+EnergyParams bind_energy(const Config& cfg);
+AreaParams bind_area(const Config& cfg);
+ClusterShape bind_cluster_shape(const Config& cfg);
+
+// The energy of a run from vp-run's statistics (`results`: per_cluster and
+// noc), over `simulated_ns`. Clusters with an id >= `used` are the unused
+// ones of a dataflow mapping (used < 0: every cluster is used). Returns the
+// `energy` section of --stats: total_mj, watts, components_mj (cores, l1, dma,
+// network, hbm, ima, leakage), per_cluster_mj, and the counts it charged.
+nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e);
+
+// The platform's area: area_mm2, components_mm2 and cluster_mm2.
+nlohmann::json platform_area(unsigned clusters, const ClusterShape& shape, const AreaParams& a);
+
+}  // namespace vp::energy
