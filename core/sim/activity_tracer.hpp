@@ -24,6 +24,7 @@ enum class TraceUnit : unsigned char {
   kCoreHalt,     // a core halted at `begin` (end == begin)
   kCoreSleep,    // a core asleep in wfi (what its sleep_cycles counted)
   kLink,         // a network link channel booked by a transfer: `index` = link id, `value` = channel
+  kPower,        // average power over [begin, end) in uW: a cluster's, or the platform's (cluster kNetworkSpan)
 };
 
 // The `cluster` of network spans (kLink): they belong to no cluster.

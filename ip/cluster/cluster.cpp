@@ -127,25 +127,35 @@ std::vector<std::string> Cluster::wait_report() const {
   return out;
 }
 
+Cluster::Counters Cluster::counters() const {
+  Counters n;
+  for (const auto& c : cores_)
+    n.instructions += c->instret(), n.core_active_cycles += c->cycles(), n.core_sleep_cycles += c->sleep_cycles();
+  n.l1_accesses = l1_.accesses(), n.l1_bytes = l1_.bytes();
+  n.dma_transfers = dma_.transfers(), n.dma_bytes = dma_.bytes();
+  n.ima_jobs = ima_.jobs_done(), n.ima_rows_driven = ima_.rows_driven();
+  n.ima_columns_converted = ima_.columns_converted(), n.ima_cells_used = ima_.cells_used();
+  return n;
+}
+
 nlohmann::json Cluster::stats() const {
   nlohmann::json j;
-  uint64_t instret = 0, active = 0, sleep = 0;
-  for (const auto& c : cores_) instret += c->instret(), active += c->cycles(), sleep += c->sleep_cycles();
+  const Counters n = counters();
   j["cluster"] = id_;
-  j["instructions"] = instret;
-  j["core_active_cycles"] = active;
-  j["core_sleep_cycles"] = sleep;
+  j["instructions"] = n.instructions;
+  j["core_active_cycles"] = n.core_active_cycles;
+  j["core_sleep_cycles"] = n.core_sleep_cycles;
   j["exit_code"] = ctrl_.exit_code();
   j["exited"] = ctrl_.exited();
-  j["ima_jobs"] = ima_.jobs_done();
+  j["ima_jobs"] = n.ima_jobs;
   j["ima_compute_ns"] = ima_.compute_time().to_seconds() * 1e9;
-  j["ima_rows_driven"] = ima_.rows_driven();
-  j["ima_columns_converted"] = ima_.columns_converted();
-  j["ima_cells_used"] = ima_.cells_used();
-  j["l1_accesses"] = l1_.accesses();  // DMA, IMA streamers and network; the cores' own accesses are DMI
-  j["l1_bytes"] = l1_.bytes();
-  j["dma_transfers"] = dma_.transfers();
-  j["dma_bytes"] = dma_.bytes();
+  j["ima_rows_driven"] = n.ima_rows_driven;
+  j["ima_columns_converted"] = n.ima_columns_converted;
+  j["ima_cells_used"] = n.ima_cells_used;
+  j["l1_accesses"] = n.l1_accesses;  // DMA, IMA streamers and network; the cores' own accesses are DMI
+  j["l1_bytes"] = n.l1_bytes;
+  j["dma_transfers"] = n.dma_transfers;
+  j["dma_bytes"] = n.dma_bytes;
   j["l1_conflict_cycles"] = l1_.conflict_cycles();
   j["noc_transactions"] = noc_port_.transactions();
   j["exit_ns"] = ctrl_.exited() ? ctrl_.exit_time().to_seconds() * 1e9 : 0.0;

@@ -64,6 +64,13 @@ class Cluster : public sc_core::sc_module {
   bool finished() const;  // exited, or every core halted
   // Cores neither halted nor able to run (asleep with nothing pending).
   std::vector<unsigned> sleeping_cores() const;
+  // The cluster's activity counters so far (what stats() reports and the energy model charges).
+  struct Counters {
+    uint64_t instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0;
+    uint64_t l1_accesses = 0, l1_bytes = 0, dma_transfers = 0, dma_bytes = 0;
+    uint64_t ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+  };
+  Counters counters() const;
   nlohmann::json stats() const;
   // Activity tracing of the DMA, the IMA, the cores' phases and their wfi
   // sleeps (null: off).

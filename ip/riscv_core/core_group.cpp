@@ -47,6 +47,7 @@ void CoreGroup::thread() {
         if (!c->halted() && !c->sleeping()) any_awake = true;
       }
       ++quanta_;
+      if (observer_) observer_->quantum(now);
       if (all_halted()) {
         // SystemC time ends where the last core stopped, so the run's
         // simulated time is the cores' time.

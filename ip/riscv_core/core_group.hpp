@@ -13,6 +13,15 @@
 
 namespace vp::rv {
 
+// Told at the end of each quantum a group ran (the progress line, power
+// samples): it adds no SystemC event, so observing never changes the
+// schedule, and with it the results.
+class QuantumObserver {
+ public:
+  virtual ~QuantumObserver() = default;
+  virtual void quantum(const sc_core::sc_time& now) = 0;
+};
+
 class CoreGroup : public sc_core::sc_module {
  public:
   // The cores must outlive the group. Quantum: tlm_global_quantum.
@@ -27,6 +36,7 @@ class CoreGroup : public sc_core::sc_module {
   // live core asleep with no wake pending (the platform decides if that is a stall).
   bool idle() const { return idle_; }
   uint64_t quanta() const { return quanta_; }
+  void set_quantum_observer(QuantumObserver* o) { observer_ = o; }  // null: none
 
  private:
   void thread();
@@ -35,6 +45,7 @@ class CoreGroup : public sc_core::sc_module {
   std::exception_ptr error_;
   bool idle_ = false;
   uint64_t quanta_ = 0;
+  QuantumObserver* observer_ = nullptr;
 };
 
 }  // namespace vp::rv

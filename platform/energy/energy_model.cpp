@@ -13,6 +13,36 @@ double num(const nlohmann::json& j, const char* key) { return j.contains(key) ? 
 
 }  // namespace
 
+ClusterActivity ClusterActivity::from_stats(const nlohmann::json& c) {
+  ClusterActivity a;
+  a.instructions = num(c, "instructions");
+  a.core_active_cycles = num(c, "core_active_cycles");
+  a.core_sleep_cycles = num(c, "core_sleep_cycles");
+  a.l1_bytes = num(c, "l1_bytes");
+  a.dma_bytes = num(c, "dma_bytes");
+  a.ima_jobs = num(c, "ima_jobs");
+  a.ima_rows_driven = num(c, "ima_rows_driven");
+  a.ima_columns_converted = num(c, "ima_columns_converted");
+  a.ima_cells_used = num(c, "ima_cells_used");
+  return a;
+}
+
+ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e) {
+  ClusterEnergy c;
+  c.cores = a.instructions * e.core_instruction_pj + a.core_active_cycles * e.core_active_pj_per_cycle +
+            a.core_sleep_cycles * e.core_sleep_pj_per_cycle;
+  c.l1 = a.l1_bytes * e.l1_pj_per_byte;
+  c.dma = a.dma_bytes * e.dma_pj_per_byte;
+  c.ima = a.ima_jobs * e.ima_job_pj + a.ima_rows_driven * e.ima_row_pj + a.ima_columns_converted * e.ima_column_pj +
+          a.ima_cells_used * e.ima_cell_pj;
+  return c;
+}
+
+Charge charge_of(int id, int used, const EnergyParams& e) {
+  if (used < 0 || id < used || e.unused == EnergyParams::Unused::kPowered) return Charge::kFull;
+  return e.unused == EnergyParams::Unused::kClockGated ? Charge::kLeakageOnly : Charge::kNothing;
+}
+
 EnergyParams bind_energy(const Config& cfg) {
   EnergyParams e;
   auto f = [&](const char* key) { return cfg.get_float(std::string("energy.") + key); };
@@ -64,29 +94,22 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, in
   std::vector<double> per_cluster;
   unsigned active = 0, clock_gated = 0, power_gated = 0;
   for (const auto& c : clusters) {
-    const int id = c.at("cluster").get<int>();
-    const bool unused = used >= 0 && id >= used;
-    if (unused && e.unused == EnergyParams::Unused::kPowerGated) {  // contributes nothing
+    const Charge charge = charge_of(c.at("cluster").get<int>(), used, e);
+    if (charge == Charge::kNothing) {  // power-gated
       per_cluster.push_back(0);
       ++power_gated;
       continue;
     }
     double dyn = 0;
-    const double c_pj = num(c, "instructions") * e.core_instruction_pj +
-                        num(c, "core_active_cycles") * e.core_active_pj_per_cycle +
-                        num(c, "core_sleep_cycles") * e.core_sleep_pj_per_cycle;
-    const double l1_pj = num(c, "l1_bytes") * e.l1_pj_per_byte;
-    const double dma_pj = num(c, "dma_bytes") * e.dma_pj_per_byte;
-    const double ima_pj = num(c, "ima_jobs") * e.ima_job_pj + num(c, "ima_rows_driven") * e.ima_row_pj +
-                          num(c, "ima_columns_converted") * e.ima_column_pj + num(c, "ima_cells_used") * e.ima_cell_pj;
-    if (!(unused && e.unused == EnergyParams::Unused::kClockGated)) {  // a clock-gated cluster only leaks
-      dyn = c_pj + l1_pj + dma_pj + ima_pj;
-      cores += c_pj, l1 += l1_pj, dma += dma_pj, ima += ima_pj;
+    if (charge == Charge::kFull) {
+      const ClusterEnergy ce = cluster_energy_pj(ClusterActivity::from_stats(c), e);
+      dyn = ce.total();
+      cores += ce.cores, l1 += ce.l1, dma += ce.dma, ima += ce.ima;
       ++active;
     } else {
       ++clock_gated;
     }
-    const double leak_pj = e.cluster_leakage_mw * 1e-3 * simulated_ns * 1e-9 * 1e12;  // mW x ns -> pJ
+    const double leak_pj = leakage_pj(e, simulated_ns);
     leakage += leak_pj;
     per_cluster.push_back((dyn + leak_pj) / kPjPerMj);
   }
@@ -95,7 +118,7 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, in
   const auto& hbm = results.at("noc").at("hbm");
   const double hbm_bytes = num(hbm, "bytes_read") + num(hbm, "bytes_written");
   const double network = noc_bytes * e.noc_pj_per_byte_per_level;
-  const double hbm_pj = hbm_bytes * e.hbm_pj_per_byte + e.hbm_background_mw * 1e-3 * simulated_ns * 1e-9 * 1e12;
+  const double hbm_pj = hbm_bytes * e.hbm_pj_per_byte + e.hbm_background_mw * simulated_ns;  // mW x ns = pJ
   const double total = cores + l1 + dma + network + hbm_pj + ima + leakage;
   nlohmann::json j;
   j["total_mj"] = total / kPjPerMj;

@@ -34,6 +34,28 @@ struct ClusterShape {
   unsigned ima_rows = 0, ima_cols = 0;
 };
 
+// A cluster's activity counts (the per_cluster statistics of the same names).
+struct ClusterActivity {
+  double instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0, l1_bytes = 0, dma_bytes = 0;
+  double ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+  static ClusterActivity from_stats(const nlohmann::json& per_cluster_entry);
+};
+
+// The dynamic energy of those counts, pJ, by component.
+struct ClusterEnergy {
+  double cores = 0, l1 = 0, dma = 0, ima = 0;
+  double total() const { return cores + l1 + dma + ima; }
+};
+ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e);
+
+// How cluster `id` is charged when a mapping uses clusters [0, used) (used < 0: all):
+// everything, its leakage only (clock-gated), or nothing (power-gated).
+enum class Charge { kFull, kLeakageOnly, kNothing };
+Charge charge_of(int id, int used, const EnergyParams& e);
+
+// pJ of leakage of one powered cluster over `ns`.
+inline double leakage_pj(const EnergyParams& e, double ns) { return e.cluster_leakage_mw * ns; }  // mW x ns = pJ
+
 EnergyParams bind_energy(const Config& cfg);
 AreaParams bind_area(const Config& cfg);
 ClusterShape bind_cluster_shape(const Config& cfg);

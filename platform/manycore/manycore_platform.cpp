@@ -16,6 +16,7 @@
 #include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
 #include "energy/energy_model.hpp"
+#include "energy/power_sampler.hpp"
 #include "manycore/progress.hpp"
 #include "params/ip_params.hpp"
 #include "top/platform_builders.hpp"
@@ -95,7 +96,21 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
   RunResult run(const RunRequest& req) override {
-    Progress progress("progress", models_, !req.quiet && isatty(STDERR_FILENO));
+    // With traces, the power of the traced clusters and of the platform every energy.power_sample_cycles.
+    std::unique_ptr<energy::PowerSampler> power;
+    if (recorder_) {
+      power = std::make_unique<energy::PowerSampler>(
+          unsigned(models_.size()), req.dataflow ? req.dataflow->mapping.clusters_used() : -1, traced_,
+          energy::bind_energy(cfg_),
+          [this](unsigned c) { return activity_of(*models_[c]); },
+          [this](double& level_bytes, double& hbm_bytes) { shared_bytes(level_bytes, hbm_bytes); }, recorder_.get());
+    }
+    const sc_core::sc_time sample =
+        double(cfg_.get_int("energy.power_sample_cycles")) * sc_core::sc_time(1.0 / cfg_.get_float("clock_hz"), sc_core::SC_SEC);
+    Progress progress(models_, !req.quiet && isatty(STDERR_FILENO), sample,
+                      power ? std::function<void(const sc_core::sc_time&)>(
+                                  [&power](const sc_core::sc_time& now) { power->sample(now); })
+                            : nullptr);
     if (debug_) debug_->start();
     const auto host0 = std::chrono::steady_clock::now();
     if (req.max_time != sc_core::SC_ZERO_TIME)
@@ -152,6 +167,22 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
  private:
+  static energy::ClusterActivity activity_of(const Cluster& c) {
+    const Cluster::Counters n = c.counters();
+    energy::ClusterActivity a;
+    a.instructions = double(n.instructions), a.core_active_cycles = double(n.core_active_cycles);
+    a.core_sleep_cycles = double(n.core_sleep_cycles), a.l1_bytes = double(n.l1_bytes), a.dma_bytes = double(n.dma_bytes);
+    a.ima_jobs = double(n.ima_jobs), a.ima_rows_driven = double(n.ima_rows_driven);
+    a.ima_columns_converted = double(n.ima_columns_converted), a.ima_cells_used = double(n.ima_cells_used);
+    return a;
+  }
+  void shared_bytes(double& level_bytes, double& hbm_bytes) const {
+    const nlohmann::json s = noc_.stats();
+    level_bytes = 0;
+    for (const auto& level : s["levels"]) level_bytes += level["bytes"].get<double>();
+    hbm_bytes = s["hbm"]["bytes_read"].get<double>() + s["hbm"]["bytes_written"].get<double>();
+  }
+
   // GDB's `monitor regs [CLUSTER]`: the peripherals' registers of the stopped
   // thread's cluster, or of CLUSTER, at the current simulated time.
   std::string monitor(const std::string& cmd, unsigned stopped_cluster) const {
@@ -182,7 +213,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     try {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
       if (!req.vcd.empty() || !req.fst.empty()) {
-        VcdLayout layout{traced_, cores, traced_links_, {}};
+        VcdLayout layout{traced_, cores, traced_links_, {}, true};
         for (unsigned ch = 0; ch < AxiNode::kLinkChannels; ++ch)
           layout.link_channel_names.push_back(AxiNode::link_channel_name(ch));
         const std::string vcd = vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5));

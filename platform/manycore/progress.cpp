@@ -6,35 +6,37 @@
 
 namespace vp {
 
-Progress::Progress(sc_core::sc_module_name name, const std::vector<Cluster*>& clusters, bool enabled)
-    : sc_module(name), clusters_(clusters), enabled_(enabled) {
+Progress::Progress(const std::vector<Cluster*>& clusters, bool line, sc_core::sc_time period,
+                   std::function<void(const sc_core::sc_time&)> on_tick)
+    : clusters_(clusters), line_(line), period_(period), next_tick_(period), on_tick_(std::move(on_tick)) {
   start_ = last_ = std::chrono::steady_clock::now();
-  if (!enabled_) return;
-  SC_METHOD(tick);
-  sensitive << ev_;
-  dont_initialize();
-  ev_.notify(sc_core::sc_time(10, sc_core::SC_US));
+  if (!line_ && !on_tick_) return;
+  for (Cluster* c : clusters_) c->core_group().set_quantum_observer(this);
 }
 
-void Progress::tick() {
-  // The run is over when only this method would keep the kernel busy.
+Progress::~Progress() {
+  for (Cluster* c : clusters_) c->core_group().set_quantum_observer(nullptr);
+}
+
+void Progress::quantum(const sc_core::sc_time& now) {
+  if (on_tick_ && now >= next_tick_) {
+    on_tick_(now);
+    next_tick_ = now + period_;
+  }
+  if (!line_) return;
+  const auto host = std::chrono::steady_clock::now();
+  if (host - last_ < std::chrono::milliseconds(500)) return;
+  last_ = host;
+  printed_ = true;
   size_t finished = 0;
   for (const Cluster* c : clusters_) finished += c->finished();
-  // Never keep an otherwise idle (finished or stalled) simulation alive.
-  if (finished == clusters_.size() || !sc_core::sc_pending_activity()) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_ > std::chrono::milliseconds(500)) {
-    last_ = now;
-    printed_ = true;
-    std::fprintf(stderr, "\r[vp-run] simulated %.3f ms, clusters finished %zu/%zu, host %.1f s   ",
-                 sc_core::sc_time_stamp().to_seconds() * 1e3, finished, clusters_.size(),
-                 std::chrono::duration<double>(now - start_).count());
-    std::fflush(stderr);
-  }
-  ev_.notify(sc_core::sc_time(10, sc_core::SC_US));
+  std::fprintf(stderr, "\r[vp-run] simulated %.3f ms, clusters finished %zu/%zu, host %.1f s   ",
+               now.to_seconds() * 1e3, finished, clusters_.size(), std::chrono::duration<double>(host - start_).count());
+  std::fflush(stderr);
 }
 
 void Progress::done() {
+  if (on_tick_) on_tick_(sc_core::sc_time_stamp());  // the last, partial window
   if (printed_) std::fprintf(stderr, "\n");
 }
 

@@ -1,28 +1,38 @@
 #pragma once
 // A progress line on stderr for long runs (only on a terminal): simulated
-// time, clusters finished, host time. Wakes on simulated time, so it costs
-// nothing when the run is short and little when it is long.
+// time, clusters finished, host time; and the power samples of the traces
+// (on_tick every `period` of simulated time). Both ride on the clusters'
+// quantum ends (rv::QuantumObserver) instead of an event of their own: an
+// extra timed event would reorder processes that run at the same time and
+// with them the results, which must not depend on a terminal or a trace.
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include <systemc>
+
+#include "core_group.hpp"
 
 namespace vp {
 
 class Cluster;
 
-class Progress : public sc_core::sc_module {
+class Progress : public rv::QuantumObserver {
  public:
-  SC_HAS_PROCESS(Progress);
-  Progress(sc_core::sc_module_name name, const std::vector<Cluster*>& clusters, bool enabled);
+  // Observes the core groups of `clusters` until done().
+  Progress(const std::vector<Cluster*>& clusters, bool line, sc_core::sc_time period,
+           std::function<void(const sc_core::sc_time&)> on_tick);
+  ~Progress() override;
+  void quantum(const sc_core::sc_time& now) override;
+  // After the run: the last tick (at the end) and the line's end.
   void done();
 
  private:
-  void tick();
   const std::vector<Cluster*>& clusters_;
-  bool enabled_, printed_ = false;
+  bool line_, printed_ = false;
+  sc_core::sc_time period_, next_tick_;
+  std::function<void(const sc_core::sc_time&)> on_tick_;
   std::chrono::steady_clock::time_point start_, last_;
-  sc_core::sc_event ev_;
 };
 
 }  // namespace vp

@@ -10,7 +10,9 @@ namespace {
 
 // GTKWave trace flags (its savefile format): display and group markers.
 constexpr unsigned kHex = 0x2, kDec = 0x4, kBin = 0x8, kRightJustify = 0x20, kBlank = 0x200, kFileTranslated = 0x2000,
-                   kClosed = 0x400000, kGroupBegin = 0x800000, kGroupEnd = 0x1000000;
+                   kAnalogStep = 0x8000, kAnalogBlankStretch = 0x20000, kClosed = 0x400000, kGroupBegin = 0x800000,
+                   kGroupEnd = 0x1000000;
+constexpr unsigned kAnalogRows = 3;  // extra rows of height for an analog (power) trace
 
 // The window the save file asks for, and the part of its width the waves get
 // (the rest: the hierarchy and signal name panes).
@@ -39,12 +41,14 @@ std::string gtkw_text(const VcdLayout& layout, const std::string& dumpfile, cons
   // fits the wave pane, the zoom rounded down to a whole step.
   const double zoom = -std::ceil(std::log2(std::max(1.0, double(end_ns) * kPixelsPerZoomUnit / kWavePixels)));
   out += fmt::format("*{:.6f} -1\n", zoom);
-  // Groups by the first scope component, "cluster_N" or "noc", in the order
+  // Groups by the first scope component, "cluster_N", "platform" or "noc", in the order
   // first seen (a cluster's own link joins its group).
   std::vector<std::pair<std::string, std::vector<VcdVar>>> groups;
   for (VcdVar& v : vcd_vars(layout)) {
     const std::string top = v.scope.substr(0, v.scope.find('.'));
-    const std::string name = top == "noc" ? "network links" : "cluster " + top.substr(top.find('_') + 1);
+    const std::string name = top == "noc"        ? "network links"
+                             : top == "platform" ? "platform"
+                                                 : "cluster " + top.substr(top.find('_') + 1);
     auto g = groups.begin();
     while (g != groups.end() && g->first != name) ++g;
     if (g == groups.end()) g = groups.insert(g, {name, {}});
@@ -56,11 +60,18 @@ std::string gtkw_text(const VcdLayout& layout, const std::string& dumpfile, cons
     out += flags(kGroupBegin | kBlank | (i ? kClosed : 0)) + "-" + name + "\n";
     unsigned current = 0;
     for (const VcdVar& v : vars) {
-      const bool state = v.what == VcdVar::kCoreState;
-      const unsigned f = kRightJustify | (v.width == 1 ? kBin : state ? kDec | kFileTranslated : kHex);
+      const bool state = v.what == VcdVar::kCoreState, power = v.what == VcdVar::kPower;
+      const unsigned f = kRightJustify | (v.width == 1 ? kBin
+                                          : state     ? kDec | kFileTranslated
+                                          : power     ? kDec | kAnalogStep
+                                                      : kHex);
       if (f != current) out += flags(current = f);
       if (state) out += fmt::format("^1 {}\n", filter);
       out += vcd_reference(v) + "\n";
+      if (power) {  // the analog view's height: blank stretch rows below the trace
+        out += flags(current = kAnalogBlankStretch | kBlank);
+        for (unsigned r = 0; r < kAnalogRows; ++r) out += "-\n";
+      }
     }
     out += flags(kGroupEnd | kBlank) + "-" + name + "\n";
   }

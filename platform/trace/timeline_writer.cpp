@@ -10,6 +10,8 @@ const char* const kPhaseNames[] = {"compute", "communication", "synchronization"
 
 // Track ids within a cluster's process: cores first, then the IMA, then DMA.
 constexpr unsigned kImaSequenceTid = 1000, kImaComputeTid = 2000, kDmaTid = 3000, kLanes = 100;
+// The process of the platform-wide counters (power), after every cluster's.
+constexpr unsigned kPlatformPid = 1u << 20;
 
 unsigned base_tid(const ActivitySpan& s) {
   switch (s.unit) {
@@ -47,6 +49,7 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
     ev.push_back({{"ph", "M"}, {"name", "process_sort_index"}, {"pid", c}, {"tid", 0}, {"args", {{"sort_index", c}}}});
     for (unsigned k = 0; k < cores_per_cluster; ++k) ev.push_back(meta("thread_name", c, k, fmt::format("core {}", k)));
   }
+  ev.push_back(meta("process_name", kPlatformPid, 0, "platform"));
   // Spans arrive grouped by (cluster, unit, index) and sorted by begin: each
   // group's lanes are assigned greedily (first lane free at the span's begin).
   std::vector<uint64_t> lane_free;
@@ -57,6 +60,12 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
       lane_free.clear();
     }
     if (s.unit == TraceUnit::kLink) continue;  // network occupancy: in the VCD only
+    if (s.unit == TraceUnit::kPower) {  // a counter track: the cluster's, or the platform's
+      const unsigned pid = s.cluster == kNetworkSpan ? kPlatformPid : s.cluster;
+      ev.push_back({{"ph", "C"}, {"name", "power (mW)"}, {"pid", pid}, {"ts", us(s.begin_ps)},
+                    {"args", {{"mW", double(s.value) / 1e3}}}});
+      continue;
+    }
     if (s.unit == TraceUnit::kCoreHalt) {
       ev.push_back({{"ph", "i"}, {"s", "t"}, {"name", "halt"}, {"pid", s.cluster}, {"tid", s.index}, {"ts", us(s.begin_ps)}});
       continue;

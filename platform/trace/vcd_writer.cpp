@@ -95,7 +95,9 @@ std::vector<VcdVar> vcd_vars(const VcdLayout& layout) {
       vars.push_back({scope, fmt::format("core_{}_state", k), 3, VcdVar::kCoreState, c, k});
       vars.push_back({scope, fmt::format("core_{}_asleep", k), 1, VcdVar::kCoreAsleep, c, k});
     }
+    if (layout.power) vars.push_back({scope, "power_uw", 32, VcdVar::kPower, c, 0});
   }
+  if (layout.power) vars.push_back({"platform", "power_uw", 32, VcdVar::kPower, kNetworkSpan, 0});
   for (unsigned l = 0; l < layout.links.size(); ++l)
     for (unsigned ch = 0; ch < layout.link_channel_names.size(); ++ch)
       vars.push_back({layout.links[l], layout.link_channel_names[ch], 1, VcdVar::kLinkBusy + int(ch), kNetworkSpan, l});
@@ -135,6 +137,11 @@ std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& la
       case TraceUnit::kDma: busy[{s.cluster, VcdVar::kDmaBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kCoreSleep: busy[{s.cluster, VcdVar::kCoreAsleep, s.index}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kLink: busy[{s.cluster, VcdVar::kLinkBusy + int(s.value), s.index}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kPower: {
+        auto it = index.find({s.cluster, VcdVar::kPower, 0});
+        if (it != index.end()) changes.push_back({to_ns(s.begin_ps), it->second, std::min<uint64_t>(s.value, 0xFFFFFFFFu)});
+        break;
+      }
       case TraceUnit::kCorePhase:
       case TraceUnit::kCoreHalt: {
         auto it = index.find({s.cluster, VcdVar::kCoreState, s.index});

@@ -9,6 +9,8 @@
 //   soc.cluster_N.core_K_asleep 1 while the core sleeps in wfi
 //   soc.<link scope>.<channel>  1 while a transfer occupies that link channel
 //                               (soc.noc.l1_3.up_wr, soc.cluster_N.noc_link.down_rd)
+//   soc.cluster_N.power_uw      32 bits: the cluster's average power (uW) over each
+//   soc.platform.power_uw       sample period, and the whole platform's (with power)
 // Timescale 1 ns; the hierarchy mirrors the platform's module names.
 #include <string>
 #include <vector>
@@ -27,11 +29,12 @@ struct VcdLayout {
   // dotted ("noc.l1_3"), and one 1-bit signal per channel (the spans' `value`).
   std::vector<std::string> links;
   std::vector<std::string> link_channel_names;
+  bool power = false;  // the power samples (kPower spans) are declared
 };
 
 // One signal the VCD declares, in declaration order.
 struct VcdVar {
-  enum What { kImaBusy, kDmaBusy, kCoreState, kCoreAsleep, kLinkBusy /* + channel */ };
+  enum What { kImaBusy, kDmaBusy, kCoreState, kCoreAsleep, kPower, kLinkBusy /* + channel */ };
   std::string scope;  // dotted, below soc: "cluster_3", "cluster_3.noc_link", "noc.l1_0"
   std::string name;   // "core_0_state"
   unsigned width;

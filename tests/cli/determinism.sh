@@ -8,6 +8,12 @@ for i in 1 2; do
   echo "$STDOUT" > "console$i.txt"
 done
 cmp -s console1.txt console2.txt || fail "console output differs between runs"
+# Tracing (with its power samples) and a terminal (the progress line) observe
+# the run and must not change it.
+expect_exit 0 "$VP" --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --stats s3.json -q --vcd w.vcd --timeline t.json
+command -v script >/dev/null || fail "script (util-linux) missing"
+script -qec "$VP --platform mpaimc-8 --elf $FW/cl_ima_pipeline.elf --stats s4.json" /dev/null >tty.out 2>&1 ||
+  fail "run on a terminal failed: $(tail -3 tty.out)"
 python3 - <<'PY' || fail "statistics differ between runs"
 import json
 def strip(s):
@@ -18,6 +24,9 @@ def strip(s):
     return s
 a, b = strip("s1.json"), strip("s2.json")
 assert a == b, "stats differ"
+for other in ("s3.json", "s4.json"):
+    c = strip(other)
+    assert c["results"] == a["results"] and c["simulated_ns"] == a["simulated_ns"], f"{other}: results differ"
 assert a["results"]["instructions"] > 0
 PY
 echo "determinism ok"

@@ -18,13 +18,27 @@ per = {c["cluster"]: c for c in stats["per_cluster"]}
 cores = per[first]["cores"]
 events = json.load(open(timeline_path))["traceEvents"]
 
+PLATFORM = 1 << 20  # the process of the platform-wide power counter
 names = {e["pid"]: e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "process_name"}
+assert names.pop(PLATFORM, None) == "platform", "no platform process"
 assert set(names) == traced, f"processes {sorted(names)}, wanted {sorted(traced)}"
 assert all(names[c] == f"cluster {c}" for c in traced), names
 for e in events:
-    assert e["pid"] in traced, f"event of an untraced cluster: {e}"
+    assert e["pid"] in traced or e["pid"] == PLATFORM, f"event of an untraced cluster: {e}"
     if e["ph"] == "X":
         assert e["dur"] >= 0 and e["ts"] >= 0, e
+
+# Power over time (counter tracks): the platform's samples integrate to the
+# run's energy, and every traced cluster has its own.
+end_us = stats_doc["simulated_ns"] / 1e3
+def integral_mj(pid):
+    c = sorted((e["ts"], e["args"]["mW"]) for e in events if e["ph"] == "C" and e["pid"] == pid)
+    assert c, f"no power samples for {pid}"
+    return sum(mw * ((c[i + 1][0] if i + 1 < len(c) else end_us) - t) * 1e-6 for i, (t, mw) in enumerate(c))
+total = stats_doc["energy"]["total_mj"]
+assert abs(integral_mj(PLATFORM) - total) <= 1e-4 * total, (integral_mj(PLATFORM), total)
+for c in traced:
+    assert abs(integral_mj(c) - stats_doc["energy"]["per_cluster_mj"][c]) <= 1e-4 * total, c
 
 sleep_spans_total = 0
 for c in sorted(traced):
@@ -62,11 +76,12 @@ for c in sorted(traced):
 # VCD: the declared signals, and each IMA/DMA busy rises and falls.
 text = open(vcd_path).read()
 ids, body = vcd_ids(text)
-want = set()
+want = {"soc.platform.power_uw"}
 for c in traced:
     want |= {f"soc.cluster_{c}.ima_busy", f"soc.cluster_{c}.dma_busy"}
     want |= {f"soc.cluster_{c}.core_{k}_state" for k in range(cores)}
     want |= {f"soc.cluster_{c}.core_{k}_asleep" for k in range(cores)}
+    want.add(f"soc.cluster_{c}.power_uw")
 # Network links on the path of each traced cluster up to the HBM: the
 # cluster's own link and the link above each node on the way.
 noc = stats_doc["platform"]["noc"]

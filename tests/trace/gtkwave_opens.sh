@@ -10,7 +10,7 @@ RUN=("$VP" -q --platform mpaimc-8 --elf "$FW/cl_ima_pipeline.elf" --trace-cluste
 expect_exit 0 "${RUN[@]}" --vcd w.vcd --gtkw w.gtkw --fst f.fst
 expect_exit 0 "${RUN[@]}" --fst f.fst --gtkw f.gtkw
 signals=$(grep -c '^\$var' w.vcd)
-groups=$(( $(grep -c '^-' w.gtkw) / 2 ))  # a begin and an end line per group
+groups=$(( $(grep -c -E '^-(cluster [0-9]+|network links|platform)$' w.gtkw) / 2 ))  # a begin and an end line per group
 end_ns=$(grep '^#' w.vcd | tail -1 | tr -d '#')
 [ -s w.gtkw.core_states.txt ] && grep -q '^3 ima$' w.gtkw.core_states.txt || fail "no core state filter beside w.gtkw"
 for save in w.gtkw f.gtkw; do
@@ -18,7 +18,10 @@ for save in w.gtkw f.gtkw; do
     fail "gtkwave failed on $save: $(tail -5 gtkwave.log)"
   shown=$(grep '^TRACES ' gtkwave.log | cut -d' ' -f2)
   # Each group is a begin and an end trace besides its signals.
-  [ "$shown" = $((signals + 2 * groups)) ] || fail "$save: gtkwave shows $shown traces, wanted $signals signals + $groups groups"
+  # Each power trace (analog) has 3 rows of height below it.
+  power=$(grep -c 'power_uw' w.gtkw)
+  [ "$shown" = $((signals + 2 * groups + 3 * power)) ] ||
+    fail "$save: gtkwave shows $shown traces, wanted $signals signals + $groups groups + 3 rows for $power power traces"
   grep -q '^T core_0_state\[2:0\] ' gtkwave.log || fail "$save: core_0_state not shown"
   grep -q '^T network links ' gtkwave.log || fail "$save: no network links group"
   # Core states: decimal, right-justified, through the file filter (GTKWave flags 0x4|0x20|0x2000), by name.
