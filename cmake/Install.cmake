@@ -7,6 +7,7 @@
 #   share/mpaimc-vp/examples/ the firmware examples (examples/)
 #   lib/cmake/MpaimcVpSdk/    the CMake package of the SDK
 #   share/doc/mpaimc-vp/      README, docs, LICENSE
+#   share/bash-completion/completions/  vp-run, vp-map
 set(CMAKE_INSTALL_DOCDIR share/doc/mpaimc-vp)  # the package name, not the CMake project name
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -43,6 +44,11 @@ install(FILES ${PROJECT_BINARY_DIR}/MpaimcVpSdkConfig.cmake ${PROJECT_BINARY_DIR
         DESTINATION ${MPAIMC_CONFIG_DIR})
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# bash-completion loads completions/<command>: the one script serves both tools.
+foreach(tool vp-run vp-map)
+  install(FILES ${PROJECT_SOURCE_DIR}/scripts/completion/vp-run.bash
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${tool})
+endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
 # cpack -G DEB in the build tree: one package with the tools and the SDK.

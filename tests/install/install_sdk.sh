@@ -15,7 +15,8 @@ for f in bin/vp-run bin/vp-map share/mpaimc-vp/networks/resnet18.yaml share/mpai
          share/mpaimc-vp/sdk/contracts/ima_regs.h share/mpaimc-vp/sdk/contracts/address_map.h \
          share/mpaimc-vp/sdk/firmware/hal/ima.h share/mpaimc-vp/sdk/firmware/cluster/cluster.ld \
          share/mpaimc-vp/sdk/firmware/cmake/VpFirmware.cmake share/mpaimc-vp/examples/hello/hello.c \
-         lib/cmake/MpaimcVpSdk/MpaimcVpSdkConfig.cmake share/doc/mpaimc-vp/docs/getting-started.md; do
+         lib/cmake/MpaimcVpSdk/MpaimcVpSdkConfig.cmake share/doc/mpaimc-vp/docs/getting-started.md \
+         share/bash-completion/completions/vp-run share/bash-completion/completions/vp-map; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 
@@ -37,6 +38,11 @@ grep -q "$prefix/share/mpaimc-vp/networks/no_such_network.yaml" nonet.out || fai
 grep -q "$prefix/share/mpaimc-vp/networks/resnet-tiny.yaml" tiny.json || fail "network not from the prefix"
 python3 -c "import json,sys; d=json.load(open('tiny.json'))['dataflow']; sys.exit(0 if d['output_check']['mismatches']==0 else 1)" ||
   fail "dataflow outputs not bit-exact"
+
+# Completion of the installed tool finds the installed networks.
+out=$(PATH="$prefix/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(vp-run --network resnet); COMP_CWORD=2; _mpaimc_vp
+  printf "%s\n" "${COMPREPLY[@]}"' _ "$prefix/share/bash-completion/completions/vp-run")
+case "$out" in *resnet18*) ;; *) fail "installed completion: $out";; esac
 
 # The Debian package: the same tree under /usr, with its library dependencies.
 cpack -G DEB -B "$work/pkg" --config "$build/CPackConfig.cmake" >cpack.log 2>&1 || fail "cpack: $(tail -20 cpack.log)"
