@@ -19,12 +19,17 @@
 #define CLUSTER_CTRL_GLOBAL_BASE 0x28u  /* R: global address of cluster 0's window (memory_map.cluster_global_base) */
 #define CLUSTER_CTRL_GLOBAL_STRIDE 0x2Cu /* R: bytes from one cluster's global window to the next */
 
-/* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D). */
+/* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D) and
+ * the pipeline diagnosis. Fig. 5's synchronization is phases 2, 4 and 5. */
 #define CLUSTER_PHASE_COMPUTE 0u        /* digital work on the cores */
 #define CLUSTER_PHASE_COMMUNICATION 1u  /* programming or waiting for DMA transfers */
-#define CLUSTER_PHASE_SYNCHRONIZATION 2u /* barriers, waiting for producers/consumers */
+#define CLUSTER_PHASE_SYNCHRONIZATION 2u /* barriers and other waits within the cluster */
 #define CLUSTER_PHASE_IMA 3u            /* waiting for the analog accelerator */
-#define CLUSTER_NUM_PHASES 4u
+#define CLUSTER_PHASE_WAIT_INPUT 4u     /* waiting for producers: an input tile not yet arrived */
+#define CLUSTER_PHASE_WAIT_CREDIT 5u    /* waiting for consumers: no free slot to deliver into */
+#define CLUSTER_NUM_PHASES 6u
+/* Their names in statistics and traces, in phase order (an initializer list). */
+#define CLUSTER_PHASE_NAMES {"compute", "communication", "synchronization", "ima", "wait_input", "wait_credit"}
 
 #define CLUSTER_CTRL_BLOCK_SIZE 0x1000u
 

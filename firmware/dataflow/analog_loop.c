@@ -168,7 +168,7 @@ int df_run_analog(const df_role_t* r) {
       if (k < count) {
         /* (a) tile k's input window is in; meanwhile tile k - 1 may finish
          * (its input slot goes back to the producers, its output leaves). */
-        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+        cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
         for (;;) {
           try_deliver(a, &tr, &delivered);
           if (df_flow.hbm_in ? dma_done_reached(DF_DMA_IN, in0 + k + 1u) : df_flow_inputs_ready(DF_PORT_A, k))

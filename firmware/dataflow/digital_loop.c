@@ -47,14 +47,14 @@ bad:
 static void gather_inputs(const df_role_t* r, uint32_t in0, uint32_t k) {
   const vpmap_layer_t* L = &r->layers[r->me.layer];
   if (r->me.role == VPMAP_ROLE_REDUCE) {
-    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
     df_flow_wait_inputs(DF_PORT_PARTIALS, k);
     return;
   }
   if (L->op == VPMAP_OP_ADD) {
     const df_flow_t* f = &df_flow;
     const uint32_t M = f->replica + k * f->replicas, tw = df_tile_width(L->tile_w, L->out_w, M % L->tiles);
-    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
     df_flow_wait_inputs(DF_PORT_B, k);
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);
     dma_start_1d(DF_DMA_RING, f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B],

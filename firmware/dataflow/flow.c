@@ -414,7 +414,7 @@ static void wait_credit_of(uint32_t who, uint32_t need, uint32_t M) {
 #else
   (void)M;
 #endif
-  cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+  cluster_phase(CLUSTER_PHASE_WAIT_CREDIT);
   while (df_credit[who] < need) eu_wait_line(DF_EV_CREDIT);
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
 }

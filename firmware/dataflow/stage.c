@@ -72,7 +72,7 @@ void df_wait_window(uint32_t in0, uint32_t k) {
   if (df_flow.hbm_in) {
     dma_wait_count(DF_DMA_IN, in0 + k + 1u);
   } else {
-    cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+    cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
     df_flow_wait_inputs(DF_PORT_A, k);
   }
 }

@@ -160,14 +160,18 @@ nlohmann::json Cluster::stats() const {
   j["noc_transactions"] = noc_port_.transactions();
   j["exit_ns"] = ctrl_.exited() ? ctrl_.exit_time().to_seconds() * 1e9 : 0.0;
   // Time the cores spent in each phase the firmware marked (summed over cores).
-  static const char* const kPhaseNames[CLUSTER_NUM_PHASES] = {"compute", "communication", "synchronization", "ima"};
-  nlohmann::json phases;
+  static const char* const kPhaseNames[CLUSTER_NUM_PHASES] = CLUSTER_PHASE_NAMES;
+  // And core 0's alone: the core that drives the DMA, the IMA and the flow
+  // (the pipeline diagnosis reads its waits).
+  nlohmann::json phases, core0;
   for (unsigned p = 0; p < CLUSTER_NUM_PHASES; ++p) {
     double ns = 0;
     for (const auto& c : cores_) ns += ctrl_.phase_time(c->core_id(), p).to_seconds() * 1e9;
     phases[kPhaseNames[p]] = ns;
+    core0[kPhaseNames[p]] = ctrl_.phase_time(0, p).to_seconds() * 1e9;
   }
   j["phase_ns"] = phases;
+  j["core0_phase_ns"] = core0;
   if (!ctrl_.image_marks().empty()) {
     nlohmann::json marks = nlohmann::json::array();
     for (const auto& [image, at] : ctrl_.image_marks()) marks.push_back({{"image", image}, {"ns", at.to_seconds() * 1e9}});

@@ -8,11 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "cluster_ctrl_regs.h"
+
 namespace vp::dataflow {
 
 namespace {
 
-const char* const kPhases[] = {"compute", "communication", "synchronization", "ima"};
+const char* const kPhases[CLUSTER_NUM_PHASES] = CLUSTER_PHASE_NAMES;
 
 double phase(const nlohmann::json& c, const char* name) {
   return c.contains("phase_ns") ? c["phase_ns"].value(name, 0.0) : 0.0;
@@ -27,6 +29,7 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
   r["layer"] = role.layer;
   r["layer_name"] = role.layer >= 0 ? net.layers[size_t(role.layer)].name : std::string("(residual store)");
   r["role"] = map::role_name(role.role);
+  r["level"] = role.level;
   r["replica"] = role.replica;
   const double end = c.value("exited", false) ? c.value("exit_ns", 0.0) : end_of_run_ns;
   double marked = 0;
@@ -42,7 +45,23 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
   r["compute_ns"] = compute;
   r["ima_wait_ns"] = ima_wait;
   r["communication_ns"] = phase(c, "communication") / cores;
-  r["synchronization_ns"] = phase(c, "synchronization") / cores;
+  // Fig. 5's synchronization: barriers, and waiting for producers or consumers.
+  r["wait_input_ns"] = phase(c, "wait_input") / cores;
+  r["wait_credit_ns"] = phase(c, "wait_credit") / cores;
+  // Core 0 drives the DMA, the IMA and the flow: its phases after its boot, for the pipeline diagnosis.
+  if (c.contains("core0_phase_ns")) {
+    const auto& p0 = c["core0_phase_ns"];
+    const double boot0 = c.contains("boot_end_ns") && !c["boot_end_ns"].empty() ? std::max(0.0, c["boot_end_ns"][0].get<double>()) : 0.0;
+    // Busy: all but waiting for the neighbours (its own compute, IMA, DMA, and
+    // the barriers where it waits for its own cores).
+    const double window = std::max(0.0, end - boot0), in = p0.value("wait_input", 0.0), credit = p0.value("wait_credit", 0.0);
+    r["core0"] = {{"busy_ns", std::max(0.0, window - in - credit)},
+                  {"wait_input_ns", in},
+                  {"wait_credit_ns", credit},
+                  {"window_ns", window}};
+  }
+  r["synchronization_ns"] = phase(c, "synchronization") / cores + r["wait_input_ns"].get<double>() +
+                            r["wait_credit_ns"].get<double>();
   // `marked` holds the boot when the cores marked a phase after it; a core
   // that never marked one (a residual store) has its whole time as boot.
   r["idle_ns"] = std::max(0.0, end - marked - std::max(0.0, boot - phase(c, "compute") / cores));
@@ -52,6 +71,89 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
   r["bound"] = ima_busy > 0 && ima_busy >= compute ? "analog" : "digital";
   r["images_marked"] = c.contains("image_done") ? c["image_done"].size() : 0;
   return r;
+}
+
+// The pipeline diagnosis (issue "ResNet-18 past the paper"): per stage (a
+// layer's clusters of one role and reduction level), core 0's time after its
+// boot (it drives the DMA, the IMA and the flow) split into waiting for
+// producers, waiting for consumers, and busy (everything else); the busiest stage is the bottleneck, the stages
+// before it that mostly wait for credit are blocked by it, those after it
+// that mostly wait for input are starved by it: that run is the critical chain.
+nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Network& net) {
+  struct Stage {
+    int layer, level;
+    std::string role, name;
+    int clusters = 0;
+    double window = 0, busy = 0, wait_input = 0, wait_credit = 0;
+  };
+  std::vector<Stage> stages;
+  for (const auto& r : rows) {
+    const int layer = r["layer"].get<int>();
+    if (layer < 0) continue;  // residual stores are passive
+    const std::string role = r["role"].get<std::string>();
+    const int level = r["level"].get<int>();
+    auto s = std::find_if(stages.begin(), stages.end(),
+                          [&](const Stage& x) { return x.layer == layer && x.role == role && x.level == level; });
+    if (s == stages.end()) {
+      std::string name = net.layers[size_t(layer)].name;
+      if (role == "reduce") name += fmt::format(" reduce L{}", level);
+      stages.push_back({layer, level, role, name});
+      s = stages.end() - 1;
+    }
+    ++s->clusters;
+    if (!r.contains("core0")) continue;
+    const auto& c0 = r["core0"];
+    s->window += c0["window_ns"].get<double>();
+    s->busy += c0["busy_ns"].get<double>();
+    s->wait_input += c0["wait_input_ns"].get<double>();
+    s->wait_credit += c0["wait_credit_ns"].get<double>();
+  }
+  std::stable_sort(stages.begin(), stages.end(), [](const Stage& a, const Stage& b) {
+    return std::make_tuple(a.layer, a.role == "reduce", a.level) < std::make_tuple(b.layer, b.role == "reduce", b.level);
+  });
+  nlohmann::json out;
+  if (stages.empty()) return out;
+  const auto share = [](const Stage& s, double v) { return s.window > 0 ? v / s.window : 0.0; };
+  size_t bottleneck = 0;
+  for (size_t i = 1; i < stages.size(); ++i)
+    if (share(stages[i], stages[i].busy) > share(stages[bottleneck], stages[bottleneck].busy)) bottleneck = i;
+  nlohmann::json list = nlohmann::json::array(), chain = nlohmann::json::array();
+  std::vector<std::string> verdicts(stages.size());
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const Stage& s = stages[i];
+    const double in = share(s, s.wait_input), credit = share(s, s.wait_credit);
+    verdicts[i] = i == bottleneck                       ? "bottleneck"
+                  : i < bottleneck && credit > in       ? "blocked"
+                  : i > bottleneck && in > credit       ? "starved"
+                  : share(s, s.busy) >= std::max(in, credit) ? "busy"
+                                                            : (in > credit ? "starved" : "blocked");
+  }
+  // The critical chain: the bottleneck and the contiguous stages it blocks or starves.
+  size_t lo = bottleneck, hi = bottleneck;
+  while (lo > 0 && verdicts[lo - 1] == "blocked") --lo;
+  while (hi + 1 < stages.size() && verdicts[hi + 1] == "starved") ++hi;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const Stage& s = stages[i];
+    list.push_back({{"stage", s.name},
+                    {"layer", s.layer},
+                    {"role", s.role},
+                    {"level", s.level},
+                    {"clusters", s.clusters},
+                    {"busy_share", share(s, s.busy)},
+                    {"wait_input_share", share(s, s.wait_input)},
+                    {"wait_credit_share", share(s, s.wait_credit)},
+                    {"verdict", verdicts[i]}});
+    if (i >= lo && i <= hi) chain.push_back(s.name);
+  }
+  out["stages"] = list;
+  out["bottleneck"] = stages[bottleneck].name;
+  out["critical_chain"] = chain;
+  out["definition"] =
+      "per stage (a layer's clusters of one role and reduction level), core 0's time after its boot: waiting for "
+      "producers (wait_input), waiting for consumers' credit (wait_credit), and busy (the rest: its compute, the "
+      "IMA, DMA, barriers within the cluster); the bottleneck is the busiest stage, the critical chain the stages before it that are blocked "
+      "(mostly waiting for credit) and after it that are starved (mostly waiting for input)";
+  return out;
 }
 
 std::string with_thousands(int64_t v) {
@@ -221,6 +323,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
                  {"idle", share(idle)},                      {"asleep", share(asleep)}};
   b["analog_bound_clusters"] = analog_bound;
   b["digital_bound_clusters"] = int(rows.size()) - analog_bound;
+  j["pipeline"] = pipeline_diagnosis(rows, p.net);
   b["clusters"] = std::move(rows);
   j["breakdown"] = std::move(b);
 
@@ -272,6 +375,15 @@ std::string report_text(const nlohmann::json& j) {
     o << fmt::format("  area              {:.1f} mm2{}\n", e["area_mm2"].get<double>(),
                      e["gops_per_mm2"].is_null() ? std::string()
                                                  : fmt::format(", {:.1f} GOPS/mm2", e["gops_per_mm2"].get<double>()));
+  }
+  if (j.contains("pipeline") && j["pipeline"].contains("bottleneck")) {
+    const auto& pl = j["pipeline"];
+    std::string chain;
+    for (const auto& s : pl["critical_chain"]) chain += (chain.empty() ? "" : " -> ") + s.get<std::string>();
+    const auto bn = std::find_if(pl["stages"].begin(), pl["stages"].end(),
+                                 [&](const nlohmann::json& s) { return s["stage"] == pl["bottleneck"]; });
+    o << fmt::format("  pipeline          bottleneck {} (busy {:.0f} % of its time); critical chain {}\n",
+                     pl["bottleneck"].get<std::string>(), 100 * (*bn)["busy_share"].get<double>(), chain);
   }
   const auto& s = j["breakdown"]["shares"];
   const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "cluster_ctrl_regs.h"
+
 namespace vp {
 namespace {
 
@@ -25,8 +27,10 @@ std::string flags(unsigned f) { return fmt::format("@{:x}\n", f); }
 }  // namespace
 
 std::string gtkw_core_state_filter() {
-  return "# vp-run core states (soc.cluster_N.core_K_state)\n0 compute\n1 communication\n2 synchronization\n3 ima\n"
-         "4 halted\n";
+  static const char* const kPhases[CLUSTER_NUM_PHASES] = CLUSTER_PHASE_NAMES;
+  std::string out = "# vp-run core states (soc.cluster_N.core_K_state)\n";
+  for (unsigned p = 0; p < CLUSTER_NUM_PHASES; ++p) out += fmt::format("{} {}\n", p, kPhases[p]);
+  return out + fmt::format("{} halted\n", kVcdCoreHalted);
 }
 
 std::string gtkw_filter_path(const std::string& savefile) { return savefile + ".core_states.txt"; }

@@ -6,7 +6,7 @@
 // cluster's network link), then "network links" (the nodes' links up to the
 // HBM). The view opens zoomed to the whole run, and core states show by name
 // through a translate filter file written next to the save file
-// (0 compute, 1 communication, 2 synchronization, 3 ima, 4 halted).
+// (cluster_ctrl_regs.h's phase names, and 7 halted).
 #include <cstdint>
 #include <string>
 

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cluster_ctrl_regs.h"
+
 namespace vp {
 namespace {
 
-const char* const kPhaseNames[] = {"compute", "communication", "synchronization", "ima"};
+const char* const kPhaseNames[CLUSTER_NUM_PHASES] = CLUSTER_PHASE_NAMES;
 
 // Track ids within a cluster's process: cores first, then the IMA, then DMA.
 constexpr unsigned kImaSequenceTid = 1000, kImaComputeTid = 2000, kDmaTid = 3000, kLanes = 100;
@@ -99,7 +101,7 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
         e["name"] = "wfi";
         break;
       default:
-        e["name"] = s.value < 4 ? kPhaseNames[s.value] : "phase";
+        e["name"] = s.value < CLUSTER_NUM_PHASES ? kPhaseNames[s.value] : "phase";
         break;
     }
     ev.push_back(std::move(e));

@@ -146,7 +146,7 @@ std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& la
       case TraceUnit::kCoreHalt: {
         auto it = index.find({s.cluster, VcdVar::kCoreState, s.index});
         if (it == index.end()) break;
-        const uint64_t v = s.unit == TraceUnit::kCoreHalt ? kVcdCoreHalted : std::min<uint64_t>(s.value, 3);
+        const uint64_t v = s.unit == TraceUnit::kCoreHalt ? kVcdCoreHalted : std::min<uint64_t>(s.value, kVcdCoreHalted - 1);
         changes.push_back({to_ns(s.begin_ps), it->second, v});
         break;
       }

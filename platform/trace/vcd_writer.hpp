@@ -4,8 +4,8 @@
 //   soc.cluster_N.dma_busy      1 while a DMA transfer is in flight (any channel)
 //   soc.cluster_N.core_K_state  3 bits: the firmware phase the core marked
 //                               (0 compute, 1 communication / waiting for DMA,
-//                               2 synchronization / waiting for producers or
-//                               consumers, 3 waiting for the IMA), 4 halted
+//                               2 synchronization, 3 waiting for the IMA,
+//                               4 waiting for producers, 5 for consumers), 7 halted
 //   soc.cluster_N.core_K_asleep 1 while the core sleeps in wfi
 //   soc.<link scope>.<channel>  1 while a transfer occupies that link channel
 //                               (soc.noc.l1_3.up_wr, soc.cluster_N.noc_link.down_rd)
@@ -19,7 +19,7 @@
 
 namespace vp {
 
-constexpr unsigned kVcdCoreHalted = 4;
+constexpr unsigned kVcdCoreHalted = 7;  // above every phase (cluster_ctrl_regs.h)
 
 // What the VCD declares.
 struct VcdLayout {

@@ -68,7 +68,7 @@ for line in lines:
     elif line.startswith("^1 "):
         filt = line[3:]
         names = open(filt).read().split("\n")
-        assert "0 compute" in names and "4 halted" in names, f"{filt}: not the core states: {names}"
+        assert "0 compute" in names and "5 wait_credit" in names and "7 halted" in names, f"{filt}: not the core states: {names}"
         filtered.append(None)
     elif line.startswith("-"):
         if flags & 0x800000:

@@ -1,0 +1,24 @@
+# The pipeline diagnosis names a deliberately slow stage: a 7x7 max-pool on the
+# cores between two cheap 1x1 convolutions (slow_pool.yaml). The pool is the
+# bottleneck, the conv before it is blocked (waits for credit), the one after
+# it starved (waits for input); the report, --stats and the picture say so.
+. "$2/tests/cli/lib.sh"
+[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
+expect_exit 0 "$VP" -q --network "$SRC/tests/dataflow/slow_pool.yaml" --platform mpaimc-8 --mapping-mode naive \
+  --batch 4 --stats s.json
+expect_in "pipeline          bottleneck pool" "$STDOUT"
+expect_in "critical chain conv_a -> pool -> conv_b" "$STDOUT"
+python3 - <<'PY' || fail "diagnosis wrong: $(python3 -c "import json; print(json.load(open('s.json'))['dataflow']['pipeline'])")"
+import json
+p = json.load(open("s.json"))["dataflow"]["pipeline"]
+v = {s["stage"]: s for s in p["stages"]}
+assert p["bottleneck"] == "pool" and p["critical_chain"] == ["conv_a", "pool", "conv_b"], p
+assert v["conv_a"]["verdict"] == "blocked" and v["conv_a"]["wait_credit_share"] > 0.3, v["conv_a"]
+assert v["conv_b"]["verdict"] == "starved" and v["conv_b"]["wait_input_share"] > v["conv_b"]["wait_credit_share"], v["conv_b"]
+assert v["pool"]["busy_share"] > 0.8, v["pool"]
+for s in p["stages"]:
+    assert abs(s["busy_share"] + s["wait_input_share"] + s["wait_credit_share"] - 1) < 1e-9, s
+PY
+expect_exit 0 "$SRC/scripts/plot_pipeline.py" s.json p.png
+[ -s p.png ] || fail "no picture"
+echo "pipeline diagnosis ok"
