@@ -1,0 +1,1 @@
+"""vp-sweep: design-space sweeps of vp-run (docs/sweeps.md)."""
