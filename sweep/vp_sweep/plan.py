@@ -4,6 +4,7 @@ anything is written. The plan is kept as OUT/plan.json for the workers."""
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ def is_job(options, costs):
 def _locate(text, spec):
     """Where in the base an error from vp-run points, by the argument it quotes."""
     for k, v in spec.base_sets:
-        if f"{k}=" in text or f"{k}:" in text:
+        if _names_key(text, k):
             return v.where
     for k, v in spec.base_options.items():
         if f"--{k}" in text or f"'{v.text}'" in text or (len(v.text) > 3 and v.text in text):
@@ -94,7 +95,7 @@ def build(spec, vp, jobs=1):
     for run, (o, s, c) in zip(runs, merged):
         resolved, err = vp.resolve_platform(_platform_args(o, s))
         if err:
-            raise _blame(err, spec, run)
+            raise _blame(err, spec, run, vp)
         run.argv = _platform_args(o, s) + _job_args(o, c)
         run.resolved = resolved
 
@@ -119,6 +120,8 @@ def build(spec, vp, jobs=1):
             if err:
                 if axis is None:
                     raise SweepError(f"base: vp-run refuses the job: {err}", _locate(err, spec))
+                if axis.kind == "cost" and "unknown name" in err:
+                    raise SweepError(f"axis '{axis.name}': not a figure of the cost model: {err}", axis.where)
                 raise SweepError(f"axis '{axis.name}' value '{value.text}': vp-run refuses it: {err}", value.where)
 
     for run, (o, s, c) in zip(runs, merged):
@@ -126,9 +129,16 @@ def build(spec, vp, jobs=1):
     return runs
 
 
-def _blame(err, spec, run):
+def _names_key(err, key):
+    """Whether vp-run's error is about KEY or a map above it (noc.widht_bytes for noc.widht_bytes.0)."""
+    parts = key.split(".")
+    return any(re.search(r"(^|[\s'])" + re.escape(".".join(parts[:n])) + r"[:=]", err)
+               for n in range(len(parts), 0, -1))
+
+
+def _blame(err, spec, run, vp):
     for axis, value in zip(spec.axes, run.values):
-        if axis.kind == "set" and (f"{axis.target}=" in err or f"{axis.target}:" in err):
+        if axis.kind == "set" and _names_key(err, axis.target):
             if "unknown key" in err or "past the end" in err:
                 return SweepError(f"axis '{axis.name}' is neither a vp-run option (platform, network, "
                                   f"mapping-mode, batch, seed, max-time, elf, cost.NAME) nor a platform key: {err}",
@@ -137,12 +147,15 @@ def _blame(err, spec, run):
     for axis, value in zip(spec.axes, run.values):
         if axis.kind == "option" and axis.target in PLATFORM_OPTIONS and value.text in err:
             return SweepError(f"axis '{axis.name}' value '{value.text}': {err}", value.where)
-    where = _locate(err, spec)
-    if where != spec.path:
-        return SweepError(f"base: vp-run refuses it: {err}", where)
-    combo = ", ".join(f"{a.name}={v.text}" for a, v in zip(spec.axes, run.values))
-    return SweepError(f"run {run.index} ({combo or 'the base'}): vp-run refuses its platform: {err}",
-                      spec.runs_where)
+    o, s, _ = _merge([], spec)
+    if vp.resolve_platform(_platform_args(o, s))[1]:
+        return SweepError(f"base: vp-run refuses it: {err}", _locate(err, spec))
+    # The base is fine: the run's values of the platform-side axes are not, together.
+    side = [(a, v) for a, v in zip(spec.axes, run.values)
+            if a.kind == "set" or (a.kind == "option" and a.target in PLATFORM_OPTIONS)]
+    combo = ", ".join(f"{a.name}={v.text}" for a, v in side)
+    where = side[0][1].where if len(side) == 1 else spec.runs_where
+    return SweepError(f"run {run.index} ({combo}): vp-run refuses its platform: {err}", where)
 
 
 def _hash(vp, resolved_platform, options, costs, job, spec):

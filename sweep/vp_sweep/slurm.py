@@ -53,7 +53,8 @@ def preflight(conf):
         raise SweepError(f"the slurm backend needs {', '.join(missing)} on PATH (Debian: slurm-client)")
     code, out, err = _cmd(["scontrol", "ping"])
     if code != 0 or " is UP" not in out:
-        text = (out + err).strip().replace("\n", "; ") or f"exit {code}"
+        lines = [ln.strip() for ln in (out + err).splitlines() if ln.strip().strip("*").strip()]
+        text = "; ".join(ln for ln in lines if not ln.startswith("**")) or f"exit {code}"
         raise SweepError(f"the Slurm controller is unreachable (scontrol ping: {text})")
     if "partition" in conf:
         part, where = conf["partition"]

@@ -130,22 +130,40 @@ minislurm_node_idle() {
   sinfo -h -N -n "$MINISLURM_HOST" -o %t | grep -qE '^(idle|mix|alloc)'
 }
 
-# minislurm_stop: cancels what is still queued, then ends the daemons this
-# shell started (by process id), waiting at most 20 s before SIGKILL.
+# minislurm_stepds: the slurmstepd processes of this cluster (their environment
+# names its configuration), which outlive a stopped slurmd.
+minislurm_stepds() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = slurmstepd ] || continue
+    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$MINISLURM_DIR/slurm.conf" && echo "${p#/proc/}"
+  done
+}
+
+minislurm_no_stepds() { [ -z "$(minislurm_stepds)" ]; }
+
+# minislurm_stop: cancels what is still queued, lets the job steps end, then
+# ends the daemons this shell started and any step left (by process id),
+# waiting at most 20 s each before SIGKILL.
 minislurm_stop() {
   [ ${#MINISLURM_PIDS[@]} -gt 0 ] || return 0
   if [ "${SLURM_CONF:-}" = "$MINISLURM_DIR/slurm.conf" ]; then
     timeout 10 scancel --user="$(id -un)" >/dev/null 2>&1 || true
     minislurm_wait 30 "the queue to drain" minislurm_queue_empty || true
+    minislurm_wait 20 "the job steps to end" minislurm_no_stepds || true
   fi
   local p i
   for ((i = ${#MINISLURM_PIDS[@]} - 1; i >= 0; i--)); do
-    p=${MINISLURM_PIDS[$i]}
-    kill -TERM "$p" 2>/dev/null || continue
-    local end=$((SECONDS + 20))
-    while kill -0 "$p" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.2; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
+    minislurm_end "${MINISLURM_PIDS[$i]}"
+    wait "${MINISLURM_PIDS[$i]}" 2>/dev/null || true
   done
+  for p in $(minislurm_stepds); do minislurm_end "$p"; done
   MINISLURM_PIDS=()
+}
+
+minislurm_end() {
+  local p=$1 end=$((SECONDS + 20))
+  kill -TERM "$p" 2>/dev/null || return 0
+  while kill -0 "$p" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.2; done
+  kill -KILL "$p" 2>/dev/null || true
 }
