@@ -31,12 +31,12 @@ class Run:
 
 def _merge(run_axes, spec):
     """The run's options, --set pairs and --cost pairs: the base with the axes over it."""
-    options = {k: v.text for k, v in spec.base_options.items()}
+    options = dict(spec.base_options)  # option -> spec.Value
     sets = [(k, v.text) for k, v in spec.base_sets]
     costs = [(k, v.text) for k, v in spec.base_costs]
     for axis, value in run_axes:
         if axis.kind == "option":
-            options[axis.target] = value.text
+            options[axis.target] = value
         elif axis.kind == "set":
             sets = [(k, v) for k, v in sets if k != axis.target] + [(axis.target, value.text)]
         else:
@@ -47,11 +47,11 @@ def _merge(run_axes, spec):
 def _platform_args(options, sets):
     args = []
     if "platform" in options:
-        args += ["--platform", options["platform"]]
+        args += ["--platform", options["platform"].arg]
     for k, v in sets:
         args += ["--set", f"{k}={v}"]
     if "max-time" in options:
-        args += ["--max-time", options["max-time"]]
+        args += ["--max-time", options["max-time"].arg]
     return args
 
 
@@ -59,11 +59,11 @@ def _job_args(options, costs):
     args = []
     for k in JOB_OPTIONS:
         if k in options:
-            args += [f"--{k}", options[k]]
+            args += [f"--{k}", options[k].arg]
     for k, v in costs:
         args += ["--cost", f"{k}={v}"]
     if "elf" in options:
-        args += ["--elf", options["elf"]]
+        args += ["--elf", options["elf"].arg]
     return args
 
 
@@ -77,7 +77,7 @@ def _locate(text, spec):
         if _names_key(text, k):
             return v.where
     for k, v in spec.base_options.items():
-        if f"--{k}" in text or f"'{v.text}'" in text or (len(v.text) > 3 and v.text in text):
+        if f"--{k}" in text or f"'{v.text}'" in text or (len(v.text) > 3 and (v.text in text or v.arg in text)):
             return v.where
     return spec.path
 
@@ -145,7 +145,7 @@ def _blame(err, spec, run, vp):
                                   axis.where)
             return SweepError(f"axis '{axis.name}' value '{value.text}': {err}", value.where)
     for axis, value in zip(spec.axes, run.values):
-        if axis.kind == "option" and axis.target in PLATFORM_OPTIONS and value.text in err:
+        if axis.kind == "option" and axis.target in PLATFORM_OPTIONS and (value.text in err or value.arg in err):
             return SweepError(f"axis '{axis.name}' value '{value.text}': {err}", value.where)
     o, s, _ = _merge([], spec)
     if vp.resolve_platform(_platform_args(o, s))[1]:
@@ -162,15 +162,17 @@ def _hash(vp, resolved_platform, options, costs, job, spec):
     inputs = {
         "vp_run": {"version": vp.version, "sha256": vp.digest},
         "platform": resolved_platform,
-        "options": {k: options[k] for k in ("mapping-mode", "batch", "seed", "max-time") if k in options},
+        "options": {k: options[k].text for k in ("mapping-mode", "batch", "seed", "max-time") if k in options},
         "cost": costs,
     }
+    # Files by their content (and the network by its name as written, which
+    # vp-run reports), not by where they happen to be.
     if "network" in options:
-        path = vp.network_file(options["network"])
+        path = vp.network_file(options["network"].arg)
         if not os.path.isfile(path):
-            raise SweepError(f"network '{options['network']}': no file {path}", spec.path)
-        inputs["network"] = {"name": options["network"], "sha256": sha256_file(path)}
-    elf = options.get("elf") or (vp.dataflow_elf() if job else "")
+            raise SweepError(f"network '{options['network'].text}': no file {path}", options["network"].where)
+        inputs["network"] = {"name": options["network"].text, "sha256": sha256_file(path)}
+    elf = options["elf"].arg if "elf" in options else (vp.dataflow_elf() if job else "")
     if elf:
         if not os.path.isfile(elf):
             raise SweepError(f"the firmware {elf} does not exist (build it, or give base.elf)", spec.path)

@@ -26,9 +26,15 @@ PATH_OPTIONS = ("elf", "platform", "network")
 
 @dataclass
 class Value:
-    """A scalar of the spec: its text as written (what vp-run gets) and its place."""
+    """A scalar of the spec: its text as written (the CSV's), its place, and
+    what vp-run gets (the text, or a path made absolute)."""
     text: str
     where: str
+    path: str = None
+
+    @property
+    def arg(self):
+        return self.path or self.text
 
 
 @dataclass
@@ -176,7 +182,7 @@ def _fix_path(option, value, folder):
     """A path-valued option's value, relative to the spec's folder."""
     t = value.text
     if option == "elf" or (option in PATH_OPTIONS and ("/" in t or t.endswith(".yaml"))):
-        value.text = os.path.normpath(os.path.join(folder, t))
+        value.path = os.path.normpath(os.path.join(folder, t))
     return value
 
 
