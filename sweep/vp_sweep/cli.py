@@ -98,10 +98,17 @@ def cmd_run(argv):
         raise SweepError(f"the output folder {out_dir} is a file")
     plan = planmod.to_json(spec, vp, runs)
     pending = _select(plan["runs"], args, out_dir)
-    conf = None
+    conf, queued = None, []
     if backend == "slurm" and pending and not args.dry_run:
         conf = slurm.settings(spec, args)
         slurm.preflight(conf)
+        # Runs an earlier submission still has queued are not submitted twice.
+        flying = slurm.in_flight(out_dir)
+        queued = [r for r in pending if r["id"] in flying]
+        if queued:
+            _say(args, f"{len(queued)} runs are still queued or running in array job(s) "
+                       f"{', '.join(sorted({flying[r['id']] for r in queued}))}: not submitted again")
+            pending = [r for r in pending if r not in queued]
     if args.dry_run:
         for r in plan["runs"]:
             state = "to run" if r in pending else "done"
@@ -112,8 +119,10 @@ def cmd_run(argv):
     os.makedirs(out_dir, exist_ok=True)
     execute.write_atomically(os.path.join(out_dir, "plan.json"), json.dumps(plan, indent=1) + "\n")
     shutil.copyfile(args.spec, os.path.join(out_dir, "spec.yaml"))
-    done = len({r["id"] for r in plan["runs"]}) - len(pending)
-    _say(args, f"{len(plan['runs'])} runs, {done} already done, {len(pending)} to run ({backend}), output {out_dir}")
+    done = len({r["id"] for r in plan["runs"]}) - len(pending) - len(queued)
+    flying = f", {len(queued)} queued earlier" if queued else ""
+    _say(args, f"{len(plan['runs'])} runs, {done} already done{flying}, {len(pending)} to run ({backend}), "
+               f"output {out_dir}")
     token = uuid.uuid4().hex
     status = "done"
     if pending and backend == "local":

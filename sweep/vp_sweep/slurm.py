@@ -128,6 +128,29 @@ def submit(out_dir, plan, pending, conf, token):
     return sub, array_id, collect_id
 
 
+def in_flight(out_dir):
+    """Run ids of earlier submissions whose array job is still queued or running."""
+    base = os.path.join(out_dir, "slurm")
+    if not os.path.isdir(base):
+        return {}
+    jobs = _queue()
+    if jobs is None:
+        return {}
+    active = {j[1] for j in jobs} | {j[0] for j in jobs}
+    out = {}
+    for sub in sorted(os.listdir(base)):
+        try:
+            with open(os.path.join(base, sub, "jobs.json"), encoding="utf-8") as f:
+                array = json.load(f)["array"]
+            with open(os.path.join(base, sub, "tasks.txt"), encoding="utf-8") as f:
+                ids = [ln.strip() for ln in f if ln.strip()]
+        except (OSError, ValueError, KeyError):
+            continue
+        if array in active:
+            out.update({i: array for i in ids})
+    return out
+
+
 def _sbatch(path):
     code, out, err = _cmd(["sbatch", "--parsable", path])
     if code != 0:

@@ -46,6 +46,22 @@ diff <(csv_without_host local/results.csv) <(csv_without_host slurm/results.csv)
 expect_exit 0 timeout 120 "$SWEEP" s.yaml --backend slurm --out slurm --partition "$partition" --wait-timeout 60
 expect_in "0 to run" "$STDERR"
 [ ! -e slurm/slurm/002 ] || fail "submitted again though every run was done"
+# Submitting again while an earlier submission still holds the runs submits
+# nothing (the jobs are held so that they are surely still queued), and
+# without waiting the collecting job writes the table.
+expect_exit 0 "$SWEEP" s.yaml --backend slurm --out held --partition "$partition" --no-wait --sbatch-option=--hold
+expect_in "not waiting" "$STDERR"
+expect_exit 1 "$SWEEP" s.yaml --backend slurm --out held --partition "$partition" --no-wait
+expect_in "4 runs are still queued or running" "$STDERR"
+expect_in "0 already done, 4 queued earlier, 0 to run" "$STDERR"
+expect_in "4 missing" "$STDERR"
+[ ! -e held/slurm/002 ] || fail "the held runs were submitted twice"
+read -r array collect < <(/usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["array"], j["collect"])' held/slurm/001/jobs.json)
+timeout 30 scontrol release "$array" "$collect" || fail "scontrol release"
+minislurm_wait 120 "the held sweep's table" grep -q "4 ok" held/slurm/001/logs/collect-"$collect".log \
+  || fail "no table from the collecting job"
+diff <(csv_without_host local/results.csv) <(csv_without_host held/results.csv) || fail "the held sweep's table differs"
+
 # A partition the controller does not know: exit 2, nothing submitted.
 expect_exit 2 timeout 120 "$SWEEP" s.yaml --backend slurm --out other --partition no-such-partition
 expect_in "partition 'no-such-partition' is not known" "$STDERR"
