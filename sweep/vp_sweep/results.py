@@ -1,6 +1,5 @@
 """The sweep's table: one CSV row per planned run, from the runs' records and
---stats files. A figure vp-run does not report (energy, before it models
-energy) is left empty, never invented."""
+--stats files. A figure a run does not report is left empty, never invented."""
 import csv
 import io
 import os
@@ -9,8 +8,8 @@ from . import execute
 
 CSV_NAME = "results.csv"
 
-# CSV column, --stats key (dotted), scale. Energy's keys are those issue 16
-# names for --stats; the columns fill in once vp-run reports them.
+# CSV column, --stats key (dotted), scale. A run that does not report a key
+# (energy of a non-manycore platform, say) leaves its column empty.
 METRICS = [
     ("images_per_s", "dataflow.images_per_s", 1.0),
     ("tops", "dataflow.tops", 1.0),

@@ -63,9 +63,16 @@ class VpRun:
         self._platforms = {}
 
     def _build_info(self):
-        """Paths vp-run has compiled in (networks folder, dataflow firmware),
-        written by the build next to the vp-sweep of the same build tree."""
-        info = os.path.join(os.path.dirname(self.path), "..", "share", "vp-sweep", "build-info.json")
+        """Where this vp-run takes the networks and the dataflow firmware from,
+        by its own rule (core/paths/data_dirs): <exe>/../share/mpaimc-vp when
+        installed, else its build tree's folders, which the build writes next
+        to the vp-sweep of the same tree."""
+        bindir = os.path.dirname(os.path.realpath(self.path))
+        share = os.path.join(bindir, "..", "share", "mpaimc-vp")
+        if os.path.isdir(os.path.join(share, "networks")):
+            return {"networks_dir": os.path.normpath(os.path.join(share, "networks")),
+                    "dataflow_elf": os.path.normpath(os.path.join(share, "firmware", "dataflow.elf"))}
+        info = os.path.join(bindir, "..", "share", "vp-sweep", "build-info.json")
         try:
             with open(info, encoding="utf-8") as f:
                 return json.load(f)
@@ -73,7 +80,7 @@ class VpRun:
             return {}
 
     def network_file(self, network):
-        """The file vp-run reads for --network (platform/dataflow_job's rule)."""
+        """The file vp-run reads for --network (map::network_file's rule)."""
         if "/" in network or ".yaml" in network:
             return network
         d = self.info.get("networks_dir")

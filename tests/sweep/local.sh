@@ -15,7 +15,7 @@ for r in rows:
     assert r["status"] == "ok" and r["error"] == "", r
     assert float(r["images_per_s"]) > 0 and float(r["tops"]) > 0 and float(r["latency_us"]) > 0, r
     assert r["clusters_used"] == "8" and r["output_mismatches"] == "0", r
-    assert r["mj_per_image"] == "" or float(r["mj_per_image"]) > 0, r
+    assert float(r["mj_per_image"]) > 0 and float(r["tops_per_w"]) > 0, r
     assert float(r["host_s"]) > 0, r
     stats = json.load(open(f"small.sweep/runs/{r['id']}/stats.json"))
     assert abs(stats["dataflow"]["images_per_s"] - float(r["images_per_s"])) <= 1e-5 * float(r["images_per_s"]), r
