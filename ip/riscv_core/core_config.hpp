@@ -6,6 +6,8 @@
 
 #include <systemc>
 
+#include "rv_isa.hpp"
+
 namespace vp::rv {
 
 struct CoreTiming {
@@ -23,6 +25,7 @@ struct CoreTiming {
 
 struct CoreConfig {
   CoreTiming timing;
+  uint32_t isa = kIsaRv32imc;           // enabled extensions (`core.isa`), a mask of ext_bit()
   bool trap_misaligned = false;         // false: perform misaligned accesses (CV32E40P), true: trap
   sc_core::sc_time cycle = sc_core::sc_time(1, sc_core::SC_NS);
 };

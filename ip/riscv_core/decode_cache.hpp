@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "rv_isa.hpp"
 
@@ -27,10 +28,12 @@ class DecodeCache {
     uint8_t rd, rs1, rs2, len;
   };
   static_assert(sizeof(Slot) == 16, "slot stepping assumes 16 bytes (8 per halfword)");
-  // The executor's handlers for a slot to decode and for the end of a page.
+  // The executor's handlers for a slot to decode, for the end of a page and
+  // for the end address of a hardware loop.
   struct Handlers {
     const void* undecoded = nullptr;
     const void* page_cross = nullptr;
+    const void* hwloop = nullptr;
   };
   // Two sentinel slots follow the page: sequential execution steps onto one
   // of them (after a 2- or 4-byte instruction) and the executor looks up the
@@ -77,6 +80,39 @@ class DecodeCache {
 
   size_t pages() const { return pages_.size(); }
 
+  // Hardware loops (xcvhwlp) cost nothing per instruction: the slot at a
+  // loop's end address (the instruction after its body) gets the hwloop
+  // handler, which loops back while the executing core's count lasts and
+  // otherwise runs the instruction there, whose handler is kept aside. Marks
+  // stay for the cache's life (other cores of the cluster may run the same
+  // loop); a re-decoded slot is marked again.
+  bool is_loop_end(uint32_t addr) const {
+    for (const LoopEnd& l : loop_ends_)
+      if (l.addr == addr) return true;
+    return false;
+  }
+  void mark_loop_end(uint32_t addr) {
+    LoopEnd* end = nullptr;
+    for (LoopEnd& l : loop_ends_)
+      if (l.addr == addr) end = &l;
+    if (!end) {
+      loop_ends_.push_back({addr, nullptr});
+      end = &loop_ends_.back();
+    }
+    auto it = pages_.find(addr >> kPageBits);
+    if (it == pages_.end() || !handlers_.hwloop) return;  // marked when decoded
+    Slot& s = it->second->slot[(addr & (kPageBytes - 1)) >> 1];
+    if (s.handler == handlers_.undecoded || s.handler == handlers_.hwloop) return;
+    end->handler = s.handler;
+    s.handler = handlers_.hwloop;
+  }
+  // The handler of the instruction at a marked end address.
+  const void* loop_end_handler(uint32_t addr) const {
+    for (const LoopEnd& l : loop_ends_)
+      if (l.addr == addr) return l.handler;
+    return handlers_.undecoded;
+  }
+
  private:
   void invalidate(uint32_t addr, unsigned size) {
     // A 32-bit instruction starting 2 bytes before the store overlaps it too.
@@ -92,6 +128,11 @@ class DecodeCache {
     uint32_t pn = 0;
     Page* page = nullptr;
   };
+  struct LoopEnd {
+    uint32_t addr;
+    const void* handler;
+  };
+  std::vector<LoopEnd> loop_ends_;
   std::array<Tag, kTags> tags_{};
   Handlers handlers_;
   std::unordered_map<uint32_t, std::unique_ptr<Page>> pages_;

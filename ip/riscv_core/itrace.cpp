@@ -108,11 +108,13 @@ void InstructionTrace::after(RiscvCore& core, const StepInfo& step) {
       core.debug_read_csr(0x342, cause);
       line += fmt::format(" trap mcause={:#x}", cause);
     } else {
-      if (d.rd != kZeroSink && d.op != Op::kIllegal) {
+      uint8_t regs[2];
+      const unsigned n = written_regs(d, regs);  // post-increment loads write two
+      for (unsigned i = 0; i < n; ++i) {
         line += ' ';
-        line += abi_name(d.rd);
+        line += abi_name(regs[i]);
         line += "=0x";
-        append_hex8(line, core.reg(d.rd));
+        append_hex8(line, core.reg(regs[i]));
       }
       if (step.mem_size) {
         line += step.mem_store ? " store 0x" : " load 0x";

@@ -46,6 +46,9 @@ void RiscvCore::reset(uint32_t pc) {
   mcycle_adj_ = minstret_adj_ = mcycle_frozen_ = minstret_frozen_ = 0;
   sleeping_ = halted_ = wake_pending_ = false;
   exit_code_ = 0;
+  lp_start_.fill(0);
+  lp_end_.fill(0);
+  lp_count_.fill(0);
   hz_load_rd_ = 0;
   hz_jumped_ = false;
   hz_prev_ = nullptr;
@@ -60,7 +63,7 @@ RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
     if (interrupt_pending()) pc_ = take_interrupt(pc_);
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
-    execute<false>(limit);  // returns at the limit or when attention_ is raised
+    execute_fast(limit);  // returns at the limit or when attention_ is raised
   }
 }
 
@@ -99,7 +102,7 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
     if (!step) {
-      execute<false>(limit);
+      execute_fast(limit);
       continue;
     }
     do {
@@ -134,6 +137,12 @@ bool RiscvCore::debug_access(uint32_t addr, uint8_t* data, unsigned len, bool wr
   dbg_trans_.set_byte_enable_ptr(nullptr);
   dbg_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   return bus->transport_dbg(dbg_trans_) == len;
+}
+
+void RiscvCore::set_loop_end(unsigned l, uint32_t addr) {
+  lp_end_[l] = addr;
+  icache_->mark_loop_end(addr);
+  if (step_icache_) step_icache_->mark_loop_end(addr);
 }
 
 void RiscvCore::flush_decode_caches() {

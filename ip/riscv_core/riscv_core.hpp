@@ -1,5 +1,5 @@
 #pragma once
-// An RV32IMC + Zicsr machine-mode core (RI5CY / CV32E40P class) as a
+// An RV32IMC + Zicsr (+ CORE-V, `core.isa`) machine-mode core (RI5CY / CV32E40P class) as a
 // loosely-timed TLM-2.0 initiator. It has no SystemC process of its own: a
 // host (CoreGroup) calls run_until() from its thread, so many cores share one
 // thread and no context switch happens per instruction. Time is kept inside
@@ -104,6 +104,10 @@ class RiscvCore : public sc_core::sc_module {
   bool debug_write_csr(uint32_t csr, uint32_t value) { return csr_write(csr, value); }
   // Code changed behind the decode caches' back (a debugger's write).
   void flush_decode_caches();
+  // Hardware loop registers (lpstart, lpend, lpcount of loop l), for tests and debuggers.
+  uint32_t loop_start(unsigned l) const { return lp_start_[l & 1]; }
+  uint32_t loop_end(unsigned l) const { return lp_end_[l & 1]; }
+  uint32_t loop_count(unsigned l) const { return lp_count_[l & 1]; }
 
  private:
   struct DmiRange {
@@ -118,7 +122,13 @@ class RiscvCore : public sc_core::sc_module {
   // kStep (the debug path): leaves after one instruction, with step_cut_ set
   // when the fast path would have gone on, and records its data access.
   template <bool kStep>
-  void execute(uint64_t limit);
+  void execute(uint64_t limit);       // every ISA (rv_execute_xcv.cpp, rv_execute_step.cpp)
+  template <bool kStep>
+  void execute_base(uint64_t limit);  // RV32IMC only (rv_execute.cpp)
+  void execute_fast(uint64_t limit) {
+    if (cfg_.isa == kIsaRv32imc) execute_base<false>(limit);
+    else execute<false>(limit);
+  }
   StopReason run_until_hooked(uint64_t limit);
   StopReason run_hooked(uint64_t limit);
   // Traps (riscv_core.cpp): returns the handler address, or throws when none.
@@ -171,6 +181,9 @@ class RiscvCore : public sc_core::sc_module {
 
   bool sleeping_ = false, halted_ = false, wake_pending_ = false;
   bool attention_ = false;
+  // Hardware loops (xcvhwlp): start, end (the address after the body), count.
+  std::array<uint32_t, 2> lp_start_{}, lp_end_{}, lp_count_{};
+  void set_loop_end(unsigned l, uint32_t addr);
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;

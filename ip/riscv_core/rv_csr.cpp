@@ -64,6 +64,12 @@ bool RiscvCore::csr_read(uint32_t c, uint32_t& v) const {
     case csr::kMhartid: v = hartid_; return true;
     case csr::kMconfigptr: v = 0; return true;
     default:
+      // Hardware loop registers (xcvhwlp): read-only, written by cv.start/end/count/setup.
+      if ((cfg_.isa & ext_bit(Ext::kXcvhwlp)) && c >= 0xcc0 && c <= 0xcc6 && c != 0xcc3) {
+        const unsigned l = (c >> 2) & 1;
+        v = (c & 3) == 0 ? lp_start_[l] : (c & 3) == 1 ? lp_end_[l] : lp_count_[l];
+        return true;
+      }
       // Unimplemented hpm counters and event selectors read zero (CV32E40P).
       if ((c >= csr::kMhpmcounter3 && c <= csr::kMhpmcounter31) ||
           (c >= csr::kMhpmcounter3h && c <= csr::kMhpmcounter31h) ||

@@ -1,12 +1,21 @@
-// RV32IMC + Zicsr decoder (RISC-V Unprivileged ISA 20191213, chapters 2, 7,
-// 9, 16). Compressed instructions expand to their base equivalents here, so
-// the executor knows only base operations.
+// Decoder: 32-bit words by the match/mask lines of rv_insn.def; compressed
+// instructions (RISC-V Unprivileged ISA 20191213, chapter 16) expand to their
+// base equivalents here, so the executor knows only table operations.
 #include <cstddef>
+#include <vector>
 
 #include "rv_isa.hpp"
 
 namespace vp::rv {
 namespace {
+
+constexpr InsnInfo kInfo[] = {
+#define RV_INSN(ID, NAME, DIS, MATCH, MASK, FMT, MEM, FLAGS, TIMING, EXT, SHAPE) \
+  {NAME, DIS, (MATCH), (MASK), Fmt::k##FMT, MEM, FLAGS, Timing::TIMING, Ext::EXT},
+#include "rv_insn.def"
+#undef RV_INSN
+};
+static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Op::kCount), "one entry per op");
 
 inline uint32_t bits(uint32_t w, int hi, int lo) { return (w >> lo) & ((1u << (hi - lo + 1)) - 1); }
 inline uint32_t bit(uint32_t w, int b) { return (w >> b) & 1; }
@@ -35,86 +44,87 @@ Decoded illegal(uint32_t raw, uint8_t len) {
   return d;
 }
 
-Decoded decode32(uint32_t w) {
-  const uint32_t rd = bits(w, 11, 7), f3 = bits(w, 14, 12), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20);
-  const uint32_t f7 = bits(w, 31, 25);
+// The operations of rv_insn.def, bucketed by major opcode (bits 6:2) in
+// table order, so the first matching line wins.
+struct Buckets {
+  std::vector<uint16_t> by_major[32];
+  Buckets() {
+    for (unsigned i = 0; i < static_cast<unsigned>(Op::kCount); ++i) {
+      const InsnInfo& in = kInfo[i];
+      if (in.mask == 0) continue;  // internal operation
+      by_major[(in.match >> 2) & 31].push_back(static_cast<uint16_t>(i));
+    }
+  }
+};
+
+Decoded decode32(uint32_t w, uint32_t isa) {
+  static const Buckets buckets;
+  const InsnInfo* in = nullptr;
+  Op op = Op::kIllegal;
+  for (uint16_t i : buckets.by_major[(w >> 2) & 31]) {
+    if ((w & kInfo[i].mask) == kInfo[i].match) {
+      in = &kInfo[i];
+      op = static_cast<Op>(i);
+      break;
+    }
+  }
+  if (!in || !(isa & ext_bit(in->ext))) return illegal(w, 4);
+  const uint32_t rd = bits(w, 11, 7), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20);
   const int32_t imm_i = static_cast<int32_t>(w) >> 20;
   const int32_t imm_s = static_cast<int32_t>((static_cast<int32_t>(w) >> 25) * 32) | static_cast<int32_t>(rd);
   const int32_t imm_b = sext((bit(w, 31) << 12) | (bit(w, 7) << 11) | (bits(w, 30, 25) << 5) | (bits(w, 11, 8) << 1), 13);
-  const int32_t imm_u = static_cast<int32_t>(w & 0xfffff000u);
-  const int32_t imm_j = sext((bit(w, 31) << 20) | (bits(w, 19, 12) << 12) | (bit(w, 20) << 11) | (bits(w, 30, 21) << 1), 21);
-  auto bad = [&] { return illegal(w, 4); };
-  switch (bits(w, 6, 0)) {
-    case 0x37: return make(Op::kLui, rd, 0, 0, imm_u, w, 4);
-    case 0x17: return make(Op::kAuipc, rd, 0, 0, imm_u, w, 4);
-    case 0x6f: return make(Op::kJal, rd, 0, 0, imm_j, w, 4);
-    case 0x67: return f3 == 0 ? make(Op::kJalr, rd, rs1, 0, imm_i, w, 4) : bad();
-    case 0x63: {
-      static const Op ops[8] = {Op::kBeq, Op::kBne, Op::kIllegal, Op::kIllegal,
-                                Op::kBlt, Op::kBge, Op::kBltu, Op::kBgeu};
-      if (ops[f3] == Op::kIllegal) return bad();
-      Decoded d = make(ops[f3], 0, rs1, rs2, imm_b, w, 4);
-      d.rd = kZeroSink;
-      return d;
-    }
-    case 0x03: {
-      static const Op ops[8] = {Op::kLb, Op::kLh, Op::kLw, Op::kIllegal,
-                                Op::kLbu, Op::kLhu, Op::kIllegal, Op::kIllegal};
-      return ops[f3] == Op::kIllegal ? bad() : make(ops[f3], rd, rs1, 0, imm_i, w, 4);
-    }
-    case 0x23: {
-      static const Op ops[8] = {Op::kSb, Op::kSh, Op::kSw, Op::kIllegal,
-                                Op::kIllegal, Op::kIllegal, Op::kIllegal, Op::kIllegal};
-      return ops[f3] == Op::kIllegal ? bad() : make(ops[f3], 0, rs1, rs2, imm_s, w, 4);
-    }
-    case 0x13:
-      switch (f3) {
-        case 0: return make(Op::kAddi, rd, rs1, 0, imm_i, w, 4);
-        case 2: return make(Op::kSlti, rd, rs1, 0, imm_i, w, 4);
-        case 3: return make(Op::kSltiu, rd, rs1, 0, imm_i, w, 4);
-        case 4: return make(Op::kXori, rd, rs1, 0, imm_i, w, 4);
-        case 6: return make(Op::kOri, rd, rs1, 0, imm_i, w, 4);
-        case 7: return make(Op::kAndi, rd, rs1, 0, imm_i, w, 4);
-        case 1: return f7 == 0 ? make(Op::kSlli, rd, rs1, 0, static_cast<int32_t>(rs2), w, 4) : bad();
-        default:  // 5
-          if (f7 == 0) return make(Op::kSrli, rd, rs1, 0, static_cast<int32_t>(rs2), w, 4);
-          if (f7 == 0x20) return make(Op::kSrai, rd, rs1, 0, static_cast<int32_t>(rs2), w, 4);
-          return bad();
-      }
-    case 0x33: {
-      static const Op base[8] = {Op::kAdd, Op::kSll, Op::kSlt, Op::kSltu, Op::kXor, Op::kSrl, Op::kOr, Op::kAnd};
-      static const Op mext[8] = {Op::kMul, Op::kMulh, Op::kMulhsu, Op::kMulhu,
-                                 Op::kDiv, Op::kDivu, Op::kRem, Op::kRemu};
-      if (f7 == 0) return make(base[f3], rd, rs1, rs2, 0, w, 4);
-      if (f7 == 1) return make(mext[f3], rd, rs1, rs2, 0, w, 4);
-      if (f7 == 0x20 && f3 == 0) return make(Op::kSub, rd, rs1, rs2, 0, w, 4);
-      if (f7 == 0x20 && f3 == 5) return make(Op::kSra, rd, rs1, rs2, 0, w, 4);
-      return bad();
-    }
-    case 0x0f:
-      if (f3 == 0) return make(Op::kFence, 0, 0, 0, 0, w, 4);
-      if (f3 == 1) return make(Op::kFenceI, 0, 0, 0, 0, w, 4);
-      return bad();
-    case 0x73: {
-      if (f3 == 0) {
-        if (w == 0x00000073u) return make(Op::kEcall, 0, 0, 0, 0, w, 4);
-        if (w == 0x00100073u) return make(Op::kEbreak, 0, 0, 0, 0, w, 4);
-        if (w == 0x30200073u) return make(Op::kMret, 0, 0, 0, 0, w, 4);
-        if (w == 0x10500073u) return make(Op::kWfi, 0, 0, 0, 0, w, 4);
-        return bad();
-      }
-      static const Op ops[8] = {Op::kIllegal, Op::kCsrrw, Op::kCsrrs, Op::kCsrrc,
-                                Op::kIllegal, Op::kCsrrwi, Op::kCsrrsi, Op::kCsrrci};
-      if (ops[f3] == Op::kIllegal) return bad();
-      const int32_t csr = static_cast<int32_t>(bits(w, 31, 20));
-      if (f3 < 4) return make(ops[f3], rd, rs1, 0, csr, w, 4);
-      Decoded d = make(ops[f3], rd, 0, 0, csr, w, 4);
+  const uint32_t imm6 = (rs2 << 1) | bit(w, 25);
+  switch (in->fmt) {
+    case Fmt::kR: return make(op, rd, rs1, rs2, 0, w, 4);
+    case Fmt::kR1: return make(op, rd, rs1, 0, 0, w, 4);
+    case Fmt::kI: case Fmt::kLoad: case Fmt::kJalr: case Fmt::kLdPostI: return make(op, rd, rs1, 0, imm_i, w, 4);
+    case Fmt::kShift: case Fmt::kRI5: return make(op, rd, rs1, 0, static_cast<int32_t>(rs2), w, 4);
+    case Fmt::kStore: case Fmt::kStPostI: return make(op, 0, rs1, rs2, imm_s, w, 4);
+    case Fmt::kBranch: return make(op, 0, rs1, rs2, imm_b, w, 4);
+    case Fmt::kU: return make(op, rd, 0, 0, static_cast<int32_t>(w & 0xfffff000u), w, 4);
+    case Fmt::kJal:
+      return make(op, rd, 0, 0,
+                  sext((bit(w, 31) << 20) | (bits(w, 19, 12) << 12) | (bit(w, 20) << 11) | (bits(w, 30, 21) << 1), 21),
+                  w, 4);
+    case Fmt::kCsr: return make(op, rd, rs1, 0, static_cast<int32_t>(bits(w, 31, 20)), w, 4);
+    case Fmt::kCsrI: {
+      Decoded d = make(op, rd, 0, 0, static_cast<int32_t>(bits(w, 31, 20)), w, 4);
       d.uimm = static_cast<uint8_t>(rs1);
       return d;
     }
-    default:
-      return bad();
+    case Fmt::kNone: case Fmt::kFence: case Fmt::kIllegal: return make(op, 0, 0, 0, 0, w, 4);
+    case Fmt::kLdPostR: case Fmt::kLdRR: return make(op, rd, rs1, rs2, 0, w, 4);
+    case Fmt::kStPostR: case Fmt::kStRR: {
+      Decoded d = make(op, 0, rs1, rs2, 0, w, 4);
+      d.rs3 = static_cast<uint8_t>(rd);
+      return d;
+    }
+    case Fmt::kHwlI: case Fmt::kHwlCnt: case Fmt::kHwlR: case Fmt::kHwlSetupI: case Fmt::kHwlSetup: {
+      const uint32_t uimm_l = bits(w, 31, 20);
+      Decoded d = make(op, 0, 0, 0, 0, w, 4);
+      d.uimm = static_cast<uint8_t>(bit(w, 7));
+      if (in->fmt == Fmt::kHwlR || in->fmt == Fmt::kHwlSetup) d.rs1 = static_cast<uint8_t>(rs1);
+      if (in->fmt == Fmt::kHwlI) d.imm = static_cast<int32_t>(uimm_l << 2);
+      if (in->fmt == Fmt::kHwlCnt || in->fmt == Fmt::kHwlSetupI) d.imm = static_cast<int32_t>(uimm_l);
+      if (in->fmt == Fmt::kHwlSetupI) d.imm2 = static_cast<int16_t>(rs1 << 2);
+      if (in->fmt == Fmt::kHwlSetup) d.imm2 = static_cast<int16_t>(uimm_l << 2);
+      return d;
+    }
+    case Fmt::kRRI5: return make(op, rd, rs1, rs2, static_cast<int32_t>(bits(w, 29, 25)), w, 4);
+    case Fmt::kBitI: {
+      Decoded d = make(op, rd, rs1, 0, static_cast<int32_t>(rs2), w, 4);
+      d.uimm = static_cast<uint8_t>(bits(w, 29, 25));
+      return d;
+    }
+    case Fmt::kBrImm: {
+      Decoded d = make(op, 0, rs1, 0, imm_b, w, 4);
+      d.imm2 = static_cast<int16_t>(sext(rs2, 5));
+      return d;
+    }
+    case Fmt::kSimdI: return make(op, rd, rs1, 0, sext(imm6, 6), w, 4);
+    case Fmt::kSimdIU: return make(op, rd, rs1, 0, static_cast<int32_t>(imm6), w, 4);
   }
+  return illegal(w, 4);
 }
 
 Decoded decode16(uint32_t w) {
@@ -216,22 +226,12 @@ Decoded decode16(uint32_t w) {
 
 }  // namespace
 
-Decoded decode(uint32_t word) {
+const InsnInfo& info(Op op) { return kInfo[static_cast<unsigned>(op)]; }
+
+Decoded decode(uint32_t word, uint32_t isa) {
   if (is_compressed(word)) return decode16(word);
   if ((word & 0x1c) == 0x1c) return illegal(word, 4);  // 48-bit and longer encodings
-  return decode32(word);
-}
-
-const char* op_name(Op op) {
-  static const char* const names[] = {
-      "undecoded", "illegal", "lui", "auipc", "jal", "jalr", "beq", "bne", "blt", "bge", "bltu", "bgeu",
-      "lb", "lh", "lw", "lbu", "lhu", "sb", "sh", "sw", "addi", "slti", "sltiu", "xori", "ori", "andi",
-      "slli", "srli", "srai", "add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and",
-      "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "fence", "fence.i", "ecall",
-      "ebreak", "mret", "wfi", "csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci", "page-cross"};
-  static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(Op::kCount), "one name per op");
-  const auto i = static_cast<size_t>(op);
-  return i < static_cast<size_t>(Op::kCount) ? names[i] : "?";
+  return decode32(word, isa);
 }
 
 }  // namespace vp::rv

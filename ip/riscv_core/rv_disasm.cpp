@@ -1,61 +1,12 @@
-// One table entry per operation (mnemonic and operand format), then the
-// aliases objdump applies (binutils opcodes/riscv-opc.c: INSN_ALIAS entries),
-// so a trace reads like `objdump -d` of the same program.
+// Mnemonic and operand format come from rv_insn.def; then the aliases
+// objdump applies (binutils opcodes/riscv-opc.c: INSN_ALIAS entries), so a
+// trace reads like `objdump -d` of the same program.
 #include "rv_disasm.hpp"
 
 #include <fmt/format.h>
 
 namespace vp::rv {
 namespace {
-
-enum class Fmt : uint8_t {
-  kNone,    // ecall
-  kR,       // rd,rs1,rs2
-  kI,       // rd,rs1,imm (decimal)
-  kShift,   // rd,rs1,shamt (hex)
-  kLoad,    // rd,imm(rs1)
-  kStore,   // rs2,imm(rs1)
-  kBranch,  // rs1,rs2,target
-  kU,       // rd,imm>>12 (hex)
-  kJal,     // rd,target
-  kJalr,    // rd,imm(rs1)
-  kCsr,     // rd,csr,rs1
-  kCsrI,    // rd,csr,uimm
-  kFence,   // pred,succ
-};
-
-struct Entry {
-  const char* mnemonic;
-  Fmt fmt;
-};
-
-// Indexed by Op, in enum order. objdump 2.40 names the register-immediate
-// forms by their register-register mnemonic (addi prints as "add").
-constexpr Entry kTable[] = {
-    {"?", Fmt::kNone},          // kUndecoded
-    {"unimp", Fmt::kNone},      // kIllegal
-    {"lui", Fmt::kU},           {"auipc", Fmt::kU},         {"jal", Fmt::kJal},       {"jalr", Fmt::kJalr},
-    {"beq", Fmt::kBranch},      {"bne", Fmt::kBranch},      {"blt", Fmt::kBranch},    {"bge", Fmt::kBranch},
-    {"bltu", Fmt::kBranch},     {"bgeu", Fmt::kBranch},
-    {"lb", Fmt::kLoad},         {"lh", Fmt::kLoad},         {"lw", Fmt::kLoad},       {"lbu", Fmt::kLoad},
-    {"lhu", Fmt::kLoad},
-    {"sb", Fmt::kStore},        {"sh", Fmt::kStore},        {"sw", Fmt::kStore},
-    {"add", Fmt::kI},           {"slti", Fmt::kI},          {"sltiu", Fmt::kI},       {"xor", Fmt::kI},
-    {"or", Fmt::kI},            {"and", Fmt::kI},           {"sll", Fmt::kShift},     {"srl", Fmt::kShift},
-    {"sra", Fmt::kShift},
-    {"add", Fmt::kR},           {"sub", Fmt::kR},           {"sll", Fmt::kR},         {"slt", Fmt::kR},
-    {"sltu", Fmt::kR},          {"xor", Fmt::kR},           {"srl", Fmt::kR},         {"sra", Fmt::kR},
-    {"or", Fmt::kR},            {"and", Fmt::kR},
-    {"mul", Fmt::kR},           {"mulh", Fmt::kR},          {"mulhsu", Fmt::kR},      {"mulhu", Fmt::kR},
-    {"div", Fmt::kR},           {"divu", Fmt::kR},          {"rem", Fmt::kR},         {"remu", Fmt::kR},
-    {"fence", Fmt::kFence},     {"fence.i", Fmt::kNone},    {"ecall", Fmt::kNone},    {"ebreak", Fmt::kNone},
-    {"mret", Fmt::kNone},       {"wfi", Fmt::kNone},
-    {"csrrw", Fmt::kCsr},       {"csrrs", Fmt::kCsr},       {"csrrc", Fmt::kCsr},
-    // objdump names the immediate forms like the register ones (csrrwi prints as csrrw).
-    {"csrrw", Fmt::kCsrI},      {"csrrs", Fmt::kCsrI},      {"csrrc", Fmt::kCsrI},
-    {"?", Fmt::kNone},          // kPageCross
-};
-static_assert(sizeof(kTable) / sizeof(kTable[0]) == static_cast<size_t>(Op::kCount), "one entry per op");
 
 const char* const kAbi[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
                               "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
@@ -124,7 +75,7 @@ const char* csr_name(uint32_t csr) {
 std::string disassemble(uint32_t word, uint32_t pc) { return disassemble(decode(word), pc); }
 
 std::string disassemble(const Decoded& d, uint32_t pc) {
-  const Entry& en = kTable[static_cast<size_t>(d.op) < static_cast<size_t>(Op::kCount) ? static_cast<size_t>(d.op) : 0];
+  const InsnInfo& en = info(static_cast<size_t>(d.op) < static_cast<size_t>(Op::kCount) ? d.op : Op::kUndecoded);
   const unsigned rd = d.rd == kZeroSink ? 0 : d.rd, rs1 = d.rs1, rs2 = d.rs2;
   const char *RD = kAbi[rd], *RS1 = kAbi[rs1], *RS2 = kAbi[rs2];
   const int32_t imm = d.imm;
@@ -223,9 +174,27 @@ std::string disassemble(const Decoded& d, uint32_t pc) {
     default: break;
   }
 
-  const char* m = en.mnemonic;
+  const char* m = en.dis;
+  const char* RS3 = kAbi[d.rs3 & 31];
+  const uint32_t target2 = pc + static_cast<uint32_t>(d.imm2);
   switch (en.fmt) {
-    case Fmt::kNone: return m;
+    case Fmt::kNone: case Fmt::kIllegal: return m;
+    case Fmt::kR1: return fmt::format("{} {},{}", m, RD, RS1);
+    case Fmt::kRI5: case Fmt::kSimdI: case Fmt::kSimdIU: return fmt::format("{} {},{},{}", m, RD, RS1, imm);
+    case Fmt::kRRI5: return fmt::format("{} {},{},{},{}", m, RD, RS1, RS2, imm);
+    case Fmt::kBitI: return fmt::format("{} {},{},{},{}", m, RD, RS1, d.uimm, imm);
+    case Fmt::kLdPostI: return fmt::format("{} {},({}),{}", m, RD, RS1, imm);
+    case Fmt::kLdPostR: return fmt::format("{} {},({}),{}", m, RD, RS1, RS2);
+    case Fmt::kLdRR: return fmt::format("{} {},{}({})", m, RD, RS2, RS1);
+    case Fmt::kStPostI: return fmt::format("{} {},({}),{}", m, RS2, RS1, imm);
+    case Fmt::kStPostR: return fmt::format("{} {},({}),{}", m, RS2, RS1, RS3);
+    case Fmt::kStRR: return fmt::format("{} {},{}({})", m, RS2, RS3, RS1);
+    case Fmt::kHwlI: return fmt::format("{} {},{:x}", m, d.uimm, target);
+    case Fmt::kHwlCnt: return fmt::format("{} {},{}", m, d.uimm, imm);
+    case Fmt::kHwlR: return fmt::format("{} {},{}", m, d.uimm, RS1);
+    case Fmt::kHwlSetupI: return fmt::format("{} {},{},{:x}", m, d.uimm, imm, target2);
+    case Fmt::kHwlSetup: return fmt::format("{} {},{},{:x}", m, d.uimm, RS1, target2);
+    case Fmt::kBrImm: return fmt::format("{} {},{},{:x}", m, RS1, d.imm2, target);
     case Fmt::kR: return fmt::format("{} {},{},{}", m, RD, RS1, RS2);
     case Fmt::kI: return fmt::format("{} {},{},{}", m, RD, RS1, imm);
     case Fmt::kShift: return fmt::format("{} {},{},{:#x}", m, RD, RS1, uint32_t(imm));

@@ -1,5 +1,5 @@
 #pragma once
-// Disassembler for what the decoder accepts (RV32IMC + Zicsr), printing
+// Disassembler for what the decoder accepts (RV32IMC + Zicsr + CORE-V), printing
 // what GNU objdump 2.40 prints by default: ABI register names, its
 // pseudo-instructions (li, mv, ret, beqz, csrr, ...), shift amounts and
 // upper immediates in hex, branch and jump targets as absolute addresses.

@@ -8,15 +8,23 @@
 // here calls SystemC; state goes back to members only around slow operations
 // (bus access, CSR, trap).
 //
-// The same loop is compiled twice: execute<false> is the fast path;
-// execute<true> (the debug step path, core_debug.hpp) leaves after each
-// instruction and records its data access. Its extra code is discarded at
-// compile time from the fast path. Each is instantiated in a translation
-// unit of its own (rv_execute.cpp, rv_execute_step.cpp): with both in one,
-// GCC allocates the fast loop's registers worse (5-7 % fewer MIPS).
+// Including files set VP_EXEC_XCV: 1 compiles execute<>, with the CORE-V
+// handlers; 0 compiles execute_base<>, the RV32IMC-only loop (fewer live
+// handlers let GCC keep its hot state in registers: 7 % more MIPS).
+//
+// The same loop is compiled three times: execute_base<false> and
+// execute<false> are the fast paths (core.isa rv32imc, rv32imc_xcv);
+// execute<true> (the debug step path, core_debug.hpp, every ISA) leaves after
+// each instruction and records its data access. Its extra code is discarded
+// at compile time from the fast paths. Each is instantiated in a translation
+// unit of its own (rv_execute.cpp, rv_execute_xcv.cpp, rv_execute_step.cpp):
+// with two in one, GCC allocates the fast loop's registers worse (5-7 %
+// fewer MIPS).
 #include <cstring>
 
 #include "riscv_core.hpp"
+#include "rv_sem_xcv.hpp"
+#include "rv_sem_xcvsimd.hpp"
 
 #define VP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define VP_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -28,28 +36,61 @@ inline uint32_t clz32(uint32_t v) { return v ? static_cast<uint32_t>(__builtin_c
 inline uint32_t sx8(uint32_t v) { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v))); }
 inline uint32_t sx16(uint32_t v) { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(v))); }
 inline uint32_t same(uint32_t v) { return v; }
+
+// What a decode-cache slot keeps in its imm for each format (the handlers
+// read it back): the instruction word for an illegal one, csr | uimm << 12
+// for CSR operations, the offset register of xcvmem register stores, packed
+// immediates for the CORE-V forms that carry two.
+inline int32_t slot_imm(const Decoded& d) {
+  switch (info(d.op).fmt) {
+    case Fmt::kIllegal: return static_cast<int32_t>(d.raw);
+    case Fmt::kCsr: case Fmt::kCsrI: return (d.imm & 0xfff) | (int32_t(d.uimm) << 12);
+    case Fmt::kStPostR: case Fmt::kStRR: return d.rs3;
+    case Fmt::kHwlI: case Fmt::kHwlCnt: case Fmt::kHwlR: case Fmt::kHwlSetupI: case Fmt::kHwlSetup:
+      return static_cast<int32_t>((uint32_t(d.imm) & 0xffff) | ((uint32_t(d.imm2) & 0x7fff) << 16) | (uint32_t(d.uimm) << 31));
+    case Fmt::kBitI: return (d.imm & 31) | ((d.uimm & 31) << 5);
+    case Fmt::kBrImm: return static_cast<int32_t>(static_cast<uint32_t>(d.imm) << 5) | (d.imm2 & 31);
+    default: return d.imm;
+  }
+}
 }  // namespace
 
+#if VP_EXEC_XCV
 template <bool kStep>
 void RiscvCore::execute(uint64_t limit) {
-  // One label per Op, in enum order.
+#else
+template <bool kStep>
+void RiscvCore::execute_base(uint64_t limit) {
+#endif
+  // One label per operation of rv_insn.def, in enum order. Without the
+  // CORE-V handlers their operations (never decoded then) are illegal.
   static const void* const kLabels[] = {
-      &&op_undecoded, &&op_illegal, &&op_lui, &&op_auipc, &&op_jal, &&op_jalr,
-      &&op_beq, &&op_bne, &&op_blt, &&op_bge, &&op_bltu, &&op_bgeu,
-      &&op_lb, &&op_lh, &&op_lw, &&op_lbu, &&op_lhu, &&op_sb, &&op_sh, &&op_sw,
-      &&op_addi, &&op_slti, &&op_sltiu, &&op_xori, &&op_ori, &&op_andi, &&op_slli, &&op_srli, &&op_srai,
-      &&op_add, &&op_sub, &&op_sll, &&op_slt, &&op_sltu, &&op_xor, &&op_srl, &&op_sra, &&op_or, &&op_and,
-      &&op_mul, &&op_mulh, &&op_mulhsu, &&op_mulhu, &&op_div, &&op_divu, &&op_rem, &&op_remu,
-      &&op_fence, &&op_fence_i, &&op_ecall, &&op_ebreak, &&op_mret, &&op_wfi,
-      &&op_csrrw, &&op_csrrs, &&op_csrrc, &&op_csrrwi, &&op_csrrsi, &&op_csrrci, &&op_page_cross};
+#if VP_EXEC_XCV
+#define RV_INSN(ID, ...) &&op_##ID,
+#else
+#define RV_INSN(ID, NAME, DIS, MATCH, MASK, FMT, MEM, FLAGS, TIMING, EXT, SHAPE) RV_LABEL_##EXT(ID)
+#define RV_LABEL_kI(ID) &&op_##ID,
+#define RV_LABEL_kM(ID) &&op_##ID,
+#define RV_LABEL_kXcvmem(ID) &&op_Illegal,
+#define RV_LABEL_kXcvhwlp(ID) &&op_Illegal,
+#define RV_LABEL_kXcvalu(ID) &&op_Illegal,
+#define RV_LABEL_kXcvbitmanip(ID) &&op_Illegal,
+#define RV_LABEL_kXcvmac(ID) &&op_Illegal,
+#define RV_LABEL_kXcvsimd(ID) &&op_Illegal,
+#define RV_LABEL_kXcvbi(ID) &&op_Illegal,
+#endif
+#include "rv_insn.def"
+#undef RV_INSN
+  };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount), "one label per op");
 
   uint32_t* const x = x_.data();
   DecodeCache& ic = kStep ? *step_icache_ : *icache_;
   using Slot = DecodeCache::Slot;
-  const void* const h_undecoded = &&op_undecoded;
-  const void* const h_page_cross = &&op_page_cross;
-  ic.set_handlers({h_undecoded, h_page_cross});
+  const void* const h_undecoded = &&op_Undecoded;
+  const void* const h_page_cross = &&op_PageCross;
+  const void* const h_hwloop = &&op_HwLoop;
+  ic.set_handlers({h_undecoded, h_page_cross, h_hwloop});
   const CoreTiming T = cfg_.timing;
   const bool trap_misaligned = cfg_.trap_misaligned;
   uint32_t pc = pc_;
@@ -91,10 +132,12 @@ void RiscvCore::execute(uint64_t limit) {
     e = &page->slot[(pc - page_base) >> 1];               \
   } while (0)
   // Charges the instruction at e, applies pending hazards, jumps to its handler.
-#define DISPATCH()                                                                  \
+#define DISPATCH() DISPATCH_TO(e->handler)
+#define DISPATCH_TO(h_)                                                             \
   do {                                                                              \
+    const void* const h = (h_);                                                     \
     if constexpr (kStep) {                                                          \
-      if (e->handler != h_undecoded && e->handler != h_page_cross) {                \
+      if (h != h_undecoded && h != h_page_cross && h != h_hwloop) {                 \
         if (stepped) {                                                              \
           step_cut_ = true;                                                         \
           goto leave;                                                               \
@@ -104,14 +147,14 @@ void RiscvCore::execute(uint64_t limit) {
     }                                                                               \
     now += 1;                                                                       \
     ++instret;                                                                      \
-    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && e->handler != h_undecoded && \
-        e->handler != h_page_cross) {                                               \
+    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && h != h_undecoded && \
+        h != h_page_cross && h != &&op_HwLoop) {                                    \
       if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd)) now += T.load_use_stall; \
       if (jumped && (pc & 2) && e->len == 4) now += T.unaligned_target_penalty;     \
       load_rd = 0;                                                                  \
       jumped = false;                                                               \
     }                                                                               \
-    goto* e->handler;                                                               \
+    goto* h;                                                                        \
   } while (0)
 #define NEXT()          \
   do {                  \
@@ -173,14 +216,14 @@ void RiscvCore::execute(uint64_t limit) {
     DISPATCH();
   }
 
-op_page_cross:  // not an instruction: find the next page
+op_PageCross:  // not an instruction: find the next page
   now -= 1;
   --instret;
   LOCATE();
   if (VP_UNLIKELY(now >= limit)) goto leave;
   DISPATCH();
 
-op_undecoded: {  // first execution (or after a store over it): decode
+op_Undecoded: {  // first execution (or after a store over it): decode
   now -= 1;
   --instret;
   uint32_t word = 0;
@@ -191,23 +234,19 @@ op_undecoded: {  // first execution (or after a store over it): decode
     ++instret;
     TRAP(1, pc, 0);
   }
-  // The slot keeps the handler instead of the operation; imm carries the
-  // instruction word for an illegal one and csr | uimm << 12 for CSR operations.
-  const Decoded d = decode(word);
-  int32_t imm = d.imm;
-  if (d.op == Op::kIllegal) imm = static_cast<int32_t>(d.raw);
-  if (d.op >= Op::kCsrrw && d.op <= Op::kCsrrci) imm = (d.imm & 0xfff) | (int32_t(d.uimm) << 12);
-  *e = {kLabels[static_cast<unsigned>(d.op)], imm, d.rd, d.rs1, d.rs2, d.len};
+  const Decoded d = decode(word, cfg_.isa);
+  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
+  if (VP_UNLIKELY(ic.is_loop_end(pc))) ic.mark_loop_end(pc);  // keeps the handler aside
   DISPATCH();
 }
 
-op_lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
-op_auipc: x[e->rd] = pc + static_cast<uint32_t>(e->imm); NEXT();
-op_jal:
+op_Lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
+op_Auipc: x[e->rd] = pc + static_cast<uint32_t>(e->imm); NEXT();
+op_Jal:
   x[e->rd] = pc + e->len;
   now += T.jump_penalty;
   JUMP(pc + static_cast<uint32_t>(e->imm));
-op_jalr: {
+op_Jalr: {
   const uint32_t target = (x[e->rs1] + static_cast<uint32_t>(e->imm)) & ~1u;
   if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
   x[e->rd] = pc + e->len;
@@ -226,22 +265,26 @@ op_jalr: {
     }                                                        \
     NEXT();                                                  \
   }
-  BRANCH(op_beq, a == b)
-  BRANCH(op_bne, a != b)
-  BRANCH(op_blt, static_cast<int32_t>(a) < static_cast<int32_t>(b))
-  BRANCH(op_bge, static_cast<int32_t>(a) >= static_cast<int32_t>(b))
-  BRANCH(op_bltu, a < b)
-  BRANCH(op_bgeu, a >= b)
+  BRANCH(op_Beq, a == b)
+  BRANCH(op_Bne, a != b)
+  BRANCH(op_Blt, static_cast<int32_t>(a) < static_cast<int32_t>(b))
+  BRANCH(op_Bge, static_cast<int32_t>(a) >= static_cast<int32_t>(b))
+  BRANCH(op_Bltu, a < b)
+  BRANCH(op_Bgeu, a >= b)
 #undef BRANCH
 
-#define LOAD(label, size, convert)                                              \
+// ADDR: the address from base = x[rs1]; POST: the post-increment (after the access).
+#define LOAD_AT(label, size, convert, ADDR, POST)                               \
   label : {                                                                     \
-    const uint32_t a = x[e->rs1] + static_cast<uint32_t>(e->imm);               \
+    const uint32_t base = x[e->rs1];                                            \
+    (void)base;                                                                 \
+    const uint32_t a = (ADDR);                                                  \
     if constexpr (kStep) step_mem_addr_ = a, step_mem_size_ = (size), step_mem_store_ = false; \
     const uint64_t o = uint64_t(a) - d_lo;                                      \
     if (VP_LIKELY(o + (size) <= d_len_r && !(a & ((size)-1)))) {                \
       uint32_t v = 0;                                                           \
       std::memcpy(&v, d_ptr + o, (size));                                       \
+      POST;                                                                     \
       x[e->rd] = convert(v);                                                    \
       now += d_rd_cyc;                                                          \
       load_rd = e->rd == kZeroSink ? 0 : e->rd;                                 \
@@ -256,20 +299,45 @@ op_jalr: {
     const bool ok = load_slow(a, (size), v);                                    \
     SYNC_IN();                                                                  \
     if (!ok) TRAP(5, a, 0);                                                \
+    POST;                                                                       \
     x[e->rd] = convert(v);                                                      \
     load_rd = e->rd == kZeroSink ? 0 : e->rd;                                   \
     ATTENTION_NEXT();                                                           \
   }
-  LOAD(op_lb, 1, sx8)
-  LOAD(op_lh, 2, sx16)
-  LOAD(op_lw, 4, same)
-  LOAD(op_lbu, 1, same)
-  LOAD(op_lhu, 2, same)
-#undef LOAD
+#define IMM_ADDR base + static_cast<uint32_t>(e->imm)
+  LOAD_AT(op_Lb, 1, sx8, IMM_ADDR, (void)0)
+  LOAD_AT(op_Lh, 2, sx16, IMM_ADDR, (void)0)
+  LOAD_AT(op_Lw, 4, same, IMM_ADDR, (void)0)
+  LOAD_AT(op_Lbu, 1, same, IMM_ADDR, (void)0)
+  LOAD_AT(op_Lhu, 2, same, IMM_ADDR, (void)0)
+#if VP_EXEC_XCV
+  // xcvmem. Post-increment: the address register is written before rd, so
+  // with rd == rs1 the loaded value wins (as the manual defines); x0 stays 0.
+#define POST_IMM (e->rs1 ? (void)(x[e->rs1] = base + static_cast<uint32_t>(e->imm)) : (void)0)
+#define POST_REG (e->rs1 ? (void)(x[e->rs1] = base + x[e->rs2]) : (void)0)
+  LOAD_AT(op_CvLbPostI, 1, sx8, base, POST_IMM)
+  LOAD_AT(op_CvLbuPostI, 1, same, base, POST_IMM)
+  LOAD_AT(op_CvLhPostI, 2, sx16, base, POST_IMM)
+  LOAD_AT(op_CvLhuPostI, 2, same, base, POST_IMM)
+  LOAD_AT(op_CvLwPostI, 4, same, base, POST_IMM)
+  LOAD_AT(op_CvLbPostR, 1, sx8, base, POST_REG)
+  LOAD_AT(op_CvLbuPostR, 1, same, base, POST_REG)
+  LOAD_AT(op_CvLhPostR, 2, sx16, base, POST_REG)
+  LOAD_AT(op_CvLhuPostR, 2, same, base, POST_REG)
+  LOAD_AT(op_CvLwPostR, 4, same, base, POST_REG)
+  LOAD_AT(op_CvLbRR, 1, sx8, base + x[e->rs2], (void)0)
+  LOAD_AT(op_CvLbuRR, 1, same, base + x[e->rs2], (void)0)
+  LOAD_AT(op_CvLhRR, 2, sx16, base + x[e->rs2], (void)0)
+  LOAD_AT(op_CvLhuRR, 2, same, base + x[e->rs2], (void)0)
+  LOAD_AT(op_CvLwRR, 4, same, base + x[e->rs2], (void)0)
+#endif
+#undef LOAD_AT
 
-#define STORE(label, size)                                                      \
+#define STORE_AT(label, size, ADDR, POST)                                       \
   label : {                                                                     \
-    const uint32_t a = x[e->rs1] + static_cast<uint32_t>(e->imm);               \
+    const uint32_t base = x[e->rs1];                                            \
+    (void)base;                                                                 \
+    const uint32_t a = (ADDR);                                                  \
     const uint32_t v = x[e->rs2];                                               \
     if constexpr (kStep) step_mem_addr_ = a, step_mem_size_ = (size), step_mem_store_ = true; \
     const uint64_t o = uint64_t(a) - d_lo;                                      \
@@ -278,6 +346,7 @@ op_jalr: {
       now += d_wr_cyc;                                                          \
       ic.on_store(a, (size));                                                   \
       if constexpr (kStep) icache_->on_store(a, (size)); /* the fast path's cache too */ \
+      POST;                                                                     \
       NEXT();                                                                   \
     }                                                                           \
     if (a & ((size)-1)) {                                                       \
@@ -289,12 +358,30 @@ op_jalr: {
     const bool ok = store_slow(a, (size), v);                                   \
     SYNC_IN();                                                                  \
     if (!ok) TRAP(7, a, 0);                                                \
+    POST;                                                                       \
     ATTENTION_NEXT();                                                           \
   }
-  STORE(op_sb, 1)
-  STORE(op_sh, 2)
-  STORE(op_sw, 4)
-#undef STORE
+  STORE_AT(op_Sb, 1, IMM_ADDR, (void)0)
+  STORE_AT(op_Sh, 2, IMM_ADDR, (void)0)
+  STORE_AT(op_Sw, 4, IMM_ADDR, (void)0)
+#if VP_EXEC_XCV
+  // Register stores keep the offset register (rs3) in the slot's imm.
+#define POST_RS3 (e->rs1 ? (void)(x[e->rs1] = base + x[e->imm]) : (void)0)
+  STORE_AT(op_CvSbPostI, 1, base, POST_IMM)
+  STORE_AT(op_CvShPostI, 2, base, POST_IMM)
+  STORE_AT(op_CvSwPostI, 4, base, POST_IMM)
+  STORE_AT(op_CvSbPostR, 1, base, POST_RS3)
+  STORE_AT(op_CvShPostR, 2, base, POST_RS3)
+  STORE_AT(op_CvSwPostR, 4, base, POST_RS3)
+  STORE_AT(op_CvSbRR, 1, base + x[e->imm], (void)0)
+  STORE_AT(op_CvShRR, 2, base + x[e->imm], (void)0)
+  STORE_AT(op_CvSwRR, 4, base + x[e->imm], (void)0)
+#endif
+#undef STORE_AT
+#undef IMM_ADDR
+#undef POST_IMM
+#undef POST_REG
+#undef POST_RS3
 
 #define ALU_I(label, expr)                                           \
   label : {                                                          \
@@ -303,15 +390,15 @@ op_jalr: {
     x[e->rd] = (expr);                                               \
     NEXT();                                                          \
   }
-  ALU_I(op_addi, a + i)
-  ALU_I(op_slti, static_cast<int32_t>(a) < static_cast<int32_t>(i))
-  ALU_I(op_sltiu, a < i)
-  ALU_I(op_xori, a ^ i)
-  ALU_I(op_ori, a | i)
-  ALU_I(op_andi, a & i)
-  ALU_I(op_slli, a << i)
-  ALU_I(op_srli, a >> i)
-  ALU_I(op_srai, static_cast<uint32_t>(static_cast<int32_t>(a) >> i))
+  ALU_I(op_Addi, a + i)
+  ALU_I(op_Slti, static_cast<int32_t>(a) < static_cast<int32_t>(i))
+  ALU_I(op_Sltiu, a < i)
+  ALU_I(op_Xori, a ^ i)
+  ALU_I(op_Ori, a | i)
+  ALU_I(op_Andi, a & i)
+  ALU_I(op_Slli, a << i)
+  ALU_I(op_Srli, a >> i)
+  ALU_I(op_Srai, static_cast<uint32_t>(static_cast<int32_t>(a) >> i))
 #undef ALU_I
 
 #define ALU_R(label, expr, extra)                       \
@@ -321,40 +408,40 @@ op_jalr: {
     now += (extra);                                     \
     NEXT();                                             \
   }
-  ALU_R(op_add, a + b, 0)
-  ALU_R(op_sub, a - b, 0)
-  ALU_R(op_sll, a << (b & 31), 0)
-  ALU_R(op_slt, static_cast<int32_t>(a) < static_cast<int32_t>(b), 0)
-  ALU_R(op_sltu, a < b, 0)
-  ALU_R(op_xor, a ^ b, 0)
-  ALU_R(op_srl, a >> (b & 31), 0)
-  ALU_R(op_sra, static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)), 0)
-  ALU_R(op_or, a | b, 0)
-  ALU_R(op_and, a & b, 0)
-  ALU_R(op_mul, a * b, T.mul - 1)
-  ALU_R(op_mulh, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(int32_t(b))) >> 32), T.mulh - 1)
-  ALU_R(op_mulhsu, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(uint64_t(b))) >> 32), T.mulh - 1)
-  ALU_R(op_mulhu, static_cast<uint32_t>((uint64_t(a) * uint64_t(b)) >> 32), T.mulh - 1)
+  ALU_R(op_Add, a + b, 0)
+  ALU_R(op_Sub, a - b, 0)
+  ALU_R(op_Sll, a << (b & 31), 0)
+  ALU_R(op_Slt, static_cast<int32_t>(a) < static_cast<int32_t>(b), 0)
+  ALU_R(op_Sltu, a < b, 0)
+  ALU_R(op_Xor, a ^ b, 0)
+  ALU_R(op_Srl, a >> (b & 31), 0)
+  ALU_R(op_Sra, static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)), 0)
+  ALU_R(op_Or, a | b, 0)
+  ALU_R(op_And, a & b, 0)
+  ALU_R(op_Mul, a * b, T.mul - 1)
+  ALU_R(op_Mulh, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(int32_t(b))) >> 32), T.mulh - 1)
+  ALU_R(op_Mulhsu, static_cast<uint32_t>((int64_t(int32_t(a)) * int64_t(uint64_t(b))) >> 32), T.mulh - 1)
+  ALU_R(op_Mulhu, static_cast<uint32_t>((uint64_t(a) * uint64_t(b)) >> 32), T.mulh - 1)
   // Divider: div_min + leading zeros of |divisor| cycles (35 for a zero divisor).
-  ALU_R(op_div,
+  ALU_R(op_Div,
         b == 0 ? ~0u : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? a : uint32_t(int32_t(a) / int32_t(b)),
         T.div_min - 1 + clz32(int32_t(b) < 0 ? 0u - b : b))
-  ALU_R(op_divu, b == 0 ? ~0u : a / b, T.div_min - 1 + clz32(b))
-  ALU_R(op_rem, b == 0 ? a : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? 0u : uint32_t(int32_t(a) % int32_t(b)),
+  ALU_R(op_Divu, b == 0 ? ~0u : a / b, T.div_min - 1 + clz32(b))
+  ALU_R(op_Rem, b == 0 ? a : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? 0u : uint32_t(int32_t(a) % int32_t(b)),
         T.div_min - 1 + clz32(int32_t(b) < 0 ? 0u - b : b))
-  ALU_R(op_remu, b == 0 ? a : a % b, T.div_min - 1 + clz32(b))
+  ALU_R(op_Remu, b == 0 ? a : a % b, T.div_min - 1 + clz32(b))
 #undef ALU_R
 
-op_fence: NEXT();
-op_fence_i:
+op_Fence: NEXT();
+op_FenceI:
   ic.flush();
   if constexpr (kStep) icache_->flush();
   now += T.jump_penalty;
   JUMP(pc + e->len);
-op_ecall: TRAP(11, 0, 0);
-op_ebreak: TRAP(3, 0, 0);
-op_illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
-op_mret:
+op_Ecall: TRAP(11, 0, 0);
+op_Ebreak: TRAP(3, 0, 0);
+op_Illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
+op_Mret:
   mstatus_ = (mstatus_ & ~kMstatusMie) | ((mstatus_ & kMstatusMpie) ? kMstatusMie : 0) | kMstatusMpie;
   now += T.jump_penalty;
   if (interrupt_pending()) {  // re-enabled interrupts are taken by the host loop
@@ -364,7 +451,7 @@ op_mret:
     goto leave;
   }
   JUMP(mepc_);
-op_wfi:
+op_Wfi:
   if ((mip_ & mie_) || wake_pending_) {
     wake_pending_ = false;
     NEXT();
@@ -397,13 +484,85 @@ op_wfi:
     if (csr_is_slow(csr)) now += T.csr_slow - 1;                                                 \
     ATTENTION_NEXT();                                                                            \
   }
-  CSR_OP(op_csrrw, true, false, false)
-  CSR_OP(op_csrrs, false, true, false)
-  CSR_OP(op_csrrc, false, false, false)
-  CSR_OP(op_csrrwi, true, false, true)
-  CSR_OP(op_csrrsi, false, true, true)
-  CSR_OP(op_csrrci, false, false, true)
+  CSR_OP(op_Csrrw, true, false, false)
+  CSR_OP(op_Csrrs, false, true, false)
+  CSR_OP(op_Csrrc, false, false, false)
+  CSR_OP(op_Csrrwi, true, false, true)
+  CSR_OP(op_Csrrsi, false, true, true)
+  CSR_OP(op_Csrrci, false, false, true)
 #undef CSR_OP
+
+#if VP_EXEC_XCV
+  // ---- xcvbi ----
+  // The slot's imm is offset << 5 | imm5 (rv_interpreter slot_imm).
+#define BRANCH_IMM(label, cond)                                                  \
+  label : {                                                                      \
+    const int32_t i5 = (e->imm & 31) - ((e->imm & 16) << 1);                     \
+    if (x[e->rs1] cond static_cast<uint32_t>(i5)) {                              \
+      now += T.branch_taken_penalty;                                             \
+      JUMP(pc + static_cast<uint32_t>(e->imm >> 5));                             \
+    }                                                                            \
+    NEXT();                                                                      \
+  }
+  BRANCH_IMM(op_CvBeqimm, ==)
+  BRANCH_IMM(op_CvBneimm, !=)
+#undef BRANCH_IMM
+
+  // ---- xcvhwlp: the slot's imm is value | value2 << 16 | L << 31 ----
+#define HWL_L (static_cast<uint32_t>(e->imm) >> 31)
+#define HWL_V (static_cast<uint32_t>(e->imm) & 0xffff)
+#define HWL_V2 ((static_cast<uint32_t>(e->imm) >> 16) & 0x7fff)
+op_CvStarti: lp_start_[HWL_L] = pc + HWL_V; NEXT();
+op_CvStart: lp_start_[HWL_L] = x[e->rs1] & ~3u; NEXT();
+op_CvEndi: set_loop_end(HWL_L, pc + HWL_V); NEXT();
+op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
+op_CvCounti: lp_count_[HWL_L] = HWL_V; NEXT();
+op_CvCount: lp_count_[HWL_L] = x[e->rs1]; NEXT();
+op_CvSetupi:
+  lp_start_[HWL_L] = pc + 4;
+  set_loop_end(HWL_L, pc + HWL_V2);
+  lp_count_[HWL_L] = HWL_V;
+  NEXT();
+op_CvSetup:
+  lp_start_[HWL_L] = pc + 4;
+  set_loop_end(HWL_L, pc + HWL_V2);
+  lp_count_[HWL_L] = x[e->rs1];
+  NEXT();
+#undef HWL_L
+#undef HWL_V
+#undef HWL_V2
+#endif
+op_HwLoop: {  // the slot at a loop's end address: not an instruction
+  now -= 1;
+  --instret;
+  for (unsigned l = 0; l < 2; ++l) {  // loop 0 (inner) first
+    if (lp_count_[l] && pc == lp_end_[l]) {
+      if (--lp_count_[l]) {  // back to the start, at no cost
+        pc = lp_start_[l];
+        LOCATE();
+        if (VP_UNLIKELY(now >= limit)) goto leave;
+        DISPATCH();
+      }
+      break;
+    }
+  }
+  DISPATCH_TO(ic.loop_end_handler(pc));  // the instruction at the end address
+}
+
+#if VP_EXEC_XCV
+  // ---- generic CORE-V operations: rd = sem::ID(rs1, rs2, rd, imm) ----
+#define RV_HANDLER_own(ID)
+#define RV_HANDLER_gen(ID)                                                              \
+  op_##ID : {                                                                           \
+    x[e->rd] = sem::ID(x[e->rs1], x[e->rs2], e->rd == kZeroSink ? 0u : x[e->rd], e->imm); \
+    NEXT();                                                                             \
+  }
+#define RV_INSN(ID, NAME, DIS, MATCH, MASK, FMT, MEM, FLAGS, TIMING, EXT, SHAPE) RV_HANDLER_##SHAPE(ID)
+#include "rv_insn.def"
+#undef RV_INSN
+#undef RV_HANDLER_own
+#undef RV_HANDLER_gen
+#endif
 
 leave:
   SYNC_OUT();
@@ -411,6 +570,7 @@ leave:
 #undef SYNC_IN
 #undef LOCATE
 #undef DISPATCH
+#undef DISPATCH_TO
 #undef NEXT
 #undef JUMP
 #undef TRAP

@@ -178,18 +178,11 @@ void GdbServer::check_watches(rv::RiscvCore& core) {
   if (!core.debug_access(core.pc(), b, 2, false)) return;
   if ((b[0] & 3) == 3 && !core.debug_access(core.pc() + 2, b + 2, 2, false)) return;
   const rv::Decoded d = rv::decode(uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24);
-  unsigned size = 0;
-  bool store = false;
-  switch (d.op) {
-    case rv::Op::kLb: case rv::Op::kLbu: size = 1; break;
-    case rv::Op::kLh: case rv::Op::kLhu: size = 2; break;
-    case rv::Op::kLw: size = 4; break;
-    case rv::Op::kSb: size = 1, store = true; break;
-    case rv::Op::kSh: size = 2, store = true; break;
-    case rv::Op::kSw: size = 4, store = true; break;
-    default: return;
-  }
-  const uint32_t addr = core.reg(d.rs1) + static_cast<uint32_t>(d.imm);
+  rv::DataAccess acc;
+  if (!rv::data_access(d, [&](unsigned r) { return core.reg(r); }, acc)) return;
+  const uint32_t addr = acc.addr;
+  const unsigned size = acc.size;
+  const bool store = acc.store;
   for (const Watch& w : watches_) {
     const bool hit_type = w.type == '4' || (w.type == '2') == store;
     if (!hit_type || addr >= w.addr + uint64_t(w.len) || uint64_t(addr) + size <= w.addr) continue;
