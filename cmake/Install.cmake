@@ -1,7 +1,7 @@
 # Install rules (cmake --install BUILD [--prefix DIR]) and the .deb (cpack -G DEB):
 #   bin/                      vp-run, vp-map
 #   share/mpaimc-vp/          networks/, platforms/ (the built-in ones, as files to copy from),
-#                             firmware/dataflow.elf, scripts/ (plots)
+#                             firmware/dataflow.elf and dataflow_xcv.elf (core.isa rv32imc_xcv), scripts/ (plots)
 #   share/mpaimc-vp/sdk/      contracts/ (register maps, address map, formats, numerics) and
 #                             firmware/ (hal/, crt0/, cluster/, cmake/VpFirmware.cmake)
 #   share/mpaimc-vp/examples/ the firmware examples (examples/)
@@ -19,7 +19,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/mapping/networks/ DESTINATION ${MPAIMC_S
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/configs/ DESTINATION ${MPAIMC_SHARE}/platforms FILES_MATCHING PATTERN "*.yaml")
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/plot_cluster_time.py DESTINATION ${MPAIMC_SHARE}/scripts)
 if(VP_BUILD_FIRMWARE)
-  install(FILES ${PROJECT_BINARY_DIR}/firmware/dataflow.elf DESTINATION ${MPAIMC_SHARE}/firmware)
+  install(FILES ${PROJECT_BINARY_DIR}/firmware/dataflow.elf ${PROJECT_BINARY_DIR}/firmware/dataflow_xcv.elf
+          DESTINATION ${MPAIMC_SHARE}/firmware)
 endif()
 
 # The firmware SDK: the contracts and the firmware's own sources and helpers.

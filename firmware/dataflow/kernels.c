@@ -6,6 +6,9 @@
 #include "hal/cluster.h"
 #include "numerics.h"
 #include "requant.h"
+#if VP_XCV
+#include "kernels_xcv.h"
+#endif
 
 static uint32_t team_first, team_count; /* shared by the cluster's cores */
 
@@ -30,6 +33,10 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
   df_share(n, &lo, &hi);
   if (fan_in == 2) { /* the common tree node: one pass over two streams */
     const int32_t* s1 = src + tile_stride;
+#if VP_XCV
+    if (hi > lo) xcv_reduce2(dst + lo, src + lo, s1 + lo, hi - lo);
+    return;
+#endif
     for (uint32_t i = lo; i < hi; ++i) dst[i] = nm_reduce(src[i], s1[i]);
     return;
   }
@@ -62,6 +69,13 @@ static inline int8_t rq_split(int32_t acc, int32_t mult, uint32_t round, uint32_
 }
 
 static void requant_run(int8_t* d, const int32_t* src, uint32_t n, const df_requant_t* q) {
+#if VP_XCV
+  const xcv_rq_t x = xcv_rq_plan(q->mult, q->shift);
+  if (x.ok) {
+    xcv_requant(d, src, 0, n, &x, q->relu);
+    return;
+  }
+#endif
   if (q->path == DF_RQ_SPLIT) {
     const int32_t mult = q->mult, floor = q->relu ? 0 : -128;
     const uint32_t round = q->round, shift = q->shift;
@@ -93,6 +107,15 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
     requant_run(dst + lo, src + lo, hi - lo, &q);
     return;
   }
+#if VP_XCV
+  if (dst_stride == cols && fan_in == 2) {
+    const xcv_rq_t x = xcv_rq_plan(mult, shift);
+    if (x.ok) {
+      xcv_requant(dst + lo, src + lo, src + tile_stride + lo, hi - lo, &x, relu);
+      return;
+    }
+  }
+#endif
   if (dst_stride == cols && q.path == DF_RQ_HIGH32) {
     /* A reduction node's output: sum the partial tiles, then the hoisted requantization. */
     const int32_t m = q.m, floor = q.relu ? 0 : -128;
@@ -144,6 +167,10 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
 void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu) {
   uint32_t lo, hi;
   df_share(n, &lo, &hi);
+#if VP_XCV
+  if (hi > lo) xcv_add(dst + lo, a + lo, b + lo, hi - lo, relu);
+  return;
+#endif
   for (uint32_t i = lo; i < hi; ++i) dst[i] = nm_add(a[i], b[i], relu);
 }
 
@@ -157,6 +184,14 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
   if (yb > (int32_t)in->h) yb = (int32_t)in->h;
   if (xb > (int32_t)in->map_w) xb = (int32_t)in->map_w;
   const uint32_t C = in->c;
+#if VP_XCV
+  /* Four channels per word: cv.max.b, or half-word sums (exact while kernel^2 * 128 < 2^15). */
+  if ((C & 3) == 0 && (c0 & 3) == 0 && ((uintptr_t)in->data & 3) == 0 && (is_max || kernel * kernel <= 255)) {
+    for (uint32_t ch = c0; ch + 4 <= c1; ch += 4)
+      xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max);
+    c0 = c1 - (c1 - c0) % 4;
+  }
+#endif
   for (uint32_t ch = c0; ch < c1; ++ch) {
     int32_t sum = 0;
     int8_t mx = -128;

@@ -14,12 +14,13 @@
 
 namespace vp::dataflow {
 
-std::string default_firmware() {
-  const std::string path = data_dir("firmware") + "/dataflow.elf";
+std::string default_firmware(const std::string& isa) {
+  const bool xcv = isa == "rv32imc_xcv";
+  const std::string path = data_dir("firmware") + (xcv ? "/dataflow_xcv.elf" : "/dataflow.elf");
   if (!std::ifstream(path))
-    throw JobError(fmt::format("the dataflow firmware {} is not built (ninja fw_dataflow in the build tree), "
+    throw JobError(fmt::format("the dataflow firmware {} (core.isa {}) is not built (ninja {} in the build tree), "
                                "or give one with --elf",
-                               path));
+                               path, isa, xcv ? "fw_dataflow_xcv" : "fw_dataflow"));
   return path;
 }
 

@@ -37,9 +37,11 @@ class JobError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The dataflow firmware, data_dir("firmware")/dataflow.elf (the build tree's,
-// or the installed one); JobError naming the path when it is not built.
-std::string default_firmware();
+// The dataflow firmware for the cores' ISA (`core.isa`), under
+// data_dir("firmware") (the build tree's, or the installed one): dataflow.elf
+// for rv32imc, dataflow_xcv.elf (CORE-V kernels) for rv32imc_xcv; JobError
+// naming the path when it is not built.
+std::string default_firmware(const std::string& isa);
 
 // Maps the network on `cfg` and lays out weights, mapping and images. Network
 // file errors stay ConfigErrors (file:line:column); the rest are JobErrors.

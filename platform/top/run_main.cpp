@@ -177,7 +177,7 @@ int run_main(int argc, const char* const* argv) {
       throw UsageError("--breakdown and --breakdown-png are reports of the dataflow job: give --network");
     if (!cli.breakdown_png.empty()) dataflow::check_plotting();
     if (job) {
-      if (req.elf.empty()) req.elf = {dataflow::default_firmware()};
+      if (req.elf.empty()) req.elf = {dataflow::default_firmware(cfg->get_string("core.isa"))};
       req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight, cli.costs}, *cfg);
     }
   } catch (const dataflow::JobError& e) {

@@ -16,6 +16,13 @@
 static df_kernel_test_t job;
 static uint32_t in_l1, in2_l1, w_l1, tmp_l1, out_l1;
 
+static uint32_t core_instret[32]; /* per core, for the job's instruction count */
+static inline uint32_t minstret(void) {
+  uint32_t v;
+  __asm__ volatile("csrr %0, minstret" : "=r"(v));
+  return v;
+}
+
 static uint32_t align64(uint32_t a) { return (a + 63u) & ~63u; }
 
 static void fetch(uint32_t dst, uint32_t src, uint32_t bytes) {
@@ -80,14 +87,19 @@ static int run_job(uint32_t k) {
     return 3;
   }
   const uint64_t t0 = cluster_cycles();
+  const uint32_t i0 = minstret();
   run_kernel();
+  core_instret[me] = minstret() - i0;
   eu_barrier();
   const uint64_t t1 = cluster_cycles();
   if (me == 0) {
+    uint32_t instret = 0;
+    for (uint32_t c = 0; c < num_cores(); ++c) instret += core_instret[c];
     dma_start_1d(0, job.out_addr, out_l1, job.out_bytes);
     dma_wait_sleep(0);
     volatile df_kernel_test_t* d = (volatile df_kernel_test_t*)(uintptr_t)desc;
     d->cycles = (uint32_t)(t1 - t0);
+    d->instret = instret;
     d->done = 1;
     printf("job %u, kernel %u: %u cycles\n", (unsigned)k, (unsigned)job.kernel, (unsigned)(t1 - t0));
   }

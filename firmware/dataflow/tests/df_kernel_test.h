@@ -37,6 +37,7 @@ typedef struct {
   uint32_t in_addr, in_bytes, in2_addr, in2_bytes, w_addr, w_bytes;
   uint32_t out_addr, out_bytes;
   uint32_t cycles; /* written by the firmware: the kernel on all cores, barrier included */
+  uint32_t instret; /* written by the firmware: instructions the cores retired in the kernel, all cores */
   uint32_t done;   /* written by the firmware: 1 */
 } df_kernel_test_t;
 

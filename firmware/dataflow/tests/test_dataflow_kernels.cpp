@@ -20,6 +20,16 @@ using namespace vp::map;
 
 namespace {
 
+// Built twice: the RV32IMC kernels, and (DF_KERNELS_XCV) their CORE-V paths
+// on cores with core.isa rv32imc_xcv.
+#if DF_KERNELS_XCV
+const char* const kProgram = "df_kernel_test_xcv";
+const std::vector<std::string> kSets = {"core.isa=rv32imc_xcv"};
+#else
+const char* const kProgram = "df_kernel_test";
+const std::vector<std::string> kSets = {"core.isa=rv32imc"};
+#endif
+
 // splitmix64: the same numbers on every host.
 struct Gen {
   uint64_t s;
@@ -62,7 +72,7 @@ class Batch {
     const uint32_t n = uint32_t(jobs_.size());
     mem.write(DF_KT_DESC, &n, 4);
     for (uint32_t k = 0; k < n; ++k) mem.write(DF_KT_JOBS + k * sizeof(df_kernel_test_t), &jobs_[k].j, sizeof(df_kernel_test_t));
-    auto r = cluster_test::run_cluster("df_kernel_test", mem);
+    auto r = cluster_test::run_cluster(kProgram, mem, kSets);
     INFO(r.console << r.error);
     REQUIRE(r.error.empty());
     REQUIRE(r.exit_code == 0);
@@ -71,7 +81,8 @@ class Batch {
       mem.read(DF_KT_JOBS + k * sizeof back, &back, sizeof back);
       REQUIRE(back.done == 1);
       std::cout << "kernel " << jobs_[k].what << ": " << jobs_[k].outputs << " outputs in " << back.cycles
-                << " cycles, " << double(back.cycles) / double(jobs_[k].outputs) << " cycles/output\n";
+                << " cycles, " << double(back.cycles) / double(jobs_[k].outputs) << " cycles/output, "
+                << back.instret << " instructions on all cores (" << kProgram << ")\n";
       INFO("job " << k << ": " << jobs_[k].what);
       jobs_[k].check(mem.read_vec<int8_t>(back.out_addr, back.out_bytes));
     }
