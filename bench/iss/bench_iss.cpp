@@ -68,17 +68,20 @@ int sc_main(int argc, char** argv) {
   std::string elf;
   unsigned n = 1;
   double quantum_cycles = 10000;
+  std::string isa = "rv32imc";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     if (k == "--elf") elf = argv[i + 1];
     else if (k == "--cores") n = static_cast<unsigned>(std::stoul(argv[i + 1]));
     else if (k == "--quantum") quantum_cycles = std::stod(argv[i + 1]);
+    else if (k == "--isa") isa = argv[i + 1];
   }
-  if (elf.empty() || n == 0 || n > 32) {
-    std::fprintf(stderr, "usage: bench_iss --elf FILE [--cores N (1..32)] [--quantum CYCLES]\n");
+  if (elf.empty() || n == 0 || n > 32 || (isa != "rv32imc" && isa != "rv32imc_xcv")) {
+    std::fprintf(stderr, "usage: bench_iss --elf FILE [--cores N (1..32)] [--quantum CYCLES] [--isa rv32imc|rv32imc_xcv]\n");
     return 2;
   }
   CoreConfig cfg;  // CV32E40P defaults, 1 GHz
+  cfg.isa = isa == "rv32imc_xcv" ? kIsaRv32imcXcv : kIsaRv32imc;  // the interpreter with or without CORE-V handlers
   tlm::tlm_global_quantum::instance().set(cfg.cycle * quantum_cycles);
   const ElfImage img = load_elf(elf);
   SharedMemory memory("memory", 0x80000000u, 1u << 20);

@@ -40,6 +40,14 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
     for (uint32_t i = lo; i < hi; ++i) dst[i] = nm_reduce(src[i], s1[i]);
     return;
   }
+#if VP_XCV
+  /* One pass per further input (dst may alias the first tile: each pass reads before it writes). */
+  if (fan_in > 2 && hi > lo) {
+    xcv_reduce2(dst + lo, src + lo, src + tile_stride + lo, hi - lo);
+    for (uint32_t k = 2; k < fan_in; ++k) xcv_reduce2(dst + lo, dst + lo, src + k * tile_stride + lo, hi - lo);
+    return;
+  }
+#endif
   for (uint32_t i = lo; i < hi; ++i) {
     int32_t acc = src[i];
     for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
@@ -69,13 +77,6 @@ static inline int8_t rq_split(int32_t acc, int32_t mult, uint32_t round, uint32_
 }
 
 static void requant_run(int8_t* d, const int32_t* src, uint32_t n, const df_requant_t* q) {
-#if VP_XCV
-  const xcv_rq_t x = xcv_rq_plan(q->mult, q->shift);
-  if (x.ok) {
-    xcv_requant(d, src, 0, n, &x, q->relu);
-    return;
-  }
-#endif
   if (q->path == DF_RQ_SPLIT) {
     const int32_t mult = q->mult, floor = q->relu ? 0 : -128;
     const uint32_t round = q->round, shift = q->shift;
@@ -103,19 +104,22 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   df_share(rows * cols, &lo, &hi);
   if (lo >= hi) return;
   const df_requant_t q = df_requant_plan(mult, shift, relu);
+#if VP_XCV
+  const xcv_rq_t x = xcv_rq_plan(mult, shift);
+  if (x.ok) { /* runs of contiguous outputs: the whole share, or its pieces of each row */
+    for (uint32_t i = lo; i < hi;) {
+      const uint32_t c = i % cols, m = dst_stride == cols ? hi - i : (cols - c < hi - i ? cols - c : hi - i);
+      int8_t* d = dst_stride == cols ? dst + i : dst + (i / cols) * dst_stride + c;
+      xcv_reduce_requant(d, src + i, fan_in, tile_stride, m, &x, relu);
+      i += m;
+    }
+    return;
+  }
+#endif
   if (fan_in == 1 && dst_stride == cols) {
     requant_run(dst + lo, src + lo, hi - lo, &q);
     return;
   }
-#if VP_XCV
-  if (dst_stride == cols && fan_in == 2) {
-    const xcv_rq_t x = xcv_rq_plan(mult, shift);
-    if (x.ok) {
-      xcv_requant(dst + lo, src + lo, src + tile_stride + lo, hi - lo, &x, relu);
-      return;
-    }
-  }
-#endif
   if (dst_stride == cols && q.path == DF_RQ_HIGH32) {
     /* A reduction node's output: sum the partial tiles, then the hoisted requantization. */
     const int32_t m = q.m, floor = q.relu ? 0 : -128;
@@ -236,6 +240,13 @@ void kern_mvm(int32_t* out, uint32_t out_stride, const int8_t* x, uint32_t vec_s
       const uint32_t r1 = r0 + adc->chunk_rows < rows ? r0 + adc->chunk_rows : rows;
       int32_t sum = 0; /* exact: at most 4096 rows of 8-bit products */
       const int8_t* wp = w + r0 * w_stride + j;
+#if VP_XCV
+      if (adc->dac_bits >= 8) { /* the DAC passes int8 inputs unchanged */
+        sum = xcv_dot_column(wp, w_stride, xv + r0, r1 - r0);
+        acc = nm_reduce(acc, ima_adc(sum, adc->adc_bits, adc->adc_shift));
+        continue;
+      }
+#endif
       for (uint32_t r = r0; r < r1; ++r, wp += w_stride) sum += (int32_t)*wp * ima_dac(xv[r], adc->dac_bits);
       acc = nm_reduce(acc, ima_adc(sum, adc->adc_bits, adc->adc_shift));
     }

@@ -93,7 +93,7 @@ static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, 
   if (n & 1) *d = xcv_rq1(s1 ? nm_reduce(*s0, *s1) : *s0, x, relu);
 }
 
-/* d[i] = a[i] + b[i] (int32), i < n. */
+/* d[i] = a[i] + b[i] (int32), i < n (d may be a or b). */
 static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, uint32_t n) {
   register uint32_t pairs __asm__("a5") = n / 2;
   if (pairs)
@@ -110,6 +110,44 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
                      : "r"(pairs)
                      : "t0", "t1", "t2", "t3", "memory");
   if (n & 1) *d = nm_reduce(*a, *b);
+}
+
+/* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1
+ * and 2 in one pass; above, all but the last input are summed in a stack
+ * buffer, 64 elements at a time, then the fan-in-2 pass. */
+static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fan_in, uint32_t stride, uint32_t n,
+                                      const xcv_rq_t* x, int relu) {
+  if (fan_in <= 2) {
+    xcv_requant(d, src, fan_in == 2 ? src + stride : 0, n, x, relu);
+    return;
+  }
+  int32_t tmp[64];
+  for (uint32_t i = 0; i < n; i += 64) {
+    const uint32_t m = n - i < 64 ? n - i : 64;
+    xcv_reduce2(tmp, src + i, src + stride + i, m);
+    for (uint32_t k = 2; k + 1 < fan_in; ++k) xcv_reduce2(tmp, tmp, src + k * stride + i, m);
+    xcv_requant(d + i, tmp, src + (fan_in - 1) * stride + i, m, x, relu);
+  }
+}
+
+/* sum over r < n of w[r * stride] * x[r] (int8 x int8, exact in int32): cv.lb
+ * with register post-increment down a weight column, cv.mac. */
+static inline int32_t xcv_dot_column(const int8_t* w, uint32_t stride, const int8_t* x, uint32_t n) {
+  register uint32_t pairs __asm__("a5") = n / 2;
+  int32_t sum = 0;
+  if (pairs)
+    __asm__ volatile(CV_HWLOOP0_BEGIN
+                     ".insn r 0x2b, 3, 0x00, t0, %[w], %[st]\n"
+                     ".insn i 0x0b, 0, t1, 1(%[x])\n"
+                     ".insn r 0x2b, 3, 0x00, t2, %[w], %[st]\n"
+                     ".insn i 0x0b, 0, t3, 1(%[x])\n"
+                     ".insn r 0x2b, 3, 0x48, %[sum], t0, t1\n"
+                     ".insn r 0x2b, 3, 0x48, %[sum], t2, t3\n" CV_HWLOOP0_END
+                     : [w] "+r"(w), [x] "+r"(x), [sum] "+r"(sum)
+                     : "r"(pairs), [st] "r"(stride)
+                     : "t0", "t1", "t2", "t3", "memory");
+  if (n & 1) sum += (int32_t)*w * *x;
+  return sum;
 }
 
 /* d[i] = nm_add(a[i], b[i], relu), i < n: saturating int8 add (cv.clip 8, or cv.clipu 8 with ReLU). */
