@@ -39,58 +39,84 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   return (int8_t)(relu ? cv_clipu(v, 8) : cv_clip(v, 8));
 }
 
-/* Two elements per hardware-loop iteration, loads two ahead of their use (no load-use stall). */
-#define XCV_RQ_TAIL(CLIP)                                        \
-  ".insn r 0x2b, 3, 0x3a, t0, t0, %[b]\n"                        \
-  ".insn r 0x2b, 3, 0x3a, t1, t1, %[b]\n"                        \
-  "mul t0, t0, %[m]\n"                                           \
-  "mul t1, t1, %[m]\n"                                           \
-  ".insn r 0x2b, 3, 0x42, t0, zero, %[sh]\n"                     \
-  ".insn r 0x2b, 3, 0x42, t1, zero, %[sh]\n"                     \
-  ".insn r 0x2b, 3, " CLIP ", t0, t0, x8\n"                      \
-  ".insn r 0x2b, 3, " CLIP ", t1, t1, x8\n"                      \
-  ".insn s 0x2b, 0, t0, 1(%[d])\n"                               \
-  ".insn s 0x2b, 0, t1, 1(%[d])\n"
-#define XCV_RQ1_BODY(CLIP)                                       \
-  ".insn i 0x0b, 2, t0, 4(%[s])\n"                               \
-  ".insn i 0x0b, 2, t1, 4(%[s])\n" XCV_RQ_TAIL(CLIP)
-#define XCV_RQ2_BODY(CLIP)                                       \
-  ".insn i 0x0b, 2, t0, 4(%[s])\n"                               \
-  ".insn i 0x0b, 2, t2, 4(%[s1])\n"                              \
-  ".insn i 0x0b, 2, t1, 4(%[s])\n"                               \
-  ".insn i 0x0b, 2, t3, 4(%[s1])\n"                              \
-  "add t0, t0, t2\n"                                             \
-  "add t1, t1, t3\n" XCV_RQ_TAIL(CLIP)
+/* Four elements per hardware-loop iteration, packed into one word store
+ * (cv.packlo.b, cv.packhi.b); loads at least two instructions ahead of their
+ * use (no load-use stall). CLIP: cv.clip (0x38) or, with ReLU, cv.clipu (0x39). */
+#define XCV_RQ4_TAIL(CLIP)                                        \
+  ".insn r 0x2b, 3, 0x3a, t0, t0, %[b]\n"                         \
+  ".insn r 0x2b, 3, 0x3a, t1, t1, %[b]\n"                         \
+  ".insn r 0x2b, 3, 0x3a, t2, t2, %[b]\n"                         \
+  ".insn r 0x2b, 3, 0x3a, t3, t3, %[b]\n"                         \
+  "mul t0, t0, %[m]\n"                                            \
+  "mul t1, t1, %[m]\n"                                            \
+  "mul t2, t2, %[m]\n"                                            \
+  "mul t3, t3, %[m]\n"                                            \
+  ".insn r 0x2b, 3, 0x42, t0, zero, %[sh]\n"                      \
+  ".insn r 0x2b, 3, 0x42, t1, zero, %[sh]\n"                      \
+  ".insn r 0x2b, 3, 0x42, t2, zero, %[sh]\n"                      \
+  ".insn r 0x2b, 3, 0x42, t3, zero, %[sh]\n"                      \
+  ".insn r 0x2b, 3, " CLIP ", t0, t0, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t1, t1, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t2, t2, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t3, t3, x8\n"                       \
+  ".insn r 0x7b, 1, 0x7c, t1, t1, t0\n" /* bytes 1:0 = t1, t0 */  \
+  ".insn r 0x7b, 1, 0x7d, t1, t3, t2\n" /* bytes 3:2 = t3, t2 */  \
+  ".insn s 0x2b, 2, t1, 4(%[d])\n"
+#define XCV_RQ1_BODY(CLIP)                                        \
+  ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t1, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t2, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t3, 4(%[s])\n" XCV_RQ4_TAIL(CLIP)
+#define XCV_RQ2_BODY(CLIP)                                        \
+  ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  ".insn i 0x0b, 2, t1, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t5, 4(%[s1])\n"                               \
+  "add t0, t0, t4\n"                                              \
+  ".insn i 0x0b, 2, t2, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  "add t1, t1, t5\n"                                              \
+  ".insn i 0x0b, 2, t3, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t5, 4(%[s1])\n"                               \
+  "add t2, t2, t4\n"                                              \
+  "nop\n" /* t5 is loaded one instruction ago */                  \
+  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLIP)
 
 /* d[i] = requant(s0[i] (+ s1[i] when s1)), i < n. */
 static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, uint32_t n, const xcv_rq_t* x,
                                int relu) {
-  register uint32_t pairs __asm__("a5") = n / 2;
+  /* byte by byte up to a word boundary of d */
+  while (n && ((uintptr_t)d & 3)) {
+    *d++ = xcv_rq1(s1 ? nm_reduce(*s0, *s1) : *s0, x, relu);
+    ++s0, --n;
+    if (s1) ++s1;
+  }
+  register uint32_t words __asm__("a5") = n / 4;
   const int32_t m = x->mult, b = x->bound;
   const uint32_t sh = x->shift;
-  if (pairs) {
+  if (words) {
     if (s1 && relu)
       __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ2_BODY("0x39") CV_HWLOOP0_END
                        : [s] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)
-                       : "r"(pairs), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "memory");
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
     else if (s1)
       __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ2_BODY("0x38") CV_HWLOOP0_END
                        : [s] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)
-                       : "r"(pairs), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "memory");
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
     else if (relu)
       __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ1_BODY("0x39") CV_HWLOOP0_END
                        : [s] "+r"(s0), [d] "+r"(d)
-                       : "r"(pairs), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "memory");
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "memory");
     else
       __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ1_BODY("0x38") CV_HWLOOP0_END
                        : [s] "+r"(s0), [d] "+r"(d)
-                       : "r"(pairs), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "memory");
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "memory");
   }
-  if (n & 1) *d = xcv_rq1(s1 ? nm_reduce(*s0, *s1) : *s0, x, relu);
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? nm_reduce(s0[i], s1[i]) : s0[i], x, relu);
 }
 
 /* d[i] = a[i] + b[i] (int32), i < n (d may be a or b). */
@@ -150,31 +176,45 @@ static inline int32_t xcv_dot_column(const int8_t* w, uint32_t stride, const int
   return sum;
 }
 
-/* d[i] = nm_add(a[i], b[i], relu), i < n: saturating int8 add (cv.clip 8, or cv.clipu 8 with ReLU). */
-#define XCV_ADD_BODY(CLIP)                       \
-  ".insn i 0x0b, 0, t0, 1(%[a])\n"               \
-  ".insn i 0x0b, 0, t1, 1(%[b])\n"               \
-  ".insn i 0x0b, 0, t2, 1(%[a])\n"               \
-  ".insn i 0x0b, 0, t3, 1(%[b])\n"               \
-  "add t0, t0, t1\n"                             \
-  "add t2, t2, t3\n"                             \
-  ".insn r 0x2b, 3, " CLIP ", t0, t0, x8\n"      \
-  ".insn r 0x2b, 3, " CLIP ", t2, t2, x8\n"      \
-  ".insn s 0x2b, 0, t0, 1(%[d])\n"               \
-  ".insn s 0x2b, 0, t2, 1(%[d])\n"
+/* d[i] = nm_add(a[i], b[i], relu), i < n: four lanes a word. Each byte
+ * vector splits into two half-word vectors, even and odd bytes,
+ * sign-extended (cv.sll.sci.h / cv.sra.sci.h by 8); half-word adds cannot
+ * overflow; cv.min.sc.h / cv.max.sc.h saturate to [lo, 127] (lo = 0 with
+ * ReLU, else -128); the low bytes go back into one word. Unaligned heads and
+ * tails go byte by byte (post-increment cv.lb/cv.sb, cv.clip). */
 static inline void xcv_add(int8_t* d, const int8_t* a, const int8_t* b, uint32_t n, int relu) {
-  register uint32_t pairs __asm__("a5") = n / 2;
-  if (pairs && relu)
-    __asm__ volatile(CV_HWLOOP0_BEGIN XCV_ADD_BODY("0x39") CV_HWLOOP0_END
+  const uint32_t mis = (uint32_t)(uintptr_t)d & 3;
+  uint32_t head = mis ? 4 - mis : 0;
+  if (((uintptr_t)a & 3) != (uintptr_t)d % 4 || ((uintptr_t)b & 3) != (uintptr_t)d % 4) head = n; /* no common alignment */
+  if (head > n) head = n;
+  for (uint32_t i = 0; i < head; ++i) d[i] = nm_add(a[i], b[i], relu);
+  d += head, a += head, b += head, n -= head;
+  register uint32_t words __asm__("a5") = n / 4;
+  const uint32_t hi = 127, lo = relu ? 0 : 0xff80u, low_bytes = 0x00ff00ffu;
+  if (words)
+    __asm__ volatile(CV_HWLOOP0_BEGIN
+                     ".insn i 0x0b, 2, t0, 4(%[a])\n"              /* cv.lw t0,(a),4 */
+                     ".insn i 0x0b, 2, t1, 4(%[b])\n"
+                     ".insn r 0x7b, 6, 0x28, t2, t0, x4\n"         /* cv.sll.sci.h t2,t0,8 */
+                     ".insn r 0x7b, 6, 0x24, t0, t0, x4\n"         /* cv.sra.sci.h t0,t0,8: odd bytes */
+                     ".insn r 0x7b, 6, 0x24, t2, t2, x4\n"         /* even bytes */
+                     ".insn r 0x7b, 6, 0x28, t3, t1, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t1, t1, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t3, t3, x4\n"
+                     ".insn r 0x7b, 0, 0x00, t0, t0, t1\n"         /* cv.add.h */
+                     ".insn r 0x7b, 0, 0x00, t2, t2, t3\n"
+                     ".insn r 0x7b, 4, 0x10, t0, t0, %[hi]\n"      /* cv.min.sc.h */
+                     ".insn r 0x7b, 4, 0x10, t2, t2, %[hi]\n"
+                     ".insn r 0x7b, 4, 0x18, t0, t0, %[lo]\n"      /* cv.max.sc.h */
+                     ".insn r 0x7b, 4, 0x18, t2, t2, %[lo]\n"
+                     ".insn r 0x7b, 6, 0x28, t0, t0, x4\n"         /* odd bytes to bits 15:8, 31:24 */
+                     "and t2, t2, %[lb]\n"
+                     "or t0, t0, t2\n"
+                     ".insn s 0x2b, 2, t0, 4(%[d])\n" CV_HWLOOP0_END /* cv.sw t0,(d),4 */
                      : [a] "+r"(a), [b] "+r"(b), [d] "+r"(d)
-                     : "r"(pairs)
+                     : "r"(words), [hi] "r"(hi), [lo] "r"(lo), [lb] "r"(low_bytes)
                      : "t0", "t1", "t2", "t3", "memory");
-  else if (pairs)
-    __asm__ volatile(CV_HWLOOP0_BEGIN XCV_ADD_BODY("0x38") CV_HWLOOP0_END
-                     : [a] "+r"(a), [b] "+r"(b), [d] "+r"(d)
-                     : "r"(pairs)
-                     : "t0", "t1", "t2", "t3", "memory");
-  if (n & 1) *d = nm_add(*a, *b, relu);
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = nm_add(a[i], b[i], relu);
 }
 
 /* Four channels [ch, ch + 4) of one pool output over the in-map window rows
