@@ -284,3 +284,35 @@ TEST_CASE("xcvsimd: complex-number operations") {
   CHECK(CvAddDiv2(0x00040006u, 0x00020002u, 0, 0) == 0x00030004u);
   CHECK(CvSubDiv4(0x00040006u, 0x00080002u, 0, 0) == 0xffff0001u);
 }
+
+TEST_CASE("metadata for GDB and itrace: data accesses and the registers an instruction writes") {
+  uint32_t regs[32] = {};
+  regs[11] = 0x1000, regs[12] = 8, regs[13] = 12;
+  auto reg = [&](unsigned r) { return r < 32 ? regs[r] : 0u; };
+  DataAccess a;
+  uint8_t w[2];
+  Decoded d = decode(xcv::r(0x02, 10, 11, 12));  // cv.lw a0,(a1),a2: the unincremented address
+  REQUIRE(data_access(d, reg, a));
+  CHECK((a.addr == 0x1000 && a.size == 4 && !a.store));
+  REQUIRE(written_regs(d, w) == 2);  // the loaded register and the incremented base
+  CHECK((w[0] == 10 && w[1] == 11));
+  d = decode(xcv::lw_pi(11, 11, 4));  // rd == rs1: the loaded value wins, one register
+  CHECK(written_regs(d, w) == 1);
+  d = decode(xcv::r(0x06, 10, 11, 12));  // cv.lw a0,a2(a1)
+  REQUIRE(data_access(d, reg, a));
+  CHECK(a.addr == 0x1008);
+  CHECK(written_regs(d, w) == 1);
+  d = decode(xcv::r(0x15, 13, 11, 12));  // cv.sh a2,a3(a1)
+  REQUIRE(data_access(d, reg, a));
+  CHECK((a.addr == 0x100c && a.size == 2 && a.store));
+  CHECK(written_regs(d, w) == 0);
+  d = decode(xcv::sb_pi(12, 11, -1));
+  REQUIRE(data_access(d, reg, a));
+  CHECK((a.addr == 0x1000 && a.size == 1 && a.store));
+  REQUIRE(written_regs(d, w) == 1);
+  CHECK(w[0] == 11);
+  CHECK(!data_access(decode(0x987312fb), reg, a));  // cv.sdotup.b: no access
+  CHECK(info(Op::kCvSdotupB).flags & kRdRd);
+  CHECK(info(Op::kCvLwPostI).timing == Timing::kLoad);
+  CHECK(info(Op::kCvBeqimm).timing == Timing::kBranch);
+}
