@@ -55,6 +55,17 @@ inline int32_t slot_imm(const Decoded& d) {
 }
 }  // namespace
 
+// A slot's length; the CORE-V loop marks operations that read rd (an
+// accumulator) with kSlotReadsRd in the same byte, for the load-use stall.
+constexpr uint8_t kSlotReadsRd = 0x80;
+#if VP_EXEC_XCV
+#define SLOT_LEN(s) ((s)->len & 6u)
+#define READS_LOADED_RD(s, r) (((s)->len & kSlotReadsRd) && (s)->rd == (r))
+#else
+#define SLOT_LEN(s) ((s)->len)
+#define READS_LOADED_RD(s, r) false
+#endif
+
 #if VP_EXEC_XCV
 template <bool kStep>
 void RiscvCore::execute(uint64_t limit) {
@@ -149,8 +160,9 @@ void RiscvCore::execute_base(uint64_t limit) {
     ++instret;                                                                      \
     if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && h != h_undecoded && \
         h != h_page_cross && h != &&op_HwLoop) {                                    \
-      if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd)) now += T.load_use_stall; \
-      if (jumped && (pc & 2) && e->len == 4) now += T.unaligned_target_penalty;     \
+      if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd || READS_LOADED_RD(e, load_rd))) \
+        now += T.load_use_stall;                                                    \
+      if (jumped && (pc & 2) && SLOT_LEN(e) == 4) now += T.unaligned_target_penalty; \
       load_rd = 0;                                                                  \
       jumped = false;                                                               \
     }                                                                               \
@@ -159,8 +171,8 @@ void RiscvCore::execute_base(uint64_t limit) {
 #define NEXT()          \
   do {                  \
     prev = e;           \
-    pc += e->len;       \
-    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + e->len * (sizeof(Slot) / 2)); \
+    pc += SLOT_LEN(e);  \
+    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
     DISPATCH();         \
   } while (0)
 #define JUMP(target)                                          \
@@ -194,7 +206,7 @@ void RiscvCore::execute_base(uint64_t limit) {
   do {                            \
     if (VP_UNLIKELY(attention_)) { \
       prev = e;                   \
-      pc += e->len;               \
+      pc += SLOT_LEN(e);          \
       goto leave;                 \
     }                             \
     NEXT();                       \
@@ -235,7 +247,8 @@ op_Undecoded: {  // first execution (or after a store over it): decode
     TRAP(1, pc, 0);
   }
   const Decoded d = decode(word, cfg_.isa);
-  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
+  const uint8_t len = static_cast<uint8_t>(d.len | ((info(d.op).flags & kRdRd) ? kSlotReadsRd : 0));
+  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, len};
   if (VP_UNLIKELY(ic.is_loop_end(pc))) ic.mark_loop_end(pc);  // keeps the handler aside
   DISPATCH();
 }
@@ -243,13 +256,13 @@ op_Undecoded: {  // first execution (or after a store over it): decode
 op_Lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
 op_Auipc: x[e->rd] = pc + static_cast<uint32_t>(e->imm); NEXT();
 op_Jal:
-  x[e->rd] = pc + e->len;
+  x[e->rd] = pc + SLOT_LEN(e);
   now += T.jump_penalty;
   JUMP(pc + static_cast<uint32_t>(e->imm));
 op_Jalr: {
   const uint32_t target = (x[e->rs1] + static_cast<uint32_t>(e->imm)) & ~1u;
   if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
-  x[e->rd] = pc + e->len;
+  x[e->rd] = pc + SLOT_LEN(e);
   now += T.jump_penalty;
   JUMP(target);
 }
@@ -437,7 +450,7 @@ op_FenceI:
   ic.flush();
   if constexpr (kStep) icache_->flush();
   now += T.jump_penalty;
-  JUMP(pc + e->len);
+  JUMP(pc + SLOT_LEN(e));
 op_Ecall: TRAP(11, 0, 0);
 op_Ebreak: TRAP(3, 0, 0);
 op_Illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
@@ -458,7 +471,7 @@ op_Wfi:
   }
   sleeping_ = true;
   prev = e;
-  pc += e->len;
+  pc += SLOT_LEN(e);
   goto leave;
 
 #define CSR_OP(label, is_rw, is_set, imm_form)                                                   \
@@ -571,6 +584,8 @@ leave:
 #undef LOCATE
 #undef DISPATCH
 #undef DISPATCH_TO
+#undef SLOT_LEN
+#undef READS_LOADED_RD
 #undef NEXT
 #undef JUMP
 #undef TRAP

@@ -71,6 +71,21 @@ TEST_CASE("a post-increment load stalls a use of its data, not of its address") 
   CHECK(c.cycles() == c.instret() + 1);
 }
 
+TEST_CASE("a load stalls an instruction that reads the loaded register as its accumulator") {
+  Fixture f(1, sc_time(1000, SC_NS), kBase, kIsaRv32imcXcv);
+  f.ram.put(0x1800, {5u});
+  f.ram.put(kBase, {lui(1, 2), addi(1, 1, -0x800), addi(6, 0, 3), addi(7, 0, 4),
+                    lw(5, 1, 0), xcv::r(0x48, 5, 6, 7),   // cv.mac x5,x6,x7 right after loading x5: 1 stall
+                    lw(8, 1, 0), xcv::r(0x48, 9, 6, 7),   // accumulator not the loaded register: none
+                    kWfi});
+  sc_core::sc_start(1000, SC_NS);
+  RiscvCore& c = *f.cores[0];
+  CHECK(c.reg(5) == 17);
+  CHECK(c.reg(9) == 12);
+  CHECK(c.instret() == 9);
+  CHECK(c.cycles() == c.instret() + 1);
+}
+
 TEST_CASE("a hardware loop runs its body count times at no cost per iteration") {
   // count = 5 + (hartid & 1): core 1 runs one more iteration than core 0.
   auto f = xcv_fixture(2);
