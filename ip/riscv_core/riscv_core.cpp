@@ -145,6 +145,15 @@ void RiscvCore::set_loop_end(unsigned l, uint32_t addr) {
   if (step_icache_) step_icache_->mark_loop_end(addr);
 }
 
+void RiscvCore::hwloop_violation(unsigned l, uint32_t pc) {
+  uint32_t insn = 0;
+  fetch_raw(pc, insn);
+  fatal(fmt::format("hardware loop {} enabled with start 0x{:08x}, end 0x{:08x}, count {}: the CV32E40P manual "
+                    "requires 32-bit aligned start and end and the end after the start",
+                    l, lp_start_[l], lp_end_[l], lp_count_[l]),
+        pc, insn);
+}
+
 void RiscvCore::flush_decode_caches() {
   icache_->flush();
   if (step_icache_) step_icache_->flush();

@@ -184,6 +184,9 @@ class RiscvCore : public sc_core::sc_module {
   // Hardware loops (xcvhwlp): start, end (the address after the body), count.
   std::array<uint32_t, 2> lp_start_{}, lp_end_{}, lp_count_{};
   void set_loop_end(unsigned l, uint32_t addr);
+  // A loop enabled (count > 0) with start/end the hardware cannot run: the
+  // manual leaves it undefined and asks simulators to report it.
+  [[noreturn]] void hwloop_violation(unsigned l, uint32_t pc);
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;

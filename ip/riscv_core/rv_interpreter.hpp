@@ -529,18 +529,30 @@ op_CvStarti: lp_start_[HWL_L] = pc + HWL_V; NEXT();
 op_CvStart: lp_start_[HWL_L] = x[e->rs1] & ~3u; NEXT();
 op_CvEndi: set_loop_end(HWL_L, pc + HWL_V); NEXT();
 op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
-op_CvCounti: lp_count_[HWL_L] = HWL_V; NEXT();
-op_CvCount: lp_count_[HWL_L] = x[e->rs1]; NEXT();
+  // Enabling a loop (count > 0) checks what the manual's constraints allow to check here.
+#define HWL_CHECK()                                                                                    \
+  do {                                                                                                 \
+    const unsigned l_ = HWL_L;                                                                         \
+    if (VP_UNLIKELY(lp_count_[l_] && (((lp_start_[l_] | lp_end_[l_]) & 3) || lp_end_[l_] <= lp_start_[l_]))) { \
+      SYNC_OUT();                                                                                      \
+      hwloop_violation(l_, pc);                                                                        \
+    }                                                                                                  \
+  } while (0)
+op_CvCounti: lp_count_[HWL_L] = HWL_V; HWL_CHECK(); NEXT();
+op_CvCount: lp_count_[HWL_L] = x[e->rs1]; HWL_CHECK(); NEXT();
 op_CvSetupi:
   lp_start_[HWL_L] = pc + 4;
   set_loop_end(HWL_L, pc + HWL_V2);
   lp_count_[HWL_L] = HWL_V;
+  HWL_CHECK();
   NEXT();
 op_CvSetup:
   lp_start_[HWL_L] = pc + 4;
   set_loop_end(HWL_L, pc + HWL_V2);
   lp_count_[HWL_L] = x[e->rs1];
+  HWL_CHECK();
   NEXT();
+#undef HWL_CHECK
 #undef HWL_L
 #undef HWL_V
 #undef HWL_V2

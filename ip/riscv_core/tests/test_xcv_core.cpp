@@ -224,6 +224,20 @@ TEST_CASE("an rv32imc core traps on a CORE-V instruction with a located report")
   }
 }
 
+TEST_CASE("enabling a hardware loop whose end is not after its start is a located error") {
+  auto f = xcv_fixture();
+  f.ram.put(kBase, {xcv::starti(0, 0x10), xcv::endi(0, 0x04), xcv::counti(0, 3), kWfi});  // start 0x1010, end 0x1008
+  sc_core::sc_start(1000, SC_NS);
+  REQUIRE(f.group->error());
+  try {
+    std::rethrow_exception(f.group->error());
+  } catch (const vp::SimulationError& e) {
+    const std::string m = e.what();
+    CHECK(m.find("hardware loop 0 enabled with start 0x00001010, end 0x00001008, count 3") != std::string::npos);
+    CHECK(m.find("pc 0x00001008") != std::string::npos);
+  }
+}
+
 namespace {
 // Records the pc of each instruction the step path executes.
 struct PcHook : CoreDebugHook {
