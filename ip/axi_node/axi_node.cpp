@@ -71,12 +71,23 @@ struct NocTail : tlm::tlm_extension<NocTail> {
 
 sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
   uint64_t end = tail.value();
-  const uint64_t start = link.channel[side][rw].book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
+  BusyCalendar& cal = link.channel[side][params_.half_duplex ? 0 : rw];
+  const uint64_t start = cal.book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
   tail = sc_time::from_value(end);
   if (kTracing && link.tracer && end > start)
     link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
   stats_.contention += sc_time::from_value(start - t.value());
   return sc_time::from_value(start);
+}
+
+sc_time AxiNode::hold(Link* first, int first_side, Link* second, int second_side, int rw, const sc_time& t,
+                      const sc_time& occupancy, sc_time& tail) {
+  // The last byte cannot leave before it has arrived and crossed the node's latency.
+  tail += latency_;
+  sc_time s = t;
+  if (first) s = reserve(*first, first_side, rw, s, latency_ + occupancy, tail);
+  if (second) s = reserve(*second, second_side, rw, s, latency_ + occupancy, tail);
+  return s + latency_;
 }
 
 void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -115,10 +126,18 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
   const int dst_side = dest == kParent ? kFromBelow : kFromAbove;
   const bool src_terminal = src != kParent && child_routes_[src].terminal;
 
-  if (is_write && src_link) t = reserve(*src_link, src_side, 1, t, occupancy, ext->tail);
-  t += latency_;
-  ext->tail += latency_;
-  if (is_write && dst_link) t = reserve(*dst_link, dst_side, 1, t, occupancy, ext->tail);
+  // Serialized mode applies to bursts that move data; a read pays it on the way back.
+  const bool hold_ports = params_.serialized && moves_data;
+  if (is_write && hold_ports) {
+    t = hold(src_link, src_side, dst_link, dst_side, 1, t, occupancy, ext->tail);
+  } else {
+    if (is_write && src_link) t = reserve(*src_link, src_side, 1, t, occupancy, ext->tail);
+    if (!hold_ports) {
+      t += latency_;
+      ext->tail += latency_;
+    }
+    if (is_write && dst_link) t = reserve(*dst_link, dst_side, 1, t, occupancy, ext->tail);
+  }
   if (is_write && terminal) t = ext->tail;  // the target has the data when the last byte is in
 
   delay = t - now;
@@ -133,10 +152,16 @@ void AxiNode::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& del
     // Read data flows back once the target has it, over the same links.
     t = now + delay;
     if (terminal) ext->tail = t;
-    if (dst_link) t = reserve(*dst_link, dst_side, 0, t, occupancy, ext->tail);
-    if (src_link) t = reserve(*src_link, src_side, 0, t, occupancy, ext->tail);
+    if (hold_ports) {
+      t = hold(dst_link, dst_side, src_link, src_side, 0, t, occupancy, ext->tail);
+    } else {
+      if (dst_link) t = reserve(*dst_link, dst_side, 0, t, occupancy, ext->tail);
+      if (src_link) t = reserve(*src_link, src_side, 0, t, occupancy, ext->tail);
+    }
     if (src_terminal) t = ext->tail;  // complete when the last byte reaches the initiator
     delay = t - now;
+  } else if (!is_write && hold_ports) {
+    delay += latency_;  // a failed read still crossed the node
   }
   if (ext == &entry) trans.clear_extension(ext);
 }

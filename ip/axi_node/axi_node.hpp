@@ -22,6 +22,15 @@
 //    the request (reads); the initiator sees completion when its last byte has moved.
 // Uncontended, a transfer of S bytes so costs the latencies of the nodes crossed plus
 // ceil(S / w) cycles of the narrowest link crossed.
+//
+// Latency mode (per node, `noc.latency_mode` of its level; see README.md):
+//  - pipelined (default): the latency is a delay on the request path and a link is held only
+//    for the burst's duration, so bursts through a port overlap their latencies;
+//  - serialized: every link the node owns on the burst's path is held for latency + duration
+//    from when the burst gets it, and the burst leaves `latency` after it holds the last of
+//    them; a queued burst's latency starts when it gets the port. Reads pay it on the way back.
+// Duplex (per node): full keeps read and write data apart on every link (4 calendars);
+// half makes reads and writes of one AXI port pair share a calendar (2 calendars).
 // A node owns the links to its children, and the link to its parent only when the parent
 // is not another node (the root's link to the HBM). So every link is reserved exactly once.
 //
@@ -50,6 +59,8 @@ class AxiNode : public sc_core::sc_module {
     unsigned latency_cycles = 4; // cost of crossing the node, once per transaction
     sc_core::sc_time cycle = sc_core::sc_time(1, sc_core::SC_NS);
     bool owns_parent_link = false;  // true when the parent port leads to a memory, not a node
+    bool serialized = false;     // latency mode: false pipelined, true serialized (see above)
+    bool half_duplex = false;    // reads and writes share each port's data calendar
   };
 
   // A child's address window. `terminal` children are final targets (clusters): they get
@@ -119,6 +130,11 @@ class AxiNode : public sc_core::sc_module {
   // The channel is link.channel[side][rw] (rw: 0 read data, 1 write data).
   sc_core::sc_time reserve(Link& link, int side, int rw, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
                            sc_core::sc_time& tail);
+  // Serialized mode: holds `first` then `second` (either may be null) for latency + occupancy
+  // each, the second from when the first is held; `tail` is the last byte's arrival on
+  // entry and its departure on return. Returns when the head leaves.
+  sc_core::sc_time hold(Link* first, int first_side, Link* second, int second_side, int rw, const sc_core::sc_time& t,
+                        const sc_core::sc_time& occupancy, sc_core::sc_time& tail);
   Link* owned_link(int port) { return port == kParent ? (params_.owns_parent_link ? &parent_link_ : nullptr) : &child_links_[port]; }
 
   Params params_;

@@ -14,6 +14,21 @@ AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const Me
   const auto widths = cfg.get_int_list("noc.width_bytes");
   const auto latencies = cfg.get_int_list("noc.latency_cycles");
   const int n_levels = int(factors.size());
+  // Word lists, one item per level or empty for the default everywhere.
+  auto per_level = [&](const char* key, const char* first, const char* second) {
+    const auto words = cfg.get_string_list(key);
+    if (!words.empty() && int(words.size()) != n_levels)
+      cfg.fail(key, fmt::format("has {} items but noc.levels names {} levels", words.size(), n_levels));
+    std::vector<bool> is_second(size_t(n_levels), false);
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (words[k] != first && words[k] != second)
+        cfg.fail(key, fmt::format("item {} is '{}'; expected '{}' or '{}'", k, words[k], first, second));
+      is_second[k] = words[k] == second;
+    }
+    return is_second;
+  };
+  const auto serialized = per_level("noc.latency_mode", "pipelined", "serialized");
+  const auto half_duplex = per_level("noc.duplex", "full", "half");
   // Level names become module names: they must be distinct identifiers.
   std::set<std::string> seen;
   for (const auto& n : level_names_) {
@@ -37,6 +52,8 @@ AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const Me
     p.latency_cycles = unsigned(latencies[k]);
     p.cycle = cycle_;
     p.owns_parent_link = k == 0;
+    p.serialized = serialized[size_t(k)];
+    p.half_duplex = half_duplex[size_t(k)];
     const bool leaf = k == n_levels - 1;
     for (int64_t j = 0; j < nodes; ++j) {
       auto node = std::make_unique<AxiNode>(fmt::format("{}_{}", level_names_[k], j).c_str(), p);

@@ -9,6 +9,8 @@
 // node it crosses (cluster -> HBM: the sum over all levels; between two clusters: twice
 // every level below their common ancestor, plus the ancestor's once) and the serialization
 // of the links it crosses, ceil(S / width) cycles each, with contention by reservation.
+// noc.latency_mode and noc.duplex set each level's nodes' latency mode and duplex
+// (AxiNode::Params; empty lists: pipelined, full duplex).
 #include <memory>
 #include <string>
 #include <vector>

@@ -51,8 +51,10 @@ struct Endpoint : sc_core::sc_module {
 struct Rig {
   AxiNode node;
   Endpoint c0{"c0"}, c1{"c1"}, up{"up"};
-  static AxiNode::Params params() {
+  static AxiNode::Params params(bool serialized = false, bool half_duplex = false) {
     AxiNode::Params p;
+    p.serialized = serialized;
+    p.half_duplex = half_duplex;
     p.children = 2;
     p.width_bytes = 32;
     p.latency_cycles = 3;
@@ -60,7 +62,7 @@ struct Rig {
     p.owns_parent_link = true;
     return p;
   }
-  Rig() : node("node", params()) {
+  explicit Rig(bool serialized = false, bool half_duplex = false) : node("node", params(serialized, half_duplex)) {
     node.set_child_route(0, {0x1000, 0x1000, true});
     node.set_child_route(1, {0x2000, 0x1000, true});
     node.set_parent_route({0x8000, 0x1000, true});
@@ -111,6 +113,81 @@ TEST_CASE("timing: latency once, serialization by width, read and write channels
   r.c1.access(tlm::TLM_WRITE_COMMAND, 0x1000, d, t4);
   CHECK(t4 == sc_time(10 + 3 + 4, SC_NS));
   CHECK(r.node.stats().contention == sc_time(4, SC_NS));
+}
+
+// Serialized mode, by hand (width 32, latency 3, 100 bytes = 4 beats, so a port is held 7
+// cycles per burst): a burst that finds its ports free costs what it costs pipelined; one
+// that queues waits for the holder's latency + duration, then pays its own latency.
+TEST_CASE("serialized: one port, a second burst waits for the first's latency and duration", "[axi_node][serialized]") {
+  Rig r(true);
+  std::vector<uint8_t> d(100);
+  sc_time t1(10, SC_NS), t2(10, SC_NS), t3(10, SC_NS), t4(10, SC_NS);
+  r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, t1);
+  CHECK(t1 == sc_time(10 + 3 + 4, SC_NS));  // both child links held [10, 17)
+  // Same ports, same channel: waits until 17, holds them [17, 24), leaves at 20, last byte 24.
+  r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, t2);
+  CHECK(t2 == sc_time(24, SC_NS));  // pipelined: 21 (the test above)
+  // A read over the same links uses the read-data channels (full duplex): no wait; its
+  // latency is paid on the way back.
+  r.c0.access(tlm::TLM_READ_COMMAND, 0x2000, d, t3);
+  CHECK(t3 == sc_time(10 + 3 + 4, SC_NS));
+  // The other direction of every link is another port pair: no wait either.
+  r.c1.access(tlm::TLM_WRITE_COMMAND, 0x1000, d, t4);
+  CHECK(t4 == sc_time(10 + 3 + 4, SC_NS));
+  CHECK(r.node.stats().contention == sc_time(7, SC_NS));  // the second write, on c0's link
+  // Later, once the ports are free again, a burst pays only its latency and duration.
+  sc_time t5(100, SC_NS);
+  r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, t5);
+  CHECK(t5 == sc_time(100 + 3 + 4, SC_NS));
+}
+
+TEST_CASE("serialized: two masters contend for one output, writes and reads", "[axi_node][serialized]") {
+  // c0 and c1 both reach the parent at 10: their own links are free, the parent link is shared.
+  auto second = [](bool serialized, tlm::tlm_command cmd) {
+    Rig r(serialized);
+    std::vector<uint8_t> d(100);
+    sc_time a(10, SC_NS), b(10, SC_NS);
+    r.c0.access(cmd, 0x8000, d, a);
+    r.c1.access(cmd, 0x8000, d, b);
+    CHECK(a == sc_time(17, SC_NS));  // alone: latency + 4 beats in either mode
+    return b;
+  };
+  // Pipelined: the parent link carries the first burst [13, 17), the second [17, 21).
+  CHECK(second(false, tlm::TLM_WRITE_COMMAND) == sc_time(21, SC_NS));
+  CHECK(second(false, tlm::TLM_READ_COMMAND) == sc_time(21, SC_NS));
+  // Serialized: the first holds the parent link [10, 17), the second [17, 24).
+  CHECK(second(true, tlm::TLM_WRITE_COMMAND) == sc_time(24, SC_NS));
+  CHECK(second(true, tlm::TLM_READ_COMMAND) == sc_time(24, SC_NS));
+}
+
+TEST_CASE("half duplex: reads and writes of one port share its calendar", "[axi_node][duplex]") {
+  std::vector<uint8_t> d(100);
+  SECTION("pipelined") {
+    Rig r(false, true);
+    sc_time w1(10, SC_NS), w2(10, SC_NS), rd(10, SC_NS);
+    r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, w1);
+    r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, w2);
+    CHECK(w2 == sc_time(21, SC_NS));
+    // The read's data comes back from 13 but c1's link carries write data [13, 21): [21, 25).
+    r.c0.access(tlm::TLM_READ_COMMAND, 0x2000, d, rd);
+    CHECK(rd == sc_time(25, SC_NS));  // full duplex: 17
+  }
+  SECTION("serialized") {
+    Rig r(true, true);
+    sc_time w1(10, SC_NS), w2(10, SC_NS), rd(10, SC_NS);
+    r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, w1);
+    r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, w2);
+    CHECK(w2 == sc_time(24, SC_NS));
+    r.c0.access(tlm::TLM_READ_COMMAND, 0x2000, d, rd);
+    CHECK(rd == sc_time(31, SC_NS));  // both links held by the writes until 24, then [24, 31)
+  }
+  SECTION("the two directions of a link stay apart") {
+    Rig r(false, true);
+    sc_time w(10, SC_NS), back(10, SC_NS);
+    r.c0.access(tlm::TLM_WRITE_COMMAND, 0x2000, d, w);
+    r.c1.access(tlm::TLM_WRITE_COMMAND, 0x1000, d, back);
+    CHECK(back == sc_time(17, SC_NS));
+  }
 }
 
 TEST_CASE("DMI is refused through the node, debug transport passes", "[axi_node]") {

@@ -372,6 +372,39 @@ TEST_CASE("contention: a transfer booked ahead in host order does not delay an e
   CHECK(r.cycles(r.clusters[32]->script[0].done) == 1000 + sum_lat + 2 * k);
 }
 
+TEST_CASE("mpaimc-512-gvsoc has the memory map of mpaimc-512 and the level-3 router of the paper's simulator", "[noc][gvsoc]") {
+  Config table1 = Config::load("mpaimc-512");
+  Rig r("mpaimc-512-gvsoc");
+  CHECK(r.map.table() == MemoryMap(table1).table());
+  CHECK(r.cfg.get_size("hbm.size") == table1.get_size("hbm.size"));
+  // A 2 KiB write to the HBM alone: latencies 4 + 4 + 4 + 100 (+ 0 at the root), then
+  // 2048 / 16 = 128 cycles on the level-3 router's 16-byte ports.
+  // Two from one quadrant at once: serialized, the first holds the level-3 quadrant port for
+  // 100 + 128 cycles [12, 240), the second holds it [240, 468) and ends with it. (Pipelined
+  // the port carries them [12, 140) and [140, 268): the second ends at 268 + 100 = 368.)
+  r.add(0, 0, tlm::TLM_WRITE_COMMAND, r.map.hbm_base(), std::vector<uint8_t>(2048, 1));
+  r.add(1, 0, tlm::TLM_WRITE_COMMAND, r.map.hbm_base() + 4096, std::vector<uint8_t>(2048, 2));
+  // A 2 KiB read from the HBM alone, and a 256-byte write across quadrants (100 + 2 x 12 + 16).
+  r.add(2, 1000, tlm::TLM_READ_COMMAND, r.map.hbm_base(), std::vector<uint8_t>(2048));
+  r.add(3, 2000, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(511), std::vector<uint8_t>(256));
+  sc_core::sc_start();
+  const int64_t a = r.finish(0), b = r.finish(1);
+  CHECK(std::min(a, b) == 112 + 128);
+  CHECK(std::max(a, b) == 468);
+  CHECK(r.finish(2) - 1000 == 112 + 128);
+  CHECK(r.clusters[2]->script[0].data == std::vector<uint8_t>(2048, 1));
+  CHECK(r.finish(3) - 2000 == 100 + 24 + 16);
+}
+
+TEST_CASE("mpaimc-512-gvsoc pipelined: two bursts share the level-3 port for their durations only", "[noc][gvsoc]") {
+  Rig r("mpaimc-512-gvsoc", {"noc.latency_mode=[pipelined, pipelined, pipelined, pipelined, pipelined]"});
+  r.add(0, 0, tlm::TLM_WRITE_COMMAND, r.map.hbm_base(), std::vector<uint8_t>(2048, 1));
+  r.add(1, 0, tlm::TLM_WRITE_COMMAND, r.map.hbm_base() + 4096, std::vector<uint8_t>(2048, 2));
+  sc_core::sc_start();
+  CHECK(std::min(r.finish(0), r.finish(1)) == 240);
+  CHECK(std::max(r.finish(0), r.finish(1)) == 368);
+}
+
 TEST_CASE("the 512-cluster platform elaborates from mpaimc-512 and runs without firmware", "[noc][platform]") {
   Config cfg = Config::load("mpaimc-512");
   auto p = make_manycore_platform(cfg);
@@ -451,4 +484,24 @@ TEST_CASE("network configuration errors are located", "[noc][config]") {
     CHECK(std::string(e.what()).find("noc.levels") != std::string::npos);
     CHECK(std::string(e.what()).find("appears twice") != std::string::npos);
   }
+}
+
+TEST_CASE("latency modes and duplex take one word per level and their errors are located", "[noc][config]") {
+  auto error_of = [](const std::vector<std::string>& ov) -> std::string {
+    Config cfg = Config::load("mpaimc-8", ov);
+    MemoryMap map(cfg);
+    try {
+      AxiNetwork noc("noc", cfg, map);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(error_of({}) == "");
+  const std::string n = error_of({"noc.latency_mode=[serialized]"});
+  CHECK(n.find("noc.latency_mode") != std::string::npos);
+  CHECK(n.find("has 1 items") != std::string::npos);
+  const std::string w = error_of({"noc.duplex=[full, quarter, full]"});
+  CHECK(w.find("noc.duplex") != std::string::npos);
+  CHECK(w.find("'quarter'") != std::string::npos);
 }
