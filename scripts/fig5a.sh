@@ -3,21 +3,28 @@
 # modes (naive -> data replication + parallelization -> residuals in free L1),
 # each a vp-run dataflow job with --stats. Writes OUT/fig5a.md (table, paper
 # beside ours), OUT/fig5a.png and OUT/<mode>.json.
-#   usage: scripts/fig5a.sh [NETWORK] [PLATFORM]   (default resnet18 mpaimc-512)
-#   env:   BUILD_DIR (default build/), OUT (default $BUILD_DIR/fig5a), BATCH (default 16),
-#          VP (a vp-run binary)
+#   usage: scripts/fig5a.sh [NETWORK] [PLATFORM] [KEY=VALUE...]   (default resnet18 mpaimc-512)
+#          KEY=VALUE: platform overrides for every run (vp-run --set), e.g.
+#          scripts/fig5a.sh resnet18 mpaimc-512-gvsoc 'noc.latency_mode=[pipelined,pipelined,pipelined,pipelined,pipelined]'
+#   env:   BUILD_DIR (default build/), OUT (default $BUILD_DIR/fig5a, or fig5a-PLATFORM for
+#          another platform than mpaimc-512), BATCH (default 16), VP (a vp-run binary)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 net=${1:-resnet18}
 platform=${2:-mpaimc-512}
+shift $(( $# < 2 ? $# : 2 ))
+sets=()
+for kv in "$@"; do sets+=(--set "$kv"); done
 build=${BUILD_DIR:-$root/build}
 vp=${VP:-$build/bin/vp-run}
-out=${OUT:-$build/fig5a}
+default_out=$build/fig5a
+[ "$platform" = mpaimc-512 ] || default_out=$build/fig5a-$(basename "$platform" .yaml)
+out=${OUT:-$default_out}
 batch=${BATCH:-16}
 [ -x "$vp" ] || { echo "fig5a: $vp not found (build first: scripts/build.sh)" >&2; exit 2; }
 mkdir -p "$out"
 for mode in naive replicate full; do
-  cmd=("$vp" --network "$net" --platform "$platform" --mapping-mode "$mode" --batch "$batch" -q --stats "$out/$mode.json")
+  cmd=("$vp" --network "$net" --platform "$platform" --mapping-mode "$mode" --batch "$batch" -q --stats "$out/$mode.json" "${sets[@]}")
   echo "fig5a: ${cmd[*]}" >&2
   "${cmd[@]}" > "$out/$mode.txt" 2> "$out/$mode.err"
   rc=$?
@@ -25,9 +32,9 @@ for mode in naive replicate full; do
   [ $rc -eq 2 ] && { cat "$out/$mode.err" >&2; exit 2; }
   [ $rc -ne 0 ] && echo "fig5a: $mode: exit $rc: $(head -1 "$out/$mode.err")" >&2
 done
-exec /usr/bin/python3 - "$out" "$net" "$platform" "$batch" <<'PY'
+exec /usr/bin/python3 - "$out" "$net" "$platform" "$batch" "$*" <<'PY'
 import json, os, sys
-out, net, platform, batch = sys.argv[1:5]
+out, net, platform, batch, sets = sys.argv[1:6]
 # The paper (section VI, Fig. 5A): ResNet-18, batch 16, 3303 images/s in full
 # mode; 1.6x from naive to replicate (+61 clusters), 1.9x to full (+2); 322
 # clusters in full mode, so 259 in naive (mapping/README.md).
@@ -46,8 +53,10 @@ base = rows[0]["rate"]
 for r in rows:
     r["speedup"] = r["rate"] / base if r["rate"] and base else None
 fmt = lambda v, f: "n/a" if v is None else format(v, f)
-is_paper_case = net in ("resnet18", "resnet18.yaml") and platform == "mpaimc-512"
-lines = [f"Fig. 5A: {net} on {platform}, batch {batch} (scripts/fig5a.sh {net} {platform})", "",
+# The paper's platform: Table I (mpaimc-512) or its simulator's figures (mpaimc-512-gvsoc).
+is_paper_case = net in ("resnet18", "resnet18.yaml") and platform.startswith("mpaimc-512")
+lines = [f"Fig. 5A: {net} on {platform}{' with ' + sets if sets else ''}, batch {batch} "
+         f"(scripts/fig5a.sh {net} {platform}{' ' + sets if sets else ''})", "",
          "| mode | status | clusters | images/s | speed-up vs naive | batch latency (ms) | cost model images/s |"
          + (" paper clusters | paper images/s | paper speed-up |" if is_paper_case else ""),
          "|---|---|---|---|---|---|---|" + ("---|---|---|" if is_paper_case else "")]
@@ -86,7 +95,7 @@ if is_paper_case:
 ax.set_xticks(list(x))
 ax.set_xticklabels(["naive", "+ replication,\nparallelization", "+ residuals\nin free L1"])
 ax.set_ylabel("throughput, relative to naive")
-ax.set_title(f"{os.path.basename(net)} on {platform}, batch {batch}", fontsize=9)
+ax.set_title(f"{os.path.basename(net)} on {platform}, batch {batch}" + (f"\n{sets}" if sets else ""), fontsize=8)
 ax.legend(fontsize=8, loc="upper left")
 ax.set_ylim(0, max(ours + [3.2 if is_paper_case else 1.0]) * 1.25)
 fig.tight_layout()

@@ -11,6 +11,11 @@ for m in naive replicate full; do
   /usr/bin/python3 -c "import json,sys; d=json.load(open('f5/$m.json'))['dataflow']; assert d['mode']=='$m' and d['output_check']['mismatches']==0" \
     || fail "$m stats"
 done
+# Platform overrides go to every run and into the table's title.
+expect_exit 0 env VP="$VP" OUT="$OUT/f5s" BATCH=2 "$SRC/scripts/fig5a.sh" "$SRC/tests/dataflow/one_conv.yaml" mpaimc-8 \
+  'noc.latency_mode=[serialized,serialized,serialized]' noc.width_bytes.0=8
+expect_in "on mpaimc-8 with noc.latency_mode=[serialized,serialized,serialized] noc.width_bytes.0=8, batch 2" "$STDOUT"
+expect_in "| full | ok | 3 of 8 |" "$STDOUT"
 expect_exit 2 env VP="$VP" OUT="$OUT/f5" "$SRC/scripts/fig5a.sh" no-such-network mpaimc-8
 expect_in "cannot open network file" "$STDERR"
 echo "fig5a ok"
