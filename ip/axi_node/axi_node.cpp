@@ -74,6 +74,7 @@ sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const s
   BusyCalendar& cal = link.channel[side][params_.half_duplex ? 0 : rw];
   const uint64_t start = cal.book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
   tail = sc_time::from_value(end);
+  link.booked[side * 2 + rw] += end - start;
   if (kTracing && link.tracer && end > start)
     link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
   stats_.contention += sc_time::from_value(start - t.value());
@@ -171,6 +172,11 @@ void AxiNode::trace_link(int port, ActivityTracer* tracer, unsigned link_id) {
   if (!link) throw std::logic_error(std::string(name()) + ": the parent link is not this node's");
   link->tracer = tracer;
   link->trace_id = link_id;
+}
+
+sc_time AxiNode::link_busy(int port, unsigned channel) const {
+  const Link* link = port == kParent ? (params_.owns_parent_link ? &parent_link_ : nullptr) : &child_links_.at(size_t(port));
+  return link && channel < kLinkChannels ? sc_time::from_value(link->booked[channel]) : sc_core::SC_ZERO_TIME;
 }
 
 const char* AxiNode::link_channel_name(unsigned channel) {

@@ -106,6 +106,10 @@ class AxiNode : public sc_core::sc_module {
   // issued from below), 2 up_rd (read issued from above), 3 down_wr (write from above).
   static constexpr unsigned kLinkChannels = 4;
   static const char* link_channel_name(unsigned channel);
+  // Time booked on one channel of an owned link so far (the port's occupancy: in serialized
+  // mode this includes the latency it is held for). `port` as for trace_link; 0 when the
+  // node does not own that link.
+  sc_core::sc_time link_busy(int port, unsigned channel) const;
 
  private:
   static constexpr int kParent = -1;
@@ -113,6 +117,7 @@ class AxiNode : public sc_core::sc_module {
   // A link as two AXI4 port pairs (initiated from below / from above) x (read / write data).
   struct Link {
     BusyCalendar channel[2][2];
+    uint64_t booked[kLinkChannels] = {};  // summed booking lengths per channel (time units)
     ActivityTracer* tracer = nullptr;  // waveforms only
     unsigned trace_id = 0;
   };

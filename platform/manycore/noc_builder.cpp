@@ -1,5 +1,6 @@
 #include "manycore/noc_builder.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -163,12 +164,39 @@ nlohmann::json AxiNetwork::stats() const {
       tr += n->stats().transactions, bytes += n->stats().bytes, errors += n->stats().decode_errors;
       wait += n->stats().contention;
     }
+    // The busiest channels of the links this level's nodes own, by booked time: where the
+    // level saturates (a fraction near 1 of the run is a bottleneck).
+    struct Load { uint64_t busy; std::string link; unsigned channel; };
+    std::vector<Load> loads;
+    const bool leaf = k + 1 == levels_.size();
+    for (size_t j = 0; j < levels_[k].size(); ++j) {
+      const AxiNode& n = *levels_[k][j];
+      for (int c = -1; c < n.children(); ++c) {
+        if (c < 0 && k != 0) continue;  // only the root owns its parent link (to the HBM)
+        std::string link = c < 0 ? "hbm"
+                           : leaf ? fmt::format("cluster_{}", j * size_t(n.children()) + size_t(c))
+                                  : levels_[k + 1][j * size_t(n.children()) + size_t(c)]->basename();
+        for (unsigned ch = 0; ch < AxiNode::kLinkChannels; ++ch) {
+          uint64_t b = uint64_t(n.link_busy(c, ch).to_seconds() / cycle_s + 0.5);
+          if (b) loads.push_back({b, link, ch});
+        }
+      }
+    }
+    std::stable_sort(loads.begin(), loads.end(), [](const Load& a, const Load& b) { return a.busy > b.busy; });
+    const double run_cycles = sc_core::sc_time_stamp().to_seconds() / cycle_s;
+    auto busiest = nlohmann::json::array();
+    for (size_t i = 0; i < loads.size() && i < 3; ++i)
+      busiest.push_back({{"link", loads[i].link},
+                         {"channel", AxiNode::link_channel_name(loads[i].channel)},
+                         {"busy_cycles", loads[i].busy},
+                         {"busy_fraction", run_cycles > 0 ? double(loads[i].busy) / run_cycles : 0.0}});
     levels.push_back({{"level", level_names_[k]},
                       {"nodes", levels_[k].size()},
                       {"transactions", tr},
                       {"bytes", bytes},
                       {"decode_errors", errors},
-                      {"contention_cycles", uint64_t(wait.to_seconds() / cycle_s + 0.5)}});
+                      {"contention_cycles", uint64_t(wait.to_seconds() / cycle_s + 0.5)},
+                      {"busiest_links", busiest}});
   }
   j["levels"] = levels;
   const auto& h = hbm_->stats();

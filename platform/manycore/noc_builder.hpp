@@ -50,7 +50,9 @@ class AxiNetwork : public sc_core::sc_module {
   // link above NODE; above the root it leads to the HBM).
   std::vector<std::string> trace_links(const std::vector<unsigned>& clusters, ActivityTracer* tracer);
 
-  // Per-level and HBM counters: transactions, bytes, contention (cycles), allocated bytes.
+  // Per-level and HBM counters: transactions, bytes, contention (cycles), allocated bytes;
+  // per level the three busiest link channels ("busiest_links": link named by the node or
+  // cluster below it, or "hbm"; channel; booked cycles; fraction of the simulated time so far).
   nlohmann::json stats() const;
 
  private:

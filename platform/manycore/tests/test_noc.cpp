@@ -394,6 +394,15 @@ TEST_CASE("mpaimc-512-gvsoc has the memory map of mpaimc-512 and the level-3 rou
   CHECK(r.finish(2) - 1000 == 112 + 128);
   CHECK(r.clusters[2]->script[0].data == std::vector<uint8_t>(2048, 1));
   CHECK(r.finish(3) - 2000 == 100 + 24 + 16);
+  // The busiest port of the level-3 router: quadrant 0's, up (writes), held 228 + 228 + 116.
+  const auto busiest = r.noc.stats()["levels"][1]["busiest_links"];
+  REQUIRE(busiest.size() == 3);
+  CHECK(busiest[0]["link"] == "l3_0");
+  CHECK(busiest[0]["channel"] == "up_wr");
+  CHECK(busiest[0]["busy_cycles"] == 572);
+  CHECK(busiest[1]["link"] == "l3_0");
+  CHECK(busiest[1]["channel"] == "down_rd");
+  CHECK(busiest[1]["busy_cycles"] == 228);
 }
 
 TEST_CASE("mpaimc-512-gvsoc pipelined: two bursts share the level-3 port for their durations only", "[noc][gvsoc]") {
