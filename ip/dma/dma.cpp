@@ -30,6 +30,8 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& p)
       info_("INFO", DMA_REG_INFO, p.channels | (p.width_bytes << 8)),
       busy_("BUSY", DMA_REG_BUSY),
       slot_free_(p.outstanding),
+      read_slot_(p.outstanding_reads),
+      write_slot_(p.outstanding_writes),
       buf_(max_burst_) {
   // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
   if (p.channels == 0 || p.channels > DMA_MAX_CHANNELS || slot_free_.empty() || width_ == 0 || max_burst_ == 0)
@@ -137,8 +139,17 @@ void Dma::run_transfer(const Transfer& t) {
 }
 
 sc_time Dma::burst(const Transfer& t, uint32_t src, uint32_t dst, uint32_t n, sc_time issue) {
-  const sc_time read_done = access(tlm::TLM_READ_COMMAND, src, buf_.data(), n, issue, t);
-  return access(tlm::TLM_WRITE_COMMAND, dst, buf_.data(), n, read_done, t);
+  uint64_t ignored;
+  // A network-side access waits for a free read or write slot when those are limited.
+  auto limited = [&](std::vector<sc_time>& slots, uint64_t& next, uint32_t addr, sc_time at,
+                     tlm::tlm_command cmd) {
+    if (slots.empty() || l1_window_.offset_of(addr, n, ignored)) return access(cmd, addr, buf_.data(), n, at, t);
+    sc_time& slot = slots[next++ % slots.size()];
+    slot = access(cmd, addr, buf_.data(), n, std::max(at, slot), t);
+    return slot;
+  };
+  const sc_time read_done = limited(read_slot_, next_read_, src, issue, tlm::TLM_READ_COMMAND);
+  return limited(write_slot_, next_write_, dst, read_done, tlm::TLM_WRITE_COMMAND);
 }
 
 sc_time Dma::access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, uint32_t n, sc_time at,

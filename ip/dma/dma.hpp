@@ -9,7 +9,8 @@
 // burst's beats (width_bytes per cycle) and when burst k - outstanding has
 // completed, so a large transfer takes size / bandwidth + latency. Each burst
 // is read then written (store and forward), the targets' annotated delays
-// giving its completion. The engine only waits on SystemC time when it runs
+// giving its completion. Reads and writes through `noc` may also be limited
+// apart (outstanding_reads / outstanding_writes, as mchan's 8 + 8). The engine only waits on SystemC time when it runs
 // more than a global quantum ahead.
 #include <cstdint>
 #include <deque>
@@ -97,6 +98,10 @@ class Dma : public sc_core::sc_module {
   sc_core::sc_time engine_free_;              // when the engine can send its next burst
   std::vector<sc_core::sc_time> slot_free_;   // completion of the burst last in each outstanding slot
   uint64_t next_slot_ = 0;
+  // Network-side reads and writes in flight (mchan's separate limits; empty: none): the
+  // completion of the access last in each slot.
+  std::vector<sc_core::sc_time> read_slot_, write_slot_;
+  uint64_t next_read_ = 0, next_write_ = 0;
   std::vector<uint8_t> buf_;
   uint64_t transfers_ = 0, bytes_ = 0, bursts_ = 0;
 };

@@ -96,6 +96,8 @@ DmaParams bind_dma(const Config& cfg, unsigned cluster_id) {
   if (p.channels > DMA_MAX_CHANNELS)
     cfg.fail("cluster.dma.channels", fmt::format("at most {} channels fit the register map", DMA_MAX_CHANNELS));
   p.outstanding = get_unsigned(cfg, "cluster.dma.outstanding");
+  p.outstanding_reads = get_unsigned(cfg, "cluster.dma.outstanding_reads");
+  p.outstanding_writes = get_unsigned(cfg, "cluster.dma.outstanding_writes");
   p.width_bytes = static_cast<uint32_t>(cfg.get_int("cluster.dma.width_bytes"));
   p.max_burst_bytes = static_cast<uint32_t>(cfg.get_int("cluster.dma.max_burst_bytes"));
   p.cycle = bind_cycle(cfg);

@@ -168,6 +168,49 @@ TEST_CASE("DMA with one outstanding burst pays the latency on every burst", "[dm
   CHECK(got == Approx(expected).epsilon(0.01));
 }
 
+// Separate network read and write limits (mchan: 8 + 8). One simulation per test case.
+TEST_CASE("DMA with one outstanding network write pays the latency on every write", "[dma][outstanding]") {
+  const uint32_t size = 64 * 1024, bursts = size / 1024;
+  // L1 -> far: each 1 KiB write (16 beats + 100 latency) waits for the previous one; the L1
+  // reads (8 cycles each) are not network reads and run ahead.
+  auto cfg = cfg_with({"cluster.dma.outstanding_writes=1"});
+  CHECK(transfer_time(cfg, 100, kFar, kL1, size).to_seconds() * 1e9 == Approx(4 + 8 + bursts * (16 + 100)).epsilon(0.01));
+}
+
+TEST_CASE("DMA write limit leaves a transfer from the network to L1 alone", "[dma][outstanding]") {
+  auto cfg = cfg_with({"cluster.dma.outstanding_writes=1"});
+  const uint32_t size = 64 * 1024;
+  CHECK(transfer_time(cfg, 100, kL1, kFar, size).to_seconds() * 1e9 == Approx(4 + size / 64.0 + 100).epsilon(0.01));
+}
+
+TEST_CASE("DMA with one outstanding network read pays the latency on every read", "[dma][outstanding]") {
+  const uint32_t size = 64 * 1024, bursts = size / 1024;
+  // far -> L1: read k starts when read k - 1 is complete; the last burst's L1 write follows.
+  auto cfg = cfg_with({"cluster.dma.outstanding_reads=1"});
+  CHECK(transfer_time(cfg, 100, kL1, kFar, size).to_seconds() * 1e9 == Approx(4 + bursts * (16 + 100) + 8).epsilon(0.01));
+}
+
+TEST_CASE("DMA with mchan's 8 reads in flight still streams at its bandwidth", "[dma][outstanding]") {
+  // 8 x 1 KiB per 16 + 100 cycles is more than 64 bytes per cycle: the limit does not bind.
+  auto cfg = cfg_with({"cluster.dma.outstanding_reads=8", "cluster.dma.outstanding_writes=8"});
+  const uint32_t size = 256 * 1024;
+  CHECK(transfer_time(cfg, 100, kL1, kFar, size).to_seconds() * 1e9 == Approx(4 + size / 64.0 + 100).epsilon(0.01));
+}
+
+TEST_CASE("DMA with mchan's 8 writes in flight still streams at its bandwidth", "[dma][outstanding]") {
+  auto cfg = cfg_with({"cluster.dma.outstanding_reads=8", "cluster.dma.outstanding_writes=8"});
+  const uint32_t size = 256 * 1024;
+  CHECK(transfer_time(cfg, 100, kFar, kL1, size).to_seconds() * 1e9 == Approx(4 + size / 64.0 + 100).epsilon(0.01));
+}
+
+TEST_CASE("DMA with 2 reads in flight is bound by the latency", "[dma][outstanding]") {
+  // 2 KiB per 16 + 100 cycles, below 64 bytes per cycle.
+  auto cfg = cfg_with({"cluster.dma.outstanding_reads=2"});
+  const uint32_t size = 256 * 1024;
+  CHECK(transfer_time(cfg, 100, kL1, kFar, size).to_seconds() * 1e9 ==
+        Approx(4 + (size / 2048.0) * (16 + 100) + 8).epsilon(0.02));
+}
+
 TEST_CASE("DMA to an unmapped address is a located simulation error", "[dma]") {
   auto cfg = cfg_with();
   Bench tb("tb", cfg, 100);
