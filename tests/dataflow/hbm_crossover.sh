@@ -22,6 +22,12 @@ assert hbm[("replicate", "pipelined", "64")] > hbm[("full", "pipelined", "64")],
 cont = {(r["mapping"], r["latency_mode"], r["root_width_bytes"]): int(r["root_contention_cycles"]) for r in rows}
 assert cont[("replicate", "pipelined", "4")] > cont[("replicate", "pipelined", "64")], cont
 PY
+# scripts/noc_report.py on two of the points: levels, busiest links, per-layer times.
+expect_exit 0 /usr/bin/python3 "$SRC/scripts/noc_report.py" x/replicate-serialized-4.json x/full-pipelined-64.json
+expect_in "resnet-tiny replicate on mpaimc-64" "$STDOUT"
+expect_in "| hbm_link | " "$STDOUT"
+expect_in "hbm up_wr" "$STDOUT"
+expect_in "| conv1 | " "$STDOUT"
 expect_exit 1 /usr/bin/python3 "$SRC/scripts/hbm_crossover.py" --vp "$VP" --out "$OUT/y" --modes quick
 expect_in "unknown latency mode 'quick'" "$STDERR"
 echo "hbm_crossover ok"
