@@ -47,6 +47,7 @@ def main():
     ap.add_argument("--mode", default="full", help="mapping mode")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--real", help="stats of the measured run to reuse (same network, platform, mode, batch)")
+    ap.add_argument("--ideal", help="stats of the ideal-interconnect run to reuse (a previous OUT/ideal.json)")
     ap.add_argument("--out", help="output folder (default BUILD/fig6-PLATFORM)")
     ap.add_argument("--vp", help="vp-run binary (default BUILD/bin/vp-run)")
     a = ap.parse_args()
@@ -71,7 +72,7 @@ def main():
                   f"noc.width_bytes=[{','.join([str(IDEAL_WIDTH)] * levels)}]",
                   f"noc.latency_mode=[{','.join(['pipelined'] * levels)}]",
                   "hbm.latency_cycles=0", f"hbm.bandwidth_bytes_per_cycle={IDEAL_HBM_RATE}"]
-    ideal = run(vp, job, os.path.join(out, "ideal.json"), ideal_sets)
+    ideal = json.load(open(a.ideal)) if a.ideal else run(vp, job, os.path.join(out, "ideal.json"), ideal_sets)
     rd, idl = real.get("dataflow", {}), ideal.get("dataflow", {})
     for name, d in (("measured", rd), ("ideal interconnect", idl)):
         if d.get("mode") != a.mode or d.get("images_per_s") is None:
@@ -116,13 +117,13 @@ def main():
     names = [r["step"] for r in rows]
     vals = [r["images_per_s"] for r in rows]
     for i, v in enumerate(vals):
-        if i == 0 or i == len(vals) - 1:
-            ax.bar(i, v, color="#2c7bb6")
-        else:  # the drop from the previous level, floating, and what is left
-            ax.bar(i, v, color="#abd9e9")
+        # What is left, and the drop from the previous step above it.
+        ax.bar(i, v, color="#2c7bb6" if i in (0, len(vals) - 1) else "#abd9e9")
+        if i:
             ax.bar(i, max(vals[i - 1] - v, 0), bottom=v, color="#d7191c", alpha=0.6)
         ax.text(i, v, f"{v:.0f}", ha="center", va="bottom", fontsize=7)
     ax.set_yscale("log")
+    ax.set_ylim(bottom=min(vals) / 2)
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels([n.replace(", ", ",\n").replace(" ", "\n", 1) for n in names], fontsize=7)
     ax.set_ylabel("images/s (log)")
