@@ -14,15 +14,8 @@ AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const Me
   const auto widths = cfg.get_int_list("noc.width_bytes");
   const auto latencies = cfg.get_int_list("noc.latency_cycles");
   const int n_levels = int(factors.size());
-  // Level names become module names: they must be distinct identifiers.
-  std::set<std::string> seen;
-  for (const auto& n : level_names_) {
-    if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
-      cfg.fail("noc.levels", fmt::format("level name '{}' must be letters, digits and '_'", n));
-    if (!seen.insert(n).second) cfg.fail("noc.levels", fmt::format("level name '{}' appears twice", n));
-  }
-  if (sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC) == sc_core::SC_ZERO_TIME)
-    cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+  // Level names (distinct identifiers: they become module names) and the
+  // clock period were checked by Config::load.
 
   // clusters_below[k]: clusters under one node of level k.
   std::vector<int64_t> clusters_below(size_t(n_levels) + 1, 1);
