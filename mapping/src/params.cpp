@@ -120,11 +120,7 @@ void put32(std::ostream& f, uint32_t v) {
 static_assert(kMaxLayerName < VPWT_NAME_BYTES, "a layer name and its NUL fit a weights record");
 
 void save_params(const Network& net, const Params& p, const std::string& path) {
-  try {
-    write_output(path, weights_file_bytes(net, p));
-  } catch (const OutputError& e) {
-    throw ConfigError({path, 0, 0}, "", e.what());
-  }
+  write_output(path, weights_file_bytes(net, p));  // OutputError: vp-map exit 1
 }
 
 std::string weights_file_bytes(const Network& net, const Params& p) {
