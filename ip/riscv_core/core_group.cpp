@@ -5,7 +5,7 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "top/platform.hpp"  // SimulationError
+#include "sim/simulation_error.hpp"
 
 namespace vp::rv {
 

@@ -6,6 +6,7 @@ MAP=$(dirname "$VP")/vp-map
 FW=$(dirname "$VP")/../firmware
 MKELF="python3 $SRC/tests/support/make_elf.py"
 ONE_CONV=$SRC/tests/dataflow/one_conv.yaml
+[ -f "$FW/spin.elf" ] && [ -x "$MAP" ] || { echo "firmware or vp-map not built"; exit 77; }
 # Under ASan the address space is not a measure of allocation: the
 # virtual-memory cap only runs in the plain build.
 capped() { if [ -n "${VP_SANITIZED:-}" ]; then "$@"; else (ulimit -v 2000000; "$@"); fi; }

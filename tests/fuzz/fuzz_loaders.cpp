@@ -29,7 +29,7 @@
 #include "network.hpp"
 #include "params.hpp"
 #include "report.hpp"
-#include "top/platform.hpp"
+#include "sim/simulation_error.hpp"
 
 namespace fs = std::filesystem;
 using Bytes = std::string;
