@@ -24,8 +24,8 @@ run_ctest() {
 run_ctest "${BUILD_DIR:-$root/build}"
 [ "${VP_SANITIZE_TESTS:-1}" = 0 ] && exit 0
 san=${SANITIZE_BUILD_DIR:-$root/build-sanitize}
-# -O1 -g1: a fast enough build and run, with line numbers in the reports.
-cmake -S "$root" -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-  -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DVP_SANITIZE=ON >/dev/null
+# -O0 -g1: half the compile time of -O1 (the tests are small), line numbers in the reports.
+cmake -S "$root" -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
+  -DCMAKE_C_FLAGS_DEBUG="-O0 -g1" -DVP_SANITIZE=ON >/dev/null
 cmake --build "$san" --parallel "$(nproc)" --target vp-run vp-map fuzz_loaders test_cli test_output_file firmware
 run_ctest "$san" -L sanitize

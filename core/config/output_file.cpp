@@ -124,8 +124,10 @@ void OutputPlan::check() const {
   for (size_t i = 0; i < outputs_.size(); ++i) {
     const auto& [what, path] = outputs_[i];
     const std::string target = output_target(path);  // refuses directories and devices
+    // Only an input that exists can be overwritten (a built-in platform's
+    // name is not a file).
     for (const auto& [iw, ip] : inputs_)
-      if (same_file(target, ip))
+      if (access(ip.c_str(), F_OK) == 0 && same_file(target, ip))
         throw OutputError(fmt::format("{} {}: this is the input of {}; refusing to overwrite it", what, path, iw));
     for (size_t j = 0; j < i; ++j)
       if (same_file(target, output_target(outputs_[j].second)))

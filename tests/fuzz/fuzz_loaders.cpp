@@ -141,7 +141,7 @@ std::string temp_file(const Bytes& data) {
 
 // libsystemc (linked for the ELF loader's error type) refers to sc_main; the
 // fuzzer elaborates nothing.
-int sc_main(int, char**) { return 0; }
+extern "C" int sc_main(int, char**) { return 0; }
 
 int main(int argc, char** argv) {
   if (argc != 4) {
