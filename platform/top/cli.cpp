@@ -1,5 +1,7 @@
 #include "top/cli.hpp"
 
+#include "network.hpp"
+
 #include <cmath>
 #include <sstream>
 
@@ -151,7 +153,7 @@ std::vector<std::pair<std::string, std::string>> CliOptions::outputs() const {
 std::vector<std::pair<std::string, std::string>> CliOptions::inputs() const {
   std::vector<std::pair<std::string, std::string>> in{{"--platform", platform}};
   for (const auto& e : run.elf) in.emplace_back("--elf", e);
-  if (job_requested) in.emplace_back("--network", dataflow::network_path(job.network));
+  if (job_requested) in.emplace_back("--network", map::network_file(job.network));
   return in;
 }
 
