@@ -17,8 +17,9 @@ function(vp_add_test)
   set_tests_properties(${T_NAME} PROPERTIES SKIP_RETURN_CODE 77)
 endfunction()
 
+# SANITIZE: its cases also run under ASan+UBSan (label `sanitize`, below).
 function(vp_add_catch_test name)
-  cmake_parse_arguments(T "SYSTEMC" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "SYSTEMC;SANITIZE" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   if(T_SYSTEMC)
     # The runner defines main(); link it whole so the linker keeps it.
@@ -37,6 +38,23 @@ function(vp_add_catch_test name)
                                              VP_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   # --warn NoTests: a name CTest cannot pass through (e.g. with ';') fails
   # instead of silently running nothing.
+  set(labels "")
+  if(T_SANITIZE)
+    set(labels sanitize)
+  endif()
   catch_discover_tests(${name} TEST_PREFIX "${name}:" EXTRA_ARGS --warn NoTests PROPERTIES
-    ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    ENVIRONMENT "VP_SOURCE_DIR=${PROJECT_SOURCE_DIR}" LABELS "${labels}")
+endfunction()
+
+# vp_sanitize_label(TEST...): tests that also run under AddressSanitizer and
+# UBSan. scripts/test.sh builds a second, -DVP_SANITIZE=ON tree of only the
+# targets they need and runs `ctest -L sanitize` there: the fault, CLI,
+# hostile-input and fuzz tests. Call it in the directory that added the tests.
+function(vp_sanitize_label)
+  set_tests_properties(${ARGN} PROPERTIES LABELS sanitize)
+  if(VP_SANITIZE)
+    foreach(t ${ARGN})
+      set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT VP_SANITIZED=1)
+    endforeach()
+  endif()
 endfunction()

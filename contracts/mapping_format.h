@@ -18,6 +18,13 @@
 #define VPMAP_MAGIC 0x50414D56u /* the bytes 'V' 'M' 'A' 'P' */
 #define VPMAP_VERSION 1u
 #define VPMAP_NONE 0xFFFFu /* no layer (the network input), or the HBM as an edge end */
+/* Characters of a layer name: vpmap_layer_t.name and the weights file's
+ * records hold it with a NUL; a network with a longer name is refused when read. */
+#define VPMAP_LAYER_NAME_MAX 23u
+/* What the dataflow runtime can run (firmware/dataflow/flow.h uses these):
+ * the mapper refuses a mapping beyond them. */
+#define VPMAP_MAX_CLUSTERS 1024u
+#define VPMAP_MAX_SEQ 1024u /* tiles per cluster and run, two kept spare: batch x tiles / replicas + 2 < this */
 
 enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2 };
 enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5 };
@@ -50,7 +57,7 @@ typedef struct {
 } vpmap_header_t; /* 80 bytes */
 
 typedef struct {
-  char name[24];                    /* NUL-padded */
+  char name[VPMAP_LAYER_NAME_MAX + 1]; /* NUL-padded */
   uint8_t op, relu, kernel, stride;
   uint8_t padding, adc_shift, shift, n_levels; /* n_levels: reduction tree levels */
   int32_t mult;

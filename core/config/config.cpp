@@ -1,13 +1,19 @@
 #include "config/config.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <numeric>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
+#include "config/checked.hpp"
 #include "config/embedded.hpp"
 #include "config/suggest.hpp"
 
@@ -238,36 +244,87 @@ class Validator {
   Config& out_;
 };
 
-// Cross-key rules the schema cannot express.
+// Cross-key rules the schema cannot express: the one validation every tool
+// runs (vp-run, vp-map, the dataflow job), before any model is built. All
+// arithmetic on the values is checked: a wrapped product must not pass.
 static void check_consistency(const Config& c) {
+  // One period of the clock must be at least SystemC's default resolution, 1 ps.
+  if (1.0 / c.get_float("clock_hz") < 0.5e-12) c.fail("clock_hz", "the clock period is below the SystemC time resolution (1 ps)");
   if (c.get_string("kind") != "manycore") return;
-  auto levels = c.get_string_list("noc.levels");
+  const auto levels = c.get_string_list("noc.levels");
   for (const char* key : {"noc.factors", "noc.width_bytes", "noc.latency_cycles"}) {
     size_t n = c.get_int_list(key).size();
     if (n != levels.size())
       c.fail(key, fmt::format("has {} items but noc.levels names {} levels", n, levels.size()));
   }
-  auto factors = c.get_int_list("noc.factors");
-  int64_t product = 1;
-  for (auto f : factors) product *= f;
-  int64_t clusters = c.get_int("cluster.count");
-  if (product != clusters)
-    c.fail("noc.factors", fmt::format("the product of the quadrant factors is {} but cluster.count is {}",
-                                      product, clusters));
-  if (c.get_size("cluster.l1.size") > uint64_t(c.get_int("memory_map.peripherals_offset")))
-    c.fail("memory_map.peripherals_offset", "must be at least cluster.l1.size");
-  if (c.get_int("memory_map.peripherals_offset") >= c.get_int("memory_map.cluster_stride"))
-    c.fail("memory_map.cluster_stride", "must exceed memory_map.peripherals_offset");
-  int64_t windows_end = c.get_int("memory_map.cluster_global_base") + clusters * c.get_int("memory_map.cluster_stride");
-  if (windows_end > c.get_int("memory_map.hbm_base") && c.get_int("memory_map.cluster_global_base") < c.get_int("memory_map.hbm_base"))
-    c.fail("memory_map.cluster_global_base",
-           fmt::format("the {} cluster windows end at {:#x}, past memory_map.hbm_base", clusters, windows_end));
-  if (c.get_int("memory_map.hbm_base") + int64_t(c.get_size("hbm.size")) > 0x100000000LL)
-    c.fail("hbm.size", "the HBM does not fit in the 32-bit address space above memory_map.hbm_base");
-  int64_t word = c.get_int("cluster.l1.bank_width"), banks = c.get_int("cluster.l1.banks");
+  // Per-level word lists: empty (the default everywhere) or one word a level.
+  for (const auto& [key, first, second] : {std::tuple<const char*, const char*, const char*>{"noc.latency_mode", "pipelined", "serialized"},
+                                           {"noc.duplex", "full", "half"}}) {
+    const auto words = c.get_string_list(key);
+    if (!words.empty() && words.size() != levels.size())
+      c.fail(key, fmt::format("has {} items but noc.levels names {} levels", words.size(), levels.size()));
+    for (size_t k = 0; k < words.size(); ++k)
+      if (words[k] != first && words[k] != second)
+        c.fail(key, fmt::format("item {} is '{}'; expected '{}' or '{}'", k, words[k], first, second));
+  }
+  // Level names become module names: they must be distinct identifiers.
+  std::set<std::string> seen;
+  for (const auto& n : levels) {
+    if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+      c.fail("noc.levels", fmt::format("level name '{}' must be letters, digits and '_'", n));
+    if (!seen.insert(n).second) c.fail("noc.levels", fmt::format("level name '{}' appears twice", n));
+  }
+  const auto factors = c.get_int_list("noc.factors");
+  const int64_t clusters = c.get_int("cluster.count");
+  const auto product = checked_product<int64_t>(factors);
+  if (!product)
+    c.fail_any({"noc.factors", "cluster.count"},
+               fmt::format("the product of the quadrant factors [{}] overflows (cluster.count is {})",
+                           fmt::join(factors, ", "), clusters));
+  if (*product != clusters)
+    c.fail_any({"noc.factors", "cluster.count"},
+               fmt::format("the product of the quadrant factors is {} but cluster.count is {}", *product, clusters));
+
+  const uint64_t l1 = c.get_size("cluster.l1.size"), periph = uint64_t(c.get_int("memory_map.peripherals_offset"));
+  const uint64_t stride = uint64_t(c.get_int("memory_map.cluster_stride"));
+  if (l1 > periph) c.fail_any({"memory_map.peripherals_offset", "cluster.l1.size"}, "must be at least cluster.l1.size");
+  if (periph >= stride) c.fail("memory_map.cluster_stride", "must exceed memory_map.peripherals_offset");
+  const int64_t word = c.get_int("cluster.l1.bank_width"), banks = c.get_int("cluster.l1.banks");
   if (word & (word - 1)) c.fail("cluster.l1.bank_width", "must be a power of two");
-  if (c.get_size("cluster.l1.size") % uint64_t(word * banks) != 0)
-    c.fail("cluster.l1.size", fmt::format("must be a multiple of banks x bank_width = {} bytes", word * banks));
+  const auto row = checked_mul<int64_t>(word, banks);
+  if (!row || l1 % uint64_t(*row) != 0)
+    c.fail("cluster.l1.size", fmt::format("must be a multiple of banks x bank_width = {} x {} bytes", banks, word));
+
+  // The global address map: every region inside 32 bits, none overlapping.
+  struct Range {
+    const char* key;
+    const char* what;
+    uint64_t base;
+    std::optional<uint64_t> size;
+  };
+  const uint64_t global = uint64_t(c.get_int("memory_map.cluster_global_base"));
+  const Range ranges[] = {
+      {"memory_map.cluster_local_base", "the local cluster alias", uint64_t(c.get_int("memory_map.cluster_local_base")),
+       stride},
+      {"memory_map.imem_base", "the instruction memory", uint64_t(c.get_int("memory_map.imem_base")),
+       c.get_size("memory_map.imem_size")},
+      {"memory_map.cluster_global_base", "the cluster windows", global, checked_mul<uint64_t>(uint64_t(clusters), stride)},
+      {"memory_map.hbm_base", "the HBM", uint64_t(c.get_int("memory_map.hbm_base")), c.get_size("hbm.size")},
+  };
+  for (const auto& r : ranges) {
+    const auto end = r.size ? checked_add<uint64_t>(r.base, *r.size) : std::nullopt;
+    if (!end || *end > 0x100000000ULL)
+      c.fail(r.key, r.size ? fmt::format("{} [{:#x}, {:#x}) does not fit in the 32-bit address space", r.what, r.base,
+                                         r.base + *r.size)
+                           : fmt::format("{} at {:#x} do not fit in the 32-bit address space", r.what, r.base));
+  }
+  for (size_t i = 0; i < std::size(ranges); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      const Range &a = ranges[i], &b = ranges[j];
+      if (a.base < b.base + *b.size && b.base < a.base + *a.size)
+        c.fail_any({a.key, b.key}, fmt::format("{} [{:#x}, {:#x}) overlaps {} [{:#x}, {:#x}) set by {}", a.what, a.base,
+                                               a.base + *a.size, b.what, b.base, b.base + *b.size, b.key));
+    }
 }
 
 Config Config::from_string(const std::string& text, const std::string& origin,
@@ -287,6 +344,7 @@ Config Config::from_string(const std::string& text, const std::string& origin,
   Config c;
   c.origin_ = origin;
   Validator v(origin, overridden, c);
+  c.overridden_ = overridden;
   c.root_ = v.map(Schema::builtin().root(), doc, "", SourceLocation{origin, 1, 1});
   check_consistency(c);
   return c;
@@ -303,13 +361,25 @@ std::vector<std::string> Config::builtin_names() {
   return out;
 }
 
+std::string read_input_file(const std::string& path, const std::string& what) {
+  const SourceLocation where{path, 0, 0};
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) throw ConfigError(where, "", fmt::format("cannot open {}: {}", what, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw ConfigError(where, "", fmt::format("is a directory, not a {}", what));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(where, "", fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(where, "", fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+  return ss.str();
+}
+
 Config Config::load(const std::string& source, const std::vector<std::string>& overrides) {
-  std::ifstream in(source);
-  if (in) {
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return from_string(ss.str(), source, overrides);
-  }
+  if (source.empty()) throw ConfigError(SourceLocation{"--platform", 0, 0}, "", "empty platform name");
+  // A path that exists is a file to read (an unreadable one is an error of
+  // its own, not "no such platform").
+  struct stat st {};
+  if (stat(source.c_str(), &st) == 0) return from_string(read_input_file(source, "platform file"), source, overrides);
   for (const auto& f : embedded_platforms())
     if (f.name == source || f.name == source + ".yaml")
       return from_string(f.contents, "<built-in " + f.name + ">", overrides);
@@ -373,8 +443,15 @@ SourceLocation Config::location(const std::string& path) const {
   return SourceLocation{origin_, 0, 0};
 }
 
-void Config::fail(const std::string& path, const std::string& message) const {
-  throw ConfigError(location(path), path, message);
+void Config::fail(const std::string& path, const std::string& message) const { fail_any({path}, message); }
+
+void Config::fail_any(const std::vector<std::string>& paths, const std::string& message) const {
+  // A rule broken by a --set is reported at that --set (a list item's too,
+  // e.g. noc.factors.1=3 for a rule on noc.factors), not in the file.
+  for (const auto& path : paths)
+    for (const auto& [key, origin] : overridden_)
+      if (key == path || key.rfind(path + ".", 0) == 0) throw ConfigError(SourceLocation{origin, 0, 0}, path, message);
+  throw ConfigError(location(paths.front()), paths.front(), message);
 }
 
 static nlohmann::json to_json_node(const Field& f, const YAML::Node& n) {

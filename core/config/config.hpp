@@ -39,6 +39,9 @@ class Config {
   SourceLocation location(const std::string& path) const;
   // Throws a ConfigError located at `path`: for models' own consistency checks.
   [[noreturn]] void fail(const std::string& path, const std::string& message) const;
+  // A rule on several keys: located at the first of them a --set changed,
+  // else at the first.
+  [[noreturn]] void fail_any(const std::vector<std::string>& paths, const std::string& message) const;
 
   nlohmann::json to_json() const;      // the resolved platform, typed
   std::string to_yaml() const;         // the resolved platform as YAML
@@ -51,7 +54,12 @@ class Config {
   YAML::Node root_;
   std::string origin_;
   std::map<std::string, SourceLocation> locations_;
+  std::map<std::string, std::string> overridden_;  // key path -> "--set ..." that set it
 };
+
+// The whole of an input file (platform, network): ConfigError at `path` when
+// it is missing, unreadable or a directory, saying which; `what` names it.
+std::string read_input_file(const std::string& path, const std::string& what);
 
 // Applies "a.b.2.c=value" overrides onto a document; records their origin.
 // A list the file leaves out starts from its schema default, so that

@@ -47,9 +47,14 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
       if (cur.IsSequence()) {
         if (!is_index(k))
           throw ConfigError(where, walked, fmt::format("'{}' is a list; index it with a number", walked.substr(0, walked.size() - k.size() - 1)));
-        size_t idx = std::stoul(k);
-        if (idx >= cur.size())
-          throw ConfigError(where, walked, fmt::format("index {} is past the end of a list of {}", idx, cur.size()));
+        // Compared as text first: an index of 30 digits is out of range, not an overflow.
+        const std::string digits = k.substr(std::min(k.find_first_not_of('0'), k.size() - 1));
+        if (digits.size() > 9 || std::stoul(digits) >= cur.size())
+          throw ConfigError(where, walked,
+                            cur.size() ? fmt::format("index {} is past the end of a list of {} (valid: 0-{})", k,
+                                                      cur.size(), cur.size() - 1)
+                                        : fmt::format("index {} of an empty list", k));
+        const size_t idx = std::stoul(digits);
         if (last) {
           cur[idx] = value;
         } else {

@@ -19,8 +19,8 @@
 #include "dataflow/runtime.h"
 
 #define DF_MAX_PEERS 64u
-#define DF_MAX_CLUSTERS 1024u
-#define DF_MAX_SEQ 1024u /* tiles per cluster and run the counters can name */
+#define DF_MAX_CLUSTERS VPMAP_MAX_CLUSTERS /* mapping_format.h: the mapper checks them */
+#define DF_MAX_SEQ VPMAP_MAX_SEQ           /* tiles per cluster and run the counters can name */
 
 /* Input ports of a cluster. */
 enum { DF_PORT_A = 0, DF_PORT_B = 1, DF_PORT_PARTIALS = 2, DF_PORTS = 3 };

@@ -26,8 +26,10 @@ struct ClusterFirmware {
   rv::ElfImage elf;
 
   // Throws vp::SimulationError naming the ELF and the segment for any
-  // segment outside the instruction memory, the local L1 and global memory.
-  static ClusterFirmware load(const std::string& path, const ClusterMap& map);
+  // segment outside the instruction memory, the local L1 and global memory
+  // (`global` says whether the platform holds a segment elsewhere: checked
+  // before the loader allocates it).
+  static ClusterFirmware load(const std::string& path, const ClusterMap& map, const rv::SegmentCheck& global = {});
 };
 
 }  // namespace vp

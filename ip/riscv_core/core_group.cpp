@@ -5,6 +5,8 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "sim/simulation_error.hpp"
+
 namespace vp::rv {
 
 using sc_core::sc_time;
@@ -44,6 +46,12 @@ void CoreGroup::thread() {
         // A core woken with a time stamp behind SystemC time resumes now.
         if (c->local_time() < now) c->set_local_time(now);
         if (c->local_time() < end) c->run_until(end);
+        if (!c->fault().empty()) {  // the run ends here; the platform reports it
+          fault_ = c->fault();
+          idle_ = true;
+          stop_run();
+          return;
+        }
         if (!c->halted() && !c->sleeping()) any_awake = true;
       }
       ++quanta_;
@@ -74,14 +82,24 @@ void CoreGroup::thread() {
       }
     }
     idle_ = true;
-  } catch (...) {
+  } catch (...) {  // a model's error thrown from a core's access (e.g. a peripheral's check)
     error_ = std::current_exception();
     idle_ = true;
-    // The reason is in error_, rethrown by the platform; SystemC's own
-    // "stopped by user" notice would only add noise to the report.
-    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    sc_core::sc_stop();
+    stop_run();
   }
+}
+
+void CoreGroup::stop_run() {
+  // The reason is in fault_ or error_, reported by the platform; SystemC's
+  // own "stopped by user" notice would only add noise to the report.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_stop();
+}
+
+std::exception_ptr CoreGroup::error() const {
+  if (error_) return error_;
+  if (!fault_.empty()) return std::make_exception_ptr(SimulationError(fault_));
+  return nullptr;
 }
 
 }  // namespace vp::rv

@@ -5,6 +5,7 @@
 // SystemC time to catch up. When every core sleeps the thread waits on an
 // event that a core's wake() notifies: no host cost while asleep.
 #include <exception>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -30,8 +31,11 @@ class CoreGroup : public sc_core::sc_module {
 
   const std::vector<RiscvCore*>& cores() const { return cores_; }
   bool all_halted() const;
-  // The error (e.g. a trap without handler) that stopped the simulation, or null.
-  std::exception_ptr error() const { return error_; }
+  // The error (e.g. a trap without handler) that stopped the simulation, or
+  // null. A core's fault is recorded, not thrown, inside the SystemC thread
+  // (no unwinding through a coroutine stack, which the sanitizers cannot
+  // follow); call this after sc_start returns: the exception is made here.
+  std::exception_ptr error() const;
   // True once the thread has nothing left to do: every core halted, or every
   // live core asleep with no wake pending (the platform decides if that is a stall).
   bool idle() const { return idle_; }
@@ -40,7 +44,9 @@ class CoreGroup : public sc_core::sc_module {
 
  private:
   void thread();
+  void stop_run();  // sc_stop() without SystemC's own notice
   std::vector<RiscvCore*> cores_;
+  std::string fault_;  // the first core fault's report
   sc_core::sc_event wake_event_;
   std::exception_ptr error_;
   bool idle_ = false;

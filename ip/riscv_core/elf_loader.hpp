@@ -28,6 +28,15 @@ struct ElfImage {
   }
 };
 
-ElfImage load_elf(const std::string& path);
+// Where a platform can hold a segment: "" when [addr, addr + bytes) fits,
+// else the reason (e.g. "outside the RAM [0x80000000, 0x80100000)").
+using SegmentCheck = std::function<std::string(uint32_t addr, uint64_t bytes)>;
+
+// Every segment is checked against the file and against `fits` before any
+// memory is allocated for it: a hostile header cannot make the host allocate
+// what the platform could never hold.
+ElfImage load_elf(const std::string& path, const SegmentCheck& fits = {});
+// The entry point only (header checks, no segment read).
+uint32_t read_elf_entry(const std::string& path);
 
 }  // namespace vp::rv

@@ -49,6 +49,7 @@ void RiscvCore::reset(uint32_t pc) {
   lp_start_.fill(0);
   lp_end_.fill(0);
   lp_count_.fill(0);
+  fault_.clear();
   hz_load_rd_ = 0;
   hz_jumped_ = false;
   hz_prev_ = nullptr;
@@ -60,7 +61,7 @@ RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
   for (;;) {
     if (halted_) return StopReason::kHalted;
     if (sleeping_) return StopReason::kSleeping;
-    if (interrupt_pending()) pc_ = take_interrupt(pc_);
+    if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
     execute_fast(limit);  // returns at the limit or when attention_ is raised
@@ -83,13 +84,12 @@ void RiscvCore::remove_debug_hooks() { hooks_.clear(); }
 // reaches the same points in time and its accesses interleave with other
 // cores' as without hooks: a traced or debugged run keeps its cycle counts.
 RiscvCore::StopReason RiscvCore::run_until_hooked(uint64_t limit) {
-  try {
-    return run_hooked(limit);
-  } catch (const SimulationError& e) {
-    // A debugger may show the faulting state before the run ends.
-    for (CoreDebugHook* h : hooks_) h->fault(*this, fault_cause_, e.what());
-    throw;
-  }
+  const bool faulted = !fault_.empty();
+  const StopReason r = run_hooked(limit);
+  // A debugger may show the faulting state before the run ends.
+  if (!faulted && !fault_.empty())
+    for (CoreDebugHook* h : hooks_) h->fault(*this, fault_cause_, fault_);
+  return r;
 }
 
 RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
@@ -98,7 +98,7 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
   for (;;) {
     if (halted_) return StopReason::kHalted;
     if (sleeping_) return StopReason::kSleeping;
-    if (interrupt_pending()) pc_ = take_interrupt(pc_);
+    if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
     if (!step) {
@@ -212,9 +212,15 @@ static const char* cause_name(uint32_t cause) {
   }
 }
 
-void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) const {
-  throw SimulationError(fmt::format("{} (cluster {}, core {}): {} at pc 0x{:08x}, instruction 0x{:08x}",
-                                    name_for_reports(), cluster_id_, core_id_, what, pc, insn));
+// Recorded, not thrown: the core stops for good and its group ends the run
+// with sc_stop(); the platform reports the fault after sc_start returns, so
+// no exception unwinds through a SystemC thread's stack.
+void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) {
+  fault_ = fmt::format("{} (cluster {}, core {}): {} at pc 0x{:08x}, instruction 0x{:08x}", name_for_reports(),
+                       cluster_id_, core_id_, what, pc, insn);
+  halted_ = true;
+  sleeping_ = false;
+  attention_ = true;
 }
 
 uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn) {
@@ -222,14 +228,18 @@ uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t i
   fault_cause_ = cause;
   // Decoded slots do not keep the instruction word: read it back for the report.
   if ((base == 0 || epc == base) && insn == 0 && cause != 1) fetch_raw(epc, insn);
-  if (base == 0)
+  if (base == 0) {
     fatal(fmt::format("trap with no handler (mtvec = 0): cause {} ({}), mtval 0x{:08x}", cause, cause_name(cause), tval),
           epc, insn);
+    return epc;
+  }
   // The handler's own first instruction trapping again would loop forever.
-  if (epc == base)
+  if (epc == base) {
     fatal(fmt::format("trap loop: the handler at 0x{:08x} traps itself: cause {} ({}), mtval 0x{:08x}", base, cause,
                       cause_name(cause), tval),
           epc, insn);
+    return epc;
+  }
   hz_load_rd_ = 0;
   hz_jumped_ = true;
   hz_prev_ = nullptr;
@@ -247,7 +257,10 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
   while (!(pending & (1u << line))) --line;  // highest line first, as CV32E40P's fixed priority
   const uint32_t base = mtvec_ & ~3u;
   fault_cause_ = 0x80000000u | line;
-  if (base == 0) fatal(fmt::format("interrupt {} with no handler (mtvec = 0)", line), epc, 0);
+  if (base == 0) {
+    fatal(fmt::format("interrupt {} with no handler (mtvec = 0)", line), epc, 0);
+    return epc;
+  }
   hz_load_rd_ = 0;
   hz_jumped_ = true;
   hz_prev_ = nullptr;

@@ -47,7 +47,7 @@ class RiscvCore : public sc_core::sc_module {
   void reset(uint32_t pc);
 
   // Runs until local time reaches `until`, or the core sleeps (wfi) or halts.
-  // A trap with no handler throws vp::SimulationError.
+  // A trap with no handler halts the core with fault() set (never throws).
   StopReason run_until(sc_core::sc_time until);
 
   sc_core::sc_time local_time() const { return sc_core::sc_time::from_value(now_ * cycle_value_); }
@@ -71,6 +71,8 @@ class RiscvCore : public sc_core::sc_module {
 
   bool sleeping() const { return sleeping_; }
   bool halted() const { return halted_; }
+  // Why the core stopped on a fault (core, cause, pc, instruction); empty if it did not.
+  const std::string& fault() const { return fault_; }
   int exit_code() const { return exit_code_; }
 
   uint32_t hartid() const { return hartid_; }
@@ -135,7 +137,8 @@ class RiscvCore : public sc_core::sc_module {
   uint32_t trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn);
   bool interrupt_pending() const { return (mstatus_ & kMstatusMie) && (mip_ & mie_); }
   uint32_t take_interrupt(uint32_t epc);
-  [[noreturn]] void fatal(const std::string& what, uint32_t pc, uint32_t insn) const;
+  // A fault with no way on: recorded in fault_, the core halts.
+  void fatal(const std::string& what, uint32_t pc, uint32_t insn);
 
   // Memory (riscv_core.cpp). Return false on an access fault.
   const DmiRange* dmi_find(uint32_t addr, unsigned size, bool write) const {
@@ -186,7 +189,7 @@ class RiscvCore : public sc_core::sc_module {
   void set_loop_end(unsigned l, uint32_t addr);
   // A loop enabled (count > 0) with start/end the hardware cannot run: the
   // manual leaves it undefined and asks simulators to report it.
-  [[noreturn]] void hwloop_violation(unsigned l, uint32_t pc);
+  void hwloop_violation(unsigned l, uint32_t pc);  // fatal(): the core halts
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;
@@ -206,6 +209,7 @@ class RiscvCore : public sc_core::sc_module {
   std::unique_ptr<DecodeCache> step_icache_;
   bool step_cut_ = false;
   uint32_t fault_cause_ = 0;  // cause of the trap that ended the run, for the hooks
+  std::string fault_;         // its report (core, cause, pc, instruction); empty: none
   uint8_t step_mem_size_ = 0;
   bool step_mem_store_ = false;
   uint32_t step_mem_addr_ = 0;

@@ -197,6 +197,7 @@ void RiscvCore::execute_base(uint64_t limit) {
     load_rd = 0;                                    \
     jumped = true;                                  \
     prev = nullptr;                                 \
+    if (VP_UNLIKELY(halted_)) goto leave; /* fatal */ \
     LOCATE();                                       \
     if (VP_UNLIKELY(now >= limit)) goto leave;      \
     DISPATCH();                                     \
@@ -535,7 +536,8 @@ op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
     const unsigned l_ = HWL_L;                                                                         \
     if (VP_UNLIKELY(lp_count_[l_] && (((lp_start_[l_] | lp_end_[l_]) & 3) || lp_end_[l_] <= lp_start_[l_]))) { \
       SYNC_OUT();                                                                                      \
-      hwloop_violation(l_, pc);                                                                        \
+      hwloop_violation(l_, pc); /* records the fault and halts the core */                            \
+      goto leave;                                                                                      \
     }                                                                                                  \
   } while (0)
 op_CvCounti: lp_count_[HWL_L] = HWL_V; HWL_CHECK(); NEXT();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -53,32 +54,49 @@ int64_t PlatformInfo::path_latency(int a, int b) const {
 void CostParams::set(const std::string& kv) {
   auto eq = kv.find('=');
   if (eq == std::string::npos) throw std::invalid_argument("--cost expects name=value, got '" + kv + "'");
-  std::string k = kv.substr(0, eq);
+  const std::string k = kv.substr(0, eq);
   double v = 0;
   try {
     size_t used = 0;
     v = std::stod(kv.substr(eq + 1), &used);
-    if (used != kv.size() - eq - 1) throw std::invalid_argument(kv);
+    if (used != kv.size() - eq - 1 || !std::isfinite(v)) throw std::invalid_argument(kv);
   } catch (const std::exception&) {
     throw std::invalid_argument("--cost " + kv + ": value is not a number");
   }
-  if (v < 0) throw std::invalid_argument("--cost " + kv + ": value must not be negative");
-  if (k == "l1_reserved") l1_reserved = int64_t(v);
-  else if (k == "max_tile_cols" && v >= 1) max_tile_cols = int(v);
-  else if (k == "tile_overhead") tile_overhead = v;
-  else if (k == "requant") requant = v;
-  else if (k == "input_slots" && v >= 2) input_slots = int(v);
-  else if (k == "reduce") reduce = v;
-  else if (k == "add") add = v;
-  else if (k == "pool") pool = v;
-  else if (k == "dma_outstanding" && v >= 1) dma_outstanding = int(v);
-  else if (k == "burst_bytes" && v >= 1) burst_bytes = int64_t(v);
-  else if (k == "batch" && v >= 1) batch = int(v);
-  else if (k == "balance_step" && v > 0 && v < 1) balance_step = v;
-  else if (k == "efficiency") efficiency = v;
-  else
-    throw std::invalid_argument("--cost " + kv + ": unknown name or bad value (l1_reserved, max_tile_cols, "
-                                "tile_overhead, requant, input_slots, reduce, add, pool, dma_outstanding, burst_bytes, batch, balance_step, efficiency)");
+  // Each figure with its valid range; whole numbers for the counts and sizes.
+  struct Figure {
+    const char* name;
+    double lo, hi;
+    bool whole;
+    std::function<void(double)> set;
+  };
+  const Figure figures[] = {
+      {"l1_reserved", 0, 4294967295.0, true, [&](double x) { l1_reserved = int64_t(x); }},
+      {"max_tile_cols", 1, 65535, true, [&](double x) { max_tile_cols = int(x); }},
+      {"tile_overhead", 0, 1e9, false, [&](double x) { tile_overhead = x; }},
+      {"requant", 0, 1e6, false, [&](double x) { requant = x; }},
+      {"input_slots", 2, 256, true, [&](double x) { input_slots = int(x); }},
+      {"reduce", 0, 1e6, false, [&](double x) { reduce = x; }},
+      {"add", 0, 1e6, false, [&](double x) { add = x; }},
+      {"pool", 0, 1e6, false, [&](double x) { pool = x; }},
+      {"dma_outstanding", 1, 1024, true, [&](double x) { dma_outstanding = int(x); }},
+      {"burst_bytes", 1, 4294967295.0, true, [&](double x) { burst_bytes = int64_t(x); }},
+      {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
+      {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
+      {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x; }},
+  };
+  std::vector<std::string> names;
+  for (const auto& f : figures) {
+    names.push_back(f.name);
+    if (k != f.name) continue;
+    const bool whole = !f.whole || v == std::floor(v);
+    if (!(v >= f.lo && v <= f.hi) || !whole)
+      throw std::invalid_argument(fmt::format("--cost {}: {} takes {} in [{}, {}]", kv, k,
+                                              f.whole ? "a whole number" : "a number", f.lo, f.hi));
+    f.set(v);
+    return;
+  }
+  throw std::invalid_argument(fmt::format("--cost {}: unknown name (one of {})", kv, fmt::join(names, ", ")));
 }
 
 void estimate_costs(Mapping& m, const Network& net) {

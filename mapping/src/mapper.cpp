@@ -415,10 +415,30 @@ class Builder : public Planner {
 
 }  // namespace
 
+// What the dataflow runtime can count (mapping_format.h): refused here, with
+// the cause, rather than as a firmware exit code after the run started.
+static void check_runtime_limits(const Mapping& m, const Network& net) {
+  if (m.clusters.size() > VPMAP_MAX_CLUSTERS)
+    throw MappingError(fmt::format("the mapping uses {} clusters; the dataflow runtime runs at most {}",
+                                   m.clusters.size(), VPMAP_MAX_CLUSTERS));
+  for (size_t i = 0; i < m.plans.size(); ++i) {
+    const LayerPlan& lp = m.plans[i];
+    const int64_t per_cluster = int64_t(m.cost.batch) * lp.tiles / std::max(1, lp.replicas);
+    if (per_cluster + 2 >= int64_t(VPMAP_MAX_SEQ))
+      throw MappingError(fmt::format("layer {}: a batch of {} images is {} tiles per cluster ({} tiles per image on "
+                                     "{} replicas), beyond the {} the dataflow runtime's counters can name; use a "
+                                     "smaller batch",
+                                     net.layers[i].name, m.cost.batch, per_cluster + 1, lp.tiles, lp.replicas,
+                                     VPMAP_MAX_SEQ - 2));
+  }
+}
+
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost) {
   PlatformInfo p = PlatformInfo::from(cfg);
   check_numerics(net, p.ima);
-  return Builder(net, p, mode, cost).run();
+  Mapping m = Builder(net, p, mode, cost).run();
+  check_runtime_limits(m, net);
+  return m;
 }
 
 }  // namespace vp::map

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/config.hpp"
 #include "config/suggest.hpp"
 #include "paths/data_dirs.hpp"
 
@@ -95,8 +96,9 @@ class Reader {
     int64_t v = 0;
     std::string s = n.Scalar();
     try {
+      // Decimal only: C's base-0 rule would read 0300 as octal 192.
       size_t used = 0;
-      v = std::stoll(s, &used, 0);
+      v = std::stoll(s, &used, 10);
       if (used != s.size()) throw std::invalid_argument(s);
     } catch (const std::exception&) {
       fail(n, path, fmt::format("expected an integer, found '{}'", s));
@@ -130,6 +132,9 @@ class Reader {
     net.input = {int(get_int(in["channels"], "input.channels", 1, 65535)),
                  int(get_int(in["height"], "input.height", 1, 65535)),
                  int(get_int(in["width"], "input.width", 1, 65535))};
+    if (net.input.size() > kMaxActivationValues)
+      fail(in, "input", fmt::format("{}x{}x{} (CxHxW) is {} values; an image has at most {}", net.input.c, net.input.h,
+                                    net.input.w, net.input.size(), kMaxActivationValues));
     if (!root["layers"] || !root["layers"].IsSequence() || root["layers"].size() == 0)
       fail(root["layers"] ? root["layers"] : root, "layers", "expected a non-empty list of layers");
     const YAML::Node layers = root["layers"];
@@ -147,6 +152,11 @@ class Reader {
     if (!n["name"]) fail(n, path + ".name", "missing required key");
     l.name = get_string(n["name"], path + ".name");
     if (l.name.empty() || l.name == "input") fail(n["name"], path + ".name", "'" + l.name + "' is not a layer name");
+    if (l.name.size() > kMaxLayerName)
+      fail(n["name"], path + ".name",
+           fmt::format("'{}' has {} characters; layer names have at most {} (the mapping and weights formats keep "
+                       "that many)",
+                       l.name, l.name.size(), kMaxLayerName));
     if (net.index(l.name) >= 0) fail(n["name"], path + ".name", fmt::format("layer '{}' is defined twice", l.name));
     path = "layers." + l.name;
     if (n["paper"]) l.paper = get_string(n["paper"], path + ".paper");
@@ -247,6 +257,13 @@ class Reader {
         break;
       }
     }
+    // Sizes the host allocates per image and per layer, checked before anything is.
+    if (l.out.size() > kMaxActivationValues)
+      fail(n, path, fmt::format("output {}x{}x{} (CxHxW) is {} values; a layer's output has at most {}", l.out.c,
+                                l.out.h, l.out.w, l.out.size(), kMaxActivationValues));
+    if (l.weights() > kMaxLayerWeights)
+      fail(n, path, fmt::format("{} x {} = {} weights; a layer has at most {}", l.rows(), l.cols(), l.weights(),
+                                kMaxLayerWeights));
     if (n["quant"]) {
       const YAML::Node q = n["quant"];
       check_keys(q, path + ".quant", {"adc_shift", "mult", "shift"});
@@ -272,12 +289,6 @@ Network Network::from_string(const std::string& text, const std::string& origin)
   return Reader(origin).read(root);
 }
 
-Network Network::load(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw ConfigError({path, 0, 0}, "", "cannot open network file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return from_string(ss.str(), path);
-}
+Network Network::load(const std::string& path) { return from_string(read_input_file(path, "network file"), path); }
 
 }  // namespace vp::map

@@ -7,8 +7,16 @@
 #include <vector>
 
 #include "config/errors.hpp"
+#include "mapping_format.h"
 
 namespace vp::map {
+
+// Limits checked when a network is read, so that the host never allocates
+// without bound for a hostile file (mapping/docs/network-format.md). The
+// largest of ResNet-18 on 256x256 images: 1 Mi values, 2.4 Mi weights.
+inline constexpr int64_t kMaxActivationValues = int64_t(1) << 24;  // C x H x W of an image or a layer output
+inline constexpr int64_t kMaxLayerWeights = int64_t(1) << 26;      // rows x cols of an analog layer
+inline constexpr size_t kMaxLayerName = VPMAP_LAYER_NAME_MAX;      // the mapping and weights formats' name fields
 
 enum class Op { Conv, FC, MaxPool, AvgPool, Add };
 const char* op_name(Op op);

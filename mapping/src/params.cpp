@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+
+#include "config/output_file.hpp"
 
 #include <fmt/format.h>
 
@@ -114,9 +117,14 @@ void put32(std::ostream& f, uint32_t v) {
 }
 }  // namespace
 
+static_assert(kMaxLayerName < VPWT_NAME_BYTES, "a layer name and its NUL fit a weights record");
+
 void save_params(const Network& net, const Params& p, const std::string& path) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw ConfigError({path, 0, 0}, "", "cannot write weights file");
+  write_output(path, weights_file_bytes(net, p));  // OutputError: vp-map exit 1
+}
+
+std::string weights_file_bytes(const Network& net, const Params& p) {
+  std::ostringstream f;
   uint32_t n = 0;
   for (const auto& l : net.layers) n += l.analog();
   put32(f, VPWT_MAGIC);
@@ -135,12 +143,11 @@ void save_params(const Network& net, const Params& p, const std::string& path) {
       put32(f, v);
     f.write(reinterpret_cast<const char*>(lp.weights.data()), long(lp.weights.size()));
   }
-  if (!f) throw ConfigError({path, 0, 0}, "", "write failed");
+  return f.str();
 }
 
 Params load_params(const Network& net, const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError({path, 0, 0}, "", "cannot open weights file");
+  std::istringstream f(read_input_file(path, "weights file"));
   auto where = [&](long off) { return SourceLocation{fmt::format("{}: byte {}", path, off), 0, 0}; };
   auto get32 = [&](const char* what) {
     long off = long(f.tellg());

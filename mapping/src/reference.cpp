@@ -1,5 +1,9 @@
 #include "reference.hpp"
 
+#include <sstream>
+
+#include "config/output_file.hpp"
+
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -148,7 +152,7 @@ std::vector<std::vector<Tensor>> run_batch(const Reference& ref, const Network& 
 }
 
 namespace {
-void put32(std::ofstream& f, uint32_t v) {
+void put32(std::ostream& f, uint32_t v) {
   unsigned char b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
   f.write(reinterpret_cast<const char*>(b), 4);
 }
@@ -156,8 +160,7 @@ void put32(std::ofstream& f, uint32_t v) {
 
 void save_activations(const Network& net, const std::vector<std::vector<Tensor>>& per_image,
                       const std::vector<int>& layers, const std::string& path) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw ConfigError({path, 0, 0}, "", "cannot write activations file");
+  std::ostringstream f;
   put32(f, 0x43415056u);  // "VPAC"
   put32(f, 1);
   put32(f, uint32_t(per_image.size()));
@@ -174,7 +177,7 @@ void save_activations(const Network& net, const std::vector<std::vector<Tensor>>
       const auto& d = img[size_t(li)].data;
       f.write(reinterpret_cast<const char*>(d.data()), long(d.size()));
     }
-  if (!f) throw ConfigError({path, 0, 0}, "", "write failed");
+  write_output(path, f.str());  // OutputError: vp-map exit 1
 }
 
 }  // namespace vp::map

@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "config/output_file.hpp"
 #include "mapper.hpp"
 #include "mapping_binary.hpp"
 #include "mapping_yaml.hpp"
@@ -20,17 +21,10 @@ using namespace vp::map;
 
 namespace {
 
-// Whole-file writes go through a temporary so a failure leaves nothing half-written.
-void write_file(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error("cannot write " + path);
-    f.write(data.data(), long(data.size()));
-    if (!f) throw std::runtime_error("write failed: " + path);
-  }
-  std::filesystem::rename(tmp, path);
-}
+
+// Images the reference run keeps at once (all layers' activations each),
+// so that --reference N is bounded before anything is allocated.
+constexpr int64_t kMaxReferenceBytes = int64_t(4) << 30;
 
 }  // namespace
 
@@ -58,74 +52,119 @@ int main(int argc, char** argv) {
     ("threads", po::value<int>()->default_value(int(std::max(1u, std::thread::hardware_concurrency()))),
      "host threads of the reference run (results do not depend on it)")
     ("quiet,q", "print errors only");
+  po::options_description hidden;
+  hidden.add_options()("positional-words", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description positional;
+  positional.add("positional-words", -1);
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "vp-map: error: " << e.what() << "\n";
     return 2;
   }
   if (vm.count("help")) {
-    std::cout << "vp-map: map a DNN onto the cluster array; golden reference model\n\n" << opts;
+    std::cout << "vp-map: map a DNN onto the cluster array; golden reference model\n\n" << opts
+              << "\nOutputs are written only when everything succeeded, each whole (a temporary renamed over it);\n"
+                 "a symbolic link is written through to its target; an output that is an input, another output,\n"
+                 "a directory or a device is refused. On an error (exit 1 or 2) nothing is written.\n";
     return 0;
   }
+  const char* stage = "reading the inputs";
   try {
-    Network net = Network::load(network_file(vm["network"].as<std::string>()));
+    // Every option checked before any work or output.
+    if (vm.count("positional-words"))
+      throw std::invalid_argument(fmt::format("unexpected argument '{}': vp-map takes options only",
+                                              vm["positional-words"].as<std::vector<std::string>>().front()));
+    const auto str = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
+    for (const char* name : {"network", "platform", "mode", "out-yaml", "out-bin", "report", "report-json", "weights",
+                             "weights-out", "ref-out", "ref-layers"})
+      if (vm.count(name) && str(name).empty())
+        throw std::invalid_argument(fmt::format("--{} needs a value, got an empty one", name));
+    const std::string which = str("ref-layers");
+    if (which != "all" && which != "last")
+      throw std::invalid_argument("--ref-layers: expected last or all, got '" + which + "'");
+    if (vm.count("ref-out") && !vm.count("reference")) throw std::invalid_argument("--ref-out needs --reference N");
+    if (vm["threads"].as<int>() < 1) throw std::invalid_argument("--threads needs at least one thread");
+    const int n_ref = vm.count("reference") ? vm["reference"].as<int>() : 0;
+    if (vm.count("reference") && n_ref < 1) throw std::invalid_argument("--reference needs at least one image");
+    const std::string net_path = network_file(str("network"));
+    vp::OutputPlan plan;
+    plan.input("--network", net_path);
+    plan.input("--platform", str("platform"));
+    plan.input("--weights", str("weights"));
+    for (const char* name : {"out-yaml", "out-bin", "report", "report-json", "weights-out", "ref-out"})
+      plan.output(std::string("--") + name, str(name));
+    try {
+      plan.check();
+    } catch (const vp::OutputError& e) {
+      throw std::invalid_argument(e.what());
+    }
+    Network net = Network::load(net_path);
     if (vm.count("print-layers")) {
       std::cout << layer_table(net);
       return 0;
     }
+    if (n_ref > 0) {
+      int64_t per_image = net.input.size();
+      for (const auto& l : net.layers) per_image += l.out.size();
+      if (per_image * n_ref > kMaxReferenceBytes)
+        throw std::invalid_argument(fmt::format(
+            "--reference {}: the reference run keeps {} bytes of activations per image, {} in all; the limit is {} "
+            "(at most {} images of {})",
+            n_ref, per_image, per_image * n_ref, kMaxReferenceBytes, kMaxReferenceBytes / per_image, net.name));
+    }
     std::vector<std::string> sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    vp::Config cfg = vp::Config::load(vm["platform"].as<std::string>(), sets);
+    vp::Config cfg = vp::Config::load(str("platform"), sets);
     CostParams cost;
     if (vm.count("cost"))
       for (const auto& kv : vm["cost"].as<std::vector<std::string>>()) cost.set(kv);
+    stage = "mapping";
     if (vm.count("compare-modes")) {
       std::vector<Mapping> maps;
       for (Mode md : {Mode::Naive, Mode::Replicate, Mode::Full}) maps.push_back(map_network(net, cfg, md, cost));
       std::cout << modes_table(maps);
       return 0;
     }
-    Mode mode = parse_mode(vm["mode"].as<std::string>());
+    Mode mode = parse_mode(str("mode"));
     Mapping m = map_network(net, cfg, mode, cost);
 
     // Weights are only needed for the binary form's quantization fields, the
     // weights file and the reference run.
+    stage = "generating the weights";
     bool want_params = vm.count("weights") || vm.count("weights-out") || vm.count("reference") || vm.count("out-bin");
     ImaParams ima = ImaParams::from(cfg);
     Params params;
     if (want_params)
-      params = vm.count("weights") ? load_params(net, vm["weights"].as<std::string>())
-                                   : generate_params(net, ima, vm["seed"].as<uint64_t>());
+      params = vm.count("weights") ? load_params(net, str("weights")) : generate_params(net, ima, vm["seed"].as<uint64_t>());
+    stage = "running the reference model";
     std::vector<std::vector<Tensor>> acts;
-    if (vm.count("reference")) {
-      int n = vm["reference"].as<int>();
-      if (n < 1) throw std::invalid_argument("--reference needs at least one image");
+    if (n_ref > 0) {
       Reference ref(net, params, ima);
-      acts = run_batch(ref, net, vm["seed"].as<uint64_t>(), n, vm["threads"].as<int>());
+      acts = run_batch(ref, net, vm["seed"].as<uint64_t>(), n_ref, vm["threads"].as<int>());
     }
 
+    // Everything computed: now the outputs, each written whole.
+    stage = "writing the outputs";
     std::string text = report_text(m, net);
-    if (vm.count("out-yaml")) write_file(vm["out-yaml"].as<std::string>(), mapping_yaml(m, net));
+    if (vm.count("out-yaml")) vp::write_output(str("out-yaml"), mapping_yaml(m, net));
     if (vm.count("out-bin")) {
       auto bin = encode_mapping(m, net, &params);
-      write_file(vm["out-bin"].as<std::string>(), std::string(bin.begin(), bin.end()));
+      vp::write_output(str("out-bin"), std::string(bin.begin(), bin.end()));
     }
-    if (vm.count("report")) write_file(vm["report"].as<std::string>(), text);
-    if (vm.count("report-json")) write_file(vm["report-json"].as<std::string>(), report_json(m, net).dump(2) + "\n");
-    if (vm.count("weights-out")) save_params(net, params, vm["weights-out"].as<std::string>());
+    if (vm.count("report")) vp::write_output(str("report"), text);
+    if (vm.count("report-json")) vp::write_output(str("report-json"), report_json(m, net).dump(2) + "\n");
+    if (vm.count("weights-out")) save_params(net, params, str("weights-out"));
     if (vm.count("ref-out")) {
-      if (acts.empty()) throw std::invalid_argument("--ref-out needs --reference N");
-      std::string which = vm["ref-layers"].as<std::string>();
       std::vector<int> layers;
       if (which == "all")
         for (size_t i = 0; i < net.layers.size(); ++i) layers.push_back(int(i));
-      else if (which == "last")
-        layers.push_back(int(net.layers.size()) - 1);
       else
-        throw std::invalid_argument("--ref-layers: expected last or all, got '" + which + "'");
-      save_activations(net, acts, layers, vm["ref-out"].as<std::string>());
+        layers.push_back(int(net.layers.size()) - 1);
+      save_activations(net, acts, layers, str("ref-out"));
     }
     if (!vm.count("quiet")) {
       std::cout << text;
@@ -146,6 +185,12 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::cerr << "vp-map: error: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "vp-map: error: out of host memory while " << stage << "\n";
+    return 1;
+  } catch (const vp::OutputError& e) {
+    std::cerr << "vp-map: error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "vp-map: error: " << e.what() << "\n";
     return 1;

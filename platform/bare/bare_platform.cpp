@@ -10,6 +10,7 @@
 #include "bare/bare_host_io.hpp"
 #include "bare_io_regs.h"
 #include "bare/bare_ram.hpp"
+#include "config/output_file.hpp"
 #include "core_group.hpp"
 #include "elf_loader.hpp"
 #include "gdb/debug_session.hpp"
@@ -48,7 +49,10 @@ class BarePlatform : public Platform {
     bus_->to_io.bind(io_->socket);
     if (req.elf.size() != 1)
       throw SimulationError(fmt::format("the bare platform runs exactly one program (--elf), got {}", req.elf.size()));
-    image_ = rv::load_elf(req.elf.front());
+    image_ = rv::load_elf(req.elf.front(), [this](uint32_t a, uint64_t n) -> std::string {
+      if (ram_->contains(a, n)) return {};
+      return fmt::format("outside the RAM [0x{:08x}, 0x{:08x})", ram_base_, ram_base_ + ram_size_);
+    });
     for (const rv::ElfSegment& s : image_.segments) {
       if (!ram_->contains(s.addr, s.bytes.size()))
         throw SimulationError(fmt::format("{}: segment at 0x{:08x} of {} bytes is outside the RAM [0x{:08x}, 0x{:08x})",
@@ -77,10 +81,7 @@ class BarePlatform : public Platform {
 
   RunResult run(const RunRequest& req) override {
     if (debug_) debug_->start();
-    if (req.max_time != sc_core::SC_ZERO_TIME)
-      sc_core::sc_start(req.max_time);
-    else
-      sc_core::sc_start();
+    run_kernel(req.max_time);
     if (debug_) debug_->finish();
     io_->flush();
     if (group_->error()) std::rethrow_exception(group_->error());
@@ -99,7 +100,20 @@ class BarePlatform : public Platform {
       if (!req.signature.empty()) write_signature(req.signature);
       return r;
     }
+    // A core asleep with nothing pending is a stall even at the time limit
+    // (sc_start(T) runs the clock to T with no event left).
+    if (core_->sleeping() && !sc_core::sc_pending_activity())
+      throw SimulationError(fmt::format("stall: {} sleeps (wfi) at pc 0x{:08x} and nothing is left to wake it",
+                                        core_->name_for_reports(), core_->pc()));
     if (req.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= req.max_time) {
+      if (req.default_limit) {  // not asked for: a spinning program, exit 1
+        r.exit_code = 1;
+        r.status = "time-limit";
+        r.message = fmt::format("stopped at the default time limit of {} (--max-time to change it), {} still "
+                                "running at pc 0x{:08x}",
+                                req.max_time.to_string(), core_->name_for_reports(), core_->pc());
+        return r;
+      }
       r.status = "time-limit";
       r.message = fmt::format("stopped at the time limit, {} still running at pc 0x{:08x}",
                               core_->name_for_reports(), core_->pc());
@@ -127,12 +141,11 @@ class BarePlatform : public Platform {
       const uint32_t w = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
       text += fmt::format("{:08x}\n", w);
     }
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!(out << text) || !out.flush()) throw SimulationError("cannot write " + path);
+    try {
+      write_output(path, text);
+    } catch (const OutputError& e) {
+      throw SimulationError(e.what());
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SimulationError("cannot write " + path);
   }
 
   rv::CoreConfig core_cfg_;

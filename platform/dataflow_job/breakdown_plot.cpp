@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/output_file.hpp"
 #include "dataflow_job.hpp"
 #include "paths/data_dirs.hpp"
 
@@ -34,11 +35,13 @@ void plot_breakdown(const nlohmann::json& report, const std::string& png) {
     std::ofstream f(path);
     f << nlohmann::json{{"dataflow", report}}.dump();
   }
-  // fork + exec, not a shell: no quoting of the file names.
+  // fork + exec, not a shell: no quoting of the file names. The script
+  // draws into the output's temporary, committed only when it succeeded.
   const std::string script = plot_script();
+  AtomicOutput out(png);
   const pid_t pid = fork();
   if (pid == 0) {
-    execl(kPython, kPython, script.c_str(), path, png.c_str(), static_cast<char*>(nullptr));
+    execl(kPython, kPython, script.c_str(), path, out.temp_path().c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = -1;
@@ -46,6 +49,7 @@ void plot_breakdown(const nlohmann::json& report, const std::string& png) {
   std::remove(path);
   if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw std::runtime_error(fmt::format("--breakdown-png {}: {} failed", png, script));
+  out.commit();
 }
 
 }  // namespace vp::dataflow

@@ -47,7 +47,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     if (req.elf.empty()) return;  // no firmware: the cores stay parked
     if (req.elf.size() > 1) throw SimulationError("the manycore platform runs one firmware image on every cluster");
     if (models_.size() != clusters_.size()) throw SimulationError("this platform's cluster slots hold no cores");
-    ClusterFirmware fw = ClusterFirmware::load(req.elf.front(), bind_cluster_map(cfg_));
+    ClusterFirmware fw = ClusterFirmware::load(req.elf.front(), bind_cluster_map(cfg_), [this](uint32_t a, uint64_t n) {
+      const auto within = [&](uint64_t base, uint64_t size) { return a >= base && a - base <= size && n <= size - (a - base); };
+      return within(map_.hbm_base(), map_.hbm_size()) || within(map_.cluster_base(0), map_.clusters_end() - map_.cluster_base(0))
+                 ? std::string()
+                 : std::string("outside the platform's memory");
+    });
     // One instruction memory image is shared by every cluster.
     *models_.front()->imem_image() = *fw.imem;
     for (Cluster* c : models_) {
@@ -113,10 +118,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
                             : nullptr);
     if (debug_) debug_->start();
     const auto host0 = std::chrono::steady_clock::now();
-    if (req.max_time != sc_core::SC_ZERO_TIME)
-      sc_core::sc_start(req.max_time);
-    else
-      sc_core::sc_start();
+    run_kernel(req.max_time);
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
@@ -147,10 +149,15 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       for (const auto& w : c->wait_report()) waiting.push_back(fmt::format("cluster {} {}", c->id(), w));
     }
     if (!waiting.empty()) {
-      const bool limit = req.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= req.max_time;
+      // At the limit with nothing pending is a stall all the same.
+      const bool limit = req.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= req.max_time &&
+                         sc_core::sc_pending_activity();
       r.exit_code = 1;
       r.status = limit ? "time-limit" : "stalled";
-      r.message = fmt::format("{} at {}: {} core(s) of {} cluster(s) not finished{}", limit ? "time limit reached" : "stalled (no cluster can make progress)",
+      r.message = fmt::format("{} at {}: {} core(s) of {} cluster(s) not finished{}",
+                              !limit                ? "stalled (no cluster can make progress)"
+                              : req.default_limit ? "default time limit reached (--max-time to change it)"
+                                                  : "time limit reached",
                               sc_core::sc_time_stamp().to_string(), waiting.size(), unfinished(), ":");
       const size_t shown = std::min<size_t>(waiting.size(), 32);
       for (size_t i = 0; i < shown; ++i) r.message += "\n  " + waiting[i];

@@ -17,28 +17,7 @@ MemoryMap::MemoryMap(const Config& cfg)
       hbm_size_(cfg.get_size("hbm.size")),
       level_names_(cfg.get_string_list("noc.levels")),
       factors_(cfg.get_int_list("noc.factors")) {
-  struct Range {
-    const char* key;
-    const char* what;
-    uint64_t base, size;
-  };
-  const Range ranges[] = {
-      {"memory_map.cluster_local_base", "the local cluster alias", local_base_, stride_},
-      {"memory_map.imem_base", "the instruction memory", imem_base_, imem_size_},
-      {"memory_map.cluster_global_base", "the cluster windows", global_base_, clusters_end() - global_base_},
-      {"memory_map.hbm_base", "the HBM", hbm_base_, hbm_size_},
-  };
-  for (const auto& r : ranges)
-    if (r.base + r.size > 0x100000000ULL)
-      cfg.fail(r.key, fmt::format("{} [{:#x}, {:#x}) does not fit in the 32-bit address space", r.what, r.base,
-                                  r.base + r.size));
-  for (size_t i = 0; i < std::size(ranges); ++i)
-    for (size_t j = 0; j < i; ++j) {
-      const Range &a = ranges[i], &b = ranges[j];
-      if (a.base < b.base + b.size && b.base < a.base + a.size)
-        cfg.fail(a.key, fmt::format("{} [{:#x}, {:#x}) overlaps {} [{:#x}, {:#x}) set by {}", a.what, a.base,
-                                    a.base + a.size, b.what, b.base, b.base + b.size, b.key));
-    }
+  // Config::load checked the map (inside 32 bits, no overlaps): one validation for every tool.
 }
 
 int MemoryMap::cluster_of(uint64_t addr) const {

@@ -15,30 +15,18 @@ AxiNetwork::AxiNetwork(sc_core::sc_module_name name, const Config& cfg, const Me
   const auto widths = cfg.get_int_list("noc.width_bytes");
   const auto latencies = cfg.get_int_list("noc.latency_cycles");
   const int n_levels = int(factors.size());
-  // Word lists, one item per level or empty for the default everywhere.
-  auto per_level = [&](const char* key, const char* first, const char* second) {
+  // Word lists, one item per level or empty for the default everywhere
+  // (their words and lengths were checked by Config::load).
+  auto per_level = [&](const char* key, const char* second) {
     const auto words = cfg.get_string_list(key);
-    if (!words.empty() && int(words.size()) != n_levels)
-      cfg.fail(key, fmt::format("has {} items but noc.levels names {} levels", words.size(), n_levels));
     std::vector<bool> is_second(size_t(n_levels), false);
-    for (size_t k = 0; k < words.size(); ++k) {
-      if (words[k] != first && words[k] != second)
-        cfg.fail(key, fmt::format("item {} is '{}'; expected '{}' or '{}'", k, words[k], first, second));
-      is_second[k] = words[k] == second;
-    }
+    for (size_t k = 0; k < words.size(); ++k) is_second[k] = words[k] == second;
     return is_second;
   };
-  const auto serialized = per_level("noc.latency_mode", "pipelined", "serialized");
-  const auto half_duplex = per_level("noc.duplex", "full", "half");
-  // Level names become module names: they must be distinct identifiers.
-  std::set<std::string> seen;
-  for (const auto& n : level_names_) {
-    if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
-      cfg.fail("noc.levels", fmt::format("level name '{}' must be letters, digits and '_'", n));
-    if (!seen.insert(n).second) cfg.fail("noc.levels", fmt::format("level name '{}' appears twice", n));
-  }
-  if (sc_core::sc_time(1.0 / cfg.get_float("clock_hz"), sc_core::SC_SEC) == sc_core::SC_ZERO_TIME)
-    cfg.fail("clock_hz", "the clock period is below the SystemC time resolution");
+  const auto serialized = per_level("noc.latency_mode", "serialized");
+  const auto half_duplex = per_level("noc.duplex", "half");
+  // Level names (distinct identifiers: they become module names) and the
+  // clock period were checked by Config::load.
 
   // clusters_below[k]: clusters under one node of level k.
   std::vector<int64_t> clusters_below(size_t(n_levels) + 1, 1);

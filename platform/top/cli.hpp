@@ -1,46 +1,45 @@
 #pragma once
-// vp-run's command line: parsed into plain data so it can be tested alone.
+// vp-run's command line, parsed into plain data so it can be tested alone.
+// Each option is declared once (cli.cpp) and bound straight to the field that
+// uses it: the platform's RunRequest, the dataflow job's JobOptions, or one
+// of vp-run's own reports below. Only values that need the platform to make
+// sense (a time, a cluster range) stay as written until run_main resolves them.
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
+
+#include "dataflow_job/dataflow_job.hpp"
+#include "top/platform.hpp"
 
 namespace vp {
 
 struct CliOptions {
   std::string platform;                 // file or built-in name; empty = default
   std::vector<std::string> overrides;   // --set key=value, in order
-  std::vector<std::string> elf;
-  std::string max_time;                 // as written, e.g. "10ms"
-  std::string stats;                    // --stats FILE.json
-  std::string signature;
-  std::string timeline, vcd;            // --timeline FILE.json, --vcd FILE
-  std::string fst, gtkw;                // --fst FILE, --gtkw FILE
-  std::string trace_clusters;           // --trace-clusters N or N-M, as written
-  int gdb_port = -1;                    // --gdb PORT (0: any free port)
-  std::string gdb_host = "127.0.0.1";   // --gdb-host ADDR
-  std::string gdb_clusters;             // --gdb-clusters N or N-M, as written
-  std::string itrace, itrace_cores;     // --itrace FILE, --itrace-cores SPEC
+  RunRequest run;                       // --elf, --quiet, --signature, traces, --gdb, --itrace
+  dataflow::JobOptions job;             // --network, --mapping-mode, --batch, --seed, --cost
+  bool job_requested = false;           // any of the job's options given
+  // As written; resolved against the platform by run_main.
+  std::string max_time;                 // --max-time, e.g. "10ms" or "none"
+  std::string trace_clusters;           // --trace-clusters N or N-M
+  std::string gdb_clusters;             // --gdb-clusters N or N-M
   int64_t itrace_limit = 0;             // --itrace-limit LINES (0: none)
-  int dump_registers = -1;              // --dump-registers CLUSTER (-1: none)
-  bool quiet = false;
-  // The dataflow job (platform/dataflow_job): a network mapped and run as a batch.
-  std::string network = "resnet18";     // --network NAME|FILE
-  std::string mapping_mode = "full";    // --mapping-mode naive|replicate|full
-  int batch = 16;                       // --batch N
-  uint64_t seed = 1;                    // --seed N
-  std::vector<std::string> costs;       // --cost NAME=VALUE (the mapper's cost model)
+  // vp-run's own reports.
+  std::string stats;                    // --stats FILE.json
   std::string breakdown;                // --breakdown FILE.csv
   std::string breakdown_png;            // --breakdown-png FILE.png
-  bool dataflow_options = false;        // any of the above given
-  bool test_flip_weight = false;        // --test-flip-weight (tests of the output check)
   // One-shot actions that print and exit.
   bool help = false, version = false, list_platforms = false, print_platform = false,
        print_schema_doc = false, print_memory_map = false;
   std::string help_text;
+
+  // Every file option as (option, path), for one check before anything runs.
+  std::vector<std::pair<std::string, std::string>> outputs() const;
+  std::vector<std::pair<std::string, std::string>> inputs() const;
 };
 
 // Exit codes of vp-run.
@@ -51,11 +50,16 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Simulated time a run may take when --max-time is not given: a firmware that
+// spins forever ends with "time-limit" (exit 1) instead of running for ever.
+inline constexpr double kDefaultMaxTimeSeconds = 1.0;
+
 CliOptions parse_cli(int argc, const char* const* argv);  // throws UsageError
-// "10ms", "250 us", "1e6ns", "3s"; a bare number is nanoseconds.
+// "10ms", "250 us", "1e6ns", "3s"; a bare number is nanoseconds. A duration
+// that rounds to zero at the kernel's time resolution is an error.
 sc_core::sc_time parse_duration(const std::string& text);  // throws UsageError
-// "3" or "0-7" -> {first, last}; throws UsageError.
-std::pair<int, int> parse_cluster_range(const std::string& text);
+// "3" or "0-7" -> {first, last}; throws UsageError naming `option`.
+std::pair<int, int> parse_cluster_range(const std::string& text, const std::string& option = "--trace-clusters");
 
 int run_main(int argc, const char* const* argv);
 

@@ -22,6 +22,7 @@ namespace vp {
 struct RunRequest {
   std::vector<std::string> elf;       // --elf: program(s) to load
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // --max-time; zero = no limit
+  bool default_limit = false;         // max_time is vp-run's default, not the user's
   bool quiet = false;                 // --quiet: no progress or console prefixing noise
   std::string signature;              // --signature FILE (RISCOF convention)
   std::string timeline;               // --timeline FILE.json (Chrome trace events)
@@ -61,6 +62,19 @@ class Platform {
   // Runs the simulation to completion (or to req.max_time).
   virtual RunResult run(const RunRequest& req) = 0;
 };
+
+// Runs the kernel until sc_stop(), starvation or `limit` (zero: none). On
+// starvation (a stall) the clock stays at the last event, so a report says
+// when the system stopped; at the limit it reads the limit. After it,
+// sc_pending_activity() tells a limit (true) from a stall (false).
+inline void run_kernel(const sc_core::sc_time& limit) {
+  if (limit == sc_core::SC_ZERO_TIME) return sc_core::sc_start();
+  sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
+  // The next event lies past the limit: move the clock there.
+  if (sc_core::sc_get_status() == sc_core::SC_PAUSED && sc_core::sc_pending_activity() &&
+      sc_core::sc_time_stamp() < limit)
+    sc_core::sc_start(limit - sc_core::sc_time_stamp());
+}
 
 // Elaborates the platform that cfg describes (its `kind` selects the builder).
 std::unique_ptr<Platform> make_platform(const Config& cfg);

@@ -1,15 +1,19 @@
-// vp-run's flow, after Minres RISCV-VP's sc_main: command line -> platform
-// file -> overrides -> validation -> elaboration -> load -> run -> report.
+// vp-run as a pipeline, after Minres RISCV-VP's sc_main:
+//   parse (cli.cpp) -> resolve the platform and the run request, checking
+//   every option and output -> build -> run -> report.
+// Each stage has one way out for errors: usage and configuration errors
+// (exit 2) before anything is built or written, simulation errors (exit 1)
+// as the run's result.
 #include <arpa/inet.h>
 
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <new>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "config/output_file.hpp"
 #include "dataflow_job/breakdown_plot.hpp"
 #include "dataflow_job/dataflow_job.hpp"
 #include "dataflow_job/job_report.hpp"
@@ -17,94 +21,262 @@
 #include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
 #include "top/cli.hpp"
+#include "top/platform.hpp"
 #include "sim/activity_tracer.hpp"
 #include "trace/fst_writer.hpp"
-#include "top/platform.hpp"
 
 namespace vp {
 
-// Writes next to the target and renames, so a reader never sees half a file.
-static void write_file_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + path);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write " + path);
-  }
-}
+namespace {
 
-static void check_writable(const std::string& path) {
-  if (path.empty()) return;
-  std::string tmp = path + ".tmp";
-  std::ofstream probe(tmp);
-  if (!probe) throw UsageError(fmt::format("cannot write '{}'", path));
-  probe.close();
-  std::remove(tmp.c_str());
+// ---- resolve ----------------------------------------------------------------
+
+// The dataflow job runs when asked for (--network, --batch, ...) and is the
+// main job when nothing else is: a platform or program alone runs as before.
+bool wants_job(const CliOptions& cli) {
+  return cli.job_requested || (cli.run.elf.empty() && cli.platform.empty() && cli.overrides.empty());
 }
 
 // An ELF whose entry lies outside the default platform's cluster instruction
 // memory is a bare-metal program (e.g. linked at 0x80000000 like the RISC-V
 // tests). A file that cannot be read is left for the platform to report.
-static bool is_bare_metal_elf(const std::string& path) {
+bool is_bare_metal_elf(const std::string& path) {
   try {
-    const auto elf = rv::load_elf(path);
+    const uint32_t entry = rv::read_elf_entry(path);
     const Config def = Config::load(Config::default_platform());
     const uint64_t base = uint64_t(def.get_int("memory_map.imem_base"));
-    return elf.entry < base || elf.entry >= base + def.get_size("memory_map.imem_size");
+    return entry < base || entry >= base + def.get_size("memory_map.imem_size");
   } catch (const std::exception&) {
     return false;
   }
 }
 
+std::string platform_source(const CliOptions& cli, bool job) {
+  if (!cli.platform.empty()) return cli.platform;
+  if (!job && !cli.run.elf.empty() && is_bare_metal_elf(cli.run.elf.front())) {
+    if (!cli.run.quiet)
+      std::cerr << "vp-run: note: " << cli.run.elf.front()
+                << " is not cluster firmware (its entry is outside the cluster instruction memory); "
+                   "running it on the bare-rv32 platform (choose one with --platform)\n";
+    return "bare-rv32";
+  }
+  return Config::default_platform();
+}
+
+void resolve_time_limit(const CliOptions& cli, RunRequest& req) {
+  if (cli.max_time == "none") return;
+  req.default_limit = cli.max_time.empty();
+  req.max_time = req.default_limit ? sc_core::sc_time(kDefaultMaxTimeSeconds, sc_core::SC_SEC)
+                                   : parse_duration(cli.max_time);
+}
+
+// --timeline, --vcd, --fst, --gtkw, --trace-clusters.
+void resolve_traces(const CliOptions& cli, const Config& cfg, RunRequest& req) {
+  const bool traces = !req.timeline.empty() || !req.vcd.empty() || !req.fst.empty();
+  if (!req.gtkw.empty() && req.vcd.empty() && req.fst.empty())
+    throw UsageError("--gtkw describes a waveform: give --vcd or --fst too");
+  if (!req.fst.empty() && find_vcd2fst().empty()) throw UsageError("--fst needs vcd2fst on PATH (Debian package gtkwave)");
+  if (!kTracing && traces)
+    throw UsageError("--timeline, --vcd and --fst need the trace hooks: this vp-run was built with -DVP_TRACING=OFF");
+  if (traces && cfg.get_string("kind") != "manycore")
+    throw UsageError("--timeline, --vcd and --fst trace clusters: use a manycore platform");
+  if (!cli.trace_clusters.empty()) {
+    std::tie(req.trace_first, req.trace_last) = parse_cluster_range(cli.trace_clusters);
+    if (cfg.get_string("kind") == "manycore" && req.trace_last >= cfg.get_int("cluster.count"))
+      throw UsageError(fmt::format("--trace-clusters {}: the platform has clusters 0-{}", cli.trace_clusters,
+                                   cfg.get_int("cluster.count") - 1));
+  }
+}
+
 // --gdb, --gdb-host, --gdb-clusters, --itrace, --itrace-cores, --dump-registers (docs/debugging.md).
-static void check_debug_options(const CliOptions& cli, const Config& cfg, RunRequest& req) {
-  const bool any = cli.gdb_port >= 0 || !cli.itrace.empty() || !cli.gdb_clusters.empty() || !cli.itrace_cores.empty() ||
-                   cli.itrace_limit || cli.dump_registers >= 0;
+void resolve_debug(const CliOptions& cli, const Config& cfg, RunRequest& req) {
+  const bool any = req.gdb_port >= 0 || !req.itrace.empty() || !cli.gdb_clusters.empty() || !req.itrace_cores.empty() ||
+                   req.itrace_limit || req.dump_registers >= 0;
   if (!any) return;
   // The bare platform's one core is "cluster 0 core 0".
   const bool bare = cfg.get_string("kind") == "bare";
   if (!bare && cfg.get_string("kind") != "manycore")
     throw UsageError("--gdb, --itrace and --dump-registers debug the cores of a manycore or bare platform");
-  if (bare && cli.dump_registers >= 0)
-    throw UsageError("--dump-registers: the bare platform has no cluster peripherals");
+  if (bare && req.dump_registers >= 0) throw UsageError("--dump-registers: the bare platform has no cluster peripherals");
   const int clusters = bare ? 1 : int(cfg.get_int("cluster.count")), cores = bare ? 1 : int(cfg.get_int("cluster.cores"));
   in_addr host{};
-  if (inet_pton(AF_INET, cli.gdb_host.c_str(), &host) != 1)
-    throw UsageError(fmt::format("--gdb-host '{}': not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", cli.gdb_host));
+  if (inet_pton(AF_INET, req.gdb_host.c_str(), &host) != 1)
+    throw UsageError(fmt::format("--gdb-host '{}': not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", req.gdb_host));
   if (!cli.gdb_clusters.empty()) {
-    if (cli.gdb_port < 0) throw UsageError("--gdb-clusters selects the cores of --gdb: give --gdb PORT");
-    try {
-      std::tie(req.gdb_first, req.gdb_last) = parse_cluster_range(cli.gdb_clusters);
-    } catch (const UsageError&) {
-      throw UsageError(fmt::format("--gdb-clusters: '{}' is not a cluster or range (e.g. 3, 0-7)", cli.gdb_clusters));
-    }
+    if (req.gdb_port < 0) throw UsageError("--gdb-clusters selects the cores of --gdb: give --gdb PORT");
+    std::tie(req.gdb_first, req.gdb_last) = parse_cluster_range(cli.gdb_clusters, "--gdb-clusters");
     if (req.gdb_last >= clusters)
       throw UsageError(fmt::format("--gdb-clusters {}: the platform has clusters 0-{}", cli.gdb_clusters, clusters - 1));
   }
-  if ((!cli.itrace_cores.empty() || cli.itrace_limit) && cli.itrace.empty())
+  if ((!req.itrace_cores.empty() || req.itrace_limit) && req.itrace.empty())
     throw UsageError("--itrace-cores and --itrace-limit shape the trace of --itrace: give --itrace FILE");
-  if (!cli.itrace.empty()) {
+  if (!req.itrace.empty()) {
     try {
-      DebugSession::parse_cores(cli.itrace_cores.empty() ? "0:0" : cli.itrace_cores, unsigned(clusters), unsigned(cores));
+      DebugSession::parse_cores(req.itrace_cores.empty() ? "0:0" : req.itrace_cores, unsigned(clusters), unsigned(cores));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    check_writable(cli.itrace);
   }
-  req.gdb_port = cli.gdb_port;
-  req.gdb_host = cli.gdb_host;
-  req.itrace = cli.itrace;
-  req.itrace_cores = cli.itrace_cores;
-  req.itrace_limit = uint64_t(cli.itrace_limit);
-  if (cli.dump_registers >= clusters)
-    throw UsageError(fmt::format("--dump-registers {}: the platform has clusters 0-{}", cli.dump_registers, clusters - 1));
-  req.dump_registers = cli.dump_registers;
+  if (req.dump_registers >= clusters)
+    throw UsageError(fmt::format("--dump-registers {}: the platform has clusters 0-{}", req.dump_registers, clusters - 1));
 }
+
+// Every output file, checked together before anything runs or is written.
+void check_outputs(const CliOptions& cli, bool job) {
+  if ((!cli.breakdown.empty() || !cli.breakdown_png.empty()) && !job)
+    throw UsageError("--breakdown and --breakdown-png are reports of the dataflow job: give --network");
+  if (!cli.breakdown_png.empty()) dataflow::check_plotting();
+  OutputPlan plan;
+  for (const auto& [what, path] : cli.inputs()) plan.input(what, path);
+  for (const auto& [what, path] : cli.outputs()) plan.output(what, path);
+  try {
+    plan.check();
+  } catch (const OutputError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+struct Resolved {
+  std::unique_ptr<Config> cfg;
+  RunRequest req;
+  bool job = false;
+};
+
+// The run request from the command line and the platform; throws UsageError,
+// ConfigError or dataflow::JobError.
+void resolve_request(const CliOptions& cli, Resolved& r) {
+  r.req = cli.run;
+  resolve_time_limit(cli, r.req);
+  resolve_traces(cli, *r.cfg, r.req);
+  resolve_debug(cli, *r.cfg, r.req);
+  check_outputs(cli, r.job);
+  if (r.job) {
+    if (r.req.elf.empty()) r.req.elf = {dataflow::default_firmware(r.cfg->get_string("core.isa"))};
+    r.req.dataflow = dataflow::prepare_job(cli.job, *r.cfg);
+  }
+}
+
+// ---- build and run ------------------------------------------------------------
+
+struct Outcome {
+  RunResult result;
+  double wall = 0, sim_ns = 0;
+};
+
+void failed(RunResult& r, const std::string& message) {
+  r.exit_code = kExitSimulationError;
+  r.status = "error";
+  r.message = message;
+}
+
+// Never throws: every error of the simulated system becomes the result.
+// A ConfigError of a model's own check is returned as exit 2.
+Outcome build_and_run(const Resolved& r) {
+  // Several clusters may fault in the same instant; each stops the kernel,
+  // and the first error is the one reported.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOP_CALLED_TWICE_, sc_core::SC_DO_NOTHING);
+  Outcome o;
+  const auto wall0 = std::chrono::steady_clock::now();
+  const char* stage = "elaborating the platform";
+  std::unique_ptr<Platform> platform;
+  try {
+    platform = make_platform(*r.cfg);
+    stage = "loading the program";
+    platform->load(r.req);
+    stage = "running";
+    o.result = platform->run(r.req);
+  } catch (const ConfigError& e) {
+    o.result.exit_code = kExitUsage;
+    o.result.status = "error";
+    o.result.message = e.what();
+  } catch (const SimulationError& e) {
+    failed(o.result, e.what());
+  } catch (const sc_core::sc_report& e) {
+    // A model's error thrown inside a SystemC process reaches here wrapped
+    // as "uncaught exception: <message>": report the message itself.
+    std::string msg = e.get_msg() ? e.get_msg() : e.what();
+    const std::string wrap = "uncaught exception: ";
+    if (msg.rfind(wrap, 0) == 0) msg = msg.substr(wrap.size());
+    failed(o.result, msg);
+  } catch (const std::bad_alloc&) {
+    failed(o.result, fmt::format("out of host memory while {} {}", stage, r.cfg->get_string("name")));
+  } catch (const std::exception& e) {
+    failed(o.result, e.what());
+  }
+  o.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  o.sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  return o;
+}
+
+// ---- report --------------------------------------------------------------------
+
+int report(const CliOptions& cli, const Resolved& r, const Outcome& o) {
+  const RunResult& result = o.result;
+  if (result.exit_code == kExitUsage) return std::cerr << result.message << "\n", kExitUsage;
+  if (result.exit_code != kExitOk) std::cerr << "vp-run: " << result.message << "\n";
+  const Config& cfg = *r.cfg;
+  if (!cli.run.quiet) {
+    std::string work;
+    if (result.stats.contains("instructions") && o.wall > 0) {
+      const double insns = result.stats["instructions"].get<double>();
+      work = fmt::format(", {:.3g} instructions ({:.0f} MIPS)", insns, insns / o.wall / 1e6);
+    }
+    std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time{}\n", result.status,
+                             cfg.get_string("name"), o.sim_ns / 1e3, o.wall, work);
+  }
+  try {
+    // The dataflow job's report, when the run got as far as checking its outputs.
+    nlohmann::json job;
+    if (r.req.dataflow && result.stats.contains("output_check")) {
+      job = dataflow::job_report(*r.req.dataflow, result.stats, cfg.get_float("clock_hz"), cfg.get_string("name"),
+                                 o.sim_ns, o.wall);
+      std::cout << dataflow::report_text(job) << std::flush;
+      if (!cli.breakdown.empty()) write_output(cli.breakdown, dataflow::breakdown_csv(job));
+      if (!cli.breakdown_png.empty()) dataflow::plot_breakdown(job, cli.breakdown_png);
+    }
+    // Written after a simulation error too (README, "Outputs"): status and
+    // message say how the run ended.
+    if (!cli.stats.empty()) {
+      nlohmann::json j;
+      j["vp_version"] = VP_VERSION;
+      j["platform_source"] = cfg.origin();
+      j["platform"] = cfg.to_json();
+      j["status"] = result.status;
+      if (!result.message.empty()) j["message"] = result.message;
+      j["exit_code"] = result.exit_code;
+      j["simulated_ns"] = o.sim_ns;
+      j["host_seconds"] = o.wall;
+      j["results"] = result.stats;
+      if (!job.is_null()) j["dataflow"] = job;
+      if (result.stats.contains("energy")) {  // docs/energy.md: the run's energy, area, and the job's figures
+        nlohmann::json e = result.stats["energy"];
+        e["area"] = result.stats["area"];
+        e["area_mm2"] = result.stats["area"]["area_mm2"];
+        if (!job.is_null() && job.contains("energy") && !job["energy"].is_null()) e.update(job["energy"]);
+        j["energy"] = e;
+      }
+      write_output(cli.stats, j.dump(2) + "\n");
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
+    return kExitSimulationError;
+  }
+  return result.exit_code;
+}
+
+// The actions that print and exit before a platform is needed.
+std::optional<int> one_shot(const CliOptions& cli) {
+  if (cli.help) return std::cout << cli.help_text, kExitOk;
+  if (cli.version) return std::cout << "vp-run " << VP_VERSION << " (SystemC " << sc_core::sc_release() << ")\n", kExitOk;
+  if (cli.list_platforms) {
+    for (const auto& n : Config::builtin_names()) std::cout << n << "\n";
+    return kExitOk;
+  }
+  if (cli.print_schema_doc) return std::cout << schema_reference_markdown(Schema::builtin()), kExitOk;
+  return std::nullopt;
+}
+
+}  // namespace
 
 int run_main(int argc, const char* const* argv) {
   CliOptions cli;
@@ -114,170 +286,32 @@ int run_main(int argc, const char* const* argv) {
     std::cerr << "vp-run: error: " << e.what() << "\n(try vp-run --help)\n";
     return kExitUsage;
   }
-  if (cli.help) return std::cout << cli.help_text, kExitOk;
-  if (cli.version) return std::cout << "vp-run " << VP_VERSION << " (SystemC " << sc_core::sc_release() << ")\n", kExitOk;
-  if (cli.list_platforms) {
-    for (const auto& n : Config::builtin_names()) std::cout << n << "\n";
-    return kExitOk;
-  }
-  if (cli.print_schema_doc) return std::cout << schema_reference_markdown(Schema::builtin()), kExitOk;
+  if (auto code = one_shot(cli)) return *code;
 
-  std::unique_ptr<Config> cfg;
-  RunRequest req;
-  // The dataflow job runs when asked for (--network, --batch, ...) and is the
-  // main job when nothing else is: a platform or program alone runs as before.
-  const bool job = cli.dataflow_options || (cli.elf.empty() && cli.platform.empty() && cli.overrides.empty());
+  Resolved r;
   try {
-    std::string platform = cli.platform.empty() ? Config::default_platform() : cli.platform;
-    if (!job && cli.platform.empty() && !cli.elf.empty() && is_bare_metal_elf(cli.elf.front())) {
-      platform = "bare-rv32";
-      if (!cli.quiet)
-        std::cerr << "vp-run: note: " << cli.elf.front()
-                  << " is not cluster firmware (its entry is outside the cluster instruction memory); "
-                     "running it on the bare-rv32 platform (choose one with --platform)\n";
-    }
-    cfg = std::make_unique<Config>(Config::load(platform, cli.overrides));
-    if (cli.print_platform) return std::cout << cfg->to_yaml() << "\n", kExitOk;
+    r.job = wants_job(cli);
+    r.cfg = std::make_unique<Config>(Config::load(platform_source(cli, r.job), cli.overrides));
+    if (cli.print_platform) return std::cout << r.cfg->to_yaml() << "\n", kExitOk;
     if (cli.print_memory_map) {
-      if (cfg->get_string("kind") != "manycore") cfg->fail("kind", "only manycore platforms have a global memory map");
-      return std::cout << MemoryMap(*cfg).table(), kExitOk;
+      if (r.cfg->get_string("kind") != "manycore") r.cfg->fail("kind", "only manycore platforms have a global memory map");
+      return std::cout << MemoryMap(*r.cfg).table(), kExitOk;
     }
-    req.elf = cli.elf;
-    req.quiet = cli.quiet;
-    req.signature = cli.signature;
-    if (!cli.max_time.empty()) req.max_time = parse_duration(cli.max_time);
-    req.timeline = cli.timeline;
-    req.vcd = cli.vcd;
-    req.fst = cli.fst;
-    req.gtkw = cli.gtkw;
-    if (!req.gtkw.empty() && req.vcd.empty() && req.fst.empty())
-      throw UsageError("--gtkw describes a waveform: give --vcd or --fst too");
-    if (!req.fst.empty() && find_vcd2fst().empty())
-      throw UsageError("--fst needs vcd2fst on PATH (Debian package gtkwave)");
-    if (!cli.trace_clusters.empty()) {
-      std::tie(req.trace_first, req.trace_last) = parse_cluster_range(cli.trace_clusters);
-      if (cfg->get_string("kind") == "manycore" && req.trace_last >= cfg->get_int("cluster.count"))
-        throw UsageError(fmt::format("--trace-clusters {}: the platform has clusters 0-{}", cli.trace_clusters,
-                                     cfg->get_int("cluster.count") - 1));
-    }
-    check_debug_options(cli, *cfg, req);
-    if (!kTracing && (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()))
-      throw UsageError("--timeline, --vcd and --fst need the trace hooks: this vp-run was built with -DVP_TRACING=OFF");
-    if ((!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) && cfg->get_string("kind") != "manycore")
-      throw UsageError("--timeline, --vcd and --fst trace clusters: use a manycore platform");
-    check_writable(cli.timeline);
-    check_writable(cli.vcd);
-    check_writable(cli.fst);
-    check_writable(cli.gtkw);
-    check_writable(cli.stats);
-    check_writable(cli.signature);
-    check_writable(cli.breakdown);
-    check_writable(cli.breakdown_png);
-    if ((!cli.breakdown.empty() || !cli.breakdown_png.empty()) && !job)
-      throw UsageError("--breakdown and --breakdown-png are reports of the dataflow job: give --network");
-    if (!cli.breakdown_png.empty()) dataflow::check_plotting();
-    if (job) {
-      if (req.elf.empty()) req.elf = {dataflow::default_firmware(cfg->get_string("core.isa"))};
-      req.dataflow = dataflow::prepare_job({cli.network, cli.mapping_mode, cli.batch, cli.seed, cli.test_flip_weight, cli.costs}, *cfg);
-    }
-  } catch (const dataflow::JobError& e) {
-    std::cerr << "vp-run: error: " << e.what() << "\n";
-    return kExitUsage;
+    resolve_request(cli, r);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
+    return kExitUsage;
+  } catch (const dataflow::JobError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
     return kExitUsage;
   } catch (const UsageError& e) {
     std::cerr << "vp-run: error: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "vp-run: error: out of host memory while preparing the run\n";
+    return kExitSimulationError;
   }
-
-  // Several clusters may fault in the same instant; each stops the kernel,
-  // and the first error is the one reported.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOP_CALLED_TWICE_, sc_core::SC_DO_NOTHING);
-  RunResult result;
-  auto wall0 = std::chrono::steady_clock::now();
-  std::unique_ptr<Platform> platform;
-  try {
-    platform = make_platform(*cfg);
-    platform->load(req);
-    result = platform->run(req);
-  } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kExitUsage;
-  } catch (const SimulationError& e) {
-    result.exit_code = kExitSimulationError;
-    result.status = "error";
-    result.message = e.what();
-  } catch (const sc_core::sc_report& e) {
-    // A model's error thrown inside a SystemC process reaches here wrapped
-    // as "uncaught exception: <message>": report the message itself.
-    std::string msg = e.get_msg() ? e.get_msg() : e.what();
-    const std::string wrap = "uncaught exception: ";
-    if (msg.rfind(wrap, 0) == 0) msg = msg.substr(wrap.size());
-    result.exit_code = kExitSimulationError;
-    result.status = "error";
-    result.message = msg;
-  } catch (const std::exception& e) {
-    result.exit_code = kExitSimulationError;
-    result.status = "error";
-    result.message = e.what();
-  }
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  if (result.exit_code != kExitOk) std::cerr << "vp-run: " << result.message << "\n";
-
-  double sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-  if (!cli.quiet) {
-    std::string work;
-    if (result.stats.contains("instructions") && wall > 0) {
-      const double insns = result.stats["instructions"].get<double>();
-      work = fmt::format(", {:.3g} instructions ({:.0f} MIPS)", insns, insns / wall / 1e6);
-    }
-    std::cerr << fmt::format("vp-run: {} on {}: simulated {:.3f} us in {:.3f} s host time{}\n", result.status,
-                             cfg->get_string("name"), sim_ns / 1e3, wall, work);
-  }
-  // The dataflow job's report, when the run got as far as checking its outputs.
-  nlohmann::json report;
-  if (req.dataflow && result.stats.contains("output_check")) {
-    report = dataflow::job_report(*req.dataflow, result.stats, cfg->get_float("clock_hz"), cfg->get_string("name"),
-                                  sim_ns, wall);
-    std::cout << dataflow::report_text(report) << std::flush;
-    if (!cli.breakdown.empty() || !cli.breakdown_png.empty()) {
-      try {
-        if (!cli.breakdown.empty()) write_file_atomically(cli.breakdown, dataflow::breakdown_csv(report));
-        if (!cli.breakdown_png.empty()) dataflow::plot_breakdown(report, cli.breakdown_png);
-      } catch (const std::exception& e) {
-        std::cerr << "vp-run: error: " << e.what() << "\n";
-        return kExitSimulationError;
-      }
-    }
-  }
-  if (!cli.stats.empty()) {
-    nlohmann::json j;
-    j["vp_version"] = VP_VERSION;
-    j["platform_source"] = cfg->origin();
-    j["platform"] = cfg->to_json();
-    j["status"] = result.status;
-    if (!result.message.empty()) j["message"] = result.message;
-    j["exit_code"] = result.exit_code;
-    j["simulated_ns"] = sim_ns;
-    j["host_seconds"] = wall;
-    j["results"] = result.stats;
-    if (!report.is_null()) j["dataflow"] = report;
-    if (result.stats.contains("energy")) {  // docs/energy.md: the run's energy, area, and the job's figures
-      nlohmann::json e = result.stats["energy"];
-      e["area"] = result.stats["area"];
-      e["area_mm2"] = result.stats["area"]["area_mm2"];
-      if (!report.is_null() && report.contains("energy") && !report["energy"].is_null()) e.update(report["energy"]);
-      j["energy"] = e;
-    }
-    try {
-      write_file_atomically(cli.stats, j.dump(2) + "\n");
-    } catch (const std::exception& e) {
-      std::cerr << "vp-run: error: " << e.what() << "\n";
-      return kExitSimulationError;
-    }
-  }
-  return result.exit_code;
+  return report(cli, r, build_and_run(r));
 }
 
 }  // namespace vp

@@ -1,5 +1,7 @@
 #include "trace/activity_recorder.hpp"
 
+#include "config/output_file.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -24,16 +26,6 @@ std::vector<ActivitySpan> ActivityRecorder::sorted() const {
   return s;
 }
 
-void write_trace_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << text) || !out.flush()) throw std::runtime_error("cannot write " + path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write " + path);
-  }
-}
+void write_trace_file(const std::string& path, const std::string& text) { write_output(path, text); }
 
 }  // namespace vp

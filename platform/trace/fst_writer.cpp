@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/output_file.hpp"
 #include "trace/activity_recorder.hpp"
 
 extern char** environ;
@@ -30,20 +31,17 @@ std::string find_vcd2fst() {
 void write_fst_file(const std::string& path, const std::string& vcd_text) {
   const std::string tool = find_vcd2fst();
   if (tool.empty()) throw std::runtime_error("cannot write " + path + ": vcd2fst (Debian package gtkwave) is not on PATH");
-  const std::string vcd = path + ".vcd.tmp", fst = path + ".tmp", log = path + ".log.tmp";
-  write_trace_file(vcd, vcd_text);
-  auto cleanup = [&] {
-    std::remove(vcd.c_str());
-    std::remove(fst.c_str());
-    std::remove(log.c_str());
-  };
-  // vcd2fst's output goes to a log that becomes the error message.
+  // vcd2fst reads the VCD from a temporary and writes the FST's temporary;
+  // its output goes to a log that becomes the error message. Only the FST is
+  // ever committed: the others are removed with their AtomicOutput.
+  AtomicOutput fst(path), vcd(path + ".vcd"), log(path + ".log");
+  vcd.write(vcd_text);
   posix_spawn_file_actions_t io;
   posix_spawn_file_actions_init(&io);
   posix_spawn_file_actions_addopen(&io, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&io, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&io, STDOUT_FILENO, log.temp_path().c_str(), O_WRONLY | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&io, STDOUT_FILENO, STDERR_FILENO);
-  std::string a0 = tool, a1 = vcd, a2 = fst;
+  std::string a0 = tool, a1 = vcd.temp_path(), a2 = fst.temp_path();
   char* argv[] = {a0.data(), a1.data(), a2.data(), nullptr};
   pid_t pid = 0;
   const int err = posix_spawn(&pid, tool.c_str(), &io, nullptr, argv, environ);
@@ -53,18 +51,13 @@ void write_fst_file(const std::string& path, const std::string& vcd_text) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   if (err != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::ifstream in(log);
+    std::ifstream in(log.temp_path());
     std::stringstream text;
     text << in.rdbuf();
-    cleanup();
     throw std::runtime_error("cannot write " + path + ": " + tool + " failed" +
                              (text.str().empty() ? std::string() : ": " + text.str()));
   }
-  if (std::rename(fst.c_str(), path.c_str()) != 0) {
-    cleanup();
-    throw std::runtime_error("cannot write " + path);
-  }
-  cleanup();
+  fst.commit();
 }
 
 }  // namespace vp

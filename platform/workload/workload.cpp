@@ -20,16 +20,8 @@ uint64_t align4k(uint64_t v) { return (v + 0xFFF) & ~uint64_t(0xFFF); }
 
 // The weights file (mapping/docs/binary-format.md, VPWT) as bytes.
 std::vector<uint8_t> weights_bytes(const map::Network& net, const map::Params& p) {
-  // save_params writes a file; a private temporary keeps one format writer.
-  char path[] = "/tmp/vp-weights-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw std::runtime_error("cannot create a temporary weights file");
-  close(fd);
-  map::save_params(net, p, path);
-  std::ifstream f(path, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::remove(path);
-  return bytes;
+  const std::string bytes = map::weights_file_bytes(net, p);
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
 }  // namespace
@@ -45,9 +37,11 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   Prepared p;
   p.net = net;
   p.ima = map::ImaParams::from(cfg);
-  p.params = map::generate_params(p.net, p.ima, seed);
   cost.batch = batch;
+  // Mapping first: a network that does not fit is refused before its weights
+  // are generated (which costs time and memory in proportion to its size).
   p.mapping = map::map_network(p.net, cfg, mode, cost);
+  p.params = map::generate_params(p.net, p.ima, seed);
   p.batch = batch;
   p.seed = seed;
   const uint64_t hbm = uint64_t(cfg.get_int("memory_map.hbm_base"));

@@ -14,7 +14,7 @@ expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping
 expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate or full)" "$STDERR"; no_files mode
 
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --cost input_slot=3 --stats s.json
-expect_in "--cost input_slot=3: unknown name or bad value" "$STDERR"
+expect_in "--cost input_slot=3: unknown name" "$STDERR"
 [ ! -e s.json ] || fail "a bad --cost wrote the stats"
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 0 --stats s.json
 expect_in "--batch 0: a batch needs at least one image" "$STDERR"; no_files batch0

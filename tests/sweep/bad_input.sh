@@ -36,7 +36,7 @@ check "${base}axes:
 check "${base}axes:
   max-time: [1ms, 10parsecs]" "bad.yaml:7:19:" "unknown unit"
 check "${base}axes:
-  cluster.count: [8, 16]" "bad.yaml:7:22:" "run 1 (cluster.count=16)" "product of the quadrant factors"
+  cluster.count: [8, 16]" "bad.yaml:7:22:" "axis 'cluster.count' value '16'" "product of the quadrant factors"
 # Empty products.
 check "${base}axes:
   noc.width_bytes.0: []" "bad.yaml:7:22:" "empty product"
