@@ -17,7 +17,9 @@
 #include "manycore/noc_builder.hpp"
 #include "energy/energy_model.hpp"
 #include "energy/power_sampler.hpp"
+#include "manycore/console_router.hpp"
 #include "manycore/progress.hpp"
+#include "config/output_file.hpp"
 #include "params/ip_params.hpp"
 #include "top/platform_builders.hpp"
 #include "gdb/debug_session.hpp"
@@ -44,6 +46,15 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
   void load(const RunRequest& req) override {
+    // The firmware console: to --console FILE (collected, written at the end),
+    // on stdout for a program, hidden for a dataflow job unless --verbose.
+    ConsoleRouter& console = ConsoleRouter::instance();
+    if (!req.console.empty())
+      console.route_to(&console_text_);
+    else if (req.verbose || !req.dataflow)
+      console.route_to(&std::cout);
+    else
+      console.route_to(nullptr);
     if (req.elf.empty()) return;  // no firmware: the cores stay parked
     if (req.elf.size() > 1) throw SimulationError("the manycore platform runs one firmware image on every cluster");
     if (models_.size() != clusters_.size()) throw SimulationError("this platform's cluster slots hold no cores");
@@ -122,6 +133,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
+    finish_console(req);
     if (req.dump_registers >= 0 && size_t(req.dump_registers) < models_.size())  // also after a fault
       std::cout << models_[size_t(req.dump_registers)]->format_registers(sc_core::sc_time_stamp()) << std::flush;
     write_traces(req);
@@ -174,6 +186,23 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   }
 
  private:
+  // --console FILE gets the collected lines; without it a dataflow job says how many it hid.
+  void finish_console(const RunRequest& req) {
+    ConsoleRouter& console = ConsoleRouter::instance();
+    console.route_to(&std::cout);
+    if (!req.console.empty()) {
+      try {
+        write_output(req.console, console_text_.str());
+      } catch (const std::exception& e) {
+        throw SimulationError(e.what());
+      }
+    } else if (console.dropped_lines() > 0 && !req.quiet) {
+      std::cerr << fmt::format("vp-run: {} firmware console line(s) not shown (--verbose shows them, --console FILE "
+                               "keeps them)\n",
+                               console.dropped_lines());
+    }
+  }
+
   static energy::ClusterActivity activity_of(const Cluster& c) {
     const Cluster::Counters n = c.counters();
     energy::ClusterActivity a;
@@ -284,7 +313,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   std::vector<ClusterSlot> clusters_;
   std::vector<Cluster*> models_;
   bool loaded_ = false;
-  std::unique_ptr<ActivityRecorder> recorder_;  // null unless --timeline or --vcd
+  std::unique_ptr<ActivityRecorder> recorder_;
+  std::ostringstream console_text_;  // --console FILE  // null unless --timeline or --vcd
   std::vector<unsigned> traced_;                // clusters with a tracer
   std::vector<std::string> traced_links_;       // VCD scopes of the traced links, by link id
   std::unique_ptr<dataflow::BootEndRecorder> boot_ends_;  // dataflow jobs only
@@ -302,7 +332,7 @@ std::unique_ptr<Platform> make_manycore_platform(const Config& cfg) {
   auto imem = std::make_shared<std::vector<uint8_t>>(cfg.get_size("memory_map.imem_size"), 0);
   return make_manycore_platform(cfg, [imem](int id, const Config& c, const MemoryMap&) {
     auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), bind_cluster(c, unsigned(id)), imem,
-                                              std::cout);
+                                              ConsoleRouter::instance().stream());
     ClusterPorts ports{&cluster->master(), &cluster->slave()};
     return ClusterSlot{std::move(cluster), ports};
   });

@@ -36,10 +36,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   CliOptions o;
   RunRequest& r = o.run;
   dataflow::JobOptions& j = o.job;
-  po::options_description desc("Usage: vp-run [options]\n\nOptions");
-  desc.add_options()
-      ("help,h", po::bool_switch(&o.help), "print this help and exit")
-      ("version", po::bool_switch(&o.version), "print the version and exit")
+  po::options_description desc("Usage: vp-run [options]");
+  po::options_description g0("Platform and program");
+  g0.add_options()
       ("platform,p", po::value(&o.platform)->value_name("FILE|NAME"),
        "platform YAML file or built-in name (default: mpaimc-512)")
       ("set,s", po::value(&o.overrides)->composing()->value_name("KEY=VALUE"),
@@ -50,11 +49,42 @@ CliOptions parse_cli(int argc, const char* const* argv) {
                    "exit 1 'time-limit' (bare-rv32: exit 0). Default {:g} s, so that a firmware spinning for ever "
                    "ends; 'none' for no limit",
                    kDefaultMaxTimeSeconds)
-           .c_str())
+           .c_str());
+  desc.add(g0);
+  po::options_description g1("The dataflow job (a network as a batch; docs/dataflow.md)");
+  g1.add_options()
+      ("network", po::value(&j.network)->value_name("NAME|FILE"),
+       "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
+       "(default job without --elf/--platform/--set: resnet18)")
+      ("mapping-mode", po::value(&j.mode)->value_name("MODE"),
+       "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
+      ("batch", po::value(&j.batch)->value_name("N"), "images in the batch (default 16)")
+      ("seed", po::value(&j.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
+      ("cost", po::value(&j.costs)->composing()->value_name("NAME=VALUE"),
+       "override a figure of the mapper's cost model for the dataflow job (as vp-map --cost), e.g. "
+       "input_slots=6; repeatable")
+      ("test-flip-weight", po::bool_switch(&j.flip_first_weight),
+       "testing: flip the sign of the first weight in the HBM before the run (the output check must fail)");
+  desc.add(g1);
+  po::options_description g2("Results");
+  g2.add_options()
       ("stats", po::value(&o.stats)->value_name("FILE.json"),
        "write statistics and the resolved platform as JSON (also after a simulation error: see Outputs below)")
+      ("breakdown", po::value(&o.breakdown)->value_name("FILE.csv"),
+       "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
+      ("breakdown-png", po::value(&o.breakdown_png)->value_name("FILE.png"),
+       "draw the breakdown like Fig. 5B-D (scripts/plot_cluster_time.py; python3-matplotlib)")
       ("signature", po::value(&r.signature)->value_name("FILE"),
        "write the begin_signature..end_signature memory, one 32-bit hex word a line")
+      ("quiet,q", po::bool_switch(&r.quiet), "print only results and errors")
+      ("verbose,v", po::bool_switch(&r.verbose),
+       "show the firmware's console lines on stdout; a dataflow job hides them by default (its report comes "
+       "first and alone), a program's (--elf) shows them")
+      ("console", po::value(&r.console)->value_name("FILE"),
+       "write the firmware's console lines to FILE instead (written whole at the end of the run)");
+  desc.add(g2);
+  po::options_description g3("Traces and waveforms (docs/debugging.md)");
+  g3.add_options()
       ("timeline", po::value(&r.timeline)->value_name("FILE.json"),
        "write a timeline of IMA jobs, DMA transfers and core phases (Chrome trace format, opens in Perfetto)")
       ("vcd", po::value(&r.vcd)->value_name("FILE"),
@@ -63,7 +93,10 @@ CliOptions parse_cli(int argc, const char* const* argv) {
       ("gtkw", po::value(&r.gtkw)->value_name("FILE"),
        "write a GTKWave save file that opens the --vcd (or --fst) file with signals grouped per cluster and network")
       ("trace-clusters", po::value(&o.trace_clusters)->value_name("N|N-M"),
-       "clusters in --timeline, --vcd and --fst, and network links on their path (default: all if <= 16, else 0-15)")
+       "clusters in --timeline, --vcd and --fst, and network links on their path (default: all if <= 16, else 0-15)");
+  desc.add(g3);
+  po::options_description g4("Debugging (docs/debugging.md)");
+  g4.add_options()
       ("gdb", po::value(&r.gdb_port)->value_name("PORT"),
        "serve gdb-multiarch on PORT (0: any free port, printed on stderr); stops before the first instruction")
       ("gdb-host", po::value(&r.gdb_host)->value_name("ADDR"), "address --gdb listens on (default 127.0.0.1)")
@@ -77,24 +110,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "stop tracing after LINES lines (a note ends the file; the run goes on)")
       ("dump-registers", po::value(&r.dump_registers)->value_name("CLUSTER"),
        "print the registers of CLUSTER's peripherals (event unit, DMA, IMA, control) at the end of the run, "
-       "also after a firmware fault (in GDB: monitor regs)")
-      ("network", po::value(&j.network)->value_name("NAME|FILE"),
-       "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
-       "(default job without --elf/--platform/--set: resnet18)")
-      ("mapping-mode", po::value(&j.mode)->value_name("MODE"),
-       "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
-      ("batch", po::value(&j.batch)->value_name("N"), "images in the batch (default 16)")
-      ("seed", po::value(&j.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
-      ("cost", po::value(&j.costs)->composing()->value_name("NAME=VALUE"),
-       "override a figure of the mapper's cost model for the dataflow job (as vp-map --cost), e.g. "
-       "input_slots=6; repeatable")
-      ("breakdown", po::value(&o.breakdown)->value_name("FILE.csv"),
-       "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
-      ("breakdown-png", po::value(&o.breakdown_png)->value_name("FILE.png"),
-       "draw the breakdown like Fig. 5B-D (scripts/plot_cluster_time.py; python3-matplotlib)")
-      ("test-flip-weight", po::bool_switch(&j.flip_first_weight),
-       "testing: flip the sign of the first weight in the HBM before the run (the output check must fail)")
-      ("quiet,q", po::bool_switch(&r.quiet), "print only results and errors")
+       "also after a firmware fault (in GDB: monitor regs)");
+  desc.add(g4);
+  po::options_description g5("Information");
+  g5.add_options()
+      ("help,h", po::bool_switch(&o.help), "print this help and exit")
+      ("version", po::bool_switch(&o.version), "print the version and exit")
       ("list-platforms", po::bool_switch(&o.list_platforms), "list the built-in platforms and exit")
       ("print-platform", po::bool_switch(&o.print_platform),
        "print the resolved platform (overrides and defaults applied) and exit")
@@ -102,6 +123,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "print the platform key reference (Markdown) and exit")
       ("print-memory-map", po::bool_switch(&o.print_memory_map),
        "print the global memory map of the platform (Markdown) and exit");
+  desc.add(g5);
   std::ostringstream help;
   help << desc << kExamples;
   o.help_text = help.str();
@@ -129,7 +151,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   // An option given with an empty value would silently mean "the default".
   for (const char* name : {"platform", "network", "mapping-mode", "max-time", "stats", "signature", "timeline", "vcd",
                            "fst", "gtkw", "trace-clusters", "gdb-host", "gdb-clusters", "itrace", "itrace-cores",
-                           "breakdown", "breakdown-png"})
+                           "breakdown", "breakdown-png", "console"})
     if (vm.count(name) && vm[name].as<std::string>().empty())
       throw UsageError(fmt::format("--{} needs a value, got an empty one", name));
   for (const auto& e : r.elf)
@@ -147,7 +169,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
 std::vector<std::pair<std::string, std::string>> CliOptions::outputs() const {
   return {{"--stats", stats},       {"--signature", run.signature}, {"--timeline", run.timeline},
           {"--vcd", run.vcd},       {"--fst", run.fst},             {"--gtkw", run.gtkw},
-          {"--itrace", run.itrace}, {"--breakdown", breakdown},     {"--breakdown-png", breakdown_png}};
+          {"--itrace", run.itrace}, {"--breakdown", breakdown},     {"--breakdown-png", breakdown_png},
+          {"--console", run.console}};
 }
 
 std::vector<std::pair<std::string, std::string>> CliOptions::inputs() const {

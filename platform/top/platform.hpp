@@ -24,6 +24,8 @@ struct RunRequest {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // --max-time; zero = no limit
   bool default_limit = false;         // max_time is vp-run's default, not the user's
   bool quiet = false;                 // --quiet: no progress or console prefixing noise
+  bool verbose = false;               // --verbose: the firmware console on stdout, also for a dataflow job
+  std::string console;                // --console FILE: the firmware console there instead
   std::string signature;              // --signature FILE (RISCOF convention)
   std::string timeline;               // --timeline FILE.json (Chrome trace events)
   std::string vcd;                    // --vcd FILE

@@ -267,7 +267,10 @@ int report(const CliOptions& cli, const Resolved& r, const Outcome& o) {
 // The actions that print and exit before a platform is needed.
 std::optional<int> one_shot(const CliOptions& cli) {
   if (cli.help) return std::cout << cli.help_text, kExitOk;
-  if (cli.version) return std::cout << "vp-run " << VP_VERSION << " (SystemC " << sc_core::sc_release() << ")\n", kExitOk;
+  if (cli.version)
+    return std::cout << "vp-run " << VP_VERSION << " (commit " << VP_GIT_COMMIT << ", SystemC " << sc_core::sc_release()
+                     << ")\n",
+           kExitOk;
   if (cli.list_platforms) {
     for (const auto& n : Config::builtin_names()) std::cout << n << "\n";
     return kExitOk;
