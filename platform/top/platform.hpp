@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "config/config.hpp"
+#include "sim/sanitizer.hpp"
 #include "sim/simulation_error.hpp"
 
 namespace vp::workload {
@@ -70,12 +71,16 @@ class Platform {
 // when the system stopped; at the limit it reads the limit. After it,
 // sc_pending_activity() tells a limit (true) from a stall (false).
 inline void run_kernel(const sc_core::sc_time& limit) {
-  if (limit == sc_core::SC_ZERO_TIME) return sc_core::sc_start();
-  sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
-  // The next event lies past the limit: move the clock there.
-  if (sc_core::sc_get_status() == sc_core::SC_PAUSED && sc_core::sc_pending_activity() &&
-      sc_core::sc_time_stamp() < limit)
-    sc_core::sc_start(limit - sc_core::sc_time_stamp());
+  if (limit == sc_core::SC_ZERO_TIME) {
+    sc_core::sc_start();
+  } else {
+    sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
+    // The next event lies past the limit: move the clock there.
+    if (sc_core::sc_get_status() == sc_core::SC_PAUSED && sc_core::sc_pending_activity() &&
+        sc_core::sc_time_stamp() < limit)
+      sc_core::sc_start(limit - sc_core::sc_time_stamp());
+  }
+  clear_dead_stack_poison();  // the sanitizer build: see sim/sanitizer.hpp
 }
 
 // Elaborates the platform that cfg describes (its `kind` selects the builder).

@@ -203,6 +203,8 @@ Outcome build_and_run(const Resolved& r) {
   } catch (const std::exception& e) {
     failed(o.result, e.what());
   }
+  // The frames the exception unwound are dead: their sanitizer poison too (sim/sanitizer.hpp).
+  clear_dead_stack_poison();
   o.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   o.sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   return o;
