@@ -1,20 +1,9 @@
 # Helpers for the vp-sweep tests: $SWEEP is vp-sweep, $VP vp-run, $SRC the
 # source tree, $OUT a scratch folder (the working directory).
-set -u
-SWEEP=$1; VP=$2; SRC=$3; OUT=$4
+SWEEP=$1
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rm -rf "$OUT"; mkdir -p "$OUT"; cd "$OUT"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_exit CODE CMD...: runs CMD, keeps stdout/stderr in $STDOUT/$STDERR.
-expect_exit() {
-  local want=$1; shift
-  "$@" >"$OUT/stdout" 2>"$OUT/stderr"; local got=$?
-  STDOUT=$(cat "$OUT/stdout"); STDERR=$(cat "$OUT/stderr")
-  [ "$got" = "$want" ] || fail "exit $got, wanted $want: $*
-stdout: $STDOUT
-stderr: $STDERR"
-}
-expect_in() { case "$2" in *"$1"*) ;; *) fail "expected '$1' in: $2";; esac; }
+# VP, SRC, OUT, fail, expect_exit, expect_in: the CLI tests' helpers.
+. "$HERE/../cli/lib.sh" "$2" "$3" "$4"
 [ -x "$SWEEP" ] || fail "$SWEEP is not built (the vp-sweep target)"
 [ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "the dataflow firmware is not built: cannot run (skip, exit 77)"; exit 77; }
 # A 4-run sweep of small, fast jobs (about 0.2 s each).
