@@ -168,13 +168,14 @@ static inline void ima_noise_program_block(const ima_noise_params* p, const int8
 
 /* The per-MVM stream of a job: its driven rows (by key) and their inputs
  * after the DAC; rows with input 0 do not count, so driving a zero-padded
- * row or not gives the same stream. */
+ * row or not gives the same stream. A sum, not an xor: two equal rows
+ * with equal inputs must not cancel. */
 static inline uint64_t ima_noise_input_key(const uint64_t* row_keys, const int8_t* in, unsigned rows,
                                            unsigned dac_bits) {
   uint64_t h = 0x1F0ull;
   for (unsigned r = 0; r < rows; ++r) {
     const int32_t x = ima_dac(in[r], dac_bits);
-    if (x != 0) h ^= ima_noise_mix(row_keys[r] ^ ima_noise_mix((uint64_t)(uint32_t)x));
+    if (x != 0) h += ima_noise_mix(row_keys[r] ^ ima_noise_mix((uint64_t)(uint32_t)x));
   }
   return ima_noise_mix(h);
 }
