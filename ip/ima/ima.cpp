@@ -51,7 +51,8 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       block_offset_("IN_BLOCK_OFFSET", IMA_REG_IN_BLOCK_OFFSET),
       wgt_index_("WGT_INDEX", IMA_REG_WGT_INDEX),
       wgt_data_("WGT_DATA", IMA_REG_WGT_DATA),
-      acc_(cols_) {
+      acc_(cols_),
+      noise_(p.noise) {
   // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
   if (rows_ == 0 || cols_ == 0 || rows_ > 0xFFFF || cols_ > 0xFFFF)
     throw std::invalid_argument("Ima: rows and cols must be 1..65535 (the 16-bit INFO fields)");
@@ -79,6 +80,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
           throw SimulationError(m.str());
         }
         for (unsigned b = 0; b < 4; ++b) weights_[i + b] = static_cast<int8_t>(v >> (8 * b));
+        programmed_.clear();
         wgt_index_.set(static_cast<uint32_t>(i + 4));
       });
   regs.register_b_transport(this, &Ima::b_transport);
@@ -92,6 +94,20 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
     throw std::out_of_range(std::string(name()) + ": weight block outside the crossbar");
   for (unsigned r = 0; r < nrows; ++r)
     std::copy(w + size_t(r) * ncols, w + size_t(r + 1) * ncols, weights_.begin() + size_t(row0 + r) * cols_ + col0);
+  programmed_.clear();
+}
+
+void Ima::compute_noisy(const Sequence& s, const Job& job) {
+  Programmed& b = programmed_[{s.row0, s.nrows, s.col0, s.ncols}];
+  if (b.keys.empty()) {
+    b.weff.resize(size_t(s.nrows) * s.ncols);
+    b.var.resize(b.weff.size());
+    b.keys.resize(s.nrows);
+    ima_noise_program_block(&noise_, weights_.data() + size_t(s.row0) * cols_ + s.col0, cols_, s.nrows, s.ncols,
+                            b.weff.data(), b.var.data(), b.keys.data());
+  }
+  ima_mvm_noisy(&noise_, b.weff.data(), b.var.data(), b.keys.data(), s.nrows, s.ncols, job.input.data(), dac_bits_,
+                adc_bits_, s.adc_shift, acc_.data());
 }
 
 // Sequences waiting behind the running one (the one the input streamer
@@ -198,8 +214,12 @@ void Ima::compute(Job& job) {
   columns_converted_ += s.ncols;
   cells_used_ += uint64_t(s.nrows) * s.ncols;
   if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
-  ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
-          dac_bits_, adc_bits_, s.adc_shift, acc_.data());
+  // One branch per MVM, none per MAC: the ideal path is unchanged.
+  if (noise_.enabled)
+    compute_noisy(s, job);
+  else
+    ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
+            dac_bits_, adc_bits_, s.adc_shift, acc_.data());
   // The output buffer holds out_size-byte elements, saturated to fit, little endian.
   job.output.resize(size_t(s.ncols) * s.out_size);
   for (uint32_t c = 0; c < s.ncols; ++c) {

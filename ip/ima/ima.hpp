@@ -19,7 +19,9 @@
 // numeric result is ima_mvm() of ima_numerics.h.
 #include <cstdint>
 #include <deque>
+#include <array>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include <systemc>
@@ -85,6 +87,8 @@ class Ima : public sc_core::sc_module {
   void run();
   void stream_in();
   void compute(Job& job);
+  // With noise on: the job's MVM on the programmed (noisy, drifted) block.
+  void compute_noisy(const Sequence& s, const Job& job);
   void stream_out();
   // Moves pieces [addr, addr + len) between L1 and `data`, P x port_bytes per
   // cycle from `start`; returns when the last access completes.
@@ -123,6 +127,14 @@ class Ima : public sc_core::sc_module {
   uint64_t rows_driven_ = 0, columns_converted_ = 0, cells_used_ = 0;
   sc_core::sc_time compute_time_;
   std::vector<int32_t> acc_;
+  // Noise: each used block (row0, rows, col0, cols) is programmed once from
+  // its weights (ima_noise.h); a weight write reprograms. keys: per row.
+  struct Programmed {
+    std::vector<int32_t> weff;
+    std::vector<uint64_t> var, keys;
+  };
+  ima_noise_params noise_;
+  std::map<std::array<uint32_t, 4>, Programmed> programmed_;
 };
 
 }  // namespace vp

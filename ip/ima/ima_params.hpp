@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include "common/l1_window.hpp"
+#include "ima_noise.h"
 
 namespace vp {
 
@@ -22,6 +23,7 @@ struct ImaParams {
   sc_core::sc_time setup;  // per triggered sequence
   sc_core::sc_time l1_latency;  // of a streamer access
   sc_core::sc_time register_latency;
+  ima_noise_params noise{};  // noise.enabled == 0: the ideal crossbar
 };
 
 }  // namespace vp

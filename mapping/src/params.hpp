@@ -10,12 +10,17 @@
 #include "config/config.hpp"
 #include "network.hpp"
 
+#include "ima_noise.h"
+
 namespace vp::map {
 
 // cluster.ima.* of the platform: what the numerics depend on.
 struct ImaParams {
   int rows = 256, cols = 256;
   int dac_bits = 8, adc_bits = 8;
+  // Crossbar non-idealities (contracts/ima_noise.h); disabled unless the
+  // caller binds them (platform/workload, from cluster.ima.noise).
+  ima_noise_params noise{};
   static ImaParams from(const Config& cfg);
   // Number of crossbars (row chunks) a layer's rows are split into.
   int64_t row_chunks(const Layer& l) const { return (l.rows() + rows - 1) / rows; }

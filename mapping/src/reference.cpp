@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "config/errors.hpp"
+#include "ima_noise.h"
 #include "numerics.h"
 
 namespace vp::map {
@@ -23,8 +24,27 @@ Tensor make_image(const Network& net, uint64_t seed, int index) {
   return t;
 }
 
+ProgrammedLayer program_layer(const Layer& l, const std::vector<int8_t>& weights, const ImaParams& ima) {
+  const int64_t R = l.rows(), C = l.cols();
+  ProgrammedLayer out;
+  // One block per crossbar: row chunk x column chunk, as the mapper places them.
+  for (int64_t r0 = 0; r0 < R; r0 += ima.rows)
+    for (int64_t c0 = 0; c0 < C; c0 += ima.cols) {
+      const unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0)), m = unsigned(std::min<int64_t>(ima.cols, C - c0));
+      ProgrammedChunk ch;
+      ch.weff.resize(size_t(n) * m);
+      ch.var.resize(ch.weff.size());
+      ch.keys.resize(n);
+      ima_noise_program_block(&ima.noise, weights.data() + r0 * C + c0, (unsigned long)C, n, m, ch.weff.data(),
+                              ch.var.data(), ch.keys.data());
+      out.push_back(std::move(ch));
+    }
+  return out;
+}
+
 std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
-                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq) {
+                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq,
+                                       const ProgrammedLayer* prog) {
   const int64_t R = l.rows(), C = l.cols();
   const Shape o = l.out;
   std::vector<int32_t> acc(size_t(o.size()), 0);
@@ -53,15 +73,25 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
       }
       int32_t* out = acc.data() + (size_t(oy) * size_t(o.w) + size_t(ox)) * size_t(C);
       // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
-      for (int64_t r0 = 0; r0 < R; r0 += ima.rows) {
+      for (int64_t r0 = 0, chunk = 0; r0 < R; r0 += ima.rows, ++chunk) {
         unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
         const int8_t* w = weights.data() + r0 * C;
         if (raw_sumsq) {
           ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, 32, 0, part.data());
           for (int64_t c = 0; c < C; ++c) *raw_sumsq += double(part[size_t(c)]) * double(part[size_t(c)]);
         }
-        ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, unsigned(ima.adc_bits),
-                unsigned(adc_shift), part.data());
+        if (prog) {
+          const int64_t col_chunks = (C + ima.cols - 1) / ima.cols;
+          for (int64_t cc = 0; cc < col_chunks; ++cc) {
+            const ProgrammedChunk& ch = (*prog)[size_t(chunk * col_chunks + cc)];
+            const unsigned m = unsigned(std::min<int64_t>(ima.cols, C - cc * ima.cols));
+            ima_mvm_noisy(&ima.noise, ch.weff.data(), ch.var.data(), ch.keys.data(), n, m, x.data() + r0, dac,
+                          unsigned(ima.adc_bits), unsigned(adc_shift), part.data() + cc * ima.cols);
+          }
+        } else {
+          ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, unsigned(ima.adc_bits), unsigned(adc_shift),
+                  part.data());
+        }
         for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
       }
     }
@@ -102,10 +132,10 @@ static Tensor pool(const Layer& l, const Tensor& in) {
 }
 
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
-                 const std::vector<const Tensor*>& inputs) {
+                 const std::vector<const Tensor*>& inputs, const ProgrammedLayer* prog) {
   const Tensor& in = *inputs.at(0);
   if (l.analog()) {
-    auto acc = analog_accumulate(l, p.weights, p.adc_shift, ima, in);
+    auto acc = analog_accumulate(l, p.weights, p.adc_shift, ima, in, nullptr, prog);
     Tensor out(l.out);
     for (size_t i = 0; i < acc.size(); ++i) out.data[i] = nm_requant(acc[i], p.mult, unsigned(p.shift), l.relu);
     return out;
@@ -124,6 +154,11 @@ Reference::Reference(const Network& net, const Params& params, const ImaParams& 
   check_numerics(net, ima);
   if (params.layers.size() != net.layers.size())
     throw std::invalid_argument("parameters do not belong to this network");
+  if (ima.noise.enabled) {
+    programmed_.resize(net.layers.size());
+    for (size_t i = 0; i < net.layers.size(); ++i)
+      if (net.layers[i].analog()) programmed_[i] = program_layer(net.layers[i], params.layers[i].weights, ima);
+  }
 }
 
 std::vector<Tensor> Reference::run(const Tensor& image) const {
@@ -132,7 +167,7 @@ std::vector<Tensor> Reference::run(const Tensor& image) const {
     const Layer& l = net_.layers[i];
     std::vector<const Tensor*> ins;
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &out[size_t(k)]);
-    out[i] = run_layer(l, params_.layers[i], ima_, ins);
+    out[i] = run_layer(l, params_.layers[i], ima_, ins, programmed_.empty() ? nullptr : &programmed_[i]);
   }
   return out;
 }

@@ -26,15 +26,28 @@ Tensor make_image(const Network& net, uint64_t seed, int index);
 // the int32 sum over its crossbars (row chunks of ima.rows rows) of each
 // crossbar's ADC output. With raw_sumsq, also adds the squares of the exact
 // (pre-ADC) crossbar sums, for calibration.
+// An analog layer's crossbars as programmed with noise (ima_noise.h): one
+// block per row chunk x column chunk (row-chunk major), column-major, keys per row.
+struct ProgrammedChunk {
+  std::vector<int32_t> weff;
+  std::vector<uint64_t> var, keys;
+};
+using ProgrammedLayer = std::vector<ProgrammedChunk>;
+ProgrammedLayer program_layer(const Layer& l, const std::vector<int8_t>& weights, const ImaParams& ima);
+
+// With `prog`, the crossbars compute with noise (ima_mvm_noisy) instead of ideally.
 std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
-                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq = nullptr);
+                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq = nullptr,
+                                       const ProgrammedLayer* prog = nullptr);
 
 // One layer: analog layers accumulate and requantize, digital layers pool or add.
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
-                 const std::vector<const Tensor*>& inputs);
+                 const std::vector<const Tensor*>& inputs, const ProgrammedLayer* prog = nullptr);
 
 class Reference {
  public:
+  // With ima.noise.enabled, every analog layer is programmed once here and
+  // every MVM applies the same draws as the IMA (ima_noise.h).
   Reference(const Network& net, const Params& params, const ImaParams& ima);
   // The output of every layer (index = layer index) for one image.
   std::vector<Tensor> run(const Tensor& image) const;
@@ -43,6 +56,7 @@ class Reference {
   const Network& net_;
   const Params& params_;
   ImaParams ima_;
+  std::vector<ProgrammedLayer> programmed_;  // per layer; empty without noise
 };
 
 // Every layer's output for images [0, n) of `seed`, computed on up to

@@ -284,6 +284,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
                                   : "n/a: no IMAGE_DONE marks for every image";
 
   if (results.contains("output_check")) j["output_check"] = results["output_check"];
+  if (results.contains("noise")) j["noise"] = results["noise"];
   j["energy"] = energy_figures(p, results, j);
 
   // Per-cluster breakdown (Fig. 5B-D), ordered by layer, then role and id.
@@ -366,6 +367,13 @@ std::string report_text(const nlohmann::json& j) {
     o << fmt::format("  outputs           {}: {} images, {} bytes, {} mismatches\n",
                      c["mismatches"].get<uint64_t>() == 0 ? "bit-exact" : "WRONG", c["images"].get<int>(),
                      c["bytes"].get<uint64_t>(), c["mismatches"].get<uint64_t>());
+  }
+  if (j.contains("noise")) {
+    const auto& nz = j["noise"];
+    o << fmt::format("  noise vs ideal    top-1 agreement {:.1f} % of {} images; last layer |error| mean {:.2f}, max {:.0f} "
+                     "(int8 codes)\n",
+                     100 * nz["top1_agreement"].get<double>(), nz["images"].get<int>(),
+                     nz["last_layer_mean_abs_error"].get<double>(), nz["last_layer_max_abs_error"].get<double>());
   }
   if (j.contains("energy") && !j["energy"].is_null()) {
     const auto& e = j["energy"];

@@ -274,6 +274,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (!noc_.debug_read(a, d, n)) throw SimulationError(fmt::format("output at {:#x} ({} bytes) is not in memory", a, n));
     });
     r.stats["output_check"] = {{"images", p.batch}, {"bytes", check.checked}, {"mismatches", check.mismatches}};
+    if (!check.noise.is_null()) r.stats["noise"] = check.noise;
     if (check.mismatches == 0) return;
     r.stats["output_check"]["first"] = check.first;
     r.exit_code = 1;

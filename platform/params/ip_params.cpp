@@ -1,5 +1,8 @@
 #include "params/ip_params.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "dma_regs.h"
@@ -124,7 +127,43 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
   p.setup = cycles(cfg, "cluster.ima.setup_cycles");
   p.l1_latency = cycles(cfg, "cluster.l1.latency_cycles");
   p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
+  p.noise = bind_ima_noise(cfg);
   return p;
+}
+
+std::optional<double> parse_drift_time(const std::string& text) {
+  const char* s = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(s, &end);
+  if (end == s || !std::isfinite(v)) return std::nullopt;
+  const std::string unit(end);
+  constexpr double day = 86400.0, year = 365.25 * day;
+  static const std::pair<const char*, double> units[] = {
+      {"s", 1.0}, {"min", 60.0}, {"h", 3600.0}, {"d", day}, {"month", year / 12}, {"y", year}};
+  for (const auto& u : units)
+    if (unit == u.first) return v * u.second;
+  return std::nullopt;
+}
+
+ima_noise_params bind_ima_noise(const Config& cfg) {
+  ima_noise_params n{};
+  const std::string k = "cluster.ima.noise.";
+  n.enabled = cfg.get_bool(k + "enabled");
+  n.seed = static_cast<uint64_t>(cfg.get_int(k + "seed"));
+  n.gmax_us = cfg.get_float(k + "gmax");
+  n.t0_s = cfg.get_float(k + "t0");
+  const std::string dt = cfg.get_string(k + "drift_time");
+  const auto d = parse_drift_time(dt);
+  if (!d) cfg.fail(k + "drift_time", fmt::format("'{}' is not a duration (a number and s, min, h, d, month or y)", dt));
+  if (*d < 0) cfg.fail(k + "drift_time", fmt::format("'{}' is before t0 (the drift time counts from t0)", dt));
+  n.drift_s = *d;
+  n.t_read_s = cfg.get_float(k + "t_read") * 1e-9;
+  n.compensate = cfg.get_bool(k + "compensation");
+  n.prog_scale = cfg.get_float(k + "prog_noise_scale");
+  n.drift_scale = cfg.get_float(k + "drift_scale");
+  n.read_scale = cfg.get_float(k + "read_noise_scale");
+  n.adc_noise = cfg.get_float(k + "adc_noise");
+  return n;
 }
 
 ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id) {

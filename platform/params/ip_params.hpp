@@ -6,6 +6,9 @@
 #include "cluster_params.hpp"
 #include "config/config.hpp"
 
+#include <optional>
+#include <string>
+
 namespace vp {
 
 sc_core::sc_time bind_cycle(const Config& cfg);  // 1 / clock_hz; an error below the time resolution
@@ -16,6 +19,10 @@ TcdmParams bind_tcdm(const Config& cfg);
 EventUnitParams bind_event_unit(const Config& cfg);
 DmaParams bind_dma(const Config& cfg, unsigned cluster_id);
 ImaParams bind_ima(const Config& cfg, unsigned cluster_id);
+// `cluster.ima.noise`; also used by the host side's golden model (platform/workload).
+ima_noise_params bind_ima_noise(const Config& cfg);
+// A duration such as "20s", "1h", "1.5d", "1month", "1y" in seconds; nullopt if malformed.
+std::optional<double> parse_drift_time(const std::string& text);
 ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id);
 
 }  // namespace vp

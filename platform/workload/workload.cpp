@@ -1,7 +1,10 @@
 // Host side of the dataflow firmware: see workload.hpp.
 #include "workload.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "mapping_binary.hpp"
+#include "params/ip_params.hpp"
 #include "reference.hpp"
 
 namespace vp::workload {
@@ -37,6 +41,7 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   Prepared p;
   p.net = net;
   p.ima = map::ImaParams::from(cfg);
+  p.ima.noise = bind_ima_noise(cfg);
   cost.batch = batch;
   // Mapping first: a network that does not fit is refused before its weights
   // are generated (which costs time and memory in proportion to its size).
@@ -82,15 +87,49 @@ CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, 
   const size_t n = size_t(l.out.size());
   map::Reference ref(p.net, p.params, p.ima);
   std::vector<int8_t> got(n);
+  // Noise on: the ideal model beside it, for top-1 agreement and output errors.
+  const bool noisy = p.ima.noise.enabled != 0;
+  map::ImaParams ideal_ima = p.ima;
+  ideal_ima.noise.enabled = 0;
+  map::Reference ideal(p.net, p.params, ideal_ima);
+  std::vector<double> err_sum(p.net.layers.size(), 0.0), err_max(p.net.layers.size(), 0.0);
+  std::vector<size_t> err_n(p.net.layers.size(), 0);
+  int agree = 0;
+  const auto argmax = [](const std::vector<int8_t>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
   for (int i = 0; i < p.batch; ++i) {
     read(p.output_addr + uint64_t(i) * n, got.data(), n);
-    const auto want = ref.run(map::make_image(p.net, p.seed, i))[last].data;
+    const auto image = map::make_image(p.net, p.seed, i);
+    const auto acts = ref.run(image);
+    const auto& want = acts[last].data;
+    if (noisy) {
+      const auto ideal_acts = ideal.run(image);
+      agree += argmax(got) == argmax(ideal_acts[last].data);
+      for (size_t li = 0; li < acts.size(); ++li)
+        for (size_t k = 0; k < acts[li].data.size(); ++k) {
+          const double e = std::abs(int(li == last ? got[k] : acts[li].data[k]) - int(ideal_acts[li].data[k]));
+          err_sum[li] += e;
+          err_max[li] = std::max(err_max[li], e);
+          ++err_n[li];
+        }
+    }
     for (size_t k = 0; k < n; ++k) {
       if (got[k] != want[k] && c.mismatches++ == 0)
         c.first = fmt::format("image {} y {} x {} channel {}: {} != expected {}", i, k / size_t(l.out.c) / size_t(l.out.w),
                               (k / size_t(l.out.c)) % size_t(l.out.w), k % size_t(l.out.c), int(got[k]), int(want[k]));
     }
     c.checked += n;
+  }
+  if (noisy && p.batch > 0) {
+    c.noise["top1_agreement"] = double(agree) / p.batch;
+    c.noise["images"] = p.batch;
+    nlohmann::json layers = nlohmann::json::array();
+    for (size_t li = 0; li < err_n.size(); ++li)
+      layers.push_back({{"layer", p.net.layers[li].name},
+                        {"mean_abs_error", err_n[li] ? err_sum[li] / double(err_n[li]) : 0.0},
+                        {"max_abs_error", err_max[li]}});
+    c.noise["last_layer_mean_abs_error"] = layers.back()["mean_abs_error"];
+    c.noise["last_layer_max_abs_error"] = layers.back()["max_abs_error"];
+    c.noise["layers"] = std::move(layers);
   }
   return c;
 }

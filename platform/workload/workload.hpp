@@ -7,6 +7,8 @@
 // `boot_bytes()` over the firmware's DF_BOOT_SYMBOL in every cluster's L1.
 #include <cstdint>
 #include <functional>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,11 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
 struct CheckResult {
   size_t checked = 0, mismatches = 0;
   std::string first;  // where the first mismatch is: image, y, x, channel, got, expected
+  // With cluster.ima.noise.enabled: the VP's (noisy) outputs against the
+  // ideal model's, as JSON (top1_agreement, per-layer mean/max |error| of the
+  // int8 outputs of the noisy golden model; its last layer is the VP's, checked
+  // bit for bit above). Null without noise.
+  nlohmann::json noise;
 };
 
 // Reads every image's network output through `read(addr, dst, bytes)` and
