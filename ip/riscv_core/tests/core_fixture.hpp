@@ -10,6 +10,7 @@
 
 #include "core_group.hpp"
 #include "riscv_core.hpp"
+#include "sim/simulation_error.hpp"
 
 using namespace vp::rv;
 using sc_core::sc_time;
@@ -114,6 +115,17 @@ struct Fixture {
       raw.push_back(cores.back().get());
     }
     group = std::make_unique<CoreGroup>("group", raw);
+  }
+  // The report of the SimulationError that stopped the group ("" if none).
+  std::string error_report() const {
+    if (!group->error()) return "";
+    try {
+      std::rethrow_exception(group->error());
+    } catch (const vp::SimulationError& e) {
+      return e.what();
+    } catch (...) {
+    }
+    return "";
   }
 };
 
