@@ -50,6 +50,8 @@ foreach(tool vp-run vp-map)
   install(FILES ${PROJECT_SOURCE_DIR}/scripts/completion/vp-run.bash
           DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${tool})
 endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/completion/vp-sweep.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME vp-sweep)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
 # cpack -G DEB in the build tree: one package with the tools and the SDK.

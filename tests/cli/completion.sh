@@ -18,4 +18,23 @@ out=$(complete_words vp-run --mapping-mode r)
 [ "$out" = "replicate" ] || fail "--mapping-mode r completes to: $out"
 out=$(complete_words vp-map --co)
 expect_in "--compare-modes" "$out"; expect_in "--cost" "$out"
+# vp-sweep: subcommands, options per subcommand, the CSV's columns for --x.
+PATH=$SRC/sweep:$PATH
+sweep_words() {
+  bash -c '
+    source "$1"; shift
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+    _vp_sweep
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$SRC/scripts/completion/vp-sweep.bash" "$@"
+}
+out=$(sweep_words vp-sweep col)
+[ "$out" = "collect" ] || fail "vp-sweep col completes to: $out"
+out=$(sweep_words vp-sweep spec.yaml --dry)
+[ "$out" = "--dry-run" ] || fail "vp-sweep spec.yaml --dry completes to: $out"
+out=$(sweep_words vp-sweep plot x.csv --lo)
+[ "$out" = "--logx" ] || fail "vp-sweep plot --lo completes to: $out"
+out=$(sweep_words vp-sweep --backend s)
+[ "$out" = "slurm" ] || fail "--backend s completes to: $out"
+out=$(sweep_words vp-sweep plot "$SRC/docs/sweeps/hbm-link.csv" --x mapp)
+[ "$out" = "mapping-mode" ] || fail "--x mapp completes to: $out"
 echo "completion ok"

@@ -16,7 +16,8 @@ for f in bin/vp-run bin/vp-map share/mpaimc-vp/networks/resnet18.yaml share/mpai
          share/mpaimc-vp/sdk/firmware/hal/ima.h share/mpaimc-vp/sdk/firmware/cluster/cluster.ld \
          share/mpaimc-vp/sdk/firmware/cmake/VpFirmware.cmake share/mpaimc-vp/examples/hello/hello.c \
          lib/cmake/MpaimcVpSdk/MpaimcVpSdkConfig.cmake share/doc/mpaimc-vp/docs/getting-started.md \
-         share/bash-completion/completions/vp-run share/bash-completion/completions/vp-map; do
+         share/bash-completion/completions/vp-run share/bash-completion/completions/vp-map \
+         share/bash-completion/completions/vp-sweep; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 
