@@ -22,6 +22,7 @@
 #define CLUSTER_PERIPH_DMA 0x1000u
 #define CLUSTER_PERIPH_IMA 0x2000u
 #define CLUSTER_PERIPH_CTRL 0x3000u
-#define CLUSTER_PERIPH_SIZE 0x4000u
+#define CLUSTER_PERIPH_DWCONV 0x4000u /* only where cluster.dwconv.present */
+#define CLUSTER_PERIPH_SIZE 0x5000u
 
 #endif /* ADDRESS_MAP_H */

@@ -36,6 +36,7 @@
 #define EU_LINE_DMA(ch) (16u + (ch)) /* 16..23: DMA channel ch done */
 #define EU_LINE_IMA_DONE 24u     /* IMA: all triggered jobs done */
 #define EU_LINE_IMA_READY 25u    /* IMA: can accept a new trigger */
+#define EU_LINE_DWCONV_DONE 26u  /* depthwise accelerator: a triggered convolution is done */
 #define EU_NUM_LINES 32u
 #define EU_NUM_SW_LINES 8u
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "dwconv_regs.h"
 #include "ima_regs.h"
 
 namespace vp {
@@ -48,6 +49,12 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   dma_.l1.bind(l1_.socket);
   dma_.noc.bind(noc_port_.in);
   ima_.l1.bind(l1_.socket);
+  if (p.dwconv.present) {
+    dwconv_ = std::make_unique<Dwconv>("dwconv", p.dwconv);
+    bus_.to_dwconv.bind(dwconv_->regs);
+    dwconv_->l1.bind(l1_.socket);
+    dwconv_->set_event_callback([this](unsigned, sc_time at) { eu_.trigger_line(EU_LINE_DWCONV_DONE, at); });
+  }
 
   // Completion events become event-unit lines; the event unit's per-core
   // output is the core's wake-up line.
@@ -70,10 +77,13 @@ void Cluster::start(uint32_t pc) {
 }
 
 std::vector<Cluster::PeripheralRegisters> Cluster::dump_registers(sc_time at) const {
-  return {{"event_unit", peripherals_base_ + CLUSTER_PERIPH_EVENT_UNIT, eu_.dump_registers(at)},
-          {"dma", peripherals_base_ + CLUSTER_PERIPH_DMA, dma_.dump_registers(at)},
-          {"ima", peripherals_base_ + CLUSTER_PERIPH_IMA, ima_.dump_registers(at)},
-          {"ctrl", peripherals_base_ + CLUSTER_PERIPH_CTRL, ctrl_.dump_registers()}};
+  std::vector<PeripheralRegisters> out = {
+      {"event_unit", peripherals_base_ + CLUSTER_PERIPH_EVENT_UNIT, eu_.dump_registers(at)},
+      {"dma", peripherals_base_ + CLUSTER_PERIPH_DMA, dma_.dump_registers(at)},
+      {"ima", peripherals_base_ + CLUSTER_PERIPH_IMA, ima_.dump_registers(at)},
+      {"ctrl", peripherals_base_ + CLUSTER_PERIPH_CTRL, ctrl_.dump_registers()}};
+  if (dwconv_) out.push_back({"dwconv", peripherals_base_ + CLUSTER_PERIPH_DWCONV, dwconv_->dump_registers(at)});
+  return out;
 }
 
 std::string Cluster::format_registers(sc_time at) const {
@@ -106,6 +116,7 @@ static std::string line_name(unsigned line) {
   if (line >= EU_LINE_DMA(0) && line < EU_LINE_DMA(8)) return fmt::format("DMA{}", line - EU_LINE_DMA(0));
   if (line == EU_LINE_IMA_DONE) return "IMA-done";
   if (line == EU_LINE_IMA_READY) return "IMA-ready";
+  if (line == EU_LINE_DWCONV_DONE) return "DWCONV-done";
   return fmt::format("line{}", line);
 }
 
@@ -135,6 +146,7 @@ Cluster::Counters Cluster::counters() const {
   n.dma_transfers = dma_.transfers(), n.dma_bytes = dma_.bytes();
   n.ima_jobs = ima_.jobs_done(), n.ima_rows_driven = ima_.rows_driven();
   n.ima_columns_converted = ima_.columns_converted(), n.ima_cells_used = ima_.cells_used();
+  if (dwconv_) n.dwconv_jobs = dwconv_->jobs_done(), n.dwconv_macs = dwconv_->macs();
   return n;
 }
 
@@ -152,6 +164,12 @@ nlohmann::json Cluster::stats() const {
   j["ima_rows_driven"] = n.ima_rows_driven;
   j["ima_columns_converted"] = n.ima_columns_converted;
   j["ima_cells_used"] = n.ima_cells_used;
+  if (dwconv_) {
+    j["dwconv_convolutions"] = dwconv_->convolutions_done();
+    j["dwconv_jobs"] = n.dwconv_jobs;
+    j["dwconv_macs"] = n.dwconv_macs;
+    j["dwconv_compute_ns"] = dwconv_->compute_time().to_seconds() * 1e9;
+  }
   j["l1_accesses"] = n.l1_accesses;  // DMA, IMA streamers and network; the cores' own accesses are DMI
   j["l1_bytes"] = n.l1_bytes;
   j["dma_transfers"] = n.dma_transfers;

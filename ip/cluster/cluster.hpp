@@ -16,6 +16,7 @@
 #include "cluster_params.hpp"
 #include "core_group.hpp"
 #include "dma/dma.hpp"
+#include "dwconv/dwconv.hpp"
 #include "event_unit.hpp"
 #include "ima/ima.hpp"
 #include "instruction_memory.hpp"
@@ -45,6 +46,7 @@ class Cluster : public sc_core::sc_module {
   unsigned id() const { return id_; }
   Tcdm& l1() { return l1_; }
   Ima& ima() { return ima_; }
+  Dwconv* dwconv() { return dwconv_.get(); }  // null: the cluster has none
   EventUnit& event_unit() { return eu_; }
   ClusterCtrl& ctrl() { return ctrl_; }
   const std::vector<std::unique_ptr<rv::RiscvCore>>& cores() const { return cores_; }
@@ -53,7 +55,7 @@ class Cluster : public sc_core::sc_module {
   // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
   // at `at` see them; `at` no later than any master's next access.
   struct PeripheralRegisters {
-    std::string block;   // "event_unit", "dma", "ima", "ctrl"
+    std::string block;   // "event_unit", "dma", "ima", "ctrl", "dwconv"
     uint64_t base;       // global address of the block
     RegisterDump registers;
   };
@@ -69,6 +71,7 @@ class Cluster : public sc_core::sc_module {
     uint64_t instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0;
     uint64_t l1_accesses = 0, l1_bytes = 0, dma_transfers = 0, dma_bytes = 0;
     uint64_t ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+    uint64_t dwconv_jobs = 0, dwconv_macs = 0;
   };
   Counters counters() const;
   nlohmann::json stats() const;
@@ -98,6 +101,7 @@ class Cluster : public sc_core::sc_module {
   EventUnit eu_;
   Dma dma_;
   Ima ima_;
+  std::unique_ptr<Dwconv> dwconv_;
   ClusterCtrl ctrl_;
   InstructionMemory imem_;
   ClusterBus bus_;

@@ -13,6 +13,8 @@ ClusterBus::ClusterBus(sc_core::sc_module_name name, const ClusterParams& p)
       to_ctrl("to_ctrl"),
       to_imem("to_imem"),
       to_noc("to_noc"),
+      to_dwconv("to_dwconv"),
+      dwconv_present_(p.dwconv.present),
       local_base_(p.map.local_base),
       global_base_(p.map.global_base + uint64_t(p.id) * p.map.stride),
       stride_(p.map.stride),
@@ -47,6 +49,7 @@ ClusterBus::Target ClusterBus::decode(uint64_t addr, uint64_t len, uint64_t& out
         case CLUSTER_PERIPH_DMA: return kDma;
         case CLUSTER_PERIPH_IMA: return kIma;
         case CLUSTER_PERIPH_CTRL: return kCtrl;
+        case CLUSTER_PERIPH_DWCONV: return dwconv_present_ ? kDwconv : kNumTargets;
       }
     }
   }
@@ -57,15 +60,16 @@ ClusterBus::Target ClusterBus::decode(uint64_t addr, uint64_t len, uint64_t& out
   return out = addr, kNoc;
 }
 
-tlm_utils::simple_initiator_socket<ClusterBus>& ClusterBus::socket_of(Target t) {
+tlm::tlm_fw_transport_if<>* ClusterBus::socket_of(Target t) {
   switch (t) {
-    case kL1: return to_l1;
-    case kEventUnit: return to_event_unit;
-    case kDma: return to_dma;
-    case kIma: return to_ima;
-    case kCtrl: return to_ctrl;
-    case kImem: return to_imem;
-    default: return to_noc;
+    case kL1: return to_l1.operator->();
+    case kEventUnit: return to_event_unit.operator->();
+    case kDma: return to_dma.operator->();
+    case kIma: return to_ima.operator->();
+    case kCtrl: return to_ctrl.operator->();
+    case kDwconv: return to_dwconv.operator->();  // decoded only where bound
+    case kImem: return to_imem.operator->();
+    default: return to_noc.operator->();
   }
 }
 

@@ -21,7 +21,7 @@ namespace vp {
 
 class ClusterBus : public sc_core::sc_module {
  public:
-  enum Target : unsigned { kL1, kEventUnit, kDma, kIma, kCtrl, kImem, kNoc, kNumTargets };
+  enum Target : unsigned { kL1, kEventUnit, kDma, kIma, kCtrl, kDwconv, kImem, kNoc, kNumTargets };
 
   // Cores bind here (any number); addresses are 32-bit cluster addresses.
   tlm_utils::multi_passthrough_target_socket<ClusterBus> cores;
@@ -29,6 +29,8 @@ class ClusterBus : public sc_core::sc_module {
   tlm_utils::simple_target_socket<ClusterBus> slave;
   // One initiator per target; L1 and peripheral addresses leave as offsets.
   tlm_utils::simple_initiator_socket<ClusterBus> to_l1, to_event_unit, to_dma, to_ima, to_ctrl, to_imem, to_noc;
+  // Bound only where the cluster has a depthwise accelerator (dwconv.present).
+  tlm_utils::simple_initiator_socket_optional<ClusterBus> to_dwconv;
 
   ClusterBus(sc_core::sc_module_name name, const ClusterParams& p);
 
@@ -36,7 +38,7 @@ class ClusterBus : public sc_core::sc_module {
   Target decode(uint64_t addr, uint64_t len, uint64_t& target_addr) const;
 
  private:
-  tlm_utils::simple_initiator_socket<ClusterBus>& socket_of(Target t);
+  tlm::tlm_fw_transport_if<>* socket_of(Target t);
   void b_transport_core(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   bool get_dmi_core(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
   unsigned dbg_core(int, tlm::tlm_generic_payload& t);
@@ -48,6 +50,7 @@ class ClusterBus : public sc_core::sc_module {
   // Forwards to the decoded target; returns it (kNumTargets: address error).
   Target route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes);
 
+  bool dwconv_present_;
   uint64_t local_base_, global_base_, stride_, periph_offset_, l1_size_, imem_base_, imem_size_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "core_config.hpp"
 #include "dma/dma_params.hpp"
+#include "dwconv/dwconv_params.hpp"
 #include "event_unit/event_unit_params.hpp"
 #include "ima/ima_params.hpp"
 #include "tcdm/tcdm_params.hpp"
@@ -39,6 +40,7 @@ struct ClusterParams {
   EventUnitParams event_unit;
   DmaParams dma;
   ImaParams ima;
+  DwconvParams dwconv;  // dwconv.present false: no depthwise accelerator
 };
 
 }  // namespace vp

@@ -131,6 +131,24 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
   return p;
 }
 
+DwconvParams bind_dwconv(const Config& cfg, unsigned cluster_id) {
+  DwconvParams p;
+  const std::string k = "cluster.dwconv.";
+  p.present = cfg.get_bool(k + "present");
+  p.cluster_id = cluster_id;
+  p.l1 = bind_l1_window(cfg, cluster_id);
+  p.lanes = get_unsigned(cfg, k + "lanes");
+  p.taps_per_cycle = get_unsigned(cfg, k + "taps_per_cycle");
+  p.streamer_ports = get_unsigned(cfg, k + "streamer_ports");
+  p.port_bytes = get_unsigned(cfg, k + "port_bytes");
+  p.job_queue = static_cast<size_t>(cfg.get_int(k + "job_queue"));
+  p.cycle = bind_cycle(cfg);
+  p.setup = cycles(cfg, k + "setup_cycles");
+  p.l1_latency = cycles(cfg, "cluster.l1.latency_cycles");
+  p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
+  return p;
+}
+
 std::optional<double> parse_drift_time(const std::string& text) {
   const char* s = text.c_str();
   char* end = nullptr;
@@ -180,6 +198,7 @@ ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id) {
   p.cores = p.event_unit.cores;
   p.dma = bind_dma(cfg, cluster_id);
   p.ima = bind_ima(cfg, cluster_id);
+  p.dwconv = bind_dwconv(cfg, cluster_id);
   return p;
 }
 

@@ -20,6 +20,7 @@ EventUnitParams bind_event_unit(const Config& cfg);
 DmaParams bind_dma(const Config& cfg, unsigned cluster_id);
 ImaParams bind_ima(const Config& cfg, unsigned cluster_id);
 // `cluster.ima.noise`; also used by the host side's golden model (platform/workload).
+DwconvParams bind_dwconv(const Config& cfg, unsigned cluster_id);
 ima_noise_params bind_ima_noise(const Config& cfg);
 // A duration such as "20s", "1h", "1.5d", "1month", "1y" in seconds; nullopt if malformed.
 std::optional<double> parse_drift_time(const std::string& text);
