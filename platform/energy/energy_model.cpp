@@ -24,6 +24,7 @@ ClusterActivity ClusterActivity::from_stats(const nlohmann::json& c) {
   a.ima_rows_driven = num(c, "ima_rows_driven");
   a.ima_columns_converted = num(c, "ima_columns_converted");
   a.ima_cells_used = num(c, "ima_cells_used");
+  a.dwconv_macs = num(c, "dwconv_macs");
   return a;
 }
 
@@ -35,6 +36,7 @@ ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e)
   c.dma = a.dma_bytes * e.dma_pj_per_byte;
   c.ima = a.ima_jobs * e.ima_job_pj + a.ima_rows_driven * e.ima_row_pj + a.ima_columns_converted * e.ima_column_pj +
           a.ima_cells_used * e.ima_cell_pj;
+  c.dwconv = a.dwconv_macs * e.dwconv_mac_pj;
   return c;
 }
 
@@ -58,6 +60,7 @@ EnergyParams bind_energy(const Config& cfg) {
   e.ima_row_pj = f("ima_row_pj");
   e.ima_column_pj = f("ima_column_pj");
   e.ima_cell_pj = f("ima_cell_pj");
+  e.dwconv_mac_pj = f("dwconv_mac_pj");
   e.cluster_leakage_mw = f("cluster_leakage_mw");
   const std::string unused = cfg.get_string("energy.unused_clusters");
   e.unused = unused == "powered" ? EnergyParams::Unused::kPowered
@@ -90,7 +93,7 @@ ClusterShape bind_cluster_shape(const Config& cfg) {
 
 nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e) {
   const auto& clusters = results.at("per_cluster");
-  double cores = 0, l1 = 0, dma = 0, ima = 0, leakage = 0;
+  double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0, leakage = 0;
   std::vector<double> per_cluster;
   unsigned active = 0, clock_gated = 0, power_gated = 0;
   for (const auto& c : clusters) {
@@ -104,7 +107,7 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, in
     if (charge == Charge::kFull) {
       const ClusterEnergy ce = cluster_energy_pj(ClusterActivity::from_stats(c), e);
       dyn = ce.total();
-      cores += ce.cores, l1 += ce.l1, dma += ce.dma, ima += ce.ima;
+      cores += ce.cores, l1 += ce.l1, dma += ce.dma, ima += ce.ima, dwconv += ce.dwconv;
       ++active;
     } else {
       ++clock_gated;
@@ -119,13 +122,13 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, in
   const double hbm_bytes = num(hbm, "bytes_read") + num(hbm, "bytes_written");
   const double network = noc_bytes * e.noc_pj_per_byte_per_level;
   const double hbm_pj = hbm_bytes * e.hbm_pj_per_byte + e.hbm_background_mw * simulated_ns;  // mW x ns = pJ
-  const double total = cores + l1 + dma + network + hbm_pj + ima + leakage;
+  const double total = cores + l1 + dma + network + hbm_pj + ima + dwconv + leakage;
   nlohmann::json j;
   j["total_mj"] = total / kPjPerMj;
   j["watts"] = simulated_ns > 0 ? total * 1e-12 / (simulated_ns * 1e-9) : 0.0;
   j["components_mj"] = {{"cores", cores / kPjPerMj}, {"l1", l1 / kPjPerMj},     {"dma", dma / kPjPerMj},
                         {"network", network / kPjPerMj}, {"hbm", hbm_pj / kPjPerMj}, {"ima", ima / kPjPerMj},
-                        {"leakage", leakage / kPjPerMj}};
+                        {"dwconv", dwconv / kPjPerMj}, {"leakage", leakage / kPjPerMj}};
   j["per_cluster_mj"] = per_cluster;
   j["clusters_active"] = active;
   j["clusters_clock_gated"] = clock_gated;

@@ -18,6 +18,7 @@ struct EnergyParams {
   double l1_pj_per_byte = 0, dma_pj_per_byte = 0, noc_pj_per_byte_per_level = 0;
   double hbm_pj_per_byte = 0, hbm_background_mw = 0;
   double ima_job_pj = 0, ima_row_pj = 0, ima_column_pj = 0, ima_cell_pj = 0;
+  double dwconv_mac_pj = 0;
   double cluster_leakage_mw = 0;
   enum class Unused { kPowered, kClockGated, kPowerGated } unused = Unused::kPowerGated;
 };
@@ -38,13 +39,14 @@ struct ClusterShape {
 struct ClusterActivity {
   double instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0, l1_bytes = 0, dma_bytes = 0;
   double ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+  double dwconv_macs = 0;
   static ClusterActivity from_stats(const nlohmann::json& per_cluster_entry);
 };
 
 // The dynamic energy of those counts, pJ, by component.
 struct ClusterEnergy {
-  double cores = 0, l1 = 0, dma = 0, ima = 0;
-  double total() const { return cores + l1 + dma + ima; }
+  double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0;
+  double total() const { return cores + l1 + dma + ima + dwconv; }
 };
 ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e);
 
@@ -64,7 +66,7 @@ ClusterShape bind_cluster_shape(const Config& cfg);
 // noc), over `simulated_ns`. Clusters with an id >= `used` are the unused
 // ones of a dataflow mapping (used < 0: every cluster is used). Returns the
 // `energy` section of --stats: total_mj, watts, components_mj (cores, l1, dma,
-// network, hbm, ima, leakage), per_cluster_mj, and the counts it charged.
+// network, hbm, ima, dwconv, leakage), per_cluster_mj, and the counts it charged.
 nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e);
 
 // The platform's area: area_mm2, components_mm2 and cluster_mm2.

@@ -210,6 +210,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     a.core_sleep_cycles = double(n.core_sleep_cycles), a.l1_bytes = double(n.l1_bytes), a.dma_bytes = double(n.dma_bytes);
     a.ima_jobs = double(n.ima_jobs), a.ima_rows_driven = double(n.ima_rows_driven);
     a.ima_columns_converted = double(n.ima_columns_converted), a.ima_cells_used = double(n.ima_cells_used);
+    a.dwconv_macs = double(n.dwconv_macs);
     return a;
   }
   void shared_bytes(double& level_bytes, double& hbm_bytes) const {

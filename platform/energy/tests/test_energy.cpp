@@ -44,6 +44,11 @@ TEST_CASE("each count is charged at its figure", "[energy]") {
                               0, -1, e);
     CHECK(r["components_mj"]["ima"].get<double>() == Approx((100 + 64 + 32 * 5 + 2048 * 0.04) * 1e-9));
   }
+  SECTION("depthwise accelerator MACs") {
+    e.dwconv_mac_pj = 0.1;
+    const json r = run_energy(results({cluster(0, {{"dwconv_macs", 144000}})}), 0, -1, e);
+    CHECK(r["components_mj"]["dwconv"].get<double>() == Approx(144000 * 0.1e-9));
+  }
   SECTION("network bytes per level and HBM bytes plus background") {
     e.noc_pj_per_byte_per_level = 0.25, e.hbm_pj_per_byte = 31.2, e.hbm_background_mw = 100;
     const json r = run_energy(results({}, 1000, 300, 100), 1e6, -1, e);  // 1 ms
