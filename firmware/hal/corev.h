@@ -38,6 +38,11 @@ static inline int32_t cv_addrnr(int32_t d, int32_t a, uint32_t s) {
 /* .sci forms with an immediate shift amount of 8 (Imm6 = 8: bit 25 = 0, rs2 field = 4) */
 #define cv_sra8_h(a) ({ uint32_t r_; __asm__(".insn r 0x7b, 6, 0x24, %0, %1, x4" : "=r"(r_) : "r"(a)); r_; })
 #define cv_sll8_h(a) ({ uint32_t r_; __asm__(".insn r 0x7b, 6, 0x28, %0, %1, x4" : "=r"(r_) : "r"(a)); r_; })
+/* d += sum of the four signed byte products of a and b (cv.sdotsp.b) */
+static inline int32_t cv_sdotsp_b(int32_t d, uint32_t a, uint32_t b) {
+  __asm__(".insn r 0x7b, 1, 0x54, %0, %1, %2" : "+r"(d) : "r"(a), "r"(b));
+  return d;
+}
 /* rd[15:8] = a[7:0], rd[7:0] = b[7:0] (cv.packlo.b); rd[31:24], rd[23:16] (cv.packhi.b); the rest of rd kept */
 static inline uint32_t cv_packlo_b(uint32_t d, uint32_t a, uint32_t b) {
   __asm__(".insn r 0x7b, 1, 0x7c, %0, %1, %2" : "+r"(d) : "r"(a), "r"(b));
