@@ -65,8 +65,12 @@ static void __attribute__((unused)) share(unsigned n, unsigned* p0, unsigned* p1
  * parameters before the timed region (the bit check against the host
  * reference, which uses dw_requant(), confirms it). */
 static inline int8_t rq(int32_t v, const int32_t* q, int32_t lo, int32_t hi) {
-  int32_t y = cv_addrnr((v + q[0]) * q[1], 0, (uint32_t)q[2]);
-  return (int8_t)(y < lo ? lo : y > hi ? hi : y);
+  return (int8_t)cv_min(cv_max(cv_addrnr((v + q[0]) * q[1], 0, (uint32_t)q[2]), lo), hi);
+}
+
+/* The same with the channel's entry in registers. */
+static inline int8_t rq_ch(int32_t v, int32_t bias, int32_t mult, uint32_t shift, int32_t lo, int32_t hi) {
+  return (int8_t)cv_min(cv_max(cv_addrnr((v + bias) * mult, 0, shift), lo), hi);
 }
 
 /* The IMA's ADC in 32 bits (an int32 column sum: no overflow below 2^31 - 2^(shift-1)). */
@@ -200,21 +204,24 @@ static void pointwise_ima(int expansion) {
       while (((ima_done_count() - base) & 0xFFFFu) < r + 1) eu_wait_line(EU_LINE_IMA_DONE);
     }
     eu_barrier();
-    /* This core's pixels of the row, every channel (no division in the loop). */
-    unsigned x0, x1;
-    share(BN_W, &x0, &x1);
-    const unsigned p0 = r * BN_W + x0, p1 = r * BN_W + x1;
-    if (expansion)
-      for (unsigned p = p0; p < p1; ++p) {
-        int8_t* e = E + p * BN_CEXP;
-        for (unsigned o = 0; o < BN_CEXP; ++o) e[o] = rq(e[o], Q1 + 3 * o, 0, BN_RELU6);
+    /* This core's channels of the row, every pixel: the channel's entry stays in registers. */
+    unsigned c0, c1;
+    share(out_len, &c0, &c1);
+    const unsigned p0 = r * BN_W;
+    for (unsigned c = c0; c < c1; ++c) {
+      const int32_t* q = (expansion ? Q1 : Q3) + 3 * c;
+      const int32_t bias = q[0], mult = q[1];
+      const uint32_t sh = (uint32_t)q[2];
+      if (expansion) {
+        int8_t* e = E + p0 * BN_CEXP + c;
+        for (unsigned x = 0; x < BN_W; ++x, e += BN_CEXP) *e = rq_ch(*e, bias, mult, sh, 0, BN_RELU6);
+      } else {
+        int8_t* y = Y + p0 * BN_COUT + c;
+        const int8_t* in = X + p0 * BN_CIN + c;
+        for (unsigned x = 0; x < BN_W; ++x, y += BN_COUT, in += BN_CIN)
+          *y = nm_add(rq_ch(*y, bias, mult, sh, -128, 127), *in, 0);
       }
-    else
-      for (unsigned p = p0; p < p1; ++p) {
-        int8_t* y = Y + p * BN_COUT;
-        const int8_t* x = X + p * BN_CIN;
-        for (unsigned o = 0; o < BN_COUT; ++o) y[o] = nm_add(rq(y[o], Q3 + 3 * o, -128, 127), x[o], 0);
-      }
+    }
   }
   eu_barrier();
 }
