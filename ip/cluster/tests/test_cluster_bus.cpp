@@ -29,12 +29,25 @@ TEST_CASE("cluster bus decodes the address map of docs/architecture.md", "[clust
   CHECK(a == 0x14);
   CHECK(bus.decode(0x1C000100, 4, a) == ClusterBus::kImem);
   CHECK(a == 0x100);
-  CHECK(bus.decode(0x10104000, 4, a) == ClusterBus::kNumTargets);  // hole after the peripherals
+  CHECK(bus.decode(0x10104000, 4, a) == ClusterBus::kNumTargets);  // no depthwise accelerator here: a hole
+  CHECK(bus.decode(0x10105000, 4, a) == ClusterBus::kNumTargets);  // hole after the peripherals
   // Other clusters and the HBM go out to the network with their global address.
   CHECK(bus.decode(0x20000000, 4, a) == ClusterBus::kNoc);
   CHECK(a == 0x20000000);
   CHECK(bus.decode(0x80001000, 64, a) == ClusterBus::kNoc);
   CHECK(a == 0x80001000);
+}
+
+TEST_CASE("cluster bus decodes the depthwise accelerator where the cluster has one", "[cluster]") {
+  auto cfg = vp::Config::load("hetero-cluster-8");
+  ClusterBus bus("bus", vp::bind_cluster(cfg, 0));
+  uint64_t a = 0;
+  CHECK(bus.decode(0x10104030, 4, a) == ClusterBus::kDwconv);
+  CHECK(a == 0x30);
+  CHECK(bus.decode(0x20000000 + 0x104000, 4, a) == ClusterBus::kDwconv);  // its global window
+  CHECK(a == 0);
+  CHECK(bus.decode(0x10104FFE, 4, a) == ClusterBus::kNumTargets);  // straddles the block's end
+  CHECK(bus.decode(0x10105000, 4, a) == ClusterBus::kNumTargets);
 }
 
 TEST_CASE("firmware HAL addresses equal the platform's memory map defaults", "[cluster]") {
