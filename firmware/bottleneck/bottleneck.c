@@ -97,36 +97,53 @@ static int check_ranges(void) {
 /* ---- the cores' kernels ---- */
 #if BN_VERSION == 1
 
-/* One 1x1 convolution output: a dot product of n int8 (n a multiple of 4, word-aligned). */
-static inline int32_t dot(const int8_t* a, const int8_t* b, unsigned n) {
-  const uint32_t* x = (const uint32_t*)a;
-  const uint32_t* w = (const uint32_t*)b;
-  int32_t acc = 0;
-#pragma GCC unroll 8
-  for (unsigned i = 0; i < n / 4; ++i) acc = cv_sdotsp_b(acc, x[i], w[i]);
-  return acc;
-}
-
+/* Expansion: the pixel's 32 activations stay in 8 registers across its 192 outputs. */
 static void expansion_cores(void) {
   unsigned p0, p1;
   share(BN_PIX, &p0, &p1);
-  for (unsigned p = p0; p < p1; ++p)
-    for (unsigned o = 0; o < BN_CEXP; ++o)
-      E[p * BN_CEXP + o] = rq(adc(dot(X + p * BN_CIN, W1 + o * BN_CIN, BN_CIN), BN_SH1),
-                              Q1 + 3 * o, 0, BN_RELU6);
+  for (unsigned p = p0; p < p1; ++p) {
+    const uint32_t* xp = (const uint32_t*)(X + p * BN_CIN);
+    const uint32_t x0 = xp[0], x1 = xp[1], x2 = xp[2], x3 = xp[3], x4 = xp[4], x5 = xp[5], x6 = xp[6], x7 = xp[7];
+    const uint32_t* w = (const uint32_t*)W1;
+    int8_t* e = E + p * BN_CEXP;
+    for (unsigned o = 0; o < BN_CEXP; ++o, w += BN_CIN / 4) {
+      int32_t acc = cv_sdotsp_b(0, x0, w[0]);
+      acc = cv_sdotsp_b(acc, x1, w[1]);
+      acc = cv_sdotsp_b(acc, x2, w[2]);
+      acc = cv_sdotsp_b(acc, x3, w[3]);
+      acc = cv_sdotsp_b(acc, x4, w[4]);
+      acc = cv_sdotsp_b(acc, x5, w[5]);
+      acc = cv_sdotsp_b(acc, x6, w[6]);
+      acc = cv_sdotsp_b(acc, x7, w[7]);
+      e[o] = rq(adc(acc, BN_SH1), Q1 + 3 * o, 0, BN_RELU6);
+    }
+  }
 }
 
+/* Projection: four output channels at a time share each activation word. */
 static void projection_cores(void) {
   unsigned p0, p1;
   share(BN_PIX, &p0, &p1);
-  for (unsigned p = p0; p < p1; ++p)
-    for (unsigned o = 0; o < BN_COUT; ++o) {
-      const int8_t v = rq(adc(dot(D + p * BN_CEXP, W3 + o * BN_CEXP, BN_CEXP), BN_SH3), Q3 + 3 * o,
-                          -128, 127);
-      Y[p * BN_COUT + o] = nm_add(v, X[p * BN_CIN + o], 0);
+  for (unsigned p = p0; p < p1; ++p) {
+    const uint32_t* x = (const uint32_t*)(D + p * BN_CEXP);
+    for (unsigned o = 0; o < BN_COUT; o += 4) {
+      const uint32_t* w0 = (const uint32_t*)(W3 + o * BN_CEXP);
+      const uint32_t *w1 = w0 + BN_CEXP / 4, *w2 = w1 + BN_CEXP / 4, *w3 = w2 + BN_CEXP / 4;
+      int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (unsigned i = 0; i < BN_CEXP / 4; ++i) {
+        const uint32_t v = x[i];
+        a0 = cv_sdotsp_b(a0, v, w0[i]);
+        a1 = cv_sdotsp_b(a1, v, w1[i]);
+        a2 = cv_sdotsp_b(a2, v, w2[i]);
+        a3 = cv_sdotsp_b(a3, v, w3[i]);
+      }
+      const int32_t acc[4] = {a0, a1, a2, a3};
+      for (unsigned k = 0; k < 4; ++k)
+        Y[p * BN_COUT + o + k] =
+            nm_add(rq(adc(acc[k], BN_SH3), Q3 + 3 * (o + k), -128, 127), X[p * BN_CIN + o + k], 0);
     }
+  }
 }
-
 #endif
 
 #if BN_VERSION == 1 || BN_VERSION == 2
