@@ -244,6 +244,10 @@ class Validator {
   Config& out_;
 };
 
+static void check_mesh(const Config& c);
+static void check_tree(const Config& c);
+static void check_memory(const Config& c);
+
 // Cross-key rules the schema cannot express: the one validation every tool
 // runs (vp-run, vp-map, the dataflow job), before any model is built. All
 // arithmetic on the values is checked: a wrapped product must not pass.
@@ -251,6 +255,30 @@ static void check_consistency(const Config& c) {
   // One period of the clock must be at least SystemC's default resolution, 1 ps.
   if (1.0 / c.get_float("clock_hz") < 0.5e-12) c.fail("clock_hz", "the clock period is below the SystemC time resolution (1 ps)");
   if (c.get_string("kind") != "manycore") return;
+  if (c.get_string("noc.topology") == "mesh")
+    check_mesh(c);
+  else
+    check_tree(c);
+  check_memory(c);
+}
+
+// The 2D mesh: one router per cluster, the HBM on a router of the grid.
+static void check_mesh(const Config& c) {
+  const int64_t columns = c.get_int("noc.mesh.columns"), rows = c.get_int("noc.mesh.rows");
+  const int64_t clusters = c.get_int("cluster.count");
+  if (columns * rows != clusters)  // both at most 64: no overflow
+    c.fail_any({"noc.mesh.columns", "noc.mesh.rows", "cluster.count"},
+               fmt::format("a {} x {} mesh has {} routers but cluster.count is {} (one cluster per router)", columns,
+                           rows, columns * rows, clusters));
+  const auto at = c.get_int_list("noc.mesh.hbm_router");
+  if (at[0] >= columns || at[1] >= rows)
+    c.fail("noc.mesh.hbm_router",
+           fmt::format("router [{}, {}] is outside the {} x {} mesh (columns 0..{}, rows 0..{}): the HBM would be "
+                       "unreachable",
+                       at[0], at[1], columns, rows, columns - 1, rows - 1));
+}
+
+static void check_tree(const Config& c) {
   const auto levels = c.get_string_list("noc.levels");
   for (const char* key : {"noc.factors", "noc.width_bytes", "noc.latency_cycles"}) {
     size_t n = c.get_int_list(key).size();
@@ -284,7 +312,10 @@ static void check_consistency(const Config& c) {
   if (*product != clusters)
     c.fail_any({"noc.factors", "cluster.count"},
                fmt::format("the product of the quadrant factors is {} but cluster.count is {}", *product, clusters));
+}
 
+static void check_memory(const Config& c) {
+  const int64_t clusters = c.get_int("cluster.count");
   const uint64_t l1 = c.get_size("cluster.l1.size"), periph = uint64_t(c.get_int("memory_map.peripherals_offset"));
   const uint64_t stride = uint64_t(c.get_int("memory_map.cluster_stride"));
   if (l1 > periph) c.fail_any({"memory_map.peripherals_offset", "cluster.l1.size"}, "must be at least cluster.l1.size");

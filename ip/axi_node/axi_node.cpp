@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "axi_node/noc_tail.hpp"
+
 namespace vp {
 
 using sc_core::sc_time;
@@ -58,16 +60,6 @@ const AxiNode::Route* AxiNode::route_of(int dest) const {
   if (dest == kParent) return parent_restricted_ ? &parent_route_ : nullptr;
   return &child_routes_[dest];
 }
-
-namespace {
-// When the last byte of the transfer has crossed the latest link (absolute time). Added
-// by the node where the transfer enters the network, removed there on return.
-struct NocTail : tlm::tlm_extension<NocTail> {
-  sc_time tail;
-  tlm_extension_base* clone() const override { return new NocTail(*this); }
-  void copy_from(const tlm_extension_base& e) override { tail = static_cast<const NocTail&>(e).tail; }
-};
-}  // namespace
 
 sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
   uint64_t end = tail.value();

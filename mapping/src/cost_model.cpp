@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -26,6 +27,19 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
   p.clock_hz = cfg.get_float("clock_hz");
   p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);
   p.stream_bytes_per_cycle = int(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.l1.bank_width"));
+  if (cfg.get_string("noc.topology") == "mesh") {
+    // The mesh's figures in the tree's terms where the model uses them: the leaf width is the
+    // local link's, the root width the HBM link's (platform/schema/noc.yaml).
+    p.mesh = true;
+    p.columns = cfg.get_int("noc.mesh.columns");
+    p.hop_latency = cfg.get_int("noc.mesh.latency_cycles");
+    p.local_latency = cfg.get_int("noc.mesh.local_latency_cycles");
+    p.hbm_latency = cfg.get_int("noc.mesh.hbm_latency_cycles");
+    const auto at = cfg.get_int_list("noc.mesh.hbm_router");
+    p.hbm_column = at[0], p.hbm_row = at[1];
+    p.width = {cfg.get_int("noc.mesh.hbm_width_bytes"), cfg.get_int("noc.mesh.local_width_bytes")};
+    return p;
+  }
   p.factors = cfg.get_int_list("noc.factors");
   p.width = cfg.get_int_list("noc.width_bytes");
   p.latency = cfg.get_int_list("noc.latency_cycles");
@@ -35,6 +49,12 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
 }
 
 int64_t PlatformInfo::path_latency(int a, int b) const {
+  if (mesh) {  // XY routing: the Manhattan distance in hops, plus the links in and out
+    auto hops = [&](int64_t c0, int64_t r0, int64_t c1, int64_t r1) { return std::abs(c0 - c1) + std::abs(r0 - r1); };
+    if (b < 0) return local_latency + hops(a % columns, a / columns, hbm_column, hbm_row) * hop_latency + hbm_latency;
+    if (a == b) return 0;
+    return 2 * local_latency + hops(a % columns, a / columns, b % columns, b / columns) * hop_latency;
+  }
   const size_t n = factors.size();
   if (b < 0) return std::accumulate(latency.begin(), latency.end(), int64_t(0));
   // Level i's node holding cluster x is x / (product of factors[i..]);

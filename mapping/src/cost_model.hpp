@@ -19,7 +19,10 @@ struct PlatformInfo {
   ImaParams ima;
   double clock_hz = 1e9, mvm_cycles = 130;
   int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width
-  std::vector<int64_t> factors, width, latency;  // noc.*, root first
+  std::vector<int64_t> factors, width, latency;  // noc.*, root first (a mesh: width {HBM link, local link})
+  // noc.topology = mesh: the grid, its hop latency, the local and HBM links' latencies, the HBM router.
+  bool mesh = false;
+  int64_t columns = 1, hop_latency = 0, local_latency = 0, hbm_latency = 0, hbm_column = 0, hbm_row = 0;
   static PlatformInfo from(const Config& cfg);
   // One-way latency in cycles from cluster a to cluster b (b = -1: the HBM).
   int64_t path_latency(int a, int b) const;

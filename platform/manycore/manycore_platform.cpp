@@ -251,8 +251,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
       if (!req.vcd.empty() || !req.fst.empty()) {
         VcdLayout layout{traced_, cores, traced_links_, {}, true};
-        for (unsigned ch = 0; ch < AxiNode::kLinkChannels; ++ch)
-          layout.link_channel_names.push_back(AxiNode::link_channel_name(ch));
+        layout.link_channel_names = noc_.link_channel_names();
         const std::string vcd = vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5));
         if (!req.vcd.empty()) write_trace_file(req.vcd, vcd);
         if (!req.fst.empty()) write_fst_file(req.fst, vcd);
