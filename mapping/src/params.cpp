@@ -21,6 +21,7 @@ ImaParams ImaParams::from(const Config& cfg) {
   p.cols = int(cfg.get_int("cluster.ima.cols"));
   p.dac_bits = int(cfg.get_int("cluster.ima.dac_bits"));
   p.adc_bits = int(cfg.get_int("cluster.ima.adc_bits"));
+  p.weight_bits = int(cfg.get_int("cluster.ima.weight_bits"));
   return p;
 }
 
@@ -70,7 +71,8 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
     if (l.analog()) {
       SeededRandom rng(seed + 0x51ED5EEDull * (i + 1));
       lp.weights.resize(size_t(l.weights()));
-      for (auto& w : lp.weights) w = rng.int8_in(-127, 127);
+      const int wmax = (1 << (ima.weight_bits - 1)) - 1;
+      for (auto& w : lp.weights) w = rng.int8_in(-wmax, wmax);
       // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
       double sumsq = 0;
       analog_accumulate(l, lp.weights, 0, ima, *ins[0], &sumsq);
@@ -85,7 +87,10 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
       double s = 0;
       for (int32_t a : acc) s += double(a) * double(a);
       double acc_rms = std::sqrt(s / double(acc.size()));
-      double scale = acc_rms > 0 ? kActivationRms / acc_rms : 1.0;
+      // A DAC narrower than 8 bits takes activations of its own range: the target rms scales
+      // with it (2 of a 4-bit DAC's 7), so the next layer's DAC clips as rarely as at 8 bits.
+      const double act_rms = kActivationRms * std::ldexp(1.0, std::min(ima.dac_bits, 8) - 8);
+      double scale = acc_rms > 0 ? act_rms / acc_rms : 1.0;
       int shift = std::clamp(14 - int(std::floor(std::log2(scale))), 0, 62);
       int32_t mult = int32_t(std::max(1L, std::lround(scale * std::ldexp(1.0, shift))));
       lp.shift = l.quant.shift ? *l.quant.shift : shift;

@@ -18,6 +18,7 @@ namespace vp::map {
 struct ImaParams {
   int rows = 256, cols = 256;
   int dac_bits = 8, adc_bits = 8;
+  int weight_bits = 8;  // seeded weights in +-(2^(weight_bits-1) - 1)
   // Crossbar non-idealities (contracts/ima_noise.h); disabled unless the
   // caller binds them (platform/workload, from cluster.ima.noise).
   ima_noise_params noise{};
@@ -52,8 +53,8 @@ class SeededRandom {
 // Checks that the network's numerics are exact on this IMA (int32 reduction).
 void check_numerics(const Network& net, const ImaParams& ima);
 
-// Weights uniform in [-127, 127] from `seed`; adc_shift, mult and shift are
-// calibrated on one seeded image so activations neither vanish nor saturate
+// Weights uniform in +-(2^(weight_bits-1) - 1) from `seed` ([-127, 127] at 8 bits); adc_shift,
+// mult and shift are calibrated on one seeded image so activations neither vanish nor saturate
 // (mapping/docs/numerics.md), unless the network file fixes them.
 Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed);
 
