@@ -25,6 +25,8 @@ enum class TraceUnit : unsigned char {
   kCoreSleep,    // a core asleep in wfi (what its sleep_cycles counted)
   kLink,         // a network link channel booked by a transfer: `index` = link id, `value` = channel
   kPower,        // average power over [begin, end) in uW: a cluster's, or the platform's (cluster kNetworkSpan)
+  kDwconv,        // a depthwise convolution on the accelerator: trigger to its last output, `value` = jobs
+  kDwconvCompute, // one accelerator job (an output row of a channel group) in the datapath, `value` = job
 };
 
 // The `cluster` of network spans (kLink): they belong to no cluster.

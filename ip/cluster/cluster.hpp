@@ -80,6 +80,7 @@ class Cluster : public sc_core::sc_module {
   void set_tracer(ActivityTracer* t) {
     dma_.set_tracer(t);
     ima_.set_tracer(t);
+    if (dwconv_) dwconv_->set_tracer(t);
     ctrl_.set_tracer(t);
     sleep_trace_.tracer = t;
     for (auto& c : cores_) c->set_sleep_observer(t ? &sleep_trace_ : nullptr);

@@ -209,6 +209,7 @@ void Dwconv::compute(Job& job) {
   compute_free_ = job.compute_end;
   in_free_[computed_ % 2] = job.compute_end;
   compute_time_ += busy;
+  if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kDwconvCompute, 0, computed_, start, job.compute_end);
   macs_ += uint64_t(s.k) * s.k * job.n * s.ow;
   job.output.resize(size_t(s.ow) * job.n);
   for (uint32_t ox = 0; ox < s.ow; ++ox) {
@@ -252,6 +253,7 @@ void Dwconv::stream_out() {
   if (!last) return;
   ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), end), end);
   ++convolutions_done_;
+  if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kDwconv, 0, s.jobs, s.start, end);
   seqs_.pop_front();
   --in_seq_;
   for (Job& j : jobs_) --j.seq;

@@ -32,6 +32,7 @@
 #include "common/l1_streamer.hpp"
 #include "common/register_file.hpp"
 #include "dwconv/dwconv_params.hpp"
+#include "sim/activity_tracer.hpp"
 
 namespace vp {
 
@@ -46,6 +47,7 @@ class Dwconv : public sc_core::sc_module {
   Dwconv(sc_core::sc_module_name name, const DwconvParams& p);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
+  void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
   RegisterDump dump_registers(const sc_core::sc_time& at) const { return regfile_.dump(at); }
 
   // Statistics: convolutions completed, jobs (output rows of a channel group),
@@ -94,6 +96,7 @@ class Dwconv : public sc_core::sc_module {
   // The registers of dwconv_regs.h, in offset order.
   Register trigger_, status_, info_, in_, out_, wgt_, quant_, h_, w_, c_, k_, stride_, pad_, clip_, ips_, ops_;
   EventFn on_event_;
+  ActivityTracer* tracer_ = nullptr;
   sc_core::sc_event trigger_ev_;
 
   std::deque<Sequence> seqs_;  // triggered, not yet fully streamed out

@@ -10,8 +10,10 @@ namespace {
 
 const char* const kPhaseNames[CLUSTER_NUM_PHASES] = CLUSTER_PHASE_NAMES;
 
-// Track ids within a cluster's process: cores first, then the IMA, then DMA.
+// Track ids within a cluster's process: cores first, then the IMA, then DMA
+// (up to 32 channels), then the depthwise accelerator.
 constexpr unsigned kImaSequenceTid = 1000, kImaComputeTid = 2000, kDmaTid = 3000, kLanes = 100;
+constexpr unsigned kDwconvTid = 7000, kDwconvComputeTid = 8000;
 // The process of the platform-wide counters (power), after every cluster's.
 constexpr unsigned kPlatformPid = 1u << 20;
 
@@ -20,6 +22,8 @@ unsigned base_tid(const ActivitySpan& s) {
     case TraceUnit::kImaSequence: return kImaSequenceTid;
     case TraceUnit::kImaCompute: return kImaComputeTid;
     case TraceUnit::kDma: return kDmaTid + kLanes * s.index;
+    case TraceUnit::kDwconv: return kDwconvTid;
+    case TraceUnit::kDwconvCompute: return kDwconvComputeTid;
     default: return s.index;  // a core
   }
 }
@@ -30,6 +34,8 @@ std::string track_name(const ActivitySpan& s, unsigned lane) {
     case TraceUnit::kImaSequence: n = "IMA job sequences"; break;
     case TraceUnit::kImaCompute: n = "IMA crossbar"; break;
     case TraceUnit::kDma: n = fmt::format("DMA channel {}", s.index); break;
+    case TraceUnit::kDwconv: n = "depthwise accelerator"; break;
+    case TraceUnit::kDwconvCompute: n = "depthwise datapath"; break;
     default: n = fmt::format("core {}", s.index); break;
   }
   return lane ? fmt::format("{} ({})", n, lane + 1) : n;
@@ -99,6 +105,14 @@ std::string chrome_timeline_json(const std::vector<ActivitySpan>& spans, const s
         break;
       case TraceUnit::kCoreSleep:
         e["name"] = "wfi";
+        break;
+      case TraceUnit::kDwconv:
+        e["name"] = fmt::format("depthwise conv, {} job(s)", s.value);
+        e["args"] = {{"jobs", s.value}};
+        break;
+      case TraceUnit::kDwconvCompute:
+        e["name"] = "output row";
+        e["args"] = {{"job", s.value}};
         break;
       default:
         e["name"] = s.value < CLUSTER_NUM_PHASES ? kPhaseNames[s.value] : "phase";

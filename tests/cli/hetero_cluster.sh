@@ -23,6 +23,17 @@ assert c["dwconv_jobs"] == 12 * 28 and c["dwconv_convolutions"] == 1, c
 e = s["energy"]["components_mj"]
 assert abs(e["dwconv"] - c["dwconv_macs"] * s["platform"]["energy"]["dwconv_mac_pj"] * 1e-9) < 1e-12, e
 PY
+# The timeline shows the accelerator's convolution and its 336 jobs.
+expect_exit 0 "$VP" -q --platform hetero-cluster-8 --elf "$FW/bottleneck_dwconv.elf" --timeline t.json
+python3 - <<'PY' || fail "timeline"
+import json
+ev = json.load(open("t.json"))["traceEvents"]
+names = [e.get("name", "") for e in ev if e.get("ph") == "X"]
+assert names.count("depthwise conv, 336 job(s)") == 1, [n for n in names if "depthwise" in n][:5]
+assert names.count("output row") == 336, names.count("output row")
+tracks = [e["args"]["name"] for e in ev if e.get("name") == "thread_name"]
+assert "depthwise accelerator" in tracks and "depthwise datapath" in tracks, tracks
+PY
 # Without the accelerator its registers are a hole: the first store faults at its address.
 expect_exit 1 "$VP" -q --platform cluster-1 --set cluster.cores=8 --elf "$FW/bottleneck_dwconv.elf"
 expect_in "core 0.0 (cluster 0, core 0): trap with no handler" "$STDERR"
