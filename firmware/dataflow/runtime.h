@@ -15,7 +15,7 @@
 #include "boot_record.h"
 #include "mapping_format.h"
 
-#define DF_MAX_LAYERS 64u
+#define DF_MAX_LAYERS 128u
 #define DF_MAX_EDGES 64u
 #define DF_MAX_BUFFERS 8u
 
