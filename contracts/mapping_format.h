@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define VPMAP_MAGIC 0x50414D56u /* the bytes 'V' 'M' 'A' 'P' */
-#define VPMAP_VERSION 1u
+#define VPMAP_VERSION 2u
 #define VPMAP_NONE 0xFFFFu /* no layer (the network input), or the HBM as an edge end */
 /* Characters of a layer name: vpmap_layer_t.name and the weights file's
  * records hold it with a NUL; a network with a longer name is refused when read. */
@@ -59,12 +59,13 @@ typedef struct {
 typedef struct {
   char name[VPMAP_LAYER_NAME_MAX + 1]; /* NUL-padded */
   uint8_t op, relu, kernel, stride;
-  uint8_t padding, adc_shift, shift, n_levels; /* n_levels: reduction tree levels */
-  int32_t mult;
+  uint8_t padding, adc_shift, shift, n_levels; /* n_levels: reduction tree levels; avgpool: adc_shift = rounding (NM_AVG_*) */
+  int32_t mult; /* conv/fc: channel 0's multiplier (the weights file has every channel's); add: mult_a | mult_b << 16 */
   uint16_t input0, input1;          /* producer layers; VPMAP_NONE = network input / unused */
   uint16_t in_c, in_h, in_w, out_c, out_h, out_w;
   uint16_t replicas, row_splits, col_splits, tile_w, tiles; /* tiles: per image, dealt round-robin to replicas */
-  uint8_t residual_in_hbm, reserved0; /* add layers: the skip input is read from the HBM */
+  uint8_t residual_in_hbm; /* add layers: the skip input is read from the HBM */
+  int8_t act_max;          /* conv/fc/add: upper clamp of the output codes (127: none; ReLU6, Clip) */
 } vpmap_layer_t; /* 64 bytes */
 
 typedef struct {

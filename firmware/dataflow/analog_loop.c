@@ -200,9 +200,9 @@ int df_run_analog(const df_role_t* r) {
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_wait_line(DF_EV_TILE);
       cluster_phase(CLUSTER_PHASE_COMPUTE);
-      kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
+      kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
                           (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
-                          (uint32_t)L->out_h * t.tw, a->ncols, L->mult, L->shift, L->relu);
+                          (uint32_t)L->out_h * t.tw, a->ncols, &df_quant);
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_barrier(); /* the workers only */
       if (me == 1) eu_trigger_sw(EU_BASE, DF_EV_DONE, 1u);

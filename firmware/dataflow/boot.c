@@ -69,7 +69,9 @@ static uint32_t layer_rows(const vpmap_layer_t* L) {
   return L->op == VPMAP_OP_FC ? (uint32_t)L->in_c * L->in_h * L->in_w : (uint32_t)L->kernel * L->kernel * L->in_c;
 }
 
-int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes) {
+/* Core 0: the weights record of the cluster's layer: its address (of the
+ * record header) in *pos, the header in *rec; checked against the mapping. */
+static int find_record(const df_role_t* r, uint32_t* pos, vpwt_record_t* rec) {
   const vpmap_cluster_t* me = &r->me;
   const vpmap_layer_t* L = &r->layers[me->layer];
   uint32_t ordinal = 0; /* the VPWT file has one record per analog layer, in network order */
@@ -81,19 +83,51 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
            (unsigned)r->cluster, (unsigned)df_boot.weights, (unsigned)head.records, (unsigned)ordinal);
     return DF_ERR_WEIGHTS;
   }
-  uint32_t pos = df_boot.weights + sizeof head;
-  vpwt_record_t rec;
+  *pos = df_boot.weights + sizeof head;
   for (uint32_t k = 0;; ++k) {
-    dma_get(&rec, pos, sizeof rec);
+    dma_get(rec, *pos, sizeof *rec);
     if (k == ordinal) break;
-    pos += sizeof rec + rec.rows * rec.cols;
+    *pos += vpwt_record_bytes(rec->rows, rec->cols);
   }
-  if (rec.rows != layer_rows(L) || rec.cols != L->out_c || strncmp(rec.name, L->name, sizeof L->name) != 0) {
+  if (rec->rows != layer_rows(L) || rec->cols != L->out_c || strncmp(rec->name, L->name, sizeof L->name) != 0) {
     printf("cluster %u: dataflow: weights record %u is %.24s %ux%u, the mapping's layer %.24s needs %ux%u\n",
-           (unsigned)r->cluster, (unsigned)ordinal, rec.name, (unsigned)rec.rows, (unsigned)rec.cols, L->name,
+           (unsigned)r->cluster, (unsigned)ordinal, rec->name, (unsigned)rec->rows, (unsigned)rec->cols, L->name,
            (unsigned)layer_rows(L), (unsigned)L->out_c);
     return DF_ERR_WEIGHTS;
   }
+  return DF_OK;
+}
+
+df_quant_t df_quant;
+
+int df_load_quant(const df_role_t* r) {
+  const vpmap_cluster_t* me = &r->me;
+  const vpmap_layer_t* L = &r->layers[me->layer];
+  df_quant_t* q = &df_quant;
+  q->relu = L->relu, q->act_max = L->act_max, q->uniform = 1, q->mult = L->mult, q->shift = L->shift;
+  q->ncols = me->col1 - me->col0;
+  uint32_t pos;
+  vpwt_record_t rec;
+  const int rc = find_record(r, &pos, &rec);
+  if (rc != DF_OK) return rc;
+  q->mult = rec.mult, q->shift = (uint32_t)rec.shift, q->uniform = rec.uniform;
+  if (rec.uniform) return DF_OK;
+  if (q->ncols > DF_MAX_QCOLS) {
+    printf("cluster %u: dataflow: layer %.24s: per-channel requantization of %u columns in one cluster (at most %u)\n",
+           (unsigned)r->cluster, L->name, (unsigned)q->ncols, DF_MAX_QCOLS);
+    return DF_ERR_TOO_BIG;
+  }
+  dma_get(q->ch, pos + sizeof rec + vpwt_weight_bytes(rec.rows, rec.cols) + me->col0 * (uint32_t)sizeof(vpwt_channel_t),
+          q->ncols * (uint32_t)sizeof(vpwt_channel_t));
+  return DF_OK;
+}
+
+int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes) {
+  const vpmap_cluster_t* me = &r->me;
+  uint32_t pos;
+  vpwt_record_t rec;
+  const int rc = find_record(r, &pos, &rec);
+  if (rc != DF_OK) return rc;
   /* The crossbar block: rows [row0, row1), columns [col0, col1) of the matrix,
    * staged through L1 in slices, each row padded to whole register words. */
   const uint32_t ncols = me->col1 - me->col0, pitch = (ncols + 3u) & ~3u;
@@ -121,6 +155,11 @@ int df_main(void) {
       uint32_t size;
       const uint32_t scratch = df_buffer_of(&role, VPMAP_BUF_IMA_OUT, &size);
       rc = df_program_weights(&role, scratch, size);
+    }
+    /* The clusters that requantize: an analog one without row split, a reduction tree's root. */
+    if (rc == DF_OK && (role.me.role == VPMAP_ROLE_ANALOG || role.me.role == VPMAP_ROLE_REDUCE)) {
+      const vpmap_layer_t* L = &role.layers[role.me.layer];
+      if (role.me.role == VPMAP_ROLE_ANALOG ? L->row_splits <= 1 : role.me.level >= L->n_levels) rc = df_load_quant(&role);
     }
     boot_rc = rc;
   }

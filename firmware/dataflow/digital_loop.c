@@ -96,21 +96,22 @@ int df_run_digital(const df_role_t* r) {
     if (pool) {
       const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + (k % a->in_slots) * a->in_slot), a->C, L->in_h,
                                a->pitch / a->C, (int32_t)(ox0 * a->s) - (int32_t)a->p, L->in_w};
-      kern_pool((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
-                L->op == VPMAP_OP_MAXPOOL);
+      kern_pool_mode((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
+                     L->op == VPMAP_OP_MAXPOOL, L->op == VPMAP_OP_AVGPOOL ? L->adc_shift : 0u);
     } else if (reduce) {
       const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] +
                                                        (k % f->port_slots[DF_PORT_PARTIALS]) * f->port_slot_bytes[DF_PORT_PARTIALS]);
       if (d->wide)
         kern_reduce((int32_t*)(uintptr_t)out, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw * d->ncols);
       else
-        kern_reduce_requant((int8_t*)(uintptr_t)out, d->ncols, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw,
-                            d->ncols, L->mult, L->shift, L->relu);
+        kern_reduce_requant_q((int8_t*)(uintptr_t)out, d->ncols, src, d->fan_in, d->child_stride,
+                              (uint32_t)L->out_h * tw, d->ncols, &df_quant);
     } else { /* residual add */
-      kern_add((int8_t*)(uintptr_t)out,
+      kern_add_rescaled((int8_t*)(uintptr_t)out,
                (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k % f->port_slots[DF_PORT_A]) * f->port_slot_bytes[DF_PORT_A]),
                (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B]),
-               (uint32_t)L->out_h * tw * d->ncols, L->relu);
+               (uint32_t)L->out_h * tw * d->ncols, L->mult & 0xFFFF, (int32_t)((uint32_t)L->mult >> 16), L->shift,
+               L->relu, L->act_max);
     }
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     eu_barrier(); /* tile k computed: its inputs are free, its output complete */

@@ -168,6 +168,46 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   }
 }
 
+void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
+                           uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
+  if (q->uniform && q->act_max >= 127) {
+    kern_reduce_requant(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q->mult, q->shift, q->relu);
+    return;
+  }
+  /* Column-major: one plan per column and call, then its rows. */
+  uint32_t lo, hi;
+  df_share(cols, &lo, &hi);
+  const int32_t amax = q->act_max;
+  for (uint32_t c = lo; c < hi; ++c) {
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias;
+    const df_requant_t p = q->uniform ? df_requant_plan(q->mult, q->shift, q->relu)
+                                      : df_requant_plan(q->ch[c].mult, (uint32_t)q->ch[c].shift, q->relu);
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint32_t i = r * cols + c;
+      int32_t acc = src[i];
+      for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
+      const int8_t v = df_requant(bias ? nm_bias_add(acc, bias) : acc, &p);
+      dst[r * dst_stride + c] = v > amax ? (int8_t)amax : v;
+    }
+  }
+}
+
+void kern_add_rescaled(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int32_t mult_a, int32_t mult_b,
+                       uint32_t shift, int relu, int32_t act_max) {
+  if (mult_a == 1 && mult_b == 1 && shift == 0 && act_max >= 127) {
+    kern_add(dst, a, b, n, relu);
+    return;
+  }
+  uint32_t lo, hi;
+  df_share(n, &lo, &hi);
+  const int32_t round = shift ? (int32_t)(1u << (shift - 1u)) : 0, vlo = relu ? 0 : -128,
+                vhi = act_max < 127 ? act_max : 127;
+  for (uint32_t i = lo; i < hi; ++i) { /* nm_add_rescaled in int32: exact (|v| < 2^23) */
+    const int32_t v = ((int32_t)a[i] * mult_a + (int32_t)b[i] * mult_b + round) >> shift;
+    dst[i] = (int8_t)(v < vlo ? vlo : (v > vhi ? vhi : v));
+  }
+}
+
 void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu) {
   uint32_t lo, hi;
   df_share(n, &lo, &hi);
@@ -180,7 +220,7 @@ void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int rel
 
 /* One output pixel of a pool, channels [c0, c1). */
 static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t ox, uint32_t kernel, uint32_t stride,
-                       uint32_t padding, int is_max, uint32_t c0, uint32_t c1) {
+                       uint32_t padding, int is_max, uint32_t c0, uint32_t c1, uint32_t mode) {
   const int32_t y0 = (int32_t)(oy * stride) - (int32_t)padding, x0 = (int32_t)(ox * stride) - (int32_t)padding;
   /* The in-map part of the window, so the inner loops need no bounds test. */
   const int32_t ya = y0 < 0 ? 0 : y0, xa = x0 < 0 ? 0 : x0;
@@ -192,7 +232,7 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
   /* Four channels per word: cv.max.b, or half-word sums (exact while kernel^2 * 128 < 2^15). */
   if ((C & 3) == 0 && (c0 & 3) == 0 && ((uintptr_t)in->data & 3) == 0 && (is_max || kernel * kernel <= 255)) {
     for (uint32_t ch = c0; ch + 4 <= c1; ch += 4)
-      xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max);
+      xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max, mode);
     c0 = c1 - (c1 - c0) % 4;
   }
 #endif
@@ -207,23 +247,28 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
       }
     }
     const int32_t count = (yb - ya) * (xb - xa);
-    q[ch] = is_max ? mx : nm_average(sum, count);
+    q[ch] = is_max ? mx : nm_average_mode(sum, count, mode);
   }
 }
 
 void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
                uint32_t stride, uint32_t padding, int is_max) {
+  kern_pool_mode(dst, in, out_h, ox0, ox1, kernel, stride, padding, is_max, NM_AVG_HALF_UP);
+}
+
+void kern_pool_mode(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
+                    uint32_t stride, uint32_t padding, int is_max, uint32_t mode) {
   const uint32_t tw = ox1 - ox0, npix = out_h * tw, C = in->c;
   uint32_t lo, hi;
   if (npix >= (team_count ? team_count : num_cores())) {
     df_share(npix, &lo, &hi);
     for (uint32_t p = lo; p < hi; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C);
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C, mode);
   } else {
     /* Few pixels (a global pool): split the channels instead. */
     df_share(C, &lo, &hi);
     for (uint32_t p = 0; p < npix; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi);
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi, mode);
   }
 }
 

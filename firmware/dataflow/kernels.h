@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "weights_format.h"
+
 /* This core's share [*lo, *hi) of n items, as even as possible, among the
  * team (empty for a core outside it). */
 void df_share(uint32_t n, uint32_t* lo, uint32_t* hi);
@@ -47,14 +49,43 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
 void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
                          uint32_t rows, uint32_t cols, int32_t mult, uint32_t shift, int relu);
 
+/* A layer's requantization as the requantizing cluster holds it: per output
+ * column of its block (the weights file's channel records of columns
+ * [col0, col0 + ncols)), or one (mult, shift) for all with no bias. */
+#define DF_MAX_QCOLS 256u
+typedef struct {
+  int relu;
+  int32_t act_max;          /* upper clamp of the codes (127: none) */
+  uint32_t uniform;         /* 1: bias 0 and (mult, shift) for every column */
+  int32_t mult;
+  uint32_t shift;
+  uint32_t ncols;
+  vpwt_channel_t ch[DF_MAX_QCOLS]; /* column j of the block: ch[j] (not uniform) */
+} df_quant_t;
+
+/* kern_reduce_requant with a layer's full requantization (nm_requant_ch):
+ * the uniform case takes kern_reduce_requant's fast paths; otherwise each
+ * core takes a share of the columns and plans each column once per call. */
+void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
+                           uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q);
+
 /* Residual add: dst[i] = nm_add(a[i], b[i], relu), i < n. */
 void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu);
+
+/* Residual add with per-input rescaling: dst[i] = nm_add_rescaled(a[i], b[i],
+ * mult_a, mult_b, shift, relu, act_max); the identity rescaling with act_max
+ * 127 is kern_add. */
+void kern_add_rescaled(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int32_t mult_a, int32_t mult_b,
+                       uint32_t shift, int relu, int32_t act_max);
 
 /* Max or average pool of the output columns [ox0, ox1) and all out_h rows:
  * dst holds out_h x (ox1 - ox0) x c, HWC. Windows count only in-map elements
  * (padding never wins a max; averages divide by the in-map count). */
 void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
                uint32_t stride, uint32_t padding, int is_max);
+/* The same with the average's rounding (NM_AVG_HALF_UP or NM_AVG_HALF_EVEN). */
+void kern_pool_mode(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
+                    uint32_t stride, uint32_t padding, int is_max, uint32_t avg_mode);
 
 /* The IMA's numerics on the cores (a fully connected layer, or a conv, the
  * mapping leaves to the cores): for each of n input vectors x (vec_stride

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "boot_record.h"
+#include "dataflow/kernels.h"
 #include "mapping_format.h"
 
 #define DF_MAX_LAYERS 128u
@@ -49,6 +50,12 @@ int df_load_role(df_role_t* r);
 /* Core 0: programs this cluster's crossbar block from the weights file,
  * using `scratch` (bytes of L1) to stage rows. */
 int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes);
+
+/* Core 0, on a cluster that requantizes: its layer's requantization
+ * (df_quant: relu and act_max from the mapping, the rest from the weights
+ * record, per channel for the cluster's columns). */
+int df_load_quant(const df_role_t* r);
+extern df_quant_t df_quant;
 
 /* All cores: the tile loop of an analog cluster (one crossbar of a layer). */
 int df_run_analog(const df_role_t* r);

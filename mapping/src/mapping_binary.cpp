@@ -55,6 +55,17 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
       const LayerParams& lp = params->layers[i];
       r.adc_shift = uint8_t(lp.adc_shift), r.shift = uint8_t(lp.shift), r.mult = lp.mult;
     }
+    if (l.op == Op::Add) {
+      // The firmware's port A is the direct input, port B the skip (the
+      // residual ring): mult's low half scales port A.
+      bool skip_first = false;
+      for (const auto& res : m.residuals)
+        if (res.add == int(i)) skip_first = res.skip == l.inputs[0] && l.inputs[0] != l.inputs[1];
+      const int32_t ma = skip_first ? l.add_mult_b() : l.add_mult_a(), mb = skip_first ? l.add_mult_a() : l.add_mult_b();
+      r.mult = ma | mb << 16, r.shift = uint8_t(l.add_shift());
+    }
+    if (l.op == Op::AvgPool) r.adc_shift = uint8_t(l.avg_rounding);
+    r.act_max = int8_t(l.quant.act_max);
     r.n_levels = uint8_t(p.reduce_fanin.size());
     r.input0 = id16(l.inputs[0]);
     r.input1 = l.inputs.size() > 1 ? id16(l.inputs[1]) : uint16_t(VPMAP_NONE);

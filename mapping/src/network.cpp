@@ -122,8 +122,14 @@ class Reader {
     Network net;
     net.origin = origin_;
     if (!root || root.IsNull()) throw ConfigError({origin_, 1, 1}, "", "empty network file");
-    check_keys(root, "", {"name", "input", "layers"});
+    check_keys(root, "", {"name", "input", "layers", "calibration"});
     if (root["name"]) net.name = get_string(root["name"], "name");
+    if (root["calibration"]) {
+      const std::string c = get_string(root["calibration"], "calibration");
+      if (c != "per-layer" && c != "per-channel")
+        fail(root["calibration"], "calibration", fmt::format("unknown calibration '{}' (per-layer or per-channel)", c));
+      net.per_channel_calibration = c == "per-channel";
+    }
     if (!root["input"]) fail(root, "input", "missing required key (the input image: channels, height, width)");
     const YAML::Node in = root["input"];
     check_keys(in, "input", {"channels", "height", "width"});
@@ -146,7 +152,7 @@ class Reader {
   Layer layer(const Network& net, const YAML::Node& n, size_t i) {
     std::string path = fmt::format("layers.{}", i);
     check_keys(n, path, {"name", "paper", "op", "input", "out_channels", "kernel", "stride",
-                         "padding", "global", "relu", "quant"});
+                         "padding", "global", "relu", "quant", "rounding"});
     Layer l;
     l.where = at(n);
     if (!n["name"]) fail(n, path + ".name", "missing required key");
@@ -220,7 +226,8 @@ class Reader {
     }
     if (l.op == Op::FC || l.op == Op::Add) forbid({"kernel", "stride", "padding"});
     if (l.op != Op::AvgPool) forbid({"global"});
-    if (!l.analog()) forbid({"quant"});
+    if (!l.analog() && l.op != Op::Add) forbid({"quant"});
+    if (l.op != Op::AvgPool) forbid({"rounding"});
     if (l.op == Op::MaxPool || l.op == Op::AvgPool) forbid({"relu"});
 
     switch (l.op) {
@@ -266,10 +273,25 @@ class Reader {
                                 kMaxLayerWeights));
     if (n["quant"]) {
       const YAML::Node q = n["quant"];
-      check_keys(q, path + ".quant", {"adc_shift", "mult", "shift"});
-      if (q["adc_shift"]) l.quant.adc_shift = int(get_int(q["adc_shift"], path + ".quant.adc_shift", 0, 31));
-      if (q["mult"]) l.quant.mult = int32_t(get_int(q["mult"], path + ".quant.mult", 1, INT32_MAX));
-      if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 62));
+      if (l.op == Op::Add) {
+        check_keys(q, path + ".quant", {"mult_a", "mult_b", "shift", "act_max"});
+        if (q["mult_a"]) l.quant.mult_a = int32_t(get_int(q["mult_a"], path + ".quant.mult_a", 0, 32767));
+        if (q["mult_b"]) l.quant.mult_b = int32_t(get_int(q["mult_b"], path + ".quant.mult_b", 0, 32767));
+        if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 31));
+      } else {
+        check_keys(q, path + ".quant", {"adc_shift", "mult", "shift", "act_max"});
+        if (q["adc_shift"]) l.quant.adc_shift = int(get_int(q["adc_shift"], path + ".quant.adc_shift", 0, 31));
+        if (q["mult"]) l.quant.mult = int32_t(get_int(q["mult"], path + ".quant.mult", 1, INT32_MAX));
+        if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 62));
+      }
+      if (q["act_max"]) l.quant.act_max = int(get_int(q["act_max"], path + ".quant.act_max", l.relu ? 0 : -128, 127));
+    }
+    if (n["rounding"]) {
+      const std::string r = get_string(n["rounding"], path + ".rounding");
+      if (r == "half_even")
+        l.avg_rounding = 1;  // NM_AVG_HALF_EVEN
+      else if (r != "half_up")
+        fail(n["rounding"], path + ".rounding", fmt::format("unknown rounding '{}' (half_up or half_even)", r));
     }
     return l;
   }

@@ -32,9 +32,13 @@ struct Shape {
 
 // Requantization overrides a network file may fix for one layer; the rest
 // are calibrated when weights are generated (see weights.hpp).
+// For an add layer: its per-input rescaling (mult_a, mult_b, shift of
+// nm_add_rescaled; identity if absent). For conv, fc and add: act_max, the
+// upper clamp of the output codes (ReLU6, Clip; 127 if absent).
 struct QuantOverride {
   std::optional<int> adc_shift, shift;
-  std::optional<int32_t> mult;
+  std::optional<int32_t> mult, mult_a, mult_b;
+  int act_max = 127;
 };
 
 struct Layer {
@@ -47,6 +51,7 @@ struct Layer {
   bool global = false;  // avgpool over the whole map
   bool relu = false;
   QuantOverride quant;
+  unsigned avg_rounding = 0;  // avgpool: NM_AVG_HALF_UP or NM_AVG_HALF_EVEN (contracts/numerics.h)
   Shape in, out;  // derived
   SourceLocation where;
 
@@ -57,12 +62,19 @@ struct Layer {
   int64_t cols() const { return analog() ? out_channels : 0; }
   int64_t weights() const { return rows() * cols(); }
   int64_t macs() const;  // multiply-accumulates per image (0 for digital layers)
+  // An add layer's rescaling (nm_add_rescaled).
+  int32_t add_mult_a() const { return quant.mult_a.value_or(1); }
+  int32_t add_mult_b() const { return quant.mult_b.value_or(1); }
+  int add_shift() const { return quant.shift.value_or(0); }
 };
 
 struct Network {
   std::string name;
   std::string origin;  // file it was read from
   Shape input;
+  // Seeded requantization (params.hpp generate_params): one multiplier per
+  // layer and no bias, or per output channel with a seeded bias.
+  bool per_channel_calibration = false;
   std::vector<Layer> layers;  // topological order: inputs always come earlier
 
   static Network load(const std::string& path);

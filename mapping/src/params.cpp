@@ -82,8 +82,15 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
       lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
                                        : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
       // Requantization: the accumulators' rms onto kActivationRms, with a
-      // 15-bit multiplier for precision.
+      // 15-bit multiplier for precision (per layer), or a 31-bit one per
+      // output channel (as TFLite's) plus a seeded bias of up to a quarter
+      // of the channel's rms.
       auto acc = analog_accumulate(l, lp.weights, lp.adc_shift, ima, *ins[0]);
+      const size_t C = size_t(l.cols());
+      auto fit = [](double scale, int bits, int32_t* mult, int* shift) {
+        *shift = std::clamp(bits - 1 - int(std::floor(std::log2(scale))), 0, 62);
+        *mult = int32_t(std::clamp<long long>(std::llround(scale * std::ldexp(1.0, *shift)), 1, INT32_MAX));
+      };
       double s = 0;
       for (int32_t a : acc) s += double(a) * double(a);
       double acc_rms = std::sqrt(s / double(acc.size()));
@@ -91,14 +98,35 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
       // with it (2 of a 4-bit DAC's 7), so the next layer's DAC clips as rarely as at 8 bits.
       const double act_rms = kActivationRms * std::ldexp(1.0, std::min(ima.dac_bits, 8) - 8);
       double scale = acc_rms > 0 ? act_rms / acc_rms : 1.0;
-      int shift = std::clamp(14 - int(std::floor(std::log2(scale))), 0, 62);
-      int32_t mult = int32_t(std::max(1L, std::lround(scale * std::ldexp(1.0, shift))));
+      int shift;
+      int32_t mult;
+      fit(scale, 15, &mult, &shift);
       lp.shift = l.quant.shift ? *l.quant.shift : shift;
       lp.mult = l.quant.mult ? *l.quant.mult : mult;
+      if (net.per_channel_calibration && !l.quant.mult && !l.quant.shift) {
+        SeededRandom brng(seed + 0xB1A5ull * (i + 1));
+        lp.bias.resize(C), lp.ch_mult.resize(C), lp.ch_shift.resize(C);
+        for (size_t c = 0; c < C; ++c) {
+          double cs = 0;
+          for (size_t k = c; k < acc.size(); k += C) cs += double(acc[k]) * double(acc[k]);
+          const double rms = std::sqrt(cs / double(acc.size() / C));
+          fit(rms > 0 ? act_rms / rms : 1.0, 31, &lp.ch_mult[c], &lp.ch_shift[c]);
+          const int32_t b = int32_t(std::lround(rms / 4));
+          lp.bias[c] = b > 0 ? int32_t(int64_t(brng.next() % uint64_t(2 * b + 1)) - b) : 0;
+        }
+        lp.mult = lp.ch_mult[0], lp.shift = lp.ch_shift[0];
+        lp.compact();
+      }
     }
     acts[i] = run_layer(l, lp, ima, ins);
   }
   return p;
+}
+
+void LayerParams::compact() {
+  for (size_t c = 0; c < bias.size(); ++c)
+    if (bias[c] != 0 || ch_mult[c] != mult || ch_shift[c] != shift) return;
+  bias.clear(), ch_mult.clear(), ch_shift.clear();
 }
 
 std::vector<int8_t> crossbar_block(const Layer& l, const LayerParams& p, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
@@ -144,9 +172,12 @@ std::string weights_file_bytes(const Network& net, const Params& p) {
     f.write(name, sizeof name);
     const LayerParams& lp = p.layers[i];
     for (uint32_t v : {uint32_t(l.rows()), uint32_t(l.cols()), uint32_t(lp.adc_shift), uint32_t(lp.mult),
-                       uint32_t(lp.shift), 0u})
+                       uint32_t(lp.shift), uint32_t(lp.uniform())})
       put32(f, v);
     f.write(reinterpret_cast<const char*>(lp.weights.data()), long(lp.weights.size()));
+    for (size_t k = lp.weights.size(); k < vpwt_weight_bytes(uint32_t(l.rows()), uint32_t(l.cols())); ++k) f.put(0);
+    for (size_t c = 0; c < size_t(l.cols()); ++c)
+      for (int32_t v : {lp.bias_of(c), lp.mult_of(c), int32_t(lp.shift_of(c))}) put32(f, uint32_t(v));
   }
   return f.str();
 }
@@ -154,7 +185,7 @@ std::string weights_file_bytes(const Network& net, const Params& p) {
 Params load_params(const Network& net, const std::string& path) {
   std::istringstream f(read_input_file(path, "weights file"));
   auto where = [&](long off) { return SourceLocation{fmt::format("{}: byte {}", path, off), 0, 0}; };
-  auto get32 = [&](const char* what) {
+  auto get32 = [&](const std::string& what) {
     long off = long(f.tellg());
     unsigned char b[4];
     if (!f.read(reinterpret_cast<char*>(b), 4))
@@ -189,13 +220,31 @@ Params load_params(const Network& net, const std::string& path) {
     lp.adc_shift = int(get32("a record"));
     lp.mult = int32_t(get32("a record"));
     lp.shift = int(get32("a record"));
-    get32("a record");
-    if (lp.adc_shift < 0 || lp.adc_shift > 31 || lp.shift < 0 || lp.shift > 62 || lp.mult < 1)
-      throw ConfigError(where(off), "", fmt::format("layer {}: adc_shift {}, mult {}, shift {} out of range", l.name,
-                                                    lp.adc_shift, lp.mult, lp.shift));
+    const uint32_t uniform = get32("a record");
+    if (lp.adc_shift < 0 || lp.adc_shift > 31 || lp.shift < 0 || lp.shift > 62 || lp.mult < 1 || uniform > 1)
+      throw ConfigError(where(off), "", fmt::format("layer {}: adc_shift {}, mult {}, shift {}, uniform {} out of range",
+                                                    l.name, lp.adc_shift, lp.mult, lp.shift, uniform));
     lp.weights.resize(size_t(l.weights()));
     if (!f.read(reinterpret_cast<char*>(lp.weights.data()), long(lp.weights.size())))
       throw ConfigError(where(off), "", fmt::format("file ends inside the weights of layer {}", l.name));
+    for (size_t k = lp.weights.size(); k < vpwt_weight_bytes(rows, cols); ++k)
+      if (f.get() == EOF) throw ConfigError(where(off), "", fmt::format("file ends inside the weights of layer {}", l.name));
+    const size_t C = size_t(cols);
+    lp.bias.resize(C), lp.ch_mult.resize(C), lp.ch_shift.resize(C);
+    const std::string channels = "the channel records of layer " + l.name;
+    for (size_t c = 0; c < C; ++c) {
+      const long at = long(f.tellg());
+      lp.bias[c] = int32_t(get32(channels));
+      lp.ch_mult[c] = int32_t(get32(channels));
+      lp.ch_shift[c] = int(get32(channels));
+      if (lp.ch_mult[c] < 1 || lp.ch_shift[c] < 0 || lp.ch_shift[c] > 62)
+        throw ConfigError(where(at), "", fmt::format("layer {} channel {}: mult {}, shift {} out of range (1..2^31-1, 0..62)",
+                                                     l.name, c, lp.ch_mult[c], lp.ch_shift[c]));
+    }
+    lp.compact();
+    if (uniform != uint32_t(lp.uniform()))
+      throw ConfigError(where(off), "", fmt::format("layer {}: the record says uniform {} but its channels {}", l.name,
+                                                    uniform, lp.uniform() ? "are uniform" : "differ"));
   }
   if (f.peek() != EOF) throw ConfigError(where(long(f.tellg())), "", "trailing bytes after the last record");
   return p;

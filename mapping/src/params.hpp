@@ -31,8 +31,17 @@ struct ImaParams {
 struct LayerParams {
   std::vector<int8_t> weights;  // rows() x cols(), row-major, rows in (ky, kx, c_in) order
   int adc_shift = 0;            // ADC gain of this layer's crossbars (IMA job register)
-  int32_t mult = 1;             // requantization: (acc * mult) >> shift, rounded
+  int32_t mult = 1;             // requantization: ((acc + bias) * mult) >> shift, rounded
   int shift = 0;
+  // Per output channel (nm_requant_ch): empty = every channel has bias 0 and
+  // the layer's mult and shift; else cols() entries each.
+  std::vector<int32_t> bias, ch_mult, ch_shift;
+  bool uniform() const { return bias.empty(); }
+  int32_t bias_of(size_t c) const { return bias.empty() ? 0 : bias[c]; }
+  int32_t mult_of(size_t c) const { return ch_mult.empty() ? mult : ch_mult[c]; }
+  int shift_of(size_t c) const { return ch_shift.empty() ? shift : ch_shift[c]; }
+  // Drops the per-channel tables when they say no more than (mult, shift).
+  void compact();
 };
 
 struct Params {

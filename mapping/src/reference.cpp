@@ -126,7 +126,7 @@ static Tensor pool(const Layer& l, const Tensor& in) {
       // Average pooling divides by the window's in-bounds elements.
       int8_t* q = out.data.data() + (size_t(oy) * size_t(l.out.w) + size_t(ox)) * size_t(C);
       for (int c = 0; c < C; ++c)
-        q[c] = l.op == Op::MaxPool ? mx[size_t(c)] : nm_average(sum[size_t(c)], count);
+        q[c] = l.op == Op::MaxPool ? mx[size_t(c)] : nm_average_mode(sum[size_t(c)], count, l.avg_rounding);
     }
   return out;
 }
@@ -137,13 +137,19 @@ Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
   if (l.analog()) {
     auto acc = analog_accumulate(l, p.weights, p.adc_shift, ima, in, nullptr, prog);
     Tensor out(l.out);
-    for (size_t i = 0; i < acc.size(); ++i) out.data[i] = nm_requant(acc[i], p.mult, unsigned(p.shift), l.relu);
+    const size_t C = size_t(l.cols());
+    for (size_t i = 0; i < acc.size(); ++i) {
+      const size_t c = i % C;  // HWC: the channel is innermost
+      out.data[i] = nm_requant_ch(acc[i], p.bias_of(c), p.mult_of(c), unsigned(p.shift_of(c)), l.relu, l.quant.act_max);
+    }
     return out;
   }
   if (l.op == Op::Add) {
     const Tensor& b = *inputs.at(1);
     Tensor out(l.out);
-    for (size_t i = 0; i < out.data.size(); ++i) out.data[i] = nm_add(in.data[i], b.data[i], l.relu);
+    for (size_t i = 0; i < out.data.size(); ++i)
+      out.data[i] = nm_add_rescaled(in.data[i], b.data[i], l.add_mult_a(), l.add_mult_b(), unsigned(l.add_shift()),
+                                    l.relu, l.quant.act_max);
     return out;
   }
   return pool(l, in);

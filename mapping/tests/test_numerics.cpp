@@ -1,6 +1,7 @@
 // Numerics, weights and the golden reference model against hand-computed cases.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -146,7 +147,13 @@ TEST_CASE("weights file round trip and its errors") {
   }
   auto write = [&](const std::string& s) { std::ofstream(path, std::ios::binary | std::ios::trunc) << s; };
   write(bytes.substr(0, bytes.size() - 5));
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("file ends inside the channel records of layer fc"));
+  write(bytes.substr(0, bytes.size() - 300 * 12 - 5));
   CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("file ends inside the weights of layer fc"));
+  std::string flagged = bytes;
+  flagged[16 + 52] = 0;  // conv1's record says "not uniform" while its channels are
+  write(flagged);
+  CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("layer conv1: the record says uniform 0"));
   write("XXXX" + bytes.substr(4));
   CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("not a weights file"));
   std::string renamed = bytes;
@@ -156,6 +163,89 @@ TEST_CASE("weights file round trip and its errors") {
   write(bytes + "x");
   CHECK_THROWS_WITH(load_params(net, path), Catch::Contains("trailing bytes"));
   std::remove(path.c_str());
+}
+
+TEST_CASE("per-channel requantization, bias, clip, rescaled add and average rounding by hand") {
+  // ((acc + bias) * mult) / 2^shift, rounded half up, then the clamp.
+  CHECK(nm_requant_ch(10, 5, 3, 2, 0, 127) == 11);      // 45 / 4 = 11.25
+  CHECK(nm_requant_ch(10, -13, 3, 2, 0, 127) == -2);    // -9 / 4 = -2.25
+  CHECK(nm_requant_ch(10, -13, 3, 2, 1, 127) == 0);     // ReLU
+  CHECK(nm_requant_ch(100, 0, 1, 0, 1, 47) == 47);      // ReLU6 at code 47
+  CHECK(nm_requant_ch(30, 0, 1, 0, 1, 47) == 30);
+  CHECK(nm_requant_ch(-100, 0, 1, 0, 0, 47) == -100);   // a clip keeps the low side without ReLU
+  // 31-bit multiplier (TFLite's normalised range): 0.75 = 1610612736 / 2^31.
+  CHECK(nm_requant_ch(100, 0, 1610612736, 31, 0, 127) == 75);
+  CHECK(nm_requant_ch(-3, 0, 1610612736, 31, 0, 127) == -2);  // -2.25
+  CHECK(nm_requant_ch(INT32_MAX, INT32_MAX, 2, 1, 0, 127) == 127);  // the bias add saturates, no overflow
+  CHECK(nm_bias_add(INT32_MAX, 1) == INT32_MAX);
+  CHECK(nm_bias_add(INT32_MIN, -1) == INT32_MIN);
+  // Rescaled add: (a * ma + b * mb) / 2^shift.
+  CHECK(nm_add_rescaled(10, 20, 3, 5, 2, 0, 127) == 33);     // 130 / 4 = 32.5 -> 33
+  CHECK(nm_add_rescaled(-10, -20, 3, 5, 2, 0, 127) == -32);  // -32.5 -> -32 (half up)
+  CHECK(nm_add_rescaled(-10, 2, 3, 5, 2, 1, 127) == 0);
+  CHECK(nm_add_rescaled(100, 100, 1, 1, 0, 0, 127) == nm_add(100, 100, 0));
+  CHECK(nm_add_rescaled(20, 20, 1, 1, 0, 1, 30) == 30);
+  // Average: half up, or half to even.
+  CHECK(nm_average_mode(5, 2, NM_AVG_HALF_UP) == 3);
+  CHECK(nm_average_mode(5, 2, NM_AVG_HALF_EVEN) == 2);   // 2.5 -> 2
+  CHECK(nm_average_mode(7, 2, NM_AVG_HALF_EVEN) == 4);   // 3.5 -> 4
+  CHECK(nm_average_mode(-5, 2, NM_AVG_HALF_EVEN) == -2); // -2.5 -> -2
+  CHECK(nm_average_mode(-7, 2, NM_AVG_HALF_EVEN) == -4); // -3.5 -> -4
+  CHECK(nm_average_mode(-8, 3, NM_AVG_HALF_EVEN) == -3); // -2.67
+  CHECK(nm_average_mode(10, 4, NM_AVG_HALF_EVEN) == 2);  // 2.5 -> 2
+}
+
+TEST_CASE("golden model by hand: bias and per-channel requantization, ReLU6, rescaled add, half-even average") {
+  Network net = Network::from_string(
+      "input: {channels: 2, height: 1, width: 2}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 2, kernel: 1, relu: true, quant: {act_max: 20}}\n"
+      "  - {name: a, op: add, input: [c, input], quant: {mult_a: 3, mult_b: 1, shift: 1}}\n"
+      "  - {name: g, op: avgpool, global: false, kernel: 1, stride: 1, rounding: half_even}\n",
+      "hand.yaml");
+  ImaParams ima;
+  Params p;
+  p.layers.resize(3);
+  p.layers[0].weights = {1, 0, 0, 1};  // identity 1x1 conv
+  p.layers[0].bias = {4, -4}, p.layers[0].ch_mult = {1, 3}, p.layers[0].ch_shift = {0, 1};
+  Tensor x(net.input);
+  x.data = {10, 10, 30, -3};  // pixel 0: (10, 10), pixel 1: (30, -3)
+  auto out = Reference(net, p, ima).run(x);
+  // Channel 0: (10 + 4) = 14, (30 + 4) = 34 -> 20 (act_max). Channel 1: (10 - 4) * 3 / 2 = 9,
+  // (-3 - 4) * 3 / 2 = -10.5 -> -10 -> 0 (ReLU).
+  CHECK(out[0].data == std::vector<int8_t>{14, 9, 20, 0});
+  // Add: (3 * c + x) / 2 rounded half up: (42 + 10) / 2 = 26, (27 + 10) / 2 = 18.5 -> 19, (60 + 30) / 2 = 45, -3 / 2 -> -1.
+  CHECK(out[1].data == std::vector<int8_t>{26, 19, 45, -1});
+  CHECK(out[2].data == out[1].data);  // a 1x1 average is the identity
+  // Per-channel tables survive the weights file.
+  Network one = Network::from_string(
+      "input: {channels: 2, height: 1, width: 2}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 2, kernel: 1, relu: true}\n",
+      "one.yaml");
+  Params q;
+  q.layers.push_back(p.layers[0]);
+  save_params(one, q, "test_pc.vpwt");
+  Params r = load_params(one, "test_pc.vpwt");
+  CHECK(r.layers[0].bias == p.layers[0].bias);
+  CHECK(r.layers[0].ch_mult == p.layers[0].ch_mult);
+  CHECK(r.layers[0].ch_shift == p.layers[0].ch_shift);
+  std::remove("test_pc.vpwt");
+}
+
+TEST_CASE("per-channel calibration gives per-channel multipliers and biases, deterministically") {
+  std::ifstream f(source("mapping/networks/resnet-tiny.yaml"));
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  Network net = Network::from_string("calibration: per-channel\n" + text, "pc.yaml");
+  Params a = generate_params(net, ImaParams{}, 5), b = generate_params(net, ImaParams{}, 5);
+  const LayerParams& lp = a.layers[0];
+  REQUIRE(!lp.uniform());
+  CHECK(lp.ch_mult.size() == 32);
+  CHECK(lp.ch_mult[0] >= (1 << 30));  // 31-bit multipliers
+  CHECK(std::count(lp.bias.begin(), lp.bias.end(), 0) < 8);
+  CHECK(a.layers[0].bias == b.layers[0].bias);
+  CHECK_THROWS_WITH(Network::from_string("calibration: perchannel\n" + text, "pc.yaml"),
+                    Catch::Contains("unknown calibration 'perchannel'"));
 }
 
 TEST_CASE("an ADC too wide for an exact int32 reduction is rejected") {

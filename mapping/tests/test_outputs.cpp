@@ -24,7 +24,10 @@ TEST_CASE("binary form: round trip of every record") {
     Mapping m = map_network(net, cfg, Mode::Full);
     Params params;
     params.layers.resize(net.layers.size());
-    for (size_t i = 0; i < net.layers.size(); ++i) params.layers[i] = {{}, int(i % 7), int32_t(1000 + i), int(i % 13)};
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      LayerParams& lp = params.layers[i];
+      lp.adc_shift = int(i % 7), lp.mult = int32_t(1000 + i), lp.shift = int(i % 13);
+    }
     auto bytes = encode_mapping(m, net, &params);
     DecodedMapping d = decode_mapping(bytes, "map.bin");
     CHECK(d.header.magic == VPMAP_MAGIC);

@@ -27,6 +27,18 @@ expect_exit 0 "$VP" --network "$2/firmware/dataflow/tests/two_level_tree.yaml" -
   --mapping-mode replicate --batch 6 --elf "$ELF" --quiet
 expect_in "bit-exact: 6 images, 196608 bytes, 0 mismatches" "$STDOUT"
 
+# The numerics of real int8 networks (per-channel requantization and bias,
+# clip, rescaled add, half-even average) on every requantizing role, in both
+# firmware flavours.
+INT8="$2/firmware/dataflow/tests/int8_numerics.yaml"
+for pm in mpaimc-8:naive mpaimc-64:full; do
+  expect_exit 0 "$VP" --network "$INT8" --platform "${pm%%:*}" --mapping-mode "${pm##*:}" --batch 4 --elf "$ELF" --quiet
+  expect_in "bit-exact: 4 images, 1200 bytes, 0 mismatches" "$STDOUT"
+done
+expect_exit 0 "$VP" --network "$INT8" --platform mpaimc-64 --mapping-mode full --batch 4 --set core.isa=rv32imc_xcv \
+  --elf "${ELF%.elf}_xcv.elf" --quiet
+expect_in "bit-exact: 4 images, 1200 bytes, 0 mismatches" "$STDOUT"
+
 /usr/bin/python3 - <<'PY' || fail "mapping modes or flow control"
 import json
 def load(p, m): return json.load(open(f"{p}-{m}.json"))
