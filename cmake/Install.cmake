@@ -15,7 +15,8 @@ set(MPAIMC_SHARE ${CMAKE_INSTALL_DATADIR}/mpaimc-vp)
 set(MPAIMC_SDK_DIR ${MPAIMC_SHARE}/sdk)
 
 install(TARGETS vp-run vp-map RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/mapping/networks/ DESTINATION ${MPAIMC_SHARE}/networks FILES_MATCHING PATTERN "*.yaml")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/mapping/networks/ DESTINATION ${MPAIMC_SHARE}/networks FILES_MATCHING
+        PATTERN "*.yaml" PATTERN "*.vpwt" PATTERN "*.float-pred" PATTERN "*.onnx")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/configs/ DESTINATION ${MPAIMC_SHARE}/platforms FILES_MATCHING PATTERN "*.yaml")
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/plot_cluster_time.py DESTINATION ${MPAIMC_SHARE}/scripts)
 if(VP_BUILD_FIRMWARE)

@@ -1,5 +1,7 @@
 #include "network.hpp"
 
+#include <cmath>
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -122,7 +124,26 @@ class Reader {
     Network net;
     net.origin = origin_;
     if (!root || root.IsNull()) throw ConfigError({origin_, 1, 1}, "", "empty network file");
-    check_keys(root, "", {"name", "input", "layers", "calibration"});
+    check_keys(root, "", {"name", "input", "layers", "calibration", "weights", "float_predictions", "input_scale"});
+    auto beside = [&](const char* key) {
+      const std::string f = get_string(root[key], key);
+      if (f.empty()) fail(root[key], key, "expected a file name");
+      const auto slash = origin_.rfind('/');
+      return f[0] == '/' || slash == std::string::npos ? f : origin_.substr(0, slash + 1) + f;
+    };
+    if (root["weights"]) net.weights_file = beside("weights");
+    if (root["float_predictions"]) net.float_predictions_file = beside("float_predictions");
+    if (root["input_scale"]) {
+      const YAML::Node n = root["input_scale"];
+      double v = 0;
+      try {
+        v = n.as<double>();
+      } catch (const YAML::Exception&) {
+        fail(n, "input_scale", "expected a positive number");
+      }
+      if (!(v > 0) || !std::isfinite(v)) fail(n, "input_scale", "expected a positive number");
+      net.input_scale = v;
+    }
     if (root["name"]) net.name = get_string(root["name"], "name");
     if (root["calibration"]) {
       const std::string c = get_string(root["calibration"], "calibration");

@@ -75,6 +75,12 @@ struct Network {
   // Seeded requantization (params.hpp generate_params): one multiplier per
   // layer and no bias, or per output channel with a seeded bias.
   bool per_channel_calibration = false;
+  // An imported network (vp-import, mapping/docs/onnx-import.md): its weights
+  // file, the float model's class per test image, the input's quantization
+  // scale (a data set's pixels in [0, 1] become round(x / input_scale));
+  // paths resolved against the network file's folder. Empty / 0 if absent.
+  std::string weights_file, float_predictions_file;
+  double input_scale = 0;
   std::vector<Layer> layers;  // topological order: inputs always come earlier
 
   static Network load(const std::string& path);

@@ -123,6 +123,12 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
   return p;
 }
 
+Params network_params(const Network& net, const ImaParams& ima, uint64_t seed) {
+  if (net.weights_file.empty()) return generate_params(net, ima, seed);
+  check_numerics(net, ima);
+  return load_params(net, net.weights_file);
+}
+
 void LayerParams::compact() {
   for (size_t c = 0; c < bias.size(); ++c)
     if (bias[c] != 0 || ch_mult[c] != mult || ch_shift[c] != shift) return;

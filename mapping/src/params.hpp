@@ -72,6 +72,10 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed);
 // the IMA of the cluster the mapping places there.
 std::vector<int8_t> crossbar_block(const Layer& l, const LayerParams& p, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
 
+// The parameters a network runs with: its weights file (an imported network's
+// `weights:`), else seeded ones.
+Params network_params(const Network& net, const ImaParams& ima, uint64_t seed);
+
 void save_params(const Network& net, const Params& p, const std::string& path);  // atomically
 std::string weights_file_bytes(const Network& net, const Params& p);               // the same bytes
 Params load_params(const Network& net, const std::string& path);

@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     ImaParams ima = ImaParams::from(cfg);
     Params params;
     if (want_params)
-      params = vm.count("weights") ? load_params(net, str("weights")) : generate_params(net, ima, vm["seed"].as<uint64_t>());
+      params = vm.count("weights") ? load_params(net, str("weights")) : network_params(net, ima, vm["seed"].as<uint64_t>());
     stage = "running the reference model";
     std::vector<std::vector<Tensor>> acts;
     if (n_ref > 0) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "boot_record.h"
+#include "dataset.hpp"
 #include "paths/data_dirs.hpp"
 #include "weights_format.h"
 #include "top/platform.hpp"
@@ -62,11 +63,13 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
   }
   const map::Network net = map::Network::load(map::network_file(o.network));  // ConfigError: file:line:column
   try {
-    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost));
+    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost, o.dataset));
     if (o.flip_first_weight) flip_first_weight(*p);
     return p;
   } catch (const ConfigError&) {
     throw;
+  } catch (const map::DatasetError& e) {
+    throw JobError(fmt::format("--dataset {}: {}", o.dataset, e.what()));
   } catch (const std::exception& e) {  // map::MappingError and the layout's own checks
     throw JobError(fmt::format("--network {} --mapping-mode {} --batch {} on {}: {}", o.network, o.mode, o.batch,
                                cfg.get_string("name"), e.what()));

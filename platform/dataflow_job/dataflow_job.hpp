@@ -28,6 +28,7 @@ struct JobOptions {
   // reference), so some output must differ.
   bool flip_first_weight = false;
   std::vector<std::string> costs;  // "name=value" figures of the mapper's cost model (vp-map --cost)
+  std::string dataset;             // --dataset: classify its test images (batch = --images) for accuracy
 };
 
 // A job that cannot be set up (unknown network, bad mode, a batch that does

@@ -285,6 +285,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
 
   if (results.contains("output_check")) j["output_check"] = results["output_check"];
   if (results.contains("noise")) j["noise"] = results["noise"];
+  if (results.contains("accuracy")) j["accuracy"] = results["accuracy"];
   j["energy"] = energy_figures(p, results, j);
 
   // Per-cluster breakdown (Fig. 5B-D), ordered by layer, then role and id.
@@ -367,6 +368,15 @@ std::string report_text(const nlohmann::json& j) {
     o << fmt::format("  outputs           {}: {} images, {} bytes, {} mismatches\n",
                      c["mismatches"].get<uint64_t>() == 0 ? "bit-exact" : "WRONG", c["images"].get<int>(),
                      c["bytes"].get<uint64_t>(), c["mismatches"].get<uint64_t>());
+  }
+  if (j.contains("accuracy")) {
+    const auto& a = j["accuracy"];
+    const auto pct = [](const nlohmann::json& v) { return v.is_null() ? std::string("n/a") : fmt::format("{:.1f} %", 100 * v.get<double>()); };
+    o << fmt::format("  accuracy          top-1 on {} images of {}: VP {}, int8 golden model {}, float model {}\n",
+                     a["images"].get<int>(), a["dataset"].get<std::string>(), pct(a["top1"]), pct(a["golden_top1"]),
+                     pct(a["float_top1"]));
+    if (a.contains("ideal_top1"))
+      o << fmt::format("                    noise-free int8 golden model {}\n", pct(a["ideal_top1"]));
   }
   if (j.contains("noise")) {
     const auto& nz = j["noise"];

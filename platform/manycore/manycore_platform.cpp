@@ -275,6 +275,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     });
     r.stats["output_check"] = {{"images", p.batch}, {"bytes", check.checked}, {"mismatches", check.mismatches}};
     if (!check.noise.is_null()) r.stats["noise"] = check.noise;
+    if (!check.accuracy.is_null()) r.stats["accuracy"] = check.accuracy;
     if (check.mismatches == 0) return;
     r.stats["output_check"]["first"] = check.first;
     r.exit_code = 1;

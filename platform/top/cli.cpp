@@ -60,6 +60,10 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
       ("batch", po::value(&j.batch)->value_name("N"), "images in the batch (default 16)")
       ("seed", po::value(&j.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
+      ("dataset", po::value(&j.dataset)->value_name("NAME|DIR"),
+       "classify a data set's test images instead of seeded ones and report top-1 accuracy (VP, int8 golden "
+       "model, float model): fashion-mnist (Debian's dataset-fashion-mnist) or a folder of MNIST-format files")
+      ("images", po::value(&j.batch)->value_name("N"), "with --dataset: how many test images (the batch)")
       ("cost", po::value(&j.costs)->composing()->value_name("NAME=VALUE"),
        "override a figure of the mapper's cost model for the dataflow job (as vp-map --cost), e.g. "
        "input_slots=6; repeatable")
@@ -146,10 +150,13 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (!words.empty())
     throw UsageError(fmt::format("unexpected argument '{}': vp-run takes options only (a program is --elf FILE)",
                                  words.front()));
+  if (vm.count("images") && vm.count("batch")) throw UsageError("--images and --batch both set the batch: give one");
+  if (vm.count("images") && !vm.count("dataset")) throw UsageError("--images counts a data set's images: give --dataset");
   o.job_requested = vm.count("network") || vm.count("mapping-mode") || vm.count("batch") || vm.count("seed") ||
+                    vm.count("dataset") ||
                     vm.count("cost") || j.flip_first_weight;
   // An option given with an empty value would silently mean "the default".
-  for (const char* name : {"platform", "network", "mapping-mode", "max-time", "stats", "signature", "timeline", "vcd",
+  for (const char* name : {"platform", "network", "mapping-mode", "max-time", "dataset", "stats", "signature", "timeline", "vcd",
                            "fst", "gtkw", "trace-clusters", "gdb-host", "gdb-clusters", "itrace", "itrace-cores",
                            "breakdown", "breakdown-png", "console"})
     if (vm.count(name) && vm[name].as<std::string>().empty())

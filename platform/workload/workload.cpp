@@ -14,6 +14,7 @@
 
 #include "mapping_binary.hpp"
 #include "params/ip_params.hpp"
+#include "dataset.hpp"
 #include "reference.hpp"
 
 namespace vp::workload {
@@ -36,8 +37,12 @@ std::vector<uint8_t> Prepared::boot_bytes() const {
   return b;
 }
 
+map::Tensor Prepared::image(int i) const {
+  return images.empty() ? map::make_image(net, seed, i) : images.at(size_t(i));
+}
+
 Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
-                 map::CostParams cost) {
+                 map::CostParams cost, const std::string& dataset) {
   Prepared p;
   p.net = net;
   p.ima = map::ImaParams::from(cfg);
@@ -46,9 +51,17 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   // Mapping first: a network that does not fit is refused before its weights
   // are generated (which costs time and memory in proportion to its size).
   p.mapping = map::map_network(p.net, cfg, mode, cost);
-  p.params = map::generate_params(p.net, p.ima, seed);
+  p.params = map::network_params(p.net, p.ima, seed);
   p.batch = batch;
   p.seed = seed;
+  if (!dataset.empty()) {
+    const map::Dataset d = map::load_test_set(dataset, batch);
+    p.dataset = d.dir;
+    for (int i = 0; i < batch; ++i) p.images.push_back(map::dataset_image(p.net, d, i));
+    p.labels = d.labels;
+    if (!p.net.float_predictions_file.empty())
+      p.float_predictions = map::load_predictions(p.net.float_predictions_file, batch);
+  }
   const uint64_t hbm = uint64_t(cfg.get_int("memory_map.hbm_base"));
   const int last = int(p.net.layers.size()) - 1;
   int64_t end = 0, input = -1, output = -1;
@@ -65,7 +78,7 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   p.global.push_back({map_at, std::move(bin)});
   p.global.push_back({wgt_at, std::move(wgt)});
   for (int i = 0; i < batch; ++i) {
-    map::Tensor img = map::make_image(p.net, seed, i);
+    map::Tensor img = p.image(i);
     p.global.push_back({hbm + uint64_t(input) + uint64_t(i) * img.data.size(),
                         std::vector<uint8_t>(img.data.begin(), img.data.end())});
   }
@@ -94,16 +107,22 @@ CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, 
   map::Reference ideal(p.net, p.params, ideal_ima);
   std::vector<double> err_sum(p.net.layers.size(), 0.0), err_max(p.net.layers.size(), 0.0);
   std::vector<size_t> err_n(p.net.layers.size(), 0);
-  int agree = 0;
+  int agree = 0, vp_right = 0, golden_right = 0, float_right = 0, ideal_right = 0;
   const auto argmax = [](const std::vector<int8_t>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
   for (int i = 0; i < p.batch; ++i) {
     read(p.output_addr + uint64_t(i) * n, got.data(), n);
-    const auto image = map::make_image(p.net, p.seed, i);
+    const auto image = p.image(i);
     const auto acts = ref.run(image);
     const auto& want = acts[last].data;
+    if (!p.labels.empty()) {
+      vp_right += argmax(got) == p.labels[size_t(i)];
+      golden_right += argmax(want) == p.labels[size_t(i)];
+      if (!p.float_predictions.empty()) float_right += p.float_predictions[size_t(i)] == p.labels[size_t(i)];
+    }
     if (noisy) {
       const auto ideal_acts = ideal.run(image);
       agree += argmax(got) == argmax(ideal_acts[last].data);
+      if (!p.labels.empty()) ideal_right += argmax(ideal_acts[last].data) == p.labels[size_t(i)];
       for (size_t li = 0; li < acts.size(); ++li)
         for (size_t k = 0; k < acts[li].data.size(); ++k) {
           const double e = std::abs(int(li == last ? got[k] : acts[li].data[k]) - int(ideal_acts[li].data[k]));
@@ -118,6 +137,15 @@ CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, 
                               (k / size_t(l.out.c)) % size_t(l.out.w), k % size_t(l.out.c), int(got[k]), int(want[k]));
     }
     c.checked += n;
+  }
+  if (!p.labels.empty() && p.batch > 0) {
+    c.accuracy = {{"dataset", p.dataset},
+                  {"images", p.batch},
+                  {"top1", double(vp_right) / p.batch},
+                  {"golden_top1", double(golden_right) / p.batch},
+                  {"float_top1", p.float_predictions.empty() ? nlohmann::json() : nlohmann::json(double(float_right) / p.batch)}};
+    // With noise, the golden model is the noisy one (the VP equals it); the ideal one beside.
+    if (noisy) c.accuracy["ideal_top1"] = double(ideal_right) / p.batch;
   }
   if (noisy && p.batch > 0) {
     c.noise["top1_agreement"] = double(agree) / p.batch;

@@ -17,6 +17,7 @@
 #include "mapper.hpp"
 #include "network.hpp"
 #include "params.hpp"
+#include "reference.hpp"
 
 namespace vp::workload {
 
@@ -32,6 +33,12 @@ struct Prepared {
   map::Mapping mapping;
   int batch = 0;
   uint64_t seed = 0;
+  // With a data set (vp-run --dataset): its images as the batch, their labels,
+  // and the float model's classes (empty if the network has none).
+  std::string dataset;
+  std::vector<map::Tensor> images;
+  std::vector<int> labels, float_predictions;
+  map::Tensor image(int i) const;  // input image i: the data set's, or seeded
   std::vector<Placement> global;  // mapping binary, weights file, input images
   df_boot_t boot{};
   uint64_t output_addr = 0;       // the last layer's HBM output region
@@ -42,8 +49,10 @@ struct Prepared {
 // (mapping/docs/numerics.md). The mapping and weights go after the mapper's
 // HBM regions, 4 KiB aligned. Throws what the mapper throws.
 // `cost` carries the mapper's figures (its batch is set to `batch`).
+// With `dataset` (a name or folder, map::load_test_set), the batch is its
+// first `batch` test images (map::DatasetError if it cannot be read).
 Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
-                 map::CostParams cost = {});
+                 map::CostParams cost = {}, const std::string& dataset = "");
 
 struct CheckResult {
   size_t checked = 0, mismatches = 0;
@@ -53,6 +62,10 @@ struct CheckResult {
   // int8 outputs of the noisy golden model; its last layer is the VP's, checked
   // bit for bit above). Null without noise.
   nlohmann::json noise;
+  // With a data set: top-1 of the VP, of the int8 golden model and of the
+  // float model on the same images (null without); with noise, also the
+  // ideal (noise-free) golden model's (ideal_top1).
+  nlohmann::json accuracy;
 };
 
 // Reads every image's network output through `read(addr, dst, bytes)` and
