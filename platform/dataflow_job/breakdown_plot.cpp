@@ -16,20 +16,23 @@ namespace vp::dataflow {
 
 namespace {
 const char* const kPython = "/usr/bin/python3";
-std::string plot_script() { return data_dir("scripts") + "/plot_cluster_time.py"; }
+std::string plot_script(Plot plot) {
+  return data_dir("scripts") + (plot == Plot::Pipeline ? "/plot_pipeline.py" : "/plot_cluster_time.py");
+}
+const char* option(Plot plot) { return plot == Plot::Pipeline ? "--pipeline-png" : "--breakdown-png"; }
 }  // namespace
 
-void check_plotting() {
-  const std::string script = plot_script();
+void check_plotting(Plot plot) {
+  const std::string script = plot_script(plot);
   if (access(kPython, X_OK) != 0)
-    throw JobError(fmt::format("--breakdown-png needs {} with matplotlib (scripts/deps.txt)", kPython));
-  if (access(script.c_str(), R_OK) != 0) throw JobError(fmt::format("--breakdown-png: {} is missing", script));
+    throw JobError(fmt::format("{} needs {} with matplotlib (scripts/deps.txt)", option(plot), kPython));
+  if (access(script.c_str(), R_OK) != 0) throw JobError(fmt::format("{}: {} is missing", option(plot), script));
 }
 
-void plot_breakdown(const nlohmann::json& report, const std::string& png) {
-  char path[] = "/tmp/vp-breakdown-XXXXXX";
+void plot_report(Plot plot, const nlohmann::json& report, const std::string& png) {
+  char path[] = "/tmp/vp-plot-XXXXXX";
   const int fd = mkstemp(path);
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file for --breakdown-png");
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot create a temporary file for {}", option(plot)));
   close(fd);
   {
     std::ofstream f(path);
@@ -37,7 +40,7 @@ void plot_breakdown(const nlohmann::json& report, const std::string& png) {
   }
   // fork + exec, not a shell: no quoting of the file names. The script
   // draws into the output's temporary, committed only when it succeeded.
-  const std::string script = plot_script();
+  const std::string script = plot_script(plot);
   AtomicOutput out(png);
   const pid_t pid = fork();
   if (pid == 0) {
@@ -48,7 +51,7 @@ void plot_breakdown(const nlohmann::json& report, const std::string& png) {
   if (pid > 0) waitpid(pid, &status, 0);
   std::remove(path);
   if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("--breakdown-png {}: {} failed", png, script));
+    throw std::runtime_error(fmt::format("{} {}: {} failed", option(plot), png, script));
   out.commit();
 }
 

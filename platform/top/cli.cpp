@@ -78,6 +78,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "write the dataflow job's per-cluster time breakdown (Fig. 5B-D) as CSV")
       ("breakdown-png", po::value(&o.breakdown_png)->value_name("FILE.png"),
        "draw the breakdown like Fig. 5B-D (scripts/plot_cluster_time.py; python3-matplotlib)")
+      ("pipeline-png", po::value(&o.pipeline_png)->value_name("FILE.png"),
+       "draw the pipeline diagnosis: per stage busy, waiting for producers, waiting for credit; bottleneck and "
+       "critical chain (scripts/plot_pipeline.py; python3-matplotlib)")
       ("signature", po::value(&r.signature)->value_name("FILE"),
        "write the begin_signature..end_signature memory, one 32-bit hex word a line")
       ("quiet,q", po::bool_switch(&r.quiet), "print only results and errors")
@@ -158,7 +161,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   // An option given with an empty value would silently mean "the default".
   for (const char* name : {"platform", "network", "mapping-mode", "max-time", "dataset", "stats", "signature", "timeline", "vcd",
                            "fst", "gtkw", "trace-clusters", "gdb-host", "gdb-clusters", "itrace", "itrace-cores",
-                           "breakdown", "breakdown-png", "console"})
+                           "breakdown", "breakdown-png", "pipeline-png", "console"})
     if (vm.count(name) && vm[name].as<std::string>().empty())
       throw UsageError(fmt::format("--{} needs a value, got an empty one", name));
   for (const auto& e : r.elf)
@@ -177,7 +180,7 @@ std::vector<std::pair<std::string, std::string>> CliOptions::outputs() const {
   return {{"--stats", stats},       {"--signature", run.signature}, {"--timeline", run.timeline},
           {"--vcd", run.vcd},       {"--fst", run.fst},             {"--gtkw", run.gtkw},
           {"--itrace", run.itrace}, {"--breakdown", breakdown},     {"--breakdown-png", breakdown_png},
-          {"--console", run.console}};
+          {"--pipeline-png", pipeline_png}, {"--console", run.console}};
 }
 
 std::vector<std::pair<std::string, std::string>> CliOptions::inputs() const {

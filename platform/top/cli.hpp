@@ -32,6 +32,7 @@ struct CliOptions {
   std::string stats;                    // --stats FILE.json
   std::string breakdown;                // --breakdown FILE.csv
   std::string breakdown_png;            // --breakdown-png FILE.png
+  std::string pipeline_png;             // --pipeline-png FILE.png
   // One-shot actions that print and exit.
   bool help = false, version = false, list_platforms = false, print_platform = false,
        print_schema_doc = false, print_memory_map = false;

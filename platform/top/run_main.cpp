@@ -125,7 +125,10 @@ void resolve_debug(const CliOptions& cli, const Config& cfg, RunRequest& req) {
 void check_outputs(const CliOptions& cli, bool job) {
   if ((!cli.breakdown.empty() || !cli.breakdown_png.empty()) && !job)
     throw UsageError("--breakdown and --breakdown-png are reports of the dataflow job: give --network");
-  if (!cli.breakdown_png.empty()) dataflow::check_plotting();
+  if (!cli.pipeline_png.empty() && !job)
+    throw UsageError("--pipeline-png is a report of the dataflow job: give --network");
+  if (!cli.breakdown_png.empty()) dataflow::check_plotting(dataflow::Plot::Breakdown);
+  if (!cli.pipeline_png.empty()) dataflow::check_plotting(dataflow::Plot::Pipeline);
   OutputPlan plan;
   for (const auto& [what, path] : cli.inputs()) plan.input(what, path);
   for (const auto& [what, path] : cli.outputs()) plan.output(what, path);
@@ -235,6 +238,7 @@ int report(const CliOptions& cli, const Resolved& r, const Outcome& o) {
       std::cout << dataflow::report_text(job) << std::flush;
       if (!cli.breakdown.empty()) write_output(cli.breakdown, dataflow::breakdown_csv(job));
       if (!cli.breakdown_png.empty()) dataflow::plot_breakdown(job, cli.breakdown_png);
+      if (!cli.pipeline_png.empty()) dataflow::plot_report(dataflow::Plot::Pipeline, job, cli.pipeline_png);
     }
     // Written after a simulation error too (README, "Outputs"): status and
     // message say how the run ended.

@@ -7,7 +7,8 @@
 . "$2/tests/cli/lib.sh"
 [ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
 expect_exit 0 "$VP" -q --network "$SRC/tests/dataflow/slow_pool.yaml" --platform mpaimc-8 --mapping-mode naive \
-  --set core.isa=rv32imc --batch 4 --stats s.json
+  --set core.isa=rv32imc --batch 4 --stats s.json --pipeline-png vp.png
+[ "$(head -c 8 vp.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "--pipeline-png wrote no PNG"
 expect_in "pipeline          bottleneck pool" "$STDOUT"
 expect_in "critical chain conv_a -> pool -> conv_b" "$STDOUT"
 python3 - <<'PY' || fail "diagnosis wrong: $(python3 -c "import json; print(json.load(open('s.json'))['dataflow']['pipeline'])")"

@@ -31,7 +31,7 @@ TEST_CASE("parse_cli: options land in the run request and the job") {
   CHECK(o.stats == "s.json");
   CHECK(o.max_time == "10us");
   CHECK_FALSE(o.job_requested);
-  CHECK(o.outputs().size() == 10);  // every file option, --console included
+  CHECK(o.outputs().size() == 11);  // every file option, --console and --pipeline-png included
   CHECK_FALSE(o.run.verbose);
   CHECK(parse({"--verbose", "--console", "c.txt"}).run.console == "c.txt");
   CHECK(parse({"-v"}).run.verbose);
