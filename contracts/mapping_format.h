@@ -64,7 +64,10 @@ typedef struct {
   uint16_t input0, input1;          /* producer layers; VPMAP_NONE = network input / unused */
   uint16_t in_c, in_h, in_w, out_c, out_h, out_w;
   uint16_t replicas, row_splits, col_splits, tile_w, tiles; /* tiles: per image, dealt round-robin to replicas */
-  uint8_t residual_in_hbm; /* add layers: the skip input is read from the HBM */
+  union {                    /* one byte whose meaning depends on op (as adc_shift's for avgpool) */
+    uint8_t residual_in_hbm; /* add: the skip input is read from the HBM */
+    uint8_t pack;            /* analog conv: adjacent output pixels per MVM (0 or 1: one; mapping-format.md) */
+  };
   int8_t act_max;          /* conv/fc/add: upper clamp of the output codes (127: none; ReLU6, Clip) */
 } vpmap_layer_t; /* 64 bytes */
 

@@ -56,20 +56,21 @@ static void trigger(const df_stage_t* a, ima_track_t* tr, const ima_job_t* j) {
   cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
 }
 
-/* One sequence of jobs sharing the valid rows [lo, hi) of the patch vector;
+/* One sequence of jobs sharing the valid rows [lo, hi) of the patch vector,
+ * each giving `px` adjacent output pixels (a packed group, or one pixel);
  * `base` is job 0's patch origin (ky = 0, kx = 0) in the window, which may lie
  * above the buffer for rows in the top padding (never read). */
 static int sequence(const df_stage_t* a, ima_track_t* tr, int32_t base, uint32_t src_stride, uint32_t dst,
-                    uint32_t dst_stride, uint32_t jobs, uint32_t lo, uint32_t hi) {
+                    uint32_t dst_stride, uint32_t jobs, uint32_t lo, uint32_t hi, uint32_t px) {
   if (lo < a->r0) lo = a->r0;
   if (hi > a->r1) hi = a->r1;
   if (hi <= lo) { /* the whole chunk is padding: its ADC outputs are 0 */
-    for (uint32_t j = 0; j < jobs; ++j) memset((void*)(uintptr_t)(dst + j * dst_stride), 0, a->ncols * 4u);
+    for (uint32_t j = 0; j < jobs; ++j) memset((void*)(uintptr_t)(dst + j * dst_stride), 0, px * a->ncols * 4u);
     return DF_OK;
   }
   const uint32_t ky = lo / a->run, off = lo % a->run, n = hi - lo;
   ima_job_t j = {.src = (uint32_t)(base + (int32_t)(ky * a->pitch + off)), .dst = dst, .src_stride = src_stride,
-                 .dst_stride = dst_stride, .row0 = lo - a->r0, .rows = n, .col0 = 0, .cols = a->ncols,
+                 .dst_stride = dst_stride, .row0 = lo - a->r0, .rows = n, .col0 = 0, .cols = px * a->ncols,
                  .jobs = jobs, .out_size = 4, .adc_shift = (int32_t)a->adc_shift, .block_len = 0, .block_stride = 0};
   if (n > a->run - off) { /* spans kernel rows: gathered, entered `off` bytes into the first */
     j.block_len = a->run;
@@ -80,11 +81,26 @@ static int sequence(const df_stage_t* a, ima_track_t* tr, int32_t base, uint32_t
   return DF_OK;
 }
 
+/* Core 0: the sequences of one output row (origin `org`, rows [lo, hi) of
+ * the patch vector): its groups of a->pack pixels in one sequence, and a
+ * narrower last group in its own (fewer crossbar columns, so that nothing is
+ * written past the row). Unpacked, one sequence of tw pixels. */
+static int row_groups(const df_stage_t* a, ima_track_t* tr, int32_t org, uint32_t dst, uint32_t tw, uint32_t lo,
+                      uint32_t hi) {
+  const uint32_t k = a->pack, whole = tw / k, rest = tw % k, px = a->ncols * 4u;
+  int rc = DF_OK;
+  if (whole) rc = sequence(a, tr, org, k * a->s * a->C, dst, k * px, whole, lo, hi, k);
+  if (rest && rc == DF_OK)
+    rc = sequence(a, tr, org + (int32_t)(whole * k * a->s * a->C), k * a->s * a->C, dst + whole * k * px, k * px, 1,
+                  lo, hi, rest);
+  return rc;
+}
+
 /* Core 0: every IMA sequence of tile n (input buffer `half`, IMA output
  * buffer `half`). Rows whose window lies inside the map share one sequence
- * per output column (or per row, whichever is fewer); rows touching the
- * vertical padding get one sequence each with the padded kernel rows left
- * out (their crossbar rows would multiply zeros). */
+ * per output column or packed group of columns (or per row, whichever is
+ * fewer); rows touching the vertical padding get one sequence each with the
+ * padded kernel rows left out (their crossbar rows would multiply zeros). */
 static int issue_tile(const df_stage_t* a, ima_track_t* tr, uint32_t n, uint32_t half, uint32_t in_slot) {
   const vpmap_layer_t* L = a->L;
   const df_tile_t t = df_tile_of(a, n);
@@ -100,20 +116,21 @@ static int issue_tile(const df_stage_t* a, ima_track_t* tr, uint32_t n, uint32_t
   for (uint32_t oy = 0; oy < L->out_h && rc == DF_OK; ++oy) {
     const int32_t org = win + ((int32_t)(oy * s) - (int32_t)p) * (int32_t)a->pitch;
     if (oy >= oy_a && oy < oy_b) {
-      if (oy_b - oy_a >= t.tw) {
-        if (oy != oy_a) continue; /* interior rows go column by column, all at once */
-        for (uint32_t x = 0; x < t.tw && rc == DF_OK; ++x)
+      const uint32_t groups = (t.tw + a->pack - 1u) / a->pack;
+      if (oy_b - oy_a >= groups) {
+        if (oy != oy_a) continue; /* interior rows go group by group, all at once */
+        for (uint32_t x = 0; x < t.tw && rc == DF_OK; x += a->pack)
           rc = sequence(a, tr, org + (int32_t)(x * s * a->C), s * a->pitch, ima + (oy * t.tw + x) * px, t.tw * px,
-                        oy_b - oy_a, 0, full);
+                        oy_b - oy_a, 0, full, t.tw - x < a->pack ? t.tw - x : a->pack);
         continue;
       }
-      rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, 0, full);
+      rc = row_groups(a, tr, org, ima + oy * t.tw * px, t.tw, 0, full);
       continue;
     }
     const int32_t y0 = (int32_t)(oy * s) - (int32_t)p;
     const uint32_t ky_lo = y0 < 0 ? (uint32_t)(-y0) : 0;
     const uint32_t ky_hi = (int32_t)(y0 + (int32_t)a->kh) > (int32_t)H ? (uint32_t)((int32_t)H - y0) : a->kh;
-    rc = sequence(a, tr, org, s * a->C, ima + oy * t.tw * px, px, t.tw, ky_lo * a->run, ky_hi * a->run);
+    rc = row_groups(a, tr, org, ima + oy * t.tw * px, t.tw, ky_lo * a->run, ky_hi * a->run);
   }
   return rc;
 }

@@ -69,6 +69,30 @@ static uint32_t layer_rows(const vpmap_layer_t* L) {
   return L->op == VPMAP_OP_FC ? (uint32_t)L->in_c * L->in_h * L->in_w : (uint32_t)L->kernel * L->kernel * L->in_c;
 }
 
+/* A packed conv's crossbar (mapping-format.md, Packing): copy j of the
+ * kernel in columns [j * ncols, (j + 1) * ncols), each kernel row ky shifted to
+ * crossbar rows (ky * W + j * stride) * C with W = (k - 1) * stride + kw, zeros
+ * elsewhere; `w` is the layer's matrix (kh * kw * C rows, ncols columns, a
+ * multiple of 4: the mapper packs no other) in the HBM. */
+static int program_packed(const vpmap_layer_t* L, uint32_t w, uint32_t ncols, uint32_t scratch,
+                          uint32_t scratch_bytes) {
+  const uint32_t k = L->pack, kh = L->kernel, kw = L->kernel, s = L->stride, C = L->in_c;
+  const uint32_t run = kw * C, prow = ((k - 1u) * s + kw) * C, width = k * ncols;
+  int8_t* buf = (int8_t*)(uintptr_t)scratch;
+  if (scratch_bytes < width || scratch_bytes < run * ncols) {
+    printf("dataflow: layer %.24s: %u bytes to stage its packed weights, need %u\n", L->name,
+           (unsigned)scratch_bytes, (unsigned)(run * ncols));
+    return DF_ERR_WEIGHTS;
+  }
+  memset(buf, 0, width);
+  for (uint32_t r = 0; r < kh * prow; ++r) ima_write_weights(r, 0, 1, width, buf);
+  for (uint32_t ky = 0; ky < kh; ++ky) {
+    dma_get(buf, w + ky * run * ncols, run * ncols);
+    for (uint32_t j = 0; j < k; ++j) ima_write_weights(ky * prow + j * s * C, j * ncols, run, ncols, buf);
+  }
+  return DF_OK;
+}
+
 /* Core 0: the weights record of the cluster's layer: its address (of the
  * record header) in *pos, the header in *rec; checked against the mapping. */
 static int find_record(const df_role_t* r, uint32_t* pos, vpwt_record_t* rec) {
@@ -124,6 +148,7 @@ int df_load_quant(const df_role_t* r) {
 
 int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes) {
   const vpmap_cluster_t* me = &r->me;
+  const vpmap_layer_t* L = &r->layers[me->layer];
   uint32_t pos;
   vpwt_record_t rec;
   const int rc = find_record(r, &pos, &rec);
@@ -133,6 +158,7 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
   const uint32_t ncols = me->col1 - me->col0, pitch = (ncols + 3u) & ~3u;
   const uint32_t slice = scratch_bytes / pitch;
   int8_t* buf = (int8_t*)(uintptr_t)scratch;
+  if (L->pack > 1u) return program_packed(L, pos + sizeof rec, ncols, scratch, scratch_bytes);
   for (uint32_t r0 = me->row0; r0 < me->row1; r0 += slice) {
     const uint32_t n = me->row1 - r0 < slice ? me->row1 - r0 : slice;
     dma_start_2d(DF_DMA_IN, scratch, pos + sizeof rec + r0 * rec.cols + me->col0, ncols, n, pitch, rec.cols);

@@ -40,8 +40,10 @@ int df_prepare_stage(const df_role_t* r, df_stage_t* a, int analog) {
   } else {
     a->kh = a->kw = L->kernel, a->s = L->stride, a->p = L->padding;
   }
-  a->run = a->kw * a->C;
+  a->pack = analog && L->pack > 1 ? L->pack : 1u;
+  a->run = ((a->pack - 1u) * a->s + a->kw) * a->C;
   a->r0 = me->row0, a->r1 = me->row1, a->ncols = analog ? me->col1 - me->col0 : L->out_c;
+  if (a->pack > 1u) a->r0 = 0, a->r1 = a->kh * a->run; /* the packed crossbar's rows (one crossbar: no row split) */
   a->pitch = df_geom_input(L).pitch;
   uint32_t in_sz, ima_sz, out_sz;
   const int wide = analog && L->row_splits > 1;

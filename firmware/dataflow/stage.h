@@ -14,7 +14,8 @@
 /* Geometry of this cluster's layer and its buffers (an analog layer or a pool). */
 typedef struct {
   const vpmap_layer_t* L;
-  uint32_t kh, kw, s, p, C, run;        /* window; run = kw * C bytes per kernel row */
+  uint32_t kh, kw, s, p, C, run;        /* window; run = kw * C bytes per kernel row (packed: of the k-pixel window) */
+  uint32_t pack;                        /* adjacent output pixels per MVM (mapping-format.md, Packing) */
   uint32_t r0, r1, ncols;               /* crossbar: layer rows [r0, r1), columns */
   uint32_t pitch;                       /* bytes per row of an input window buffer */
   uint32_t in_buf, in_slot, in_slots, ima_buf, ima_half, out_buf, out_half; /* input: in_slots windows */

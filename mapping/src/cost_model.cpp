@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "mapper.hpp"
+#include "mapper_util.hpp"
 
 namespace vp::map {
 
@@ -104,6 +105,7 @@ void CostParams::set(const std::string& kv) {
       {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
       {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
       {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x; }},
+      {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x); }},
   };
   std::vector<std::string> names;
   for (const auto& f : figures) {
@@ -152,10 +154,14 @@ void estimate_costs(Mapping& m, const Network& net) {
       const double pix = double(l.out.h) * l.out.w / p.replicas;  // output pixels per image per replica
       core = tiles_own * cost.tile_overhead;
       if (c.role == Role::Analog) {
-        double rows = double(c.row1 - c.row0), cols = double(c.col1 - c.col0);
+        // A packed conv (p.pack pixels per MVM) reads its wider window and
+        // writes pack x cols outputs per MVM, one MVM per group of pixels.
+        const int k = std::max(1, p.pack);
+        double rows = k > 1 ? double(packed_rows(l, k)) : double(c.row1 - c.row0), cols = double(c.col1 - c.col0);
         double per_mvm = std::max({P.mvm_cycles, std::ceil(rows / P.stream_bytes_per_cycle),
-                                   std::ceil(cols * 4 / P.stream_bytes_per_cycle)});
-        ima = pix * per_mvm;
+                                   std::ceil(k * cols * 4 / P.stream_bytes_per_cycle)});
+        const double mvms = k > 1 ? double(l.out.h) * double(packed_groups(l.out.w, p.tile_w, k)) / p.replicas : pix;
+        ima = mvms * per_mvm;
         if (p.row_splits == 1) core += pix * cols * cost.requant / cores;
       } else if (c.role == Role::Reduce) {
         bool last = c.level == int(p.reduce_fanin.size());

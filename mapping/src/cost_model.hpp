@@ -44,6 +44,7 @@ struct CostParams {
   int batch = 16;               // images per batch (latency estimate)
   double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
   double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
+  int max_pack = 1;             // output pixels per MVM the balancer may pack (1: none, as the paper; 0: what the crossbar holds)
   void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
 };
 

@@ -139,7 +139,11 @@ class Builder : public Planner {
     if (l.analog()) {
       const int64_t cols = std::min<int64_t>(P_.ima.cols, l.cols());
       const int64_t e = int64_t(l.out.h) * w * cols;
-      RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile), buf("ima_out", 2 * e * 4)}};
+      // A packed group at a tile's right edge reads up to one packed kernel
+      // row past its window (those crossbar rows hold zeros for the pixels
+      // it computes): slack at the end keeps the read inside the buffer.
+      const int64_t slack = p.pack > 1 ? packed_run(l, p.pack) : 0;
+      RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile + slack), buf("ima_out", 2 * e * 4)}};
       if (p.row_splits == 1) a.buffers.push_back(buf("output", 2 * e));
       out.push_back(a);
       for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
@@ -157,16 +161,25 @@ class Builder : public Planner {
     return out;
   }
 
-  // The widest tile (at most max_tile_cols output columns) whose buffers fit.
+  // The widest tile (at most max_tile_cols output columns) whose buffers
+  // fit; a packed layer's the widest multiple of its pack (max_tile_cols
+  // rounded up to one), so that no MVM of a tile computes fewer pixels.
   void choose_tile(int i) {
     const Layer& l = net_.layers[size_t(i)];
     LayerPlan& p = plans_[size_t(i)];
-    int w = std::max(1, std::min(cost_.max_tile_cols, l.out.w));
-    for (; w >= 1; --w) {
-      bool fits = true;
-      for (const auto& rb : buffers_of(i, w)) fits = fits && rb.total() <= budget_;
-      if (fits) break;
-    }
+    const int k = std::max(1, p.pack);
+    const int widest = std::max(1, std::min<int>(int(ceil_div(cost_.max_tile_cols, k)) * k, l.out.w));
+    auto fits = [&](int w) {
+      bool ok = true;
+      for (const auto& rb : buffers_of(i, w)) ok = ok && rb.total() <= budget_;
+      return ok;
+    };
+    int w = 0;
+    for (int c = widest / k * k; c >= k && k > 1 && !w; c -= k)
+      if (fits(c)) w = c;
+    if (!w)
+      for (w = widest; w >= 1 && !fits(w); --w) {
+      }
     if (w < 1) {
       int64_t worst = 0;
       std::string role;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "network.hpp"
+
 namespace vp::map {
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -26,6 +28,19 @@ inline std::vector<int> level_nodes(int r, const std::vector<int>& fanin) {
   int n = r;
   for (int f : fanin) nodes.push_back(n = int(ceil_div(n, f)));
   return nodes;
+}
+
+// Packing (mapping/docs/mapping-format.md): k horizontally adjacent output
+// pixels of a conv in one MVM. The crossbar holds k copies of the kernel, copy
+// j shifted by j * stride input columns, so one input vector is a kernel x
+// ((k - 1) * stride + kernel) x C window, rows in (ky, kx, c) order.
+inline int64_t packed_run(const Layer& l, int k) { return int64_t((k - 1) * l.stride + l.kernel) * l.in.c; }
+inline int64_t packed_rows(const Layer& l, int k) { return int64_t(l.kernel) * packed_run(l, k); }
+
+// MVMs of one output row of an image at pack k: ceil(tile width / k) per tile.
+inline int64_t packed_groups(int out_w, int tile_w, int k) {
+  const int tiles = int(ceil_div(out_w, tile_w)), last = out_w - (tiles - 1) * tile_w;
+  return int64_t(tiles - 1) * ceil_div(tile_w, k) + ceil_div(last, k);
 }
 
 }  // namespace vp::map

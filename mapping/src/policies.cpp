@@ -68,14 +68,35 @@ double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
   return t;
 }
 
-// One improvement of layer i: split its slowest reduction level further
-// while the fan-in allows, else one more replica (or parallel cluster).
+}  // namespace
+
+int pack_limit(const Layer& l, const LayerPlan& p, const PlatformInfo& P, int max_pack) {
+  // One crossbar per copy (no row or column split) and whole register words
+  // per shifted copy (the firmware writes weights 4 columns at a time).
+  if (l.op != Op::Conv || p.row_splits != 1 || p.col_splits != 1 || l.out.c % 4 != 0) return 1;
+  int k = 1;
+  while (k < l.out.w && (max_pack == 0 || k < max_pack) && packed_rows(l, k + 1) <= P.ima.rows &&
+         int64_t(k + 1) * l.out.c <= P.ima.cols)
+    ++k;
+  return k;
+}
+
+namespace {
+
+// One improvement of layer i: pack one more output pixel per MVM when its
+// crossbars bound it and the crossbar holds another shifted copy (no cluster
+// added), else split its slowest reduction level further while the fan-in
+// allows, else one more replica (or parallel cluster).
 void improve(Planner& planner, const Mapping& m, int i) {
   const Stage* s = nullptr;
   layer_time(m, i, &s);
   LayerPlan& p = planner.plans()[size_t(i)];
+  const Layer& l = planner.network().layers[size_t(i)];
   int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
-  if (s && s->role == Role::Reduce && fmax > 2)
+  if (s && s->role == Role::Analog && s->bound == "analog" &&
+      p.pack < pack_limit(l, p, planner.platform(), planner.cost().max_pack))
+    p.pack += 1;
+  else if (s && s->role == Role::Reduce && fmax > 2)
     p.reduce_fanin = tree(p.row_splits, fmax - 1);
   else
     p.replicas += 1;

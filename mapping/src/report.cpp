@@ -88,7 +88,10 @@ std::string report_text(const Mapping& m, const Network& net) {
     for (size_t k = 0; k < p.reduce_fanin.size(); ++k) fan += (k ? "," : "") + std::to_string(p.reduce_fanin[k]);
     out += fmt::format("{:>3} {:>5}  {:<10} {:<8} {:>7} {:>5} {:>9} {:>4} {:>8} {:>9.1f} {:>12}  {}\n", i,
                        l.paper.empty() ? "-" : l.paper, l.name, op_name(l.op),
-                       l.analog() ? fmt::format("{}x{}", p.row_splits, p.col_splits) : "-", p.replicas,
+                       l.analog() ? fmt::format("{}x{}{}", p.row_splits, p.col_splits,
+                                                p.pack > 1 ? fmt::format("/{}", p.pack) : "")
+                                  : "-",
+                       p.replicas,
                        fan.empty() ? "-" : fan, p.tile_w, p.clusters.size(), s ? s->image_cycles * us : 0.0,
                        s ? (s->role == Role::Reduce ? fmt::format("reduce L{}", s->level) : role_name(s->role)) : "-",
                        s ? s->bound : "");
@@ -129,6 +132,7 @@ nlohmann::json report_json(const Mapping& m, const Network& net) {
                {"replicas", p.replicas}, {"tile_w", p.tile_w}, {"tiles", p.tiles}, {"clusters", p.clusters.size()}};
     if (l.analog()) {
       jl["row_splits"] = p.row_splits;
+      jl["pack"] = p.pack;
       jl["col_splits"] = p.col_splits;
       jl["reduce_fanin"] = p.reduce_fanin;
     }
