@@ -18,7 +18,8 @@ install(TARGETS vp-run vp-map RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/mapping/networks/ DESTINATION ${MPAIMC_SHARE}/networks FILES_MATCHING
         PATTERN "*.yaml" PATTERN "*.vpwt" PATTERN "*.float-pred" PATTERN "*.onnx")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/platform/configs/ DESTINATION ${MPAIMC_SHARE}/platforms FILES_MATCHING PATTERN "*.yaml")
-install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/plot_cluster_time.py ${PROJECT_SOURCE_DIR}/scripts/plot_pipeline.py DESTINATION ${MPAIMC_SHARE}/scripts)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/plot_cluster_time.py ${PROJECT_SOURCE_DIR}/scripts/plot_pipeline.py
+        ${PROJECT_SOURCE_DIR}/scripts/plot_auto.py DESTINATION ${MPAIMC_SHARE}/scripts)
 if(VP_BUILD_FIRMWARE)
   install(FILES ${PROJECT_BINARY_DIR}/firmware/dataflow.elf ${PROJECT_BINARY_DIR}/firmware/dataflow_xcv.elf
           DESTINATION ${MPAIMC_SHARE}/firmware)

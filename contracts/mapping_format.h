@@ -25,8 +25,9 @@
  * the mapper refuses a mapping beyond them. */
 #define VPMAP_MAX_CLUSTERS 1024u
 #define VPMAP_MAX_SEQ 1024u /* tiles per cluster and run, two kept spare: batch x tiles / replicas + 2 < this */
+#define VPMAP_MAX_EDGES 64u /* in-edges, and out-edges, of one cluster */
 
-enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2 };
+enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2, VPMAP_MODE_AUTO = 3 };
 enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5 };
 enum vpmap_role {
   VPMAP_ROLE_ANALOG = 1,        /* holds one crossbar of a layer (one replica) */

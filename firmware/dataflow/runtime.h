@@ -17,7 +17,7 @@
 #include "mapping_format.h"
 
 #define DF_MAX_LAYERS 128u
-#define DF_MAX_EDGES 64u
+#define DF_MAX_EDGES VPMAP_MAX_EDGES /* mapping_format.h: the mapper checks it */
 #define DF_MAX_BUFFERS 8u
 
 /* Exit codes of df_main (also the cluster's exit code). */

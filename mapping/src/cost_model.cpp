@@ -104,8 +104,8 @@ void CostParams::set(const std::string& kv) {
       {"burst_bytes", 1, 4294967295.0, true, [&](double x) { burst_bytes = int64_t(x); }},
       {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
       {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
-      {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x; }},
-      {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x); }},
+      {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x, efficiency_set = true; }},
+      {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x), max_pack_set = true; }},
   };
   std::vector<std::string> names;
   for (const auto& f : figures) {
@@ -182,7 +182,7 @@ void estimate_costs(Mapping& m, const Network& net) {
   // Stages: one per layer role and reduction level, plus the residual stores.
   m.stages.clear();
   std::map<std::tuple<int, int, int>, size_t> index;  // (layer, role, level)
-  for (const auto& c : m.clusters) {
+  for (auto& c : m.clusters) {
     auto key = std::make_tuple(c.layer, int(c.role), c.level);
     auto it = index.find(key);
     if (it == index.end()) {
@@ -196,6 +196,10 @@ void estimate_costs(Mapping& m, const Network& net) {
     }
     Stage& s = m.stages[it->second];
     s.clusters.push_back(c.id);
+    s.model_cycles = std::max(s.model_cycles, c.image_cycles);
+    // Mode auto: the stage's measured over modelled time from an earlier run.
+    if (auto f = cost.calibration.find(s.name); f != cost.calibration.end())
+      c.image_cycles *= f->second, c.tile_cycles *= f->second;
     if (c.image_cycles >= s.image_cycles) {
       s.image_cycles = c.image_cycles, s.tile_cycles = c.tile_cycles, s.bound = c.bound;
     }

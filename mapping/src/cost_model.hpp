@@ -3,6 +3,7 @@
 // time per image from the platform YAML and the digital kernels' costs, stage
 // times, bottleneck, throughput and batch time.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ struct CostParams {
   double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
   double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
   int max_pack = 1;             // output pixels per MVM the balancer may pack (1: none, as the paper; 0: what the crossbar holds)
+  bool efficiency_set = false, max_pack_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
+  // Mode auto: per stage name, measured over modelled time (calibration.hpp);
+  // a stage's estimate is multiplied by it, a stage not named keeps 1.
+  std::map<std::string, double> calibration;
   void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
 };
 

@@ -17,6 +17,7 @@ const char* mode_name(Mode m) {
     case Mode::Naive: return "naive";
     case Mode::Replicate: return "replicate";
     case Mode::Full: return "full";
+    case Mode::Auto: return "auto";
   }
   return "?";
 }
@@ -25,7 +26,8 @@ Mode parse_mode(const std::string& s) {
   if (s == "naive") return Mode::Naive;
   if (s == "replicate") return Mode::Replicate;
   if (s == "full") return Mode::Full;
-  throw std::invalid_argument("unknown mode '" + s + "' (naive, replicate, full)");
+  if (s == "auto") return Mode::Auto;
+  throw std::invalid_argument("unknown mode '" + s + "' (naive, replicate, full, auto)");
 }
 
 const char* role_name(Role r) {
@@ -48,6 +50,10 @@ class Builder : public Planner {
  public:
   Builder(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost)
       : net_(net), P_(p), mode_(mode), cost_(cost), budget_(p.l1_size - cost.l1_reserved), policies_(policies_for(mode)) {
+    if (mode == Mode::Auto) {  // unless given: every free cluster, and as many pixels per MVM as fit
+      if (!cost_.efficiency_set) cost_.efficiency = 0;
+      if (!cost_.max_pack_set) cost_.max_pack = 0;
+    }
     if (budget_ <= 0)
       throw MappingError(fmt::format("L1 of {} bytes leaves nothing above the {} bytes reserved for code data and stacks",
                                      p.l1_size, cost.l1_reserved));
@@ -428,12 +434,35 @@ class Builder : public Planner {
 
 }  // namespace
 
+int most_edges(const Mapping& m, int* which) {
+  std::vector<int> in(m.clusters.size(), 0), out(m.clusters.size(), 0);
+  for (const auto& e : m.edges) {
+    if (e.dst >= 0) ++in[size_t(e.dst)];
+    if (e.src >= 0) ++out[size_t(e.src)];
+  }
+  int most = 0;
+  for (size_t i = 0; i < m.clusters.size(); ++i)
+    if (std::max(in[i], out[i]) > most) {
+      most = std::max(in[i], out[i]);
+      if (which) *which = int(i);
+    }
+  return most;
+}
+
 // What the dataflow runtime can count (mapping_format.h): refused here, with
 // the cause, rather than as a firmware exit code after the run started.
 static void check_runtime_limits(const Mapping& m, const Network& net) {
   if (m.clusters.size() > VPMAP_MAX_CLUSTERS)
     throw MappingError(fmt::format("the mapping uses {} clusters; the dataflow runtime runs at most {}",
                                    m.clusters.size(), VPMAP_MAX_CLUSTERS));
+  int which = 0;
+  if (const int n = most_edges(m, &which); n > int(VPMAP_MAX_EDGES)) {
+    const auto& c = m.clusters[size_t(which)];
+    throw MappingError(fmt::format("cluster {} ({} {}) has {} producer or consumer edges; the dataflow runtime keeps "
+                                   "at most {} (fewer replicas of its neighbours)",
+                                   which, c.layer < 0 ? std::string("residual store") : net.layers[size_t(c.layer)].name,
+                                   role_name(c.role), n, VPMAP_MAX_EDGES));
+  }
   for (size_t i = 0; i < m.plans.size(); ++i) {
     const LayerPlan& lp = m.plans[i];
     const int64_t per_cluster = int64_t(m.cost.batch) * lp.tiles / std::max(1, lp.replicas);

@@ -17,7 +17,7 @@
 
 namespace vp::map {
 
-enum class Mode { Naive, Replicate, Full };  // Fig. 5A
+enum class Mode { Naive, Replicate, Full, Auto };  // Fig. 5A, and auto (full, packed, calibrated)
 const char* mode_name(Mode m);
 Mode parse_mode(const std::string& s);  // throws std::invalid_argument
 
@@ -84,7 +84,8 @@ struct Stage {
   Role role = Role::Analog;
   int level = 0;
   std::vector<int> clusters;
-  double image_cycles = 0, tile_cycles = 0;
+  double image_cycles = 0, tile_cycles = 0;  // calibrated (CostParams::calibration)
+  double model_cycles = 0;                   // the cost model's own image_cycles, before calibration
   std::string bound;
 };
 
@@ -119,5 +120,9 @@ class MappingError : public std::runtime_error {
 };
 
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost = {});
+
+// The most edges into, or out of, one cluster (the runtime's limit is
+// VPMAP_MAX_EDGES); `which` gets that cluster.
+int most_edges(const Mapping& m, int* which = nullptr);
 
 }  // namespace vp::map

@@ -1,6 +1,7 @@
 #include "policies.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -12,16 +13,28 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
                               const std::function<int(ClusterRole)>& add_cluster) const {
   const Network& net = p.network();
   const CostParams& cost = p.cost();
+  // Edges of each store so far (in, out): the runtime keeps at most
+  // VPMAP_MAX_EDGES of each per cluster (connect(): every output cluster of
+  // the skip layer writes the ring, and each reads to every add part).
+  std::map<int, std::pair<int64_t, int64_t>> edges;
   for (auto& r : m.residuals) {
     if (r.skip < 0) continue;  // the image itself is already in the HBM
     int64_t left = r.bytes;
     // Whole tiles per store, so the firmware never splits a tile.
     const Layer& a = net.layers[size_t(r.add)];
     const int64_t tile = int64_t(a.out.c) * a.out.h * m.plans[size_t(r.add)].tile_w;
+    const LayerPlan& sp = m.plans[size_t(r.skip)];
+    const int64_t ins = int64_t(sp.replicas) * (net.layers[size_t(r.skip)].analog() ? sp.col_splits : 1);
+    const int64_t outs = ins * m.plans[size_t(r.add)].replicas;
+    auto edges_fit = [&](int id) {
+      auto e = edges[id];
+      return e.first + ins <= int64_t(VPMAP_MAX_EDGES) && e.second + outs <= int64_t(VPMAP_MAX_EDGES);
+    };
+    if (ins > int64_t(VPMAP_MAX_EDGES) || outs > int64_t(VPMAP_MAX_EDGES)) continue;  // through the HBM
     auto room = [&](const ClusterRole& c) { return (budget - (c.l1_used - cost.l1_reserved)) / tile * tile; };
     std::vector<std::pair<int, int64_t>> store;
     for (auto& c : m.clusters) {
-      if (c.role != Role::ResidualStore || room(c) == 0) continue;
+      if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id)) continue;
       int64_t take = std::min(left, room(c));
       store.push_back({c.id, take});
       c.l1_used += align64(take);
@@ -40,6 +53,7 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
     }
     if (left == 0) {
       r.in_hbm = false, r.store = store;
+      for (auto& [id, b] : store) edges[id].first += ins, edges[id].second += outs;
     } else {  // no room: this residual goes to HBM; give back what was taken
       for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
       while (!m.clusters.empty() && m.clusters.back().role == Role::ResidualStore &&
@@ -131,7 +145,8 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
         improve(planner, next, int(i));
         fits = planner.clusters_needed() <= P.clusters;
         if (fits) next = planner.build();
-        fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m);
+        fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m) &&
+               most_edges(next) <= int(VPMAP_MAX_EDGES);
       }
       fits = fits && layer_time(next, int(i)) <= target;
     }
@@ -157,7 +172,7 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
 
 Policies policies_for(Mode mode) {
   Policies p;
-  if (mode == Mode::Full)
+  if (mode == Mode::Full || mode == Mode::Auto)
     p.residuals = std::make_unique<ResidualsInFreeL1>();
   else
     p.residuals = std::make_unique<ResidualsInHbm>();

@@ -5,6 +5,8 @@
 //   naive:     residuals in the HBM, no balancing (one copy of each layer)
 //   replicate: residuals in the HBM, balanced against the cost model
 //   full:      residuals in the L1 of free clusters, balanced
+//   auto:      as full, packing allowed, every free cluster spent, against
+//              the cost model calibrated by measured stage times
 #include <functional>
 #include <memory>
 #include <vector>

@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "calibration.hpp"
 #include "config/output_file.hpp"
 #include "mapper.hpp"
 #include "mapping_binary.hpp"
@@ -35,7 +36,10 @@ int main(int argc, char** argv) {
     ("network,n", po::value<std::string>()->default_value("resnet18"), "network YAML file, or a name in mapping/networks/")
     ("platform,p", po::value<std::string>()->default_value("mpaimc-512"), "platform YAML file or built-in name")
     ("set", po::value<std::vector<std::string>>()->composing(), "override a platform key (key.path=value), repeatable")
-    ("mode,m", po::value<std::string>()->default_value("full"), "naive | replicate | full (Fig. 5A)")
+    ("mode,m", po::value<std::string>()->default_value("full"),
+     "naive | replicate | full (Fig. 5A) | auto (packed, every free cluster, calibrated by --calibrate)")
+    ("calibrate", po::value<std::vector<std::string>>()->composing(),
+     "mode auto: the stage times a dataflow run measured (its vp-run --stats; repeatable, later ones override)")
     ("cost", po::value<std::vector<std::string>>()->composing(), "override a cost-model figure (name=value), repeatable")
     ("out-yaml", po::value<std::string>(), "write the mapping as YAML")
     ("out-bin", po::value<std::string>(), "write the mapping's binary form for the firmware")
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
     plan.input("--network", net_path);
     plan.input("--platform", str("platform"));
     plan.input("--weights", str("weights"));
+    const std::vector<std::string> calibrate =
+        vm.count("calibrate") ? vm["calibrate"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    for (const auto& f : calibrate) plan.input("--calibrate", f);
     for (const char* name : {"out-yaml", "out-bin", "report", "report-json", "weights-out", "ref-out"})
       plan.output(std::string("--") + name, str(name));
     try {
@@ -130,6 +137,19 @@ int main(int argc, char** argv) {
       return 0;
     }
     Mode mode = parse_mode(str("mode"));
+    if (!calibrate.empty() && mode != Mode::Auto)
+      throw std::invalid_argument("--calibrate calibrates mode auto, not " + str("mode"));
+    for (const auto& f : calibrate) {
+      Calibration c;
+      try {
+        c = read_calibration(f);
+      } catch (const std::runtime_error& e) {  // bad input: exit 2 as other option errors
+        throw std::invalid_argument(e.what());
+      }
+      if (c.network != net.name)
+        throw std::invalid_argument(fmt::format("--calibrate {}: a run of network {}, not {}", f, c.network, net.name));
+      for (const auto& [stage_name, factor] : c.factor) cost.calibration[stage_name] = factor;
+    }
     Mapping m = map_network(net, cfg, mode, cost);
 
     // Weights are only needed for the binary form's quantization fields, the

@@ -9,6 +9,7 @@
 
 #include "boot_record.h"
 #include "dataset.hpp"
+#include "calibration.hpp"
 #include "paths/data_dirs.hpp"
 #include "weights_format.h"
 #include "top/platform.hpp"
@@ -47,7 +48,7 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
   try {
     mode = map::parse_mode(o.mode);
   } catch (const std::invalid_argument&) {
-    throw JobError(fmt::format("--mapping-mode '{}': not a mapping mode (naive, replicate or full)", o.mode));
+    throw JobError(fmt::format("--mapping-mode '{}': not a mapping mode (naive, replicate, full or auto)", o.mode));
   }
   if (o.batch <= 0) throw JobError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
   if (cfg.get_string("kind") != "manycore")
@@ -62,6 +63,19 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
     }
   }
   const map::Network net = map::Network::load(map::network_file(o.network));  // ConfigError: file:line:column
+  if (!o.calibrate.empty() && mode != map::Mode::Auto)
+    throw JobError(fmt::format("--calibrate calibrates mapping mode auto, not {}", o.mode));
+  for (const auto& file : o.calibrate) {
+    map::Calibration c;
+    try {
+      c = map::read_calibration(file);
+    } catch (const std::runtime_error& e) {
+      throw JobError(e.what());
+    }
+    if (c.network != net.name)
+      throw JobError(fmt::format("--calibrate {}: a run of network {}, not {}", file, c.network, net.name));
+    for (const auto& [stage, f] : c.factor) cost.calibration[stage] = f;
+  }
   try {
     auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost, o.dataset));
     if (o.flip_first_weight) flip_first_weight(*p);

@@ -20,7 +20,7 @@ namespace vp::dataflow {
 
 struct JobOptions {
   std::string network = "resnet18";  // a name in mapping/networks/ or a YAML file
-  std::string mode = "full";         // naive | replicate | full (Fig. 5A)
+  std::string mode = "full";         // naive | replicate | full (Fig. 5A) | auto
   int batch = 16;
   uint64_t seed = 1;
   // Testing the output check: the sign bit of the first analog layer's first
@@ -29,6 +29,8 @@ struct JobOptions {
   bool flip_first_weight = false;
   std::vector<std::string> costs;  // "name=value" figures of the mapper's cost model (vp-map --cost)
   std::string dataset;             // --dataset: classify its test images (batch = --images) for accuracy
+  std::vector<std::string> calibrate;  // mode auto: --stats files of earlier runs, later ones override
+  int auto_iterations = 6;             // mode auto: most runs of the loop (1: one calibrated run, no loop)
 };
 
 // A job that cannot be set up (unknown network, bad mode, a batch that does

@@ -79,7 +79,11 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
 // producers, waiting for consumers, and busy (everything else); the busiest stage is the bottleneck, the stages
 // before it that mostly wait for credit are blocked by it, those after it
 // that mostly wait for input are starved by it: that run is the critical chain.
-nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Network& net) {
+// Each stage also gives the mapper's estimate of it (model_stage, model_ns per
+// image and cluster, before any calibration) beside the time it was busy
+// (measured_ns, per image and cluster): what mode auto calibrates with.
+nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping& m, const map::Network& net,
+                                  int batch, double clock_hz) {
   struct Stage {
     int layer, level;
     std::string role, name;
@@ -134,7 +138,14 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Network
   while (hi + 1 < stages.size() && verdicts[hi + 1] == "starved") ++hi;
   for (size_t i = 0; i < stages.size(); ++i) {
     const Stage& s = stages[i];
+    const auto model = std::find_if(m.stages.begin(), m.stages.end(), [&](const map::Stage& x) {
+      return x.layer == s.layer && s.role == map::role_name(x.role) && x.level == s.level;
+    });
+    const double measured = s.clusters > 0 && batch > 0 ? s.busy / s.clusters / batch : 0.0;
     list.push_back({{"stage", s.name},
+                    {"model_stage", model != m.stages.end() ? model->name : std::string()},
+                    {"model_ns", model != m.stages.end() ? model->model_cycles / clock_hz * 1e9 : 0.0},
+                    {"measured_ns", measured},
                     {"layer", s.layer},
                     {"role", s.role},
                     {"level", s.level},
@@ -325,7 +336,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
                  {"idle", share(idle)},                      {"asleep", share(asleep)}};
   b["analog_bound_clusters"] = analog_bound;
   b["digital_bound_clusters"] = int(rows.size()) - analog_bound;
-  j["pipeline"] = pipeline_diagnosis(rows, p.net);
+  j["pipeline"] = pipeline_diagnosis(rows, p.mapping, p.net, p.batch, clock_hz);
   b["clusters"] = std::move(rows);
   j["breakdown"] = std::move(b);
 

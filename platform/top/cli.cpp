@@ -57,7 +57,13 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
        "(default job without --elf/--platform/--set: resnet18)")
       ("mapping-mode", po::value(&j.mode)->value_name("MODE"),
-       "mapping of the network: naive, replicate or full (Fig. 5A; default full)")
+       "mapping of the network: naive, replicate or full (Fig. 5A; default full), or auto: packed, every free "
+       "cluster spent, then re-balanced against the stage times it measures, run after run while the rate improves")
+      ("calibrate", po::value(&j.calibrate)->composing()->value_name("STATS.json"),
+       "mode auto: start from the stage times measured by this earlier run's --stats (repeatable, later ones "
+       "override)")
+      ("auto-iterations", po::value(&j.auto_iterations)->value_name("N"),
+       "mode auto: at most N runs of the loop (default 6; 1: one run, mapped with the calibration given)")
       ("batch", po::value(&j.batch)->value_name("N"), "images in the batch (default 16)")
       ("seed", po::value(&j.seed)->value_name("N"), "seed of the generated weights and images (default 1)")
       ("dataset", po::value(&j.dataset)->value_name("NAME|DIR"),
@@ -157,7 +163,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   if (vm.count("images") && !vm.count("dataset")) throw UsageError("--images counts a data set's images: give --dataset");
   o.job_requested = vm.count("network") || vm.count("mapping-mode") || vm.count("batch") || vm.count("seed") ||
                     vm.count("dataset") ||
-                    vm.count("cost") || j.flip_first_weight;
+                    vm.count("cost") || vm.count("calibrate") || vm.count("auto-iterations") || j.flip_first_weight;
   // An option given with an empty value would silently mean "the default".
   for (const char* name : {"platform", "network", "mapping-mode", "max-time", "dataset", "stats", "signature", "timeline", "vcd",
                            "fst", "gtkw", "trace-clusters", "gdb-host", "gdb-clusters", "itrace", "itrace-cores",
@@ -167,6 +173,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   for (const auto& e : r.elf)
     if (e.empty()) throw UsageError("--elf needs a file name, got an empty one");
   if (j.batch <= 0) throw UsageError(fmt::format("--batch {}: a batch needs at least one image", j.batch));
+  if (j.auto_iterations < 1 || j.auto_iterations > 100)
+    throw UsageError(fmt::format("--auto-iterations {}: between 1 and 100 runs", j.auto_iterations));
+  if (vm.count("auto-iterations") && j.mode != "auto")
+    throw UsageError("--auto-iterations is the loop of --mapping-mode auto");
+  for (const auto& f : j.calibrate)
+    if (f.empty()) throw UsageError("--calibrate needs a file name, got an empty one");
   if (!o.max_time.empty() && o.max_time != "none") parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
   if (o.itrace_limit < 0) throw UsageError(fmt::format("--itrace-limit {}: not a number of lines", o.itrace_limit));
@@ -187,6 +199,7 @@ std::vector<std::pair<std::string, std::string>> CliOptions::inputs() const {
   std::vector<std::pair<std::string, std::string>> in{{"--platform", platform}};
   for (const auto& e : run.elf) in.emplace_back("--elf", e);
   if (job_requested) in.emplace_back("--network", map::network_file(job.network));
+  for (const auto& f : job.calibrate) in.emplace_back("--calibrate", f);
   return in;
 }
 

@@ -20,6 +20,7 @@
 #include "elf_loader.hpp"
 #include "gdb/debug_session.hpp"
 #include "manycore/memory_map.hpp"
+#include "top/auto_mapping.hpp"
 #include "top/cli.hpp"
 #include "top/platform.hpp"
 #include "sim/activity_tracer.hpp"
@@ -215,7 +216,7 @@ Outcome build_and_run(const Resolved& r) {
 
 // ---- report --------------------------------------------------------------------
 
-int report(const CliOptions& cli, const Resolved& r, const Outcome& o) {
+int report(const CliOptions& cli, const Resolved& r, const Outcome& o, const AutoLoop& loop) {
   const RunResult& result = o.result;
   if (result.exit_code == kExitUsage) return std::cerr << result.message << "\n", kExitUsage;
   if (result.exit_code != kExitOk) std::cerr << "vp-run: " << result.message << "\n";
@@ -235,7 +236,9 @@ int report(const CliOptions& cli, const Resolved& r, const Outcome& o) {
     if (r.req.dataflow && result.stats.contains("output_check")) {
       job = dataflow::job_report(*r.req.dataflow, result.stats, cfg.get_float("clock_hz"), cfg.get_string("name"),
                                  o.sim_ns, o.wall);
-      std::cout << dataflow::report_text(job) << std::flush;
+      if (loop.best >= 0) job["auto"] = {{"iterations", loop.iterations}, {"kept", loop.best}};
+      std::cout << dataflow::report_text(job) << (loop.best >= 0 ? auto_loop_text(loop.iterations, loop.best) : "")
+                << std::flush;
       if (!cli.breakdown.empty()) write_output(cli.breakdown, dataflow::breakdown_csv(job));
       if (!cli.breakdown_png.empty()) dataflow::plot_breakdown(job, cli.breakdown_png);
       if (!cli.pipeline_png.empty()) dataflow::plot_report(dataflow::Plot::Pipeline, job, cli.pipeline_png);
@@ -320,7 +323,20 @@ int run_main(int argc, const char* const* argv) {
     std::cerr << "vp-run: error: out of host memory while preparing the run\n";
     return kExitSimulationError;
   }
-  return report(cli, r, build_and_run(r));
+  // Mode auto: the loop of runs (children), then the best one here.
+  AutoLoop loop;
+  if (r.job && cli.job.mode == "auto" && cli.job.auto_iterations > 1) {
+    try {
+      run_auto_loop(cli, loop);
+      CliOptions best = cli;
+      best.job.calibrate = loop.calibrate;
+      r.req.dataflow = dataflow::prepare_job(best.job, *r.cfg);
+    } catch (const std::exception& e) {
+      std::cerr << "vp-run: error: " << e.what() << "\n";
+      return kExitSimulationError;
+    }
+  }
+  return report(cli, r, build_and_run(r), loop);
 }
 
 }  // namespace vp

@@ -52,6 +52,10 @@ TEST_CASE("parse_cli: the dataflow job's options") {
   CHECK(o.job.costs == std::vector<std::string>{"input_slots=6"});
   CHECK(o.job.flip_first_weight);
   CHECK(parse({"--seed", "2"}).job_requested);
+  o = parse({"--mapping-mode", "auto", "--calibrate", "a.json", "--calibrate", "b.json", "--auto-iterations", "3"});
+  CHECK(o.job_requested);
+  CHECK(o.job.calibrate == std::vector<std::string>{"a.json", "b.json"});
+  CHECK(o.job.auto_iterations == 3);
 }
 
 TEST_CASE("parse_cli: usage errors") {
@@ -61,6 +65,8 @@ TEST_CASE("parse_cli: usage errors") {
   CHECK_THROWS_WITH(parse({"--elf", ""}), Catch::Contains("--elf needs a file name"));
   CHECK_THROWS_WITH(parse({"--stats", ""}), Catch::Contains("--stats needs a value"));
   CHECK_THROWS_WITH(parse({"--batch", "0"}), Catch::Contains("--batch 0"));
+  CHECK_THROWS_WITH(parse({"--mapping-mode", "auto", "--auto-iterations", "0"}), Catch::Contains("--auto-iterations 0"));
+  CHECK_THROWS_WITH(parse({"--auto-iterations", "2"}), Catch::Contains("loop of --mapping-mode auto"));
   CHECK_THROWS_WITH(parse({"--batch", "99999999999"}), Catch::Contains("batch"));
   CHECK_THROWS_WITH(parse({"--gdb", "70000"}), Catch::Contains("not a TCP port"));
   CHECK_THROWS_WITH(parse({"--itrace-limit", "-1"}), Catch::Contains("--itrace-limit"));
