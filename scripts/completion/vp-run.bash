@@ -29,9 +29,9 @@ _mpaimc_vp() {
       COMPREPLY=($(compgen -W "$(_mpaimc_vp_networks "$tool")" -- "$cur") $(compgen -f -X '!*.yaml' -- "$cur"))
       return ;;
     --mapping-mode|--mode|-m)
-      COMPREPLY=($(compgen -W "naive replicate full" -- "$cur"))
+      COMPREPLY=($(compgen -W "naive replicate full auto" -- "$cur"))
       return ;;
-    --elf|-e|--stats|--timeline|--vcd|--fst|--gtkw|--itrace|--breakdown|--breakdown-png|--signature|--weights|\
+    --elf|-e|--stats|--timeline|--vcd|--fst|--gtkw|--itrace|--breakdown|--breakdown-png|--pipeline-png|--calibrate|--signature|--weights|\
     --weights-out|--out-yaml|--out-bin|--report|--report-json|--ref-out)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
