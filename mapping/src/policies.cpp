@@ -121,34 +121,6 @@ int hbm_residuals(const Mapping& m) {
   return int(std::count_if(m.residuals.begin(), m.residuals.end(), [](const Residual& r) { return r.in_hbm; }));
 }
 
-// Mode auto's tail: the bottleneck stage's layer alone improved, one step at
-// a time, while the clusters, residual rings and edges fit and the
-// bottleneck gets no slower. Returns the steps taken.
-int spend_rest(Planner& planner, Mapping& m) {
-  const PlatformInfo& P = planner.platform();
-  int steps = 0;
-  for (int guard = 0; guard < 4 * P.clusters; ++guard) {
-    int layer = -1;
-    for (const auto& s : m.stages)
-      if (s.name == m.bottleneck) layer = s.layer;
-    if (layer < 0) break;  // the HBM link or the residual stores
-    std::vector<LayerPlan> saved = planner.plans();
-    improve(planner, m, layer);
-    bool fits = planner.clusters_needed() <= P.clusters;
-    Mapping next;
-    if (fits) next = planner.build();
-    fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m) &&
-           most_edges(next) <= int(VPMAP_MAX_EDGES) && next.bottleneck_cycles <= m.bottleneck_cycles;
-    if (!fits) {
-      planner.plans() = saved;
-      break;
-    }
-    m = std::move(next);
-    ++steps;
-  }
-  return steps;
-}
-
 }  // namespace
 
 Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
@@ -180,15 +152,8 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
     }
     if (!fits) {
       planner.plans() = saved;
-      const std::string why = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
-                                          target * 1e6 / P.clock_hz);
-      m.balancer_stop = why;
-      if (spend_rest_) {
-        const int more = spend_rest(planner, m);
-        m.balancer_steps = step + more;
-        m.balancer_stop = fmt::format("{}; then {} more steps on the bottleneck's layer alone, now {}", why, more,
-                                      m.bottleneck);
-      }
+      m.balancer_stop = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
+                                    target * 1e6 / P.clock_hz);
       return m;
     }
     double gain = m.bottleneck_cycles / next.bottleneck_cycles - 1.0;
@@ -214,7 +179,7 @@ Policies policies_for(Mode mode) {
   if (mode == Mode::Naive)
     p.balancing = std::make_unique<NoBalancing>();
   else
-    p.balancing = std::make_unique<BottleneckBalancing>(mode == Mode::Auto);
+    p.balancing = std::make_unique<BottleneckBalancing>();
   return p;
 }
 

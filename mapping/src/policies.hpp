@@ -77,16 +77,9 @@ class NoBalancing : public Balancing {
 // reduction level split further, else one more replica) until it meets it,
 // while the clusters last and the gain pays for them
 // (mapping/docs/cost-model.md).
-// With spend_rest (mode auto), once a whole step no longer fits, the free
-// clusters still go one improvement at a time to the layer of the
-// bottleneck stage alone, while the bottleneck does not get slower.
 class BottleneckBalancing : public Balancing {
  public:
-  explicit BottleneckBalancing(bool spend_rest = false) : spend_rest_(spend_rest) {}
   Mapping balance(Planner& p, Mapping first) const override;
-
- private:
-  bool spend_rest_;
 };
 
 // The most output pixels of layer l one MVM may compute at plan p (1: no
