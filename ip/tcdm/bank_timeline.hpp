@@ -7,6 +7,7 @@
 // calendars: a 16-word streamer beat is one OR instead of 16 calendar
 // insertions. Exact only while every booking is cycle-aligned; the Tcdm falls
 // back to the per-bank calendars (bank_calendar.hpp) otherwise.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -34,13 +35,16 @@ class BankTimeline {
     reach(c + full + 1);
     for (uint64_t d = 0; d < full; ++d) slot(c + d) |= all;
     if (tail) slot(c + full) |= tail;
+    top_ = std::max(top_, c + full + 1);
   }
 
-  // Forgets the cycles before `c` (no access can start before it).
+  // Forgets the cycles before `c` (no access can start before it). Only the
+  // cycles up to the last booking can be non-zero: an idle L1 costs nothing.
   void prune(uint64_t c) {
     if (c <= base_) return;
-    for (uint64_t i = base_; i < c && i - base_ < ring_.size(); ++i) slot(i) = 0;
+    for (uint64_t i = base_, end = std::min(c, top_); i < end; ++i) slot(i) = 0;
     base_ = c;
+    top_ = std::max(top_, c);
   }
 
   // For the switch to per-bank calendars: calls f(cycle, mask) for every busy cycle, in order.
@@ -65,6 +69,7 @@ class BankTimeline {
 
   std::vector<uint64_t> ring_;  // size a power of two (or zero); cycle c at c & (size - 1)
   uint64_t base_ = 0;           // the oldest cycle held
+  uint64_t top_ = 0;            // cycles from here on are free (after the last booking)
 };
 
 }  // namespace vp
