@@ -39,22 +39,12 @@ static inline int32_t ima_adc(int64_t acc, unsigned adc_bits, unsigned adc_shift
   return ima_saturate(ima_round_shift(acc, adc_shift), adc_bits);
 }
 
-/* On x86-64 hosts (the VP, the reference model) the MVM is also compiled for
- * AVX2 and the variant is picked at load time; integer arithmetic, so every
- * variant gives the same results. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define IMA_MVM_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define IMA_MVM_CLONES
-#endif
-
 /* One MVM on a crossbar stored row-major (weights[r * cols_total + c]):
  * rows [0, rows) and columns [col0, col0 + ncols) are used;
- * out[j] = adc(sum_r W[r][col0 + j] * dac(in[r])). */
-IMA_MVM_CLONES static inline void ima_mvm(const int8_t* weights, unsigned cols_total,
-                                          unsigned rows, unsigned col0, unsigned ncols,
-                                          const int8_t* in, unsigned dac_bits, unsigned adc_bits,
-                                          unsigned adc_shift, int32_t* out) {
+ * out[j] = adc(sum_r W[r][col0 + j] * dac(in[r])). The definition. */
+static inline void ima_mvm_scalar(const int8_t* weights, unsigned cols_total, unsigned rows, unsigned col0,
+                                  unsigned ncols, const int8_t* in, unsigned dac_bits, unsigned adc_bits,
+                                  unsigned adc_shift, int32_t* out) {
   /* Accumulate row by row over contiguous weight rows (vectorisable) into
    * out[]; int32 is exact: 4096 rows x 128 x 128 < 2^31. */
   for (unsigned j = 0; j < ncols; ++j) out[j] = 0;
@@ -65,6 +55,39 @@ IMA_MVM_CLONES static inline void ima_mvm(const int8_t* weights, unsigned cols_t
     for (unsigned j = 0; j < ncols; ++j) out[j] += (int32_t)w[j] * x;
   }
   for (unsigned j = 0; j < ncols; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+/* On x86-64 hosts (the VP, the reference model) the same sums with AVX2 when the CPU has it. */
+#include "ima_mvm_avx2.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ima_mvm_scalar(), on AVX2 when available (same results bit for bit). */
+static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned rows, unsigned col0, unsigned ncols,
+                           const int8_t* in, unsigned dac_bits, unsigned adc_bits, unsigned adc_shift, int32_t* out) {
+#ifdef IMA_MVM_HAVE_AVX2
+  if (ima_cpu_has_avx2() && rows <= 4096 && ncols >= 16) {
+    int16_t x[4096];
+    for (unsigned r = 0; r < rows; ++r) x[r] = (int16_t)ima_dac(in[r], dac_bits);
+    const unsigned n16 = ncols & ~15u;
+    ima_mvm_avx2_acc(weights, cols_total, rows, col0, n16, x, out);
+    /* The last ncols % 16 columns the scalar way. */
+    for (unsigned j = n16; j < ncols; ++j) {
+      int32_t s = 0;
+      for (unsigned r = 0; r < rows; ++r) s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * x[r];
+      out[j] = s;
+    }
+    for (unsigned j = 0; j < ncols; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
+    return;
+  }
+#endif
+  ima_mvm_scalar(weights, cols_total, rows, col0, ncols, in, dac_bits, adc_bits, adc_shift, out);
 }
 
 #ifdef __cplusplus

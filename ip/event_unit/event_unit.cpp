@@ -58,8 +58,13 @@ void EventUnit::set_lines(unsigned core, uint32_t lines, sc_time at) {
   for (unsigned l = 0; l < EU_NUM_LINES; ++l)
     if (lines >> l & 1) {
       auto& times = c.pending[l];
-      auto pos = std::lower_bound(times.begin(), times.end(), at);
-      if (pos == times.end() || *pos != at) times.insert(pos, at);
+      // Occurrences mostly come in time order: append without a search.
+      if (times.empty() || times.back() < at) {
+        times.push_back(at);
+      } else {
+        auto pos = std::lower_bound(times.begin(), times.end(), at);
+        if (*pos != at) times.insert(pos, at);
+      }
       c.buffer |= 1u << l;
     }
   update_output(core, at);

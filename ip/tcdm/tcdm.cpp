@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 namespace vp {
@@ -19,6 +20,7 @@ Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
   if (banks_ == 0 || bank_width_ == 0 || mem_.size() % bank_width_ != 0 || cycle_ticks_ == 0)
     throw std::invalid_argument("Tcdm: banks, bank width and cycle above 0, size a multiple of the bank width");
   bank_.resize(banks_);
+  if (banks_ <= 64) timeline_ = std::make_unique<BankTimeline>();
   socket.register_b_transport(this, &Tcdm::b_transport);
   socket.register_get_direct_mem_ptr(this, &Tcdm::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Tcdm::transport_dbg);
@@ -56,11 +58,23 @@ void Tcdm::copy(tlm::tlm_generic_payload& tx) {
 uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
   const uint64_t w0 = offset / bank_width_;
   const uint64_t words = (offset + n - 1) / bank_width_ - w0 + 1;
-  const uint64_t touched = std::min<uint64_t>(words, banks_);
   // Bank i of the access serves `full` words, plus one if among the first `extra`.
   const uint64_t full = words / banks_, extra = words % banks_;
-  auto occupancy = [&](uint64_t i) { return (full + (i < extra ? 1 : 0)) * cycle_ticks_; };
   const uint64_t now = sc_core::sc_time_stamp().value();
+  if (timeline_ && t % cycle_ticks_ != 0) to_calendars();
+  if (timeline_) {
+    // The same first start as the calendars below give (every interval is whole cycles).
+    const uint64_t all = banks_ == 64 ? ~uint64_t(0) : (uint64_t(1) << banks_) - 1;
+    const unsigned first = static_cast<unsigned>(w0 % banks_);
+    uint64_t tail = extra == 64 ? ~uint64_t(0) : (uint64_t(1) << extra) - 1;
+    if (first) tail = ((tail << first) | (tail >> (banks_ - first))) & all;
+    timeline_->prune(now / cycle_ticks_);
+    const uint64_t c = timeline_->first_fit(t / cycle_ticks_, all, full, tail);
+    timeline_->add(c, all, full, tail);
+    return c * cycle_ticks_;
+  }
+  const uint64_t touched = std::min<uint64_t>(words, banks_);
+  auto occupancy = [&](uint64_t i) { return (full + (i < extra ? 1 : 0)) * cycle_ticks_; };
   // The first start at which every touched bank is free for its occupancy:
   // move the candidate later until no bank pushes it further.
   uint64_t start = t;
@@ -78,6 +92,14 @@ uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
   }
   for (uint64_t i = 0; i < touched; ++i) bank_[(w0 + i) % banks_].add(start, occupancy(i));
   return start;
+}
+
+void Tcdm::to_calendars() {
+  timeline_->for_each([&](uint64_t cycle, uint64_t mask) {
+    for (unsigned b = 0; b < banks_; ++b)
+      if (mask >> b & 1) bank_[b].add(cycle * cycle_ticks_, cycle_ticks_);
+  });
+  timeline_.reset();
 }
 
 void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {

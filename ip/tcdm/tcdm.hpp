@@ -12,6 +12,7 @@
 // lets initiators that run ahead of SystemC time by different amounts (DMA,
 // IMA, network) reserve out of order without making the earlier one wait.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -19,6 +20,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "tcdm/bank_calendar.hpp"
+#include "tcdm/bank_timeline.hpp"
 #include "tcdm/tcdm_params.hpp"
 
 namespace vp {
@@ -55,11 +57,15 @@ class Tcdm : public sc_core::sc_module {
   void copy(tlm::tlm_generic_payload& tx);
   // Reserves the banks of [offset, offset + n) from time t (ticks); returns the start tick.
   uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t);
+  // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
+  void to_calendars();
 
   std::vector<uint8_t> mem_;
   unsigned banks_, bank_width_;
   sc_core::sc_time cycle_, latency_;
   uint64_t cycle_ticks_;
+  // Up to 64 banks and while every booking is on the cycle grid: the cycle timeline; else the calendars.
+  std::unique_ptr<BankTimeline> timeline_;
   std::vector<BankCalendar> bank_;
   uint64_t accesses_ = 0, bytes_ = 0, conflict_ticks_ = 0;
 };

@@ -194,3 +194,47 @@ TEST_CASE("L1 bank calendar agrees with a cycle-by-cycle model", "[tcdm]") {
   }
   CHECK(cal.size() > 0);
 }
+
+TEST_CASE("L1 cycle timeline books as the per-bank calendars would, also after leaving the cycle grid", "[tcdm]") {
+  // Random accesses (lengths from one byte to several rounds of the banks,
+  // starts ahead of SystemC time by up to 300 cycles) against per-bank
+  // calendars driven by the test; halfway, one access off the cycle grid makes
+  // the L1 move its bookings to its own calendars.
+  auto cfg = cfg_with();  // 32 banks x 4 bytes, 1 cycle at 1 GHz, latency 1 cycle
+  Bench tb("tb", cfg);
+  const uint64_t cyc = sc_time(1, SC_NS).value();
+  std::vector<vp::BankCalendar> ref(32);
+  auto reference = [&](uint64_t offset, uint64_t n, uint64_t t, uint64_t now) {
+    const uint64_t w0 = offset / 4, words = (offset + n - 1) / 4 - w0 + 1;
+    const uint64_t full = words / 32, extra = words % 32, touched = std::min<uint64_t>(words, 32);
+    uint64_t start = t;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (uint64_t i = 0; i < touched; ++i) {
+        vp::BankCalendar& c = ref[(w0 + i) % 32];
+        c.prune(now);
+        const uint64_t s = c.first_fit(start, (full + (i < extra)) * cyc);
+        moved = moved || s != start;
+        start = s;
+      }
+    }
+    for (uint64_t i = 0; i < touched; ++i) ref[(w0 + i) % 32].add(start, (full + (i < extra)) * cyc);
+    return start - t + (full + (extra > 0) - 1) * cyc + cyc;  // conflict wait, extra rounds, latency
+  };
+  tb.body = [&] {
+    std::mt19937 g(11);
+    std::vector<uint8_t> buf(600);
+    for (int k = 0; k < 4000; ++k) {
+      if (k % 50 == 49) wait(sc_time::from_value((g() % 200) * cyc));
+      const uint64_t offset = g() % 4096, n = 1 + (g() % 8 == 0 ? g() % 600 : g() % 64);
+      uint64_t at = (g() % 300) * cyc;
+      if (k == 2000) at += cyc / 2;  // off the grid
+      const uint64_t now = sc_time_stamp().value();
+      const uint64_t want = reference(offset, n, now + at, now);
+      const uint64_t got = tb.a.access(tlm::TLM_READ_COMMAND, offset, buf.data(), n, sc_time::from_value(at)).value();
+      REQUIRE(got == want);
+    }
+  };
+  sc_start();
+  CHECK(tb.l1.conflict_cycles() > 1000);  // the bookings did collide
+}

@@ -1,0 +1,63 @@
+/* The exact MVM of ima_numerics.h with AVX2 integer multiply-adds, for x86-64
+ * hosts (the VP, the reference model); ima_mvm() picks it at run time when the
+ * CPU has AVX2. Same results as ima_mvm_scalar() bit for bit (integer sums of
+ * the same products; test: ip/ima/tests/test_ima_mvm.cpp).
+ *
+ * Two crossbar rows at a time: their int8 weights are interleaved byte by byte
+ * and widened to int16 (w[r][c], w[r+1][c] pairs), and vpmaddwd multiplies
+ * each pair by the pair of DAC inputs (x[r], x[r+1]) and adds the two products
+ * into one int32 lane: 16 MACs per instruction, exact (|w x| <= 2^14, a pair
+ * at most 2^15, all summed in int32 as the scalar loop does). Columns go in blocks of 64 (8
+ * accumulators held in registers over all rows); the last ncols % 16 columns
+ * are done by the scalar loop. vpmaddubsw (u8 x s8) would saturate at
+ * -128 x -128 pairs, hence the int16 route. */
+#ifndef IMA_MVM_AVX2_H
+#define IMA_MVM_AVX2_H
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define IMA_MVM_HAVE_AVX2 1
+#include <immintrin.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* acc[j] = sum_r W[r][col0 + j] * x[r] for j in [0, ncols16), ncols16 a
+ * multiple of 16; x[] already through the DAC (int16 range of int8). */
+__attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc(const int8_t* weights, unsigned cols_total,
+                                                                    unsigned rows, unsigned col0, unsigned ncols16,
+                                                                    const int16_t* x, int32_t* acc) {
+  for (unsigned j0 = 0; j0 < ncols16; j0 += 64) {
+    const unsigned groups = (ncols16 - j0) >= 64 ? 4 : (ncols16 - j0) / 16; /* 16-column groups here */
+    __m256i a[8];
+    for (unsigned k = 0; k < 8; ++k) a[k] = _mm256_setzero_si256();
+    for (unsigned r = 0; r < rows; r += 2) {
+      const int32_t x0 = x[r], x1 = r + 1 < rows ? x[r + 1] : 0;
+      if ((x0 | x1) == 0) continue;
+      const __m256i pair = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)x0 | ((uint32_t)(uint16_t)x1 << 16)));
+      const int8_t* w0 = weights + (unsigned long)r * cols_total + col0 + j0;
+      /* An odd last row pairs with itself times a zero input. */
+      const int8_t* w1 = r + 1 < rows ? w0 + cols_total : w0;
+      for (unsigned g = 0; g < groups; ++g) {
+        const __m128i p = _mm_loadu_si128((const __m128i*)(w0 + 16 * g));
+        const __m128i q = _mm_loadu_si128((const __m128i*)(w1 + 16 * g));
+        const __m256i lo = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(p, q)); /* columns 0..7 of the group */
+        const __m256i hi = _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(p, q)); /* columns 8..15 */
+        a[2 * g] = _mm256_add_epi32(a[2 * g], _mm256_madd_epi16(lo, pair));
+        a[2 * g + 1] = _mm256_add_epi32(a[2 * g + 1], _mm256_madd_epi16(hi, pair));
+      }
+    }
+    for (unsigned k = 0; k < 2 * groups; ++k) _mm256_storeu_si256((__m256i*)(acc + j0 + 8 * k), a[k]);
+  }
+}
+
+/* Reads what libgcc found at start-up: cheap, and safe from any thread. */
+static inline int ima_cpu_has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* x86-64 GNU C */
+#endif /* IMA_MVM_AVX2_H */
