@@ -141,7 +141,7 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
 DwconvParams bind_dwconv(const Config& cfg, unsigned cluster_id) {
   DwconvParams p;
   const std::string k = "cluster.dwconv.";
-  p.present = cfg.get_bool(k + "present");
+  p.present = cfg.get_bool(cluster_key(cfg, cluster_id, "dwconv.present"));  // per class
   p.cluster_id = cluster_id;
   p.l1 = bind_l1_window(cfg, cluster_id);
   p.lanes = get_unsigned(cfg, k + "lanes");

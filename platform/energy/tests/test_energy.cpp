@@ -46,7 +46,7 @@ TEST_CASE("each count is charged at its figure", "[energy]") {
   }
   SECTION("depthwise accelerator MACs") {
     e.dwconv_mac_pj = 0.1;
-    const json r = run_energy(results({cluster(0, {{"dwconv_macs", 144000}})}), 0, -1, e);
+    const json r = run_energy(results({cluster(0, {{"dwconv_macs", 144000}})}), 0, {}, e);
     CHECK(r["components_mj"]["dwconv"].get<double>() == Approx(144000 * 0.1e-9));
   }
   SECTION("network bytes per level and HBM bytes plus background") {
