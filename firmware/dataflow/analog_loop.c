@@ -30,9 +30,9 @@ static void requantize_alone(const df_stage_t* a, uint32_t done) {
   const uint32_t half = done & 1u;
   const df_tile_t t = df_tile_of(a, df_flow.replica + done * df_flow.replicas);
   cluster_phase(CLUSTER_PHASE_COMPUTE);
-  kern_reduce_requant((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
-                      (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0, (uint32_t)L->out_h * t.tw,
-                      a->ncols, L->mult, L->shift, L->relu);
+  kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
+                        (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0, (uint32_t)L->out_h * t.tw,
+                        a->ncols, &df_quant);
   workers_done = 1;
 }
 
