@@ -30,6 +30,7 @@
 enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2, VPMAP_MODE_AUTO = 3 };
 enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5 };
 enum vpmap_role {
+  VPMAP_ROLE_IDLE = 0,          /* unused by this mapping (an id below a used one) */
   VPMAP_ROLE_ANALOG = 1,        /* holds one crossbar of a layer (one replica) */
   VPMAP_ROLE_REDUCE = 2,        /* one node of a layer's reduction tree */
   VPMAP_ROLE_DIGITAL = 3,       /* one part of a pooling or residual-add layer */

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "config/checked.hpp"
+#include "config/cluster_classes.hpp"
 #include "config/embedded.hpp"
 #include "config/suggest.hpp"
 
@@ -36,13 +37,30 @@ class Validator {
   Validator(std::string origin, const std::map<std::string, std::string>& overridden, Config& out)
       : origin_(std::move(origin)), overridden_(overridden), out_(out) {}
 
+  // `partial`: inside an entry of an entries map, where absent keys stay
+  // absent (the entry overrides only what it sets).
   YAML::Node map(const Field& f, const YAML::Node& n, const std::string& path,
-                 const SourceLocation& parent_loc) {
+                 const SourceLocation& parent_loc, bool partial = false, bool entry = false) {
     SourceLocation loc = n ? at(n, path) : parent_loc;
     if (n && !n.IsNull() && !n.IsMap())
       throw ConfigError(loc, show(path), fmt::format("expected a map of keys, found {}", kind(n)));
     YAML::Node out(YAML::NodeType::Map);
     std::set<std::string> seen;
+    if (f.entries && !entry) {  // the names; each entry's value is then a map of f's fields
+      if (n && n.IsMap())
+        for (const auto& kv : n) {
+          auto key = kv.first.Scalar();
+          std::string kpath = path + "." + key;
+          if (!seen.insert(key).second) throw ConfigError(at(kv.first, kpath), kpath, "duplicate key");
+          if (key.empty() || key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                                 std::string::npos)
+            throw ConfigError(at(kv.first, kpath), kpath, "a name here is letters, digits, '_' and '-'");
+          out[key] = map(f, kv.second, kpath, at(kv.first, kpath), true, true);
+          out_.locations_[kpath] = at(kv.first, kpath);
+        }
+      out_.locations_[path] = loc;
+      return out;
+    }
     if (n && n.IsMap()) {
       for (const auto& kv : n) {
         auto key = kv.first.Scalar();
@@ -64,7 +82,8 @@ class Validator {
       std::string cpath = path.empty() ? c->name : path + "." + c->name;
       // Copy-construct: yaml-cpp's operator= copies contents, and a missing key is invalid.
       const YAML::Node cn = (n && n.IsMap()) ? n[c->name] : YAML::Node();
-      out[c->name] = value(*c, cn, cpath, loc);
+      if (partial && (!cn || cn.IsNull())) continue;
+      out[c->name] = partial && c->type == FieldType::Map ? map(*c, cn, cpath, loc, true) : value(*c, cn, cpath, loc);
     }
     out_.locations_[path] = loc;
     return out;
@@ -255,6 +274,7 @@ static void check_consistency(const Config& c) {
   // One period of the clock must be at least SystemC's default resolution, 1 ps.
   if (1.0 / c.get_float("clock_hz") < 0.5e-12) c.fail("clock_hz", "the clock period is below the SystemC time resolution (1 ps)");
   if (c.get_string("kind") != "manycore") return;
+  check_cluster_classes(c);
   if (c.get_string("noc.topology") == "mesh")
     check_mesh(c);
   else
@@ -443,6 +463,36 @@ const YAML::Node Config::node(const std::string& path, FieldType expect) const {
   return walk;
 }
 
+bool Config::has(const std::string& path) const {
+  YAML::Node walk = root_;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = path.find('.', pos);
+    std::string key = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (!walk.IsMap() || !walk[key]) return false;
+    YAML::Node next = walk[key];
+    walk.reset(next);
+    if (dot == std::string::npos) return true;
+    pos = dot + 1;
+  }
+}
+
+std::vector<std::string> Config::entry_names(const std::string& path) const {
+  const Field* f = Schema::builtin().find(path);
+  if (!f || !f->entries) throw std::logic_error("Config: key '" + path + "' is not a map of entries");
+  std::vector<std::string> out;
+  YAML::Node n = root_;
+  for (size_t pos = 0;;) {
+    size_t dot = path.find('.', pos);
+    YAML::Node next = n[path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos)];
+    n.reset(next);
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  for (const auto& kv : n) out.push_back(kv.first.Scalar());
+  return out;
+}
+
 int64_t Config::get_int(const std::string& p) const { return node(p, FieldType::Int).as<int64_t>(); }
 double Config::get_float(const std::string& p) const { return node(p, FieldType::Float).as<double>(); }
 bool Config::get_bool(const std::string& p) const { return node(p, FieldType::Bool).as<bool>(); }
@@ -485,7 +535,7 @@ void Config::fail_any(const std::vector<std::string>& paths, const std::string& 
   throw ConfigError(location(paths.front()), paths.front(), message);
 }
 
-static nlohmann::json to_json_node(const Field& f, const YAML::Node& n) {
+static nlohmann::json to_json_node(const Field& f, const YAML::Node& n, bool in_entry = false) {
   auto scalar = [](FieldType t, const YAML::Node& v) -> nlohmann::json {
     switch (t) {
       case FieldType::Int:
@@ -495,9 +545,15 @@ static nlohmann::json to_json_node(const Field& f, const YAML::Node& n) {
       default: return v.as<std::string>();
     }
   };
+  if (f.type == FieldType::Map && f.entries && !in_entry) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& kv : n) j[kv.first.Scalar()] = to_json_node(f, kv.second, true);
+    return j;
+  }
   if (f.type == FieldType::Map) {
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& c : f.fields) j[c->name] = to_json_node(*c, n[c->name]);
+    for (const auto& c : f.fields)
+      if (!in_entry || n[c->name]) j[c->name] = to_json_node(*c, n[c->name], in_entry);
     return j;
   }
   if (f.type == FieldType::List) {

@@ -34,6 +34,10 @@ class Config {
   std::vector<int64_t> get_int_list(const std::string& path) const;
   std::vector<double> get_float_list(const std::string& path) const;
   std::vector<std::string> get_string_list(const std::string& path) const;
+  // Whether the file (or a default) gives `path`: keys inside an entries map are optional.
+  bool has(const std::string& path) const;
+  // The entry names of an entries map (e.g. cluster_classes), in file order.
+  std::vector<std::string> entry_names(const std::string& path) const;
 
   // Where a key's value came from (file:line:column or the --set override).
   SourceLocation location(const std::string& path) const;

@@ -34,19 +34,24 @@ static std::string show_range(const Field& f) {
   return r;
 }
 
-static void emit(std::ostringstream& o, const Field& f) {
+// `in_entry`: the keys of an entries map's entry, each optional.
+static void emit(std::ostringstream& o, const Field& f, bool in_entry = false) {
   for (const auto& c : f.fields) {
     if (c->type == FieldType::Map) {
-      o << fmt::format("\n### `{}`\n\n{}\n\n", c->path, c->doc);
+      const bool entry = in_entry || c->entries;
+      o << fmt::format("\n### `{}`\n\n{}\n\n", c->entries ? c->path + ".<name>" : c->path, c->doc);
+      if (entry)
+        o << "Every key of an entry is optional (the description above says what an omitted key means).\n\n";
       o << "| key | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
       for (const auto& leaf : c->fields)
         if (leaf->type != FieldType::Map) {
           std::string type = leaf->type == FieldType::List ? fmt::format("list of {}", to_string(leaf->item))
                                                            : to_string(leaf->type);
-          o << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", leaf->name, type, show_default(*leaf),
-                           show_range(*leaf), leaf->unit, leaf->doc);
+          o << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", leaf->name, type,
+                           entry ? std::string("optional") : show_default(*leaf), show_range(*leaf), leaf->unit,
+                           leaf->doc);
         }
-      emit(o, *c);
+      emit(o, *c, entry);
     }
   }
 }

@@ -45,7 +45,7 @@ std::vector<std::string> Field::child_names() const {
 static std::unique_ptr<Field> parse_field(const std::string& name, const std::string& path,
                                           const YAML::Node& n) {
   static const std::vector<std::string> known = {"type", "doc", "default", "min", "max", "values",
-                                                 "item", "min_len", "max_len", "unit", "fields"};
+                                                 "item", "min_len", "max_len", "unit", "fields", "entries"};
   if (!n.IsMap()) throw std::logic_error("schema: " + path + " is not a map");
   for (const auto& kv : n) {
     auto k = kv.first.as<std::string>();
@@ -73,11 +73,15 @@ static std::unique_ptr<Field> parse_field(const std::string& name, const std::st
   if (n["item"]) f->item = parse_type(n["item"].as<std::string>(), path);
   if (f->type == FieldType::Enum && f->values.empty())
     throw std::logic_error("schema: enum " + path + " has no values");
+  if (n["entries"]) f->entries = n["entries"].as<bool>();
+  if (f->entries && f->type != FieldType::Map) throw std::logic_error("schema: " + path + ": entries on a non-map");
   if (f->type == FieldType::Map) {
     if (!n["fields"]) throw std::logic_error("schema: map " + path + " has no fields");
+    // An entry's keys are shown under a placeholder: cluster_classes.<name>.cores.
+    const std::string base = f->entries ? path + ".<name>" : path;
     for (const auto& kv : n["fields"]) {
       auto k = kv.first.as<std::string>();
-      f->fields.push_back(parse_field(k, path + "." + k, kv.second));
+      f->fields.push_back(parse_field(k, base + "." + k, kv.second));
     }
   }
   return f;
@@ -93,7 +97,7 @@ static void merge_into(Field& parent, std::unique_ptr<Field> f, const std::strin
     parent.fields.push_back(std::move(f));
     return;
   }
-  if (existing->type != FieldType::Map || f->type != FieldType::Map)
+  if (existing->type != FieldType::Map || f->type != FieldType::Map || existing->entries != f->entries)
     throw std::logic_error("schema: " + f->path + " declared twice (" + file + ")");
   for (auto& c : f->fields) merge_into(*existing, std::move(c), file);
 }
@@ -130,10 +134,14 @@ const Schema& Schema::builtin() {
 const Field* Schema::find(const std::string& path) const {
   const Field* f = root_.get();
   size_t pos = 0;
+  bool entry_name = false;  // the next component names an entry of an entries map
   while (f && pos <= path.size()) {
     size_t dot = path.find('.', pos);
     std::string key = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    f = f->child(key);
+    if (entry_name)
+      entry_name = false;
+    else
+      f = f->child(key), entry_name = f && f->entries;
     if (dot == std::string::npos) break;
     pos = dot + 1;
   }

@@ -27,6 +27,10 @@ struct Field {
   std::vector<std::string> values;  // enum words
   FieldType item = FieldType::Int;  // list item type
   std::vector<std::unique_ptr<Field>> fields;  // map children, in declaration order
+  // A map of named entries (`entries: true`): the file chooses the keys (e.g.
+  // class names) and each entry's value is checked against `fields`, whose
+  // keys are all optional there (an entry overrides only what it sets).
+  bool entries = false;
 
   bool required() const { return !has_default && type != FieldType::Map; }
   const Field* child(const std::string& key) const;

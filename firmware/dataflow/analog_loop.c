@@ -21,6 +21,21 @@ typedef struct {
 
 static int ima_reached(uint32_t target) { return ((ima_done_count() - target) & 0xFFFFu) < 0x8000u; }
 
+static int workers_done; /* core 0: DF_EV_DONE seen */
+
+/* A cluster of one core (an analog cluster of section VI): core 0
+ * requantizes tile `done` itself, and then it is as if the workers were done. */
+static void requantize_alone(const df_stage_t* a, uint32_t done) {
+  const vpmap_layer_t* L = a->L;
+  const uint32_t half = done & 1u;
+  const df_tile_t t = df_tile_of(a, df_flow.replica + done * df_flow.replicas);
+  cluster_phase(CLUSTER_PHASE_COMPUTE);
+  kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
+                        (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0, (uint32_t)L->out_h * t.tw,
+                        a->ncols, &df_quant);
+  workers_done = 1;
+}
+
 /* Core 0, once tile k - 1's IMA work is complete: its input slot is free
  * (refill it from the HBM, or hand it back to the producers), and, once its
  * output buffer has left, the workers may requantize it. */
@@ -37,6 +52,10 @@ static void previous_tile_done(const df_stage_t* a, ima_track_t* tr) {
   if (tr->wide) return;
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
   df_flow_wait_delivered(done);
+  if (num_cores() == 1) {
+    requantize_alone(a, done);
+    return;
+  }
   cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
   eu_trigger_sw(EU_BASE, DF_EV_TILE, ((1u << num_cores()) - 1u) & ~1u);
 }
@@ -135,8 +154,6 @@ static int issue_tile(const df_stage_t* a, ima_track_t* tr, uint32_t n, uint32_t
   return rc;
 }
 
-static int workers_done; /* core 0: DF_EV_DONE seen */
-
 /* Core 0: tile k - 1 leaves as soon as the IMA and the workers are done with
  * it, so a consumer waiting for it never waits for this cluster's next input. */
 static int try_deliver(const df_stage_t* a, ima_track_t* tr, uint32_t* delivered) {
@@ -160,13 +177,17 @@ int df_run_analog(const df_role_t* r) {
   df_stage_t* a = &df_stage;
   if (me == 0) {
     df_stage_rc = df_prepare_stage(r, a, 1);
-    df_set_team(1, num_cores() - 1); /* core 0 drives DMA and IMA, the others compute (section IV-5) */
+    /* core 0 drives DMA and IMA, the others compute (section IV-5); alone, core 0 does both */
+    if (num_cores() > 1)
+      df_set_team(1, num_cores() - 1);
+    else
+      df_set_team(0, 1);
   }
   eu_barrier();
   if (df_stage_rc != DF_OK) return df_stage_rc;
   /* From here the workers meet among themselves (they start only on core 0's
    * first DF_EV_TILE, after this write); core 0 hears of it by DF_EV_DONE. */
-  if (me == 0) *hal_reg(EU_BASE + EU_BARRIER_MASK) = ((1u << num_cores()) - 1u) & ~1u;
+  if (me == 0 && num_cores() > 1) *hal_reg(EU_BASE + EU_BARRIER_MASK) = ((1u << num_cores()) - 1u) & ~1u;
   const vpmap_layer_t* L = a->L;
   const uint32_t step = L->replicas, count = df_local_tiles(r);
   const int wide = L->row_splits > 1;
@@ -208,7 +229,7 @@ int df_run_analog(const df_role_t* r) {
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);
     dma_wait_sleep(DF_DMA_OUT);
     cluster_phase(CLUSTER_PHASE_COMPUTE);
-    *hal_reg(EU_BASE + EU_BARRIER_MASK) = (1u << num_cores()) - 1u;
+    if (num_cores() > 1) *hal_reg(EU_BASE + EU_BARRIER_MASK) = (1u << num_cores()) - 1u;
     df_set_team(0, 0); /* every worker is past its last kernel */
   } else if (!wide) {
     for (uint32_t k = 1; k <= count; ++k) {

@@ -16,6 +16,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
     : sc_core::sc_module(name),
       regs("regs"),
       l1("l1"),
+      present_(p.present),
       cluster_id_(p.cluster_id),
       l1_window_(p.l1),
       rows_(p.rows),
@@ -90,6 +91,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
 }
 
 void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned ncols, const int8_t* w) {
+  if (!present_) throw std::logic_error(std::string(name()) + ": weights for a cluster without an IMA");
   if (uint64_t(row0) + nrows > rows_ || uint64_t(col0) + ncols > cols_)
     throw std::out_of_range(std::string(name()) + ": weight block outside the crossbar");
   for (unsigned r = 0; r < nrows; ++r)

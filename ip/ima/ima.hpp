@@ -97,9 +97,15 @@ class Ima : public sc_core::sc_module {
   void trigger(const sc_core::sc_time& at);
   uint32_t status(const sc_core::sc_time& at);
   size_t pending() const;
-  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) { regfile_.b_transport(tx, delay); }
-  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regfile_.transport_dbg(tx); }
+  // A cluster without an IMA (a digital cluster, section VI) has a hole where
+  // the register block would be: every access is an address error.
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+    if (!present_) return tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    regfile_.b_transport(tx, delay);
+  }
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return present_ ? regfile_.transport_dbg(tx) : 0; }
 
+  bool present_;
   unsigned cluster_id_;
   L1Window l1_window_;
   unsigned rows_, cols_, ports_, port_bytes_, dac_bits_, adc_bits_, adc_shift_;

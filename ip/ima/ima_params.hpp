@@ -13,6 +13,7 @@ namespace vp {
 
 struct ImaParams {
   unsigned cluster_id = 0;
+  bool present = true;          // false: a digital cluster's hole (accesses fail)
   L1Window l1;                  // where the cluster's own L1 appears
   unsigned rows = 0, cols = 0;  // each < 2^16 (the INFO register's fields)
   unsigned streamer_ports = 0, port_bytes = 0;

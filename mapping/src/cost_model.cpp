@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "config/cluster_classes.hpp"
 #include "mapper.hpp"
 #include "mapper_util.hpp"
 
@@ -22,9 +23,15 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
     throw MappingError(fmt::format("platform {} is not a manycore platform (kind: {})", p.name, cfg.get_string("kind")));
   p.clusters = int(cfg.get_int("cluster.count"));
   p.cores = int(cfg.get_int("cluster.cores"));
-  p.l1_size = int64_t(cfg.get_size("cluster.l1.size"));
+  p.l1_size = int64_t(min_l1_size(cfg));
   p.hbm_size = int64_t(cfg.get_size("hbm.size"));
   p.ima = ImaParams::from(cfg);
+  for (unsigned id = 0; id < unsigned(p.clusters); ++id) {
+    const bool ima = cfg.get_bool(cluster_key(cfg, id, "ima.present"));
+    p.has_ima.push_back(ima);
+    p.ima_clusters += ima;
+    p.cores_of.push_back(int(cfg.get_int(cluster_key(cfg, id, "cores"))));
+  }
   p.clock_hz = cfg.get_float("clock_hz");
   p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);
   p.stream_bytes_per_cycle = int(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.l1.bank_width"));
@@ -143,8 +150,9 @@ void estimate_costs(Mapping& m, const Network& net) {
     }
   }
   m.hbm_cycles = double(m.hbm_bytes) / double(P.width.front());
-  const double cores = P.cores;
   for (auto& c : m.clusters) {
+    if (c.role == Role::Idle) continue;
+    const double cores = P.cores_of.empty() ? P.cores : P.cores_of[size_t(c.id)];  // its class's
     double dma = std::max(in_cycles[size_t(c.id)], port_bytes[size_t(c.id)] / leaf_width);
     double ima = 0, core = 0, tiles_own = 1;
     if (c.role != Role::ResidualStore) {
@@ -183,6 +191,7 @@ void estimate_costs(Mapping& m, const Network& net) {
   m.stages.clear();
   std::map<std::tuple<int, int, int>, size_t> index;  // (layer, role, level)
   for (auto& c : m.clusters) {
+    if (c.role == Role::Idle) continue;
     auto key = std::make_tuple(c.layer, int(c.role), c.level);
     auto it = index.find(key);
     if (it == index.end()) {

@@ -15,8 +15,13 @@ namespace vp::map {
 // What the cost model needs from the platform YAML.
 struct PlatformInfo {
   std::string name;
-  int clusters = 0, cores = 0;
-  int64_t l1_size = 0, hbm_size = 0;
+  int clusters = 0, cores = 0;     // cores: of a cluster without a class (homogeneous platforms)
+  int64_t l1_size = 0, hbm_size = 0;  // l1_size: the smallest cluster's
+  // Per cluster id (heterogeneous platforms, cluster_classes): whether it has
+  // an IMA of the size `ima` (analog layers go only there) and its cores.
+  std::vector<char> has_ima;
+  std::vector<int> cores_of;
+  int ima_clusters = 0;
   ImaParams ima;
   double clock_hz = 1e9, mvm_cycles = 130;
   int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width

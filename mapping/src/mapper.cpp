@@ -36,6 +36,7 @@ const char* role_name(Role r) {
     case Role::Reduce: return "reduce";
     case Role::Digital: return "digital";
     case Role::ResidualStore: return "residual-store";
+    case Role::Idle: return "idle";
   }
   return "?";
 }
@@ -73,15 +74,18 @@ class Builder : public Planner {
       if (l.analog()) {
         p.row_splits = int(P_.ima.row_chunks(l));
         p.col_splits = int(P_.ima.col_chunks(l));
-        if (p.row_splits * p.col_splits > P_.clusters)
+        if (p.row_splits * p.col_splits > P_.ima_clusters)
           throw MappingError(fmt::format(
               "layer {} ({}x{} weights) needs {} crossbars of {}x{} (IMA size), the platform {} has {} clusters of one IMA",
-              l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.clusters));
+              l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
         // Naive: one reduction node per column group sums all partial sums.
         p.reduce_fanin = tree(p.row_splits, p.row_splits);
       }
       choose_tile(int(i));
     }
+    if (P_.ima_clusters < P_.clusters && P_.ima_clusters < analog_count())  // heterogeneous: too few IMAs
+      throw MappingError(fmt::format("network {} needs {} crossbars of {}x{}, the platform {} has {} clusters with an IMA",
+                                     net_.name, analog_count(), P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
     int need = count();
     if (need > P_.clusters) {
       std::string detail;
@@ -114,9 +118,19 @@ class Builder : public Planner {
     for (int n : level_nodes(p.row_splits, p.reduce_fanin)) reduce += n;
     return p.replicas * p.col_splits * (p.row_splits + reduce);
   }
+  // Clusters the plan needs; on a heterogeneous platform a shortfall of
+  // clusters with an IMA for the analog roles counts as missing clusters.
   int count() const {
     int n = 0;
     for (size_t i = 0; i < net_.layers.size(); ++i) n += count_layer(int(i));
+    const int analog = analog_count();
+    if (!P_.has_ima.empty() && analog > P_.ima_clusters) n = std::max(n, P_.clusters + analog - P_.ima_clusters);
+    return n;
+  }
+  int analog_count() const {  // crossbar roles (not their reduction trees)
+    int n = 0;
+    for (size_t i = 0; i < net_.layers.size(); ++i)
+      if (net_.layers[i].analog()) n += plans_[i].replicas * plans_[i].col_splits * plans_[i].row_splits;
     return n;
   }
 
@@ -223,10 +237,32 @@ class Builder : public Planner {
     return m;
   }
 
+  // The lowest free cluster id of a suitable class: an analog role needs an
+  // IMA; any other role takes a cluster without one when there is such, so
+  // the IMAs stay free for analog layers (section VI's digital clusters).
+  // On a homogeneous platform: the next id.
   static int add_cluster(Mapping& m, ClusterRole c) {
-    c.id = int(m.clusters.size());
-    m.clusters.push_back(c);
-    return c.id;
+    const PlatformInfo& P = m.platform;
+    auto free_id = [&](int want_ima) {  // -1: any class
+      for (int id = 0; id < P.clusters; ++id) {
+        if (size_t(id) < m.clusters.size() && m.clusters[size_t(id)].role != Role::Idle) continue;
+        if (want_ima < 0 || P.has_ima.empty() || bool(P.has_ima[size_t(id)]) == bool(want_ima)) return id;
+      }
+      return -1;
+    };
+    int id = free_id(c.role == Role::Analog ? 1 : 0);
+    if (id < 0 && c.role != Role::Analog) id = free_id(-1);
+    if (id < 0)
+      throw MappingError(fmt::format("the platform {} has no free cluster {}for a {} role", P.name,
+                                     c.role == Role::Analog ? "with an IMA " : "", role_name(c.role)));
+    c.id = id;
+    while (m.clusters.size() <= size_t(id)) {
+      ClusterRole idle;
+      idle.role = Role::Idle, idle.id = int(m.clusters.size());
+      m.clusters.push_back(idle);
+    }
+    m.clusters[size_t(id)] = c;
+    return id;
   }
 
   // Where each layer's data comes out and goes in.
@@ -409,7 +445,7 @@ class Builder : public Planner {
 
   void place_buffers(Mapping& m) const {
     for (auto& c : m.clusters) {
-      if (c.role == Role::ResidualStore) continue;
+      if (c.role == Role::ResidualStore || c.role == Role::Idle) continue;
       auto roles = buffers_of(c.layer, m.plans[size_t(c.layer)].tile_w);
       const RoleBuffers& rb = c.role == Role::Reduce ? roles[size_t(c.level)] : roles[0];
       int64_t off = cost_.l1_reserved;

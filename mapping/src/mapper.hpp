@@ -5,6 +5,7 @@
 // along W within the L1 budget and places residual buffers in HBM or in the
 // L1 of free clusters. A balancer driven by the analytic cost model
 // (mapping/docs/cost-model.md) spends free clusters on the bottleneck.
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -21,7 +22,9 @@ enum class Mode { Naive, Replicate, Full, Auto };  // Fig. 5A, and auto (full, p
 const char* mode_name(Mode m);
 Mode parse_mode(const std::string& s);  // throws std::invalid_argument
 
-enum class Role { Analog, Reduce, Digital, ResidualStore };
+// Idle: a cluster id the mapping leaves unused below a used one (on a
+// heterogeneous platform roles go to clusters of a suitable class).
+enum class Role { Analog, Reduce, Digital, ResidualStore, Idle };
 const char* role_name(Role r);
 
 struct Buffer {
@@ -96,7 +99,7 @@ struct Mapping {
   std::string network;
   int64_t macs = 0;
   std::vector<LayerPlan> plans;       // one per network layer
-  std::vector<ClusterRole> clusters;  // used clusters, by id
+  std::vector<ClusterRole> clusters;  // by id, up to the highest used one (gaps are Role::Idle)
   std::vector<Edge> edges;
   std::vector<Residual> residuals;
   std::vector<HbmBuffer> hbm;
@@ -109,7 +112,9 @@ struct Mapping {
   double batch_latency_s = 0, batch_steady_s = 0;
   int balancer_steps = 0;
   std::string balancer_stop;  // why the balancer stopped
-  int clusters_used() const { return int(clusters.size()); }
+  int clusters_used() const {
+    return int(std::count_if(clusters.begin(), clusters.end(), [](const ClusterRole& c) { return c.role != Role::Idle; }));
+  }
 };
 
 // A network that does not fit the platform (clusters, L1, IMA size): the

@@ -99,7 +99,8 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
   for (const auto& c : m.clusters) {
     vpmap_cluster_t r{};
     r.id = id16(c.id);
-    static const uint16_t roles[] = {VPMAP_ROLE_ANALOG, VPMAP_ROLE_REDUCE, VPMAP_ROLE_DIGITAL, VPMAP_ROLE_RESIDUAL_STORE};
+    static const uint16_t roles[] = {VPMAP_ROLE_ANALOG, VPMAP_ROLE_REDUCE, VPMAP_ROLE_DIGITAL,
+                                     VPMAP_ROLE_RESIDUAL_STORE, VPMAP_ROLE_IDLE};
     r.role = roles[int(c.role)];
     r.layer = id16(c.layer), r.replica = u16(c.replica, "replica");
     r.row_split = u16(c.row_split, "row_split"), r.col_split = u16(c.col_split, "col_split");

@@ -120,6 +120,7 @@ std::string mapping_yaml(const Mapping& m, const Network& net) {
 
   y << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq;
   for (const auto& c : m.clusters) {
+    if (c.role == Role::Idle) continue;  // a gap between used clusters
     y << YAML::BeginMap;
     y << YAML::Key << "id" << YAML::Value << c.id;
     y << YAML::Key << "role" << YAML::Value << role_name(c.role);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "config/cluster_classes.hpp"
 #include "numerics.h"
 #include "weights_format.h"
 #include "reference.hpp"
@@ -19,6 +20,19 @@ ImaParams ImaParams::from(const Config& cfg) {
   ImaParams p;
   p.rows = int(cfg.get_int("cluster.ima.rows"));
   p.cols = int(cfg.get_int("cluster.ima.cols"));
+  // On a heterogeneous platform: the crossbar of the classes with an IMA, one
+  // size for all (a layer's weights are tiled once, for any of its clusters).
+  std::string first;
+  for (const auto& cls : cfg.get_string_list("cluster.classes")) {
+    if (!cfg.get_bool(class_key(cfg, cls, "ima.present"))) continue;
+    const int r = int(cfg.get_int(class_key(cfg, cls, "ima.rows"))), c = int(cfg.get_int(class_key(cfg, cls, "ima.cols")));
+    if (first.empty())
+      first = cls, p.rows = r, p.cols = c;
+    else if (r != p.rows || c != p.cols)
+      cfg.fail(class_key(cfg, cls, "ima.rows"),
+               fmt::format("class {} has a {}x{} IMA and class {} {}x{}: the mapper tiles weights for one crossbar size",
+                           cls, r, c, first, p.rows, p.cols));
+  }
   p.dac_bits = int(cfg.get_int("cluster.ima.dac_bits"));
   p.adc_bits = int(cfg.get_int("cluster.ima.adc_bits"));
   p.weight_bits = int(cfg.get_int("cluster.ima.weight_bits"));

@@ -41,12 +41,14 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
       left -= take;
       if (left == 0) break;
     }
-    while (left > 0 && tile <= budget && int(m.clusters.size()) < p.platform().clusters) {
+    std::vector<int> added;
+    while (left > 0 && tile <= budget && m.clusters_used() < p.platform().clusters) {
       ClusterRole c;
       c.role = Role::ResidualStore;
       c.l1_used = cost.l1_reserved;
       int64_t take = std::min(left, room(c));
       int id = add_cluster(c);
+      added.push_back(id);
       store.push_back({id, take});
       m.clusters[size_t(id)].l1_used += align64(take);
       left -= take;
@@ -56,9 +58,8 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
       for (auto& [id, b] : store) edges[id].first += ins, edges[id].second += outs;
     } else {  // no room: this residual goes to HBM; give back what was taken
       for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
-      while (!m.clusters.empty() && m.clusters.back().role == Role::ResidualStore &&
-             m.clusters.back().l1_used == cost.l1_reserved)
-        m.clusters.pop_back();
+      for (int id : added) m.clusters[size_t(id)].role = Role::Idle;  // the stores this residual added
+      while (!m.clusters.empty() && m.clusters.back().role == Role::Idle) m.clusters.pop_back();
     }
   }
   for (auto& r : m.residuals)  // offsets within each store

@@ -228,3 +228,42 @@ TEST_CASE("a residual of the input image stays in the HBM in full mode") {
   CHECK(m.residuals[0].skip == -1);
   CHECK(m.residuals[0].in_hbm);
 }
+
+// Heterogeneous platforms (issue 24): analog layers only on clusters with an
+// IMA of the mapper's crossbar size, every other role on a cluster without
+// one while such clusters are free; ids are physical, gaps idle.
+TEST_CASE("heterogeneous platforms: no analog layer without a suitable IMA") {
+  struct Case {
+    const char* network;
+    std::string platform;
+  };
+  for (const Case& k : {Case{"resnet-tiny", source("tests/hetero/hetero-8.yaml")}, Case{"resnet18", "mpaimc-512-hetero"}})
+    for (Mode mode : {Mode::Naive, Mode::Replicate, Mode::Full}) {
+      const Network net = net_named(k.network);
+      const vp::Config cfg = vp::Config::load(k.platform);
+      const Mapping m = map_network(net, cfg, mode);
+      INFO(k.network << " on " << k.platform << ", " << mode_name(mode));
+      const PlatformInfo& P = m.platform;
+      REQUIRE(P.has_ima.size() == size_t(P.clusters));
+      int non_analog = 0, on_digital = 0, idle = 0, digital_clusters = P.clusters - P.ima_clusters;
+      for (size_t i = 0; i < m.clusters.size(); ++i) {
+        const ClusterRole& c = m.clusters[i];
+        REQUIRE(c.id == int(i));
+        if (c.role == Role::Idle) {
+          ++idle;
+          continue;
+        }
+        if (c.role == Role::Analog) REQUIRE(P.has_ima[i]);
+        if (c.role != Role::Analog) ++non_analog, on_digital += !P.has_ima[i];
+      }
+      CHECK(on_digital == std::min(non_analog, digital_clusters));  // digital clusters first
+      CHECK(m.clusters_used() == int(m.clusters.size()) - idle);
+      // Edges name used clusters only.
+      for (const Edge& e : m.edges)
+        for (int id : {e.src, e.dst})
+          if (id >= 0) REQUIRE(m.clusters[size_t(id)].role != Role::Idle);
+    }
+  // Too few IMAs for the crossbars: said in those terms.
+  CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load(source("tests/hetero/hetero-8.yaml")), Mode::Naive),
+                    Catch::Contains("the platform hetero-8 has 6 clusters of one IMA"));
+}

@@ -1,5 +1,6 @@
 // Setting up vp-run's dataflow job: see dataflow_job.hpp.
 #include "dataflow_job.hpp"
+#include "config/cluster_classes.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -103,7 +104,7 @@ void install(const workload::Prepared& p, std::optional<uint32_t> boot_symbol, c
                                       DF_BOOT_SYMBOL));
   // The record lives in .data at a local-alias address: the same L1 offset in every cluster.
   const uint64_t local = uint64_t(cfg.get_int("memory_map.cluster_local_base"));
-  const uint64_t l1 = cfg.get_size("cluster.l1.size");
+  const uint64_t l1 = min_l1_size(cfg);
   const std::vector<uint8_t> boot = p.boot_bytes();
   if (*boot_symbol < local || *boot_symbol - local + boot.size() > l1)
     throw SimulationError(fmt::format("{}: symbol '{}' at {:#x} is not in the cluster's L1 ({:#x}, {} bytes)",

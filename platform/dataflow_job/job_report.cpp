@@ -184,7 +184,7 @@ nlohmann::json energy_figures(const workload::Prepared& p, const nlohmann::json&
   const auto& e = results["energy"];
   const auto& a = results["area"];
   const double total_mj = e["total_mj"].get<double>(), area = a["area_mm2"].get<double>();
-  const double cluster_mm2 = a["cluster_mm2"].get<double>();
+  const auto& cluster_mm2 = a["per_cluster_mm2"];  // by cluster id: classes differ in area
   const double ops = double(job["ops_per_image"].get<int64_t>());
   nlohmann::json f;
   f["mj_per_batch"] = total_mj;
@@ -201,7 +201,7 @@ nlohmann::json energy_figures(const workload::Prepared& p, const nlohmann::json&
   std::sort(heights.rbegin(), heights.rend());
   nlohmann::json groups = nlohmann::json::array();
   for (size_t g = 0; g < heights.size(); ++g) {
-    double group_ops = 0;
+    double group_ops = 0, mm2 = 0;
     int clusters = 0;
     nlohmann::json layers = nlohmann::json::array();
     for (size_t i = 0; i < p.net.layers.size(); ++i) {
@@ -209,9 +209,9 @@ nlohmann::json energy_figures(const workload::Prepared& p, const nlohmann::json&
       if (l.in.h != heights[g]) continue;
       layers.push_back(l.paper.empty() ? l.name : l.paper);
       group_ops += 2.0 * double(l.macs());
-      for (const auto& c : p.mapping.clusters) clusters += c.layer == int(i);
+      for (const auto& c : p.mapping.clusters)
+        if (c.layer == int(i)) ++clusters, mm2 += cluster_mm2.at(size_t(c.id)).get<double>();
     }
-    const double mm2 = clusters * cluster_mm2;
     groups.push_back({{"group", g + 1},
                       {"input_height", heights[g]},
                       {"layers", layers},
@@ -261,7 +261,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   const bool marked = std::all_of(done.begin(), done.end(), [](double t) { return t >= 0; });
   double last_exit = 0;
   for (const auto& role : p.mapping.clusters)
-    if (size_t(role.id) < per.size()) last_exit = std::max(last_exit, per[size_t(role.id)].value("exit_ns", 0.0));
+    if (role.role != map::Role::Idle && size_t(role.id) < per.size()) last_exit = std::max(last_exit, per[size_t(role.id)].value("exit_ns", 0.0));
   // First in: the clusters that read the network input from the HBM start
   // their pipeline (their first phase mark, after the boot).
   double first_in = -1;
@@ -311,7 +311,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   double total = 0, boot = 0, analog = 0, digital = 0, comm = 0, sync = 0, idle = 0, asleep = 0;
   int analog_bound = 0;
   for (const auto& role : roles) {
-    if (size_t(role.id) >= per.size()) continue;
+    if (role.role == map::Role::Idle || size_t(role.id) >= per.size()) continue;
     auto r = cluster_row(role, p.net, per[size_t(role.id)], clock_hz, simulated_ns);
     const double computation = r["compute_ns"].get<double>() + r["ima_wait_ns"].get<double>();
     total += r["end_ns"].get<double>();

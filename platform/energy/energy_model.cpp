@@ -1,5 +1,7 @@
 #include "energy/energy_model.hpp"
 
+#include "config/cluster_classes.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -40,8 +42,9 @@ ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e)
   return c;
 }
 
-Charge charge_of(int id, int used, const EnergyParams& e) {
-  if (used < 0 || id < used || e.unused == EnergyParams::Unused::kPowered) return Charge::kFull;
+Charge charge_of(int id, const UsedClusters& used, const EnergyParams& e) {
+  if (used.empty() || (size_t(id) < used.size() && used[size_t(id)]) || e.unused == EnergyParams::Unused::kPowered)
+    return Charge::kFull;
   return e.unused == EnergyParams::Unused::kClockGated ? Charge::kLeakageOnly : Charge::kNothing;
 }
 
@@ -82,16 +85,25 @@ AreaParams bind_area(const Config& cfg) {
   return a;
 }
 
-ClusterShape bind_cluster_shape(const Config& cfg) {
+ClusterShape bind_cluster_shape(const Config& cfg, unsigned cluster_id) {
   ClusterShape s;
-  s.cores = unsigned(cfg.get_int("cluster.cores"));
-  s.l1_bytes = cfg.get_size("cluster.l1.size");
-  s.ima_rows = unsigned(cfg.get_int("cluster.ima.rows"));
-  s.ima_cols = unsigned(cfg.get_int("cluster.ima.cols"));
+  auto key = [&](const char* k) { return cluster_key(cfg, cluster_id, k); };
+  s.cores = unsigned(cfg.get_int(key("cores")));
+  s.l1_bytes = cfg.get_size(key("l1.size"));
+  const bool ima = cfg.get_bool(key("ima.present"));
+  s.ima_rows = ima ? unsigned(cfg.get_int(key("ima.rows"))) : 0;
+  s.ima_cols = ima ? unsigned(cfg.get_int(key("ima.cols"))) : 0;
   return s;
 }
 
-nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e) {
+std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg) {
+  std::vector<ClusterShape> out;
+  for (unsigned i = 0; i < unsigned(cfg.get_int("cluster.count")); ++i) out.push_back(bind_cluster_shape(cfg, i));
+  return out;
+}
+
+nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, const UsedClusters& used,
+                          const EnergyParams& e) {
   const auto& clusters = results.at("per_cluster");
   double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0, leakage = 0;
   std::vector<double> per_cluster;
@@ -138,21 +150,34 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, in
   return j;
 }
 
-nlohmann::json platform_area(unsigned clusters, const ClusterShape& s, const AreaParams& a) {
-  const double cores = s.cores * a.core_mm2;
-  const double l1 = double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib;
-  const double ima = double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell;
-  const double cluster = cores + l1 + ima + a.dma_mm2 + a.cluster_other_mm2 + a.noc_mm2_per_cluster;
+double cluster_area(const ClusterShape& s, const AreaParams& a) {
+  return s.cores * a.core_mm2 + double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib +
+         double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell + a.dma_mm2 + a.cluster_other_mm2 +
+         a.noc_mm2_per_cluster;
+}
+
+nlohmann::json platform_area(const std::vector<ClusterShape>& shapes, const AreaParams& a) {
+  double cores = 0, l1 = 0, ima = 0, total = 0;
+  nlohmann::json per = nlohmann::json::array();
+  for (const auto& s : shapes) {
+    cores += s.cores * a.core_mm2;
+    l1 += double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib;
+    ima += double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell;
+    per.push_back(cluster_area(s, a));
+    total += per.back().get<double>();
+  }
+  const double n = double(shapes.size());
   nlohmann::json j;
-  j["cluster_mm2"] = cluster;
-  j["components_mm2"] = {{"cores", clusters * cores},
-                         {"l1", clusters * l1},
-                         {"ima", clusters * ima},
-                         {"dma", clusters * a.dma_mm2},
-                         {"cluster_other", clusters * a.cluster_other_mm2},
-                         {"network", clusters * a.noc_mm2_per_cluster},
+  j["cluster_mm2"] = n > 0 ? total / n : 0.0;  // the mean; per_cluster_mm2 has each (classes differ)
+  j["per_cluster_mm2"] = per;
+  j["components_mm2"] = {{"cores", cores},
+                         {"l1", l1},
+                         {"ima", ima},
+                         {"dma", n * a.dma_mm2},
+                         {"cluster_other", n * a.cluster_other_mm2},
+                         {"network", n * a.noc_mm2_per_cluster},
                          {"hbm_interface", a.hbm_interface_mm2}};
-  j["area_mm2"] = clusters * cluster + a.hbm_interface_mm2;
+  j["area_mm2"] = total + a.hbm_interface_mm2;
   return j;
 }
 

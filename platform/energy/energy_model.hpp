@@ -6,6 +6,7 @@
 // check them against parameters x counts.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -50,26 +51,34 @@ struct ClusterEnergy {
 };
 ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e);
 
-// How cluster `id` is charged when a mapping uses clusters [0, used) (used < 0: all):
-// everything, its leakage only (clock-gated), or nothing (power-gated).
+// Which clusters a mapping uses, by id (a heterogeneous platform's mapping
+// leaves gaps); empty: every cluster is used.
+using UsedClusters = std::vector<char>;
+// How cluster `id` is charged: everything (used, or unused clusters stay
+// powered), its leakage only (clock-gated), or nothing (power-gated).
 enum class Charge { kFull, kLeakageOnly, kNothing };
-Charge charge_of(int id, int used, const EnergyParams& e);
+Charge charge_of(int id, const UsedClusters& used, const EnergyParams& e);
 
 // pJ of leakage of one powered cluster over `ns`.
 inline double leakage_pj(const EnergyParams& e, double ns) { return e.cluster_leakage_mw * ns; }  // mW x ns = pJ
 
 EnergyParams bind_energy(const Config& cfg);
 AreaParams bind_area(const Config& cfg);
-ClusterShape bind_cluster_shape(const Config& cfg);
+ClusterShape bind_cluster_shape(const Config& cfg, unsigned cluster_id);  // its class's cores, L1, IMA
+std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg);        // every cluster, by id
 
 // The energy of a run from vp-run's statistics (`results`: per_cluster and
-// noc), over `simulated_ns`. Clusters with an id >= `used` are the unused
-// ones of a dataflow mapping (used < 0: every cluster is used). Returns the
+// noc), over `simulated_ns`. `used`: the clusters a dataflow mapping uses
+// (empty: all). Returns the
 // `energy` section of --stats: total_mj, watts, components_mj (cores, l1, dma,
 // network, hbm, ima, dwconv, leakage), per_cluster_mj, and the counts it charged.
-nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, int used, const EnergyParams& e);
+nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, const UsedClusters& used,
+                          const EnergyParams& e);
 
-// The platform's area: area_mm2, components_mm2 and cluster_mm2.
-nlohmann::json platform_area(unsigned clusters, const ClusterShape& shape, const AreaParams& a);
+// One cluster's area, mm2.
+double cluster_area(const ClusterShape& s, const AreaParams& a);
+// The platform's area: area_mm2, components_mm2, per_cluster_mm2 and
+// cluster_mm2 (their mean).
+nlohmann::json platform_area(const std::vector<ClusterShape>& shapes, const AreaParams& a);
 
 }  // namespace vp::energy

@@ -4,9 +4,9 @@
 
 namespace vp::energy {
 
-PowerSampler::PowerSampler(unsigned clusters, int used, std::vector<unsigned> traced, const EnergyParams& e,
+PowerSampler::PowerSampler(unsigned clusters, UsedClusters used, std::vector<unsigned> traced, const EnergyParams& e,
                            ClusterCounts cluster, SharedCounts shared, ActivityTracer* tracer)
-    : used_(used),
+    : used_(std::move(used)),
       traced_(std::move(traced)), e_(e), cluster_(std::move(cluster)), shared_(std::move(shared)), tracer_(tracer),
       last_pj_(clusters, 0.0) {}
 

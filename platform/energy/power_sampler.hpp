@@ -23,14 +23,14 @@ class PowerSampler {
   using ClusterCounts = std::function<ClusterActivity(unsigned cluster)>;
   using SharedCounts = std::function<void(double& network_level_bytes, double& hbm_bytes)>;
 
-  // Clusters with an id >= `used` are a mapping's unused ones (used < 0: none), gated as in run_energy().
-  PowerSampler(unsigned clusters, int used, std::vector<unsigned> traced, const EnergyParams& e, ClusterCounts cluster,
+  // `used`: the clusters a mapping uses (empty: all); the others are gated as in run_energy().
+  PowerSampler(unsigned clusters, UsedClusters used, std::vector<unsigned> traced, const EnergyParams& e, ClusterCounts cluster,
                SharedCounts shared, ActivityTracer* tracer);
   // A sample at `now` (the end of the window since the last one).
   void sample(const sc_core::sc_time& now);
 
  private:
-  int used_;
+  UsedClusters used_;
   std::vector<unsigned> traced_;
   EnergyParams e_;
   ClusterCounts cluster_;

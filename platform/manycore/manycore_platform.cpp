@@ -19,6 +19,7 @@
 #include "energy/power_sampler.hpp"
 #include "manycore/console_router.hpp"
 #include "manycore/progress.hpp"
+#include "config/cluster_classes.hpp"
 #include "config/output_file.hpp"
 #include "params/ip_params.hpp"
 #include "top/platform_builders.hpp"
@@ -85,7 +86,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     if (DebugSession::wanted(req)) {  // --gdb, --itrace
       std::vector<rv::CoreGroup*> groups;
       for (Cluster* c : models_) groups.push_back(&c->core_group());
-      debug_ = std::make_unique<DebugSession>(req, groups, unsigned(cfg_.get_int("cluster.cores")));
+      debug_ = std::make_unique<DebugSession>(req, groups, max_cluster_cores(cfg_));
       debug_->set_monitor([this](const std::string& cmd, const rv::RiscvCore& stopped) {
         return monitor(cmd, stopped.cluster_id());
       });
@@ -105,10 +106,20 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     }
     if (req.dataflow) {
       // Boot ends per core for the job's breakdown; traced clusters still reach the timeline.
-      boot_ends_ = std::make_unique<dataflow::BootEndRecorder>(unsigned(models_.size()), unsigned(cfg_.get_int("cluster.cores")));
+      boot_ends_ = std::make_unique<dataflow::BootEndRecorder>(unsigned(models_.size()), max_cluster_cores(cfg_));
       for (unsigned i : traced_) boot_ends_->forward(i, recorder_.get());
       for (Cluster* c : models_) c->ctrl().set_tracer(boot_ends_.get());
     }
+  }
+
+  // The clusters a dataflow mapping uses, by id (none given: all).
+  energy::UsedClusters used_clusters(const RunRequest& req) const {
+    energy::UsedClusters used;
+    if (!req.dataflow) return used;
+    used.assign(models_.size(), 0);
+    for (const auto& c : req.dataflow->mapping.clusters)
+      if (c.role != map::Role::Idle && size_t(c.id) < used.size()) used[size_t(c.id)] = 1;
+    return used;
   }
 
   RunResult run(const RunRequest& req) override {
@@ -116,7 +127,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     std::unique_ptr<energy::PowerSampler> power;
     if (recorder_) {
       power = std::make_unique<energy::PowerSampler>(
-          unsigned(models_.size()), req.dataflow ? req.dataflow->mapping.clusters_used() : -1, traced_,
+          unsigned(models_.size()), used_clusters(req), traced_,
           energy::bind_energy(cfg_),
           [this](unsigned c) { return activity_of(*models_[c]); },
           [this](double& level_bytes, double& hbm_bytes) { shared_bytes(level_bytes, hbm_bytes); }, recorder_.get());
@@ -144,11 +155,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (auto e = c->core_group().error()) std::rethrow_exception(e);  // a firmware fault: exit 1 with its report
     r.stats = summary(host_s);
     // Energy over the whole run; a dataflow mapping's unused clusters are those it gates.
-    const int used = req.dataflow ? req.dataflow->mapping.clusters_used() : -1;
-    r.stats["energy"] = energy::run_energy(r.stats, sc_core::sc_time_stamp().to_seconds() * 1e9, used,
+    r.stats["energy"] = energy::run_energy(r.stats, sc_core::sc_time_stamp().to_seconds() * 1e9, used_clusters(req),
                                            energy::bind_energy(cfg_));
-    r.stats["area"] = energy::platform_area(unsigned(models_.size()), energy::bind_cluster_shape(cfg_),
-                                            energy::bind_area(cfg_));
+    r.stats["area"] = energy::platform_area(energy::bind_cluster_shapes(cfg_), energy::bind_area(cfg_));
     if (!loaded_) return r;
 
     std::vector<std::string> waiting;
@@ -246,7 +255,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     const sc_core::sc_time end = sc_core::sc_time_stamp();
     for (unsigned i : traced_) models_[i]->ctrl().end_trace(end);
     const auto spans = recorder_->sorted();
-    const unsigned cores = unsigned(cfg_.get_int("cluster.cores"));
+    const unsigned cores = max_cluster_cores(cfg_);
     try {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
       if (!req.vcd.empty() || !req.fst.empty()) {

@@ -1,6 +1,10 @@
 #include "manycore/memory_map.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+
+#include "config/cluster_classes.hpp"
 
 namespace vp {
 
@@ -10,13 +14,19 @@ MemoryMap::MemoryMap(const Config& cfg)
       global_base_(uint64_t(cfg.get_int("memory_map.cluster_global_base"))),
       stride_(uint64_t(cfg.get_int("memory_map.cluster_stride"))),
       periph_off_(uint64_t(cfg.get_int("memory_map.peripherals_offset"))),
-      l1_size_(cfg.get_size("cluster.l1.size")),
+      l1_size_(0),
       imem_base_(uint64_t(cfg.get_int("memory_map.imem_base"))),
       imem_size_(cfg.get_size("memory_map.imem_size")),
       hbm_base_(uint64_t(cfg.get_int("memory_map.hbm_base"))),
       hbm_size_(cfg.get_size("hbm.size")),
       level_names_(cfg.get_string_list("noc.levels")),
-      factors_(cfg.get_int_list("noc.factors")) {
+      factors_(cfg.get_int_list("noc.factors")),
+      classes_(cluster_class_table(cfg)) {
+  for (int i = 0; i < clusters_; ++i) {
+    l1_sizes_.push_back(cfg.get_size(cluster_key(cfg, unsigned(i), "l1.size")));
+    has_ima_.push_back(cfg.get_bool(cluster_key(cfg, unsigned(i), "ima.present")));
+    l1_size_ = std::max(l1_size_, l1_sizes_.back());
+  }
   // Config::load checked the map (inside 32 bits, no overlaps): one validation for every tool.
 }
 
@@ -30,7 +40,7 @@ MemoryMap::Decoded MemoryMap::decode(uint64_t addr) const {
   if (int c = cluster_of(addr); c >= 0) {
     uint64_t off = addr - cluster_base(c);
     d.cluster = c;
-    if (off < l1_size_)
+    if (off < l1_sizes_[size_t(c)])
       d.region = Region::kClusterL1, d.offset = off;
     else if (off >= periph_off_)
       d.region = Region::kClusterPeripherals, d.offset = off - periph_off_;
@@ -76,8 +86,10 @@ std::string MemoryMap::table() const {
     auto path = quadrant_path(i);
     for (size_t k = 0; k < path.size(); ++k)
       where += fmt::format("{}{} {}", k ? " / " : "", level_names_[k], path[k]);
-    row(fmt::format("cluster {} L1", i), cluster_base(i), l1_size_, where);
-    row(fmt::format("cluster {} peripherals", i), cluster_peripherals_base(i), stride_ - periph_off_, where);
+    if (!classes_[size_t(i)].empty()) where += fmt::format(" (class {})", classes_[size_t(i)]);
+    row(fmt::format("cluster {} L1", i), cluster_base(i), l1_sizes_[size_t(i)], where);
+    row(fmt::format("cluster {} peripherals{}", i, has_ima_[size_t(i)] ? "" : " (no IMA: its block is a hole)"),
+        cluster_peripherals_base(i), stride_ - periph_off_, where);
   }
   row("HBM", hbm_base_, hbm_size_, fmt::format("{} (root)", level_names_.empty() ? "" : level_names_[0]));
   return out;

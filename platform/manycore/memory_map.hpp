@@ -25,7 +25,9 @@ class MemoryMap {
   int clusters() const { return clusters_; }
   uint64_t cluster_stride() const { return stride_; }
   uint64_t peripherals_offset() const { return periph_off_; }
-  uint64_t l1_size() const { return l1_size_; }
+  uint64_t l1_size() const { return l1_size_; }  // the largest of the clusters' L1
+  // Cluster i's L1 size (its class's, on a heterogeneous platform).
+  uint64_t l1_size(int i) const { return l1_sizes_[size_t(i)]; }
   // Cluster i's global window: its L1 at the base, its peripherals at + peripherals_offset.
   uint64_t cluster_base(int i) const { return global_base_ + uint64_t(i) * stride_; }
   uint64_t cluster_peripherals_base(int i) const { return cluster_base(i) + periph_off_; }
@@ -54,8 +56,11 @@ class MemoryMap {
  private:
   int clusters_;
   uint64_t local_base_, global_base_, stride_, periph_off_, l1_size_, imem_base_, imem_size_, hbm_base_, hbm_size_;
+  std::vector<uint64_t> l1_sizes_;
   std::vector<std::string> level_names_;
   std::vector<int64_t> factors_;
+  std::vector<std::string> classes_;  // each cluster's class ("" when homogeneous)
+  std::vector<char> has_ima_;         // its IMA block answers (else a hole)
 };
 
 }  // namespace vp

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "config/cluster_classes.hpp"
 #include "dma_regs.h"
 #include "event_unit_regs.h"
 
@@ -34,7 +35,9 @@ ClusterMap bind_cluster_map(const Config& cfg) {
   m.global_base = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_global_base"));
   m.stride = static_cast<uint64_t>(cfg.get_int("memory_map.cluster_stride"));
   m.peripherals_offset = static_cast<uint64_t>(cfg.get_int("memory_map.peripherals_offset"));
-  m.l1_size = cfg.get_size("cluster.l1.size");
+  // The L1 every cluster has at least (a firmware image's .data must fit each); a
+  // cluster's own map (bind_cluster) holds its class's size.
+  m.l1_size = min_l1_size(cfg);
   m.imem_base = static_cast<uint64_t>(cfg.get_int("memory_map.imem_base"));
   m.imem_size = cfg.get_size("memory_map.imem_size");
   return m;
@@ -45,7 +48,7 @@ L1Window bind_l1_window(const Config& cfg, unsigned cluster_id) {
   L1Window w;
   w.local_base = m.local_base;
   w.global_base = m.global_base + uint64_t(cluster_id) * m.stride;
-  w.size = m.l1_size;
+  w.size = cfg.get_size(cluster_key(cfg, cluster_id, "l1.size"));
   return w;
 }
 
@@ -69,23 +72,25 @@ rv::CoreConfig bind_core(const Config& cfg) {
   return c;
 }
 
-TcdmParams bind_tcdm(const Config& cfg) {
+TcdmParams bind_tcdm(const Config& cfg, unsigned cluster_id) {
   TcdmParams p;
-  p.size = cfg.get_size("cluster.l1.size");
+  const std::string size_key = cluster_key(cfg, cluster_id, "l1.size");
+  p.size = cfg.get_size(size_key);
   p.banks = get_unsigned(cfg, "cluster.l1.banks");
   p.bank_width = get_unsigned(cfg, "cluster.l1.bank_width");
   if (p.size % p.bank_width != 0)
-    cfg.fail("cluster.l1.size", fmt::format("the L1 size must be a multiple of cluster.l1.bank_width ({})", p.bank_width));
+    cfg.fail(size_key, fmt::format("the L1 size must be a multiple of cluster.l1.bank_width ({})", p.bank_width));
   p.cycle = bind_cycle(cfg);
   p.latency = cycles(cfg, "cluster.l1.latency_cycles");
   return p;
 }
 
-EventUnitParams bind_event_unit(const Config& cfg) {
+EventUnitParams bind_event_unit(const Config& cfg, unsigned cluster_id) {
   EventUnitParams p;
-  p.cores = get_unsigned(cfg, "cluster.cores");
+  const std::string cores_key = cluster_key(cfg, cluster_id, "cores");
+  p.cores = get_unsigned(cfg, cores_key);
   if (p.cores == 0 || p.cores > EU_MAX_CORES)
-    cfg.fail("cluster.cores", fmt::format("the event unit serves 1..{} cores", EU_MAX_CORES));
+    cfg.fail(cores_key, fmt::format("the event unit serves 1..{} cores", EU_MAX_CORES));
   p.access_latency = cycles(cfg, "cluster.event_unit.access_latency_cycles");
   p.barrier_latency = cycles(cfg, "cluster.event_unit.barrier_latency_cycles");
   return p;
@@ -113,9 +118,11 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
   ImaParams p;
   p.cluster_id = cluster_id;
   p.l1 = bind_l1_window(cfg, cluster_id);
-  p.rows = get_unsigned(cfg, "cluster.ima.rows");
-  p.cols = get_unsigned(cfg, "cluster.ima.cols");
-  if (p.rows > 0xFFFF || p.cols > 0xFFFF) cfg.fail("cluster.ima.rows", "rows and cols must fit the 16-bit INFO fields");
+  p.present = cfg.get_bool(cluster_key(cfg, cluster_id, "ima.present"));
+  const std::string rows_key = cluster_key(cfg, cluster_id, "ima.rows");
+  p.rows = get_unsigned(cfg, rows_key);
+  p.cols = get_unsigned(cfg, cluster_key(cfg, cluster_id, "ima.cols"));
+  if (p.rows > 0xFFFF || p.cols > 0xFFFF) cfg.fail(rows_key, "rows and cols must fit the 16-bit INFO fields");
   p.streamer_ports = get_unsigned(cfg, "cluster.ima.streamer_ports");
   p.port_bytes = get_unsigned(cfg, "cluster.ima.port_bytes");
   p.dac_bits = get_unsigned(cfg, "cluster.ima.dac_bits");
@@ -134,7 +141,7 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
 DwconvParams bind_dwconv(const Config& cfg, unsigned cluster_id) {
   DwconvParams p;
   const std::string k = "cluster.dwconv.";
-  p.present = cfg.get_bool(k + "present");
+  p.present = cfg.get_bool(cluster_key(cfg, cluster_id, "dwconv.present"));  // per class
   p.cluster_id = cluster_id;
   p.l1 = bind_l1_window(cfg, cluster_id);
   p.lanes = get_unsigned(cfg, k + "lanes");
@@ -189,12 +196,13 @@ ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id) {
   p.id = cluster_id;
   p.clusters = get_unsigned(cfg, "cluster.count");
   p.map = bind_cluster_map(cfg);
+  p.map.l1_size = cfg.get_size(cluster_key(cfg, cluster_id, "l1.size"));
   p.cycle = bind_cycle(cfg);
   p.imem_latency = cycles(cfg, "cluster.imem_latency_cycles");
   p.wake_latency = cycles(cfg, "cluster.event_unit.wake_latency_cycles");
   p.core = bind_core(cfg);
-  p.l1 = bind_tcdm(cfg);
-  p.event_unit = bind_event_unit(cfg);
+  p.l1 = bind_tcdm(cfg, cluster_id);
+  p.event_unit = bind_event_unit(cfg, cluster_id);
   p.cores = p.event_unit.cores;
   p.dma = bind_dma(cfg, cluster_id);
   p.ima = bind_ima(cfg, cluster_id);

@@ -15,8 +15,10 @@ sc_core::sc_time bind_cycle(const Config& cfg);  // 1 / clock_hz; an error below
 ClusterMap bind_cluster_map(const Config& cfg);
 L1Window bind_l1_window(const Config& cfg, unsigned cluster_id);
 rv::CoreConfig bind_core(const Config& cfg);
-TcdmParams bind_tcdm(const Config& cfg);
-EventUnitParams bind_event_unit(const Config& cfg);
+// Per-cluster keys (cores, L1 size, IMA) come from the cluster's class
+// (core/config/cluster_classes.hpp); cluster_id 0 on a homogeneous platform is any cluster.
+TcdmParams bind_tcdm(const Config& cfg, unsigned cluster_id = 0);
+EventUnitParams bind_event_unit(const Config& cfg, unsigned cluster_id = 0);
 DmaParams bind_dma(const Config& cfg, unsigned cluster_id);
 ImaParams bind_ima(const Config& cfg, unsigned cluster_id);
 // `cluster.ima.noise`; also used by the host side's golden model (platform/workload).

@@ -5,6 +5,7 @@
 // (exit 2) before anything is built or written, simulation errors (exit 1)
 // as the run's result.
 #include <arpa/inet.h>
+#include "config/cluster_classes.hpp"
 
 #include <chrono>
 #include <iostream>
@@ -99,7 +100,7 @@ void resolve_debug(const CliOptions& cli, const Config& cfg, RunRequest& req) {
   if (!bare && cfg.get_string("kind") != "manycore")
     throw UsageError("--gdb, --itrace and --dump-registers debug the cores of a manycore or bare platform");
   if (bare && req.dump_registers >= 0) throw UsageError("--dump-registers: the bare platform has no cluster peripherals");
-  const int clusters = bare ? 1 : int(cfg.get_int("cluster.count")), cores = bare ? 1 : int(cfg.get_int("cluster.cores"));
+  const int clusters = bare ? 1 : int(cfg.get_int("cluster.count")), cores = bare ? 1 : int(max_cluster_cores(cfg));
   in_addr host{};
   if (inet_pton(AF_INET, req.gdb_host.c_str(), &host) != 1)
     throw UsageError(fmt::format("--gdb-host '{}': not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", req.gdb_host));

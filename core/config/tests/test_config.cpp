@@ -1,6 +1,7 @@
 // The platform loader: schema, defaults, overrides and every error class.
 #include <catch2/catch.hpp>
 
+#include "config/cluster_classes.hpp"
 #include "config/config.hpp"
 #include "config/suggest.hpp"
 
@@ -135,4 +136,75 @@ TEST_CASE("to_json is typed", "[config]") {
   CHECK(j["cluster"]["count"].get<int>() == 8);
   CHECK(j["noc"]["levels"][0].get<std::string>() == "hbm_link");
   CHECK(j["clock_hz"].get<double>() == 1e9);
+}
+
+// Heterogeneous platforms (issue 24): cluster_classes and cluster.classes.
+static const char* kHetero = R"(name: h
+cluster_classes:
+  analog:
+    cores: 1
+  digital:
+    ima: {present: false}
+    l1: {size: 512KiB}
+cluster:
+  count: 8
+  classes: [analog, analog, analog, digital]
+  classes_repeat: true
+noc: {levels: [root, leaf], factors: [2, 4], width_bytes: [64, 64], latency_cycles: [10, 4]}
+)";
+
+TEST_CASE("cluster classes: a class's keys override cluster.*, per cluster id", "[config][classes]") {
+  const Config c = Config::from_string(kHetero, "h.yaml");
+  CHECK(vp::cluster_class(c, 0) == "analog");
+  CHECK(vp::cluster_class(c, 3) == "digital");
+  CHECK(vp::cluster_class(c, 7) == "digital");
+  CHECK(vp::cluster_key(c, 0, "cores") == "cluster_classes.analog.cores");
+  CHECK(vp::cluster_key(c, 3, "cores") == "cluster.cores");  // digital leaves it to cluster.cores
+  CHECK(c.get_int(vp::cluster_key(c, 3, "cores")) == 16);
+  CHECK(c.get_bool(vp::cluster_key(c, 0, "ima.present")));
+  CHECK_FALSE(c.get_bool(vp::cluster_key(c, 7, "ima.present")));
+  CHECK(c.get_size(vp::cluster_key(c, 3, "l1.size")) == 512u << 10);
+  CHECK(vp::max_cluster_cores(c) == 16);
+  CHECK(vp::min_l1_size(c) == 512u << 10);
+  CHECK(c.entry_names("cluster_classes") == std::vector<std::string>{"analog", "digital"});
+  CHECK(c.to_json()["cluster_classes"]["analog"] == nlohmann::json{{"cores", 1}});
+  // Groups instead of a repeating pattern: 2 names, 4 clusters each.
+  const Config g = Config::from_string(kHetero, "h.yaml", {"cluster.classes_repeat=false", "cluster.classes=[analog, digital]"});
+  CHECK(vp::cluster_class(g, 3) == "analog");
+  CHECK(vp::cluster_class(g, 4) == "digital");
+  // A class key set from the command line.
+  const Config o = Config::from_string(kHetero, "h.yaml", {"cluster_classes.analog.cores=2"});
+  CHECK(o.get_int(vp::cluster_key(o, 0, "cores")) == 2);
+  // Homogeneous: no class, every key under cluster.
+  const Config m = Config::load("mpaimc-8");
+  CHECK(vp::cluster_class(m, 5).empty());
+  CHECK(vp::cluster_key(m, 5, "ima.rows") == "cluster.ima.rows");
+}
+
+TEST_CASE("cluster classes: every mistake is located at its key", "[config][classes]") {
+  auto with = [](const std::string& a, const std::string& b) {
+    std::string t = kHetero;
+    t.replace(t.find(a), a.size(), b);
+    return error_of(t);
+  };
+  // An unknown class name in the assignment: at the list item, with a hint.
+  CHECK_THAT(with("[analog, analog, analog, digital]", "[analog, analog, anlog, digital]"),
+             Catch::Contains("t.yaml:10:29: error: cluster.classes.2: 'anlog' is not a class of cluster_classes "
+                             "(analog, digital) (did you mean 'analog'?)"));
+  // A class no cluster takes.
+  CHECK_THAT(with("[analog, analog, analog, digital]", "[analog, analog, analog, analog]"),
+             Catch::Contains("t.yaml:5:3: error: cluster_classes.digital: class 'digital' is not used"));
+  // Groups that do not add up to cluster.count.
+  CHECK_THAT(with("[analog, analog, analog, digital]", "[analog, analog, digital]"),
+             Catch::Contains("t.yaml:10:12: error: cluster.classes: 3 class names do not split 8 clusters"));
+  // An unknown key inside a class, a value out of range, a bad class name.
+  CHECK_THAT(with("cores: 1", "coress: 1"), Catch::Contains("t.yaml:4:5: error: cluster_classes.analog.coress: unknown key (did you mean 'cores'?)"));
+  CHECK_THAT(with("cores: 1", "cores: 64"), Catch::Contains("t.yaml:4:12: error: cluster_classes.analog.cores: 64 is out of range [1, 32]"));
+  CHECK_THAT(with("  analog:", "  ana log:"), Catch::Contains("cluster_classes.ana log: a name here is letters, digits"));
+  // A class's L1 beyond the peripherals offset (--set, located there).
+  CHECK_THAT(error_of(kHetero, {"memory_map.peripherals_offset=0x40000"}),
+             Catch::Contains("cluster_classes.digital.l1.size") && Catch::Contains("exceeds memory_map.peripherals_offset"));
+  // Classes with no assignment at all.
+  CHECK_THAT(error_of(kHetero, {"cluster.classes=[]"}),
+             Catch::Contains("cluster_classes.analog: class 'analog' is not used: cluster.classes assigns no class"));
 }

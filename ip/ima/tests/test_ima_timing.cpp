@@ -183,3 +183,20 @@ TEST_CASE("IMA streams wait for L1 banks another master holds", "[ima][timing]")
   CHECK(got == Approx(expected_cycles(p, j.jobs) + hold).epsilon(0.01));
   CHECK(tb.l1.conflict_cycles() >= hold);
 }
+
+TEST_CASE("IMA absent (a digital cluster, cluster.ima.present false): every register access is a bus error", "[ima]") {
+  auto cfg = Config::load("cluster-1", {"cluster.ima.present=false"});
+  Bench tb("tb", cfg);
+  int failed = 0;
+  tb.body = [&] {
+    for (uint32_t off : {uint32_t(IMA_REG_INFO), uint32_t(IMA_REG_TRIGGER), uint32_t(IMA_REG_STATUS)}) try {
+        tb.read(off);
+      } catch (const std::runtime_error& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("register access failed"));
+        ++failed;
+      }
+  };
+  sc_start();
+  CHECK(failed == 3);
+  CHECK(tb.ima.jobs_done() == 0);
+}
