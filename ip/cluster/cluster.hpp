@@ -97,7 +97,11 @@ class Cluster : public sc_core::sc_module {
     }
   };
 
+  rv::ClassCounts instructions_by_class(uint64_t instructions) const;
+
   unsigned id_;
+  mutable uint64_t by_class_instret_ = 0;  // instructions when by_class_ was folded
+  mutable rv::ClassCounts by_class_{};
   uint64_t peripherals_base_;  // global address of this cluster's peripherals
   std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;
