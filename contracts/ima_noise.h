@@ -8,8 +8,10 @@
  *     G- = max(-w, 0) / 128 gmax (the int8 full scale is gmax);
  *   - programming noise on each device: g_prog = max(0, g + sigma_prog(g) z);
  *   - drift: g(t) = g_prog ((t + t0) / t0)^-nu, nu = |N(mu(g), sd(g))|;
- *   - global drift compensation: one digital output scale per array
- *     (ima_noise_compensation);
+ *   - drift compensation: one digital output scale per crossbar column
+ *     window, measured by reference reads right after programming and at
+ *     drift_time (ima_noise_measured_compensation), or one global scale
+ *     from the model's mean exponent (ima_noise_compensation);
  *   - 1/f read noise, drawn anew for every MVM: each device adds
  *     N(0, |g(t)| Qs(g_prog) sqrt(ln((t + t0 + t_read) / (2 t_read)))), which
  *     for one MVM sums per column to one Gaussian of variance
@@ -51,10 +53,14 @@ typedef struct {
   double t0_s;          /* first read after programming (drift reference) */
   double drift_s;       /* time of inference after t0 */
   double t_read_s;      /* 1/f noise fit parameter */
-  int compensate;       /* global drift compensation */
+  int compensate;       /* IMA_NOISE_COMP_*: drift compensation */
   double prog_scale, drift_scale, read_scale;  /* 1: aihwkit's model; 0: that source off */
   double adc_noise;     /* sigma of the ADC output noise, fraction of its full scale */
 } ima_noise_params;
+
+#define IMA_NOISE_COMP_NONE 0      /* no drift compensation */
+#define IMA_NOISE_COMP_GLOBAL 1    /* one scale from the model's mean exponent */
+#define IMA_NOISE_COMP_MEASURED 2  /* per crossbar, measured by reference reads */
 
 #define IMA_NOISE_WQ 8   /* effective weights: Q8 */
 #define IMA_NOISE_VQ 16  /* read noise variances: Q16 */
@@ -128,42 +134,109 @@ static inline void ima_noise_device(const ima_noise_params* p, uint64_t key, dou
   *read_sigma = p->read_scale * fabs(gt) * ima_noise_read_rel(gp, p->gmax_us, t, p->t_read_s);
 }
 
-/* Global drift compensation: the scale a read of the whole array with all
- * inputs on gives, right after programming and at drift_time, for devices
- * drifting with the model's mean exponent at mid conductance (in aihwkit's
- * fit it is 0.049 for g > 0.2 gmax). Per array, not per column or row window,
- * so the IMA and the golden model agree whatever rows a job drives. */
+/* The device pair of weight v in column j of the row with key rk. */
+static inline void ima_noise_pair(const ima_noise_params* p, uint64_t rk, unsigned j, int v, double g_prog[2],
+                                  double g_t[2], double read_sigma[2]) {
+  for (unsigned d = 0; d < 2; ++d) {
+    const int mag = d == 0 ? (v > 0 ? v : 0) : (v < 0 ? -v : 0);
+    ima_noise_device(p, ima_noise_mix(rk + (2ull * j + d + 1) * 0xD1B54A32D192ED03ull), mag / 128.0 * p->gmax_us,
+                     &g_prog[d], &g_t[d], &read_sigma[d]);
+  }
+}
+
+/* Global drift compensation (IMA_NOISE_COMP_GLOBAL): the scale a read of an
+ * array with all inputs on gives, right after programming and at
+ * drift_time, for devices drifting with the model's mean exponent at mid
+ * conductance (in aihwkit's fit it is 0.049 for g > 0.2 gmax). 1 in the
+ * other modes. */
 static inline double ima_noise_compensation(const ima_noise_params* p) {
-  if (!p->compensate || p->drift_s <= 0) return 1.0;
+  if (p->compensate != IMA_NOISE_COMP_GLOBAL || p->drift_s <= 0) return 1.0;
   const double nu = ima_noise_nu_mean(0.5 * p->gmax_us, p->gmax_us) * p->drift_scale;
   return pow((p->drift_s + p->t0_s) / p->t0_s, nu);
 }
 
+/* Per-crossbar drift compensation (IMA_NOISE_COMP_MEASURED), measured as
+ * the hardware would: a reference read of the crossbar's columns (ncols of
+ * them, a job's column window) with every row driven at the same input,
+ * once right after programming and once at drift_time. Each read gives
+ * sum over the columns of |sum over the rows of (G+ - G-)| (aihwkit's
+ * GlobalDriftCompensation readout, here per crossbar); the scale is the
+ * first over the second. Read noise is left out (a reference read can
+ * average it away). The crossbar's rows are the `rows` given (row stride
+ * `stride`) and `zero_rows` more that hold zeros over these columns: the
+ * golden model knows its chunk and that the rest of the crossbar is empty,
+ * the IMA passes all its rows. The devices are the ones
+ * ima_noise_program_block programs (content keyed), and the sums are
+ * integers (2^-24 uS), so row order and placement do not matter. `acc`:
+ * scratch for 2 ncols values. Returns 1 without drift. */
+static inline double ima_noise_measured_compensation(const ima_noise_params* p, const int8_t* w, unsigned long stride,
+                                                     unsigned rows, unsigned ncols, unsigned long zero_rows,
+                                                     int64_t* acc) {
+  if (p->drift_s <= 0 || ncols == 0) return 1.0;
+  const double q = 16777216.0; /* 2^24 per uS */
+  double gp[2], gt[2], rs[2];
+  for (unsigned j = 0; j < 2 * ncols; ++j) acc[j] = 0;
+  for (unsigned i = 0; i < rows; ++i) {
+    const int8_t* wr = w + (unsigned long)i * stride;
+    unsigned nz = 0;
+    for (unsigned j = 0; j < ncols && !nz; ++j) nz = wr[j] != 0;
+    if (!nz) { /* an empty row: all empty rows have the same devices */
+      ++zero_rows;
+      continue;
+    }
+    const uint64_t rk = ima_noise_row_key(p->seed, wr, ncols);
+    for (unsigned j = 0; j < ncols; ++j) {
+      ima_noise_pair(p, rk, j, wr[j], gp, gt, rs);
+      acc[j] += llround((gp[0] - gp[1]) * q);
+      acc[ncols + j] += llround((gt[0] - gt[1]) * q);
+    }
+  }
+  if (zero_rows) {
+    uint64_t rk = ima_noise_mix(p->seed ^ ((uint64_t)ncols << 32)); /* ima_noise_row_key of zeros */
+    for (unsigned j = 0; j < ncols; ++j) rk = ima_noise_mix(rk ^ 0u);
+    for (unsigned j = 0; j < ncols; ++j) {
+      ima_noise_pair(p, rk, j, 0, gp, gt, rs);
+      acc[j] += (int64_t)zero_rows * llround((gp[0] - gp[1]) * q);
+      acc[ncols + j] += (int64_t)zero_rows * llround((gt[0] - gt[1]) * q);
+    }
+  }
+  int64_t at_prog = 0, at_t = 0;
+  for (unsigned j = 0; j < ncols; ++j) {
+    at_prog += acc[j] < 0 ? -acc[j] : acc[j];
+    at_t += acc[ncols + j] < 0 ? -acc[ncols + j] : acc[ncols + j];
+  }
+  return at_t > 0 && at_prog > 0 ? (double)at_prog / (double)at_t : 1.0;
+}
+
 /* Programs a block of `rows` rows (row stride `stride`) by ncols columns:
  * effective weights (Q8) and read noise variances (Q16, weight units
- * squared), column-major (weff[j * rows + i]), and each row's key. A weight
- * w maps to G+ = max(w, 0) / 128 gmax, G- = max(-w, 0) / 128 gmax. */
-static inline void ima_noise_program_block(const ima_noise_params* p, const int8_t* w, unsigned long stride,
-                                           unsigned rows, unsigned ncols, int32_t* weff, uint64_t* var,
-                                           uint64_t* row_keys) {
-  const double scale = 128.0 / p->gmax_us * ima_noise_compensation(p); /* uS -> weight units */
+ * squared), column-major (weff[j * rows + i]), and each row's key, with the
+ * digital drift compensation `comp` (a scale on the outputs). A weight w
+ * maps to G+ = max(w, 0) / 128 gmax, G- = max(-w, 0) / 128 gmax. */
+static inline void ima_noise_program_block_comp(const ima_noise_params* p, const int8_t* w, unsigned long stride,
+                                                unsigned rows, unsigned ncols, double comp, int32_t* weff,
+                                                uint64_t* var, uint64_t* row_keys) {
+  const double scale = 128.0 / p->gmax_us * comp; /* uS -> weight units */
   for (unsigned i = 0; i < rows; ++i) {
     const int8_t* wr = w + (unsigned long)i * stride;
     const uint64_t rk = ima_noise_row_key(p->seed, wr, ncols);
     row_keys[i] = rk;
     for (unsigned j = 0; j < ncols; ++j) {
-      const int v = wr[j];
-      double gp, gt[2], rs[2];
-      for (unsigned d = 0; d < 2; ++d) {
-        const int mag = d == 0 ? (v > 0 ? v : 0) : (v < 0 ? -v : 0);
-        ima_noise_device(p, ima_noise_mix(rk + (2ull * j + d + 1) * 0xD1B54A32D192ED03ull),
-                         mag / 128.0 * p->gmax_us, &gp, &gt[d], &rs[d]);
-      }
+      double gp[2], gt[2], rs[2];
+      ima_noise_pair(p, rk, j, wr[j], gp, gt, rs);
       weff[(unsigned long)j * rows + i] = (int32_t)llround((gt[0] - gt[1]) * scale * (1 << IMA_NOISE_WQ));
       var[(unsigned long)j * rows + i] =
           (uint64_t)llround((rs[0] * rs[0] + rs[1] * rs[1]) * scale * scale * (double)(1 << IMA_NOISE_VQ));
     }
   }
+}
+
+/* The same with the global compensation (none in the other modes: a
+ * measured one needs the crossbar, ima_noise_measured_compensation). */
+static inline void ima_noise_program_block(const ima_noise_params* p, const int8_t* w, unsigned long stride,
+                                           unsigned rows, unsigned ncols, int32_t* weff, uint64_t* var,
+                                           uint64_t* row_keys) {
+  ima_noise_program_block_comp(p, w, stride, rows, ncols, ima_noise_compensation(p), weff, var, row_keys);
 }
 
 /* The per-MVM stream of a job: its driven rows (by key) and their inputs

@@ -40,7 +40,9 @@ def main():
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--times", default="1s,1h,1d,1month,1y")
     ap.add_argument("--adc", default="6,8", help="ADC resolutions in bits")
-    ap.add_argument("--compensation", default="on,off")
+    ap.add_argument("--compensation", default="on,off",
+                    help="drift compensations to run: on (the platform's method, per_crossbar by default), "
+                         "per_crossbar, global, off")
     ap.add_argument("--seed", type=int, default=1, help="cluster.ima.noise.seed")
     ap.add_argument("--out", help="output folder (default BUILD/noise-vs-time)")
     ap.add_argument("--vp", help="vp-run binary (default BUILD/bin/vp-run)")
@@ -52,6 +54,9 @@ def main():
         sys.exit(f"noise_vs_time: {vp} not found (build first: scripts/build.sh)")
     os.makedirs(out, exist_ok=True)
     rows = []
+    for comp in a.compensation.split(","):
+        if comp not in ("on", "off", "global", "per_crossbar"):
+            sys.exit(f"noise_vs_time: --compensation {comp}: not on, off, global or per_crossbar")
     for adc in [int(b) for b in a.adc.split(",")]:
         for comp in a.compensation.split(","):
             for t in a.times.split(","):
@@ -59,7 +64,9 @@ def main():
                 s = run(vp, ["--network", a.network, "--platform", a.platform, "--batch", str(a.batch),
                              "--set", "cluster.ima.noise.enabled=true", "--set", f"cluster.ima.noise.seed={a.seed}",
                              "--set", f"cluster.ima.noise.drift_time={t}",
-                             "--set", f"cluster.ima.noise.compensation={'true' if comp == 'on' else 'false'}",
+                             "--set", f"cluster.ima.noise.compensation={'false' if comp == 'off' else 'true'}",
+                             *(["--set", f"cluster.ima.noise.compensation_method={comp}"]
+                               if comp in ("global", "per_crossbar") else []),
                              "--set", f"cluster.ima.adc_bits={adc}"], stats)
                 d = s["dataflow"]
                 if d["output_check"]["mismatches"] != 0:

@@ -1,5 +1,7 @@
 #include "cluster.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -138,10 +140,27 @@ std::vector<std::string> Cluster::wait_report() const {
   return out;
 }
 
+// Per-operation counts live in the decode caches: the cluster's shared one
+// and the debug step path's of each core that stepped. Folding them walks the
+// caches, so it is redone only when the cores ran since the last time (power
+// samples read the counters of every cluster).
+rv::ClassCounts Cluster::instructions_by_class(uint64_t instructions) const {
+  if (instructions == by_class_instret_) return by_class_;
+  std::vector<const rv::DecodeCache*> caches;
+  for (const auto& c : cores_)
+    for (const rv::DecodeCache* dc : {static_cast<const rv::DecodeCache*>(c->decode_cache().get()), c->step_decode_cache()})
+      if (dc && std::find(caches.begin(), caches.end(), dc) == caches.end()) caches.push_back(dc);
+  std::vector<uint64_t> per_op;
+  for (const rv::DecodeCache* dc : caches) dc->op_counts(per_op);
+  by_class_instret_ = instructions;
+  return by_class_ = rv::class_counts(per_op);
+}
+
 Cluster::Counters Cluster::counters() const {
   Counters n;
   for (const auto& c : cores_)
     n.instructions += c->instret(), n.core_active_cycles += c->cycles(), n.core_sleep_cycles += c->sleep_cycles();
+  n.instructions_by_class = instructions_by_class(n.instructions);
   n.l1_accesses = l1_.accesses(), n.l1_bytes = l1_.bytes();
   n.dma_transfers = dma_.transfers(), n.dma_bytes = dma_.bytes();
   n.ima_jobs = ima_.jobs_done(), n.ima_rows_driven = ima_.rows_driven();
@@ -155,6 +174,7 @@ nlohmann::json Cluster::stats() const {
   const Counters n = counters();
   j["cluster"] = id_;
   j["instructions"] = n.instructions;
+  for (size_t k = 0; k < rv::kInsnClasses; ++k) j["instructions_by_class"][rv::kInsnClassNames[k]] = n.instructions_by_class[k];
   j["core_active_cycles"] = n.core_active_cycles;
   j["core_sleep_cycles"] = n.core_sleep_cycles;
   j["exit_code"] = ctrl_.exit_code();

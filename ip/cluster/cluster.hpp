@@ -18,6 +18,7 @@
 #include "dma/dma.hpp"
 #include "dwconv/dwconv.hpp"
 #include "event_unit.hpp"
+#include "insn_class.hpp"
 #include "ima/ima.hpp"
 #include "instruction_memory.hpp"
 #include "noc_port.hpp"
@@ -72,6 +73,7 @@ class Cluster : public sc_core::sc_module {
     uint64_t l1_accesses = 0, l1_bytes = 0, dma_transfers = 0, dma_bytes = 0;
     uint64_t ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
     uint64_t dwconv_jobs = 0, dwconv_macs = 0;
+    rv::ClassCounts instructions_by_class{};  // sums to instructions (insn_class.hpp)
   };
   Counters counters() const;
   nlohmann::json stats() const;
@@ -95,7 +97,11 @@ class Cluster : public sc_core::sc_module {
     }
   };
 
+  rv::ClassCounts instructions_by_class(uint64_t instructions) const;
+
   unsigned id_;
+  mutable uint64_t by_class_instret_ = 0;  // instructions when by_class_ was folded
+  mutable rv::ClassCounts by_class_{};
   uint64_t peripherals_base_;  // global address of this cluster's peripherals
   std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;

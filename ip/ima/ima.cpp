@@ -82,6 +82,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
         }
         for (unsigned b = 0; b < 4; ++b) weights_[i + b] = static_cast<int8_t>(v >> (8 * b));
         programmed_.clear();
+        compensation_.clear();
         wgt_index_.set(static_cast<uint32_t>(i + 4));
       });
   regs.register_b_transport(this, &Ima::b_transport);
@@ -97,6 +98,7 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
   for (unsigned r = 0; r < nrows; ++r)
     std::copy(w + size_t(r) * ncols, w + size_t(r + 1) * ncols, weights_.begin() + size_t(row0 + r) * cols_ + col0);
   programmed_.clear();
+  compensation_.clear();
 }
 
 void Ima::compute_noisy(const Sequence& s, const Job& job) {
@@ -105,8 +107,22 @@ void Ima::compute_noisy(const Sequence& s, const Job& job) {
     b.weff.resize(size_t(s.nrows) * s.ncols);
     b.var.resize(b.weff.size());
     b.keys.resize(s.nrows);
-    ima_noise_program_block(&noise_, weights_.data() + size_t(s.row0) * cols_ + s.col0, cols_, s.nrows, s.ncols,
-                            b.weff.data(), b.var.data(), b.keys.data());
+    double comp = ima_noise_compensation(&noise_);
+    if (noise_.compensate == IMA_NOISE_COMP_MEASURED) {
+      // Reference reads of the job's columns over every row of the crossbar.
+      auto it = compensation_.find({s.col0, s.ncols});
+      if (it == compensation_.end()) {
+        std::vector<int64_t> scratch(2 * size_t(s.ncols));
+        it = compensation_
+                 .emplace(std::array<uint32_t, 2>{s.col0, s.ncols},
+                          ima_noise_measured_compensation(&noise_, weights_.data() + s.col0, cols_, rows_, s.ncols, 0,
+                                                          scratch.data()))
+                 .first;
+      }
+      comp = it->second;
+    }
+    ima_noise_program_block_comp(&noise_, weights_.data() + size_t(s.row0) * cols_ + s.col0, cols_, s.nrows, s.ncols,
+                                 comp, b.weff.data(), b.var.data(), b.keys.data());
   }
   ima_mvm_noisy(&noise_, b.weff.data(), b.var.data(), b.keys.data(), s.nrows, s.ncols, job.input.data(), dac_bits_,
                 adc_bits_, s.adc_shift, acc_.data());

@@ -141,6 +141,8 @@ class Ima : public sc_core::sc_module {
   };
   ima_noise_params noise_;
   std::map<std::array<uint32_t, 4>, Programmed> programmed_;
+  // Measured drift compensation per column window (col0, cols) of the crossbar.
+  std::map<std::array<uint32_t, 2>, double> compensation_;
 };
 
 }  // namespace vp

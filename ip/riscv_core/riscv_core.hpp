@@ -91,6 +91,8 @@ class RiscvCore : public sc_core::sc_module {
   // Cores that see the same code at the same addresses may share one cache.
   void set_decode_cache(std::shared_ptr<DecodeCache> c) { icache_ = std::move(c); }
   const std::shared_ptr<DecodeCache>& decode_cache() const { return icache_; }
+  // The debug step path's own cache (null until a step ran); its counts add to decode_cache()'s.
+  const DecodeCache* step_decode_cache() const { return step_icache_.get(); }
 
   // ---- debug side (core_debug.hpp) ----
   // Hooks' enter() and before() run in the order added, after() in reverse;

@@ -134,6 +134,11 @@ void RiscvCore::execute_base(uint64_t limit) {
   bool jumped = hz_jumped_;         // a control transfer just happened
   const Slot* prev = hz_prev_;      // for the jalr hazard
 
+  // Edge profiling (DecodeCache::Flow): the only per-instruction-class
+  // bookkeeping, paid on control transfers.
+#define FLOW_ARRIVE(s) (++DecodeCache::flow_of(s).arrive)
+#define FLOW_CUT(s) (--DecodeCache::flow_of(s).arrive)
+#define FLOW_EXIT(s) (++DecodeCache::flow_of(s).exit)
 #define SYNC_OUT() (pc_ = pc, now_ = now, instret_ = instret, hz_load_rd_ = load_rd, hz_jumped_ = jumped, hz_prev_ = prev)
 #define SYNC_IN() (now = now_, refresh_dmi())
 #define LOCATE()                                          \
@@ -175,9 +180,13 @@ void RiscvCore::execute_base(uint64_t limit) {
     e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
     DISPATCH();         \
   } while (0)
-#define JUMP(target)                                          \
+  // A direct transfer (branch, jal, fence.i: the target follows from the
+  // slot, DecodeCache::direct_target) counts its exit only; an indirect one
+  // (jalr, mret) its arrival too.
+#define JUMP_(target, indirect)                               \
   do {                                                        \
     prev = e;                                                 \
+    FLOW_EXIT(e);                                             \
     pc = (target);                                            \
     jumped = true;                                            \
     const uint32_t off_ = pc - page_base;                     \
@@ -185,20 +194,25 @@ void RiscvCore::execute_base(uint64_t limit) {
       e = &page->slot[off_ >> 1];                             \
     else                                                      \
       LOCATE();                                               \
+    if (indirect) FLOW_ARRIVE(e);                             \
     if (VP_UNLIKELY(now >= limit)) goto leave;                \
     DISPATCH();                                               \
   } while (0)
+#define JUMP(target) JUMP_(target, false)
+#define JUMP_INDIRECT(target) JUMP_(target, true)
 #define TRAP(cause, tval, insn)                     \
   do {                                              \
     --instret;                                      \
+    FLOW_CUT(e);                                    \
     SYNC_OUT();                                     \
     pc = trap((cause), (tval), pc, (insn));         \
     SYNC_IN();                                      \
     load_rd = 0;                                    \
     jumped = true;                                  \
     prev = nullptr;                                 \
-    if (VP_UNLIKELY(halted_)) goto leave; /* fatal */ \
+    if (VP_UNLIKELY(halted_)) goto leave_accounted; /* fatal */ \
     LOCATE();                                       \
+    FLOW_ARRIVE(e);                                 \
     if (VP_UNLIKELY(now >= limit)) goto leave;      \
     DISPATCH();                                     \
   } while (0)
@@ -221,10 +235,12 @@ void RiscvCore::execute_base(uint64_t limit) {
     const bool resume_cut = step_cut_;
     step_cut_ = false;
     LOCATE();
+    FLOW_ARRIVE(e);
     if (now >= limit && !resume_cut) goto leave;
     DISPATCH();
   } else {
     LOCATE();
+    FLOW_ARRIVE(e);
     if (now >= limit) goto leave;
     DISPATCH();
   }
@@ -250,6 +266,7 @@ op_Undecoded: {  // first execution (or after a store over it): decode
   const Decoded d = decode(word, cfg_.isa);
   const uint8_t len = static_cast<uint8_t>(d.len | ((info(d.op).flags & kRdRd) ? kSlotReadsRd : 0));
   *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, len};
+  DecodeCache::set_op(page, e, d.op);
   if (VP_UNLIKELY(ic.is_loop_end(pc))) ic.mark_loop_end(pc);  // keeps the handler aside
   DISPATCH();
 }
@@ -265,7 +282,7 @@ op_Jalr: {
   if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
   x[e->rd] = pc + SLOT_LEN(e);
   now += T.jump_penalty;
-  JUMP(target);
+  JUMP_INDIRECT(target);
 }
 
 #define BRANCH(label, cond)                                  \
@@ -460,11 +477,12 @@ op_Mret:
   now += T.jump_penalty;
   if (interrupt_pending()) {  // re-enabled interrupts are taken by the host loop
     prev = e;
+    FLOW_EXIT(e);
     pc = mepc_;
     jumped = true;
-    goto leave;
+    goto leave_accounted;
   }
-  JUMP(mepc_);
+  JUMP_INDIRECT(mepc_);
 op_Wfi:
   if ((mip_ & mie_) || wake_pending_) {
     wake_pending_ = false;
@@ -565,8 +583,10 @@ op_HwLoop: {  // the slot at a loop's end address: not an instruction
   for (unsigned l = 0; l < 2; ++l) {  // loop 0 (inner) first
     if (lp_count_[l] && pc == lp_end_[l]) {
       if (--lp_count_[l]) {  // back to the start, at no cost
+        FLOW_CUT(e);
         pc = lp_start_[l];
         LOCATE();
+        FLOW_ARRIVE(e);
         if (VP_UNLIKELY(now >= limit)) goto leave;
         DISPATCH();
       }
@@ -592,7 +612,12 @@ op_HwLoop: {  // the slot at a loop's end address: not an instruction
 #endif
 
 leave:
+  ic.cut_at(pc);  // stopped before the instruction at pc (execution resumes with an arrival)
+leave_accounted:  // the stop is already accounted for (a fatal trap, an mret to the host)
   SYNC_OUT();
+#undef FLOW_ARRIVE
+#undef FLOW_CUT
+#undef FLOW_EXIT
 #undef SYNC_OUT
 #undef SYNC_IN
 #undef LOCATE
@@ -602,6 +627,8 @@ leave:
 #undef READS_LOADED_RD
 #undef NEXT
 #undef JUMP
+#undef JUMP_
+#undef JUMP_INDIRECT
 #undef TRAP
 #undef ATTENTION_NEXT
 }

@@ -35,8 +35,15 @@ ProgrammedLayer program_layer(const Layer& l, const std::vector<int8_t>& weights
       ch.weff.resize(size_t(n) * m);
       ch.var.resize(ch.weff.size());
       ch.keys.resize(n);
-      ima_noise_program_block(&ima.noise, weights.data() + r0 * C + c0, (unsigned long)C, n, m, ch.weff.data(),
-                              ch.var.data(), ch.keys.data());
+      double comp = ima_noise_compensation(&ima.noise);
+      if (ima.noise.compensate == IMA_NOISE_COMP_MEASURED) {
+        // The crossbar holds this chunk and zeros (ima_noise_measured_compensation).
+        std::vector<int64_t> scratch(2 * size_t(m));
+        comp = ima_noise_measured_compensation(&ima.noise, weights.data() + r0 * C + c0, (unsigned long)C, n, m,
+                                               (unsigned long)(ima.rows - int64_t(n)), scratch.data());
+      }
+      ima_noise_program_block_comp(&ima.noise, weights.data() + r0 * C + c0, (unsigned long)C, n, m, comp,
+                                   ch.weff.data(), ch.var.data(), ch.keys.data());
       out.push_back(std::move(ch));
     }
   return out;

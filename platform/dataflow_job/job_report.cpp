@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cluster_ctrl_regs.h"
+#include "insn_class.hpp"
 
 namespace vp::dataflow {
 
@@ -190,6 +191,7 @@ nlohmann::json energy_figures(const workload::Prepared& p, const nlohmann::json&
   f["mj_per_batch"] = total_mj;
   f["mj_per_image"] = total_mj / p.batch;
   f["watts"] = e["watts"];
+  if (e.contains("cores_mj")) f["cores_mj"] = e["cores_mj"];  // the cores' part by instruction class
   f["tops_per_w"] = total_mj > 0 ? ops * p.batch / (total_mj * 1e-3) / 1e12 : 0.0;  // operations per joule
   f["area_mm2"] = area;
   const bool rate = !job["images_per_s"].is_null();
@@ -401,6 +403,15 @@ std::string report_text(const nlohmann::json& j) {
     o << fmt::format("  energy            {:.3f} mJ per image, {:.3f} mJ per batch, {:.2f} W, {:.2f} TOPS/W\n",
                      e["mj_per_image"].get<double>(), e["mj_per_batch"].get<double>(), e["watts"].get<double>(),
                      e["tops_per_w"].get<double>());
+    if (e.contains("cores_mj")) {
+      std::string parts;
+      double cores = 0;
+      for (const auto& [k, v] : e["cores_mj"].items()) cores += v.get<double>();
+      for (const char* k : rv::kInsnClassNames)
+        if (e["cores_mj"].value(k, 0.0) > 0) parts += fmt::format("{}{} {:.2f}", parts.empty() ? "" : ", ", k, e["cores_mj"][k].get<double>());
+      o << fmt::format("  cores by class    {:.2f} mJ per batch: {}, active cycles {:.2f}, sleep {:.2f}\n", cores, parts,
+                       e["cores_mj"].value("active_cycles", 0.0), e["cores_mj"].value("sleep_cycles", 0.0));
+    }
     o << fmt::format("  area              {:.1f} mm2{}\n", e["area_mm2"].get<double>(),
                      e["gops_per_mm2"].is_null() ? std::string()
                                                  : fmt::format(", {:.1f} GOPS/mm2", e["gops_per_mm2"].get<double>()));

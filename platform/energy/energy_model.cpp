@@ -27,13 +27,18 @@ ClusterActivity ClusterActivity::from_stats(const nlohmann::json& c) {
   a.ima_columns_converted = num(c, "ima_columns_converted");
   a.ima_cells_used = num(c, "ima_cells_used");
   a.dwconv_macs = num(c, "dwconv_macs");
+  if (c.contains("instructions_by_class"))
+    for (size_t k = 0; k < rv::kInsnClasses; ++k) a.instructions_by_class[k] = num(c.at("instructions_by_class"), rv::kInsnClassNames[k]);
   return a;
 }
 
 ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e) {
   ClusterEnergy c;
-  c.cores = a.instructions * e.core_instruction_pj + a.core_active_cycles * e.core_active_pj_per_cycle +
-            a.core_sleep_cycles * e.core_sleep_pj_per_cycle;
+  for (size_t k = 0; k < rv::kInsnClasses; ++k) {
+    c.cores_by_class[k] = a.instructions_by_class[k] * e.core_class_pj[k];
+    c.cores += c.cores_by_class[k];
+  }
+  c.cores += a.core_active_cycles * e.core_active_pj_per_cycle + a.core_sleep_cycles * e.core_sleep_pj_per_cycle;
   c.l1 = a.l1_bytes * e.l1_pj_per_byte;
   c.dma = a.dma_bytes * e.dma_pj_per_byte;
   c.ima = a.ima_jobs * e.ima_job_pj + a.ima_rows_driven * e.ima_row_pj + a.ima_columns_converted * e.ima_column_pj +
@@ -51,7 +56,8 @@ Charge charge_of(int id, const UsedClusters& used, const EnergyParams& e) {
 EnergyParams bind_energy(const Config& cfg) {
   EnergyParams e;
   auto f = [&](const char* key) { return cfg.get_float(std::string("energy.") + key); };
-  e.core_instruction_pj = f("core_instruction_pj");
+  for (size_t k = 0; k < rv::kInsnClasses; ++k)
+    e.core_class_pj[k] = f((std::string("core_") + rv::kInsnClassNames[k] + "_pj").c_str());
   e.core_active_pj_per_cycle = f("core_active_pj_per_cycle");
   e.core_sleep_pj_per_cycle = f("core_sleep_pj_per_cycle");
   e.l1_pj_per_byte = f("l1_pj_per_byte");
@@ -105,7 +111,8 @@ std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg) {
 nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, const UsedClusters& used,
                           const EnergyParams& e) {
   const auto& clusters = results.at("per_cluster");
-  double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0, leakage = 0;
+  double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0, leakage = 0, active_cycles = 0, sleep_cycles = 0;
+  ClassArray by_class{}, class_counts{};
   std::vector<double> per_cluster;
   unsigned active = 0, clock_gated = 0, power_gated = 0;
   for (const auto& c : clusters) {
@@ -117,9 +124,12 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, co
     }
     double dyn = 0;
     if (charge == Charge::kFull) {
-      const ClusterEnergy ce = cluster_energy_pj(ClusterActivity::from_stats(c), e);
+      const ClusterActivity a = ClusterActivity::from_stats(c);
+      const ClusterEnergy ce = cluster_energy_pj(a, e);
       dyn = ce.total();
       cores += ce.cores, l1 += ce.l1, dma += ce.dma, ima += ce.ima, dwconv += ce.dwconv;
+      for (size_t k = 0; k < rv::kInsnClasses; ++k) by_class[k] += ce.cores_by_class[k], class_counts[k] += a.instructions_by_class[k];
+      active_cycles += a.core_active_cycles, sleep_cycles += a.core_sleep_cycles;
       ++active;
     } else {
       ++clock_gated;
@@ -141,6 +151,14 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, co
   j["components_mj"] = {{"cores", cores / kPjPerMj}, {"l1", l1 / kPjPerMj},     {"dma", dma / kPjPerMj},
                         {"network", network / kPjPerMj}, {"hbm", hbm_pj / kPjPerMj}, {"ima", ima / kPjPerMj},
                         {"dwconv", dwconv / kPjPerMj}, {"leakage", leakage / kPjPerMj}};
+  nlohmann::json& cm = j["cores_mj"];
+  nlohmann::json& counts = j["instructions_by_class"];
+  for (size_t k = 0; k < rv::kInsnClasses; ++k) {
+    cm[rv::kInsnClassNames[k]] = by_class[k] / kPjPerMj;
+    counts[rv::kInsnClassNames[k]] = class_counts[k];
+  }
+  cm["active_cycles"] = active_cycles * e.core_active_pj_per_cycle / kPjPerMj;
+  cm["sleep_cycles"] = sleep_cycles * e.core_sleep_pj_per_cycle / kPjPerMj;
   j["per_cluster_mj"] = per_cluster;
   j["clusters_active"] = active;
   j["clusters_clock_gated"] = clock_gated;

@@ -4,6 +4,7 @@
 // plus leakage of the powered clusters over the run; the area is the sum of
 // the parts (keys `area:`). Pure functions of the statistics, so a test can
 // check them against parameters x counts.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,11 +12,15 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
+#include "insn_class.hpp"
 
 namespace vp::energy {
 
+using ClassArray = std::array<double, rv::kInsnClasses>;
+
 struct EnergyParams {
-  double core_instruction_pj = 0, core_active_pj_per_cycle = 0, core_sleep_pj_per_cycle = 0;
+  ClassArray core_class_pj{};  // per retired instruction of each class (keys core_<class>_pj)
+  double core_active_pj_per_cycle = 0, core_sleep_pj_per_cycle = 0;
   double l1_pj_per_byte = 0, dma_pj_per_byte = 0, noc_pj_per_byte_per_level = 0;
   double hbm_pj_per_byte = 0, hbm_background_mw = 0;
   double ima_job_pj = 0, ima_row_pj = 0, ima_column_pj = 0, ima_cell_pj = 0;
@@ -41,12 +46,14 @@ struct ClusterActivity {
   double instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0, l1_bytes = 0, dma_bytes = 0;
   double ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
   double dwconv_macs = 0;
+  ClassArray instructions_by_class{};  // sums to instructions
   static ClusterActivity from_stats(const nlohmann::json& per_cluster_entry);
 };
 
 // The dynamic energy of those counts, pJ, by component.
 struct ClusterEnergy {
   double cores = 0, l1 = 0, dma = 0, ima = 0, dwconv = 0;
+  ClassArray cores_by_class{};  // the instructions' part of cores, by class
   double total() const { return cores + l1 + dma + ima + dwconv; }
 };
 ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e);
@@ -71,7 +78,9 @@ std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg);        // ever
 // noc), over `simulated_ns`. `used`: the clusters a dataflow mapping uses
 // (empty: all). Returns the
 // `energy` section of --stats: total_mj, watts, components_mj (cores, l1, dma,
-// network, hbm, ima, dwconv, leakage), per_cluster_mj, and the counts it charged.
+// network, hbm, ima, dwconv, leakage), cores_mj (the cores' part by
+// instruction class, and their active and sleep cycles), per_cluster_mj, and
+// the counts it charged (instructions_by_class among them).
 nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, const UsedClusters& used,
                           const EnergyParams& e);
 

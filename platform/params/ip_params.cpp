@@ -183,7 +183,9 @@ ima_noise_params bind_ima_noise(const Config& cfg) {
   if (*d < 0) cfg.fail(k + "drift_time", fmt::format("'{}' is before t0 (the drift time counts from t0)", dt));
   n.drift_s = *d;
   n.t_read_s = cfg.get_float(k + "t_read") * 1e-9;
-  n.compensate = cfg.get_bool(k + "compensation");
+  n.compensate = !cfg.get_bool(k + "compensation")                        ? IMA_NOISE_COMP_NONE
+                 : cfg.get_string(k + "compensation_method") == "global" ? IMA_NOISE_COMP_GLOBAL
+                                                                         : IMA_NOISE_COMP_MEASURED;
   n.prog_scale = cfg.get_float(k + "prog_noise_scale");
   n.drift_scale = cfg.get_float(k + "drift_scale");
   n.read_scale = cfg.get_float(k + "read_noise_scale");

@@ -32,8 +32,15 @@ void check(const std::vector<std::string>& ov, bool ideal) {
   const ima_noise_params p = vp::bind_ima_noise(vp::Config::load("cluster-1", ov));
   std::vector<int32_t> weff(size_t(j.rows) * j.cols), want(j.cols);
   std::vector<uint64_t> var(weff.size()), keys(j.rows);
-  ima_noise_program_block(&p, w.data() + size_t(j.row0) * C + j.col0, C, j.rows, j.cols, weff.data(), var.data(),
-                          keys.data());
+  // Per-crossbar compensation: reference reads of the job's columns over all the crossbar's rows.
+  double comp = ima_noise_compensation(&p);
+  if (p.compensate == IMA_NOISE_COMP_MEASURED) {
+    std::vector<int64_t> scratch(2 * size_t(j.cols));
+    comp = ima_noise_measured_compensation(&p, w.data() + j.col0, C, R, j.cols, 0, scratch.data());
+    if (p.drift_scale > 0 && p.drift_s > 0) CHECK(comp > 1.0);  // drift lowers the conductances: the scale restores them
+  }
+  ima_noise_program_block_comp(&p, w.data() + size_t(j.row0) * C + j.col0, C, j.rows, j.cols, comp, weff.data(),
+                               var.data(), keys.data());
   const unsigned adc = unsigned(vp::Config::load("cluster-1", ov).get_int("cluster.ima.adc_bits"));
   for (unsigned k = 0; k < j.jobs; ++k) {
     if (ideal)
@@ -52,6 +59,12 @@ void check(const std::vector<std::string>& ov, bool ideal) {
 TEST_CASE("IMA with noise computes the shared noisy MVM", "[ima][noise]") {
   check({"cluster.ima.adc_bits=16", "cluster.ima.noise.enabled=true", "cluster.ima.noise.drift_time=1month",
          "cluster.ima.noise.adc_noise=0.01"},
+        false);
+}
+
+TEST_CASE("IMA with noise and the global drift compensation computes the shared noisy MVM", "[ima][noise]") {
+  check({"cluster.ima.adc_bits=16", "cluster.ima.noise.enabled=true", "cluster.ima.noise.drift_time=1y",
+         "cluster.ima.noise.compensation_method=global"},
         false);
 }
 

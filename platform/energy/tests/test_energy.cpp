@@ -14,6 +14,9 @@ json cluster(int id, json counts) {
   return counts;
 }
 
+// `n` instructions, all of class alu.
+json alu(double n) { return {{"instructions", n}, {"instructions_by_class", {{"alu", n}}}}; }
+
 json results(json clusters, double level_bytes = 0, double hbm_read = 0, double hbm_written = 0) {
   return {{"per_cluster", clusters},
           {"noc", {{"levels", json::array({{{"bytes", level_bytes}}})},
@@ -25,11 +28,31 @@ json results(json clusters, double level_bytes = 0, double hbm_read = 0, double 
 TEST_CASE("each count is charged at its figure", "[energy]") {
   EnergyParams e;
   SECTION("instructions and core cycles") {
-    e.core_instruction_pj = 3, e.core_active_pj_per_cycle = 0.5, e.core_sleep_pj_per_cycle = 0.1;
-    const json r = run_energy(results({cluster(0, {{"instructions", 1000}, {"core_active_cycles", 2000},
-                                                    {"core_sleep_cycles", 500}})}),
-                              0, {}, e);
+    e.core_class_pj[size_t(vp::rv::InsnClass::kAlu)] = 3, e.core_active_pj_per_cycle = 0.5, e.core_sleep_pj_per_cycle = 0.1;
+    json c = alu(1000);
+    c["core_active_cycles"] = 2000, c["core_sleep_cycles"] = 500;
+    const json r = run_energy(results({cluster(0, c)}), 0, {}, e);
     CHECK(r["components_mj"]["cores"].get<double>() == Approx((1000 * 3 + 2000 * 0.5 + 500 * 0.1) * 1e-9));
+    CHECK(r["cores_mj"]["alu"].get<double>() == Approx(1000 * 3 * 1e-9));
+    CHECK(r["cores_mj"]["active_cycles"].get<double>() == Approx(2000 * 0.5 * 1e-9));
+    CHECK(r["cores_mj"]["sleep_cycles"].get<double>() == Approx(500 * 0.1 * 1e-9));
+  }
+  SECTION("N instructions of each class, each at its class's figure") {
+    json by_class, c;
+    double expect = 0;
+    for (size_t k = 0; k < vp::rv::kInsnClasses; ++k) {
+      e.core_class_pj[k] = 1.0 + double(k);  // all different
+      by_class[vp::rv::kInsnClassNames[k]] = 100 * (k + 1);
+      expect += (1.0 + double(k)) * 100 * double(k + 1);
+    }
+    c["instructions_by_class"] = by_class;
+    const json r = run_energy(results({cluster(0, c), cluster(1, c)}), 0, {}, e);
+    CHECK(r["components_mj"]["cores"].get<double>() == Approx(2 * expect * 1e-9));
+    for (size_t k = 0; k < vp::rv::kInsnClasses; ++k) {
+      const char* n = vp::rv::kInsnClassNames[k];
+      CHECK(r["cores_mj"][n].get<double>() == Approx(2 * (1.0 + double(k)) * 100 * double(k + 1) * 1e-9));
+      CHECK(r["instructions_by_class"][n].get<double>() == 2 * 100 * double(k + 1));
+    }
   }
   SECTION("a DMA of K bytes, through L1") {
     e.dma_pj_per_byte = 0.2, e.l1_pj_per_byte = 0.3;
@@ -59,9 +82,8 @@ TEST_CASE("each count is charged at its figure", "[energy]") {
 
 TEST_CASE("leakage and the unused clusters of a mapping: powered, clock-gated, power-gated", "[energy]") {
   EnergyParams e;
-  e.cluster_leakage_mw = 2, e.core_instruction_pj = 10;
-  const json clusters = json::array({cluster(0, {{"instructions", 100}}), cluster(1, {{"instructions", 100}}),
-                                     cluster(2, {{"instructions", 100}})});
+  e.cluster_leakage_mw = 2, e.core_class_pj[size_t(vp::rv::InsnClass::kAlu)] = 10;
+  const json clusters = json::array({cluster(0, alu(100)), cluster(1, alu(100)), cluster(2, alu(100))});
   const double t_ns = 5e5;                             // a cluster leaks 2 mW x 0.5 ms = 1 uJ = 1e-3 mJ
   const double leak_mj = 2e-3 * 5e5 * 1e-9 * 1e3;      // W x s -> J -> mJ
   const double dyn_mj = 100 * 10 * 1e-9;
@@ -83,18 +105,21 @@ TEST_CASE("leakage and the unused clusters of a mapping: powered, clock-gated, p
 
 TEST_CASE("the total is the sum of the components, and per cluster the sum of its parts", "[energy]") {
   EnergyParams e;
-  e.core_instruction_pj = 2.2, e.core_active_pj_per_cycle = 0.4, e.l1_pj_per_byte = 0.15, e.dma_pj_per_byte = 0.1,
+  e.core_class_pj.fill(2.2), e.core_active_pj_per_cycle = 0.4, e.l1_pj_per_byte = 0.15, e.dma_pj_per_byte = 0.1,
   e.noc_pj_per_byte_per_level = 0.25, e.hbm_pj_per_byte = 31.2, e.hbm_background_mw = 100, e.ima_job_pj = 150,
   e.ima_cell_pj = 0.04, e.cluster_leakage_mw = 0.9;
-  const json r = run_energy(results({cluster(0, {{"instructions", 12345}, {"core_active_cycles", 23456},
-                                                 {"dma_bytes", 999}, {"l1_bytes", 777}, {"ima_jobs", 3},
-                                                 {"ima_cells_used", 3 * 65536}}),
-                                     cluster(1, {{"instructions", 54321}})},
+  json c0 = alu(12345);
+  c0.update({{"core_active_cycles", 23456}, {"dma_bytes", 999}, {"l1_bytes", 777}, {"ima_jobs", 3}, {"ima_cells_used", 3 * 65536}});
+  c0["instructions_by_class"]["load"] = 321;
+  const json r = run_energy(results({cluster(0, c0), cluster(1, alu(54321))},
                                     4096, 2048, 512),
                             2e5, {}, e);
   double sum = 0;
   for (const auto& [k, v] : r["components_mj"].items()) sum += v.get<double>();
   CHECK(r["total_mj"].get<double>() == Approx(sum));
+  double cores = 0;
+  for (const auto& [k, v] : r["cores_mj"].items()) cores += v.get<double>();
+  CHECK(r["components_mj"]["cores"].get<double>() == Approx(cores));
   double clusters = 0;
   for (const auto& v : r["per_cluster_mj"]) clusters += v.get<double>();
   const auto& c = r["components_mj"];
