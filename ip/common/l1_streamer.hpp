@@ -5,7 +5,6 @@
 // bank conflicts with other masters stretch the stream. Moves a list of
 // pieces [addr, addr + len) of cluster addresses between L1 and a buffer.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,15 +21,14 @@ struct L1Streamer {
   unsigned ports = 1, port_bytes = 4;
   sc_core::sc_time cycle, l1_latency;
 
-  // Called with (piece index, address, why) before a piece outside L1 or a
-  // failed access is given up; it should throw (a SimulationError).
-  using FailFn = std::function<void(size_t piece, uint64_t addr, const std::string& why)>;
-
   // Returns the completion time of the last access; `start` is absolute and
-  // not earlier than sc_time_stamp().
-  template <typename Socket>
+  // not earlier than sc_time_stamp(). `fail(piece index, address, why)` is
+  // called before a piece outside L1 or a failed access is given up and should
+  // throw (a SimulationError); a template parameter rather than a
+  // std::function, so a stream (one per IMA job) allocates nothing.
+  template <typename Socket, typename Fail>
   sc_core::sc_time stream(Socket& l1, tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
-                          uint8_t* data, sc_core::sc_time start, const FailFn& fail) const {
+                          uint8_t* data, sc_core::sc_time start, const Fail& fail) const {
     const uint32_t per_cycle = ports * port_bytes;
     sc_core::sc_time issue = start, end = start;
     bool first = true;

@@ -18,19 +18,15 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       l1("l1"),
       present_(p.present),
       cluster_id_(p.cluster_id),
-      l1_window_(p.l1),
+      streamer_{p.l1, p.streamer_ports, p.port_bytes, p.cycle, p.l1_latency},
       rows_(p.rows),
       cols_(p.cols),
-      ports_(p.streamer_ports),
-      port_bytes_(p.port_bytes),
       dac_bits_(p.dac_bits),
       adc_bits_(p.adc_bits),
       adc_shift_(p.adc_shift),
       job_queue_(p.job_queue),
-      cycle_(p.cycle),
       mvm_(p.mvm),
       setup_(p.setup),
-      l1_latency_(p.l1_latency),
       weights_(size_t(rows_) * cols_, 0),
       regfile_(0x1000, p.register_latency),
       trigger_("TRIGGER", IMA_REG_TRIGGER),
@@ -272,48 +268,18 @@ void Ima::stream_out() {
 
 sc_time Ima::stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
                     uint8_t* data, sc_time start, const char* what, uint32_t job) {
-  const uint32_t per_cycle = ports_ * port_bytes_;
-  sc_time issue = start, end = start;
-  bool first = true;
-  tlm::tlm_generic_payload tx;
-  tx.set_command(cmd);
-  for (const auto& piece : pieces) {
+  return streamer_.stream(l1, cmd, pieces, data, start, [&](size_t i, uint64_t addr, const std::string& why) {
+    const auto& piece = pieces[i];
+    std::ostringstream m;
+    m << "cluster " << cluster_id_ << " IMA: job " << job << " " << what;
     uint64_t offset = 0;
-    if (!l1_window_.offset_of(piece.first, piece.second, offset)) {
-      std::ostringstream m;
-      m << "cluster " << cluster_id_ << " IMA: job " << job << " " << what << " [0x" << std::hex << piece.first
-        << ", 0x" << (uint64_t(piece.first) + piece.second) << ") is outside the cluster's L1";
-      throw SimulationError(m.str());
-    }
-    for (uint32_t done = 0; done < piece.second;) {
-      // One cycle of the streamer: every port moves one aligned port_bytes word.
-      const uint64_t a = offset + done;
-      const uint32_t n = static_cast<uint32_t>(
-          std::min<uint64_t>(piece.second - done, a - a % port_bytes_ + per_cycle - a));
-      tx.set_address(a);
-      tx.set_data_ptr(data);
-      tx.set_data_length(n);
-      tx.set_streaming_width(n);
-      tx.set_byte_enable_ptr(nullptr);
-      tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      // The next cycle's accesses issue one cycle after this one started in L1
-      // (its completion less the L1 latency), so bank conflicts stall the stream.
-      if (!first) issue = std::max(issue, end - l1_latency_) + cycle_;
-      first = false;
-      sc_time delay = issue - sc_core::sc_time_stamp();
-      l1->b_transport(tx, delay);
-      if (!tx.is_response_ok()) {
-        std::ostringstream m;
-        m << "cluster " << cluster_id_ << " IMA: job " << job << " " << what << " access at L1 offset 0x"
-          << std::hex << a << " failed (" << tx.get_response_string() << ")";
-        throw SimulationError(m.str());
-      }
-      end = sc_core::sc_time_stamp() + delay;
-      data += n;
-      done += n;
-    }
-  }
-  return end;
+    if (streamer_.window.offset_of(piece.first, piece.second, offset))  // in L1: an access failed
+      m << " access at L1 offset 0x" << std::hex << offset + (addr - piece.first) << " failed (" << why << ")";
+    else
+      m << " [0x" << std::hex << piece.first << ", 0x" << (uint64_t(piece.first) + piece.second)
+        << ") is outside the cluster's L1";
+    throw SimulationError(m.str());
+  });
 }
 
 }  // namespace vp

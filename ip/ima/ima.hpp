@@ -29,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "common/l1_streamer.hpp"
 #include "common/l1_window.hpp"
 #include "common/register_file.hpp"
 #include "ima/ima_params.hpp"
@@ -107,10 +108,10 @@ class Ima : public sc_core::sc_module {
 
   bool present_;
   unsigned cluster_id_;
-  L1Window l1_window_;
-  unsigned rows_, cols_, ports_, port_bytes_, dac_bits_, adc_bits_, adc_shift_;
+  L1Streamer streamer_;  // both streamers' geometry and timing (Fig. 3: one port set each way)
+  unsigned rows_, cols_, dac_bits_, adc_bits_, adc_shift_;
   size_t job_queue_;
-  sc_core::sc_time cycle_, mvm_, setup_, l1_latency_;
+  sc_core::sc_time mvm_, setup_;
   std::vector<int8_t> weights_;
   RegisterFile regfile_;
   // The registers of ima_regs.h, in offset order; reset values as after power-up.
