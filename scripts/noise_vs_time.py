@@ -15,6 +15,7 @@ Writes OUT/noise_vs_time.csv (a row per run) and, with python3-matplotlib, OUT/n
 
   scripts/noise_vs_time.py                                   # 20 runs of 200 images, seed 1
   scripts/noise_vs_time.py --seeds 1,2,3 --out docs/noise    # what docs/noise.md shows
+  scripts/noise_vs_time.py --from-csv docs/noise/noise_vs_time.csv --out docs/noise   # redraw only
   scripts/noise_vs_time.py --network resnet-tiny --dataset none --batch 4 --times 1s,1y --adc 8
 """
 import argparse
@@ -36,28 +37,7 @@ def run(vp, args, stats):
     return json.load(open(stats))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--network", default="fashion-resnet")
-    ap.add_argument("--dataset", default="fashion-mnist", help="vp-run --dataset, or none")
-    ap.add_argument("--images", type=int, default=200, help="test images (with a data set)")
-    ap.add_argument("--batch", type=int, default=4, help="random images (without a data set)")
-    ap.add_argument("--platform", default="mpaimc-64")
-    ap.add_argument("--times", default="1s,1h,1d,1month,1y")
-    ap.add_argument("--adc", default="6,8", help="ADC resolutions in bits")
-    ap.add_argument("--compensation", default="on,off",
-                    help="drift compensations to run: on (the platform's method, per_crossbar by default), "
-                         "per_crossbar, global, off")
-    ap.add_argument("--seeds", default="1", help="cluster.ima.noise.seed values, comma separated")
-    ap.add_argument("--out", help="output folder (default BUILD/noise-vs-time)")
-    ap.add_argument("--vp", help="vp-run binary (default BUILD/bin/vp-run)")
-    a = ap.parse_args()
-    build = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
-    vp = a.vp or os.path.join(build, "bin", "vp-run")
-    out = a.out or os.path.join(build, "noise-vs-time")
-    if not os.access(vp, os.X_OK):
-        sys.exit(f"noise_vs_time: {vp} not found (build first: scripts/build.sh)")
-    os.makedirs(out, exist_ok=True)
+def runs(a, vp, out):
     rows = []
     for comp in a.compensation.split(","):
         if comp not in ("on", "off", "global", "per_crossbar"):
@@ -91,6 +71,45 @@ def main():
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
+    return rows, labelled, seeds
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--network", default="fashion-resnet")
+    ap.add_argument("--dataset", default="fashion-mnist", help="vp-run --dataset, or none")
+    ap.add_argument("--images", type=int, default=200, help="test images (with a data set)")
+    ap.add_argument("--batch", type=int, default=4, help="random images (without a data set)")
+    ap.add_argument("--platform", default="mpaimc-64")
+    ap.add_argument("--times", default="1s,1h,1d,1month,1y")
+    ap.add_argument("--adc", default="6,8", help="ADC resolutions in bits")
+    ap.add_argument("--compensation", default="on,off",
+                    help="drift compensations to run: on (the platform's method, per_crossbar by default), "
+                         "per_crossbar, global, off")
+    ap.add_argument("--seeds", default="1", help="cluster.ima.noise.seed values, comma separated")
+    ap.add_argument("--out", help="output folder (default BUILD/noise-vs-time)")
+    ap.add_argument("--vp", help="vp-run binary (default BUILD/bin/vp-run)")
+    ap.add_argument("--from-csv", help="no runs: print the table and draw the PNG (into --out) from this CSV")
+    a = ap.parse_args()
+    build = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+    vp = a.vp or os.path.join(build, "bin", "vp-run")
+    out = a.out or os.path.join(build, "noise-vs-time")
+    if not a.from_csv and not os.access(vp, os.X_OK):
+        sys.exit(f"noise_vs_time: {vp} not found (build first: scripts/build.sh)")
+    os.makedirs(out, exist_ok=True)
+    if a.from_csv:
+        rows = list(csv.DictReader(open(a.from_csv)))
+        if not rows:
+            sys.exit(f"noise_vs_time: {a.from_csv}: no rows")
+        for r in rows:
+            r["adc_bits"] = int(r["adc_bits"])
+        labelled = rows[0]["top1"] != ""
+        seeds = list(dict.fromkeys(r["seed"] for r in rows))
+        times = list(dict.fromkeys(r["drift_time"] for r in rows))
+        comps = list(dict.fromkeys(r["compensation"] for r in rows))
+    else:
+        rows, labelled, seeds = runs(a, vp, out)
+        times, comps = a.times.split(","), a.compensation.split(",")
     groups = {}
     for r in rows:
         groups.setdefault((r["adc_bits"], r["compensation"], r["drift_time"]), []).append(r)
@@ -120,10 +139,9 @@ def main():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.3))
-    times = a.times.split(",")
     key, name = ("top1", "top-1 accuracy (%)") if labelled else ("top1_agreement", "top-1 agreement with the noise-free model (%)")
     for i, adc in enumerate(sorted({r["adc_bits"] for r in rows})):
-        for comp in a.compensation.split(","):
+        for comp in comps:
             gs = [groups[(adc, comp, t)] for t in times]
             label = f"ADC {adc} bits, compensation {comp}"
             y = [100 * mean(key, g) for g in gs]
@@ -141,6 +159,7 @@ def main():
         ax.set_xlabel("drift time after t0")
         ax.set_ylabel(yl)
         ax.grid(alpha=0.3)
+    ax1.set_ylim(0, max(100 * float(r[key if not labelled else "ideal_top1"]) for r in rows) + 8)
     ax1.legend(fontsize=7)
     what = f"{rows[0]['images']} images" + (f" of {a.dataset}" if labelled else "")
     fig.suptitle(f"{a.network} on {a.platform}, {what}, PCM noise (aihwkit model), "

@@ -27,6 +27,11 @@ assert float(rows[1]["last_layer_mean_abs_error"]) > float(rows[0]["last_layer_m
 assert float(rows[1]["top1"]) < float(rows[1]["ideal_top1"]), rows
 PY
 [ -f n/noise_vs_time.png ] || fail "no PNG"
+# Redrawn from its CSV: the same table, a PNG, no run.
+TABLE=$STDOUT
+expect_exit 0 /usr/bin/python3 "$SRC/scripts/noise_vs_time.py" --vp /nonexistent --from-csv n/noise_vs_time.csv --out r
+[ "$STDOUT" = "$TABLE" ] || fail "--from-csv prints another table: $STDOUT"
+[ -f r/noise_vs_time.png ] || fail "no PNG from --from-csv"
 # Without a data set: agreement with the noise-free model, no accuracy columns filled.
 expect_exit 0 /usr/bin/python3 "$SRC/scripts/noise_vs_time.py" --vp "$VP" --out "$OUT/t" --network resnet-tiny \
   --dataset none --batch 2 --times 1y --adc 6 --compensation on
