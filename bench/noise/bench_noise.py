@@ -29,6 +29,8 @@ def run(vp, args, noise, drift, tmp, k):
         sys.exit(f"bench_noise: {' '.join(cmd)} failed (exit {p.returncode}):\n{p.stderr}")
     s = json.load(open(stats))
     d = s.get("dataflow", {})
+    if not d:
+        sys.exit(f"bench_noise: {' '.join(cmd)} ran no dataflow job (give --network)")
     mvms = sum(c.get("ima_jobs", 0) for c in s["results"]["per_cluster"])
     return {"host_s": s["host_seconds"], "simulated_ns": s["simulated_ns"], "mvms": mvms,
             "mismatches": d.get("output_check", {}).get("mismatches"),
@@ -40,8 +42,10 @@ def main():
     ap.add_argument("--vp", default=os.path.join(ROOT, "build", "bin", "vp-run"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--drift-time", default="1d")
-    ap.add_argument("args", nargs="*", help="vp-run arguments (default: the headline job)")
+    ap.add_argument("args", nargs="*", help="vp-run arguments (default: the headline job, --network resnet18)")
     a = ap.parse_args()
+    # vp-run starts its default job only without --set, so the headline is named.
+    a.args = a.args or ["--network", "resnet18"]
     load0 = os.getloadavg()
     runs = {False: [], True: []}
     with tempfile.TemporaryDirectory() as tmp:
