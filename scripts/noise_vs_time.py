@@ -142,6 +142,8 @@ def main():
     key, name = ("top1", "top-1 accuracy (%)") if labelled else ("top1_agreement", "top-1 agreement with the noise-free model (%)")
     for i, adc in enumerate(sorted({r["adc_bits"] for r in rows})):
         for comp in comps:
+            if any((adc, comp, t) not in groups for t in times):
+                continue   # not run for this ADC (a CSV of several sweeps)
             gs = [groups[(adc, comp, t)] for t in times]
             label = f"ADC {adc} bits, compensation {comp}"
             y = [100 * mean(key, g) for g in gs]
