@@ -57,7 +57,9 @@ def write_schema(figures):
 def write_platform(figures):
     text = open(PLATFORM).read()
     for key, v in figures.items():
-        text, n = re.subn(rf"(\n  {key}: *)[-0-9.e+]+", rf"\g<1>{v}", text)
+        # The number's column and its comment's stay where they are.
+        text, n = re.subn(rf"(\n  {key}: *)([-0-9.e+]+)( *)",
+                          lambda m: m[1] + f"{v}".ljust(len(m[2]) + len(m[3]) - 1) + (" " if m[3] else ""), text)
         if n != 1:
             sys.exit(f"calibrate_energy: {PLATFORM}: no energy.{key} line")
     open(PLATFORM, "w").write(text)
