@@ -40,6 +40,21 @@ expect_exit 0 "$SRC/scripts/plot_energy.py" power_gated.json e.png --csv g.csv
 [ -s e.png ] && head -1 g.csv | grep -q '^group,input_height,layers,clusters,area_mm2,gops_per_mm2' || fail "no plot or CSV"
 [ "$(tail -n +2 g.csv | wc -l)" -ge 2 ] || fail "too few layer groups: $(cat g.csv)"  # resnet-tiny: 16x16 and the FC
 
+# The calibration (docs/energy.md, scripts/calibrate_energy.py) on a small job: the figures it
+# prints, set back into the same job, make it cost the target it was asked for (to their 4
+# significant digits), and every core figure is the uncalibrated one times the same k.
+T=0.1
+expect_exit 0 /usr/bin/python3 "$SRC/scripts/calibrate_energy.py" --stats power_gated.json --target-mj $T
+expect_in "calibration: " "$STDOUT"
+expect_in "not the paper's configuration" "$STDERR"
+SETS=$(echo "$STDOUT" | sed -n 's/^  energy\.\([a-z_]*\): \(.*\)$/--set energy.\1=\2/p')
+[ "$(echo "$SETS" | wc -w)" = 24 ] || fail "calibrate_energy.py printed no 12 figures: $STDOUT"
+expect_exit 0 "$VP" -q --network resnet-tiny --platform mpaimc-64 --batch 2 $SETS --stats cal.json
+check cal.json "sys.exit(0 if abs(e['mj_per_batch'] - $T) < 5e-4 * $T else print(e['mj_per_batch']) or 1)" \
+  "the calibrated figures do not land on the target"
+expect_exit 1 /usr/bin/python3 "$SRC/scripts/calibrate_energy.py" --stats power_gated.json --target-mj 0.000001
+expect_in "cannot land on" "$STDERR"
+
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$FW/ex_ima_job.elf" --set energy.cluster_leakage_mw=-1
 expect_in "energy.cluster_leakage_mw" "$STDERR"
 expect_exit 2 "$VP" -q --platform cluster-1 --elf "$FW/ex_ima_job.elf" --set energy.unused_clusters=asleep
