@@ -72,4 +72,70 @@ static inline int8_t df_requant(int32_t acc, const df_requant_t* q) {
   return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
+/* Per-channel requantization (nm_requant_ch with a 31-bit multiplier and a
+ * bias) in 32-bit arithmetic: two mul and shifts, no 64-bit product, the
+ * same result for every acc. Planned once per output channel.
+ *
+ * Why it is exact. Let a = acc + bias and L the bit length of mult. With
+ * B = 2^k, k = max(shift + 9 - L, 0): B * mult >= 2^(shift + 8), so any a at
+ * or beyond +-B rounds to at least +-255 and saturates to the same code as a
+ * clamped to [-B, B]; clamping acc to [-B - bias, B - bias] before adding the
+ * bias is that clamp with no overflow (and covers nm_bias_add's saturation).
+ * Then, with mult = mh * 2^t + ml (0 <= ml < 2^t, t <= shift - 1, or t = 0
+ * for shift 0):
+ *   floor((a * mult + 2^(shift-1)) / 2^shift)
+ *     = floor((a * mh + floor(a * ml / 2^t) + 2^(shift-t-1)) / 2^(shift-t)),
+ * since a * mult + 2^(shift-1) = 2^t * (a * mh + 2^(shift-t-1)) + a * ml and
+ * dropping the fraction of a * ml / 2^t cannot change the outer floor. t is
+ * chosen so that a * ml and the sum stay within int32 for |a| <= B; the plan
+ * checks every bound in 64 bits and refuses what it cannot prove (those
+ * channels keep nm_requant_ch's 64-bit path). */
+typedef struct {
+  int32_t lo, hi;   /* clamp of acc before the bias */
+  int32_t bias;
+  int32_t mh, ml;   /* mult = mh * 2^t + ml */
+  uint32_t t, s2;   /* s2 = shift - t; t = DF_RQC_MULH: the high word of a * mult (mh = mult) */
+  int32_t round;    /* 2^(s2 - 1), 0 for s2 = 0 */
+} df_rqc_t;
+
+/* Shifts the split cannot take with a 31-bit multiplier (above 37): for
+ * shift >= 33 the low word of a * mult cannot change the result, so
+ * floor((a * mult + 2^(shift-1)) / 2^shift) = (mulh(a, mult) + 2^(shift-33)) >> (shift - 32)
+ * (one mulh, 5 cycles on the CV32E40P). */
+#define DF_RQC_MULH 32u
+
+/* 1 and the plan, or 0: this (bias, mult, shift) needs the 64-bit path. */
+static inline int df_rqc_plan(df_rqc_t* p, int32_t bias, int32_t mult, uint32_t shift) {
+  if (mult <= 0 || shift > 62) return 0;
+  const int32_t L = 32 - __builtin_clz((uint32_t)mult); /* bit length */
+  const int32_t kk = (int32_t)shift + 9 - L;
+  if (kk > 30) return 0; /* no clamp of a within int32 would saturate */
+  const int64_t B = (int64_t)1 << (kk < 0 ? 0 : kk);
+  const int64_t lo = -B - (int64_t)bias, hi = B - (int64_t)bias;
+  if (lo < INT32_MIN || hi > INT32_MAX) return 0;
+  p->lo = (int32_t)lo, p->hi = (int32_t)hi, p->bias = bias;
+  const uint32_t t = shift > 21 ? shift - 21 : 0;
+  const int64_t mh = (int64_t)((uint32_t)mult >> t), ml = (int64_t)((uint32_t)mult & ((1u << t) - 1u));
+  const uint32_t s2 = shift - t;
+  const int64_t round = s2 ? (int64_t)1 << (s2 - 1) : 0;
+  if (B * ml <= INT32_MAX && B * mh + B + round <= INT32_MAX) { /* a * ml; a * mh + (a * ml >> t) + round */
+    p->mh = (int32_t)mh, p->ml = (int32_t)ml, p->t = t, p->s2 = s2, p->round = (int32_t)round;
+    return 1;
+  }
+  if (shift < 33) return 0;
+  /* |mulh(a, mult)| < 2^29 for |a| <= 2^30: no overflow with the rounding */
+  p->mh = mult, p->ml = 0, p->t = DF_RQC_MULH, p->s2 = shift - 32, p->round = (int32_t)(1u << (shift - 33));
+  return 1;
+}
+
+/* round-half-up(((acc + bias) * mult) / 2^shift), or a value beyond the int8
+ * range of the same sign where that saturates: clamp it to the codes after. */
+static inline int32_t df_rqc(int32_t acc, const df_rqc_t* p) {
+  int32_t a = acc < p->lo ? p->lo : (acc > p->hi ? p->hi : acc);
+  a += p->bias;
+  const int32_t x = p->t == DF_RQC_MULH ? (int32_t)(((int64_t)a * p->mh) >> 32)
+                                        : a * p->mh + ((a * p->ml) >> p->t);
+  return (x + p->round) >> p->s2;
+}
+
 #endif /* DATAFLOW_REQUANT_H */

@@ -42,3 +42,54 @@ TEST_CASE("df_requant equals nm_requant on every path", "[dataflow][requant]") {
   CHECK(paths[DF_RQ_HIGH32] > 0);
   CHECK(paths[DF_RQ_HIGH_SHIFT] > 0);
 }
+
+TEST_CASE("df_rqc (per-channel, 32-bit) equals nm_requant_ch wherever it plans", "[dataflow][requant]") {
+  uint64_t s = 777;
+  auto rnd = [&]() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 32);
+  };
+  const int32_t mults[] = {1, 3, 255, 23117, 65536, 1 << 20, (1 << 30) + 12345, 1518500250, 0x7FFFFFFF};
+  const int32_t biases[] = {0, 1, -1, 37, -4000, 1 << 20, -(1 << 24), INT32_MAX, INT32_MIN, INT32_MAX - 5000};
+  size_t bad = 0, cases = 0, planned = 0, mulh = 0, refused = 0;
+  for (uint32_t shift = 0; shift <= 62; ++shift)
+    for (int32_t mult : mults)
+      for (int32_t bias : biases) {
+        df_rqc_t p;
+        if (!df_rqc_plan(&p, bias, mult, shift)) {
+          ++refused;
+          continue;
+        }
+        ++planned;
+        mulh += p.t == DF_RQC_MULH;
+        std::vector<int32_t> accs = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MIN + 1, p.lo, p.hi,
+                                    p.lo > INT32_MIN ? p.lo - 1 : p.lo, p.hi < INT32_MAX ? p.hi + 1 : p.hi};
+        for (int64_t target : {-257LL, -256LL, -129LL, -128LL, -1LL, 0LL, 1LL, 126LL, 127LL, 128LL, 255LL}) {
+          const int64_t edge = shift > 54 ? 0 : (target * (1LL << shift) - (shift ? (1LL << (shift - 1)) : 0)) / mult;
+          for (int64_t d = -2; d <= 2; ++d) {
+            const int64_t a = edge + d - bias;
+            if (a >= INT32_MIN && a <= INT32_MAX) accs.push_back(int32_t(a));
+          }
+        }
+        for (int i = 0; i < 300; ++i) accs.push_back(int32_t(rnd()) >> (rnd() % 31));
+        for (int32_t a : accs)
+          for (int relu = 0; relu <= 1; ++relu)
+            for (int32_t amax : {127, 60, 0}) {
+              ++cases;
+              const int32_t v = df_rqc(a, &p), lo = relu ? 0 : -128, hi = amax;
+              const int8_t got = int8_t(v < lo ? lo : (v > hi ? hi : v));
+              bad += got != nm_requant_ch(a, bias, mult, shift, relu, amax);
+            }
+      }
+  CHECK(bad == 0);
+  CHECK(cases > 500000);
+  CHECK(mulh > 0);  // both forms are exercised, and some are refused (64-bit path)
+  CHECK(planned > mulh);
+  CHECK(refused > 0);
+  // The shifts of 31-bit per-channel multipliers (mapping/src/params.cpp) up to 37 take the split.
+  for (uint32_t shift = 22; shift <= 37; ++shift) {
+    df_rqc_t p;
+    REQUIRE(df_rqc_plan(&p, -1234, 0x7FFFFFFF, shift));
+    CHECK(p.t != DF_RQC_MULH);
+  }
+}
