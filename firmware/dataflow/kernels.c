@@ -168,6 +168,36 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   }
 }
 
+/* One output column of a per-channel requantization (df_rqc): rows
+ * accumulators s0[r * st0] (+ s1[r * st1] when s1), strides in elements, to
+ * d[r * dst_stride], clamped to [olo, ohi]. MULH: the plan's mulh form. */
+static inline void rqc_column_c(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0, const int32_t* s1,
+                                uint32_t st1, uint32_t rows, const df_rqc_t* p, int32_t olo, int32_t ohi, int mulh) {
+  const int32_t lo = p->lo, hi = p->hi, bias = p->bias, mh = p->mh, ml = p->ml, round = p->round;
+  const uint32_t t = p->t, s2 = p->s2;
+  for (uint32_t r = 0; r < rows; ++r, s0 += st0, s1 += s1 ? st1 : 0, d += dst_stride) {
+    int32_t a = s1 ? nm_reduce(*s0, *s1) : *s0;
+    a = (a < lo ? lo : (a > hi ? hi : a)) + bias;
+    const int32_t x = mulh ? (int32_t)(((int64_t)a * mh) >> 32) : a * mh + ((a * ml) >> t);
+    const int32_t v = (x + round) >> s2;
+    *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));
+  }
+}
+
+static void rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0, const int32_t* s1,
+                       uint32_t st1, uint32_t rows, const df_rqc_t* p, int relu, int32_t olo, int32_t ohi) {
+#if VP_XCV
+  xcv_rqc_column(d, dst_stride, s0, st0, s1, st1, rows, p, relu, ohi);
+  (void)olo;
+#else
+  (void)relu;
+  if (p->t == DF_RQC_MULH)
+    rqc_column_c(d, dst_stride, s0, st0, s1, st1, rows, p, olo, ohi, 1);
+  else
+    rqc_column_c(d, dst_stride, s0, st0, s1, st1, rows, p, olo, ohi, 0);
+#endif
+}
+
 void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
                            uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
   if (q->uniform && q->act_max >= 127) {
@@ -177,11 +207,34 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
   /* Column-major: one plan per column and call, then its rows. */
   uint32_t lo, hi;
   df_share(cols, &lo, &hi);
-  const int32_t amax = q->act_max;
+  const int32_t amax = q->act_max, olo = q->relu ? 0 : -128, ohi = amax < 127 ? amax : 127;
   for (uint32_t c = lo; c < hi; ++c) {
-    const int32_t bias = q->uniform ? 0 : q->ch[c].bias;
-    const df_requant_t p = q->uniform ? df_requant_plan(q->mult, q->shift, q->relu)
-                                      : df_requant_plan(q->ch[c].mult, (uint32_t)q->ch[c].shift, q->relu);
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
+    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
+    df_rqc_t pc;
+    if (ohi >= olo && df_rqc_plan(&pc, bias, mult, shift)) {
+      /* 32-bit form: fan-in 1 and 2 in one pass; above, all but the last
+       * input summed into a stack column, 64 rows at a time. */
+      if (fan_in <= 2) {
+        rqc_column(dst + c, dst_stride, src + c, cols, fan_in == 2 ? src + tile_stride + c : 0, cols, rows, &pc,
+                   q->relu, olo, ohi);
+        continue;
+      }
+      int32_t tmp[64];
+      for (uint32_t r0 = 0; r0 < rows; r0 += 64) {
+        const uint32_t m = rows - r0 < 64 ? rows - r0 : 64;
+        const int32_t* s = src + r0 * cols + c;
+        for (uint32_t r = 0; r < m; ++r) {
+          int32_t acc = s[r * cols];
+          for (uint32_t k = 1; k + 1 < fan_in; ++k) acc = nm_reduce(acc, s[k * tile_stride + r * cols]);
+          tmp[r] = acc;
+        }
+        rqc_column(dst + r0 * dst_stride + c, dst_stride, tmp, 1, s + (fan_in - 1) * tile_stride, cols, m, &pc,
+                   q->relu, olo, ohi);
+      }
+      continue;
+    }
+    const df_requant_t p = df_requant_plan(mult, shift, q->relu);
     for (uint32_t r = 0; r < rows; ++r) {
       const uint32_t i = r * cols + c;
       int32_t acc = src[i];

@@ -12,6 +12,7 @@
 #include "hal/corev.h"
 #include "kernels.h"
 #include "numerics.h"
+#include "requant.h"
 
 /* Requantization in 32 bits: an accumulator at or beyond `bound` (below
  * -bound - 1) saturates to 127 (-128) anyway, so clamping it there first
@@ -246,6 +247,94 @@ static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int3
   q[1] = nm_average_mode((int16_t)odd, count, mode);
   q[2] = nm_average_mode((int16_t)(even >> 16), count, mode);
   q[3] = nm_average_mode((int16_t)(odd >> 16), count, mode);
+}
+
+/* One output column of a per-channel requantization (df_rqc, requant.h):
+ * two rows per hardware-loop iteration, down the column with register
+ * post-increment loads (cv.lw rd, rs2(rs1!)) and stores (cv.sb rs2, rs3(rs1!));
+ * the accumulator clamped with cv.max/cv.min, the bias added, then either
+ * the split (two mul, sra, cv.addRNr rounds and shifts) or the mulh form;
+ * the codes clamped with cv.clipur (ReLU: [0, ohi]) or cv.clip + cv.min.
+ * Loads are two instructions ahead of their use (no load-use stall). */
+#define XCV_RQC_LOAD1                             \
+  ".insn r 0x2b, 3, 0x02, t0, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x02, t1, %[s0], %[st0]\n"
+#define XCV_RQC_LOAD2                             \
+  ".insn r 0x2b, 3, 0x02, t0, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x02, t2, %[s1], %[st1]\n"     \
+  ".insn r 0x2b, 3, 0x02, t1, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x02, t3, %[s1], %[st1]\n"     \
+  "add t0, t0, t2\n"                               \
+  "add t1, t1, t3\n"
+#define XCV_RQC_CLAMP                             \
+  ".insn r 0x2b, 3, 0x2d, t0, t0, %[lo]\n" /* cv.max */ \
+  ".insn r 0x2b, 3, 0x2d, t1, t1, %[lo]\n"         \
+  ".insn r 0x2b, 3, 0x2b, t0, t0, %[hi]\n" /* cv.min */ \
+  ".insn r 0x2b, 3, 0x2b, t1, t1, %[hi]\n"         \
+  "add t0, t0, %[bias]\n"                          \
+  "add t1, t1, %[bias]\n"
+#define XCV_RQC_SPLIT                             \
+  "mul t2, t0, %[ml]\n"                            \
+  "mul t3, t1, %[ml]\n"                            \
+  "mul t0, t0, %[mh]\n"                            \
+  "mul t1, t1, %[mh]\n"                            \
+  "sra t2, t2, %[t]\n"                             \
+  "sra t3, t3, %[t]\n"                             \
+  ".insn r 0x2b, 3, 0x42, t0, t2, %[s2]\n" /* cv.addrnr */ \
+  ".insn r 0x2b, 3, 0x42, t1, t3, %[s2]\n"
+#define XCV_RQC_MULH                              \
+  "mulh t0, t0, %[mh]\n"                           \
+  "mulh t1, t1, %[mh]\n"                           \
+  ".insn r 0x2b, 3, 0x42, t0, zero, %[s2]\n"       \
+  ".insn r 0x2b, 3, 0x42, t1, zero, %[s2]\n"
+#define XCV_RQC_RELU                              \
+  ".insn r 0x2b, 3, 0x3b, t0, t0, %[oh]\n" /* cv.clipur */ \
+  ".insn r 0x2b, 3, 0x3b, t1, t1, %[oh]\n"
+#define XCV_RQC_NORELU                            \
+  ".insn r 0x2b, 3, 0x38, t0, t0, x8\n" /* cv.clip 8 */ \
+  ".insn r 0x2b, 3, 0x38, t1, t1, x8\n"            \
+  ".insn r 0x2b, 3, 0x2b, t0, t0, %[oh]\n"         \
+  ".insn r 0x2b, 3, 0x2b, t1, t1, %[oh]\n"
+#define XCV_RQC_STORE                             \
+  ".insn r 0x2b, 3, 0x10, %[ds], %[d], t0\n" /* cv.sb t0, ds(d!) */ \
+  ".insn r 0x2b, 3, 0x10, %[ds], %[d], t1\n"
+#define XCV_RQC(LOAD, MATH, OUT)                                                                          \
+  __asm__ volatile(CV_HWLOOP0_BEGIN LOAD XCV_RQC_CLAMP MATH OUT XCV_RQC_STORE CV_HWLOOP0_END               \
+                   : [s0] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)                                             \
+                   : "r"(pairs), [st0] "r"(b0), [st1] "r"(b1), [ds] "r"(dst_stride), [lo] "r"(p->lo),      \
+                     [hi] "r"(p->hi), [bias] "r"(p->bias), [mh] "r"(p->mh), [ml] "r"(p->ml), [t] "r"(p->t), \
+                     [s2] "r"(p->s2), [oh] "r"(ohi)                                                        \
+                   : "t0", "t1", "t2", "t3", "memory")
+
+static inline void xcv_rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0,
+                                  const int32_t* s1, uint32_t st1, uint32_t rows, const df_rqc_t* p, int relu,
+                                  int32_t ohi) {
+  register uint32_t pairs __asm__("a5") = rows / 2;
+  const uint32_t b0 = st0 * 4u, b1 = st1 * 4u;
+  const int mulh = p->t == DF_RQC_MULH;
+  if (pairs) {
+    if (s1) {
+      if (mulh) {
+        if (relu) XCV_RQC(XCV_RQC_LOAD2, XCV_RQC_MULH, XCV_RQC_RELU);
+        else XCV_RQC(XCV_RQC_LOAD2, XCV_RQC_MULH, XCV_RQC_NORELU);
+      } else {
+        if (relu) XCV_RQC(XCV_RQC_LOAD2, XCV_RQC_SPLIT, XCV_RQC_RELU);
+        else XCV_RQC(XCV_RQC_LOAD2, XCV_RQC_SPLIT, XCV_RQC_NORELU);
+      }
+    } else {
+      if (mulh) {
+        if (relu) XCV_RQC(XCV_RQC_LOAD1, XCV_RQC_MULH, XCV_RQC_RELU);
+        else XCV_RQC(XCV_RQC_LOAD1, XCV_RQC_MULH, XCV_RQC_NORELU);
+      } else {
+        if (relu) XCV_RQC(XCV_RQC_LOAD1, XCV_RQC_SPLIT, XCV_RQC_RELU);
+        else XCV_RQC(XCV_RQC_LOAD1, XCV_RQC_SPLIT, XCV_RQC_NORELU);
+      }
+    }
+  }
+  if (rows & 1) {
+    const int32_t v = df_rqc(s1 ? nm_reduce(*s0, *s1) : *s0, p), olo = relu ? 0 : -128;
+    *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));
+  }
 }
 
 #endif /* DATAFLOW_KERNELS_XCV_H */

@@ -4,6 +4,7 @@
  * result with the golden reference. */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dataflow/kernels.h"
 #include "df_kernel_test.h"
@@ -14,6 +15,7 @@
 #define L1_FREE (CLUSTER_LOCAL_BASE + 0x10000u)
 
 static df_kernel_test_t job;
+static df_quant_t quant; /* DF_KT_REQUANT_Q */
 static uint32_t in_l1, in2_l1, w_l1, tmp_l1, out_l1;
 
 static uint32_t core_instret[32]; /* per core, for the job's instruction count */
@@ -39,6 +41,10 @@ static void run_kernel(void) {
     case DF_KT_REDUCE_REQUANT:
       kern_reduce_requant((int8_t*)out_l1, j->out_stride, (const int32_t*)in_l1, j->fan_in, j->rows * j->cols, j->rows,
                           j->cols, j->mult, j->shift, (int)j->relu);
+      break;
+    case DF_KT_REQUANT_Q:
+      kern_reduce_requant_q((int8_t*)out_l1, j->out_stride, (const int32_t*)in_l1, j->fan_in, j->rows * j->cols, j->rows,
+                            j->cols, &quant);
       break;
     case DF_KT_ADD:
       kern_add((int8_t*)out_l1, (const int8_t*)in_l1, (const int8_t*)in2_l1, j->n, (int)j->relu);
@@ -80,6 +86,11 @@ static int run_job(uint32_t k) {
     fetch(in2_l1, job.in2_addr, job.in2_bytes);
     fetch(w_l1, job.w_addr, job.w_bytes);
     dma_wait_sleep(0);
+    if (job.kernel == DF_KT_REQUANT_Q) {
+      quant.relu = (int)job.relu, quant.act_max = job.act_max, quant.uniform = job.uniform;
+      quant.mult = job.mult, quant.shift = job.shift, quant.ncols = job.cols;
+      if (!job.uniform && job.cols <= DF_MAX_QCOLS) memcpy(quant.ch, (const void*)(uintptr_t)w_l1, job.cols * sizeof(vpwt_channel_t));
+    }
   }
   eu_barrier();
   if (job.magic != DF_KT_MAGIC) {

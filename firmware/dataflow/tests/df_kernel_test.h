@@ -20,7 +20,9 @@ enum df_kt_kernel {
   DF_KT_MAXPOOL = 4,        /* window (c, h, win_w at win_x0 of map_w) -> out_h x (ox1-ox0) x c */
   DF_KT_AVGPOOL = 5,
   DF_KT_FC = 6,             /* int8 x[n][rows], w[rows][cols] -> kern_mvm, then requant -> int8 [n][cols] */
-  DF_KT_IM2COL = 7          /* window -> vectors of rows [r0, r1) for out_h x (ox1-ox0) pixels */
+  DF_KT_IM2COL = 7,         /* window -> vectors of rows [r0, r1) for out_h x (ox1-ox0) pixels */
+  DF_KT_REQUANT_Q = 8       /* as REDUCE_REQUANT with a layer's requantization (kern_reduce_requant_q):
+                               cols vpwt_channel_t at w_addr unless uniform; act_max */
 };
 
 typedef struct {
@@ -36,6 +38,8 @@ typedef struct {
   uint32_t chunk_rows, dac_bits, adc_bits, adc_shift; /* FC */
   uint32_t in_addr, in_bytes, in2_addr, in2_bytes, w_addr, w_bytes;
   uint32_t out_addr, out_bytes;
+  int32_t act_max;  /* REQUANT_Q */
+  uint32_t uniform; /* REQUANT_Q: 1 = (mult, shift) for every column, no bias */
   uint32_t cycles; /* written by the firmware: the kernel on all cores, barrier included */
   uint32_t instret; /* written by the firmware: instructions the cores retired in the kernel, all cores */
   uint32_t done;   /* written by the firmware: 1 */

@@ -15,6 +15,7 @@
 #include "network.hpp"
 #include "numerics.h"
 #include "reference.hpp"
+#include "weights_format.h"
 
 using namespace vp::map;
 
@@ -200,6 +201,82 @@ TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow
     CHECK(bad == 0);
     CHECK(neg > 0);
   });
+  b.run();
+}
+
+TEST_CASE("per-channel requantization (bias, 31-bit multiplier, shift per column) is exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{9};
+  struct Case {
+    const char* what;
+    uint32_t fan_in, rows, cols, out_stride, relu;
+    int32_t act_max;
+    uint32_t uniform;
+    bool extremes;
+  };
+  // A ResNet-18-like tile (7x7 pixels by 64 channels, the shifts of its
+  // calibration), a reduction node's column group with a Clip, an odd fan-in-3
+  // tile with odd rows, and a uniform layer with ReLU6-style act_max (the
+  // uniform fast path cannot take it). The extremes also get channels with
+  // extreme shifts and biases: every form of the plan and the 64-bit path.
+  static const Case cases[] = {
+      {"requant per-channel + relu", 1, 49, 64, 64, 1, 127, 0, false},
+      {"reduce (fan-in 2) + requant per-channel", 2, 49, 64, 64, 0, 127, 0, false},
+      {"reduce (fan-in 2) + requant per-channel (extremes), act_max 100, column group", 2, 28, 96, 128, 0, 100, 0, true},
+      {"reduce (fan-in 3) + requant per-channel (extremes) + relu, act_max 60", 3, 15, 40, 40, 1, 60, 0, true},
+      {"requant uniform, act_max 60 + relu", 1, 16, 64, 64, 1, 60, 1, false},
+  };
+  for (const Case& t : cases) {
+    std::vector<vpwt_channel_t> ch(t.cols);
+    for (uint32_t c = 0; c < t.cols; ++c) {
+      // 31-bit multipliers and the shifts of real calibrations (mostly 30..37,
+      // some up to 40: the mulh form), and a few the 32-bit forms refuse.
+      const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
+      int32_t shift = g.in(t.extremes ? 30 : 31, t.extremes ? 40 : 36);
+      if (t.extremes && c % 13 == 5) shift = g.in(0, 12);
+      const bool odd = t.extremes && c % 17 == 3;  // a small multiplier with a large shift: the 64-bit path
+      ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
+      if (t.extremes && c % 11 == 7) ch[c].bias = c % 2 ? INT32_MAX - g.in(0, 100) : INT32_MIN + g.in(0, 100);
+    }
+    const int32_t umult = 23117, ushift = 20;
+    const uint32_t n = t.rows * t.cols;
+    std::vector<int32_t> acc(t.fan_in * n);
+    for (uint32_t k = 0; k < t.fan_in; ++k)
+      for (uint32_t i = 0; i < n; ++i) {
+        const vpwt_channel_t& c = ch[i % t.cols];
+        const int64_t m = t.uniform ? umult : c.mult;
+        const int s = t.uniform ? ushift : c.shift;
+        // accumulators whose codes span about [-300, 300], some at the int32 extremes
+        int64_t range = s > 40 ? (int64_t(1) << 28) : std::min<int64_t>((int64_t(300) << s) / m + 1, int64_t(1) << 28);
+        int32_t v = int32_t(int64_t(g.next() % uint64_t(2 * range + 1)) - range) / int32_t(t.fan_in);
+        if (g.next() % 97 == 0) v = g.next() % 2 ? (1 << 29) : -(1 << 29);
+        acc[k * n + i] = v;
+      }
+    auto j = b.job(DF_KT_REQUANT_Q);
+    b.mem.write(j.in_addr, acc.data(), acc.size() * 4);
+    b.mem.write(j.w_addr, ch.data(), ch.size() * sizeof(vpwt_channel_t));
+    j.fan_in = t.fan_in, j.rows = t.rows, j.cols = t.cols, j.out_stride = t.out_stride, j.relu = t.relu;
+    j.act_max = t.act_max, j.uniform = t.uniform, j.mult = umult, j.shift = ushift;
+    j.in_bytes = uint32_t(acc.size() * 4), j.w_bytes = uint32_t(ch.size() * sizeof(vpwt_channel_t));
+    j.out_bytes = t.rows * t.out_stride;
+    b.add(j, t.what, n, [t, ch, acc, umult, ushift, n](const std::vector<int8_t>& out) {
+      size_t bad = 0, lowest = 0, highest = 0;
+      for (uint32_t r = 0; r < t.rows; ++r)
+        for (uint32_t c = 0; c < t.cols; ++c) {
+          int32_t a = 0;
+          for (uint32_t k = 0; k < t.fan_in; ++k) a = nm_reduce(a, acc[k * n + r * t.cols + c]);
+          const int8_t want = t.uniform ? nm_requant_ch(a, 0, umult, ushift, int(t.relu), t.act_max)
+                                        : nm_requant_ch(a, ch[c].bias, ch[c].mult, unsigned(ch[c].shift),
+                                                        int(t.relu), t.act_max);
+          bad += out[r * t.out_stride + c] != want;
+          lowest += want == (t.relu ? 0 : -128);
+          highest += want == t.act_max;
+        }
+      CHECK(bad == 0);
+      CHECK(lowest > 0);  // the data reaches both clamps
+      CHECK(highest > 0);
+    });
+  }
   b.run();
 }
 
