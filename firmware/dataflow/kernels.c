@@ -184,7 +184,7 @@ static inline void rqc_column_c(int8_t* d, uint32_t dst_stride, const int32_t* s
   }
 }
 
-static void rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0, const int32_t* s1,
+static inline __attribute__((always_inline)) void rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0, const int32_t* s1,
                        uint32_t st1, uint32_t rows, const df_rqc_t* p, int relu, int32_t olo, int32_t ohi) {
 #if VP_XCV
   xcv_rqc_column(d, dst_stride, s0, st0, s1, st1, rows, p, relu, ohi);

@@ -306,7 +306,7 @@ static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int3
                      [s2] "r"(p->s2), [oh] "r"(ohi)                                                        \
                    : "t0", "t1", "t2", "t3", "memory")
 
-static inline void xcv_rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0,
+static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0,
                                   const int32_t* s1, uint32_t st1, uint32_t rows, const df_rqc_t* p, int relu,
                                   int32_t ohi) {
   register uint32_t pairs __asm__("a5") = rows / 2;

@@ -104,21 +104,23 @@ typedef struct {
  * (one mulh, 5 cycles on the CV32E40P). */
 #define DF_RQC_MULH 32u
 
-/* 1 and the plan, or 0: this (bias, mult, shift) needs the 64-bit path. */
+/* 1 and the plan, or 0: this (bias, mult, shift) needs the 64-bit path.
+ * 32-bit arithmetic only (it runs once per column and tile on the cores):
+ * with B = 2^k, B * x <= INT32_MAX is x <= INT32_MAX >> k. */
 static inline int df_rqc_plan(df_rqc_t* p, int32_t bias, int32_t mult, uint32_t shift) {
   if (mult <= 0 || shift > 62) return 0;
   const int32_t L = 32 - __builtin_clz((uint32_t)mult); /* bit length */
   const int32_t kk = (int32_t)shift + 9 - L;
   if (kk > 30) return 0; /* no clamp of a within int32 would saturate */
-  const int64_t B = (int64_t)1 << (kk < 0 ? 0 : kk);
-  const int64_t lo = -B - (int64_t)bias, hi = B - (int64_t)bias;
-  if (lo < INT32_MIN || hi > INT32_MAX) return 0;
-  p->lo = (int32_t)lo, p->hi = (int32_t)hi, p->bias = bias;
-  const uint32_t t = shift > 21 ? shift - 21 : 0;
-  const int64_t mh = (int64_t)((uint32_t)mult >> t), ml = (int64_t)((uint32_t)mult & ((1u << t) - 1u));
-  const uint32_t s2 = shift - t;
-  const int64_t round = s2 ? (int64_t)1 << (s2 - 1) : 0;
-  if (B * ml <= INT32_MAX && B * mh + B + round <= INT32_MAX) { /* a * ml; a * mh + (a * ml >> t) + round */
+  const uint32_t k = kk < 0 ? 0u : (uint32_t)kk, B = 1u << k;
+  /* lo = -B - bias >= INT32_MIN iff bias <= INT32_MAX - B + 1; hi = B - bias <= INT32_MAX iff bias > INT32_MIN + B */
+  if (bias <= INT32_MIN + (int32_t)B || bias > INT32_MAX - (int32_t)B + 1) return 0;
+  p->lo = (int32_t)(0u - B - (uint32_t)bias), p->hi = (int32_t)(B - (uint32_t)bias), p->bias = bias;
+  const uint32_t t = shift > 21 ? shift - 21 : 0, s2 = shift - t;
+  const uint32_t mh = (uint32_t)mult >> t, ml = (uint32_t)mult & ((1u << t) - 1u);
+  const uint32_t round = s2 ? 1u << (s2 - 1) : 0u;
+  /* a * ml, and a * mh + (a * ml >> t) + round, within int32 for |a| <= B (both signs) */
+  if (ml <= (uint32_t)INT32_MAX >> k && mh + 1u <= ((uint32_t)INT32_MAX - round) >> k) {
     p->mh = (int32_t)mh, p->ml = (int32_t)ml, p->t = t, p->s2 = s2, p->round = (int32_t)round;
     return 1;
   }
