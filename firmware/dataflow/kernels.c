@@ -273,7 +273,7 @@ void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int rel
 
 /* One output pixel of a pool, channels [c0, c1). */
 static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t ox, uint32_t kernel, uint32_t stride,
-                       uint32_t padding, int is_max, uint32_t c0, uint32_t c1, uint32_t mode) {
+                       uint32_t padding, int is_max, uint32_t c0, uint32_t c1, df_avg_t* avg) {
   const int32_t y0 = (int32_t)(oy * stride) - (int32_t)padding, x0 = (int32_t)(ox * stride) - (int32_t)padding;
   /* The in-map part of the window, so the inner loops need no bounds test. */
   const int32_t ya = y0 < 0 ? 0 : y0, xa = x0 < 0 ? 0 : x0;
@@ -281,11 +281,14 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
   if (yb > (int32_t)in->h) yb = (int32_t)in->h;
   if (xb > (int32_t)in->map_w) xb = (int32_t)in->map_w;
   const uint32_t C = in->c;
+  /* The average's reciprocal, planned again only when the in-map count changes (borders). */
+  const int32_t count = (yb - ya) * (xb - xa);
+  if (!is_max && count != avg->n) df_avg_plan(avg, count, avg->mode);
 #if VP_XCV
   /* Four channels per word: cv.max.b, or half-word sums (exact while kernel^2 * 128 < 2^15). */
   if ((C & 3) == 0 && (c0 & 3) == 0 && ((uintptr_t)in->data & 3) == 0 && (is_max || kernel * kernel <= 255)) {
     for (uint32_t ch = c0; ch + 4 <= c1; ch += 4)
-      xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max, mode);
+      xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max, avg);
     c0 = c1 - (c1 - c0) % 4;
   }
 #endif
@@ -299,8 +302,7 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
         mx = nm_max(mx, *p);
       }
     }
-    const int32_t count = (yb - ya) * (xb - xa);
-    q[ch] = is_max ? mx : nm_average_mode(sum, count, mode);
+    q[ch] = is_max ? mx : df_avg(sum, avg);
   }
 }
 
@@ -312,16 +314,17 @@ void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0,
 void kern_pool_mode(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
                     uint32_t stride, uint32_t padding, int is_max, uint32_t mode) {
   const uint32_t tw = ox1 - ox0, npix = out_h * tw, C = in->c;
+  df_avg_t avg = {0, mode, 0, 0};
   uint32_t lo, hi;
   if (npix >= (team_count ? team_count : num_cores())) {
     df_share(npix, &lo, &hi);
     for (uint32_t p = lo; p < hi; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C, mode);
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C, &avg);
   } else {
     /* Few pixels (a global pool): split the channels instead. */
     df_share(C, &lo, &hi);
     for (uint32_t p = 0; p < npix; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi, mode);
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi, &avg);
   }
 }
 

@@ -222,7 +222,7 @@ static inline void xcv_add(int8_t* d, const int8_t* a, const int8_t* b, uint32_t
  * [ya, yb) and columns [xa, xb): cv.max.b per word, or sums in two
  * half-word vectors (even and odd channels) for the average. */
 static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int32_t ya, int32_t yb, int32_t xa,
-                             int32_t xb, int is_max, uint32_t mode) {
+                             int32_t xb, int is_max, const df_avg_t* avg) {
   const uint32_t step = in->c / 4; /* words between horizontally adjacent pixels */
   uint32_t mx = 0x80808080u, even = 0, odd = 0;
   for (int32_t y = ya; y < yb; ++y) {
@@ -242,11 +242,10 @@ static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int3
     memcpy(q, &mx, 4);
     return;
   }
-  const int32_t count = (yb - ya) * (xb - xa);
-  q[0] = nm_average_mode((int16_t)even, count, mode);
-  q[1] = nm_average_mode((int16_t)odd, count, mode);
-  q[2] = nm_average_mode((int16_t)(even >> 16), count, mode);
-  q[3] = nm_average_mode((int16_t)(odd >> 16), count, mode);
+  q[0] = df_avg((int16_t)even, avg);
+  q[1] = df_avg((int16_t)odd, avg);
+  q[2] = df_avg((int16_t)(even >> 16), avg);
+  q[3] = df_avg((int16_t)(odd >> 16), avg);
 }
 
 /* One output column of a per-channel requantization (df_rqc, requant.h):

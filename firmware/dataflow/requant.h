@@ -72,6 +72,42 @@ static inline int8_t df_requant(int32_t acc, const df_requant_t* q) {
   return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
+/* The average pool's division (nm_average_mode) without one: the average of
+ * n int8 values is a quotient below 256 of a non-negative numerator, so a
+ * multiplication by a rounded-up reciprocal M = ceil(2^24 / d) and a shift
+ * give it exactly. Half up: floor(x / d) - 128 with x = 2 * sum + 257 * n in
+ * [n, 511 n], d = 2n. Half even: q = floor(x / d) - 128 with x = sum + 128 n in
+ * [0, 255 n], d = n, then the remainder decides the tie. floor(x * M / 2^24)
+ * = floor(x / d) for every 0 <= x <= X when X * (M * d - 2^24) < 2^24 (the
+ * error x * (M - 2^24 / d) / 2^24 is then below 1 / d, less than the distance
+ * from x / d to the next integer); the plan checks exactly that, and x * M
+ * stays below 2^32. Counts up to 128 (half up) and 256 (half even) plan; a
+ * larger count keeps nm_average_mode. */
+typedef struct {
+  int32_t n;       /* the count this plan is for (0: none yet) */
+  uint32_t mode;   /* NM_AVG_HALF_UP or NM_AVG_HALF_EVEN */
+  uint32_t m;      /* ceil(2^24 / d), 0: use nm_average_mode */
+  int32_t bias;    /* 257 n (half up) or 128 n (half even) */
+} df_avg_t;
+
+static inline void df_avg_plan(df_avg_t* a, int32_t n, uint32_t mode) {
+  a->n = n, a->mode = mode, a->m = 0;
+  const int even = mode == NM_AVG_HALF_EVEN;
+  if (n < 1 || n > (even ? 256 : 128)) return;
+  const uint32_t d = even ? (uint32_t)n : 2u * (uint32_t)n, X = (even ? 255u : 511u) * (uint32_t)n;
+  const uint32_t m = ((1u << 24) + d - 1u) / d, e = m * d - (1u << 24);
+  if ((uint64_t)X * e >= (1u << 24) || (uint64_t)X * m > UINT32_MAX) return;
+  a->m = m, a->bias = (even ? 128 : 257) * n;
+}
+
+/* nm_average_mode(sum, a->n, a->mode) for the sum of a->n int8 values. */
+static inline int8_t df_avg(int32_t sum, const df_avg_t* a) {
+  if (!a->m) return nm_average_mode(sum, a->n, a->mode);
+  if (a->mode != NM_AVG_HALF_EVEN) return (int8_t)((int32_t)(((uint32_t)(2 * sum + a->bias) * a->m) >> 24) - 128);
+  const uint32_t x = (uint32_t)(sum + a->bias), q = (x * a->m) >> 24, r2 = 2u * (x - q * (uint32_t)a->n);
+  return (int8_t)((int32_t)(q + (r2 > (uint32_t)a->n || (r2 == (uint32_t)a->n && (q & 1u)))) - 128);
+}
+
 /* Per-channel requantization (nm_requant_ch with a 31-bit multiplier and a
  * bias) in 32-bit arithmetic: two mul and shifts, no 64-bit product, the
  * same result for every acc. Planned once per output channel.

@@ -93,3 +93,18 @@ TEST_CASE("df_rqc (per-channel, 32-bit) equals nm_requant_ch wherever it plans",
     CHECK(p.t != DF_RQC_MULH);
   }
 }
+
+TEST_CASE("df_avg (reciprocal) equals nm_average_mode for every count and every sum it plans", "[dataflow][requant]") {
+  // Exhaustive: every count up to 300, every sum of that many int8 values, both roundings.
+  size_t bad = 0, planned = 0, cases = 0;
+  for (uint32_t mode : {uint32_t(NM_AVG_HALF_UP), uint32_t(NM_AVG_HALF_EVEN)})
+    for (int32_t n = 1; n <= 300; ++n) {
+      df_avg_t a;
+      df_avg_plan(&a, n, mode);
+      planned += a.m != 0;
+      for (int32_t sum = -128 * n; sum <= 127 * n; ++sum, ++cases) bad += df_avg(sum, &a) != nm_average_mode(sum, n, mode);
+    }
+  CHECK(bad == 0);
+  CHECK(cases > 20000000);
+  CHECK(planned == 128 + 256);  // every count up to 128 (half up) and 256 (half even) takes the reciprocal
+}
