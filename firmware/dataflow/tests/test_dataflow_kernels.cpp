@@ -297,6 +297,11 @@ TEST_CASE("residual add with ReLU equals the reference's add layer", "[dataflow]
   b.mem.write(j.in2_addr, tb.data.data(), n);
   j.n = n, j.relu = 1, j.in_bytes = n, j.in2_bytes = n, j.out_bytes = n;
   b.add(j, "add + relu", n, [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, want.data) == 0); });
+  // No work: what every row's cycles include (the cores entering and leaving
+  // the kernel, the final barrier, reading the cluster's cycle counter).
+  auto e = b.job(DF_KT_ADD);
+  e.n = 0, e.relu = 1;
+  b.add(e, "empty (n = 0: the measurement's fixed cost)", 1, [](const std::vector<int8_t>& out) { CHECK(out.empty()); });
   b.run();
 }
 
