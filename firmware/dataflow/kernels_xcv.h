@@ -83,6 +83,54 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   "nop\n" /* t5 is loaded one instruction ago */                  \
   "add t3, t3, t5\n" XCV_RQ4_TAIL(CLIP)
 
+#define XCV_RQ3_BODY(CLIP)                                        \
+  ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
+  ".insn i 0x0b, 2, t1, 4(%[s])\n"                                \
+  "add t0, t0, t4\n"                                              \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  "add t0, t0, t5\n"                                              \
+  ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
+  ".insn i 0x0b, 2, t2, 4(%[s])\n"                                \
+  "add t1, t1, t4\n"                                              \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  "add t1, t1, t5\n"                                              \
+  ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
+  ".insn i 0x0b, 2, t3, 4(%[s])\n"                                \
+  "add t2, t2, t4\n"                                              \
+  ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
+  "add t2, t2, t5\n"                                              \
+  ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
+  "add t3, t3, t4\n"                                              \
+  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLIP)
+
+/* d[i] = requant(s0[i] + s1[i] + s2[i]), i < n: three streams in one pass
+ * (a reduction node of fan-in 3), no intermediate buffer. */
+static inline void xcv_requant3(int8_t* d, const int32_t* s0, const int32_t* s1, const int32_t* s2, uint32_t n,
+                                const xcv_rq_t* x, int relu) {
+  while (n && ((uintptr_t)d & 3)) {
+    *d++ = xcv_rq1(nm_reduce(nm_reduce(*s0++, *s1++), *s2++), x, relu);
+    --n;
+  }
+  register uint32_t words __asm__("a5") = n / 4;
+  const int32_t m = x->mult, b = x->bound;
+  const uint32_t sh = x->shift;
+  if (words) {
+    if (relu)
+      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ3_BODY("0x39") CV_HWLOOP0_END
+                       : [s] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [d] "+r"(d)
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
+    else
+      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ3_BODY("0x38") CV_HWLOOP0_END
+                       : [s] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [d] "+r"(d)
+                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
+                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
+  }
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(nm_reduce(nm_reduce(s0[i], s1[i]), s2[i]), x, relu);
+}
+
 /* d[i] = requant(s0[i] (+ s1[i] when s1)), i < n. */
 static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, uint32_t n, const xcv_rq_t* x,
                                int relu) {
@@ -139,13 +187,17 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
   if (n & 1) *d = nm_reduce(*a, *b);
 }
 
-/* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1
- * and 2 in one pass; above, all but the last input are summed in a stack
+/* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1,
+ * 2 and 3 in one pass; above, all but the last input are summed in a stack
  * buffer, 64 elements at a time, then the fan-in-2 pass. */
 static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fan_in, uint32_t stride, uint32_t n,
                                       const xcv_rq_t* x, int relu) {
   if (fan_in <= 2) {
     xcv_requant(d, src, fan_in == 2 ? src + stride : 0, n, x, relu);
+    return;
+  }
+  if (fan_in == 3) {
+    xcv_requant3(d, src, src + stride, src + 2 * stride, n, x, relu);
     return;
   }
   int32_t tmp[64];
