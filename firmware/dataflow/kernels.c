@@ -204,43 +204,48 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
     kern_reduce_requant(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q->mult, q->shift, q->relu);
     return;
   }
-  /* Column-major: one plan per column and call, then its rows. */
+  /* Column-major: each core takes an even share of the elements in column
+   * order (whole columns, and at most a piece of one at each end), so a tile
+   * of 64 columns keeps 15 or 16 cores equally busy; one plan per column
+   * piece, then its rows. */
   uint32_t lo, hi;
-  df_share(cols, &lo, &hi);
+  df_share(rows * cols, &lo, &hi);
   const int32_t amax = q->act_max, olo = q->relu ? 0 : -128, ohi = amax < 127 ? amax : 127;
-  for (uint32_t c = lo; c < hi; ++c) {
+  for (uint32_t i = lo; i < hi;) {
+    const uint32_t c = i / rows, r0 = i % rows, nr = rows - r0 < hi - i ? rows - r0 : hi - i;
+    i += nr;
     const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
     const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
+    const int32_t* s = src + r0 * cols + c;
+    int8_t* d = dst + r0 * dst_stride + c;
     df_rqc_t pc;
     if (ohi >= olo && df_rqc_plan(&pc, bias, mult, shift)) {
       /* 32-bit form: fan-in 1 and 2 in one pass; above, all but the last
        * input summed into a stack column, 64 rows at a time. */
       if (fan_in <= 2) {
-        rqc_column(dst + c, dst_stride, src + c, cols, fan_in == 2 ? src + tile_stride + c : 0, cols, rows, &pc,
-                   q->relu, olo, ohi);
+        rqc_column(d, dst_stride, s, cols, fan_in == 2 ? s + tile_stride : 0, cols, nr, &pc, q->relu, olo, ohi);
         continue;
       }
       int32_t tmp[64];
-      for (uint32_t r0 = 0; r0 < rows; r0 += 64) {
-        const uint32_t m = rows - r0 < 64 ? rows - r0 : 64;
-        const int32_t* s = src + r0 * cols + c;
+      for (uint32_t k0 = 0; k0 < nr; k0 += 64) {
+        const uint32_t m = nr - k0 < 64 ? nr - k0 : 64;
+        const int32_t* sk = s + k0 * cols;
         for (uint32_t r = 0; r < m; ++r) {
-          int32_t acc = s[r * cols];
-          for (uint32_t k = 1; k + 1 < fan_in; ++k) acc = nm_reduce(acc, s[k * tile_stride + r * cols]);
+          int32_t acc = sk[r * cols];
+          for (uint32_t k = 1; k + 1 < fan_in; ++k) acc = nm_reduce(acc, sk[k * tile_stride + r * cols]);
           tmp[r] = acc;
         }
-        rqc_column(dst + r0 * dst_stride + c, dst_stride, tmp, 1, s + (fan_in - 1) * tile_stride, cols, m, &pc,
-                   q->relu, olo, ohi);
+        rqc_column(d + k0 * dst_stride, dst_stride, tmp, 1, sk + (fan_in - 1) * tile_stride, cols, m, &pc, q->relu,
+                   olo, ohi);
       }
       continue;
     }
     const df_requant_t p = df_requant_plan(mult, shift, q->relu);
-    for (uint32_t r = 0; r < rows; ++r) {
-      const uint32_t i = r * cols + c;
-      int32_t acc = src[i];
-      for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, src[k * tile_stride + i]);
+    for (uint32_t r = 0; r < nr; ++r) {
+      int32_t acc = s[r * cols];
+      for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, s[k * tile_stride + r * cols]);
       const int8_t v = df_requant(bias ? nm_bias_add(acc, bias) : acc, &p);
-      dst[r * dst_stride + c] = v > amax ? (int8_t)amax : v;
+      d[r * dst_stride] = v > amax ? (int8_t)amax : v;
     }
   }
 }
