@@ -292,6 +292,12 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
 #if VP_XCV
   /* Four channels per word: cv.max.b, or half-word sums (exact while kernel^2 * 128 < 2^15). */
   if ((C & 3) == 0 && (c0 & 3) == 0 && ((uintptr_t)in->data & 3) == 0 && (is_max || kernel * kernel <= 255)) {
+    if (is_max && yb - ya <= 3 && xb - xa <= 3 && yb > ya && xb > xa && ((uintptr_t)(q + c0) & 3) == 0 &&
+        c1 - c0 >= 4) {
+      xcv_max3x3(q + c0, in->data + ((uint32_t)ya * in->w + (uint32_t)(xa - in->x0)) * C + c0, C, in->w * C,
+                 (c1 - c0) / 4, (uint32_t)(yb - ya), (uint32_t)(xb - xa));
+      c0 = c1 - (c1 - c0) % 4;
+    }
     for (uint32_t ch = c0; ch + 4 <= c1; ch += 4)
       xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max, avg);
     c0 = c1 - (c1 - c0) % 4;

@@ -270,6 +270,43 @@ static inline void xcv_add(int8_t* d, const int8_t* a, const int8_t* b, uint32_t
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = nm_add(a[i], b[i], relu);
 }
 
+/* A max-pool window of up to 3x3 in-map elements (nrows x ncols; ResNet-18's
+ * pool1): `words` groups of four channels from the window's top-left word p
+ * (pixels C bytes apart, rows R bytes apart) to q. Per group, in one hardware-loop
+ * iteration: nine loads (cv.lw register-register at +C and +2C, and a
+ * post-increment one at +0 that steps each row pointer to the next group),
+ * eight cv.max.b, one post-increment store; every load at least two
+ * instructions ahead of its use. */
+static inline void xcv_max3x3(int8_t* q, const int8_t* p, uint32_t C, uint32_t R, uint32_t words, uint32_t nrows,
+                              uint32_t ncols) {
+  register uint32_t n __asm__("a5") = words;
+  /* A smaller window (a border) reads some of its elements twice: max is idempotent. */
+  const int8_t *r0 = p, *r1 = nrows > 1 ? p + R : p, *r2 = nrows > 2 ? p + 2 * R : r1;
+  const uint32_t c1 = ncols > 1 ? C : 0, c2 = ncols > 2 ? 2 * C : c1;
+  __asm__ volatile(CV_HWLOOP0_BEGIN
+                   ".insn r 0x2b, 3, 0x06, t1, %[r0], %[c1]\n" /* cv.lw t1, c1(r0) */
+                   ".insn r 0x2b, 3, 0x06, t2, %[r0], %[c2]\n"
+                   ".insn i 0x0b, 2, t0, 4(%[r0])\n"           /* cv.lw t0, 4(r0!) */
+                   ".insn r 0x2b, 3, 0x06, t4, %[r1], %[c1]\n"
+                   ".insn r 0x2b, 3, 0x06, t5, %[r1], %[c2]\n"
+                   ".insn i 0x0b, 2, t3, 4(%[r1])\n"
+                   ".insn r 0x7b, 1, 0x18, t0, t0, t1\n"       /* cv.max.b */
+                   ".insn r 0x7b, 1, 0x18, t0, t0, t2\n"
+                   ".insn r 0x2b, 3, 0x06, t1, %[r2], %[c1]\n"
+                   ".insn r 0x2b, 3, 0x06, t2, %[r2], %[c2]\n"
+                   ".insn i 0x0b, 2, t6, 4(%[r2])\n"
+                   ".insn r 0x7b, 1, 0x18, t3, t3, t4\n"
+                   ".insn r 0x7b, 1, 0x18, t3, t3, t5\n"
+                   ".insn r 0x7b, 1, 0x18, t0, t0, t3\n"
+                   ".insn r 0x7b, 1, 0x18, t1, t1, t2\n"
+                   ".insn r 0x7b, 1, 0x18, t0, t0, t6\n"
+                   ".insn r 0x7b, 1, 0x18, t0, t0, t1\n"
+                   ".insn s 0x2b, 2, t0, 4(%[q])\n" CV_HWLOOP0_END /* cv.sw t0, 4(q!) */
+                   : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [q] "+r"(q)
+                   : "r"(n), [c1] "r"(c1), [c2] "r"(c2)
+                   : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
+}
+
 /* Four channels [ch, ch + 4) of one pool output over the in-map window rows
  * [ya, yb) and columns [xa, xb): cv.max.b per word, or sums in two
  * half-word vectors (even and odd channels) for the average. */
