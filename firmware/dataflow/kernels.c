@@ -103,19 +103,26 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   uint32_t lo, hi;
   df_share(rows * cols, &lo, &hi);
   if (lo >= hi) return;
-  const df_requant_t q = df_requant_plan(mult, shift, relu);
 #if VP_XCV
   const xcv_rq_t x = xcv_rq_plan(mult, shift);
   if (x.ok) { /* runs of contiguous outputs: the whole share, or its pieces of each row */
+    if (dst_stride == cols) {
+      xcv_reduce_requant(dst + lo, src + lo, fan_in, tile_stride, hi - lo, &x, relu);
+      return;
+    }
+    uint32_t c = lo % cols; /* one division; then row by row */
+    int8_t* d = dst + (lo / cols) * dst_stride + c;
     for (uint32_t i = lo; i < hi;) {
-      const uint32_t c = i % cols, m = dst_stride == cols ? hi - i : (cols - c < hi - i ? cols - c : hi - i);
-      int8_t* d = dst_stride == cols ? dst + i : dst + (i / cols) * dst_stride + c;
+      const uint32_t m = cols - c < hi - i ? cols - c : hi - i;
       xcv_reduce_requant(d, src + i, fan_in, tile_stride, m, &x, relu);
       i += m;
+      d += dst_stride - c;
+      c = 0;
     }
     return;
   }
 #endif
+  const df_requant_t q = df_requant_plan(mult, shift, relu);
   if (fan_in == 1 && dst_stride == cols) {
     requant_run(dst + lo, src + lo, hi - lo, &q);
     return;
