@@ -307,6 +307,39 @@ static inline void xcv_max3x3(int8_t* q, const int8_t* p, uint32_t C, uint32_t R
                    : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
 }
 
+/* Adds n >= 1 words (four int8 channels each, `stride` bytes apart from p)
+ * into two half-word vectors: even channels (cv.sll.sci.h then cv.sra.sci.h
+ * by 8) and odd ones (cv.sra.sci.h), cv.add.h; a hardware loop of two
+ * words per iteration, cv.lw register post-increment, no load-use stall. */
+static inline void xcv_sum4(uint32_t* even, uint32_t* odd, const int8_t* p, uint32_t stride, uint32_t n) {
+  register uint32_t pairs __asm__("a5") = n / 2;
+  uint32_t e = *even, o = *odd;
+  if (pairs)
+    __asm__ volatile(CV_HWLOOP0_BEGIN
+                     ".insn r 0x2b, 3, 0x02, t0, %[p], %[st]\n"
+                     ".insn r 0x2b, 3, 0x02, t1, %[p], %[st]\n"
+                     ".insn r 0x7b, 6, 0x28, t2, t0, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t0, t0, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t2, t2, x4\n"
+                     ".insn r 0x7b, 0, 0x00, %[o], %[o], t0\n"
+                     ".insn r 0x7b, 0, 0x00, %[e], %[e], t2\n"
+                     ".insn r 0x7b, 6, 0x28, t2, t1, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t1, t1, x4\n"
+                     ".insn r 0x7b, 6, 0x24, t2, t2, x4\n"
+                     ".insn r 0x7b, 0, 0x00, %[o], %[o], t1\n"
+                     ".insn r 0x7b, 0, 0x00, %[e], %[e], t2\n" CV_HWLOOP0_END
+                     : [p] "+r"(p), [e] "+r"(e), [o] "+r"(o)
+                     : "r"(pairs), [st] "r"(stride)
+                     : "t0", "t1", "t2", "memory");
+  if (n & 1) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    o = cv_add_h(o, cv_sra8_h(w));
+    e = cv_add_h(e, cv_sra8_h(cv_sll8_h(w)));
+  }
+  *even = e, *odd = o;
+}
+
 /* Four channels [ch, ch + 4) of one pool output over the in-map window rows
  * [ya, yb) and columns [xa, xb): cv.max.b per word, or sums in two
  * half-word vectors (even and odd channels) for the average. */
@@ -314,6 +347,12 @@ static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int3
                              int32_t xb, int is_max, const df_avg_t* avg) {
   const uint32_t step = in->c / 4; /* words between horizontally adjacent pixels */
   uint32_t mx = 0x80808080u, even = 0, odd = 0;
+  const uint32_t n = (uint32_t)(xb - xa);
+  if (!is_max && xa == 0 && xb == (int32_t)in->map_w && in->x0 == 0 && in->w == in->map_w && n * (uint32_t)(yb - ya) >= 8) {
+    /* the window spans whole map rows (a global pool): one run of all its pixels */
+    xcv_sum4(&even, &odd, in->data + (uint32_t)ya * in->w * in->c + ch, in->c, n * (uint32_t)(yb - ya));
+    ya = yb;
+  }
   for (int32_t y = ya; y < yb; ++y) {
     const uint32_t* p =
         (const uint32_t*)(in->data + ((uint32_t)y * in->w + (uint32_t)(xa - in->x0)) * in->c + ch);
