@@ -41,10 +41,12 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
     return;
   }
 #if VP_XCV
-  /* One pass per further input (dst may alias the first tile: each pass reads before it writes). */
+  /* Up to five inputs in one pass, then one pass per further input (dst may
+   * alias the first tile: each pass reads an element before it writes it). */
   if (fan_in > 2 && hi > lo) {
-    xcv_reduce2(dst + lo, src + lo, src + tile_stride + lo, hi - lo);
-    for (uint32_t k = 2; k < fan_in; ++k) xcv_reduce2(dst + lo, dst + lo, src + k * tile_stride + lo, hi - lo);
+    const uint32_t first = fan_in < 5 ? fan_in : 5;
+    xcv_reduceN(dst + lo, src + lo, tile_stride, hi - lo, first);
+    for (uint32_t k = first; k < fan_in; ++k) xcv_reduce2(dst + lo, dst + lo, src + k * tile_stride + lo, hi - lo);
     return;
   }
 #endif

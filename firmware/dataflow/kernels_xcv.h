@@ -187,9 +187,36 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
   if (n & 1) *d = nm_reduce(*a, *b);
 }
 
+/* d[i] = sum over k < fan of s[k * ts + i] (int32), i < n, fan 3..5 in one
+ * pass: cv.lw register-register at the other tiles' offsets (k * ts * 4
+ * bytes in registers), a post-increment cv.lw of the first tile, the adds,
+ * a post-increment cv.sw; every load two instructions ahead of its use. d may
+ * be s (each element is read before it is written). */
+#define XCV_RED_LD(k, r) ".insn r 0x2b, 3, 0x06, " r ", %[p], %[o" #k "]\n"
+#define XCV_RED(BODY)                                                                         \
+  __asm__ volatile(CV_HWLOOP0_BEGIN BODY ".insn s 0x2b, 2, t0, 4(%[d])\n" CV_HWLOOP0_END       \
+                   : [p] "+r"(s), [d] "+r"(d)                                                 \
+                   : "r"(cnt), [o1] "r"(o1), [o2] "r"(o2), [o3] "r"(o3), [o4] "r"(o4)          \
+                   : "t0", "t1", "t2", "t3", "t4", "memory")
+static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32_t n, uint32_t fan) {
+  register uint32_t cnt __asm__("a5") = n;
+  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1;
+  if (!n) return;
+  if (fan == 3)
+    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") ".insn i 0x0b, 2, t0, 4(%[p])\n"
+            "add t1, t1, t2\n" "add t0, t0, t1\n");
+  else if (fan == 4)
+    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") XCV_RED_LD(3, "t3") ".insn i 0x0b, 2, t0, 4(%[p])\n"
+            "add t1, t1, t2\n" "add t0, t0, t3\n" "add t0, t0, t1\n");
+  else
+    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") XCV_RED_LD(3, "t3") XCV_RED_LD(4, "t4")
+            ".insn i 0x0b, 2, t0, 4(%[p])\n" "add t1, t1, t2\n" "add t3, t3, t4\n" "add t0, t0, t1\n"
+            "add t0, t0, t3\n");
+}
+
 /* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1,
  * 2 and 3 in one pass; above, all but the last input are summed in a stack
- * buffer, 64 elements at a time, then the fan-in-2 pass. */
+ * buffer (xcv_reduceN), 64 elements at a time, then the fan-in-2 pass. */
 static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fan_in, uint32_t stride, uint32_t n,
                                       const xcv_rq_t* x, int relu) {
   if (fan_in <= 2) {
@@ -203,8 +230,9 @@ static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fa
   int32_t tmp[64];
   for (uint32_t i = 0; i < n; i += 64) {
     const uint32_t m = n - i < 64 ? n - i : 64;
-    xcv_reduce2(tmp, src + i, src + stride + i, m);
-    for (uint32_t k = 2; k + 1 < fan_in; ++k) xcv_reduce2(tmp, tmp, src + k * stride + i, m);
+    const uint32_t first = fan_in - 1 < 5 ? fan_in - 1 : 5; /* 3..5 tiles in one pass, the rest two by two */
+    xcv_reduceN(tmp, src + i, stride, m, first);
+    for (uint32_t k = first; k + 1 < fan_in; ++k) xcv_reduce2(tmp, tmp, src + k * stride + i, m);
     xcv_requant(d + i, tmp, src + (fan_in - 1) * stride + i, m, x, relu);
   }
 }

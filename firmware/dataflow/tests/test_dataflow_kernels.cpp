@@ -184,6 +184,43 @@ TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow
     CHECK(zeros > 0);  // the data reaches ReLU and saturation
     CHECK(sat > 0);
   });
+  // Deeper nodes: fan-in 7 (int32: one pass of five inputs, then two) and
+  // fan-in 6 with requantization (five summed into the stack buffer, then the last).
+  const uint32_t fan7 = 7, n7 = 16 * 24;
+  std::vector<int32_t> p7(fan7 * n7);
+  for (auto& v : p7) v = g.in(-(1 << 20), 1 << 20);
+  auto j7 = b.job(DF_KT_REDUCE);
+  b.mem.write(j7.in_addr, p7.data(), p7.size() * 4);
+  j7.fan_in = fan7, j7.rows = 16, j7.cols = 24, j7.in_bytes = fan7 * n7 * 4, j7.out_bytes = n7 * 4;
+  b.add(j7, "reduce (fan-in 7, int32 out)", n7, [&](const std::vector<int8_t>& out) {
+    auto got = as<int32_t>(out);
+    size_t bad = 0;
+    for (uint32_t i = 0; i < n7; ++i) {
+      int32_t want = 0;
+      for (uint32_t k = 0; k < fan7; ++k) want = nm_reduce(want, p7[k * n7 + i]);
+      bad += got[i] != want;
+    }
+    CHECK(bad == 0);
+  });
+  const uint32_t fan6 = 6, n6 = 16 * 40;
+  std::vector<int32_t> p6(fan6 * n6);
+  for (auto& v : p6) v = g.in(-1500, 1500);
+  auto j6 = b.job(DF_KT_REDUCE_REQUANT);
+  b.mem.write(j6.in_addr, p6.data(), p6.size() * 4);
+  j6.fan_in = fan6, j6.rows = 16, j6.cols = 40, j6.out_stride = 40, j6.mult = 23117, j6.shift = 20, j6.relu = 0;
+  j6.in_bytes = uint32_t(p6.size() * 4), j6.out_bytes = n6;
+  b.add(j6, "reduce (fan-in 6) + requant", n6, [&](const std::vector<int8_t>& out) {
+    size_t bad = 0, sat = 0;
+    for (uint32_t i = 0; i < n6; ++i) {
+      int32_t acc = 0;
+      for (uint32_t f = 0; f < fan6; ++f) acc = nm_reduce(acc, p6[f * n6 + i]);
+      const int8_t want = nm_requant(acc, 23117, 20, 0);
+      bad += out[i] != want;
+      sat += want == 127 || want == -128;
+    }
+    CHECK(bad == 0);
+    CHECK(sat > 0);
+  });
   // Plain requantization of an IMA output tile (fan-in 1), no ReLU.
   const uint32_t nq = 4096;
   std::vector<int32_t> q(nq);
