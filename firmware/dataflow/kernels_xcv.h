@@ -21,17 +21,34 @@
 typedef struct {
   int32_t mult, bound;
   uint32_t shift;
-  int ok; /* 0: the layer's mult/shift need the 64-bit paths */
+  int ok;      /* 0: the layer's mult/shift need the 64-bit paths */
+  int noclip;  /* 1: clamping acc to [-(hb + 1), hb] (cv.clipr), or [0, hb] with ReLU (cv.clipur), */
+  int32_t hb;  /*    already gives codes in [-128, 127]: no clip after the rounding */
 } xcv_rq_t;
 
+/* round-half-up(a * mult / 2^shift) for shift >= 1 and |a| <= bound, where
+ * the plan has checked that it fits in int32. */
+static inline int32_t xcv_rq_f(int32_t a, int32_t mult, uint32_t shift) {
+  return (a * mult + (int32_t)(1u << (shift - 1))) >> shift;
+}
+
 static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) {
-  xcv_rq_t x = {mult, 0, shift, 0};
+  xcv_rq_t x = {mult, 0, shift, 0, 0, 0};
   if (mult <= 0 || shift > 23) return x;
   /* smallest b with b * mult > 128 * 2^shift: round(b * mult / 2^shift) >= 128 */
   const uint32_t b = (128u << shift) / (uint32_t)mult + 1u;
   if ((int64_t)(b + 1u) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
   x.bound = (int32_t)b;
   x.ok = 1;
+  /* hb: the largest acc whose code is at most 127. The result is monotone in
+   * acc, so if f(hb) = 127 and f(-(hb + 1)) = -128, every acc beyond the
+   * clamp saturates to exactly the clamped value's code, and every acc
+   * inside gives a code in range; with ReLU, f(0) = 0 is the floor. */
+  if (shift >= 1) {
+    const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult);
+    if (hb >= 0 && hb < x.bound && xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128)
+      x.noclip = 1, x.hb = hb;
+  }
   return x;
 }
 
@@ -42,12 +59,19 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
 
 /* Four elements per hardware-loop iteration, packed into one word store
  * (cv.packlo.b, cv.packhi.b); loads at least two instructions ahead of their
- * use (no load-use stall). CLIP: cv.clip (0x38) or, with ReLU, cv.clipu (0x39). */
-#define XCV_RQ4_TAIL(CLIP)                                        \
-  ".insn r 0x2b, 3, 0x3a, t0, t0, %[b]\n"                         \
-  ".insn r 0x2b, 3, 0x3a, t1, t1, %[b]\n"                         \
-  ".insn r 0x2b, 3, 0x3a, t2, t2, %[b]\n"                         \
-  ".insn r 0x2b, 3, 0x3a, t3, t3, %[b]\n"                         \
+ * use (no load-use stall). CLAMP: cv.clipr (0x3a) or cv.clipur (0x3b, ReLU
+ * without clips); CLIPS: XCV_RQ_CLIPS(cv.clip 0x38 or, with ReLU, cv.clipu
+ * 0x39), or nothing when the plan says the clamp already keeps the codes in range. */
+#define XCV_RQ_CLIPS(CLIP)                                        \
+  ".insn r 0x2b, 3, " CLIP ", t0, t0, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t1, t1, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t2, t2, x8\n"                       \
+  ".insn r 0x2b, 3, " CLIP ", t3, t3, x8\n"
+#define XCV_RQ4_TAIL(CLAMP, CLIPS)                                \
+  ".insn r 0x2b, 3, " CLAMP ", t0, t0, %[b]\n"                    \
+  ".insn r 0x2b, 3, " CLAMP ", t1, t1, %[b]\n"                    \
+  ".insn r 0x2b, 3, " CLAMP ", t2, t2, %[b]\n"                    \
+  ".insn r 0x2b, 3, " CLAMP ", t3, t3, %[b]\n"                    \
   "mul t0, t0, %[m]\n"                                            \
   "mul t1, t1, %[m]\n"                                            \
   "mul t2, t2, %[m]\n"                                            \
@@ -56,19 +80,36 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   ".insn r 0x2b, 3, 0x42, t1, zero, %[sh]\n"                      \
   ".insn r 0x2b, 3, 0x42, t2, zero, %[sh]\n"                      \
   ".insn r 0x2b, 3, 0x42, t3, zero, %[sh]\n"                      \
-  ".insn r 0x2b, 3, " CLIP ", t0, t0, x8\n"                       \
-  ".insn r 0x2b, 3, " CLIP ", t1, t1, x8\n"                       \
-  ".insn r 0x2b, 3, " CLIP ", t2, t2, x8\n"                       \
-  ".insn r 0x2b, 3, " CLIP ", t3, t3, x8\n"                       \
+  CLIPS                                                           \
   ".insn r 0x7b, 1, 0x7c, t1, t1, t0\n" /* bytes 1:0 = t1, t0 */  \
   ".insn r 0x7b, 1, 0x7d, t1, t3, t2\n" /* bytes 3:2 = t3, t2 */  \
   ".insn s 0x2b, 2, t1, 4(%[d])\n"
-#define XCV_RQ1_BODY(CLIP)                                        \
+/* The four variants of a body (BODY(CLAMP, CLIPS)) with the operands OUTS and clobbers CLOB (macro names). */
+#define XCV_RQ_INS "r"(words), [b] "r"(x->noclip ? x->hb : x->bound), [m] "r"(x->mult), [sh] "r"(x->shift)
+#define XCV_RQ_RUN(BODY, OUTS, CLOB)                                                                          \
+  do {                                                                                                      \
+    if (x->noclip && relu)                                                                                  \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3b", "") CV_HWLOOP0_END : OUTS : XCV_RQ_INS : CLOB);        \
+    else if (x->noclip)                                                                                     \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", "") CV_HWLOOP0_END : OUTS : XCV_RQ_INS : CLOB);        \
+    else if (relu)                                                                                          \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x39")) CV_HWLOOP0_END : OUTS : XCV_RQ_INS \
+                       : CLOB);                                                                             \
+    else                                                                                                    \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x38")) CV_HWLOOP0_END : OUTS : XCV_RQ_INS \
+                       : CLOB);                                                                             \
+  } while (0)
+#define XCV_RQ_OUT1 [s] "+r"(s0), [d] "+r"(d)
+#define XCV_RQ_OUT2 [s] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)
+#define XCV_RQ_OUT3 [s] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [d] "+r"(d)
+#define XCV_RQ_CLOB4 "t0", "t1", "t2", "t3", "memory"
+#define XCV_RQ_CLOB6 "t0", "t1", "t2", "t3", "t4", "t5", "memory"
+#define XCV_RQ1_BODY(CLAMP, CLIPS)                                        \
   ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
   ".insn i 0x0b, 2, t1, 4(%[s])\n"                                \
   ".insn i 0x0b, 2, t2, 4(%[s])\n"                                \
-  ".insn i 0x0b, 2, t3, 4(%[s])\n" XCV_RQ4_TAIL(CLIP)
-#define XCV_RQ2_BODY(CLIP)                                        \
+  ".insn i 0x0b, 2, t3, 4(%[s])\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQ2_BODY(CLAMP, CLIPS)                                        \
   ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
   ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
   ".insn i 0x0b, 2, t1, 4(%[s])\n"                                \
@@ -81,9 +122,9 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   ".insn i 0x0b, 2, t5, 4(%[s1])\n"                               \
   "add t2, t2, t4\n"                                              \
   "nop\n" /* t5 is loaded one instruction ago */                  \
-  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLIP)
+  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
 
-#define XCV_RQ3_BODY(CLIP)                                        \
+#define XCV_RQ3_BODY(CLAMP, CLIPS)                                        \
   ".insn i 0x0b, 2, t0, 4(%[s])\n"                                \
   ".insn i 0x0b, 2, t4, 4(%[s1])\n"                               \
   ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
@@ -103,7 +144,7 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   "add t2, t2, t5\n"                                              \
   ".insn i 0x0b, 2, t5, 4(%[s2])\n"                               \
   "add t3, t3, t4\n"                                              \
-  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLIP)
+  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
 
 /* d[i] = requant(s0[i] + s1[i] + s2[i]), i < n: three streams in one pass
  * (a reduction node of fan-in 3), no intermediate buffer. */
@@ -114,20 +155,7 @@ static inline void xcv_requant3(int8_t* d, const int32_t* s0, const int32_t* s1,
     --n;
   }
   register uint32_t words __asm__("a5") = n / 4;
-  const int32_t m = x->mult, b = x->bound;
-  const uint32_t sh = x->shift;
-  if (words) {
-    if (relu)
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ3_BODY("0x39") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
-    else
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ3_BODY("0x38") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
-  }
+  if (words) XCV_RQ_RUN(XCV_RQ3_BODY, XCV_RQ_OUT3, XCV_RQ_CLOB6);
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(nm_reduce(nm_reduce(s0[i], s1[i]), s2[i]), x, relu);
 }
 
@@ -141,29 +169,11 @@ static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, 
     if (s1) ++s1;
   }
   register uint32_t words __asm__("a5") = n / 4;
-  const int32_t m = x->mult, b = x->bound;
-  const uint32_t sh = x->shift;
   if (words) {
-    if (s1 && relu)
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ2_BODY("0x39") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
-    else if (s1)
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ2_BODY("0x38") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "t4", "t5", "memory");
-    else if (relu)
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ1_BODY("0x39") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "memory");
+    if (s1)
+      XCV_RQ_RUN(XCV_RQ2_BODY, XCV_RQ_OUT2, XCV_RQ_CLOB6);
     else
-      __asm__ volatile(CV_HWLOOP0_BEGIN XCV_RQ1_BODY("0x38") CV_HWLOOP0_END
-                       : [s] "+r"(s0), [d] "+r"(d)
-                       : "r"(words), [b] "r"(b), [m] "r"(m), [sh] "r"(sh)
-                       : "t0", "t1", "t2", "t3", "memory");
+      XCV_RQ_RUN(XCV_RQ1_BODY, XCV_RQ_OUT1, XCV_RQ_CLOB4);
   }
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? nm_reduce(s0[i], s1[i]) : s0[i], x, relu);
 }
