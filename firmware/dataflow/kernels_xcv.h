@@ -14,44 +14,6 @@
 #include "numerics.h"
 #include "requant.h"
 
-/* Requantization in 32 bits: an accumulator at or beyond `bound` (below
- * -bound - 1) saturates to 127 (-128) anyway, so clamping it there first
- * (cv.clipr) keeps acc * mult within int32, and round-half-up((acc * mult) /
- * 2^shift) is one mul and one cv.addRNr; cv.clip/cv.clipu saturate (and ReLU). */
-typedef struct {
-  int32_t mult, bound;
-  uint32_t shift;
-  int ok;      /* 0: the layer's mult/shift need the 64-bit paths */
-  int noclip;  /* 1: clamping acc to [-(hb + 1), hb] (cv.clipr), or [0, hb] with ReLU (cv.clipur), */
-  int32_t hb;  /*    already gives codes in [-128, 127]: no clip after the rounding */
-} xcv_rq_t;
-
-/* round-half-up(a * mult / 2^shift) for shift >= 1 and |a| <= bound, where
- * the plan has checked that it fits in int32. */
-static inline int32_t xcv_rq_f(int32_t a, int32_t mult, uint32_t shift) {
-  return (a * mult + (int32_t)(1u << (shift - 1))) >> shift;
-}
-
-static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) {
-  xcv_rq_t x = {mult, 0, shift, 0, 0, 0};
-  if (mult <= 0 || shift > 23) return x;
-  /* smallest b with b * mult > 128 * 2^shift: round(b * mult / 2^shift) >= 128 */
-  const uint32_t b = (128u << shift) / (uint32_t)mult + 1u;
-  if ((int64_t)(b + 1u) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
-  x.bound = (int32_t)b;
-  x.ok = 1;
-  /* hb: the largest acc whose code is at most 127. The result is monotone in
-   * acc, so if f(hb) = 127 and f(-(hb + 1)) = -128, every acc beyond the
-   * clamp saturates to exactly the clamped value's code, and every acc
-   * inside gives a code in range; with ReLU, f(0) = 0 is the floor. */
-  if (shift >= 1) {
-    const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult);
-    if (hb >= 0 && hb < x.bound && xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128)
-      x.noclip = 1, x.hb = hb;
-  }
-  return x;
-}
-
 static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   const int32_t v = cv_addrnr(cv_clipr(acc, x->bound) * x->mult, 0, x->shift);
   return (int8_t)(relu ? cv_clipu(v, 8) : cv_clip(v, 8));

@@ -72,6 +72,45 @@ static inline int8_t df_requant(int32_t acc, const df_requant_t* q) {
   return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
+/* Requantization in 32 bits: an accumulator at or beyond `bound` (below
+ * -bound - 1) saturates to 127 (-128) anyway, so clamping it there first
+ * (cv.clipr on the cores) keeps acc * mult within int32, and round-half-up((acc * mult) /
+ * 2^shift) is one mul and one cv.addRNr; cv.clip/cv.clipu saturate (and ReLU).
+ * The plan of the CORE-V kernels (kernels_xcv.h), here so the host tests it. */
+typedef struct {
+  int32_t mult, bound;
+  uint32_t shift;
+  int ok;      /* 0: the layer's mult/shift need the 64-bit paths */
+  int noclip;  /* 1: clamping acc to [-(hb + 1), hb] (cv.clipr on the cores), or [0, hb] with ReLU (cv.clipur), */
+  int32_t hb;  /*    already gives codes in [-128, 127]: no clip after the rounding */
+} xcv_rq_t;
+
+/* round-half-up(a * mult / 2^shift) for shift >= 1 and |a| <= bound, where
+ * the plan has checked that it fits in int32. */
+static inline int32_t xcv_rq_f(int32_t a, int32_t mult, uint32_t shift) {
+  return (a * mult + (int32_t)(1u << (shift - 1))) >> shift;
+}
+
+static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) {
+  xcv_rq_t x = {mult, 0, shift, 0, 0, 0};
+  if (mult <= 0 || shift > 23) return x;
+  /* smallest b with b * mult > 128 * 2^shift: round(b * mult / 2^shift) >= 128 */
+  const uint32_t b = (128u << shift) / (uint32_t)mult + 1u;
+  if ((int64_t)(b + 1u) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
+  x.bound = (int32_t)b;
+  x.ok = 1;
+  /* hb: the largest acc whose code is at most 127. The result is monotone in
+   * acc, so if f(hb) = 127 and f(-(hb + 1)) = -128, every acc beyond the
+   * clamp saturates to exactly the clamped value's code, and every acc
+   * inside gives a code in range; with ReLU, f(0) = 0 is the floor. */
+  if (shift >= 1) {
+    const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult);
+    if (hb >= 0 && hb < x.bound && xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128)
+      x.noclip = 1, x.hb = hb;
+  }
+  return x;
+}
+
 /* The average pool's division (nm_average_mode) without one: the average of
  * n int8 values is a quotient below 256 of a non-negative numerator, so a
  * multiplication by a rounded-up reciprocal M = ceil(2^24 / d) and a shift

@@ -108,3 +108,51 @@ TEST_CASE("df_avg (reciprocal) equals nm_average_mode for every count and every 
   CHECK(cases > 20000000);
   CHECK(planned == 128 + 256);  // every count up to 128 (half up) and 256 (half even) takes the reciprocal
 }
+
+// The CORE-V requantization loop (kernels_xcv.h) step by step: clamp (cv.clipr,
+// or cv.clipur with ReLU when the plan drops the clips), mul, cv.addRNr, clip.
+static int8_t xcv_rq_emulated(int32_t acc, const xcv_rq_t& x, int relu) {
+  const auto clip = [](int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); };
+  const int32_t b = x.noclip ? x.hb : x.bound;
+  const int64_t a = relu && x.noclip ? clip(acc, 0, b) : clip(acc, -int64_t(b) - 1, b);
+  const int64_t p = a * x.mult;
+  REQUIRE(p >= INT32_MIN);  // the 32-bit product and rounding the cores compute
+  REQUIRE(p + (int64_t(1) << x.shift) <= INT32_MAX);
+  const int64_t v = (p + (x.shift ? int64_t(1) << (x.shift - 1) : 0)) >> x.shift;
+  if (x.noclip) {
+    REQUIRE(v >= (relu ? 0 : -128));
+    REQUIRE(v <= 127);
+    return int8_t(v);
+  }
+  return int8_t(clip(v, relu ? 0 : -128, 127));
+}
+
+TEST_CASE("xcv_rq_plan (the CORE-V 32-bit requantization) equals nm_requant", "[dataflow][requant]") {
+  uint64_t s = 99;
+  auto rnd = [&]() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 32);
+  };
+  size_t bad = 0, cases = 0, ok = 0, noclip = 0;
+  for (uint32_t shift = 0; shift <= 24; ++shift)
+    for (int i = 0; i < 60; ++i) {
+      const int32_t mult = i < 8 ? int32_t(1) << (i * 2) : int32_t(1 + rnd() % (i < 30 ? 70000u : 0x7FFFFFFFu));
+      const xcv_rq_t x = xcv_rq_plan(mult, shift);
+      if (!x.ok) continue;
+      ++ok;
+      noclip += x.noclip;
+      std::vector<int32_t> accs = {0, 1, -1, INT32_MAX, INT32_MIN, x.bound, -x.bound - 1, x.hb, -x.hb - 1, x.hb + 1, -x.hb - 2};
+      for (int64_t target : {-129LL, -128LL, -127LL, -1LL, 0LL, 1LL, 126LL, 127LL, 128LL}) {
+        const int64_t edge = (target * (1LL << shift) - (shift ? (1LL << (shift - 1)) : 0)) / mult;
+        for (int64_t d = -2; d <= 2; ++d)
+          if (edge + d >= INT32_MIN && edge + d <= INT32_MAX) accs.push_back(int32_t(edge + d));
+      }
+      for (int k = 0; k < 200; ++k) accs.push_back(int32_t(rnd()) >> (rnd() % 31));
+      for (int32_t a : accs)
+        for (int relu = 0; relu <= 1; ++relu, ++cases) bad += xcv_rq_emulated(a, x, relu) != nm_requant(a, mult, shift, relu);
+    }
+  CHECK(bad == 0);
+  CHECK(ok > 500);
+  CHECK(noclip > 100);  // many plans drop the clips
+  CHECK(noclip < ok);   // and some keep them
+}
