@@ -296,8 +296,10 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
   if (xb > (int32_t)in->map_w) xb = (int32_t)in->map_w;
   const uint32_t C = in->c;
   /* The average's reciprocal, planned again only when the in-map count changes (borders). */
-  const int32_t count = (yb - ya) * (xb - xa);
-  if (!is_max && count != avg->n) df_avg_plan(avg, count, avg->mode);
+  if (!is_max) {
+    const int32_t count = (yb - ya) * (xb - xa);
+    if (count != avg->n) df_avg_plan(avg, count, avg->mode);
+  }
 #if VP_XCV
   /* Four channels per word: cv.max.b, or half-word sums (exact while kernel^2 * 128 < 2^15). */
   if ((C & 3) == 0 && (c0 & 3) == 0 && ((uintptr_t)in->data & 3) == 0 && (is_max || kernel * kernel <= 255)) {
@@ -312,17 +314,29 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
     c0 = c1 - (c1 - c0) % 4;
   }
 #endif
-  for (uint32_t ch = c0; ch < c1; ++ch) {
-    int32_t sum = 0;
-    int8_t mx = -128;
-    for (int32_t y = ya; y < yb; ++y) {
-      const int8_t* p = in->data + ((uint32_t)y * in->w + (uint32_t)(xa - in->x0)) * C + ch;
-      for (int32_t x = xa; x < xb; ++x, p += C) {
-        sum += *p;
-        mx = nm_max(mx, *p);
+  for (uint32_t ch = c0; ch < c1; ++ch) { /* max and average apart: each loop keeps one accumulator */
+    const int8_t* row = in->data + ((uint32_t)ya * in->w + (uint32_t)(xa - in->x0)) * C + ch;
+    if (is_max) {
+      int8_t mx = -128;
+      for (int32_t y = ya; y < yb; ++y, row += in->w * C) {
+        const int8_t* p = row;
+        int8_t v = *p; /* loaded one element ahead: no load-use stall on the compare */
+        for (int32_t x = xa + 1; x < xb; ++x) {
+          const int8_t next = *(p += C);
+          mx = nm_max(mx, v);
+          v = next;
+        }
+        mx = nm_max(mx, v);
       }
+      q[ch] = mx;
+    } else {
+      int32_t sum = 0;
+      for (int32_t y = ya; y < yb; ++y, row += in->w * C) {
+        const int8_t* p = row;
+        for (int32_t x = xa; x < xb; ++x, p += C) sum += *p;
+      }
+      q[ch] = df_avg(sum, avg);
     }
-    q[ch] = is_max ? mx : df_avg(sum, avg);
   }
 }
 
