@@ -23,7 +23,7 @@ void df_share(uint32_t n, uint32_t* lo, uint32_t* hi) {
     *lo = *hi = 0;
     return;
   }
-  const uint32_t base = n / p, rem = n % p;
+  const uint32_t base = n / p, rem = n - base * p; /* one division */
   *lo = c * base + (c < rem ? c : rem);
   *hi = *lo + base + (c < rem ? 1u : 0u);
 }

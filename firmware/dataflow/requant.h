@@ -93,21 +93,19 @@ static inline int32_t xcv_rq_f(int32_t a, int32_t mult, uint32_t shift) {
 
 static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) {
   xcv_rq_t x = {mult, 0, shift, 0, 0, 0};
-  if (mult <= 0 || shift > 23) return x;
-  /* smallest b with b * mult > 128 * 2^shift: round(b * mult / 2^shift) >= 128 */
-  const uint32_t b = (128u << shift) / (uint32_t)mult + 1u;
-  if ((int64_t)(b + 1u) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
-  x.bound = (int32_t)b;
+  if (mult <= 0 || shift < 1 || shift > 23) return x;
+  /* hb: the largest acc whose code is at most 127, i.e. hb * mult < 127.5 * 2^shift;
+   * b = hb + 1 rounds to at least 128 and -(b + 1) to at most -128: clamping
+   * there changes no saturated code (one division per plan). */
+  const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult), b = hb + 1;
+  if ((int64_t)(b + 1) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
+  x.bound = b;
   x.ok = 1;
-  /* hb: the largest acc whose code is at most 127. The result is monotone in
-   * acc, so if f(hb) = 127 and f(-(hb + 1)) = -128, every acc beyond the
-   * clamp saturates to exactly the clamped value's code, and every acc
-   * inside gives a code in range; with ReLU, f(0) = 0 is the floor. */
-  if (shift >= 1) {
-    const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult);
-    if (hb >= 0 && hb < x.bound && xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128)
-      x.noclip = 1, x.hb = hb;
-  }
+  /* The result is monotone in acc, so if f(hb) = 127 and f(-(hb + 1)) = -128,
+   * every acc beyond [-(hb + 1), hb] saturates to exactly the clamped value's
+   * code, and every acc inside gives a code in range: no clip after the
+   * rounding. With ReLU, f(0) = 0 is the floor: clamp to [0, hb]. */
+  if (xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128) x.noclip = 1, x.hb = hb;
   return x;
 }
 
