@@ -308,6 +308,10 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
       xcv_max3x3(q + c0, in->data + ((uint32_t)ya * in->w + (uint32_t)(xa - in->x0)) * C + c0, C, in->w * C,
                  (c1 - c0) / 4, (uint32_t)(yb - ya), (uint32_t)(xb - xa));
       c0 = c1 - (c1 - c0) % 4;
+    } else if (!is_max && yb - ya <= 3 && xb - xa <= 3 && yb > ya && xb > xa && c1 - c0 >= 4) {
+      xcv_avg_small(q + c0, in->data + ((uint32_t)ya * in->w + (uint32_t)(xa - in->x0)) * C + c0, C, in->w * C,
+                    (c1 - c0) / 4, (uint32_t)(yb - ya), (uint32_t)(xb - xa), avg);
+      c0 = c1 - (c1 - c0) % 4;
     }
     for (uint32_t ch = c0; ch + 4 <= c1; ch += 4)
       xcv_pool4(q + ch, in, ch, ya, yb, xa, xb, is_max, avg);
@@ -352,8 +356,11 @@ void kern_pool_mode(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t
   uint32_t lo, hi;
   if (npix >= (team_count ? team_count : num_cores())) {
     df_share(npix, &lo, &hi);
-    for (uint32_t p = lo; p < hi; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, 0, C, &avg);
+    uint32_t oy = lo / tw, ox = ox0 + lo % tw; /* one division, then the pixels in order */
+    for (uint32_t p = lo; p < hi; ++p) {
+      pool_pixel(dst + p * C, in, oy, ox, kernel, stride, padding, is_max, 0, C, &avg);
+      if (++ox == ox1) ox = ox0, ++oy;
+    }
   } else {
     /* Few pixels (a global pool): split the channels instead. */
     df_share(C, &lo, &hi);

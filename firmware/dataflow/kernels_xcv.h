@@ -345,6 +345,40 @@ static inline void xcv_sum4(uint32_t* even, uint32_t* odd, const int8_t* p, uint
   *even = e, *odd = o;
 }
 
+/* The average of a window of up to 3x3 in-map elements (nrows x ncols) for
+ * `groups` groups of four channels from the window's top-left word p (pixels
+ * C bytes apart, rows R bytes apart) to q: per group, half-word sums of the
+ * even and odd channels (as xcv_pool4), the window's geometry computed once
+ * for all groups, a full 3x3 window unrolled. */
+#define XCV_ACC4(ptr)                            \
+  do {                                           \
+    const uint32_t w_ = *(const uint32_t*)(const void*)(ptr); /* aligned: C, ch, data */ \
+    o = cv_add_h(o, cv_sra8_h(w_));              \
+    e = cv_add_h(e, cv_sra8_h(cv_sll8_h(w_)));   \
+  } while (0)
+static inline void xcv_avg_small(int8_t* q, const int8_t* p, uint32_t C, uint32_t R, uint32_t groups,
+                                 uint32_t nrows, uint32_t ncols, const df_avg_t* avg) {
+  const uint32_t C2 = 2 * C, R2 = 2 * R;
+  for (uint32_t g = 0; g < groups; ++g, p += 4, q += 4) {
+    uint32_t e = 0, o = 0;
+    if (nrows == 3 && ncols == 3) {
+      XCV_ACC4(p); XCV_ACC4(p + C); XCV_ACC4(p + C2);
+      XCV_ACC4(p + R); XCV_ACC4(p + R + C); XCV_ACC4(p + R + C2);
+      XCV_ACC4(p + R2); XCV_ACC4(p + R2 + C); XCV_ACC4(p + R2 + C2);
+    } else {
+      const int8_t* r = p;
+      for (uint32_t y = 0; y < nrows; ++y, r += R) {
+        const int8_t* c = r;
+        for (uint32_t x = 0; x < ncols; ++x, c += C) XCV_ACC4(c);
+      }
+    }
+    q[0] = df_avg((int16_t)e, avg);
+    q[1] = df_avg((int16_t)o, avg);
+    q[2] = df_avg((int16_t)(e >> 16), avg);
+    q[3] = df_avg((int16_t)(o >> 16), avg);
+  }
+}
+
 /* Four channels [ch, ch + 4) of one pool output over the in-map window rows
  * [ya, yb) and columns [xa, xb): cv.max.b per word, or sums in two
  * half-word vectors (even and odd channels) for the average. */
