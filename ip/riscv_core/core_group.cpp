@@ -35,6 +35,7 @@ bool CoreGroup::all_halted() const {
 }
 
 void CoreGroup::thread() {
+  if (handed_over_) return;
   try {
     QuantumGrid grid;
     for (;;) {

@@ -41,6 +41,16 @@ class CoreGroup : public sc_core::sc_module {
   bool idle() const { return idle_; }
   uint64_t quanta() const { return quanta_; }
   void set_quantum_observer(QuantumObserver* o) { observer_ = o; }  // null: none
+  QuantumObserver* quantum_observer() const { return observer_; }
+
+  // The quantum exchange (quantum_exchange.hpp) runs the cores instead of this
+  // group's thread, which then ends at once; call before sc_start. It records
+  // here what the thread would have: the fault or error, idleness, quanta.
+  void hand_over() { handed_over_ = true; }
+  void record_fault(const std::string& report) { fault_ = report; }
+  void record_error(std::exception_ptr e) { error_ = std::move(e); }
+  void record_quantum() { ++quanta_; }
+  void set_idle(bool idle) { idle_ = idle; }
 
  private:
   void thread();
@@ -52,6 +62,7 @@ class CoreGroup : public sc_core::sc_module {
   bool idle_ = false;
   uint64_t quanta_ = 0;
   QuantumObserver* observer_ = nullptr;
+  bool handed_over_ = false;
 };
 
 }  // namespace vp::rv

@@ -58,8 +58,11 @@ void RiscvCore::reset(uint32_t pc) {
 RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
   const uint64_t limit = to_cycles(until);
   if (__builtin_expect(!hooks_.empty(), 0)) return run_until_hooked(limit);
+  deferred_ = false;
   for (;;) {
     if (halted_) return StopReason::kHalted;
+    if (deferred_) return StopReason::kDeferred;
+    if (yield_) return yield_ = false, StopReason::kYielded;
     if (sleeping_) return StopReason::kSleeping;
     if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
@@ -94,9 +97,12 @@ RiscvCore::StopReason RiscvCore::run_until_hooked(uint64_t limit) {
 
 RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
   bool step = false;
+  deferred_ = false;
   for (CoreDebugHook* h : hooks_) step |= h->enter(*this);
   for (;;) {
     if (halted_) return StopReason::kHalted;
+    if (deferred_) return StopReason::kDeferred;
+    if (yield_) return yield_ = false, StopReason::kYielded;
     if (sleeping_) return StopReason::kSleeping;
     if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
@@ -106,7 +112,10 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
       continue;
     }
     do {
-      for (CoreDebugHook* h : hooks_) h->before(*this);
+      // A deferred instruction resumed: its hooks already saw it begin.
+      if (!resumed_)
+        for (CoreDebugHook* h : hooks_) h->before(*this);
+      resumed_ = false;
       if (halted_) {  // stopped for good while a debugger held it
         step_cut_ = false;
         break;
@@ -117,6 +126,10 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
       const uint64_t retired = instret_;
       step_mem_size_ = 0;
       execute<true>(limit);
+      if (deferred_) {  // not begun: after() comes when it runs
+        resumed_ = true;
+        return StopReason::kDeferred;
+      }
       info.retired = instret_ != retired;
       info.mem_size = step_mem_size_;
       info.mem_store = step_mem_store_;
@@ -147,7 +160,7 @@ void RiscvCore::set_loop_end(unsigned l, uint32_t addr) {
 
 void RiscvCore::hwloop_violation(unsigned l, uint32_t pc) {
   uint32_t insn = 0;
-  fetch_raw(pc, insn);
+  fetch_report(pc, insn);
   fatal(fmt::format("hardware loop {} enabled with start 0x{:08x}, end 0x{:08x}, count {}: the CV32E40P manual "
                     "requires 32-bit aligned start and end and the end after the start",
                     l, lp_start_[l], lp_end_[l], lp_count_[l]),
@@ -227,7 +240,7 @@ uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t i
   const uint32_t base = mtvec_ & ~3u;
   fault_cause_ = cause;
   // Decoded slots do not keep the instruction word: read it back for the report.
-  if ((base == 0 || epc == base) && insn == 0 && cause != 1) fetch_raw(epc, insn);
+  if ((base == 0 || epc == base) && insn == 0 && cause != 1) fetch_report(epc, insn);
   if (base == 0) {
     fatal(fmt::format("trap with no handler (mtvec = 0): cause {} ({}), mtval 0x{:08x}", cause, cause_name(cause), tval),
           epc, insn);
@@ -275,6 +288,14 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
 // ---- bus side of memory ----------------------------------------------------
 
 bool RiscvCore::bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size) {
+  if (exchange_ != Exchange::kDirect) {
+    if (exchange_ == Exchange::kDefer) {  // the executor undoes the instruction's start
+      deferred_ = true;
+      return false;
+    }
+    exchange_ = Exchange::kDefer;  // kOne: this one is made, the next defers
+    yield_ = attention_ = true;
+  }
   trans_.set_command(cmd);
   trans_.set_address(addr);
   trans_.set_data_ptr(data);
@@ -349,11 +370,15 @@ bool RiscvCore::fetch_raw(uint32_t addr, uint32_t& word) {
   // Filling the decode cache is a simulator artefact: it costs no modelled
   // time (instruction fetch is zero-wait, as the CV32E40P cycle table assumes).
   const uint64_t keep = now_;
+  // Exchange::kOne allows the whole fetch (both halves), then defers again.
+  const bool one = exchange_ == Exchange::kOne;
+  if (one) exchange_ = Exchange::kDirect;
   // 16 bits first: a compressed instruction at the very end of memory must
   // not fault on the halfword after it.
   uint32_t lo = 0, hi = 0;
   bool ok = load_slow(addr, 2, lo);
   if (ok && !is_compressed(lo)) ok = load_slow(addr + 2, 2, hi);
+  if (one) exchange_ = Exchange::kDefer, yield_ = attention_ = true;
   now_ = keep;
   word = lo | hi << 16;
   return ok;

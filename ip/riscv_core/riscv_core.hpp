@@ -36,7 +36,18 @@ class SleepObserver {
 
 class RiscvCore : public sc_core::sc_module {
  public:
-  enum class StopReason { kTimeReached, kSleeping, kHalted };
+  // kDeferred: stopped before a bus access while accesses are deferred (see
+  // set_exchange); kYielded: stopped after the one access it was allowed.
+  enum class StopReason { kTimeReached, kSleeping, kHalted, kDeferred, kYielded };
+  // How bus accesses (everything but DMI memory) are made, for the quantum
+  // exchange (quantum_exchange.hpp): kDirect as always; kDefer: the core
+  // stops just before one, as if the instruction had not begun, so that a
+  // host thread runs it without touching anything outside the cluster;
+  // kOne: the first access is made, then the core stops after its instruction
+  // and defers again.
+  enum class Exchange : uint8_t { kDirect, kDefer, kOne };
+  void set_exchange(Exchange m) { exchange_ = m; }
+  bool deferred() const { return deferred_; }
 
   // mhartid = (cluster_id << 5) | core_id.
   RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t core_id, const CoreConfig& cfg);
@@ -154,6 +165,11 @@ class RiscvCore : public sc_core::sc_module {
   bool store_slow(uint32_t addr, unsigned size, uint32_t value);
   bool bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size);
   bool fetch_raw(uint32_t addr, uint32_t& word);
+  // The word for a fault's report or mtval (0 where a deferred access would be needed).
+  void fetch_report(uint32_t addr, uint32_t& word) {
+    fetch_raw(addr, word);
+    deferred_ = false;
+  }
   void request_dmi(uint32_t addr);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
@@ -186,6 +202,10 @@ class RiscvCore : public sc_core::sc_module {
 
   bool sleeping_ = false, halted_ = false, wake_pending_ = false;
   bool attention_ = false;
+  Exchange exchange_ = Exchange::kDirect;
+  bool deferred_ = false;  // stopped before a bus access (kDefer)
+  bool yield_ = false;     // the kOne access was made: stop after its instruction
+  bool resumed_ = false;   // hooks: the instruction after a deferral already had before()
   // Hardware loops (xcvhwlp): start, end (the address after the body), count.
   std::array<uint32_t, 2> lp_start_{}, lp_end_{}, lp_count_{};
   void set_loop_end(unsigned l, uint32_t addr);

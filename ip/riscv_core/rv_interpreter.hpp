@@ -216,6 +216,15 @@ void RiscvCore::execute_base(uint64_t limit) {
     if (VP_UNLIKELY(now >= limit)) goto leave;      \
     DISPATCH();                                     \
   } while (0)
+  // A bus access deferred (RiscvCore::Exchange::kDefer): undo the instruction's
+  // start (its count and issue cycle; hazards stay charged and cleared), so
+  // that running it later gives the same cycles as running it now.
+#define DEFER(now0)        \
+  do {                     \
+    --instret;             \
+    now = (now0) - 1;      \
+    goto leave;            \
+  } while (0)
   // After a slow operation: leave if a halt, sleep or interrupt needs the host.
 #define ATTENTION_NEXT()          \
   do {                            \
@@ -259,6 +268,7 @@ op_Undecoded: {  // first execution (or after a store over it): decode
   SYNC_OUT();
   const bool ok = fetch_raw(pc, word);
   SYNC_IN();
+  if (VP_UNLIKELY(!ok && deferred_)) goto leave;  // fetched later, from the bus
   if (!ok) {
     ++instret;
     TRAP(1, pc, 0);
@@ -321,6 +331,7 @@ op_Jalr: {
       load_rd = e->rd == kZeroSink ? 0 : e->rd;                                 \
       NEXT();                                                                   \
     }                                                                           \
+    const uint64_t now0 = now;                                                  \
     if (a & ((size)-1)) {                                                       \
       if (trap_misaligned) TRAP(4, a, 0);                                  \
       if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
@@ -329,7 +340,10 @@ op_Jalr: {
     SYNC_OUT();                                                                 \
     const bool ok = load_slow(a, (size), v);                                    \
     SYNC_IN();                                                                  \
-    if (!ok) TRAP(5, a, 0);                                                \
+    if (!ok) {                                                                  \
+      if (VP_UNLIKELY(deferred_)) DEFER(now0);                                  \
+      TRAP(5, a, 0);                                                            \
+    }                                                                           \
     POST;                                                                       \
     x[e->rd] = convert(v);                                                      \
     load_rd = e->rd == kZeroSink ? 0 : e->rd;                                   \
@@ -380,6 +394,7 @@ op_Jalr: {
       POST;                                                                     \
       NEXT();                                                                   \
     }                                                                           \
+    const uint64_t now0 = now;                                                  \
     if (a & ((size)-1)) {                                                       \
       if (trap_misaligned) TRAP(6, a, 0);                                  \
       if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
@@ -388,7 +403,10 @@ op_Jalr: {
     SYNC_OUT();                                                                 \
     const bool ok = store_slow(a, (size), v);                                   \
     SYNC_IN();                                                                  \
-    if (!ok) TRAP(7, a, 0);                                                \
+    if (!ok) {                                                                  \
+      if (VP_UNLIKELY(deferred_)) DEFER(now0);                                  \
+      TRAP(7, a, 0);                                                            \
+    }                                                                           \
     POST;                                                                       \
     ATTENTION_NEXT();                                                           \
   }
@@ -508,7 +526,7 @@ op_Wfi:
     if (!ok) {                                                                                   \
       uint32_t w = 0; /* mtval: the instruction word, read back */                               \
       SYNC_OUT();                                                                                \
-      fetch_raw(pc, w);                                                                          \
+      fetch_report(pc, w);                                                                       \
       SYNC_IN();                                                                                 \
       TRAP(2, w, w);                                                                             \
     }                                                                                            \
@@ -631,6 +649,7 @@ leave_accounted:  // the stop is already accounted for (a fatal trap, an mret to
 #undef JUMP_INDIRECT
 #undef TRAP
 #undef ATTENTION_NEXT
+#undef DEFER
 }
 
 }  // namespace vp::rv

@@ -12,6 +12,7 @@
 
 #include "cluster.hpp"
 #include "cluster_firmware.hpp"
+#include "quantum_exchange.hpp"
 #include "dataflow_job/boot_end_recorder.hpp"
 #include "dataflow_job/dataflow_job.hpp"
 #include "manycore/noc_builder.hpp"
@@ -44,6 +45,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       noc_.attach_cluster(i, clusters_.back().ports);
       if (auto* c = dynamic_cast<Cluster*>(clusters_.back().module.get())) models_.push_back(c);
     }
+    std::vector<rv::CoreGroup*> groups;
+    for (Cluster* c : models_) groups.push_back(&c->core_group());
+    exchange_ = std::make_unique<rv::QuantumExchange>("exchange", groups);
   }
 
   void load(const RunRequest& req) override {
@@ -91,6 +95,14 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         return monitor(cmd, stopped.cluster_id());
       });
     }
+    // The quantum exchange (simulation.threads, --threads); debug hooks are
+    // not thread-safe, so --gdb and --itrace run it on one host thread.
+    unsigned threads = unsigned(cfg_.get_int("simulation.threads"));
+    if (threads > 1 && debug_) {
+      if (!req.quiet) std::cerr << fmt::format("vp-run: note: --gdb and --itrace run on 1 host thread, not {}\n", threads);
+      threads = 1;
+    }
+    exchange_->enable(threads);
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());
@@ -314,6 +326,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     }
     s["instructions"] = instructions;
     s["host_run_seconds"] = host_s;
+    s["host_threads"] = exchange_->threads();
     s["mips"] = host_s > 0 ? double(instructions) / host_s / 1e6 : 0.0;
     s["per_cluster"] = std::move(per);
     return s;
@@ -330,6 +343,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   std::vector<unsigned> traced_;                // clusters with a tracer
   std::vector<std::string> traced_links_;       // VCD scopes of the traced links, by link id
   std::unique_ptr<dataflow::BootEndRecorder> boot_ends_;  // dataflow jobs only
+  std::unique_ptr<rv::QuantumExchange> exchange_;  // runs the cores when simulation.threads >= 1
   std::unique_ptr<DebugSession> debug_;  // --gdb, --itrace; last: detaches from the cores first
 };
 

@@ -20,7 +20,7 @@ std::vector<std::string> child_args(const CliOptions& cli, const std::vector<std
   const dataflow::JobOptions& j = cli.job;
   std::vector<std::string> a{"vp-run"};
   if (!cli.platform.empty()) a.insert(a.end(), {"--platform", cli.platform});
-  for (const auto& o : cli.overrides) a.insert(a.end(), {"--set", o});
+  for (const auto& o : cli.all_overrides()) a.insert(a.end(), {"--set", o});
   for (const auto& e : cli.run.elf) a.insert(a.end(), {"--elf", e});
   if (!cli.max_time.empty()) a.insert(a.end(), {"--max-time", cli.max_time});
   a.insert(a.end(), {"--network", j.network, "--mapping-mode", "auto", "--batch", std::to_string(j.batch), "--seed",

@@ -49,7 +49,11 @@ CliOptions parse_cli(int argc, const char* const* argv) {
                    "exit 1 'time-limit' (bare-rv32: exit 0). Default {:g} s, so that a firmware spinning for ever "
                    "ends; 'none' for no limit",
                    kDefaultMaxTimeSeconds)
-           .c_str());
+           .c_str())
+      ("threads,j", po::value(&o.threads)->value_name("N"),
+       "host threads: N >= 1 runs the clusters' local work on N threads and exchanges their other accesses in "
+       "cluster order (the same results for every N); 0, the default, the reference one-thread schedule "
+       "(simulation.threads; docs/architecture.md)");
   desc.add(g0);
   po::options_description g1("The dataflow job (a network as a batch; docs/dataflow.md)");
   g1.add_options()
@@ -179,6 +183,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
     throw UsageError("--auto-iterations is the loop of --mapping-mode auto");
   for (const auto& f : j.calibrate)
     if (f.empty()) throw UsageError("--calibrate needs a file name, got an empty one");
+  if (vm.count("threads") && (o.threads < 0 || o.threads > 1024))
+    throw UsageError(fmt::format("--threads {}: between 0 and 1024 host threads", o.threads));
   if (!o.max_time.empty() && o.max_time != "none") parse_duration(o.max_time);  // validate early
   if (!o.trace_clusters.empty()) parse_cluster_range(o.trace_clusters);
   if (o.itrace_limit < 0) throw UsageError(fmt::format("--itrace-limit {}: not a number of lines", o.itrace_limit));

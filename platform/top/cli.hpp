@@ -25,6 +25,13 @@ struct CliOptions {
   bool job_requested = false;           // any of the job's options given
   // As written; resolved against the platform by run_main.
   std::string max_time;                 // --max-time, e.g. "10ms" or "none"
+  int threads = -1;                     // --threads N (-1: the platform's simulation.threads)
+  // The --set overrides, then --threads as simulation.threads.
+  std::vector<std::string> all_overrides() const {
+    std::vector<std::string> o = overrides;
+    if (threads >= 0) o.push_back("simulation.threads=" + std::to_string(threads));
+    return o;
+  }
   std::string trace_clusters;           // --trace-clusters N or N-M
   std::string gdb_clusters;             // --gdb-clusters N or N-M
   int64_t itrace_limit = 0;             // --itrace-limit LINES (0: none)

@@ -304,7 +304,7 @@ int run_main(int argc, const char* const* argv) {
   Resolved r;
   try {
     r.job = wants_job(cli);
-    r.cfg = std::make_unique<Config>(Config::load(platform_source(cli, r.job), cli.overrides));
+    r.cfg = std::make_unique<Config>(Config::load(platform_source(cli, r.job), cli.all_overrides()));
     if (cli.print_platform) return std::cout << r.cfg->to_yaml() << "\n", kExitOk;
     if (cli.print_memory_map) {
       if (r.cfg->get_string("kind") != "manycore") r.cfg->fail("kind", "only manycore platforms have a global memory map");

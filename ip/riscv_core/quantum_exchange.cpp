@@ -1,0 +1,170 @@
+// The quantum exchange: local phases on a worker pool, accesses in a fixed order.
+#include "quantum_exchange.hpp"
+
+#include <algorithm>
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "sim/worker_pool.hpp"
+
+namespace vp::rv {
+
+using sc_core::sc_time;
+
+namespace {
+// The quantum keeper's next sync point on the global grid (as CoreGroup's).
+struct QuantumGrid : tlm_utils::tlm_quantumkeeper {
+  sc_time next_sync_point() {
+    reset();
+    return m_next_sync_point;
+  }
+};
+
+bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
+}  // namespace
+
+QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreGroup*> groups)
+    : sc_core::sc_module(name), groups_(std::move(groups)), failures_(groups_.size()) {
+  SC_THREAD(thread);
+}
+
+QuantumExchange::~QuantumExchange() = default;
+
+void QuantumExchange::enable(unsigned threads) {
+  threads_ = threads;
+  if (threads == 0) return;
+  pool_ = std::make_unique<WorkerPool>(threads);
+  for (CoreGroup* g : groups_) {
+    g->hand_over();
+    for (RiscvCore* c : g->cores()) {
+      c->set_exchange(RiscvCore::Exchange::kDefer);
+      c->on_wake([this] { wake_event_.notify(sc_core::SC_ZERO_TIME); });
+    }
+  }
+}
+
+// Each group on one host thread, its cores in order, up to `end` or their next
+// bus access. A fault stops the group's later cores (as CoreGroup's thread);
+// it is reported after the phase, in group order, whatever the threads did.
+bool QuantumExchange::local_phase(const sc_time& end) {
+  pool_->for_each(work_.size(), [&](size_t i) {
+    CoreGroup* g = groups_[work_[i]];
+    try {
+      for (RiscvCore* c : g->cores()) {
+        if (!runnable(c, end)) continue;
+        c->run_until(end);
+        if (!c->fault().empty()) break;
+      }
+    } catch (...) {  // not expected: local work makes no access; kept for the report
+      failures_[work_[i]] = std::current_exception();
+    }
+  });
+  ++rounds_;
+  for (size_t i : work_) {
+    CoreGroup* g = groups_[i];
+    if (failures_[i]) {
+      g->record_error(failures_[i]);
+      return false;
+    }
+    for (RiscvCore* c : g->cores())
+      if (!c->fault().empty()) {
+        g->record_fault(c->fault());
+        return false;
+      }
+  }
+  return true;
+}
+
+// The deferred accesses, one per core, groups and cores in order.
+bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
+  any = false;
+  for (size_t i : work_) {
+    CoreGroup* g = groups_[i];
+    for (RiscvCore* c : g->cores()) {
+      if (!c->deferred() || c->halted()) continue;
+      any = true;
+      c->set_exchange(RiscvCore::Exchange::kOne);
+      try {
+        c->run_until(end);
+      } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
+        c->set_exchange(RiscvCore::Exchange::kDefer);
+        g->record_error(std::current_exception());
+        return false;
+      }
+      c->set_exchange(RiscvCore::Exchange::kDefer);
+      if (!c->fault().empty()) {
+        g->record_fault(c->fault());
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void QuantumExchange::thread() {
+  if (threads_ == 0) return;
+  QuantumGrid grid;
+  for (;;) {
+    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time end = grid.next_sync_point();
+    ++activations_;
+    for (CoreGroup* g : groups_)
+      for (RiscvCore* c : g->cores())  // a core woken behind SystemC time resumes now
+        if (!c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
+    for (;;) {
+      work_.clear();
+      for (size_t i = 0; i < groups_.size(); ++i)
+        for (RiscvCore* c : groups_[i]->cores())
+          if (runnable(c, end)) {
+            work_.push_back(i);
+            break;
+          }
+      if (work_.empty()) break;
+      bool any = false;
+      if (!local_phase(end) || !exchange_phase(end, any)) {
+        for (CoreGroup* g : groups_) g->set_idle(true);
+        stop_run();
+        return;
+      }
+      if (!any) break;
+    }
+    bool any_awake = false, all_halted = true;
+    sc_time next = sc_core::SC_ZERO_TIME, last = now;
+    for (CoreGroup* g : groups_) {
+      bool awake = false;
+      for (RiscvCore* c : g->cores()) {
+        all_halted &= c->halted();
+        last = std::max(last, c->local_time());
+        if (c->halted() || c->sleeping()) continue;
+        if (!any_awake || c->local_time() < next) next = c->local_time();
+        any_awake = awake = true;
+      }
+      g->set_idle(!awake);
+      g->record_quantum();
+    }
+    for (CoreGroup* g : groups_)
+      if (QuantumObserver* o = g->quantum_observer()) {  // the same observer on every group: told once
+        o->quantum(now);
+        break;
+      }
+    if (all_halted) {
+      // SystemC time ends where the last core stopped, as with the groups' threads.
+      sc_core::wait(last - sc_core::sc_time_stamp());
+      break;
+    }
+    if (any_awake) {
+      if (next < end) next = end;
+      sc_core::wait(next - sc_core::sc_time_stamp(), wake_event_);
+    } else {
+      sc_core::wait(wake_event_);
+    }
+  }
+  for (CoreGroup* g : groups_) g->set_idle(true);
+}
+
+void QuantumExchange::stop_run() {
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_stop();
+}
+
+}  // namespace vp::rv
