@@ -1,0 +1,61 @@
+# --threads N (the quantum exchange, docs/architecture.md "Parallel simulation"):
+# 1, 2 and 4 host threads give the same --stats (but host keys), console,
+# stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs; a firmware
+# fault is one report, the same for every N; the time-limit report too;
+# --itrace runs on one thread (a note) with the same trace.
+. "$2/tests/cli/lib.sh"
+NET=$SRC/tests/dataflow
+FW=$(dirname "$VP")/../firmware
+SAME="python3 $SRC/tests/parallel/same_stats.py"
+[ -f "$FW/dataflow.elf" ] && [ -f "$FW/cl_fault.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
+nohost() { grep -v "host" "$1"; }
+
+for n in 1 2 4; do
+  expect_exit 0 "$VP" --threads $n --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-$n.json \
+    --vcd w8-$n.vcd --trace-clusters 0-3 --console con8-$n.txt
+  expect_in "bit-exact: 3 images" "$STDOUT"
+  echo "$STDOUT" | grep -v "host" > out8-$n.txt
+done
+for n in 2 4; do
+  $SAME s8-1.json s8-$n.json || fail "mpaimc-8: --threads $n statistics differ from --threads 1"
+  cmp -s w8-1.vcd w8-$n.vcd || fail "mpaimc-8: --threads $n VCD differs"
+  cmp -s con8-1.txt con8-$n.txt || fail "mpaimc-8: --threads $n console differs"
+  cmp -s out8-1.txt out8-$n.txt || fail "mpaimc-8: --threads $n report differs"
+done
+python3 -c "import json,sys; r=json.load(open('s8-4.json'))['results']; assert r['host_threads']==4, r['host_threads']" \
+  || fail "host_threads"
+# The mutation check of the comparison: another schedule (threads 0) is told apart.
+expect_exit 0 "$VP" --threads 0 --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-0.json
+$SAME s8-1.json s8-0.json > /dev/null && fail "same_stats.py did not tell the two schedules apart"
+
+for n in 1 4; do
+  expect_exit 0 "$VP" --threads $n --network "$NET/one_conv.yaml" --platform mpaimc-64 --batch 2 --stats s64-$n.json
+  expect_in "bit-exact: 2 images" "$STDOUT"
+done
+$SAME s64-1.json s64-4.json || fail "mpaimc-64: --threads 4 statistics differ from --threads 1"
+
+# A firmware fault: one report, the same for every N.
+for n in 1 2 4; do
+  expect_exit 1 "$VP" --threads $n --platform mpaimc-8 --elf "$FW/cl_fault.elf" -q
+  expect_in "illegal instruction" "$STDERR"
+  [ "$(echo "$STDERR" | grep -c "trap with no handler")" = 1 ] || fail "--threads $n: not one fault report: $STDERR"
+  echo "$STDERR" > fault-$n.txt
+done
+cmp -s fault-1.txt fault-2.txt && cmp -s fault-1.txt fault-4.txt || fail "fault reports differ"
+# The time-limit report (what each unfinished core waits for).
+for n in 1 2; do
+  expect_exit 1 "$VP" --threads $n --platform cluster-1 --elf "$FW/cl_sleep.elf" -q --max-time 1ms
+  expect_in "time limit reached at 1 ms" "$STDERR"
+  echo "$STDERR" > limit-$n.txt
+done
+cmp -s limit-1.txt limit-2.txt || fail "time-limit reports differ"
+# --itrace: one host thread, said once; the trace as with --threads 1.
+expect_exit 0 "$VP" --threads 1 --platform mpaimc-8 --elf "$FW/cl_hello.elf" --itrace t1.txt --itrace-cores 1:0
+expect_exit 0 "$VP" --threads 2 --platform mpaimc-8 --elf "$FW/cl_hello.elf" --itrace t2.txt --itrace-cores 1:0
+expect_in "run on 1 host thread, not 2" "$STDERR"
+cmp -s t1.txt t2.txt || fail "--itrace differs with --threads 2"
+# Bad values.
+expect_exit 2 "$VP" --threads -1 --platform mpaimc-8 --elf "$FW/cl_hello.elf"
+expect_in "--threads -1" "$STDERR"
+expect_exit 2 "$VP" --threads two --platform mpaimc-8 --elf "$FW/cl_hello.elf"
+echo "ok"
