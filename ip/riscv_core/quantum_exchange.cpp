@@ -2,6 +2,9 @@
 #include "quantum_exchange.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <queue>
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
@@ -20,6 +23,8 @@ struct QuantumGrid : tlm_utils::tlm_quantumkeeper {
   }
 };
 
+constexpr uint64_t kNever = UINT64_MAX;
+
 bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
 }  // namespace
 
@@ -34,11 +39,15 @@ void QuantumExchange::enable(unsigned threads) {
   threads_ = threads;
   if (threads == 0) return;
   pool_ = std::make_unique<WorkerPool>(threads);
-  for (CoreGroup* g : groups_) {
-    g->hand_over();
-    for (RiscvCore* c : g->cores()) {
+  listed_.assign(groups_.size(), 0);
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    groups_[i]->hand_over();
+    for (RiscvCore* c : groups_[i]->cores()) {
       c->set_exchange(RiscvCore::Exchange::kDefer);
-      c->on_wake([this] { wake_event_.notify(sc_core::SC_ZERO_TIME); });
+      c->on_wake([this, i] {  // on the SystemC thread (an exchange phase, a DMA or IMA completion)
+        mark(i);
+        wake_event_.notify(sc_core::SC_ZERO_TIME);
+      });
     }
   }
 }
@@ -101,24 +110,41 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
   return true;
 }
 
+// Cost per activation follows the groups that have something to do, not the
+// platform's size: the candidates are the groups woken since the last
+// activation and those whose earliest awake core is due before the quantum's
+// end (after an activation every awake core is at or past it).
 void QuantumExchange::thread() {
   if (threads_ == 0) return;
   QuantumGrid grid;
+  const size_t n = groups_.size();
+  for (size_t i = 0; i < n; ++i) mark(i);  // time zero: every group
+  using Due = std::pair<uint64_t, size_t>;  // (earliest awake core's local time, group)
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  std::vector<uint64_t> due_at(n, kNever);  // each group's live entry in `due` (older ones are stale)
+  std::vector<uint8_t> halted(n, 0);
+  size_t halted_groups = 0;
+  sc_time last = sc_core::SC_ZERO_TIME;
   for (;;) {
     const sc_time now = sc_core::sc_time_stamp();
     const sc_time end = grid.next_sync_point();
     ++activations_;
-    for (CoreGroup* g : groups_)
-      for (RiscvCore* c : g->cores())  // a core woken behind SystemC time resumes now
-        if (!c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
+    while (!due.empty() && due.top().first < end.value()) {
+      const auto [t, g] = due.top();
+      due.pop();
+      if (due_at[g] != t) continue;
+      due_at[g] = kNever;
+      mark(g);
+    }
     for (;;) {
+      std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
-      for (size_t i = 0; i < groups_.size(); ++i)
-        for (RiscvCore* c : groups_[i]->cores())
-          if (runnable(c, end)) {
-            work_.push_back(i);
-            break;
-          }
+      for (size_t i : candidates_)
+        for (RiscvCore* c : groups_[i]->cores()) {
+          // A core woken behind SystemC time resumes now.
+          if (!c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
+          if (runnable(c, end) && (work_.empty() || work_.back() != i)) work_.push_back(i);
+        }
       if (work_.empty()) break;
       bool any = false;
       if (!local_phase(end) || !exchange_phase(end, any)) {
@@ -128,32 +154,40 @@ void QuantumExchange::thread() {
       }
       if (!any) break;
     }
-    bool any_awake = false, all_halted = true;
-    sc_time next = sc_core::SC_ZERO_TIME, last = now;
-    for (CoreGroup* g : groups_) {
-      bool awake = false;
+    for (size_t i : candidates_) {
+      CoreGroup* g = groups_[i];
+      bool awake = false, all_halted = true;
+      uint64_t first = kNever;
       for (RiscvCore* c : g->cores()) {
         all_halted &= c->halted();
         last = std::max(last, c->local_time());
         if (c->halted() || c->sleeping()) continue;
-        if (!any_awake || c->local_time() < next) next = c->local_time();
-        any_awake = awake = true;
+        awake = true;
+        first = std::min<uint64_t>(first, c->local_time().value());
       }
+      if (awake && due_at[i] != first) due.emplace(due_at[i] = first, i);
+      if (!awake) due_at[i] = kNever;
+      if (all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
       g->set_idle(!awake);
       g->record_quantum();
+      listed_[i] = 0;
     }
+    candidates_.clear();
     for (CoreGroup* g : groups_)
       if (QuantumObserver* o = g->quantum_observer()) {  // the same observer on every group: told once
         o->quantum(now);
         break;
       }
-    if (all_halted) {
+    if (halted_groups == n) {
       // SystemC time ends where the last core stopped, as with the groups' threads.
       sc_core::wait(last - sc_core::sc_time_stamp());
       break;
     }
-    if (any_awake) {
-      if (next < end) next = end;
+    while (!due.empty() && due_at[due.top().second] != due.top().first) due.pop();
+    if (!due.empty()) {
+      // Until the earliest awake core (past `end` when every core overshot
+      // it), or a wake-up: a core woken meanwhile resumes at its wake time.
+      const sc_time next = std::max(end, sc_time::from_value(due.top().first));
       sc_core::wait(next - sc_core::sc_time_stamp(), wake_event_);
     } else {
       sc_core::wait(wake_event_);

@@ -37,8 +37,8 @@ class QuantumExchange : public sc_core::sc_module {
   // over with N host threads (debug hooks need 1: they are not thread-safe).
   void enable(unsigned threads);
   unsigned threads() const { return threads_; }
-  // Activations of the thread, exchange rounds, and the local phases that ran
-  // on more than one host thread (host figures: --stats puts them under host_).
+  // Activations of the thread and local phases run (--stats "exchange"; the
+  // same for every N).
   uint64_t activations() const { return activations_; }
   uint64_t rounds() const { return rounds_; }
 
@@ -49,7 +49,13 @@ class QuantumExchange : public sc_core::sc_module {
   void stop_run();
 
   std::vector<CoreGroup*> groups_;
-  std::vector<size_t> work_;                   // groups with a core to run, in order
+  void mark(size_t group) {  // a candidate of this activation
+    if (!listed_[group]) listed_[group] = 1, candidates_.push_back(group);
+  }
+
+  std::vector<size_t> candidates_;             // groups to look at in this activation
+  std::vector<uint8_t> listed_;                // per group: in candidates_
+  std::vector<size_t> work_;                   // candidates with a core to run, in order
   std::vector<std::exception_ptr> failures_;   // per group, from the local phase
   unsigned threads_ = 0;
   std::unique_ptr<WorkerPool> pool_;

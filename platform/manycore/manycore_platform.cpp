@@ -327,6 +327,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     s["instructions"] = instructions;
     s["host_run_seconds"] = host_s;
     s["host_threads"] = exchange_->threads();
+    // The quantum exchange's schedule (simulation.threads >= 1): the same for every N.
+    if (exchange_->threads() > 0)
+      s["exchange"] = {{"activations", exchange_->activations()}, {"rounds", exchange_->rounds()}};
     s["mips"] = host_s > 0 ? double(instructions) / host_s / 1e6 : 0.0;
     s["per_cluster"] = std::move(per);
     return s;
