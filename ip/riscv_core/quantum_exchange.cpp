@@ -38,6 +38,9 @@ QuantumExchange::~QuantumExchange() = default;
 void QuantumExchange::enable(unsigned threads) {
   threads_ = threads;
   if (threads == 0) return;
+  // The stretch in core cycles (every core of a platform has the same clock).
+  if (!groups_.empty() && !groups_.front()->cores().empty())
+    burst_ = groups_.front()->cores().front()->cycle() * double(kBurstCycles);
   pool_ = std::make_unique<WorkerPool>(threads);
   listed_.assign(groups_.size(), 0);
   for (size_t i = 0; i < groups_.size(); ++i) {
@@ -84,7 +87,11 @@ bool QuantumExchange::local_phase(const sc_time& end) {
   return true;
 }
 
-// The deferred accesses, one per core, groups and cores in order.
+// The deferred accesses, groups and cores in order. A core makes its access,
+// then runs on here, making its accesses directly, in stretches of
+// kBurstCycles while each stretch makes one: a run of peripheral accesses
+// (programming a DMA, a barrier) costs one round, not one per access. It goes
+// back to the local phase after a stretch without any.
 bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
   any = false;
   for (size_t i : work_) {
@@ -92,9 +99,14 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
     for (RiscvCore* c : g->cores()) {
       if (!c->deferred() || c->halted()) continue;
       any = true;
-      c->set_exchange(RiscvCore::Exchange::kOne);
+      c->set_exchange(RiscvCore::Exchange::kDirect);
       try {
-        c->run_until(end);
+        uint64_t seen;
+        do {
+          seen = c->bus_accesses();
+          c->run_until(std::min(end, c->local_time() + burst_));
+        } while (c->bus_accesses() != seen && c->fault().empty() && !c->halted() && !c->sleeping() &&
+                 c->local_time() < end);
       } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
         c->set_exchange(RiscvCore::Exchange::kDefer);
         g->record_error(std::current_exception());

@@ -8,8 +8,8 @@
 //    before their next bus access (RiscvCore::Exchange::kDefer). They touch
 //    only their own cluster: registers, decode cache, DMI memory.
 //  - exchange: on the SystemC thread, groups in order, cores in order, each
-//    deferred core makes its one access (kOne): peripherals, the network,
-//    other clusters, SystemC events.
+//    deferred core makes its access (peripherals, the network, other
+//    clusters, SystemC events) and runs on while it keeps making accesses.
 // Neither phase depends on which host thread ran what, so results are the
 // same for every N. They differ from the per-group threads' schedule (threads
 // 0), where a group runs its quantum whole, accesses included.
@@ -48,7 +48,13 @@ class QuantumExchange : public sc_core::sc_module {
   bool exchange_phase(const sc_core::sc_time& end, bool& any);
   void stop_run();
 
+  // A core in the exchange phase runs on in stretches of this many cycles
+  // while each stretch makes a bus access. Part of the schedule: changing it
+  // changes timing (the same for every N).
+  static constexpr unsigned kBurstCycles = 256;
+
   std::vector<CoreGroup*> groups_;
+  sc_core::sc_time burst_;
   void mark(size_t group) {  // a candidate of this activation
     if (!listed_[group]) listed_[group] = 1, candidates_.push_back(group);
   }

@@ -62,7 +62,6 @@ RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
   for (;;) {
     if (halted_) return StopReason::kHalted;
     if (deferred_) return StopReason::kDeferred;
-    if (yield_) return yield_ = false, StopReason::kYielded;
     if (sleeping_) return StopReason::kSleeping;
     if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
@@ -102,7 +101,6 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
   for (;;) {
     if (halted_) return StopReason::kHalted;
     if (deferred_) return StopReason::kDeferred;
-    if (yield_) return yield_ = false, StopReason::kYielded;
     if (sleeping_) return StopReason::kSleeping;
     if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
     attention_ = false;
@@ -288,14 +286,11 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
 // ---- bus side of memory ----------------------------------------------------
 
 bool RiscvCore::bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size) {
-  if (exchange_ != Exchange::kDirect) {
-    if (exchange_ == Exchange::kDefer) {  // the executor undoes the instruction's start
-      deferred_ = true;
-      return false;
-    }
-    exchange_ = Exchange::kDefer;  // kOne: this one is made, the next defers
-    yield_ = attention_ = true;
+  if (exchange_ == Exchange::kDefer) {  // the executor undoes the instruction's start
+    deferred_ = true;
+    return false;
   }
+  ++bus_accesses_;
   trans_.set_command(cmd);
   trans_.set_address(addr);
   trans_.set_data_ptr(data);
@@ -370,15 +365,11 @@ bool RiscvCore::fetch_raw(uint32_t addr, uint32_t& word) {
   // Filling the decode cache is a simulator artefact: it costs no modelled
   // time (instruction fetch is zero-wait, as the CV32E40P cycle table assumes).
   const uint64_t keep = now_;
-  // Exchange::kOne allows the whole fetch (both halves), then defers again.
-  const bool one = exchange_ == Exchange::kOne;
-  if (one) exchange_ = Exchange::kDirect;
   // 16 bits first: a compressed instruction at the very end of memory must
   // not fault on the halfword after it.
   uint32_t lo = 0, hi = 0;
   bool ok = load_slow(addr, 2, lo);
   if (ok && !is_compressed(lo)) ok = load_slow(addr + 2, 2, hi);
-  if (one) exchange_ = Exchange::kDefer, yield_ = attention_ = true;
   now_ = keep;
   word = lo | hi << 16;
   return ok;

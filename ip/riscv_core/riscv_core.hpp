@@ -36,17 +36,17 @@ class SleepObserver {
 
 class RiscvCore : public sc_core::sc_module {
  public:
-  // kDeferred: stopped before a bus access while accesses are deferred (see
-  // set_exchange); kYielded: stopped after the one access it was allowed.
-  enum class StopReason { kTimeReached, kSleeping, kHalted, kDeferred, kYielded };
+  // kDeferred: stopped before a bus access while accesses are deferred.
+  enum class StopReason { kTimeReached, kSleeping, kHalted, kDeferred };
   // How bus accesses (everything but DMI memory) are made, for the quantum
   // exchange (quantum_exchange.hpp): kDirect as always; kDefer: the core
   // stops just before one, as if the instruction had not begun, so that a
-  // host thread runs it without touching anything outside the cluster;
-  // kOne: the first access is made, then the core stops after its instruction
-  // and defers again.
-  enum class Exchange : uint8_t { kDirect, kDefer, kOne };
+  // host thread runs it without touching anything outside the cluster.
+  enum class Exchange : uint8_t { kDirect, kDefer };
   void set_exchange(Exchange m) { exchange_ = m; }
+  // Bus accesses made so far (the exchange tells a core still busy with its
+  // peripherals from one back in local work).
+  uint64_t bus_accesses() const { return bus_accesses_; }
   bool deferred() const { return deferred_; }
 
   // mhartid = (cluster_id << 5) | core_id.
@@ -61,6 +61,7 @@ class RiscvCore : public sc_core::sc_module {
   // A trap with no handler halts the core with fault() set (never throws).
   StopReason run_until(sc_core::sc_time until);
 
+  sc_core::sc_time cycle() const { return sc_core::sc_time::from_value(cycle_value_); }
   sc_core::sc_time local_time() const { return sc_core::sc_time::from_value(now_ * cycle_value_); }
   void set_local_time(sc_core::sc_time t) { now_ = to_cycles(t); }
 
@@ -204,7 +205,7 @@ class RiscvCore : public sc_core::sc_module {
   bool attention_ = false;
   Exchange exchange_ = Exchange::kDirect;
   bool deferred_ = false;  // stopped before a bus access (kDefer)
-  bool yield_ = false;     // the kOne access was made: stop after its instruction
+  uint64_t bus_accesses_ = 0;
   bool resumed_ = false;   // hooks: the instruction after a deferral already had before()
   // Hardware loops (xcvhwlp): start, end (the address after the body), count.
   std::array<uint32_t, 2> lp_start_{}, lp_end_{}, lp_count_{};
