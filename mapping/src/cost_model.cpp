@@ -31,6 +31,7 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
     p.has_ima.push_back(ima);
     p.ima_clusters += ima;
     p.cores_of.push_back(int(cfg.get_int(cluster_key(cfg, id, "cores"))));
+    p.l1_of.push_back(int64_t(cfg.get_size(cluster_key(cfg, id, "l1.size"))));
   }
   p.clock_hz = cfg.get_float("clock_hz");
   p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);

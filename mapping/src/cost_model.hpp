@@ -18,9 +18,10 @@ struct PlatformInfo {
   int clusters = 0, cores = 0;     // cores: of a cluster without a class (homogeneous platforms)
   int64_t l1_size = 0, hbm_size = 0;  // l1_size: the smallest cluster's
   // Per cluster id (heterogeneous platforms, cluster_classes): whether it has
-  // an IMA of the size `ima` (analog layers go only there) and its cores.
+  // an IMA of the size `ima` (analog layers go only there), its cores and its L1.
   std::vector<char> has_ima;
   std::vector<int> cores_of;
+  std::vector<int64_t> l1_of;
   int ima_clusters = 0;
   ImaParams ima;
   double clock_hz = 1e9, mvm_cycles = 130;

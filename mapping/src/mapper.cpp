@@ -51,6 +51,22 @@ class Builder : public Planner {
  public:
   Builder(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost)
       : net_(net), P_(p), mode_(mode), cost_(cost), budget_(p.l1_size - cost.l1_reserved), policies_(policies_for(mode)) {
+    // Each role's tiles are sized for the L1 of the class it is placed on:
+    // analog roles only on clusters with an IMA, the others on clusters
+    // without one first (add_cluster). The smallest L1 of either kind.
+    auto min_l1 = [&](int ima) {  // -1: every cluster
+      int64_t l1 = 0;
+      for (int id = 0; id < p.clusters; ++id)
+        if (ima < 0 || bool(p.has_ima[size_t(id)]) == bool(ima))
+          l1 = l1 ? std::min(l1, p.l1_of[size_t(id)]) : p.l1_of[size_t(id)];
+      return l1;
+    };
+    if (!p.l1_of.empty() && !p.has_ima.empty()) {
+      analog_budget_ = (p.ima_clusters > 0 ? min_l1(1) : p.l1_size) - cost.l1_reserved;
+      digital_budget_ = (p.ima_clusters < p.clusters ? min_l1(0) : p.l1_size) - cost.l1_reserved;
+    } else {
+      analog_budget_ = digital_budget_ = budget_;
+    }
     if (mode == Mode::Auto) {  // unless given: every free cluster, and as many pixels per MVM as fit
       if (!cost_.efficiency_set) cost_.efficiency = 0;
       if (!cost_.max_pack_set) cost_.max_pack = 0;
@@ -191,7 +207,7 @@ class Builder : public Planner {
     const int widest = std::max(1, std::min<int>(int(ceil_div(cost_.max_tile_cols, k)) * k, l.out.w));
     auto fits = [&](int w) {
       bool ok = true;
-      for (const auto& rb : buffers_of(i, w)) ok = ok && rb.total() <= budget_;
+      for (const auto& rb : buffers_of(i, w)) ok = ok && rb.total() <= role_budget(rb.role);
       return ok;
     };
     int w = 0;
@@ -201,13 +217,14 @@ class Builder : public Planner {
       for (w = widest; w >= 1 && !fits(w); --w) {
       }
     if (w < 1) {
-      int64_t worst = 0;
+      int64_t worst = 0, budget = 0;
       std::string role;
       for (const auto& rb : buffers_of(i, 1))
-        if (rb.total() > worst) worst = rb.total(), role = rb.role;
+        if (rb.total() - role_budget(rb.role) > worst - budget)
+          worst = rb.total(), role = rb.role, budget = role_budget(rb.role);
       throw MappingError(fmt::format(
           "layer {}: a tile of one output column needs {} bytes of L1 ({} role), available {} ({} of L1 less {} reserved)",
-          l.name, worst, role, budget_, P_.l1_size, cost_.l1_reserved));
+          l.name, worst, role, budget, budget + cost_.l1_reserved, cost_.l1_reserved));
     }
     p.tile_w = w;
     p.tiles = int(ceil_div(l.out.w, w));
@@ -220,6 +237,20 @@ class Builder : public Planner {
   };
 
   Mapping build() override {
+    try {
+      return build_once();
+    } catch (const L1Shortfall&) {
+      // More roles without an IMA than clusters without one, and the clusters
+      // with an IMA they spill onto have a smaller L1: size their tiles for
+      // the smallest L1 of all and build again.
+      if (digital_budget_ <= budget_) throw MappingError("a role found no free cluster with enough L1");
+      digital_budget_ = budget_;
+      for (size_t i = 0; i < plans_.size(); ++i) choose_tile(int(i));
+      return build_once();
+    }
+  }
+
+  Mapping build_once() {
     Mapping m;
     m.mode = mode_;
     m.platform = P_;
@@ -229,7 +260,13 @@ class Builder : public Planner {
     m.plans = plans_;
     Placed placed = place_clusters(m);
     const std::vector<int> skip_of = size_residuals(m);
-    policies_.residuals->place(m, *this, budget_, [&m](ClusterRole c) { return add_cluster(m, std::move(c)); });
+    policies_.residuals->place(m, *this, [&m](ClusterRole c) {
+      try {
+        return add_cluster(m, std::move(c));
+      } catch (const L1Shortfall&) {
+        return -1;
+      }
+    });
     connect(m, placed, skip_of);
     place_buffers(m);
     place_hbm(m);
@@ -237,21 +274,29 @@ class Builder : public Planner {
     return m;
   }
 
-  // The lowest free cluster id of a suitable class: an analog role needs an
-  // IMA; any other role takes a cluster without one when there is such, so
-  // the IMAs stay free for analog layers (section VI's digital clusters).
-  // On a homogeneous platform: the next id.
+  // A role that some free cluster could take if its L1 were larger.
+  struct L1Shortfall {};
+
+  // The lowest free cluster id of a suitable class whose L1 holds the role's
+  // c.l1_used bytes: an analog role needs an IMA; any other role takes a
+  // cluster without one when there is such, so the IMAs stay free for analog
+  // layers (section VI's digital clusters). On a homogeneous platform: the next id.
   static int add_cluster(Mapping& m, ClusterRole c) {
     const PlatformInfo& P = m.platform;
+    bool small = false;  // a free cluster of the class was too small
     auto free_id = [&](int want_ima) {  // -1: any class
       for (int id = 0; id < P.clusters; ++id) {
         if (size_t(id) < m.clusters.size() && m.clusters[size_t(id)].role != Role::Idle) continue;
-        if (want_ima < 0 || P.has_ima.empty() || bool(P.has_ima[size_t(id)]) == bool(want_ima)) return id;
+        if (want_ima < 0 || P.has_ima.empty() || bool(P.has_ima[size_t(id)]) == bool(want_ima)) {
+          if (P.l1_of.empty() || P.l1_of[size_t(id)] >= c.l1_used) return id;
+          small = true;
+        }
       }
       return -1;
     };
     int id = free_id(c.role == Role::Analog ? 1 : 0);
     if (id < 0 && c.role != Role::Analog) id = free_id(-1);
+    if (id < 0 && small) throw L1Shortfall{};
     if (id < 0)
       throw MappingError(fmt::format("the platform {} has no free cluster {}for a {} role", P.name,
                                      c.role == Role::Analog ? "with an IMA " : "", role_name(c.role)));
@@ -289,6 +334,7 @@ class Builder : public Planner {
         if (!l.analog()) {
           ClusterRole c;
           c.role = Role::Digital, c.layer = int(i), c.replica = k, c.col1 = l.out.c;
+          c.l1_used = l1_need(c, p);
           int id = add(c);
           p.clusters.push_back(id);
           inputs_of[i].push_back(id);
@@ -304,6 +350,7 @@ class Builder : public Planner {
             c.role = Role::Analog, c.layer = int(i), c.replica = k, c.row_split = r, c.col_split = j;
             c.row0 = int64_t(r) * P_.ima.rows, c.row1 = std::min<int64_t>(l.rows(), c.row0 + P_.ima.rows);
             c.col0 = c0, c.col1 = c1;
+            c.l1_used = l1_need(c, p);
             int id = add(c);
             p.clusters.push_back(id);
             inputs_of[i].push_back(id);
@@ -318,6 +365,7 @@ class Builder : public Planner {
               c.level = int(lv) + 1, c.node = n, c.col0 = c0, c.col1 = c1;
               int lo = n * f, hi = std::min<int>(int(prev.size()), lo + f);
               c.fan_in = hi - lo;
+              c.l1_used = l1_need(c, p);
               int id = add(c);
               p.clusters.push_back(id);
               for (int s = lo; s < hi; ++s)
@@ -443,6 +491,14 @@ class Builder : public Planner {
                                      "platform {} has {}", cost_.batch, off, P_.name, P_.hbm_size));
   }
 
+  // The L1 a role of layer c.layer takes at the plan's tile width, reserved area included.
+  int64_t l1_need(const ClusterRole& c, const LayerPlan& p) const {
+    auto roles = buffers_of(c.layer, p.tile_w);
+    return cost_.l1_reserved + (c.role == Role::Reduce ? roles[size_t(c.level)] : roles[0]).total();
+  }
+  // The L1 above the reserved area a role's tile may take (see the constructor).
+  int64_t role_budget(const std::string& role) const { return role == "analog" ? analog_budget_ : digital_budget_; }
+
   void place_buffers(Mapping& m) const {
     for (auto& c : m.clusters) {
       if (c.role == Role::ResidualStore || c.role == Role::Idle) continue;
@@ -462,7 +518,8 @@ class Builder : public Planner {
   const PlatformInfo& P_;
   Mode mode_;
   CostParams cost_;
-  int64_t budget_;
+  int64_t budget_;                   // the smallest cluster's L1 less the reserved area
+  int64_t analog_budget_ = 0, digital_budget_ = 0;  // the same over clusters with / without an IMA
   std::vector<int> depth_;
   std::vector<LayerPlan> plans_;
   Policies policies_;

@@ -9,8 +9,7 @@
 
 namespace vp::map {
 
-void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
-                              const std::function<int(ClusterRole)>& add_cluster) const {
+void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<int(ClusterRole)>& add_cluster) const {
   const Network& net = p.network();
   const CostParams& cost = p.cost();
   // Edges of each store so far (in, out): the runtime keeps at most
@@ -31,7 +30,8 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
       return e.first + ins <= int64_t(VPMAP_MAX_EDGES) && e.second + outs <= int64_t(VPMAP_MAX_EDGES);
     };
     if (ins > int64_t(VPMAP_MAX_EDGES) || outs > int64_t(VPMAP_MAX_EDGES)) continue;  // through the HBM
-    auto room = [&](const ClusterRole& c) { return (budget - (c.l1_used - cost.l1_reserved)) / tile * tile; };
+    // Each store holds what its own class's L1 leaves.
+    auto room = [&](const ClusterRole& c) { return (p.platform().l1_of[size_t(c.id)] - c.l1_used) / tile * tile; };
     std::vector<std::pair<int, int64_t>> store;
     for (auto& c : m.clusters) {
       if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id)) continue;
@@ -42,12 +42,15 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, int64_t budget,
       if (left == 0) break;
     }
     std::vector<int> added;
-    while (left > 0 && tile <= budget && m.clusters_used() < p.platform().clusters) {
+    while (left > 0 && m.clusters_used() < p.platform().clusters) {
       ClusterRole c;
       c.role = Role::ResidualStore;
-      c.l1_used = cost.l1_reserved;
-      int64_t take = std::min(left, room(c));
-      int id = add_cluster(c);
+      c.l1_used = cost.l1_reserved + tile;  // a cluster that holds one tile at least
+      const int id = add_cluster(c);
+      if (id < 0) break;
+      auto& added_c = m.clusters[size_t(id)];
+      added_c.l1_used = cost.l1_reserved;
+      const int64_t take = std::min(left, room(added_c));
       added.push_back(id);
       store.push_back({id, take});
       m.clusters[size_t(id)].l1_used += align64(take);

@@ -38,16 +38,15 @@ class Planner {
 class ResidualPlacement {
  public:
   virtual ~ResidualPlacement() = default;
-  // `add_cluster` appends a cluster to the mapping and returns its id;
-  // `budget` is the L1 bytes above cost.l1_reserved.
-  virtual void place(Mapping& m, const Planner& p, int64_t budget,
-                     const std::function<int(ClusterRole)>& add_cluster) const = 0;
+  // `add_cluster` appends a cluster whose L1 holds the role's l1_used bytes
+  // to the mapping and returns its id, or -1 when no free cluster does.
+  virtual void place(Mapping& m, const Planner& p, const std::function<int(ClusterRole)>& add_cluster) const = 0;
 };
 
 // Residuals through the HBM (the paper's first two steps).
 class ResidualsInHbm : public ResidualPlacement {
  public:
-  void place(Mapping&, const Planner&, int64_t, const std::function<int(ClusterRole)>&) const override {}
+  void place(Mapping&, const Planner&, const std::function<int(ClusterRole)>&) const override {}
 };
 
 // Residuals in the L1 of residual-store clusters, first fit, split over
@@ -55,8 +54,7 @@ class ResidualsInHbm : public ResidualPlacement {
 // stays in the HBM (Fig. 5A's third step).
 class ResidualsInFreeL1 : public ResidualPlacement {
  public:
-  void place(Mapping& m, const Planner& p, int64_t budget,
-             const std::function<int(ClusterRole)>& add_cluster) const override;
+  void place(Mapping& m, const Planner& p, const std::function<int(ClusterRole)>& add_cluster) const override;
 };
 
 // How free clusters are spent once the first mapping stands.

@@ -72,13 +72,15 @@ void check_invariants(const Network& net, const Mapping& m) {
     REQUIRE(ins[size_t(c.id)] > 0);
     REQUIRE(outs[size_t(c.id)] > 0);
   }
-  // The L1 budget is never exceeded; buffers sit above the reserved area, disjoint.
+  // The L1 budget (the cluster's own class's) is never exceeded; buffers sit above the reserved area, disjoint.
   for (const auto& c : m.clusters) {
-    REQUIRE(c.l1_used <= P.l1_size);
+    const int64_t l1 = P.l1_of.at(size_t(c.id));
+    REQUIRE(l1 >= P.l1_size);
+    REQUIRE(c.l1_used <= l1);
     std::vector<std::pair<uint32_t, uint32_t>> spans;
     for (const auto& b : c.buffers) {
       REQUIRE(b.offset >= m.cost.l1_reserved);
-      REQUIRE(int64_t(b.offset) + b.size <= P.l1_size);
+      REQUIRE(int64_t(b.offset) + b.size <= l1);
       spans.push_back({b.offset, b.offset + b.size});
     }
     std::sort(spans.begin(), spans.end());
@@ -266,4 +268,74 @@ TEST_CASE("heterogeneous platforms: no analog layer without a suitable IMA") {
   // Too few IMAs for the crossbars: said in those terms.
   CHECK_THROWS_WITH(map_network(net_named("resnet18"), vp::Config::load(source("tests/hetero/hetero-8.yaml")), Mode::Naive),
                     Catch::Contains("the platform hetero-8 has 6 clusters of one IMA"));
+}
+
+// Each class's L1 sizes the tiles of the roles placed on it (issue 24): the
+// smallest class's L1 is no longer every cluster's budget.
+TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
+  const Network net = net_named("resnet18");
+  auto map_on = [&](const std::string& set) {
+    return map_network(net, vp::Config::load("mpaimc-512-hetero", {set}), Mode::Full);
+  };
+  // Every used cluster's buffers inside its own L1, above the reserved area, disjoint.
+  auto check_l1 = [](const Mapping& m) {
+    for (const auto& c : m.clusters) {
+      if (c.role == Role::Idle) continue;
+      const int64_t l1 = m.platform.l1_of.at(size_t(c.id));
+      INFO("cluster " << c.id << " " << role_name(c.role) << ", L1 " << l1);
+      REQUIRE(c.l1_used <= l1);
+      std::vector<std::pair<int64_t, int64_t>> spans;
+      for (const auto& b : c.buffers) {
+        REQUIRE(b.offset >= m.cost.l1_reserved);
+        REQUIRE(int64_t(b.offset) + b.size <= c.l1_used);
+        spans.push_back({b.offset, int64_t(b.offset) + b.size});
+      }
+      std::sort(spans.begin(), spans.end());
+      for (size_t i = 1; i < spans.size(); ++i) REQUIRE(spans[i - 1].second <= spans[i].first);
+    }
+  };
+  auto most_l1 = [](const Mapping& m, bool analog) {
+    int64_t most = 0;
+    for (const auto& c : m.clusters)
+      if (c.role != Role::Idle && (c.role == Role::Analog) == analog) most = std::max(most, c.l1_used);
+    return most;
+  };
+  // Digital clusters of 256 KiB: layer l3b1c2's reduction needs 296 KiB at one
+  // column, so no mapping, and the message names what a digital cluster has.
+  CHECK_THROWS_WITH(map_on("cluster_classes.digital.l1.size=256KiB"),
+                    Catch::Contains("layer l3b1c2: a tile of one output column needs 303104 bytes of L1 (reduce level 1 "
+                                    "role), available 196608 (262144 of L1 less 65536 reserved)"));
+  // Analog clusters of 256 KiB, digital ones of 1 MiB: the crossbars' tiles fit
+  // 256 KiB, the reductions, adds and pools take wider tiles in 1 MiB (under the
+  // smallest L1 for all, l3b1c2 could not be mapped, as above), and the
+  // residual rings need fewer stores.
+  {
+    const Mapping m = map_on("cluster_classes.analog.l1.size=256KiB");
+    check_l1(m);
+    CHECK(most_l1(m, true) <= 256 * 1024);
+    CHECK(most_l1(m, false) > 256 * 1024);
+    int stores = 0;
+    for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
+    CHECK(stores == 1);  // 960 KiB of rings in one digital cluster
+    for (const auto& c : m.clusters)
+      if (c.role != Role::Idle && c.role != Role::Analog) CHECK(!m.platform.has_ima[size_t(c.id)]);
+  }
+  // More roles without an IMA than digital clusters (16, one in 32): they spill
+  // onto analog clusters. With 1 MiB everywhere their tiles are sized for 1 MiB;
+  // with analog clusters of 512 KiB, the spilled reductions would not fit at
+  // that size, so every role without an IMA is sized for 512 KiB, and fits.
+  for (const char* l1 : {"1MiB", "512KiB"}) {
+    INFO("analog L1 " << l1);
+    const Mapping m = map_network(net, vp::Config::load(source("tests/hetero/hetero-512-sparse.yaml"),
+                                                        {std::string("cluster_classes.analog.l1.size=") + l1}),
+                                  Mode::Full);
+    check_l1(m);
+    int64_t spilled = 0;
+    for (const auto& c : m.clusters)
+      if (c.role != Role::Idle && c.role != Role::Analog && m.platform.has_ima[size_t(c.id)])
+        spilled = std::max(spilled, c.l1_used);
+    CHECK(spilled > 0);
+    if (std::string(l1) == "1MiB") CHECK(most_l1(m, false) > 512 * 1024);
+    else CHECK(most_l1(m, false) <= 512 * 1024);
+  }
 }
