@@ -25,6 +25,12 @@ area = s["results"]["area"]["per_cluster_mm2"]
 assert area[3] < area[0], area  # no IMA, a smaller L1, even with 16 cores against 1
 PY
 
+# Each class's own L1 (the mapper sizes tiles per class): analog clusters of
+# 100 KiB beside digital ones of 512 KiB; the reduction's tiles (109 KiB) only
+# fit the digital class; the average pool that spills onto an analog cluster fits that.
+expect_exit 0 "$VP" --platform "$H" --set cluster_classes.analog.l1.size=100KiB --network resnet-tiny --batch 2
+expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
+
 # 512x512 crossbars: conv2's 288 rows and fc's 300 columns fit one crossbar each.
 expect_exit 0 "$VP" --platform mpaimc-8 --set cluster.ima.rows=512 --set cluster.ima.cols=512 --network resnet-tiny \
   --batch 2 --stats x.json
