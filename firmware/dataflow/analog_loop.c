@@ -16,7 +16,7 @@ typedef struct {
   uint32_t target;   /* done count at which the previous tile is complete */
   int signalled;     /* the previous tile has been handed to the workers */
   uint32_t k, count; /* the tile being issued (local index) and the cluster's tile count */
-  int wide;          /* row split: the IMA output goes out as int32 partial sums, no requantization */
+  int wide;          /* a reduction tree follows (row split, or a requantization node): int32 partial sums out, no requantization */
 } ima_track_t;
 
 static int ima_reached(uint32_t target) { return ((ima_done_count() - target) & 0xFFFFu) < 0x8000u; }
@@ -190,7 +190,7 @@ int df_run_analog(const df_role_t* r) {
   if (me == 0 && num_cores() > 1) *hal_reg(EU_BASE + EU_BARRIER_MASK) = ((1u << num_cores()) - 1u) & ~1u;
   const vpmap_layer_t* L = a->L;
   const uint32_t step = L->replicas, count = df_local_tiles(r);
-  const int wide = L->row_splits > 1;
+  const int wide = L->n_levels > 0;
   int rc = DF_OK;
   if (me == 0) {
     ima_track_t tr = {ima_done_count(), 0, 1, 0, count, wide};

@@ -185,7 +185,7 @@ int df_main(void) {
     /* The clusters that requantize: an analog one without row split, a reduction tree's root. */
     if (rc == DF_OK && (role.me.role == VPMAP_ROLE_ANALOG || role.me.role == VPMAP_ROLE_REDUCE)) {
       const vpmap_layer_t* L = &role.layers[role.me.layer];
-      if (role.me.role == VPMAP_ROLE_ANALOG ? L->row_splits <= 1 : role.me.level >= L->n_levels) rc = df_load_quant(&role);
+      if (role.me.role == VPMAP_ROLE_ANALOG ? L->n_levels == 0 : role.me.level >= L->n_levels) rc = df_load_quant(&role);
     }
     boot_rc = rc;
   }

@@ -229,7 +229,7 @@ int df_flow_setup(const df_role_t* r) {
   /* My output tiles. */
   const int analog = me->role == VPMAP_ROLE_ANALOG, reduce = me->role == VPMAP_ROLE_REDUCE;
   const uint32_t ncols = analog || reduce ? me->col1 - me->col0 : L->out_c;
-  const int wide = (analog && L->row_splits > 1) || (reduce && me->level < L->n_levels);
+  const int wide = (analog && L->n_levels > 0) || (reduce && me->level < L->n_levels);
   f->tw = L->tile_w, f->tiles = L->tiles, f->out_w = L->out_w, f->out_h = L->out_h;
   f->replica = me->replica, f->replicas = L->replicas, f->pb = ncols * (wide ? 4u : 1u);
   const uint32_t total = df_boot.batch * L->tiles;

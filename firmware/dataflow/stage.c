@@ -46,7 +46,7 @@ int df_prepare_stage(const df_role_t* r, df_stage_t* a, int analog) {
   if (a->pack > 1u) a->r0 = 0, a->r1 = a->kh * a->run; /* the packed crossbar's rows (one crossbar: no row split) */
   a->pitch = df_geom_input(L).pitch;
   uint32_t in_sz, ima_sz, out_sz;
-  const int wide = analog && L->row_splits > 1;
+  const int wide = analog && L->n_levels > 0;
   a->in_buf = df_buffer_of(r, VPMAP_BUF_INPUT, &in_sz);
   a->ima_buf = analog ? df_buffer_of(r, VPMAP_BUF_IMA_OUT, &ima_sz) : (ima_sz = 0, 0u);
   a->out_buf = wide ? (out_sz = 0, 0u) : df_buffer_of(r, VPMAP_BUF_OUTPUT, &out_sz);

@@ -114,6 +114,7 @@ void CostParams::set(const std::string& kv) {
       {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
       {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x, efficiency_set = true; }},
       {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x), max_pack_set = true; }},
+      {"offload_requant", 0, 1, true, [&](double x) { offload_requant = int(x), offload_requant_set = true; }},
   };
   std::vector<std::string> names;
   for (const auto& f : figures) {
@@ -171,7 +172,7 @@ void estimate_costs(Mapping& m, const Network& net) {
                                    std::ceil(k * cols * 4 / P.stream_bytes_per_cycle)});
         const double mvms = k > 1 ? double(l.out.h) * double(packed_groups(l.out.w, p.tile_w, k)) / p.replicas : pix;
         ima = mvms * per_mvm;
-        if (p.row_splits == 1) core += pix * cols * cost.requant / cores;
+        if (p.reduce_fanin.empty()) core += pix * cols * cost.requant / cores;  // else its reduction tree requantizes
       } else if (c.role == Role::Reduce) {
         bool last = c.level == int(p.reduce_fanin.size());
         double e = pix * double(c.col1 - c.col0);

@@ -52,7 +52,13 @@ struct CostParams {
   double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
   double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
   int max_pack = 1;             // output pixels per MVM the balancer may pack (1: none, as the paper; 0: what the crossbar holds)
+  // 1: an analog layer without a row split sends its int32 outputs to a
+  // requantization node (a reduction of one input, on a cluster without an
+  // IMA when there is one) instead of requantizing on its own cores; pays
+  // where the analog clusters have few cores (section VI's analog clusters).
+  int offload_requant = 0;
   bool efficiency_set = false, max_pack_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
+  bool offload_requant_set = false;  // mode auto: else 1 when clusters with an IMA have fewer cores than those without
   // Mode auto: per stage name, measured over modelled time (calibration.hpp);
   // a stage's estimate is multiplied by it, a stage not named keeps 1.
   std::map<std::string, double> calibration;

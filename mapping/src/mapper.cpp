@@ -70,6 +70,15 @@ class Builder : public Planner {
     if (mode == Mode::Auto) {  // unless given: every free cluster, and as many pixels per MVM as fit
       if (!cost_.efficiency_set) cost_.efficiency = 0;
       if (!cost_.max_pack_set) cost_.max_pack = 0;
+      // Class-aware: the requantization of unsplit analog layers goes to the
+      // clusters without an IMA when those have more cores.
+      if (!cost_.offload_requant_set) {
+        int analog_cores = 0, digital_cores = 0;
+        for (int id = 0; id < p.clusters; ++id)
+          (p.has_ima[size_t(id)] ? analog_cores : digital_cores) =
+              std::max(p.has_ima[size_t(id)] ? analog_cores : digital_cores, p.cores_of[size_t(id)]);
+        cost_.offload_requant = p.ima_clusters < p.clusters && analog_cores < digital_cores;
+      }
     }
     if (budget_ <= 0)
       throw MappingError(fmt::format("L1 of {} bytes leaves nothing above the {} bytes reserved for code data and stacks",
@@ -96,6 +105,7 @@ class Builder : public Planner {
               l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
         // Naive: one reduction node per column group sums all partial sums.
         p.reduce_fanin = tree(p.row_splits, p.row_splits);
+        if (p.row_splits == 1 && cost_.offload_requant) p.reduce_fanin = {1};  // a requantization node
       }
       choose_tile(int(i));
     }
@@ -180,7 +190,7 @@ class Builder : public Planner {
       // it computes): slack at the end keeps the read inside the buffer.
       const int64_t slack = p.pack > 1 ? packed_run(l, p.pack) : 0;
       RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile + slack), buf("ima_out", 2 * e * 4)}};
-      if (p.row_splits == 1) a.buffers.push_back(buf("output", 2 * e));
+      if (p.reduce_fanin.empty()) a.buffers.push_back(buf("output", 2 * e));
       out.push_back(a);
       for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
         bool last = lv + 1 == p.reduce_fanin.size();

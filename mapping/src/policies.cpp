@@ -91,7 +91,7 @@ double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
 int pack_limit(const Layer& l, const LayerPlan& p, const PlatformInfo& P, int max_pack) {
   // One crossbar per copy (no row or column split) and whole register words
   // per shifted copy (the firmware writes weights 4 columns at a time).
-  if (l.op != Op::Conv || p.row_splits != 1 || p.col_splits != 1 || l.out.c % 4 != 0) return 1;
+  if (l.op != Op::Conv || p.row_splits != 1 || p.col_splits != 1 || !p.reduce_fanin.empty() || l.out.c % 4 != 0) return 1;
   int k = 1;
   while (k < l.out.w && (max_pack == 0 || k < max_pack) && packed_rows(l, k + 1) <= P.ima.rows &&
          int64_t(k + 1) * l.out.c <= P.ima.cols)

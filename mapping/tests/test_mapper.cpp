@@ -339,3 +339,45 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
     else CHECK(most_l1(m, false) <= 512 * 1024);
   }
 }
+
+// Requantization nodes (--cost offload_requant=1, issue 24): an analog layer of
+// one row chunk hands its int32 outputs to a one-input reduction that
+// requantizes; mode auto does so when the analog clusters have fewer cores.
+TEST_CASE("requantization nodes: offload_requant and class-aware mode auto") {
+  const Network net = net_named("resnet18");
+  auto requant_nodes = [&](const Mapping& m) {
+    int layers = 0;
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      const LayerPlan& p = m.plans[i];
+      if (!net.layers[i].analog() || p.row_splits != 1) continue;
+      if (p.reduce_fanin.empty()) continue;
+      REQUIRE(p.reduce_fanin == std::vector<int>{1});
+      REQUIRE(p.pack <= 1);
+      ++layers;
+      for (const auto& c : m.clusters) {
+        if (c.layer != int(i)) continue;
+        bool has_output = false;
+        for (const auto& b : c.buffers) has_output |= b.name == "output";
+        if (c.role == Role::Analog) CHECK(!has_output);  // int32 out of ima_out, no int8 output
+        if (c.role == Role::Reduce) CHECK((c.fan_in == 1 && c.level == 1 && has_output));
+      }
+    }
+    return layers;
+  };
+  CostParams off;
+  off.set("offload_requant=1");
+  // conv1 and the three downsamples are ResNet-18's analog layers of one row chunk (fc has two).
+  const Mapping m = map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Full, off);
+  CHECK(requant_nodes(m) == 4);
+  for (const auto& c : m.clusters)
+    if (c.role == Role::Reduce && c.fan_in == 1) CHECK(!m.platform.has_ima[size_t(c.id)]);
+  CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Full)) == 0);
+  // Mode auto: on by itself where the analog clusters have 1 core and the digital 16,
+  // off on a homogeneous platform, and --cost decides when given.
+  CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto)) == 4);
+  CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512"), Mode::Auto)) == 0);
+  CostParams keep;
+  keep.set("offload_requant=0");
+  CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto, keep)) == 0);
+  CHECK_THROWS_WITH(off.set("offload_requant=2"), Catch::Contains("offload_requant"));
+}

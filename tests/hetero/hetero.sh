@@ -31,6 +31,16 @@ PY
 expect_exit 0 "$VP" --platform "$H" --set cluster_classes.analog.l1.size=100KiB --network resnet-tiny --batch 2
 expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
 
+# Requantization nodes (--cost offload_requant=1): conv1's and fc's int32
+# outputs go to one-input reductions that requantize, bit-exact.
+expect_exit 0 "$VP" --platform mpaimc-64 --network resnet-tiny --cost offload_requant=1 --batch 2 --stats o.json
+expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 -c "
+import json; s = json.load(open('o.json'))
+names = [st['stage'] for st in s['dataflow']['pipeline']['stages']]
+assert 'conv1 reduce L1' in names and 'fc reduce L1' in names, names
+" || fail "requantization nodes"
+
 # 512x512 crossbars: conv2's 288 rows and fc's 300 columns fit one crossbar each.
 expect_exit 0 "$VP" --platform mpaimc-8 --set cluster.ima.rows=512 --set cluster.ima.cols=512 --network resnet-tiny \
   --batch 2 --stats x.json
