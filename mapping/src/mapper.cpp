@@ -77,7 +77,7 @@ class Builder : public Planner {
         for (int id = 0; id < p.clusters; ++id)
           (p.has_ima[size_t(id)] ? analog_cores : digital_cores) =
               std::max(p.has_ima[size_t(id)] ? analog_cores : digital_cores, p.cores_of[size_t(id)]);
-        cost_.offload_requant = p.ima_clusters < p.clusters && analog_cores < digital_cores;
+        cost_.offload_requant = offload_auto_ = p.ima_clusters < p.clusters && analog_cores < digital_cores;
       }
     }
     if (budget_ <= 0)
@@ -113,6 +113,12 @@ class Builder : public Planner {
       throw MappingError(fmt::format("network {} needs {} crossbars of {}x{}, the platform {} has {} clusters with an IMA",
                                      net_.name, analog_count(), P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
     int need = count();
+    if (need > P_.clusters && offload_auto_) {  // mode auto's requantization nodes do not fit: without them
+      cost_.offload_requant = 0;
+      for (size_t i = 0; i < net_.layers.size(); ++i)
+        if (net_.layers[i].analog() && plans_[i].row_splits == 1) plans_[i].reduce_fanin.clear(), choose_tile(int(i));
+      need = count();
+    }
     if (need > P_.clusters) {
       std::string detail;
       std::vector<std::pair<int, std::string>> big;
@@ -251,12 +257,23 @@ class Builder : public Planner {
       return build_once();
     } catch (const L1Shortfall&) {
       // More roles without an IMA than clusters without one, and the clusters
-      // with an IMA they spill onto have a smaller L1: size their tiles for
-      // the smallest L1 of all and build again.
+      // with an IMA they spill onto have a smaller L1: this mapping sizes
+      // their tiles for the smallest L1 of all (the plans keep their own
+      // tiles, so the next plan is sized afresh).
       if (digital_budget_ <= budget_) throw MappingError("a role found no free cluster with enough L1");
-      digital_budget_ = budget_;
-      for (size_t i = 0; i < plans_.size(); ++i) choose_tile(int(i));
-      return build_once();
+      const std::vector<LayerPlan> saved = plans_;
+      const int64_t own = digital_budget_;
+      auto restore = [&] { plans_ = saved, digital_budget_ = own; };
+      try {
+        digital_budget_ = budget_;
+        for (size_t i = 0; i < plans_.size(); ++i) choose_tile(int(i));
+        Mapping m = build_once();
+        restore();
+        return m;
+      } catch (...) {
+        restore();
+        throw;
+      }
     }
   }
 
@@ -530,6 +547,7 @@ class Builder : public Planner {
   CostParams cost_;
   int64_t budget_;                   // the smallest cluster's L1 less the reserved area
   int64_t analog_budget_ = 0, digital_budget_ = 0;  // the same over clusters with / without an IMA
+  bool offload_auto_ = false;  // mode auto chose requantization nodes (dropped if they do not fit)
   std::vector<int> depth_;
   std::vector<LayerPlan> plans_;
   Policies policies_;

@@ -148,7 +148,13 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
       for (int guard = 0; fits && layer_time(next, int(i)) > target && guard < 4 * P.clusters; ++guard) {
         improve(planner, next, int(i));
         fits = planner.clusters_needed() <= P.clusters;
-        if (fits) next = planner.build();
+        if (fits) {
+          try {
+            next = planner.build();
+          } catch (const MappingError&) {  // e.g. the step's roles do not fit the L1 of the clusters left
+            fits = false;
+          }
+        }
         fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m) &&
                most_edges(next) <= int(VPMAP_MAX_EDGES);
       }

@@ -319,6 +319,15 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
     CHECK(stores == 1);  // 960 KiB of rings in one digital cluster
     for (const auto& c : m.clusters)
       if (c.role != Role::Idle && c.role != Role::Analog) CHECK(!m.platform.has_ima[size_t(c.id)]);
+    // With requantization nodes the balancer tries steps whose roles would
+    // spill onto the 256 KiB clusters and not fit: such a step does not fit,
+    // the mapping stands.
+    CostParams off;
+    off.set("offload_requant=1");
+    const Mapping o = map_network(net, vp::Config::load("mpaimc-512-hetero", {"cluster_classes.analog.l1.size=256KiB"}),
+                                  Mode::Full, off);
+    check_l1(o);
+    CHECK(o.clusters_used() > 300);
   }
   // More roles without an IMA than digital clusters (16, one in 32): they spill
   // onto analog clusters. With 1 MiB everywhere their tiles are sized for 1 MiB;
@@ -376,6 +385,11 @@ TEST_CASE("requantization nodes: offload_requant and class-aware mode auto") {
   // off on a homogeneous platform, and --cost decides when given.
   CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto)) == 4);
   CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512"), Mode::Auto)) == 0);
+  {  // where they do not fit (resnet-tiny on 8 clusters needs 11 with them), auto maps without them
+    const Network tiny = net_named("resnet-tiny");
+    const Mapping m = map_network(tiny, vp::Config::load(source("tests/hetero/hetero-8.yaml")), Mode::Auto);
+    for (const auto& p : m.plans) CHECK(p.reduce_fanin != std::vector<int>{1});
+  }
   CostParams keep;
   keep.set("offload_requant=0");
   CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto, keep)) == 0);
