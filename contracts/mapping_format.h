@@ -28,12 +28,13 @@
 #define VPMAP_MAX_EDGES 64u /* in-edges, and out-edges, of one cluster */
 
 enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2, VPMAP_MODE_AUTO = 3 };
-enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5 };
+enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5,
+                 VPMAP_OP_DWCONV = 6 /* depthwise conv: digital, on the cores (or the cluster's dwconv IP) */ };
 enum vpmap_role {
   VPMAP_ROLE_IDLE = 0,          /* unused by this mapping (an id below a used one) */
   VPMAP_ROLE_ANALOG = 1,        /* holds one crossbar of a layer (one replica) */
   VPMAP_ROLE_REDUCE = 2,        /* one node of a layer's reduction tree */
-  VPMAP_ROLE_DIGITAL = 3,       /* one part of a pooling or residual-add layer */
+  VPMAP_ROLE_DIGITAL = 3,       /* one part of a pooling, residual-add or depthwise layer */
   VPMAP_ROLE_RESIDUAL_STORE = 4 /* keeps residual data in its L1 (full mode) */
 };
 enum vpmap_edge_kind { VPMAP_EDGE_ACTIVATION = 0, VPMAP_EDGE_PARTIAL = 1, VPMAP_EDGE_RESIDUAL = 2 };
@@ -43,7 +44,8 @@ enum vpmap_buffer_kind {
   VPMAP_BUF_IMA_OUT = 3,  /* IMA output, ADC codes as int32 */
   VPMAP_BUF_OUTPUT = 4,   /* int8 output, or int32 partial sums before the last reduction level */
   VPMAP_BUF_PARTIALS = 5, /* fan_in incoming partial-sum tiles (int32) */
-  VPMAP_BUF_RESIDUAL = 6  /* residual data kept for an add (layer = the producing layer) */
+  VPMAP_BUF_RESIDUAL = 6, /* residual data kept for an add (layer = the producing layer) */
+  VPMAP_BUF_WEIGHTS = 7   /* a depthwise layer's weights and channel records, copied from its VPWT record at boot */
 };
 #define VPMAP_FLAG_QUANT 1u /* the layers' adc_shift / mult / shift fields are set */
 

@@ -10,7 +10,12 @@
  *                                                     int8 activation, per output channel c
  * Crossbar k holds the layer's rows [k*rows, (k+1)*rows) in (ky, kx, c_in)
  * order (mapping/docs/numerics.md), so the result does not depend on how
- * the mapper places the crossbars. */
+ * the mapper places the crossbars.
+ *
+ * A depthwise convolution (op dwconv) is digital, no DAC or ADC: per output
+ * element of channel c, acc = sum over the kernel taps inside the map of
+ * w[ky][kx][c] * x[iy][ix][c] (padding contributes 0), exact in int32
+ * (|acc| <= 255 * 255 * 127 * 128 < 2^31), then nm_requant_ch as above. */
 #ifndef MAPPING_NUMERICS_H
 #define MAPPING_NUMERICS_H
 

@@ -1,7 +1,8 @@
 /* The weights file (VPWT) that vp-map writes and the dataflow firmware reads
- * from global memory: a header, then per analog layer, in network order, a
- * record header, its rows*cols int8 weights (row-major, rows in (ky, kx, c_in)
- * order) padded with zeros to a multiple of 4 bytes, then one channel record
+ * from global memory: a header, then per layer with weights (conv, fc,
+ * dwconv), in network order, a record header, its rows*cols int8 weights
+ * (row-major, rows in (ky, kx, c_in) order; a dwconv's K*K rows (ky, kx) and
+ * one column per channel) padded with zeros to a multiple of 4 bytes, then one channel record
  * per output column (bias and requantization, contracts/numerics.h
  * nm_requant_ch). All fields little-endian; byte layout and meaning in
  * mapping/docs/binary-format.md. C and C++. */
@@ -16,7 +17,7 @@
 
 typedef struct {
   uint32_t magic, version;
-  uint32_t records; /* one per analog layer */
+  uint32_t records; /* one per layer with weights (conv, fc, dwconv) */
   uint32_t zero;
 } vpwt_header_t; /* 16 bytes */
 

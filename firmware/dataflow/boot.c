@@ -66,6 +66,7 @@ int df_load_role(df_role_t* r) {
 /* Rows of the layer's weight matrix and its kernel window (an FC layer is a
  * window over the whole input). */
 static uint32_t layer_rows(const vpmap_layer_t* L) {
+  if (L->op == VPMAP_OP_DWCONV) return (uint32_t)L->kernel * L->kernel; /* one column per channel */
   return L->op == VPMAP_OP_FC ? (uint32_t)L->in_c * L->in_h * L->in_w : (uint32_t)L->kernel * L->kernel * L->in_c;
 }
 
@@ -98,8 +99,9 @@ static int program_packed(const vpmap_layer_t* L, uint32_t w, uint32_t ncols, ui
 static int find_record(const df_role_t* r, uint32_t* pos, vpwt_record_t* rec) {
   const vpmap_cluster_t* me = &r->me;
   const vpmap_layer_t* L = &r->layers[me->layer];
-  uint32_t ordinal = 0; /* the VPWT file has one record per analog layer, in network order */
-  for (uint32_t i = 0; i < me->layer; ++i) ordinal += r->layers[i].op == VPMAP_OP_CONV || r->layers[i].op == VPMAP_OP_FC;
+  uint32_t ordinal = 0; /* the VPWT file has one record per layer with weights, in network order */
+  for (uint32_t i = 0; i < me->layer; ++i)
+    ordinal += r->layers[i].op == VPMAP_OP_CONV || r->layers[i].op == VPMAP_OP_FC || r->layers[i].op == VPMAP_OP_DWCONV;
   vpwt_header_t head;
   dma_get(&head, df_boot.weights, sizeof head);
   if (head.magic != VPWT_MAGIC || head.version != VPWT_VERSION || head.records <= ordinal) {
@@ -169,6 +171,28 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
   return DF_OK;
 }
 
+int df_load_dwconv(const df_role_t* r) {
+  const vpmap_layer_t* L = &r->layers[r->me.layer];
+  uint32_t pos, size;
+  vpwt_record_t rec;
+  const int rc = find_record(r, &pos, &rec);
+  if (rc != DF_OK) return rc;
+  const uint32_t buf = df_buffer_of(r, VPMAP_BUF_WEIGHTS, &size);
+  const uint32_t bytes = vpwt_weight_bytes(rec.rows, rec.cols) + rec.cols * (uint32_t)sizeof(vpwt_channel_t);
+  if (!buf || size < bytes) {
+    printf("cluster %u: dataflow: layer %.24s: weights buffer of %u bytes, its record needs %u\n", (unsigned)r->cluster,
+           L->name, (unsigned)size, (unsigned)bytes);
+    return DF_ERR_WEIGHTS;
+  }
+  dma_get((void*)(uintptr_t)buf, pos + sizeof rec, bytes); /* weights, then the channel records */
+  df_dw_t* d = &df_dw;
+  d->w = (const int8_t*)(uintptr_t)buf;
+  d->ch = (const vpwt_channel_t*)(uintptr_t)(buf + vpwt_weight_bytes(rec.rows, rec.cols));
+  d->kernel = L->kernel, d->stride = L->stride, d->padding = L->padding;
+  d->relu = L->relu, d->act_max = L->act_max;
+  return DF_OK;
+}
+
 static df_role_t role;
 static volatile int boot_rc;
 
@@ -187,6 +211,8 @@ int df_main(void) {
       const vpmap_layer_t* L = &role.layers[role.me.layer];
       if (role.me.role == VPMAP_ROLE_ANALOG ? L->n_levels == 0 : role.me.level >= L->n_levels) rc = df_load_quant(&role);
     }
+    if (rc == DF_OK && role.me.role == VPMAP_ROLE_DIGITAL && role.layers[role.me.layer].op == VPMAP_OP_DWCONV)
+      rc = df_load_dwconv(&role);
     boot_rc = rc;
   }
   eu_barrier();

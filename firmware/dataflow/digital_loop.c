@@ -21,7 +21,7 @@ static int prepare_digital(const df_role_t* r, df_stage_t* a, digital_t* d) {
   const vpmap_layer_t* L = &r->layers[me->layer];
   memset(d, 0, sizeof *d);
   uint32_t size;
-  if (L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL) return df_prepare_stage(r, a, 0);
+  if (L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL || L->op == VPMAP_OP_DWCONV) return df_prepare_stage(r, a, 0);
   memset(a, 0, sizeof *a);
   a->L = L;
   d->out_buf = df_buffer_of(r, VPMAP_BUF_OUTPUT, &size);
@@ -75,7 +75,8 @@ int df_run_digital(const df_role_t* r) {
   const vpmap_layer_t* L = &r->layers[r->me.layer];
   const df_flow_t* f = &df_flow;
   const uint32_t step = L->replicas, count = df_local_tiles(r);
-  const int pool = L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL, reduce = r->me.role == VPMAP_ROLE_REDUCE;
+  /* pool: a windowed layer (a pool or a depthwise conv) */
+  const int pool = L->op == VPMAP_OP_MAXPOOL || L->op == VPMAP_OP_AVGPOOL || L->op == VPMAP_OP_DWCONV, reduce = r->me.role == VPMAP_ROLE_REDUCE;
   const uint32_t in0 = dma_done_count(DF_DMA_IN);
   if (me == 0 && pool) df_start_window(a, count);
   /* No accelerator to drive: every core computes; core 0 also moves the
@@ -96,8 +97,11 @@ int df_run_digital(const df_role_t* r) {
     if (pool) {
       const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + (k % a->in_slots) * a->in_slot), a->C, L->in_h,
                                a->pitch / a->C, (int32_t)(ox0 * a->s) - (int32_t)a->p, L->in_w};
-      kern_pool_mode((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
-                     L->op == VPMAP_OP_MAXPOOL, L->op == VPMAP_OP_AVGPOOL ? L->adc_shift : 0u);
+      if (L->op == VPMAP_OP_DWCONV)
+        kern_dwconv((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, &df_dw);
+      else
+        kern_pool_mode((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
+                       L->op == VPMAP_OP_MAXPOOL, L->op == VPMAP_OP_AVGPOOL ? L->adc_shift : 0u);
     } else if (reduce) {
       const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] +
                                                        (k % f->port_slots[DF_PORT_PARTIALS]) * f->port_slot_bytes[DF_PORT_PARTIALS]);

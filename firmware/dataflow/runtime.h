@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "boot_record.h"
+#include "dataflow/dwconv.h"
 #include "dataflow/kernels.h"
 #include "mapping_format.h"
 
@@ -56,6 +57,11 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
  * record, per channel for the cluster's columns). */
 int df_load_quant(const df_role_t* r);
 extern df_quant_t df_quant;
+
+/* Core 0, on a depthwise layer's cluster: its weights and channel records
+ * from the weights file into its "weights" buffer; df_dw points at them. */
+int df_load_dwconv(const df_role_t* r);
+extern df_dw_t df_dw;
 
 /* All cores: the tile loop of an analog cluster (one crossbar of a layer). */
 int df_run_analog(const df_role_t* r);

@@ -108,6 +108,7 @@ void CostParams::set(const std::string& kv) {
       {"reduce", 0, 1e6, false, [&](double x) { reduce = x; }},
       {"add", 0, 1e6, false, [&](double x) { add = x; }},
       {"pool", 0, 1e6, false, [&](double x) { pool = x; }},
+      {"dwconv", 0, 1e6, false, [&](double x) { dwconv = x; }},
       {"dma_outstanding", 1, 1024, true, [&](double x) { dma_outstanding = int(x); }},
       {"burst_bytes", 1, 4294967295.0, true, [&](double x) { burst_bytes = int64_t(x); }},
       {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
@@ -179,6 +180,8 @@ void estimate_costs(Mapping& m, const Network& net) {
         core += e * ((c.fan_in - 1) * cost.reduce + (last ? cost.requant : 0)) / cores;
       } else if (l.op == Op::Add) {
         core += pix * l.out.c * cost.add / cores;
+      } else if (l.op == Op::DwConv) {
+        core += pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + cost.requant) / cores;
       } else {
         core += pix * l.out.c * double(l.kernel) * l.kernel * cost.pool / cores;
       }

@@ -206,6 +206,10 @@ class Builder : public Planner {
     } else if (l.op == Op::Add) {
       const int64_t e = int64_t(l.out.h) * w * l.out.c;
       out.push_back({"digital", {buf("input_a", 2 * e), buf("input_b", 2 * e), buf("output", 2 * e)}});
+    } else if (l.op == Op::DwConv) {  // a pool's windows, plus its weights and channel records (a VPWT record's body)
+      const int64_t e = int64_t(l.out.h) * w * l.out.c;
+      out.push_back({"digital", {buf("input", cost_.input_slots * in_tile), buf("output", 2 * e),
+                                 buf("weights", dwconv_weights_bytes(l))}});
     } else {
       const int64_t e = int64_t(l.out.h) * w * l.out.c;
       out.push_back({"digital", {buf("input", cost_.input_slots * in_tile), buf("output", 2 * e)}});

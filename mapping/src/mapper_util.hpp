@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "network.hpp"
+#include "weights_format.h"
 
 namespace vp::map {
 
@@ -41,6 +42,13 @@ inline int64_t packed_rows(const Layer& l, int k) { return int64_t(l.kernel) * p
 inline int64_t packed_groups(int out_w, int tile_w, int k) {
   const int tiles = int(ceil_div(out_w, tile_w)), last = out_w - (tiles - 1) * tile_w;
   return int64_t(tiles - 1) * ceil_div(tile_w, k) + ceil_div(last, k);
+}
+
+// L1 bytes of a depthwise layer's "weights" buffer: the body of its VPWT
+// record (K*K x C weights padded to 4 bytes, then C channel records), which
+// the firmware copies there in one transfer at boot.
+inline int64_t dwconv_weights_bytes(const Layer& l) {
+  return int64_t(vpwt_weight_bytes(uint32_t(l.rows()), uint32_t(l.cols()))) + l.cols() * int64_t(sizeof(vpwt_channel_t));
 }
 
 }  // namespace vp::map

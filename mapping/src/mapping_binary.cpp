@@ -28,6 +28,7 @@ uint16_t buffer_kind(const std::string& name) {
   if (name == "ima_out") return VPMAP_BUF_IMA_OUT;
   if (name == "output") return VPMAP_BUF_OUTPUT;
   if (name == "partials") return VPMAP_BUF_PARTIALS;
+  if (name == "weights") return VPMAP_BUF_WEIGHTS;
   return VPMAP_BUF_RESIDUAL;
 }
 
@@ -46,12 +47,13 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
     const LayerPlan& p = m.plans[i];
     vpmap_layer_t r{};
     std::strncpy(r.name, l.name.c_str(), sizeof r.name - 1);
-    static const uint8_t ops[] = {VPMAP_OP_CONV, VPMAP_OP_FC, VPMAP_OP_MAXPOOL, VPMAP_OP_AVGPOOL, VPMAP_OP_ADD};
+    static const uint8_t ops[] = {VPMAP_OP_CONV, VPMAP_OP_FC, VPMAP_OP_MAXPOOL, VPMAP_OP_AVGPOOL, VPMAP_OP_ADD,
+                                  VPMAP_OP_DWCONV};
     r.op = ops[int(l.op)];
     r.relu = l.relu;
     r.kernel = uint8_t(l.kernel), r.stride = uint8_t(l.stride), r.padding = uint8_t(l.padding);
     if (l.kernel > 255) throw MappingError(fmt::format("layer {}: kernel {} does not fit the binary form", l.name, l.kernel));
-    if (params && l.analog()) {
+    if (params && l.weighted()) {
       const LayerParams& lp = params->layers[i];
       r.adc_shift = uint8_t(lp.adc_shift), r.shift = uint8_t(lp.shift), r.mult = lp.mult;
     }

@@ -28,6 +28,7 @@ const char* op_name(Op op) {
     case Op::MaxPool: return "maxpool";
     case Op::AvgPool: return "avgpool";
     case Op::Add: return "add";
+    case Op::DwConv: return "dwconv";
   }
   return "?";
 }
@@ -35,10 +36,14 @@ const char* op_name(Op op) {
 int64_t Layer::rows() const {
   if (op == Op::Conv) return int64_t(kernel) * kernel * in.c;
   if (op == Op::FC) return in.size();
+  if (op == Op::DwConv) return int64_t(kernel) * kernel;
   return 0;
 }
 
-int64_t Layer::macs() const { return analog() ? rows() * cols() * out.h * out.w : 0; }
+int64_t Layer::macs() const {
+  if (op == Op::DwConv) return rows() * out.size();
+  return analog() ? rows() * cols() * out.h * out.w : 0;
+}
 
 int64_t Network::macs() const {
   int64_t n = 0;
@@ -187,10 +192,11 @@ class Reader {
     if (net.index(l.name) >= 0) fail(n["name"], path + ".name", fmt::format("layer '{}' is defined twice", l.name));
     path = "layers." + l.name;
     if (n["paper"]) l.paper = get_string(n["paper"], path + ".paper");
-    if (!n["op"]) fail(n, path + ".op", "missing required key (conv, fc, maxpool, avgpool, add)");
+    if (!n["op"]) fail(n, path + ".op", "missing required key (conv, fc, maxpool, avgpool, add, dwconv)");
     std::string op = get_string(n["op"], path + ".op");
     static const std::map<std::string, Op> ops = {{"conv", Op::Conv}, {"fc", Op::FC}, {"maxpool", Op::MaxPool},
-                                                  {"avgpool", Op::AvgPool}, {"add", Op::Add}};
+                                                  {"avgpool", Op::AvgPool}, {"add", Op::Add},
+                                                  {"dwconv", Op::DwConv}};
     auto it = ops.find(op);
     if (it == ops.end()) {
       std::vector<std::string> names;
@@ -247,15 +253,16 @@ class Reader {
     }
     if (l.op == Op::FC || l.op == Op::Add) forbid({"kernel", "stride", "padding"});
     if (l.op != Op::AvgPool) forbid({"global"});
-    if (!l.analog() && l.op != Op::Add) forbid({"quant"});
+    if (!l.weighted() && l.op != Op::Add) forbid({"quant"});
     if (l.op != Op::AvgPool) forbid({"rounding"});
     if (l.op == Op::MaxPool || l.op == Op::AvgPool) forbid({"relu"});
 
     switch (l.op) {
       case Op::Conv:
+      case Op::DwConv:
       case Op::MaxPool:
       case Op::AvgPool: {
-        l.global = n["global"] ? get_bool(n["global"], path + ".global") : false;
+        l.global = n["global"] ? get_bool(n["global"], path + ".global") : false;  // avgpool only (forbidden above)
         if (l.global) {
           forbid({"kernel", "stride", "padding"});
           if (l.in.h != l.in.w) fail(n["global"], path + ".global", fmt::format("a global pool needs a square input, found {}x{}", l.in.h, l.in.w));
@@ -300,7 +307,10 @@ class Reader {
         if (q["mult_b"]) l.quant.mult_b = int32_t(get_int(q["mult_b"], path + ".quant.mult_b", 0, 32767));
         if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 31));
       } else {
-        check_keys(q, path + ".quant", {"adc_shift", "mult", "shift", "act_max"});
+        if (l.op == Op::DwConv)  // digital: no ADC
+          check_keys(q, path + ".quant", {"mult", "shift", "act_max"});
+        else
+          check_keys(q, path + ".quant", {"adc_shift", "mult", "shift", "act_max"});
         if (q["adc_shift"]) l.quant.adc_shift = int(get_int(q["adc_shift"], path + ".quant.adc_shift", 0, 31));
         if (q["mult"]) l.quant.mult = int32_t(get_int(q["mult"], path + ".quant.mult", 1, INT32_MAX));
         if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 62));

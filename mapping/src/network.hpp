@@ -18,7 +18,7 @@ inline constexpr int64_t kMaxActivationValues = int64_t(1) << 24;  // C x H x W 
 inline constexpr int64_t kMaxLayerWeights = int64_t(1) << 26;      // rows x cols of an analog layer
 inline constexpr size_t kMaxLayerName = VPMAP_LAYER_NAME_MAX;      // the mapping and weights formats' name fields
 
-enum class Op { Conv, FC, MaxPool, AvgPool, Add };
+enum class Op { Conv, FC, MaxPool, AvgPool, Add, DwConv };
 const char* op_name(Op op);
 
 // A network given by name (a file of the built-in networks' folder,
@@ -46,7 +46,7 @@ struct Layer {
   std::string paper;  // the layer's number in the paper's Fig. 2A ("" if none)
   Op op = Op::Conv;
   std::vector<int> inputs;  // producer layer indices; -1 is the network input
-  int out_channels = 0;     // conv, fc
+  int out_channels = 0;     // conv, fc (a dwconv's are its input's)
   int kernel = 1, stride = 1, padding = 0;
   bool global = false;  // avgpool over the whole map
   bool relu = false;
@@ -56,12 +56,16 @@ struct Layer {
   SourceLocation where;
 
   bool analog() const { return op == Op::Conv || op == Op::FC; }
+  // A layer with int8 weights and a requantization: the analog ones and the
+  // depthwise conv (digital: on the cores, or a cluster's dwconv accelerator).
+  bool weighted() const { return analog() || op == Op::DwConv; }
   // The layer's weight matrix: rows in (ky, kx, c_in) order, one column per
-  // output channel (mapping/docs/numerics.md).
+  // output channel (mapping/docs/numerics.md); a dwconv's K*K rows (ky, kx)
+  // and one column per channel.
   int64_t rows() const;
-  int64_t cols() const { return analog() ? out_channels : 0; }
+  int64_t cols() const { return analog() ? out_channels : op == Op::DwConv ? in.c : 0; }
   int64_t weights() const { return rows() * cols(); }
-  int64_t macs() const;  // multiply-accumulates per image (0 for digital layers)
+  int64_t macs() const;  // multiply-accumulates per image (dwconv: K*K per output; 0 for pools and adds)
   // An add layer's rescaling (nm_add_rescaled).
   int32_t add_mult_a() const { return quant.mult_a.value_or(1); }
   int32_t add_mult_b() const { return quant.mult_b.value_or(1); }

@@ -82,24 +82,30 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
     LayerParams& lp = p.layers[i];
     std::vector<const Tensor*> ins;
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &acts[size_t(k)]);
-    if (l.analog()) {
+    if (l.weighted()) {
       SeededRandom rng(seed + 0x51ED5EEDull * (i + 1));
       lp.weights.resize(size_t(l.weights()));
-      const int wmax = (1 << (ima.weight_bits - 1)) - 1;
+      // A depthwise layer is digital: full int8 weights whatever the crossbars hold.
+      const int wmax = l.analog() ? (1 << (ima.weight_bits - 1)) - 1 : 127;
       for (auto& w : lp.weights) w = rng.int8_in(-wmax, wmax);
-      // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
-      double sumsq = 0;
-      analog_accumulate(l, lp.weights, 0, ima, *ins[0], &sumsq);
-      double n = double(l.out.size()) * double(ima.row_chunks(l));
-      double raw_rms = std::sqrt(sumsq / n);
-      double adc_rms = kAdcRmsFraction * std::ldexp(1.0, ima.adc_bits - 1);
-      lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
-                                       : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
+      std::vector<int32_t> acc;
+      if (l.analog()) {
+        // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
+        double sumsq = 0;
+        analog_accumulate(l, lp.weights, 0, ima, *ins[0], &sumsq);
+        double n = double(l.out.size()) * double(ima.row_chunks(l));
+        double raw_rms = std::sqrt(sumsq / n);
+        double adc_rms = kAdcRmsFraction * std::ldexp(1.0, ima.adc_bits - 1);
+        lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
+                                         : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
+        acc = analog_accumulate(l, lp.weights, lp.adc_shift, ima, *ins[0]);
+      } else {
+        acc = depthwise_accumulate(l, lp.weights, *ins[0]);  // exact, no ADC: adc_shift stays 0
+      }
       // Requantization: the accumulators' rms onto kActivationRms, with a
       // 15-bit multiplier for precision (per layer), or a 31-bit one per
       // output channel (as TFLite's) plus a seeded bias of up to a quarter
       // of the channel's rms.
-      auto acc = analog_accumulate(l, lp.weights, lp.adc_shift, ima, *ins[0]);
       const size_t C = size_t(l.cols());
       auto fit = [](double scale, int bits, int32_t* mult, int* shift) {
         *shift = std::clamp(bits - 1 - int(std::floor(std::log2(scale))), 0, 62);
@@ -179,14 +185,14 @@ void save_params(const Network& net, const Params& p, const std::string& path) {
 std::string weights_file_bytes(const Network& net, const Params& p) {
   std::ostringstream f;
   uint32_t n = 0;
-  for (const auto& l : net.layers) n += l.analog();
+  for (const auto& l : net.layers) n += l.weighted();
   put32(f, VPWT_MAGIC);
   put32(f, VPWT_VERSION);
   put32(f, n);
   put32(f, 0);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    if (!l.analog()) continue;
+    if (!l.weighted()) continue;
     char name[VPWT_NAME_BYTES] = {};
     std::strncpy(name, l.name.c_str(), sizeof name - 1);
     f.write(name, sizeof name);
@@ -219,14 +225,14 @@ Params load_params(const Network& net, const std::string& path) {
   uint32_t n = get32("the header");
   get32("the header");
   uint32_t want = 0;
-  for (const auto& l : net.layers) want += l.analog();
+  for (const auto& l : net.layers) want += l.weighted();
   if (n != want)
-    throw ConfigError(where(8), "", fmt::format("{} weight records for a network with {} analog layers", n, want));
+    throw ConfigError(where(8), "", fmt::format("{} weight records for a network with {} layers with weights", n, want));
   Params p;
   p.layers.resize(net.layers.size());
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    if (!l.analog()) continue;
+    if (!l.weighted()) continue;
     long off = long(f.tellg());
     char name[VPWT_NAME_BYTES + 1] = {};
     if (!f.read(name, VPWT_NAME_BYTES)) throw ConfigError(where(off), "", "file ends inside a record name");

@@ -106,6 +106,31 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
   return acc;
 }
 
+std::vector<int32_t> depthwise_accumulate(const Layer& l, const std::vector<int8_t>& weights, const Tensor& in) {
+  const Shape o = l.out;
+  const size_t C = size_t(in.shape.c);
+  if (weights.size() != size_t(l.kernel) * size_t(l.kernel) * C)
+    throw std::invalid_argument(fmt::format("layer {}: {} depthwise weights for {}x{}x{}", l.name, weights.size(),
+                                            l.kernel, l.kernel, C));
+  std::vector<int32_t> acc(size_t(o.size()), 0);
+  for (int oy = 0; oy < o.h; ++oy)
+    for (int ox = 0; ox < o.w; ++ox) {
+      int32_t* out = acc.data() + (size_t(oy) * size_t(o.w) + size_t(ox)) * C;
+      for (int ky = 0; ky < l.kernel; ++ky) {
+        const int iy = oy * l.stride - l.padding + ky;
+        if (iy < 0 || iy >= in.shape.h) continue;  // padding: 0
+        for (int kx = 0; kx < l.kernel; ++kx) {
+          const int ix = ox * l.stride - l.padding + kx;
+          if (ix < 0 || ix >= in.shape.w) continue;
+          const int8_t* x = in.data.data() + (size_t(iy) * size_t(in.shape.w) + size_t(ix)) * C;
+          const int8_t* w = weights.data() + (size_t(ky) * size_t(l.kernel) + size_t(kx)) * C;
+          for (size_t c = 0; c < C; ++c) out[c] += int32_t(w[c]) * int32_t(x[c]);
+        }
+      }
+    }
+  return acc;
+}
+
 static Tensor pool(const Layer& l, const Tensor& in) {
   Tensor out(l.out);
   const int C = in.shape.c;
@@ -141,8 +166,9 @@ static Tensor pool(const Layer& l, const Tensor& in) {
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
                  const std::vector<const Tensor*>& inputs, const ProgrammedLayer* prog) {
   const Tensor& in = *inputs.at(0);
-  if (l.analog()) {
-    auto acc = analog_accumulate(l, p.weights, p.adc_shift, ima, in, nullptr, prog);
+  if (l.weighted()) {
+    auto acc = l.analog() ? analog_accumulate(l, p.weights, p.adc_shift, ima, in, nullptr, prog)
+                          : depthwise_accumulate(l, p.weights, in);
     Tensor out(l.out);
     const size_t C = size_t(l.cols());
     for (size_t i = 0; i < acc.size(); ++i) {

@@ -40,7 +40,12 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
                                        const ImaParams& ima, const Tensor& in, double* raw_sumsq = nullptr,
                                        const ProgrammedLayer* prog = nullptr);
 
-// One layer: analog layers accumulate and requantize, digital layers pool or add.
+// Accumulators of a depthwise layer before requantization (contracts/numerics.h):
+// per output element of channel c, the exact sum over the in-map kernel taps
+// of w[(ky * K + kx) * C + c] * x. HWC, like analog_accumulate's.
+std::vector<int32_t> depthwise_accumulate(const Layer& l, const std::vector<int8_t>& weights, const Tensor& in);
+
+// One layer: analog and depthwise layers accumulate and requantize, the others pool or add.
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
                  const std::vector<const Tensor*>& inputs, const ProgrammedLayer* prog = nullptr);
 

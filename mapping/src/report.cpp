@@ -46,7 +46,7 @@ std::string layer_table(const Network& net) {
     const Layer& l = net.layers[i];
     out += fmt::format("{:>3} {:>5}  {:<10} {:<8} {:>13} {:>13} {:>11} {:>14}\n", i, l.paper.empty() ? "-" : l.paper,
                        l.name, op_name(l.op), shape_str(l.in), shape_str(l.out),
-                       l.analog() ? fmt::format("{}x{}", l.rows(), l.cols()) : "-", l.macs());
+                       l.weighted() ? fmt::format("{}x{}", l.rows(), l.cols()) : "-", l.macs());
   }
   out += fmt::format("total: {} MACs per image = {:.3f} GMAC ({:.3f} GOP at 2 ops per MAC)\n", net.macs(),
                      double(net.macs()) * 1e-9, 2.0 * double(net.macs()) * 1e-9);
