@@ -19,7 +19,7 @@
 
 #define DF_MAX_LAYERS 128u
 #define DF_MAX_EDGES VPMAP_MAX_EDGES /* mapping_format.h: the mapper checks it */
-#define DF_MAX_BUFFERS 8u
+#define DF_MAX_BUFFERS VPMAP_MAX_BUFFERS /* mapping_format.h: the mapper checks it */
 
 /* Exit codes of df_main (also the cluster's exit code). */
 enum df_error {

@@ -588,6 +588,10 @@ static void check_runtime_limits(const Mapping& m, const Network& net) {
                                    which, c.layer < 0 ? std::string("residual store") : net.layers[size_t(c.layer)].name,
                                    role_name(c.role), n, VPMAP_MAX_EDGES));
   }
+  for (const auto& c : m.clusters)
+    if (c.buffers.size() > VPMAP_MAX_BUFFERS)
+      throw MappingError(fmt::format("cluster {} ({}) has {} L1 buffers; the dataflow runtime keeps at most {}", c.id,
+                                     role_name(c.role), c.buffers.size(), VPMAP_MAX_BUFFERS));
   for (size_t i = 0; i < m.plans.size(); ++i) {
     const LayerPlan& lp = m.plans[i];
     const int64_t per_cluster = int64_t(m.cost.batch) * lp.tiles / std::max(1, lp.replicas);

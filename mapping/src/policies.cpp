@@ -16,6 +16,7 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
   // VPMAP_MAX_EDGES of each per cluster (connect(): every output cluster of
   // the skip layer writes the ring, and each reads to every add part).
   std::map<int, std::pair<int64_t, int64_t>> edges;
+  std::map<int, int> rings;  // rings per store: one buffer each
   for (auto& r : m.residuals) {
     if (r.skip < 0) continue;  // the image itself is already in the HBM
     int64_t left = r.bytes;
@@ -25,9 +26,10 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     const LayerPlan& sp = m.plans[size_t(r.skip)];
     const int64_t ins = int64_t(sp.replicas) * (net.layers[size_t(r.skip)].analog() ? sp.col_splits : 1);
     const int64_t outs = ins * m.plans[size_t(r.add)].replicas;
-    auto edges_fit = [&](int id) {
+    auto edges_fit = [&](int id) {  // and a ring more fits the runtime's buffer table
       auto e = edges[id];
-      return e.first + ins <= int64_t(VPMAP_MAX_EDGES) && e.second + outs <= int64_t(VPMAP_MAX_EDGES);
+      return e.first + ins <= int64_t(VPMAP_MAX_EDGES) && e.second + outs <= int64_t(VPMAP_MAX_EDGES) &&
+             rings[id] < int(VPMAP_MAX_BUFFERS);
     };
     if (ins > int64_t(VPMAP_MAX_EDGES) || outs > int64_t(VPMAP_MAX_EDGES)) continue;  // through the HBM
     // Each store holds what its own class's L1 leaves.
@@ -58,7 +60,7 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     }
     if (left == 0) {
       r.in_hbm = false, r.store = store;
-      for (auto& [id, b] : store) edges[id].first += ins, edges[id].second += outs;
+      for (auto& [id, b] : store) edges[id].first += ins, edges[id].second += outs, ++rings[id];
     } else {  // no room: this residual goes to HBM; give back what was taken
       for (auto& [id, b] : store) m.clusters[size_t(id)].l1_used -= align64(b);
       for (int id : added) m.clusters[size_t(id)].role = Role::Idle;  // the stores this residual added

@@ -90,4 +90,25 @@ TEST_CASE("network format errors are located and explain themselves") {
   CHECK_THAT(error_of("input: {channels: 3, height: 8}\nlayers: []\n"), Catch::Contains("input.width: missing required key"));
   CHECK_THAT(error_of("input: {channels: 3, height: 8, width: 8}\nlayers: []\n"), Catch::Contains("non-empty list of layers"));
   CHECK_THROWS_WITH(Network::load("/nonexistent/net.yaml"), Catch::Contains("cannot open network file"));
+  // dwconv: its output channels are its input's, it has no ADC.
+  CHECK_THAT(error_of(head + "  - {name: d, op: dwconv, kernel: 3, out_channels: 3}\n"),
+             Catch::Contains("layers.d.out_channels: not a parameter of op 'dwconv'"));
+  CHECK_THAT(error_of(head + "  - {name: d, op: dwconv, kernel: 3, quant: {adc_shift: 2}}\n"),
+             Catch::Contains("layers.d.quant.adc_shift: unknown key"));
+  CHECK_THAT(error_of(head + "  - {name: d, op: dwconv, padding: 1}\n"), Catch::Contains("layers.d.kernel: missing required key"));
+  CHECK_THAT(error_of(head + "  - {name: d, op: dwconv, kernel: 3, global: true}\n"),
+             Catch::Contains("not a parameter of op 'dwconv'"));
+  CHECK_THAT(error_of(head + "  - {name: d, op: dwcnv, kernel: 3}\n"), Catch::Contains("did you mean 'dwconv'?"));
+}
+
+TEST_CASE("MobileNetV2 at 224x224: shapes, 17 bottlenecks, 10 residual adds, 300.8 M MACs") {
+  Network net = Network::load(source("mapping/networks/mobilenetv2.yaml"));
+  int dw = 0, adds = 0;
+  for (const auto& l : net.layers) dw += l.op == Op::DwConv, adds += l.op == Op::Add;
+  CHECK(dw == 17);
+  CHECK(adds == 10);
+  CHECK(net.layers.back().out.c == 1000);
+  CHECK(net.layers[size_t(net.index("conv_last"))].in.h == 7);
+  CHECK(net.macs() == 300774272);  // the paper's 300 M multiply-adds
+  CHECK(net.per_channel_calibration);
 }

@@ -268,3 +268,50 @@ TEST_CASE("a batch gives the same bits on one thread and on several") {
     for (size_t l = 0; l < net.layers.size(); ++l) CHECK(one[i][l].data == three[i][l].data);
   CHECK(one[0].back().data != one[1].back().data);
 }
+
+TEST_CASE("depthwise conv by hand: per-channel taps, padding, stride, bias and ReLU6, and its weights record") {
+  // Two channels of a 3x3 map; a 3x3 depthwise kernel, padding 1, stride 2 -> 2x2 outputs.
+  Network net = Network::from_string(
+      "input: {channels: 2, height: 3, width: 3}\n"
+      "layers:\n"
+      "  - {name: dw, op: dwconv, kernel: 3, stride: 2, padding: 1, relu: true, quant: {act_max: 50}}\n",
+      "dw.yaml");
+  const Layer& l = net.layers[0];
+  CHECK(l.out.c == 2);
+  CHECK(l.out.h == 2);
+  CHECK(l.out.w == 2);
+  CHECK(l.rows() == 9);
+  CHECK(l.cols() == 2);
+  CHECK(l.macs() == 9 * 2 * 2 * 2);
+  Tensor x(net.input);
+  for (int i = 0; i < 9; ++i) x.data[size_t(2 * i)] = int8_t(i + 1), x.data[size_t(2 * i + 1)] = int8_t(-10 * (i + 1));
+  Params p;
+  p.layers.resize(1);
+  // Channel 0: all-ones kernel (a sum of the in-map taps); channel 1: only the centre tap, weight 2.
+  p.layers[0].weights.assign(18, 0);
+  for (int t = 0; t < 9; ++t) p.layers[0].weights[size_t(2 * t)] = 1;
+  p.layers[0].weights[2 * 4 + 1] = 2;
+  auto acc = depthwise_accumulate(l, p.layers[0].weights, x);
+  // Channel 0 (map 1..9 row-major): (0,0) covers rows 0-1, cols 0-1: 1+2+4+5 = 12; (0,1) cols 1-2: 2+3+5+6 = 16;
+  // (1,0): 4+5+7+8 = 24; (1,1): 5+6+8+9 = 28. Channel 1: twice the centre: x(0,0), x(0,2), x(2,0), x(2,2).
+  CHECK(acc == std::vector<int32_t>{12, -20, 16, -60, 24, -140, 28, -180});
+  p.layers[0].bias = {3, 0}, p.layers[0].ch_mult = {1, 1}, p.layers[0].ch_shift = {0, 0};
+  auto out = Reference(net, p, ImaParams{}).run(x);
+  // Channel 0: 15, 19, 27, 31 (bias 3); channel 1 negative -> 0 (ReLU).
+  CHECK(out[0].data == std::vector<int8_t>{15, 0, 19, 0, 27, 0, 31, 0});
+  p.layers[0].bias = {30, 0};
+  CHECK(Reference(net, p, ImaParams{}).run(x)[0].data == std::vector<int8_t>{42, 0, 46, 0, 50, 0, 50, 0});  // act_max 50
+  // The weights file has a 9 x 2 record for it (network order, like the analog layers').
+  save_params(net, p, "test_dw.vpwt");
+  Params r = load_params(net, "test_dw.vpwt");
+  CHECK(r.layers[0].weights == p.layers[0].weights);
+  CHECK(r.layers[0].bias == p.layers[0].bias);
+  std::remove("test_dw.vpwt");
+  // Seeded weights: full int8 range, deterministic, calibrated so the outputs stay alive.
+  Params g = generate_params(Network::load(source("tests/dataflow/dw_tiny.yaml")), ImaParams{}, 5);
+  Params h = generate_params(Network::load(source("tests/dataflow/dw_tiny.yaml")), ImaParams{}, 5);
+  CHECK(g.layers[1].weights.size() == 9 * 16);
+  CHECK(g.layers[1].weights == h.layers[1].weights);
+  CHECK(g.layers[1].ch_mult == h.layers[1].ch_mult);
+  CHECK(g.layers[1].adc_shift == 0);
+}
