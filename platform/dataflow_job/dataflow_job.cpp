@@ -38,7 +38,7 @@ void flip_first_weight(workload::Prepared& p) {
     if (g.bytes.size() > kFirstWeight) std::memcpy(&magic, g.bytes.data(), sizeof magic);
     return magic == VPWT_MAGIC;
   });
-  if (weights == p.global.end()) throw JobError("--test-flip-weight: the network has no analog layer");
+  if (weights == p.global.end()) throw JobError("--test-flip-weight: the network has no layer with weights");
   weights->bytes[kFirstWeight] ^= 0x80;
 }
 

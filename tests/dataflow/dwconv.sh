@@ -1,0 +1,37 @@
+# The dwconv layer kind end to end (issue 17 point 3, issue 19): bit-exact
+# against the golden model on the cores (both ISAs, every mapping mode that
+# fits), a flipped depthwise weight caught, and MobileNetV2's structure at 32x32
+# on mpaimc-512 in full mode (residual stores, replicated depthwise layers).
+. "$2/tests/cli/lib.sh"
+NET=$SRC/tests/dataflow
+[ -f "$(dirname "$VP")/../firmware/dataflow.elf" ] || { echo "firmware not built: cannot run (skip, exit 77)"; exit 77; }
+
+# One layer, HBM to HBM: 5x5/2 with edge taps, per-channel requantization, ReLU6.
+for isa in rv32imc rv32imc_xcv; do
+  expect_exit 0 "$VP" --network "$NET/one_dwconv.yaml" --platform mpaimc-8 --batch 3 --set core.isa=$isa --stats one-$isa.json
+  expect_in "bit-exact: 3 images, 4320 bytes, 0 mismatches" "$STDOUT"
+done
+# The depthwise weights are the first record: flipping one must show.
+expect_exit 1 "$VP" --network "$NET/one_dwconv.yaml" --platform mpaimc-8 --batch 2 --test-flip-weight -q
+expect_in "mismatch" "$STDOUT$STDERR"
+
+# Depthwise-separable blocks with a residual add.
+expect_exit 0 "$VP" --network "$NET/dw_tiny.yaml" --platform mpaimc-8 --mapping-mode naive --batch 3 --set core.isa=rv32imc
+expect_in "clusters used     8 of 8" "$STDOUT"
+expect_in "bit-exact: 3 images, 432 bytes, 0 mismatches" "$STDOUT"
+for mode in replicate full; do
+  expect_exit 0 "$VP" --network "$NET/dw_tiny.yaml" --platform mpaimc-64 --mapping-mode $mode --batch 3 --stats tiny-$mode.json
+  expect_in "bit-exact: 3 images, 432 bytes, 0 mismatches" "$STDOUT"
+done
+
+# MobileNetV2's layer sequence at 32x32 (the generator of mapping/networks/mobilenetv2.yaml).
+/usr/bin/python3 "$SRC/scripts/gen_mobilenetv2.py" mnv2-32.yaml --resolution 32 --name mnv2-32 || fail "generator"
+expect_exit 0 "$VP" --network mnv2-32.yaml --batch 2 --stats mnv2.json
+expect_in "bit-exact: 2 images, 2000 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 - mnv2.json <<'PY' || fail "mnv2-32 report"
+import json, sys
+d = json.load(open(sys.argv[1]))["dataflow"]
+assert d["network"] == "mnv2-32" and d["mode"] == "full", d["mode"]
+assert d["output_check"]["mismatches"] == 0 and d["images_per_s"] > 0
+PY
+echo "ok"
