@@ -72,6 +72,7 @@ typedef struct {
   union {                    /* one byte whose meaning depends on op (as adc_shift's for avgpool) */
     uint8_t residual_in_hbm; /* add: the skip input is read from the HBM */
     uint8_t pack;            /* analog conv: adjacent output pixels per MVM (0 or 1: one; mapping-format.md) */
+    uint8_t dw_engine;       /* dwconv: 1 = the clusters' depthwise accelerators (ip/dwconv) compute it, 0 = the cores */
   };
   int8_t act_max;          /* conv/fc/add: upper clamp of the output codes (127: none; ReLU6, Clip) */
 } vpmap_layer_t; /* 64 bytes */

@@ -189,7 +189,7 @@ int df_load_dwconv(const df_role_t* r) {
   d->w = (const int8_t*)(uintptr_t)buf;
   d->ch = (const vpwt_channel_t*)(uintptr_t)(buf + vpwt_weight_bytes(rec.rows, rec.cols));
   d->kernel = L->kernel, d->stride = L->stride, d->padding = L->padding;
-  d->relu = L->relu, d->act_max = L->act_max;
+  d->relu = L->relu, d->act_max = L->act_max, d->engine = L->dw_engine;
   return DF_OK;
 }
 

@@ -98,7 +98,7 @@ int df_run_digital(const df_role_t* r) {
       const df_window_t win = {(const int8_t*)(uintptr_t)(a->in_buf + (k % a->in_slots) * a->in_slot), a->C, L->in_h,
                                a->pitch / a->C, (int32_t)(ox0 * a->s) - (int32_t)a->p, L->in_w};
       if (L->op == VPMAP_OP_DWCONV)
-        kern_dwconv((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, &df_dw);
+        df_dwconv_tile((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, &df_dw);
       else
         kern_pool_mode((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
                        L->op == VPMAP_OP_MAXPOOL, L->op == VPMAP_OP_AVGPOOL ? L->adc_shift : 0u);

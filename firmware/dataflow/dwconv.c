@@ -2,6 +2,8 @@
 #include "dataflow/dwconv.h"
 
 #include "dataflow/requant.h"
+#include "hal/cluster.h"
+#include "hal/dwconv.h"
 #include "numerics.h"
 
 df_dw_t df_dw;
@@ -62,4 +64,28 @@ void kern_dwconv(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox
       }
     }
   }
+}
+
+void df_dwconv_tile(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, const df_dw_t* p) {
+  const uint32_t K = p->kernel, s = p->stride, tw = ox1 - ox0;
+  /* The window holds all rows and its columns [x0, x0 + w), zeros outside
+   * the map: the job pads rows only and reads every window column. */
+  const int fits = p->engine && in->w >= K && (in->w - K) / s + 1u == tw && K <= DWCONV_MAX_KERNEL &&
+                   s <= DWCONV_MAX_STRIDE && in->h <= 4095u && in->w <= 4095u;
+  if (!fits) {
+    kern_dwconv(dst, in, out_h, ox0, ox1, p);
+    return;
+  }
+  if (core_id() != 0) return;
+  const dwconv_job_t j = {.in = (uint32_t)(uintptr_t)in->data, .out = (uint32_t)(uintptr_t)dst,
+                          .wgt = (uint32_t)(uintptr_t)p->w, .quant = (uint32_t)(uintptr_t)p->ch,
+                          .in_h = in->h, .in_w = in->w, .channels = in->c, .kernel = K, .stride = s,
+                          .pad_top = p->padding, .pad_left = 0, .pad_bottom = p->padding, .pad_right = 0,
+                          .clip_lo = p->relu ? 0 : -128, .clip_hi = p->act_max,
+                          .in_pix_stride = 0, .out_pix_stride = 0};
+  dwconv_program(&j);
+  dwconv_trigger();
+  cluster_phase(CLUSTER_PHASE_IMA); /* waiting for an accelerator */
+  dwconv_wait_sleep();
+  cluster_phase(CLUSTER_PHASE_COMPUTE);
 }

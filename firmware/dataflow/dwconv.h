@@ -19,6 +19,7 @@ typedef struct {
   uint32_t kernel, stride, padding;
   int relu;
   int32_t act_max;
+  uint32_t engine; /* the mapping's dw_engine: the cluster's depthwise accelerator computes full-width tiles */
 } df_dw_t;
 
 /* SPMD like kernels.h: output columns [ox0, ox1), all out_h rows, of every
@@ -27,5 +28,13 @@ typedef struct {
  * channels and plans each channel's requantization once per call. */
 void kern_dwconv(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1,
                  const df_dw_t* p);
+
+/* SPMD: one tile of a depthwise layer, out_h x (ox1 - ox0) outputs. With
+ * p->engine and a window the accelerator's registers can describe (its
+ * columns give exactly the tile's outputs), core 0 runs it as one
+ * accelerator job and sleeps until it is done, the other cores return at
+ * once; otherwise kern_dwconv on every core. The same bits either way
+ * (contracts/dwconv_numerics.h is nm_requant_ch). */
+void df_dwconv_tile(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, const df_dw_t* p);
 
 #endif /* DATAFLOW_DWCONV_H */

@@ -32,7 +32,11 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
     p.ima_clusters += ima;
     p.cores_of.push_back(int(cfg.get_int(cluster_key(cfg, id, "cores"))));
     p.l1_of.push_back(int64_t(cfg.get_size(cluster_key(cfg, id, "l1.size"))));
+    p.has_dwconv.push_back(cfg.get_bool(cluster_key(cfg, id, "dwconv.present")));
   }
+  p.dwconv_lanes = int(cfg.get_int("cluster.dwconv.lanes"));
+  p.dwconv_taps = int(cfg.get_int("cluster.dwconv.taps_per_cycle"));
+  p.dwconv_stream_bytes = int(cfg.get_int("cluster.dwconv.streamer_ports") * cfg.get_int("cluster.dwconv.port_bytes"));
   p.clock_hz = cfg.get_float("clock_hz");
   p.mvm_cycles = std::ceil(cfg.get_float("cluster.ima.mvm_ns") * 1e-9 * p.clock_hz);
   p.stream_bytes_per_cycle = int(cfg.get_int("cluster.ima.streamer_ports") * cfg.get_int("cluster.l1.bank_width"));
@@ -180,6 +184,18 @@ void estimate_costs(Mapping& m, const Network& net) {
         core += e * ((c.fan_in - 1) * cost.reduce + (last ? cost.requant : 0)) / cores;
       } else if (l.op == Op::Add) {
         core += pix * l.out.c * cost.add / cores;
+      } else if (l.op == Op::DwConv && p.dwconv_ip) {
+        // The accelerator (ip/dwconv/README.md, Timing): per output pixel and
+        // group of `lanes` channels ceil(K*K / taps) cycles of compute; its
+        // streams move each window column of a group once per output row
+        // group; the larger of the two, the window's halo columns included.
+        const double groups = std::ceil(double(l.out.c) / P.dwconv_lanes);
+        const double compute = pix * groups * std::ceil(double(l.kernel) * l.kernel / P.dwconv_taps);
+        const double lane_bytes = std::min<double>(P.dwconv_lanes, l.out.c);
+        const double window = double(l.in.h) * (double(p.tile_w - 1) * l.stride + l.kernel) * tiles_own;
+        const double stream = (window * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes)) +
+                              pix * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes);
+        core += std::max(compute, stream);
       } else if (l.op == Op::DwConv) {
         core += pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + cost.requant) / cores;
       } else {

@@ -20,6 +20,8 @@ struct PlatformInfo {
   // Per cluster id (heterogeneous platforms, cluster_classes): whether it has
   // an IMA of the size `ima` (analog layers go only there), its cores and its L1.
   std::vector<char> has_ima;
+  std::vector<char> has_dwconv;  // the depthwise accelerator (cluster.dwconv.present, per class)
+  int dwconv_lanes = 16, dwconv_taps = 9, dwconv_stream_bytes = 16;  // cluster.dwconv.* (lanes, taps_per_cycle, ports x port_bytes)
   std::vector<int> cores_of;
   std::vector<int64_t> l1_of;
   int ima_clusters = 0;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "dwconv_regs.h"
 #include "mapper_util.hpp"
 #include "policies.hpp"
 
@@ -250,6 +251,11 @@ class Builder : public Planner {
     p.tiles = int(ceil_div(l.out.w, w));
   }
 
+  // What the depthwise accelerator's registers take (contracts/dwconv_regs.h).
+  static bool dwconv_ip_fits(const Layer& l) {
+    return l.kernel <= int(DWCONV_MAX_KERNEL) && l.stride <= int(DWCONV_MAX_STRIDE) && l.in.h <= 4095 && l.in.w <= 4095;
+  }
+
   // ----- building a mapping -----------------------------------------------
   struct Out {  // a cluster that delivers (part of) a layer's int8 output
     int cluster;
@@ -290,6 +296,11 @@ class Builder : public Planner {
     m.macs = net_.macs();
     m.plans = plans_;
     Placed placed = place_clusters(m);
+    for (size_t i = 0; i < net_.layers.size(); ++i) {  // a depthwise layer on the accelerators when all its clusters have one
+      LayerPlan& lp = m.plans[i];
+      lp.dwconv_ip = net_.layers[i].op == Op::DwConv && dwconv_ip_fits(net_.layers[i]) && !lp.clusters.empty() &&
+                     std::all_of(lp.clusters.begin(), lp.clusters.end(), [&](int id) { return bool(P_.has_dwconv[size_t(id)]); });
+    }
     const std::vector<int> skip_of = size_residuals(m);
     policies_.residuals->place(m, *this, [&m](ClusterRole c) {
       try {

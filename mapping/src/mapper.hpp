@@ -63,6 +63,7 @@ struct LayerPlan {
   int row_splits = 0, col_splits = 0;
   std::vector<int> reduce_fanin;   // per level; empty when row_splits == 1
   int pack = 1;                    // analog conv: adjacent output pixels per MVM (mapping-format.md)
+  bool dwconv_ip = false;          // dwconv: every cluster of the layer has the depthwise accelerator, which computes it
   int tile_w = 1, tiles = 1;       // output columns per tile, tiles per image
   std::vector<int> clusters;       // every cluster of the layer
 };

@@ -76,6 +76,7 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
     r.replicas = u16(p.replicas, "replicas"), r.row_splits = u16(p.row_splits, "row_splits");
     r.col_splits = u16(p.col_splits, "col_splits"), r.tile_w = u16(p.tile_w, "tile_w"), r.tiles = u16(p.tiles, "tiles");
     r.residual_in_hbm = 0;
+    if (l.op == Op::DwConv) r.dw_engine = p.dwconv_ip;
     if (l.op == Op::Conv) r.pack = uint8_t(p.pack);  // at most ima.cols / out_c <= 256 / 4; shares the byte with an add's residual_in_hbm
     for (const auto& res : m.residuals)
       if (res.add == int(i)) r.residual_in_hbm = res.in_hbm;
