@@ -235,6 +235,63 @@ bad, _, _ = vp_import(os.path.join(WORK, "float_net.onnx"), "--calibration", os.
 check(bad.returncode == 1 and "missing.npy" in bad.stderr, f"missing calibration: {bad.returncode} {bad.stderr}")
 
 
+# --- 4b. Depthwise convolutions (group = channels) in the three forms, as MobileNetV2's blocks
+g = G("qdq_dw", (4, 8, 8))
+x = g.qdq("input", 1 / 64)
+dwq = rng.integers(-127, 128, (4, 1, 3, 3))
+dws = np.array([0.01, 0.02, 0.005, 0.03])
+dwb = np.array([40, -20, 5, 0])
+y = g.n("Conv", [x, g.wdq(dwq, dws), g.bdq(dwb, np.float32(1 / 64) * dws)], name="dw_a", kernel_shape=[3, 3],
+        pads=[1, 1, 1, 1], strides=[2, 2], group=4)
+y = g.n("Clip", [y, g.c(np.float32(0)), g.c(np.float32(0.6))], name="dw_relu6")
+y = g.qdq(y, 0.01)
+y = g.qdq(g.n("Conv", [y, g.wdq(rng.integers(-127, 128, (6, 4, 1, 1)), [0.01] * 6)], name="pw_b", kernel_shape=[1, 1]),
+          0.05)
+r, net, w = vp_import(g.save(y, [1, 6, 4, 4]))
+check(r.returncode == 0, f"qdq_dw: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    text = open(net).read()
+    check("{name: dw_a, op: dwconv, kernel: 3, stride: 2, padding: 1, relu: true, quant: {act_max: 60}}" in text, text)
+    dw, pw = read_vpwt(w)
+    check(dw["rows"] == 9 and dw["cols"] == 4 and dw["adc"] == 0, str(dw))
+    # rows (ky, kx), one column per channel
+    check(all(dw["w"][ky * 3 + kx, c] == dwq[c, 0, ky, kx] for c in range(4) for ky in range(3) for kx in range(3)),
+          "dwconv weight order")
+    for c in range(4):
+        unit = (1 / 64) * np.float32(dws[c])
+        b, m, s = dw["ch"][c]
+        check(abs(m / 2 ** s / (unit / 0.01) - 1) < 1e-6, f"dw channel {c}: mult {m} shift {s}")
+        check(b == round(dwb[c] * np.float32(np.float32(1 / 64) * dws[c]) / unit), f"dw channel {c}: bias {b}")
+    runs(net)
+
+g = G("qop_dw", (3, 6, 6))
+sc = lambda v: g.c(np.float32(v))
+z8 = lambda: g.c(np.int8(0))
+q = g.n("QuantizeLinear", ["input", sc(1 / 50), z8()], name="q_in")
+c1 = g.n("QLinearConv", [q, sc(1 / 50), z8(), g.c(rng.integers(-127, 128, (3, 1, 3, 3)).astype(np.int8)),
+                         g.c(np.full(3, 0.01, np.float32)), g.c(np.zeros(3, np.int8)), sc(0.05), z8(),
+                         g.c(rng.integers(-300, 300, 3).astype(np.int32))], name="qdw", kernel_shape=[3, 3],
+         pads=[1, 1, 1, 1], group=3)
+o = g.n("DequantizeLinear", [c1, sc(0.05), z8()], name="dq_out")
+r, net, w = vp_import(g.save(o, [1, 3, 6, 6]))
+check(r.returncode == 0 and "{name: qdw, op: dwconv, kernel: 3" in (open(net).read() if r.returncode == 0 else ""),
+      f"qop_dw: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    runs(net)
+
+g = G("float_dw", (4, 8, 8))
+c1 = g.n("Conv", ["input", g.c(rng.normal(0, 0.3, (4, 1, 3, 3)).astype(np.float32)),
+                  g.c(rng.normal(0, 0.1, 4).astype(np.float32))], name="f_dw", kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+         group=4)
+c1 = g.n("Relu", [c1], name="f_dw_relu")
+c2 = g.n("Conv", [c1, g.c(rng.normal(0, 0.2, (5, 4, 1, 1)).astype(np.float32))], name="f_pw", kernel_shape=[1, 1])
+r, net, w = vp_import(g.save(c2, [1, 5, 8, 8]))
+check(r.returncode == 0 and "{name: f_dw, op: dwconv" in (open(net).read() if r.returncode == 0 else ""),
+      f"float_dw: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    check(np.abs(read_vpwt(w)[0]["w"]).max() == 127, "dwconv per-channel symmetric")
+    runs(net)
+
 # --- 5. Every import error: exit 2, the node, its op and why; nothing written
 def conv_graph(name, **conv_attrs):
     g = G(name, (2, 6, 6))
@@ -251,8 +308,8 @@ def expect_error(path, *words, code=2, extra=()):
     check(ok, f"{os.path.basename(path)}: want exit {code} with {words}, got {r.returncode}: {r.stderr.strip()}")
 
 
-g, y = conv_graph("err_group", group=2, pads=[1, 1, 1, 1])
-expect_error(g.save(y, [1, 4, 6, 6]), "node 'bad_conv' (Conv)", "group 2")
+g, y = conv_graph("err_group", group=2, pads=[1, 1, 1, 1])  # 2 -> 4 channels: a channel multiplier of 2
+expect_error(g.save(y, [1, 4, 6, 6]), "node 'bad_conv' (Conv)", "group 2", "only as depthwise")
 g, y = conv_graph("err_dilation", dilations=[2, 2])
 expect_error(g.save(y, [1, 4, 2, 2]), "node 'bad_conv' (Conv)", "dilations")
 g, y = conv_graph("err_pads", pads=[1, 0, 1, 0])

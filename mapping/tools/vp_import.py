@@ -6,7 +6,8 @@
               [--float-predictions FILE] [--name NAME]
 
 Reads three forms (mapping/docs/onnx-import.md):
-  QDQ        QuantizeLinear/DequantizeLinear around Conv, Gemm/MatMul, Add,
+  QDQ        QuantizeLinear/DequantizeLinear around Conv (depthwise too: group =
+             channels becomes op dwconv), Gemm/MatMul, Add,
              MaxPool, AveragePool, GlobalAveragePool, Relu/Clip, Flatten/Reshape;
   QOperator  QLinearConv, QLinearMatMul, QLinearAdd (com.microsoft);
   float      the same float ops, quantized here: weights per output channel
@@ -124,7 +125,7 @@ class Importer:
                            f"{x.scale:g}: the VP's pools keep the scale")
             if not math.isclose(scale, x.scale, rel_tol=1e-6):
                 fail(node, f"requantizes an activation from scale {x.scale:g} to {scale:g}; the VP requantizes only at a "
-                           "conv, fc or add output")
+                           "conv, dwconv, fc or add output")
             return x
         if x.layer < 0:
             self.input_scale = scale
@@ -263,12 +264,34 @@ class Importer:
         m = np.abs(np.moveaxis(w, co_axis, 0).reshape(w.shape[co_axis], -1)).max(axis=1)
         return np.where(m > 0, m / 127.0, 1.0)
 
+    def depthwise(self, node, x, co, w_in):
+        """Whether a conv of `group` is depthwise (group = input channels = output channels, one
+        filter of one channel each: the VP's dwconv); any other grouping is an error."""
+        g = self.attr(node, "group", 1)
+        if g == 1:
+            return False
+        if g == x.shape[0] and co == g and w_in == 1:
+            return True
+        fail(node, f"group {g} with {x.shape[0]} input and {co} output channels: the VP runs grouped convolutions only "
+                   "as depthwise ones (group = input channels = output channels, op dwconv)")
+
+    def dwconv_layer(self, node, x, w, sw, b):
+        """w: C x 1 x K x K (float); the record's K*K rows (ky, kx), one column per channel."""
+        k, s, p, oh, ow = self.conv_geometry(node, w.shape[2:], x)
+        c = w.shape[0]
+        mat = np.transpose(w[:, 0], (1, 2, 0)).reshape(-1, c).astype(np.float64)
+        return self.new_layer(node, "dwconv", op="dwconv", inputs=[x.layer], w=mat, sw=sw, b=b.astype(np.float64),
+                              kernel=k, stride=s, padding=p, out=(c, oh, ow), in_scale=x.scale, adc_shift=0)
+
     def op_Conv(self, node):
         self.check_attrs(node, {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"})
-        if self.attr(node, "group", 1) != 1:
-            fail(node, f"group {self.attr(node, 'group')}: grouped and depthwise convolutions are not supported")
         x = self.quantize_close_input(node, self.act(node, node.input[0]))
         w = self.const(node, node.input[1], "weight")
+        if w.ndim == 4 and self.depthwise(node, x, w.shape[0], w.shape[1]):
+            b = self.const(node, node.input[2], "bias") if len(node.input) > 2 and node.input[2] else np.zeros(w.shape[0])
+            i = self.dwconv_layer(node, x, w, self.weight_scale(node, node.input[1], w, 0), b)
+            self.env[node.output[0]] = Act(i, self.layers[i]["out"])
+            return
         if w.ndim != 4 or w.shape[1] != x.shape[0]:
             fail(node, f"weight shape {list(w.shape)} does not match the input's {x.shape[0]} channels")
         b = self.const(node, node.input[2], "bias") if len(node.input) > 2 and node.input[2] else np.zeros(w.shape[0])
@@ -365,9 +388,9 @@ class Importer:
     def activation(self, node, lo, hi):
         x = self.act(node, node.input[0])
         L = self.open_layer(x)
-        if L is None or L["op"] not in ("conv", "fc", "add"):
-            fail(node, "follows no conv, fc or add output before its quantization: the VP applies ReLU and clips "
-                       "there")
+        if L is None or L["op"] not in ("conv", "dwconv", "fc", "add"):
+            fail(node, "follows no conv, dwconv, fc or add output before its quantization: the VP applies ReLU and "
+                       "clips there")
         if lo is not None and lo > 0:
             fail(node, f"Clip min {lo:g} > 0 is not supported (ReLU's floor is 0)")
         if lo is not None and lo == 0:
@@ -440,8 +463,6 @@ class Importer:
 
     def op_QLinearConv(self, node):
         self.check_attrs(node, {"kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"})
-        if self.attr(node, "group", 1) != 1:
-            fail(node, f"group {self.attr(node, 'group')}: grouped and depthwise convolutions are not supported")
         x = self.q_input(node, node.input[0])
         self.qparams(node, node.input[1], node.input[2], "input")
         wq, ws = self.qweights(node, 3, 4, 5)
@@ -451,6 +472,9 @@ class Importer:
         w = wq * sw[:, None, None, None]
         bq = self.const(node, node.input[8], "bias").astype(np.float64) if len(node.input) > 8 and node.input[8] \
             else np.zeros(co)
+        if wq.ndim == 4 and self.depthwise(node, x, co, wq.shape[1]):
+            self.q_output(node, self.dwconv_layer(node, x, w, sw, bq * x.scale * sw), ys)
+            return
         k, s, p, oh, ow = self.conv_geometry(node, wq.shape[2:], x)
         mat = np.transpose(w, (2, 3, 1, 0)).reshape(-1, co)
         i = self.new_layer(node, "conv", op="conv", inputs=[x.layer], w=mat, sw=sw, b=bq * x.scale * sw,
@@ -517,6 +541,10 @@ def forward(imp, images, collect):
                 if collect:
                     wq = torch.from_numpy(np.round(L["w"] / L["sw"][None, :]))
                     sums[i] = chunk_sums(torch.round(flat / L["in_scale_cal"]), wq, imp.a.ima_rows)
+        elif L["op"] == "dwconv":  # digital: exact sums, no crossbar and no ADC
+            k, c = L["kernel"], L["w"].shape[1]
+            w4 = torch.from_numpy(L["w"].reshape(k, k, c).transpose(2, 0, 1)[:, None].copy())
+            y = F.conv2d(t, w4, torch.from_numpy(L["b"]), L["stride"], L["padding"], groups=c)
         elif L["op"] == "add":
             y = t + get(L["inputs"][1])
         elif L["op"] == "maxpool":
@@ -615,13 +643,13 @@ def emit(imp, net_path, w_path):
         quant = {}
         if L["op"] in ("conv", "fc"):
             f["out_channels"] = L["out"][0]
-        if L["op"] == "conv" or L["op"] in ("maxpool", "avgpool") and not L.get("glob"):
+        if L["op"] in ("conv", "dwconv") or L["op"] in ("maxpool", "avgpool") and not L.get("glob"):
             f["kernel"], f["stride"], f["padding"] = L["kernel"], L["stride"], L["padding"]
         if L.get("glob"):
             f["global"] = "true"
         if L["op"] == "avgpool":
             f["rounding"] = "half_even"  # QuantizeLinear rounds the float average half to even
-        if L["op"] in ("conv", "fc", "add"):
+        if L["op"] in ("conv", "fc", "add", "dwconv"):
             f["relu"] = "true" if L["relu"] else "false"
             if L.get("clip_lo") is not None and L["clip_lo"] > -128.5 * s_out:
                 fail(node, f"Clip min {L['clip_lo']:g} is inside the int8 range (scale {s_out:g}): only 0 (ReLU) or "
@@ -639,7 +667,7 @@ def emit(imp, net_path, w_path):
             if max(mult_a, mult_b) > 32767 or min(mult_a, mult_b) < 1:
                 fail(node, f"input scales {sa:g}, {sb:g} and output scale {s_out:g}: rescaling factors out of range")
             quant.update({"mult_a": mult_a, "mult_b": mult_b, "shift": shift})
-        if L["op"] in ("conv", "fc"):
+        if L["op"] in ("conv", "fc", "dwconv"):
             s_in = L["in_scale"] if L["in_scale"] is not None else L["in_scale_cal"]
             adc = L["adc_shift"]
             wq = np.round(L["w"] / L["sw"][None, :])
