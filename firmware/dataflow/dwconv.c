@@ -25,42 +25,111 @@ static int32_t dw_acc_edge(const df_window_t* in, const int8_t* w, uint32_t c, i
   return acc;
 }
 
+/* The common case, a 3x3 kernel: rows x n outputs of one channel (out:
+ * the first, rows `orow` bytes apart, outputs C bytes apart). r0, r1, r2
+ * point at the first window's taps in its three input rows; the next output
+ * row's are `irow` bytes further (irow 0 for a single row whose missing input
+ * rows point at any row, with their weights zero in w). The window's columns
+ * outside the map hold zeros (the runtime pads them), so no column is
+ * checked. The bias folds into the accumulator and the requantization takes
+ * the high word of a 64-bit product (requant.h: DF_RQ_HIGH32, or
+ * DF_RQ_HIGH_SHIFT): per output 9 loads and MACs, a mul/mulh, a clamp and a
+ * store. */
+static __attribute__((noinline)) void dw3_run(int8_t* out, uint32_t orow, const int8_t* r0, uint32_t irow,
+                                              uint32_t rows, uint32_t n, uint32_t C, uint32_t step, const int32_t* w,
+                                              int32_t acc0, const df_requant_t* rq, int32_t lo, int32_t hi) {
+  const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8];
+  const int32_t m = rq->m, hadd = rq->hadd;
+  const uint32_t hs = rq->hs, C2 = 2 * C, high32 = rq->path == DF_RQ_HIGH32;
+  const uint32_t d1 = (uint32_t)(w[9]), d2 = (uint32_t)(w[10]); /* bytes from row 0's taps to rows 1's and 2's */
+  for (uint32_t y = 0; y < rows; ++y, r0 += irow, out += orow) {
+    const int8_t* x = r0;
+    int8_t* o = out;
+    for (uint32_t j = 0; j < n; ++j, x += step, o += C) {
+      const int8_t* x1 = x + d1;
+      const int8_t* x2 = x + d2;
+      int32_t acc = acc0 + w0 * x[0] + w1 * x[C] + w2 * x[C2];
+      acc += w3 * x1[0] + w4 * x1[C] + w5 * x1[C2];
+      acc += w6 * x2[0] + w7 * x2[C] + w8 * x2[C2];
+      const int64_t prod = (int64_t)acc * m;
+      const int32_t v = high32 ? (int32_t)(prod >> 32) + (int32_t)(((uint32_t)prod) >> 31)
+                               : ((int32_t)(prod >> 32) + hadd) >> hs;
+      *o = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+    }
+  }
+}
+
 void kern_dwconv(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1,
                  const df_dw_t* p) {
-  const uint32_t C = in->c, K = p->kernel, s = p->stride, tw = ox1 - ox0;
-  const int32_t pad = (int32_t)p->padding;
+  /* Everything in locals: dst is int8_t and may alias anything, so fields
+   * read through pointers would be reloaded after every store. */
+  const int8_t* const data = in->data;
+  const uint32_t C = in->c, K = p->kernel, s = p->stride, tw = ox1 - ox0, ih = in->h;
+  const int32_t pad = (int32_t)p->padding, x0 = in->x0, act_max = p->act_max, lo_clip = p->relu ? 0 : -128;
+  const int32_t hi_clip = act_max < 127 ? act_max : 127;
   const uint32_t row = in->w * C; /* bytes per window row */
+  const df_window_t win = *in;
+  /* Output rows [ya, yb) have all three input rows inside the map. */
+  uint32_t ya = 0, yb = 0;
+  if (K == 3) {
+    while (ya < out_h && (int32_t)(ya * s) - pad < 0) ++ya;
+    yb = ya;
+    while (yb < out_h && (int32_t)(yb * s) - pad + 3 <= (int32_t)ih) ++yb;
+  }
   uint32_t lo, hi;
   df_share(C, &lo, &hi);
   for (uint32_t c = lo; c < hi; ++c) {
-    const vpwt_channel_t* q = &p->ch[c];
-    const df_requant_t plan = df_requant_plan(q->mult, (uint32_t)q->shift, p->relu);
-    const int8_t* wc = p->w + c;
-    /* A 3x3 kernel (MobileNet's) keeps its nine weights in registers. */
-    int32_t w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0, w8 = 0;
-    if (K == 3) {
-      w0 = wc[0], w1 = wc[C], w2 = wc[2 * C], w3 = wc[3 * C], w4 = wc[4 * C];
-      w5 = wc[5 * C], w6 = wc[6 * C], w7 = wc[7 * C], w8 = wc[8 * C];
+    const vpwt_channel_t q = p->ch[c];
+    const df_requant_t plan = df_requant_plan(q.mult, (uint32_t)q.shift, p->relu);
+    /* |acc| <= K*K*127*128, so starting from a bias below 2^30 cannot
+     * overflow: nm_bias_add's saturation is then the identity. */
+    const int fast = K == 3 && q.bias > -(1 << 30) && q.bias < (1 << 30) &&
+                     (plan.path == DF_RQ_HIGH32 || plan.path == DF_RQ_HIGH_SHIFT);
+    /* The window's column of the first output's first tap: ox0 * s - pad - x0 (0 for a whole-tile window). */
+    const uint32_t col0 = (uint32_t)((int32_t)(ox0 * s) - pad - x0) * C + c;
+    if (fast) {
+      int32_t w[11]; /* nine weights, then the offsets of kernel rows 1 and 2 */
+      for (uint32_t t = 0; t < 9; ++t) w[t] = p->w[t * C + c];
+      w[9] = (int32_t)row, w[10] = (int32_t)(2 * row);
+      if (yb > ya)
+        dw3_run(dst + ya * tw * C + c, tw * C, data + (uint32_t)((int32_t)(ya * s) - pad) * row + col0, s * row,
+                yb - ya, tw, C, s * C, w, q.bias, &plan, lo_clip, hi_clip);
+      for (uint32_t oy = 0; oy < out_h; ++oy) { /* the rows at the map's top and bottom edges */
+        if (oy == ya && yb > ya) oy = yb;
+        if (oy >= out_h) break;
+        const int32_t iy0 = (int32_t)(oy * s) - pad;
+        int32_t e[11];
+        uint32_t first = 0xFFFFFFFFu;
+        for (uint32_t ky = 0; ky < 3; ++ky) {
+          const int32_t iy = iy0 + (int32_t)ky;
+          const int in_map = iy >= 0 && iy < (int32_t)ih;
+          if (in_map && first == 0xFFFFFFFFu) first = (uint32_t)iy;
+          for (uint32_t kx = 0; kx < 3; ++kx) e[ky * 3 + kx] = in_map ? w[ky * 3 + kx] : 0;
+        }
+        if (first == 0xFFFFFFFFu) first = 0; /* no row in the map: every weight is zero */
+        /* Rows 0..2 of the window from the row `first` (in the map): offsets to each, or 0 (weights zero). */
+        const int32_t base = (int32_t)first;
+        const int8_t* r0 = data + (uint32_t)base * row + col0;
+        int32_t off[3];
+        for (uint32_t ky = 0; ky < 3; ++ky) {
+          const int32_t iy = iy0 + (int32_t)ky;
+          off[ky] = iy >= 0 && iy < (int32_t)ih ? (iy - base) * (int32_t)row : 0;
+        }
+        /* dw3_run reads kernel row 0 at r0, rows 1 and 2 at r0 + e[9], r0 + e[10]: shift r0 to row 0's place. */
+        e[9] = off[1] - off[0], e[10] = off[2] - off[0];
+        dw3_run(dst + oy * tw * C + c, 0, r0 + off[0], 0, 1, tw, C, s * C, e, q.bias, &plan, lo_clip, hi_clip);
+      }
+      continue;
     }
     for (uint32_t oy = 0; oy < out_h; ++oy) {
       const int32_t iy0 = (int32_t)(oy * s) - pad;
-      const int rows_in = iy0 >= 0 && iy0 + (int32_t)K <= (int32_t)in->h;
+      int8_t* out = dst + oy * tw * C + c;
       for (uint32_t j = 0; j < tw; ++j) {
         const int32_t ix0 = (int32_t)((ox0 + j) * s) - pad;
-        int32_t acc;
-        if (K == 3 && rows_in && ix0 >= 0 && ix0 + 3 <= (int32_t)in->map_w) {
-          const int8_t* x = in->data + (uint32_t)iy0 * row + (uint32_t)(ix0 - in->x0) * C + c;
-          acc = w0 * x[0] + w1 * x[C] + w2 * x[2 * C];
-          x += row;
-          acc += w3 * x[0] + w4 * x[C] + w5 * x[2 * C];
-          x += row;
-          acc += w6 * x[0] + w7 * x[C] + w8 * x[2 * C];
-        } else {
-          acc = dw_acc_edge(in, p->w, c, iy0, ix0, K);
-        }
-        int8_t v = df_requant(nm_bias_add(acc, q->bias), &plan);
-        if (v > p->act_max) v = (int8_t)p->act_max; /* act_max >= the ReLU floor (the network format checks it) */
-        dst[(oy * tw + j) * C + c] = v;
+        const int32_t acc = dw_acc_edge(&win, p->w, c, iy0, ix0, K);
+        int8_t v = df_requant(nm_bias_add(acc, q.bias), &plan);
+        if (v > act_max) v = (int8_t)act_max; /* act_max >= the ReLU floor (the network format checks it) */
+        out[j * C] = v;
       }
     }
   }
