@@ -24,6 +24,23 @@ for mode in replicate full; do
   expect_in "bit-exact: 3 images, 432 bytes, 0 mismatches" "$STDOUT"
 done
 
+# Through the depthwise accelerator (ip/dwconv): one cluster (hetero-cluster-8), and the
+# multi-array platform; the accelerator computes the full-width tiles, the cores the others.
+expect_exit 0 "$VP" --network "$NET/one_dwconv.yaml" --platform hetero-cluster-8 --batch 3 --stats h8.json
+expect_in "bit-exact: 3 images, 4320 bytes, 0 mismatches" "$STDOUT"
+expect_exit 0 "$VP" --network "$NET/dw_tiny.yaml" --platform hetero-multi-256 --mapping-mode naive --batch 3 --stats h256.json
+expect_in "bit-exact: 3 images, 432 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 - h8.json h256.json <<'PY' || fail "the accelerator did not run the depthwise layers"
+import json, sys
+for f, want in zip(sys.argv[1:], (3, 3 * 3)):  # one_dwconv: 1 full tile of 2 per image; dw_tiny: dw1, dw2, dw3 one tile each
+    pc = json.load(open(f))["results"]["per_cluster"]
+    n = sum(c.get("dwconv_convolutions", 0) for c in pc)
+    assert n == want, (f, n, want)
+PY
+expect_exit 0 "$VP" --network "$NET/dw_tiny.yaml" --platform mpaimc-8 --mapping-mode naive --batch 3 --stats cores.json -q
+/usr/bin/python3 -c 'import json, sys; pc = json.load(open("cores.json"))["results"]["per_cluster"]
+assert sum(c.get("dwconv_convolutions", 0) for c in pc) == 0' || fail "a platform without the accelerator used it"
+
 # MobileNetV2's layer sequence at 32x32 (the generator of mapping/networks/mobilenetv2.yaml).
 /usr/bin/python3 "$SRC/scripts/gen_mobilenetv2.py" mnv2-32.yaml --resolution 32 --name mnv2-32 || fail "generator"
 expect_exit 0 "$VP" --network mnv2-32.yaml --batch 2 --stats mnv2.json
