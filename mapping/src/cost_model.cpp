@@ -108,6 +108,7 @@ void CostParams::set(const std::string& kv) {
       {"max_tile_cols", 1, 65535, true, [&](double x) { max_tile_cols = int(x); }},
       {"tile_overhead", 0, 1e9, false, [&](double x) { tile_overhead = x; }},
       {"requant", 0, 1e6, false, [&](double x) { requant = x; }},
+      {"requant_ch", 0, 1e6, false, [&](double x) { requant_ch = x; }},
       {"input_slots", 2, 256, true, [&](double x) { input_slots = int(x); }},
       {"reduce", 0, 1e6, false, [&](double x) { reduce = x; }},
       {"add", 0, 1e6, false, [&](double x) { add = x; }},
@@ -157,6 +158,8 @@ void estimate_costs(Mapping& m, const Network& net) {
     }
   }
   m.hbm_cycles = double(m.hbm_bytes) / double(P.width.front());
+  // A network calibrated per channel (seeded) or imported: its analog layers requantize per channel.
+  const double requant = net.per_channel_calibration || !net.weights_file.empty() ? cost.requant_ch : cost.requant;
   for (auto& c : m.clusters) {
     if (c.role == Role::Idle) continue;
     const double cores = P.cores_of.empty() ? P.cores : P.cores_of[size_t(c.id)];  // its class's
@@ -177,11 +180,11 @@ void estimate_costs(Mapping& m, const Network& net) {
                                    std::ceil(k * cols * 4 / P.stream_bytes_per_cycle)});
         const double mvms = k > 1 ? double(l.out.h) * double(packed_groups(l.out.w, p.tile_w, k)) / p.replicas : pix;
         ima = mvms * per_mvm;
-        if (p.reduce_fanin.empty()) core += pix * cols * cost.requant / cores;  // else its reduction tree requantizes
+        if (p.reduce_fanin.empty()) core += pix * cols * requant / cores;  // else its reduction tree requantizes
       } else if (c.role == Role::Reduce) {
         bool last = c.level == int(p.reduce_fanin.size());
         double e = pix * double(c.col1 - c.col0);
-        core += e * ((c.fan_in - 1) * cost.reduce + (last ? cost.requant : 0)) / cores;
+        core += e * ((c.fan_in - 1) * cost.reduce + (last ? requant : 0)) / cores;
       } else if (l.op == Op::Add) {
         core += pix * l.out.c * cost.add / cores;
       } else if (l.op == Op::DwConv && p.dwconv_ip) {
