@@ -192,11 +192,22 @@ void RiscvCore::wake(sc_time at) {
 void RiscvCore::set_irq(unsigned line, bool level, sc_time at) {
   if (line >= 32) return;
   if (level)
-    mip_ |= 1u << line;
+    mip_ |= 1u << line, irq_at_[line] = to_cycles(at);
   else
     mip_ &= ~(1u << line);
   if (level) attention_ = true;  // the running core re-checks interrupts
   if (level && sleeping_ && (mie_ & (1u << line))) wake(at);
+}
+
+void RiscvCore::sleep_until_irq() {
+  uint64_t t = ~uint64_t(0);
+  for (uint32_t m = mip_ & mie_; m; m &= m - 1) t = std::min(t, irq_at_[__builtin_ctz(m)]);
+  if (t == ~uint64_t(0) || t <= now_) return;
+#if VP_TRACING
+  if (sleep_observer_) sleep_observer_->slept(*this, local_time(), sc_time::from_value(t * cycle_value_));
+#endif
+  sleep_cycles_ += t - now_;
+  now_ = t;
 }
 
 void RiscvCore::halt(int exit_code) {
@@ -321,8 +332,12 @@ void RiscvCore::request_dmi(uint32_t addr) {
   r.ptr = dmi.get_dmi_ptr();
   r.rd = dmi.is_read_allowed();
   r.wr = dmi.is_write_allowed();
-  r.rd_cycles = static_cast<uint32_t>(to_cycles(dmi.get_read_latency()));
-  r.wr_cycles = static_cast<uint32_t>(to_cycles(dmi.get_write_latency()));
+  // A target's latency counts cycles from request to data; the instruction's
+  // own cycle (EX, with the data back in WB, the CV32E40P cycle table's
+  // zero-wait case) is charged at dispatch, so only the cycles beyond the
+  // first are wait states: a 1-cycle TCDM (PULP) costs a load or store 1 cycle.
+  r.rd_cycles = wait_states(dmi.get_read_latency());
+  r.wr_cycles = wait_states(dmi.get_write_latency());
   if (r.lo > r.hi || !r.ptr || r.hi > 0xffffffffu) return;
   if (dmi_count_ == kMaxDmi) dmi_count_ = kMaxDmi - 1;  // drop the oldest entry's slot
   // Newest first: the range just granted is the one the program is using.
@@ -342,7 +357,7 @@ bool RiscvCore::load_slow(uint32_t addr, unsigned size, uint32_t& value) {
   uint8_t buf[4] = {0, 0, 0, 0};
   if (const DmiRange* r = dmi_find(addr, size, false)) {
     std::memcpy(buf, r->ptr + (addr - r->lo), size);
-    now_ += r->rd_cycles;
+    now_ += r->rd_cycles * bus_transactions(addr, size);
   } else if (!bus_access(tlm::TLM_READ_COMMAND, addr, buf, size)) {
     return false;
   }
@@ -355,7 +370,7 @@ bool RiscvCore::store_slow(uint32_t addr, unsigned size, uint32_t value) {
   icache_->on_store(addr, size);
   if (const DmiRange* r = dmi_find(addr, size, true)) {
     std::memcpy(r->ptr + (addr - r->lo), buf, size);
-    now_ += r->wr_cycles;
+    now_ += r->wr_cycles * bus_transactions(addr, size);
     return true;
   }
   return bus_access(tlm::TLM_WRITE_COMMAND, addr, buf, size);

@@ -129,7 +129,7 @@ class RiscvCore : public sc_core::sc_module {
   struct DmiRange {
     uint64_t lo = 1, hi = 0;  // inclusive; empty when lo > hi
     uint8_t* ptr = nullptr;
-    uint32_t rd_cycles = 0, wr_cycles = 0;
+    uint32_t rd_cycles = 0, wr_cycles = 0;  // wait states per bus transaction (wait_states())
     bool rd = false, wr = false;
   };
   static constexpr unsigned kMaxDmi = 8;
@@ -184,6 +184,13 @@ class RiscvCore : public sc_core::sc_module {
   void set_minstret(uint64_t v);
 
   uint64_t to_cycles(sc_core::sc_time t) const { return (t.value() + cycle_value_ - 1) / cycle_value_; }
+  // CV32E40P: an access crossing a word boundary takes two bus transactions, each with its wait states.
+  static uint32_t bus_transactions(uint32_t addr, unsigned size) { return (addr & 3) + size > 4 ? 2 : 1; }
+  // Wait states of an access whose latency (request to data) is t: latency - 1, none below 1.
+  uint32_t wait_states(sc_core::sc_time t) const {
+    const uint64_t c = to_cycles(t);
+    return c > 1 ? static_cast<uint32_t>(c - 1) : 0;
+  }
 
   static constexpr uint32_t kMstatusMie = 1u << 3, kMstatusMpie = 1u << 7, kMstatusMpp = 3u << 11;
 
@@ -213,6 +220,9 @@ class RiscvCore : public sc_core::sc_module {
   // A loop enabled (count > 0) with start/end the hardware cannot run: the
   // manual leaves it undefined and asks simulators to report it.
   void hwloop_violation(unsigned l, uint32_t pc);  // fatal(): the core halts
+  // wfi with an enabled line raised for a time ahead of the core's own (a device
+  // ran ahead in the quantum): the core sleeps until then instead of spinning.
+  void sleep_until_irq();
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;
@@ -220,6 +230,7 @@ class RiscvCore : public sc_core::sc_module {
   int exit_code_ = 0;
   std::function<void()> on_wake_;
   SleepObserver* sleep_observer_ = nullptr;
+  std::array<uint64_t, 32> irq_at_{};  // cycle at which each raised line takes effect
 
   std::array<DmiRange, kMaxDmi> dmi_{};
   unsigned dmi_count_ = 0;

@@ -503,6 +503,11 @@ op_Mret:
   JUMP_INDIRECT(mepc_);
 op_Wfi:
   if ((mip_ & mie_) || wake_pending_) {
+    if (!wake_pending_) {
+      SYNC_OUT();
+      sleep_until_irq();
+      SYNC_IN();
+    }
     wake_pending_ = false;
     NEXT();
   }

@@ -43,6 +43,7 @@ struct TestRam : sc_core::sc_module {
   tlm_utils::multi_passthrough_target_socket<TestRam> socket{"socket"};
   std::vector<uint8_t> mem = std::vector<uint8_t>(64 * 1024);
   bool dmi = true;
+  sc_time dmi_latency = sc_core::SC_ZERO_TIME;  // granted with DMI: cycles from request to data
   unsigned transports = 0;
   explicit TestRam(sc_core::sc_module_name n) : sc_module(n) {
     socket.register_b_transport(this, &TestRam::b_transport);
@@ -83,6 +84,8 @@ struct TestRam : sc_core::sc_module {
     d.set_end_address(kBase + mem.size() - 1);
     d.set_dmi_ptr(mem.data());
     d.allow_read_write();
+    d.set_read_latency(dmi_latency);
+    d.set_write_latency(dmi_latency);
     return true;
   }
   void revoke() {

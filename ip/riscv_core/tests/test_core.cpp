@@ -198,3 +198,50 @@ TEST_CASE("debug_access reads and writes memory without simulated time, and new 
   sc_core::sc_start(2000, SC_NS);  // past the quantum the core had run ahead into
   CHECK(c.reg(1) == 7);
 }
+
+// CV32E40P user manual, "Pipeline Details", table "Cycle counts per instruction
+// type": a load or store takes 1 cycle with a zero-wait data memory (request in
+// EX, data one cycle later in WB), 2 bus transactions for a word crossing a word
+// boundary, +1 when the next instruction uses the loaded register. A target's
+// DMI latency counts cycles from request to data, so 1 (a PULP TCDM) is the
+// zero-wait case and each cycle beyond it is a wait state on every transaction.
+TEST_CASE("loads and stores cost 1 cycle plus latency - 1 wait states per bus transaction") {
+  // One core per latency, each on a RAM of its own (one SystemC simulation per process).
+  const unsigned latencies[] = {0, 1, 2, 4};
+  tlm::tlm_global_quantum::instance().set(sc_time(1000, SC_NS));
+  std::vector<std::unique_ptr<TestRam>> rams;
+  std::vector<std::unique_ptr<RiscvCore>> cores;
+  std::vector<RiscvCore*> raw;
+  for (unsigned i = 0; i < 4; ++i) {
+    rams.push_back(std::make_unique<TestRam>(("ram" + std::to_string(i)).c_str()));
+    TestRam& ram = *rams.back();
+    ram.dmi_latency = sc_time(latencies[i], SC_NS);
+    ram.put(0x2000, {5u, 6u});
+    ram.put(kBase, {lui(1, 2),        // 1
+                    lw(2, 1, 0),      // 1 + ws
+                    addi(3, 0, 1),    // 1 (no use of x2)
+                    sw(3, 1, 8),      // 1 + ws
+                    lw(4, 1, 0),      // 1 + ws
+                    addi(4, 4, 1),    // 1 + 1 (load-use stall)
+                    lw(5, 1, 2),      // misaligned word: 2 transactions, 2 + 2 ws
+                    kWfi});           // 1
+    cores.push_back(std::make_unique<RiscvCore>(("core" + std::to_string(i)).c_str(), 3, i, config()));
+    cores.back()->bus.bind(ram.socket);
+    cores.back()->set_decode_cache(std::make_shared<DecodeCache>());
+    cores.back()->reset(kBase);
+    raw.push_back(cores.back().get());
+  }
+  CoreGroup group("group", raw);
+  sc_core::sc_start(1000, SC_NS);
+  for (unsigned i = 0; i < 4; ++i) {
+    const RiscvCore& c = *cores[i];
+    const uint64_t ws = latencies[i] > 1 ? latencies[i] - 1 : 0;
+    INFO("latency " << latencies[i]);
+    CHECK(c.reg(2) == 5);
+    CHECK(c.reg(4) == 6);
+    CHECK(c.reg(5) == 0x00060000u);
+    CHECK(rams[i]->word(0x2008) == 1);
+    CHECK(c.instret() == 8);
+    CHECK(c.cycles() == 1 + (1 + ws) + 1 + (1 + ws) + (1 + ws) + 2 + (2 + 2 * ws) + 1);
+  }
+}
