@@ -44,7 +44,7 @@ done
 cmp -s fault-1.txt fault-2.txt && cmp -s fault-1.txt fault-4.txt || fail "fault reports differ"
 # The time-limit report (what each unfinished core waits for).
 for n in 1 2; do
-  expect_exit 1 "$VP" --threads $n --platform cluster-1 --elf "$FW/cl_sleep.elf" -q --max-time 1ms
+  expect_exit 1 "$VP" --threads $n --platform cluster-1 --elf "$FW/cl_sleep.elf" -q --max-time 500us
   expect_in "time limit reached at 1 ms" "$STDERR"
   echo "$STDERR" > limit-$n.txt
 done
