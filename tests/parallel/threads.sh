@@ -45,7 +45,7 @@ cmp -s fault-1.txt fault-2.txt && cmp -s fault-1.txt fault-4.txt || fail "fault 
 # The time-limit report (what each unfinished core waits for).
 for n in 1 2; do
   expect_exit 1 "$VP" --threads $n --platform cluster-1 --elf "$FW/cl_sleep.elf" -q --max-time 500us
-  expect_in "time limit reached at 1 ms" "$STDERR"
+  expect_in "time limit reached at 500 us" "$STDERR"
   echo "$STDERR" > limit-$n.txt
 done
 cmp -s limit-1.txt limit-2.txt || fail "time-limit reports differ"
