@@ -315,8 +315,11 @@ bool RiscvCore::bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, u
   const sc_time local = local_time();
   sc_time delay = local > stamp ? local - stamp : sc_core::SC_ZERO_TIME;
   bus->b_transport(trans_, delay);
+  // As on DMI (request_dmi), the target's latency counts request to data and
+  // the instruction's own cycle is already charged: only the cycles beyond
+  // the first are wait states.
   const uint64_t done = to_cycles(sc_core::sc_time_stamp() + delay);
-  if (done > now_) now_ = done;
+  if (done > now_ + 1) now_ = done - 1;
   const bool ok = trans_.is_response_ok();
   if (ok && trans_.is_dmi_allowed()) request_dmi(addr);
   return ok;
