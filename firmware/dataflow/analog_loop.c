@@ -65,7 +65,10 @@ static void previous_tile_done(const df_stage_t* a, ima_track_t* tr) {
 static void trigger(const df_stage_t* a, ima_track_t* tr, const ima_job_t* j) {
   cluster_phase(CLUSTER_PHASE_IMA);
   for (;;) {
-    if (!tr->signalled && ima_reached(tr->target)) previous_tile_done(a, tr);
+    if (!tr->signalled && ima_reached(tr->target)) {
+      previous_tile_done(a, tr);
+      cluster_phase(CLUSTER_PHASE_IMA);
+    }
     if (ima_queued() == 0) break;
     eu_wait_any((1u << EU_LINE_IMA_READY) | (1u << EU_LINE_IMA_DONE));
   }
@@ -211,6 +214,8 @@ int df_run_analog(const df_role_t* r) {
           try_deliver(a, &tr, &delivered);
           if (df_flow.hbm_in ? dma_done_reached(DF_DMA_IN, in0 + k + 1u) : df_flow_inputs_ready(DF_PORT_A, k))
             break;
+          /* a delivery or the workers' start above marked its own phase: the wait is for the input */
+          cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
           if (eu_wait_any((1u << DF_EV_DATA) | (1u << EU_LINE_IMA_DONE) | (1u << DF_EV_DONE) |
                           (1u << EU_LINE_DMA(DMA_EVENT_DONE(DF_DMA_IN)))) & (1u << DF_EV_DONE))
             workers_done = 1;
