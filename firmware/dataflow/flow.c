@@ -406,65 +406,105 @@ static void stamp(uint32_t cluster, uint32_t value) {
   queue(remote_eu(cluster) + EU_SW_TRIGGER(DF_EV_DATA), (uint32_t)(uintptr_t)&df_core0_mask, 4, 1, 0, 0);
 }
 
-static void wait_credit_of(uint32_t who, uint32_t need, uint32_t M) {
-  if (df_credit[who] >= need) return;
-#ifdef DF_DEBUG
-  printf("c%u wait credit from %u: need %u have %u (M %u)\n", (unsigned)me_id, (unsigned)who, (unsigned)need,
-         (unsigned)df_credit[who], (unsigned)M);
-#else
-  (void)M;
-#endif
-  cluster_phase(CLUSTER_PHASE_WAIT_CREDIT);
-  while (df_credit[who] < need) eu_wait_line(DF_EV_CREDIT);
-  cluster_phase(CLUSTER_PHASE_COMMUNICATION);
-}
-
-/* Sleeps until the consumer of tile M has booted and the slot M goes to is
- * free (credits are 1 + tiles consumed). */
-static void wait_credit(const df_out_t* o, uint32_t M) {
+/* The consumer credit that slot M (of consumer o) needs: who gives it and how
+ * much (credits are 1 + tiles consumed; 1 alone: the consumer has booted). */
+static void credit_needed(const df_out_t* o, uint32_t M, uint32_t* who, uint32_t* need) {
   const df_flow_t* f = &df_flow;
-  wait_credit_of(o->cluster, 1u, M);
+  *who = o->cluster, *need = 1u;
   if (o->ring) {
     if (M < o->slots) return;
     const uint32_t old = M - o->slots, r = old % o->replicas; /* tile `old` used this ring slot */
-    uint32_t who = o->cluster;
     for (uint32_t i = 0; i < f->n_out; ++i)
-      if (f->out[i].ring && f->out[i].base == o->base && f->out[i].replica == r) who = f->out[i].cluster;
-    wait_credit_of(who, old / o->replicas + 2u, M);
+      if (f->out[i].ring && f->out[i].base == o->base && f->out[i].replica == r) *who = f->out[i].cluster;
+    *need = old / o->replicas + 2u;
   } else {
     const uint32_t k = M / o->replicas;
-    if (k >= o->slots) wait_credit_of(o->cluster, k - o->slots + 2u, M); /* local tile k - slots consumed */
+    if (k >= o->slots) *need = k - o->slots + 2u; /* local tile k - slots consumed */
   }
+}
+
+/* The consumer of tile M has booted and the slot M goes to is free. */
+static int credit_ok(const df_out_t* o, uint32_t M) {
+  uint32_t who, need;
+  credit_needed(o, M, &who, &need);
+  return df_credit[o->cluster] >= 1u && df_credit[who] >= need;
+}
+
+/* One piece of a delivery: my tile's columns [lo, hi) into consumer o's window tc. */
+static void send_piece(const df_out_t* o, uint32_t img, uint32_t tc, uint32_t src, uint32_t ox0, uint32_t row,
+                       uint32_t next, uint32_t lo, uint32_t hi) {
+  const df_flow_t* f = &df_flow;
+  const df_geom_t* g = &o->g;
+  int32_t xf;
+  uint32_t a, b;
+  df_window_cols(g, tc, &xf, &a, &b);
+  const uint32_t M = img * g->tiles + tc, kc = M / o->replicas, slot = o->ring ? M % o->slots : kc % o->slots;
+  const uint32_t dst = o->base + slot * o->slot_bytes + (uint32_t)((int32_t)lo - xf) * g->pb + o->ch_off;
+  copy_block(dst, df_window_pitch(g, tc), g->pb, src + (lo - ox0) * f->pb, row, f->pb, hi - lo, f->out_h);
+  /* My last tile this window needs: the consumer may count it complete from me. */
+  if (next > img * f->tiles + (b - 1u) / f->tw) stamp(o->cluster, kc + 1u);
+}
+
+/* Consumer o's next window from tc on that my tile (map columns [ox0, ox1))
+ * feeds, with its columns [*lo, *hi); g->tiles when there is none. */
+static uint32_t next_window(const df_geom_t* g, uint32_t tc, uint32_t ox0, uint32_t ox1, uint32_t* lo, uint32_t* hi) {
+  for (; tc < g->tiles; ++tc) {
+    int32_t xf;
+    uint32_t a, b;
+    df_window_cols(g, tc, &xf, &a, &b);
+    if (xf >= (int32_t)ox1) break; /* windows only move right */
+    *lo = a > ox0 ? a : ox0, *hi = b < ox1 ? b : ox1;
+    if (*lo < *hi) return tc;
+  }
+  return g->tiles;
 }
 
 void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
   df_flow_t* f = &df_flow;
   const uint32_t img = n / f->tiles, t = n % f->tiles, ox0 = t * f->tw;
   const uint32_t twt = df_tile_width(f->tw, f->out_w, t), row = twt * f->pb, next = n + f->replicas;
+  /* Per consumer, the next of its windows to send my tile into (its tiles
+   * in order, so that its counter only grows); 0xFFFF: done. */
+  static uint16_t cursor[DF_MAX_PEERS];
   cluster_phase(CLUSTER_PHASE_COMMUNICATION);
   for (uint32_t i = 0; i < f->n_out; ++i) {
-    const df_out_t* o = &f->out[i];
-    const df_geom_t* g = &o->g;
-    for (uint32_t tc = 0; tc < g->tiles; ++tc) {
-      int32_t xf;
-      uint32_t a, b;
-      df_window_cols(g, tc, &xf, &a, &b);
-      const uint32_t lo = a > ox0 ? a : ox0, hi = b < ox0 + twt ? b : ox0 + twt;
-      if (lo >= hi) continue;
-      const uint32_t M = img * g->tiles + tc;
-      if (M % o->replicas != o->replica) continue;
-      const uint32_t kc = M / o->replicas, slot = o->ring ? M % o->slots : kc % o->slots;
-      wait_credit(o, M);
-      const uint32_t dst = o->base + slot * o->slot_bytes + (uint32_t)((int32_t)lo - xf) * g->pb + o->ch_off;
-      copy_block(dst, df_window_pitch(g, tc), g->pb, src + (lo - ox0) * f->pb, row, f->pb, hi - lo, f->out_h);
-      /* My last tile this window needs: the consumer may count it complete from me. */
-      if (next > img * f->tiles + (b - 1u) / f->tw) stamp(o->cluster, kc + 1u);
-#ifdef DF_DEBUG
-      printf("c%u tile %u -> c%u M %u k %u cols [%u,%u) slot %u%s\n", (unsigned)me_id, (unsigned)n, (unsigned)o->cluster,
-             (unsigned)M, (unsigned)kc, (unsigned)lo, (unsigned)hi, (unsigned)slot,
-             next > img * f->tiles + (b - 1u) / f->tw ? " stamped" : "");
-#endif
+    const df_geom_t* g = &f->out[i].g;
+    const uint32_t w = ((uint32_t)g->tw - 1u) * g->s + g->k, step = (uint32_t)g->tw * g->s;
+    cursor[i] = (uint16_t)(ox0 + g->p >= w ? (ox0 + g->p - w) / step : 0u); /* no earlier window reaches ox0 */
+  }
+  /* Every piece whose consumer slot is free goes at once; the others wait for
+   * their credit without holding back other consumers' pieces. A halo tile
+   * feeds windows of several replicas, which free their slots at different
+   * times: in a fixed order, the one furthest behind would hold the window
+   * another consumer already waits for, and through it the whole chain. */
+  for (;;) {
+    uint32_t pending = 0;
+    for (uint32_t i = 0; i < f->n_out; ++i) {
+      const df_out_t* o = &f->out[i];
+      uint32_t tc = cursor[i], lo = 0, hi = 0;
+      if (tc == 0xFFFFu) continue;
+      for (;;) {
+        tc = next_window(&o->g, tc, ox0, ox0 + twt, &lo, &hi);
+        if (tc >= o->g.tiles) {
+          tc = 0xFFFFu;
+          break;
+        }
+        const uint32_t M = img * o->g.tiles + tc;
+        if (M % o->replicas == o->replica) {
+          if (!credit_ok(o, M)) {
+            ++pending;
+            break;
+          }
+          send_piece(o, img, tc, src, ox0, row, next, lo, hi);
+        }
+        ++tc;
+      }
+      cursor[i] = (uint16_t)tc;
     }
+    if (!pending) break;
+    cluster_phase(CLUSTER_PHASE_WAIT_CREDIT);
+    eu_wait_line(DF_EV_CREDIT);
+    cluster_phase(CLUSTER_PHASE_COMMUNICATION);
   }
   if (f->hbm_out) {
     const uint32_t P = f->hbm_out_pixel;

@@ -438,25 +438,41 @@ class Builder : public Planner {
       Residual r;
       r.add = int(i), r.skip = skip;
       // Live data: the tiles in flight on the direct path from the fork where
-      // both paths start (two per stage, double-buffered) beyond those of
-      // the skip path, plus each window's halo, bounded by the whole map.
+      // both paths start beyond those of the skip path, plus each window's
+      // halo. A stage holds up to its input slots and two output tiles per
+      // replica, and one more double buffer per reduction level, in columns
+      // of the add's map; the ring is at least the two tiles per stage of
+      // the plain pipeline, bounded by the whole map, and beyond that as deep
+      // as those tiles in flight (several images when replicas run side by
+      // side: a shallower ring stops the skip producer, and through it the
+      // direct path), bounded by what one store's L1 holds.
       auto stages_of = [&](int k) { return 1 + int(m.plans[size_t(k)].reduce_fanin.size()); };
+      auto flight_of = [&](int k) {
+        const LayerPlan& p = m.plans[size_t(k)];
+        const Layer& lk = net_.layers[size_t(k)];
+        const int64_t slots = cost_.input_slots + 2 * stages_of(k);
+        return int64_t(p.replicas) * slots * p.tile_w * l.out.w / std::max(1, lk.out.w);
+      };
       int stages = 0, halo = 0;
+      int64_t flight = 0;
       bool forked = false;
       for (int k = direct; k >= 0; k = net_.layers[size_t(k)].inputs[0]) {
         const auto& skip_in = skip < 0 ? std::vector<int>{} : net_.layers[size_t(skip)].inputs;
         if (k == skip || std::find(skip_in.begin(), skip_in.end(), k) != skip_in.end()) {
-          if (k != skip) stages -= stages_of(skip);
+          if (k != skip) stages -= stages_of(skip), flight -= flight_of(skip);
           forked = true;
           break;
         }
         stages += stages_of(k);
+        flight += flight_of(k);
         halo += net_.layers[size_t(k)].kernel / 2;
       }
       // Kept as a ring of whole tiles of the add's tile width.
       const int w = m.plans[i].tile_w;
+      const int64_t tile = int64_t(l.out.c) * l.out.h * w;
       int64_t cols = forked ? std::min<int64_t>(l.out.w, int64_t(2 * std::max(stages, 1) + 2) * w + halo) : l.out.w;
-      r.bytes = int64_t(l.out.c) * l.out.h * w * ceil_div(cols, w);
+      if (forked && cols == l.out.w) cols = std::max<int64_t>(cols, std::min<int64_t>(flight + halo, budget_ / tile * w));
+      r.bytes = tile * ceil_div(cols, w);
       m.residuals.push_back(r);
     }
     return skip_of;

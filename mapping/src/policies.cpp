@@ -35,8 +35,11 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     // Each store holds what its own class's L1 leaves.
     auto room = [&](const ClusterRole& c) { return (p.platform().l1_of[size_t(c.id)] - c.l1_used) / tile * tile; };
     std::vector<std::pair<int, int64_t>> store;
+    // A ring that one store can hold goes to one store (the runtime reads a
+    // ring from one holder): the first with room for all of it, else a new one.
+    const bool whole = left <= budget / tile * tile;
     for (auto& c : m.clusters) {
-      if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id)) continue;
+      if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id) || (whole && room(c) < left)) continue;
       int64_t take = std::min(left, room(c));
       store.push_back({c.id, take});
       c.l1_used += align64(take);
