@@ -167,7 +167,9 @@ TEST_CASE("ResNet-18 full mapping uses a cluster count comparable to the paper's
   int stores = 0;
   for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
   CHECK(stores >= 1);
-  CHECK(stores <= 3);  // the paper: 2 clusters for the residuals
+  // The paper: 2 clusters for the residuals, one image per ring; our rings also
+  // hold the tiles the replicas keep in flight (cost-model.md, Residuals): 4.
+  CHECK(stores <= 4);
 }
 
 TEST_CASE("mapping is deterministic") {
