@@ -119,9 +119,13 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
   nlohmann::json out;
   if (stages.empty()) return out;
   const auto share = [](const Stage& s, double v) { return s.window > 0 ? v / s.window : 0.0; };
+  // The bottleneck: the most busy time per cluster (per image: measured_ns), not the largest
+  // busy share: a stage that reads the HBM never waits for input and, once ahead, exits early,
+  // busy all its (short) window without setting the pace.
+  const auto per_cluster = [](const Stage& s) { return s.clusters > 0 ? s.busy / s.clusters : 0.0; };
   size_t bottleneck = 0;
   for (size_t i = 1; i < stages.size(); ++i)
-    if (share(stages[i], stages[i].busy) > share(stages[bottleneck], stages[bottleneck].busy)) bottleneck = i;
+    if (per_cluster(stages[i]) > per_cluster(stages[bottleneck])) bottleneck = i;
   nlohmann::json list = nlohmann::json::array(), chain = nlohmann::json::array();
   std::vector<std::string> verdicts(stages.size());
   for (size_t i = 0; i < stages.size(); ++i) {
@@ -163,7 +167,7 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
   out["definition"] =
       "per stage (a layer's clusters of one role and reduction level), core 0's time after its boot: waiting for "
       "producers (wait_input), waiting for consumers' credit (wait_credit), and busy (the rest: its compute, the "
-      "IMA, DMA, barriers within the cluster); the bottleneck is the busiest stage, the critical chain the stages before it that are blocked "
+      "IMA, DMA, barriers within the cluster); the bottleneck is the stage busy longest per image (measured_ns), the critical chain the stages before it that are blocked "
       "(mostly waiting for credit) and after it that are starved (mostly waiting for input)";
   return out;
 }
