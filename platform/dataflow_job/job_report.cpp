@@ -426,8 +426,9 @@ std::string report_text(const nlohmann::json& j) {
     for (const auto& s : pl["critical_chain"]) chain += (chain.empty() ? "" : " -> ") + s.get<std::string>();
     const auto bn = std::find_if(pl["stages"].begin(), pl["stages"].end(),
                                  [&](const nlohmann::json& s) { return s["stage"] == pl["bottleneck"]; });
-    o << fmt::format("  pipeline          bottleneck {} (busy {:.0f} % of its time); critical chain {}\n",
-                     pl["bottleneck"].get<std::string>(), 100 * (*bn)["busy_share"].get<double>(), chain);
+    o << fmt::format("  pipeline          bottleneck {} (busy {:.1f} us per image, {:.0f} % of its time); critical chain {}\n",
+                     pl["bottleneck"].get<std::string>(), (*bn)["measured_ns"].get<double>() / 1e3,
+                     100 * (*bn)["busy_share"].get<double>(), chain);
   }
   const auto& s = j["breakdown"]["shares"];
   const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };
