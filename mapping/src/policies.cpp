@@ -36,8 +36,11 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     auto room = [&](const ClusterRole& c) { return (p.platform().l1_of[size_t(c.id)] - c.l1_used) / tile * tile; };
     std::vector<std::pair<int, int64_t>> store;
     // A ring that one store can hold goes to one store (the runtime reads a
-    // ring from one holder): the first with room for all of it, else a new one.
-    const bool whole = left <= budget / tile * tile;
+    // ring from one holder): the first with room for all of it, else a new one
+    // (the mapper bounds a ring by the smallest cluster L1, so any new store holds it).
+    const auto& l1s = p.platform().l1_of;
+    const int64_t least = l1s.empty() ? 0 : *std::min_element(l1s.begin(), l1s.end()) - cost.l1_reserved;
+    const bool whole = left <= least / tile * tile;
     for (auto& c : m.clusters) {
       if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id) || (whole && room(c) < left)) continue;
       int64_t take = std::min(left, room(c));
