@@ -471,7 +471,7 @@ class Builder : public Planner {
       const int w = m.plans[i].tile_w;
       const int64_t tile = int64_t(l.out.c) * l.out.h * w;
       int64_t cols = forked ? std::min<int64_t>(l.out.w, int64_t(2 * std::max(stages, 1) + 2) * w + halo) : l.out.w;
-      if (forked && cols == l.out.w) cols = std::max<int64_t>(cols, std::min<int64_t>(flight + halo, std::min(analog_budget_, digital_budget_) / tile * w));
+      if (forked && cols == l.out.w) cols = std::max<int64_t>(cols, std::min<int64_t>(flight + halo, digital_budget_ / tile * w));
       r.bytes = tile * ceil_div(cols, w);
       m.residuals.push_back(r);
     }

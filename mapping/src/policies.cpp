@@ -38,8 +38,13 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     // A ring that one store can hold goes to one store (the runtime reads a
     // ring from one holder): the first with room for all of it, else a new one
     // (the mapper bounds a ring by the smallest cluster L1, so any new store holds it).
-    const auto& l1s = p.platform().l1_of;
-    const int64_t least = l1s.empty() ? 0 : *std::min_element(l1s.begin(), l1s.end()) - cost.l1_reserved;
+    // Stores go to clusters without a crossbar when the platform has any: the least L1 among those.
+    const auto& P = p.platform();
+    int64_t least = -1;
+    const bool digital = std::find(P.has_ima.begin(), P.has_ima.end(), false) != P.has_ima.end();
+    for (size_t id = 0; id < P.l1_of.size(); ++id)
+      if ((!digital || (id < P.has_ima.size() && !P.has_ima[id])) && (least < 0 || P.l1_of[id] < least)) least = P.l1_of[id];
+    least = std::max<int64_t>(0, least - cost.l1_reserved);
     const bool whole = left <= least / tile * tile;
     for (auto& c : m.clusters) {
       if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id) || (whole && room(c) < left)) continue;

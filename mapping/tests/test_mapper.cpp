@@ -318,7 +318,8 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
     CHECK(most_l1(m, false) > 256 * 1024);
     int stores = 0;
     for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
-    CHECK(stores == 1);  // 960 KiB of rings in one digital cluster
+    CHECK(stores >= 1);  // the rings in digital clusters of 1 MiB: one image each (960 KiB)
+    CHECK(stores <= 2);  // and as deep as the tiles in flight (cost-model.md, Residuals)
     for (const auto& c : m.clusters)
       if (c.role != Role::Idle && c.role != Role::Analog) CHECK(!m.platform.has_ima[size_t(c.id)]);
     // With requantization nodes the balancer tries steps whose roles would
