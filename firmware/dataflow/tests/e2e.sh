@@ -58,11 +58,13 @@ assert naive["clusters_used"] == 8 and rep["clusters_used"] > 8 and full["cluste
 assert rep["images_per_s"] > 1.2 * naive["images_per_s"], (rep["images_per_s"], naive["images_per_s"])
 # Self-timed rule on 8 clusters, naive: conv1's crossbar (cluster 0) is faster
 # than the rest of the pipeline; with 2-slot windows it may not run ahead, so
-# it spends well over its IMA time waiting for credits, yet nothing is lost.
+# its core 0 waits for credits, and its run lasts at least its IMA time plus
+# those waits, yet nothing is lost.
 s = load("mpaimc-8", "naive")
 c0 = next(c for c in s["results"]["per_cluster"] if c["cluster"] == 0)
 start = s["dataflow"]["pipeline_start_ns"]
-assert c0["exit_ns"] - start > 1.3 * c0["ima_compute_ns"], (c0, start)
+assert c0["core0_phase_ns"]["wait_credit"] > 0, c0
+assert c0["exit_ns"] - start > c0["ima_compute_ns"] + c0["core0_phase_ns"]["wait_credit"], (c0, start)
 assert c0["phase_ns"]["synchronization"] > 0
 PY
 echo ok
