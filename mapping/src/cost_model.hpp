@@ -45,7 +45,7 @@ struct CostParams {
   int input_slots = 4;          // input windows a consumer keeps (a halo window needs the next producer tile too; 2: 488, 3: 1510, 4: 1917, 6: 2023 images/s on ResNet-18)
   double tile_overhead = 400;   // cycles of core 0 per tile: events, DMA and IMA programming
   double requant = 25;          // core cycles per element (measured: firmware/dataflow kernels)
-  double requant_ch = 130;      // the same with a bias, multiplier and shift per channel (measured: MobileNetV2's conv1)
+  double requant_ch = 25;       // the same with a bias, multiplier and shift per channel (measured: mapping/docs/cost-model.md)
   double reduce = 12;           // core cycles per element per extra partial sum (measured)
   double add = 25;              // core cycles per element of a residual add (measured)
   double pool = 20;             // core cycles per window element (measured, 3x3 max-pool)
