@@ -3,24 +3,12 @@
 
 #include <algorithm>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-
+#include "quantum_grid.hpp"
 #include "sim/simulation_error.hpp"
 
 namespace vp::rv {
 
 using sc_core::sc_time;
-
-namespace {
-// The quantum keeper's own arithmetic for the next sync point on the global
-// quantum grid (the grid keeps groups' sync points aligned).
-struct QuantumGrid : tlm_utils::tlm_quantumkeeper {
-  sc_time next_sync_point() {
-    reset();
-    return m_next_sync_point;
-  }
-};
-}  // namespace
 
 CoreGroup::CoreGroup(sc_core::sc_module_name name, std::vector<RiscvCore*> cores)
     : sc_core::sc_module(name), cores_(std::move(cores)) {

@@ -6,8 +6,7 @@
 #include <functional>
 #include <queue>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-
+#include "quantum_grid.hpp"
 #include "sim/worker_pool.hpp"
 
 namespace vp::rv {
@@ -15,14 +14,6 @@ namespace vp::rv {
 using sc_core::sc_time;
 
 namespace {
-// The quantum keeper's next sync point on the global grid (as CoreGroup's).
-struct QuantumGrid : tlm_utils::tlm_quantumkeeper {
-  sc_time next_sync_point() {
-    reset();
-    return m_next_sync_point;
-  }
-};
-
 constexpr uint64_t kNever = UINT64_MAX;
 
 bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
