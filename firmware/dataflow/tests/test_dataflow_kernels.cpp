@@ -139,6 +139,20 @@ std::vector<int8_t> columns_of(const Tensor& t, int ox0, int ox1) {
   return out;
 }
 
+// The int32 reduction of `fan` tiles of n partial sums each, element by element.
+auto reduce_check(const std::vector<int32_t>& p, uint32_t fan, uint32_t n) {
+  return [&p, fan, n](const std::vector<int8_t>& out) {
+    auto got = as<int32_t>(out);
+    size_t bad = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      int32_t want = 0;
+      for (uint32_t k = 0; k < fan; ++k) want = nm_reduce(want, p[k * n + i]);
+      bad += got[i] != want;
+    }
+    CHECK(bad == 0);
+  };
+}
+
 }  // namespace
 
 TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow][kernels]") {
@@ -151,16 +165,7 @@ TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow
   auto j = b.job(DF_KT_REDUCE);
   b.mem.write(j.in_addr, p5.data(), p5.size() * 4);
   j.fan_in = fan, j.rows = 64, j.cols = 32, j.in_bytes = fan * n * 4, j.out_bytes = n * 4;
-  b.add(j, "reduce (fan-in 5, int32 out)", n, [&](const std::vector<int8_t>& out) {
-    auto got = as<int32_t>(out);
-    size_t bad = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      int32_t want = 0;
-      for (uint32_t k = 0; k < fan; ++k) want = nm_reduce(want, p5[k * n + i]);
-      bad += got[i] != want;
-    }
-    CHECK(bad == 0);
-  });
+  b.add(j, "reduce (fan-in 5, int32 out)", n, reduce_check(p5, fan, n));
   // Last tree level: 3 tiles, requantized with ReLU into a column group of a 96-channel map.
   const uint32_t fan3 = 3, rows = 64, cols = 32, stride = 96;
   std::vector<int32_t> p3(fan3 * rows * cols);
@@ -192,16 +197,7 @@ TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow
   auto j7 = b.job(DF_KT_REDUCE);
   b.mem.write(j7.in_addr, p7.data(), p7.size() * 4);
   j7.fan_in = fan7, j7.rows = 16, j7.cols = 24, j7.in_bytes = fan7 * n7 * 4, j7.out_bytes = n7 * 4;
-  b.add(j7, "reduce (fan-in 7, int32 out)", n7, [&](const std::vector<int8_t>& out) {
-    auto got = as<int32_t>(out);
-    size_t bad = 0;
-    for (uint32_t i = 0; i < n7; ++i) {
-      int32_t want = 0;
-      for (uint32_t k = 0; k < fan7; ++k) want = nm_reduce(want, p7[k * n7 + i]);
-      bad += got[i] != want;
-    }
-    CHECK(bad == 0);
-  });
+  b.add(j7, "reduce (fan-in 7, int32 out)", n7, reduce_check(p7, fan7, n7));
   const uint32_t fan6 = 6, n6 = 16 * 40;
   std::vector<int32_t> p6(fan6 * n6);
   for (auto& v : p6) v = g.in(-1500, 1500);
