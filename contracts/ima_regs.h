@@ -18,7 +18,20 @@
  * Writing TRIGGER latches the job registers and queues the sequence, so the
  * next one may be programmed at once; queued sequences continue the
  * pipeline without a bubble. Results are ima_mvm() of ima_numerics.h,
- * saturated to OUT_SIZE bytes, little endian. */
+ * saturated to OUT_SIZE bytes, little endian.
+ *
+ * JOB_KIND selects what a trigger queues. IMA_KIND_MVM (reset): the MVM jobs
+ * above. IMA_KIND_PROGRAM: the weight-programming path, the crossbar written
+ * from L1 by the input streamer: crossbar rows [ROW_OFFSET, ROW_OFFSET + ROWS)
+ * and columns [COL_OFFSET, COL_OFFSET + COLS) take int8 weights, row r read
+ * from COLS bytes at SRC_ADDR + r * SRC_STRIDE (JOBS must be 1; DST_*,
+ * OUT_SIZE, ADC_SHIFT and IN_BLOCK_* are ignored). A program sequence waits
+ * until every earlier job has written its outputs, then takes
+ * cluster.ima.program_setup_ns plus one cluster.ima.program_row_ns per row,
+ * the next row streaming in while one is written; it counts as a completed
+ * sequence (done count, IMA_EVENT_DONE) and raises IMA_EVENT_READY when its
+ * last row has been read from L1. Jobs triggered after it see the new
+ * weights. */
 #ifndef IMA_REGS_H
 #define IMA_REGS_H
 
@@ -40,14 +53,19 @@
 #define IMA_REG_IN_BLOCK_LEN 0x3C     /* bytes per gathered input block; 0 = contiguous vector */
 #define IMA_REG_IN_BLOCK_STRIDE 0x40  /* bytes from one input block to the next */
 #define IMA_REG_IN_BLOCK_OFFSET 0x44  /* bytes of the first block before SRC_ADDR (< IN_BLOCK_LEN) */
+#define IMA_REG_JOB_KIND 0x48         /* IMA_KIND_MVM (reset) or IMA_KIND_PROGRAM, latched at trigger */
 #define IMA_REG_WGT_INDEX 0x50        /* crossbar cell row * cols + col of the next weight access */
 #define IMA_REG_WGT_DATA 0x54         /* write: 4 int8 weights at WGT_INDEX.., then WGT_INDEX += 4;
-                                         read: the 4 weights at WGT_INDEX (no increment) */
+                                         read: the 4 weights at WGT_INDEX (no increment); untimed
+                                         (load-time programming), IMA_KIND_PROGRAM is the timed path */
 
 #define IMA_STATUS_BUSY 1u            /* a sequence is queued, running or streaming out */
 #define IMA_STATUS_QUEUED_SHIFT 8
 #define IMA_STATUS_DONE_SHIFT 16      /* sequences completed, modulo 2^16 */
 #define IMA_ADC_SHIFT_OVERRIDE (1u << 31)
+
+#define IMA_KIND_MVM 0u      /* JOB_KIND: MVM jobs (reset value) */
+#define IMA_KIND_PROGRAM 1u  /* JOB_KIND: program crossbar weights from L1 */
 
 /* Event lines the IMA raises (the event unit routes them to cores). */
 #define IMA_EVENT_DONE 0   /* a triggered sequence's last output is in L1 */

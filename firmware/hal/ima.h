@@ -67,8 +67,28 @@ static inline void ima_wait_sleep(void) {
   while (ima_busy()) eu_wait_line(EU_LINE_IMA_DONE);
 }
 
+/* Queues a program sequence (the weight-programming path, IMA_KIND_PROGRAM):
+ * crossbar rows row0..row0+rows-1, columns col0..col0+cols-1 take the int8
+ * weights of L1, row r at src + r * src_stride. It starts once every earlier
+ * sequence is out, takes cluster.ima.program_* time, counts as one completed
+ * sequence, and sequences triggered after it compute on the new weights.
+ * JOB_KIND is set back to MVM, so ima_program_job() needs no change. */
+static inline void ima_program_weights(uint32_t src, uint32_t src_stride, uint32_t row0, uint32_t rows,
+                                       uint32_t col0, uint32_t cols) {
+  *ima_reg(IMA_REG_SRC_ADDR) = src;
+  *ima_reg(IMA_REG_SRC_STRIDE) = src_stride;
+  *ima_reg(IMA_REG_ROW_OFFSET) = row0;
+  *ima_reg(IMA_REG_ROWS) = rows;
+  *ima_reg(IMA_REG_COL_OFFSET) = col0;
+  *ima_reg(IMA_REG_COLS) = cols;
+  *ima_reg(IMA_REG_JOBS) = 1;
+  *ima_reg(IMA_REG_JOB_KIND) = IMA_KIND_PROGRAM;
+  ima_trigger();
+  *ima_reg(IMA_REG_JOB_KIND) = IMA_KIND_MVM;
+}
+
 /* Writes an nrows x ncols row-major block of weights at (row0, col0) through
- * the registers; ncols and col0 multiples of 4 (one register write moves 4). */
+ * the registers (untimed: load-time programming); ncols and col0 multiples of 4 (one register write moves 4). */
 static inline void ima_write_weights(uint32_t row0, uint32_t col0, uint32_t nrows, uint32_t ncols, const int8_t* w) {
   const uint32_t cols = ima_cols();
   for (uint32_t r = 0; r < nrows; ++r) {

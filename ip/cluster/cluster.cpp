@@ -165,6 +165,7 @@ Cluster::Counters Cluster::counters() const {
   n.dma_transfers = dma_.transfers(), n.dma_bytes = dma_.bytes();
   n.ima_jobs = ima_.jobs_done(), n.ima_rows_driven = ima_.rows_driven();
   n.ima_columns_converted = ima_.columns_converted(), n.ima_cells_used = ima_.cells_used();
+  n.ima_cells_programmed = ima_.cells_programmed();
   if (dwconv_) n.dwconv_jobs = dwconv_->jobs_done(), n.dwconv_macs = dwconv_->macs();
   return n;
 }
@@ -184,6 +185,9 @@ nlohmann::json Cluster::stats() const {
   j["ima_rows_driven"] = n.ima_rows_driven;
   j["ima_columns_converted"] = n.ima_columns_converted;
   j["ima_cells_used"] = n.ima_cells_used;
+  j["ima_programs"] = ima_.programs_done();  // weight reloading (IMA_KIND_PROGRAM)
+  j["ima_cells_programmed"] = n.ima_cells_programmed;
+  j["ima_program_ns"] = ima_.program_time().to_seconds() * 1e9;
   if (dwconv_) {
     j["dwconv_convolutions"] = dwconv_->convolutions_done();
     j["dwconv_jobs"] = n.dwconv_jobs;

@@ -72,6 +72,7 @@ class Cluster : public sc_core::sc_module {
     uint64_t instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0;
     uint64_t l1_accesses = 0, l1_bytes = 0, dma_transfers = 0, dma_bytes = 0;
     uint64_t ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+    uint64_t ima_cells_programmed = 0;
     uint64_t dwconv_jobs = 0, dwconv_macs = 0;
     rv::ClassCounts instructions_by_class{};  // sums to instructions (insn_class.hpp)
   };

@@ -27,6 +27,8 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       job_queue_(p.job_queue),
       mvm_(p.mvm),
       setup_(p.setup),
+      program_setup_(p.program_setup),
+      program_row_(p.program_row),
       weights_(size_t(rows_) * cols_, 0),
       regfile_(0x1000, p.register_latency),
       trigger_("TRIGGER", IMA_REG_TRIGGER),
@@ -46,6 +48,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       block_len_("IN_BLOCK_LEN", IMA_REG_IN_BLOCK_LEN),
       block_stride_("IN_BLOCK_STRIDE", IMA_REG_IN_BLOCK_STRIDE),
       block_offset_("IN_BLOCK_OFFSET", IMA_REG_IN_BLOCK_OFFSET),
+      job_kind_("JOB_KIND", IMA_REG_JOB_KIND),
       wgt_index_("WGT_INDEX", IMA_REG_WGT_INDEX),
       wgt_data_("WGT_DATA", IMA_REG_WGT_DATA),
       acc_(cols_),
@@ -58,7 +61,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
   regfile_.map(status_).read_only().on_read([this](const sc_time& at) { return status(at); });
   regfile_.map(info_).read_only();
   for (Register* r : {&src_, &dst_, &src_stride_, &dst_stride_, &row0_, &nrows_, &col0_, &ncols_, &njobs_,
-                      &out_size_, &adc_reg_, &block_len_, &block_stride_, &block_offset_, &wgt_index_})
+                      &out_size_, &adc_reg_, &block_len_, &block_stride_, &block_offset_, &job_kind_, &wgt_index_})
     regfile_.map(*r);
   regfile_.map(wgt_data_)
       .on_read([this](const sc_time&) {
@@ -145,16 +148,20 @@ void Ima::trigger(const sc_time& at) {
   Sequence s{src_.get(), dst_.get(), src_stride_.get(), dst_stride_.get(), row0_.get(),
              nrows_.get(), col0_.get(), ncols_.get(), njobs_.get(), out_size_.get(),
              (adc_reg_.get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_.get() & 0x1F) : adc_shift_,
-             block_len_.get(), block_stride_.get(), block_offset_.get(), at + setup_};
+             block_len_.get(), block_stride_.get(), block_offset_.get(), job_kind_.get(), at + setup_};
   std::ostringstream m;
   m << "cluster " << cluster_id_ << " IMA: trigger with ";
-  if (s.nrows == 0 || uint64_t(s.row0) + s.nrows > rows_)
+  if (s.kind != IMA_KIND_MVM && s.kind != IMA_KIND_PROGRAM)
+    m << "JOB_KIND " << s.kind << " (must be " << IMA_KIND_MVM << ", MVM, or " << IMA_KIND_PROGRAM << ", PROGRAM)";
+  else if (s.nrows == 0 || uint64_t(s.row0) + s.nrows > rows_)
     m << "ROW_OFFSET " << s.row0 << " + ROWS " << s.nrows << " outside the crossbar's " << rows_ << " rows";
   else if (s.ncols == 0 || uint64_t(s.col0) + s.ncols > cols_)
     m << "COL_OFFSET " << s.col0 << " + COLS " << s.ncols << " outside the crossbar's " << cols_ << " columns";
   else if (s.jobs == 0)
     m << "JOBS 0 (a sequence has at least one job)";
-  else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
+  else if (s.kind == IMA_KIND_PROGRAM) {
+    if (!check_program(s, m)) m.str("");
+  } else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
     m << "OUT_SIZE " << s.out_size << " (must be 1, 2 or 4)";
   else if (s.block_len && s.block_offset >= s.block_len)
     m << "IN_BLOCK_OFFSET " << s.block_offset << " not inside IN_BLOCK_LEN " << s.block_len;
@@ -172,7 +179,13 @@ void Ima::run() {
     // Compute every job whose input is in and whose output buffer is free:
     // computing is timing only, no L1 effect, so it needs no wake-up of its own.
     while (computed_ < in_done_ && computed_ < out_done_ + 2) compute(jobs_[computed_ - out_done_]);
-    const bool can_in = in_seq_ < seqs_.size() && in_done_ < computed_ + 2;
+    if (program_next()) {  // a program sequence runs alone, after every earlier job is out
+      const sc_time t = program_start();
+      if (t > sc_core::sc_time_stamp()) wait(t - sc_core::sc_time_stamp());
+      program();
+      continue;
+    }
+    const bool can_in = in_seq_ < seqs_.size() && seqs_[in_seq_].kind == IMA_KIND_MVM && in_done_ < computed_ + 2;
     const bool can_out = out_done_ < computed_;
     if (!can_in && !can_out) {
       wait(trigger_ev_);

@@ -21,6 +21,7 @@
 #include <deque>
 #include <array>
 #include <functional>
+#include <ostream>
 #include <map>
 #include <vector>
 
@@ -69,11 +70,17 @@ class Ima : public sc_core::sc_module {
   uint64_t columns_converted() const { return columns_converted_; }
   uint64_t cells_used() const { return cells_used_; }
   sc_core::sc_time compute_time() const { return compute_time_; }  // crossbar busy time
+  // The weight-programming path (IMA_KIND_PROGRAM, ima_program.cpp): program
+  // sequences completed, crossbar cells written and the time spent writing them.
+  uint64_t programs_done() const { return programs_done_; }
+  uint64_t cells_programmed() const { return cells_programmed_; }
+  sc_core::sc_time program_time() const { return program_time_; }
 
  private:
   struct Sequence {  // the job registers as latched by a trigger
     uint32_t src, dst, src_stride, dst_stride, row0, nrows, col0, ncols, jobs, out_size, adc_shift;
     uint32_t block_len, block_stride, block_offset;
+    uint32_t kind;  // IMA_KIND_MVM or IMA_KIND_PROGRAM
     sc_core::sc_time start;
     uint32_t jobs_in = 0, jobs_out = 0;
   };
@@ -91,6 +98,13 @@ class Ima : public sc_core::sc_module {
   // With noise on: the job's MVM on the programmed (noisy, drifted) block.
   void compute_noisy(const Sequence& s, const Job& job);
   void stream_out();
+  // The program sequence at the front: when it may start (every earlier job
+  // out), and running it (ima_program.cpp).
+  bool program_next() const;
+  sc_core::sc_time program_start() const;
+  void program();
+  // Appends why a program sequence cannot be queued to `m`; false: it can.
+  bool check_program(const Sequence& s, std::ostream& m) const;
   // Moves pieces [addr, addr + len) between L1 and `data`, P x port_bytes per
   // cycle from `start`; returns when the last access completes.
   sc_core::sc_time stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
@@ -111,12 +125,12 @@ class Ima : public sc_core::sc_module {
   L1Streamer streamer_;  // both streamers' geometry and timing (Fig. 3: one port set each way)
   unsigned rows_, cols_, dac_bits_, adc_bits_, adc_shift_;
   size_t job_queue_;
-  sc_core::sc_time mvm_, setup_;
+  sc_core::sc_time mvm_, setup_, program_setup_, program_row_;
   std::vector<int8_t> weights_;
   RegisterFile regfile_;
   // The registers of ima_regs.h, in offset order; reset values as after power-up.
   Register trigger_, status_, info_, src_, dst_, src_stride_, dst_stride_, row0_, nrows_, col0_, ncols_, njobs_;
-  Register out_size_, adc_reg_, block_len_, block_stride_, block_offset_, wgt_index_, wgt_data_;
+  Register out_size_, adc_reg_, block_len_, block_stride_, block_offset_, job_kind_, wgt_index_, wgt_data_;
   EventFn on_event_;
   ActivityTracer* tracer_ = nullptr;
   sc_core::sc_event trigger_ev_;
@@ -133,6 +147,8 @@ class Ima : public sc_core::sc_module {
   uint64_t jobs_done_ = 0;
   uint64_t rows_driven_ = 0, columns_converted_ = 0, cells_used_ = 0;
   sc_core::sc_time compute_time_;
+  uint64_t programs_done_ = 0, cells_programmed_ = 0;
+  sc_core::sc_time program_time_;
   std::vector<int32_t> acc_;
   // Noise: each used block (row0, rows, col0, cols) is programmed once from
   // its weights (ima_noise.h); a weight write reprograms. keys: per row.

@@ -22,6 +22,9 @@ struct ImaParams {
   sc_core::sc_time cycle;
   sc_core::sc_time mvm;  // one analog MVM (DAC, array, ADC)
   sc_core::sc_time setup;  // per triggered sequence
+  // The weight-programming path (IMA_KIND_PROGRAM): per program sequence, and
+  // per crossbar row written (all its columns at once).
+  sc_core::sc_time program_setup, program_row;
   sc_core::sc_time l1_latency;  // of a streamer access
   sc_core::sc_time register_latency;
   ima_noise_params noise{};  // noise.enabled == 0: the ideal crossbar

@@ -26,6 +26,7 @@ ClusterActivity ClusterActivity::from_stats(const nlohmann::json& c) {
   a.ima_rows_driven = num(c, "ima_rows_driven");
   a.ima_columns_converted = num(c, "ima_columns_converted");
   a.ima_cells_used = num(c, "ima_cells_used");
+  a.ima_cells_programmed = num(c, "ima_cells_programmed");
   a.dwconv_macs = num(c, "dwconv_macs");
   if (c.contains("instructions_by_class"))
     for (size_t k = 0; k < rv::kInsnClasses; ++k) a.instructions_by_class[k] = num(c.at("instructions_by_class"), rv::kInsnClassNames[k]);
@@ -42,7 +43,7 @@ ClusterEnergy cluster_energy_pj(const ClusterActivity& a, const EnergyParams& e)
   c.l1 = a.l1_bytes * e.l1_pj_per_byte;
   c.dma = a.dma_bytes * e.dma_pj_per_byte;
   c.ima = a.ima_jobs * e.ima_job_pj + a.ima_rows_driven * e.ima_row_pj + a.ima_columns_converted * e.ima_column_pj +
-          a.ima_cells_used * e.ima_cell_pj;
+          a.ima_cells_used * e.ima_cell_pj + a.ima_cells_programmed * e.ima_program_cell_pj;
   c.dwconv = a.dwconv_macs * e.dwconv_mac_pj;
   return c;
 }
@@ -69,6 +70,7 @@ EnergyParams bind_energy(const Config& cfg) {
   e.ima_row_pj = f("ima_row_pj");
   e.ima_column_pj = f("ima_column_pj");
   e.ima_cell_pj = f("ima_cell_pj");
+  e.ima_program_cell_pj = f("ima_program_cell_pj");
   e.dwconv_mac_pj = f("dwconv_mac_pj");
   e.cluster_leakage_mw = f("cluster_leakage_mw");
   const std::string unused = cfg.get_string("energy.unused_clusters");

@@ -24,6 +24,7 @@ struct EnergyParams {
   double l1_pj_per_byte = 0, dma_pj_per_byte = 0, noc_pj_per_byte_per_level = 0;
   double hbm_pj_per_byte = 0, hbm_background_mw = 0;
   double ima_job_pj = 0, ima_row_pj = 0, ima_column_pj = 0, ima_cell_pj = 0;
+  double ima_program_cell_pj = 0;  // per cell written by a program sequence (weight reloading)
   double dwconv_mac_pj = 0;
   double cluster_leakage_mw = 0;
   enum class Unused { kPowered, kClockGated, kPowerGated } unused = Unused::kPowerGated;
@@ -45,6 +46,7 @@ struct ClusterShape {
 struct ClusterActivity {
   double instructions = 0, core_active_cycles = 0, core_sleep_cycles = 0, l1_bytes = 0, dma_bytes = 0;
   double ima_jobs = 0, ima_rows_driven = 0, ima_columns_converted = 0, ima_cells_used = 0;
+  double ima_cells_programmed = 0;  // weight reloading (IMA_KIND_PROGRAM)
   double dwconv_macs = 0;
   ClassArray instructions_by_class{};  // sums to instructions
   static ClusterActivity from_stats(const nlohmann::json& per_cluster_entry);

@@ -231,6 +231,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     a.core_sleep_cycles = double(n.core_sleep_cycles), a.l1_bytes = double(n.l1_bytes), a.dma_bytes = double(n.dma_bytes);
     a.ima_jobs = double(n.ima_jobs), a.ima_rows_driven = double(n.ima_rows_driven);
     a.ima_columns_converted = double(n.ima_columns_converted), a.ima_cells_used = double(n.ima_cells_used);
+    a.ima_cells_programmed = double(n.ima_cells_programmed);
     a.dwconv_macs = double(n.dwconv_macs);
     for (size_t k = 0; k < rv::kInsnClasses; ++k) a.instructions_by_class[k] = double(n.instructions_by_class[k]);
     return a;

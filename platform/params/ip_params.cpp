@@ -132,6 +132,8 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
   p.cycle = bind_cycle(cfg);
   p.mvm = sc_time(cfg.get_float("cluster.ima.mvm_ns"), sc_core::SC_NS);
   p.setup = cycles(cfg, "cluster.ima.setup_cycles");
+  p.program_setup = sc_time(cfg.get_float("cluster.ima.program_setup_ns"), sc_core::SC_NS);
+  p.program_row = sc_time(cfg.get_float("cluster.ima.program_row_ns"), sc_core::SC_NS);
   p.l1_latency = cycles(cfg, "cluster.l1.latency_cycles");
   p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
   p.noise = bind_ima_noise(cfg);

@@ -24,6 +24,7 @@ struct JobRegs {
   uint32_t adc_shift = 0;  // written with the override bit when `override_shift`
   bool override_shift = false;
   uint32_t block_len = 0, block_stride = 0, block_offset = 0;
+  uint32_t kind = IMA_KIND_MVM;  // JOB_KIND
 };
 
 struct Bench : sc_module {
@@ -63,6 +64,7 @@ struct Bench : sc_module {
     write(IMA_REG_IN_BLOCK_LEN, j.block_len);
     write(IMA_REG_IN_BLOCK_STRIDE, j.block_stride);
     write(IMA_REG_IN_BLOCK_OFFSET, j.block_offset);
+    write(IMA_REG_JOB_KIND, j.kind);
     const sc_time at = sc_time_stamp();
     write(IMA_REG_TRIGGER, 1);
     return at;
