@@ -67,6 +67,11 @@ TEST_CASE("each count is charged at its figure", "[energy]") {
                               0, {}, e);
     CHECK(r["components_mj"]["ima"].get<double>() == Approx((100 + 64 + 32 * 5 + 2048 * 0.04) * 1e-9));
   }
+  SECTION("a program sequence writing a 256 x 64 block (weight reloading)") {
+    e.ima_program_cell_pj = 200;
+    const json r = run_energy(results({cluster(0, {{"ima_cells_programmed", 256 * 64}})}), 0, {}, e);
+    CHECK(r["components_mj"]["ima"].get<double>() == Approx(256 * 64 * 200 * 1e-9));
+  }
   SECTION("depthwise accelerator MACs") {
     e.dwconv_mac_pj = 0.1;
     const json r = run_energy(results({cluster(0, {{"dwconv_macs", 144000}})}), 0, {}, e);
