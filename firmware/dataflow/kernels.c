@@ -193,8 +193,10 @@ static inline void rqc_column_c(int8_t* d, uint32_t dst_stride, const int32_t* s
   }
 }
 
-static inline __attribute__((always_inline)) void rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0, uint32_t st0, const int32_t* s1,
-                       uint32_t st1, uint32_t rows, const df_rqc_t* p, int relu, int32_t olo, int32_t ohi) {
+static inline __attribute__((always_inline)) void rqc_column(int8_t* d, uint32_t dst_stride, const int32_t* s0,
+                                                             uint32_t st0, const int32_t* s1, uint32_t st1,
+                                                             uint32_t rows, const df_rqc_t* p, int relu, int32_t olo,
+                                                             int32_t ohi) {
 #if VP_XCV
   xcv_rqc_column(d, dst_stride, s0, st0, s1, st1, rows, p, relu, ohi);
   (void)olo;
@@ -206,6 +208,90 @@ static inline __attribute__((always_inline)) void rqc_column(int8_t* d, uint32_t
     rqc_column_c(d, dst_stride, s0, st0, s1, st1, rows, p, olo, ohi, 0);
 #endif
 }
+
+/* One column piece (rows nr, accumulators s[r * cols] and the other tiles
+ * tile_stride elements further, codes to d[r * dst_stride]) of a
+ * per-channel requantization: df_rqc's 32-bit forms (fan-in 1 and 2 in one
+ * pass; above, all but the last input summed into a stack column, 64 rows at
+ * a time), or nm_requant_ch's 64-bit path where df_rqc_plan refuses. */
+static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, const int32_t* s, uint32_t fan_in,
+                                               uint32_t tile_stride, uint32_t cols, uint32_t nr, int32_t bias,
+                                               int32_t mult, uint32_t shift, int relu, int32_t amax) {
+  const int32_t olo = relu ? 0 : -128, ohi = amax < 127 ? amax : 127;
+  df_rqc_t pc;
+  if (ohi >= olo && df_rqc_plan(&pc, bias, mult, shift)) {
+    if (fan_in <= 2) {
+      rqc_column(d, dst_stride, s, cols, fan_in == 2 ? s + tile_stride : 0, cols, nr, &pc, relu, olo, ohi);
+      return;
+    }
+    int32_t tmp[64];
+    for (uint32_t k0 = 0; k0 < nr; k0 += 64) {
+      const uint32_t m = nr - k0 < 64 ? nr - k0 : 64;
+      const int32_t* sk = s + k0 * cols;
+      for (uint32_t r = 0; r < m; ++r) {
+        int32_t acc = sk[r * cols];
+        for (uint32_t k = 1; k + 1 < fan_in; ++k) acc = nm_reduce(acc, sk[k * tile_stride + r * cols]);
+        tmp[r] = acc;
+      }
+      rqc_column(d + k0 * dst_stride, dst_stride, tmp, 1, sk + (fan_in - 1) * tile_stride, cols, m, &pc, relu, olo,
+                 ohi);
+    }
+    return;
+  }
+  const df_requant_t p = df_requant_plan(mult, shift, relu);
+  for (uint32_t r = 0; r < nr; ++r) {
+    int32_t acc = s[r * cols];
+    for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, s[k * tile_stride + r * cols]);
+    const int8_t v = df_requant(bias ? nm_bias_add(acc, bias) : acc, &p);
+    d[r * dst_stride] = v > amax ? (int8_t)amax : v;
+  }
+}
+
+#if VP_XCV
+/* The CORE-V column pieces of fan-in 1 and 2 (the common case): per piece
+ * the 16x16 plan (df_rq16) and its hardware loop, each variant a loop of its
+ * own so the per-piece work stays small; a piece the plan refuses goes to
+ * rq_piece. */
+#define XCV_RQ16_PIECES(LOAD, OUT, TWO)                                                                     \
+  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {                                                              \
+    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;                                            \
+    i += nr;                                                                                                \
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;       \
+    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;                                \
+    const int32_t* s0 = src + r0 * cols + c;                                                                \
+    const int32_t* s1 = s0 + tile_stride;                                                                   \
+    int8_t* d = dst + r0 * dst_stride + c;                                                                  \
+    df_rq16_t pl;                                                                                           \
+    if (!df_rq16_plan(&pl, bias, mult, shift)) {                                                            \
+      rq_piece(d, dst_stride, s0, TWO ? 2 : 1, tile_stride, cols, nr, bias, mult, shift, relu, ohi);        \
+      continue;                                                                                             \
+    }                                                                                                       \
+    const df_rq16_t* p = &pl;                                                                               \
+    register uint32_t pairs __asm__("a5") = nr / 2;                                                         \
+    if (pairs) XCV_RQ16(LOAD, OUT);                                                                         \
+    if (nr & 1) {                                                                                           \
+      const int32_t v = df_rq16(TWO ? nm_reduce(*s0, *s1) : *s0, p);                                        \
+      *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));                                                   \
+    }                                                                                                       \
+  }
+static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_stride, const int32_t* src,
+                                                    uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
+                                                    uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
+  const int relu = q->relu;
+  const int32_t olo = relu ? 0 : -128, ohi = q->act_max < 127 ? q->act_max : 127;
+  const uint32_t b0 = cols * 4u, b1 = cols * 4u;
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
+  if (fan_in == 2) {
+    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_RELU, 1)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX, 1)
+    else XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIP, 1)
+  } else {
+    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_RELU, 0)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX, 0)
+    else XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIP, 0)
+  }
+}
+#endif
 
 void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
                            uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
@@ -219,43 +305,21 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
    * piece, then its rows. */
   uint32_t lo, hi;
   df_share(rows * cols, &lo, &hi);
-  const int32_t amax = q->act_max, olo = q->relu ? 0 : -128, ohi = amax < 127 ? amax : 127;
-  for (uint32_t i = lo; i < hi;) {
-    const uint32_t c = i / rows, r0 = i % rows, nr = rows - r0 < hi - i ? rows - r0 : hi - i;
+  if (lo >= hi) return;
+#if VP_XCV
+  if (fan_in <= 2 && (q->relu ? 0 : -128) <= q->act_max) {
+    xcv_rq_pieces(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
+    return;
+  }
+#endif
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
+  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
+    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
     i += nr;
     const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
     const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
-    const int32_t* s = src + r0 * cols + c;
-    int8_t* d = dst + r0 * dst_stride + c;
-    df_rqc_t pc;
-    if (ohi >= olo && df_rqc_plan(&pc, bias, mult, shift)) {
-      /* 32-bit form: fan-in 1 and 2 in one pass; above, all but the last
-       * input summed into a stack column, 64 rows at a time. */
-      if (fan_in <= 2) {
-        rqc_column(d, dst_stride, s, cols, fan_in == 2 ? s + tile_stride : 0, cols, nr, &pc, q->relu, olo, ohi);
-        continue;
-      }
-      int32_t tmp[64];
-      for (uint32_t k0 = 0; k0 < nr; k0 += 64) {
-        const uint32_t m = nr - k0 < 64 ? nr - k0 : 64;
-        const int32_t* sk = s + k0 * cols;
-        for (uint32_t r = 0; r < m; ++r) {
-          int32_t acc = sk[r * cols];
-          for (uint32_t k = 1; k + 1 < fan_in; ++k) acc = nm_reduce(acc, sk[k * tile_stride + r * cols]);
-          tmp[r] = acc;
-        }
-        rqc_column(d + k0 * dst_stride, dst_stride, tmp, 1, sk + (fan_in - 1) * tile_stride, cols, m, &pc, q->relu,
-                   olo, ohi);
-      }
-      continue;
-    }
-    const df_requant_t p = df_requant_plan(mult, shift, q->relu);
-    for (uint32_t r = 0; r < nr; ++r) {
-      int32_t acc = s[r * cols];
-      for (uint32_t k = 1; k < fan_in; ++k) acc = nm_reduce(acc, s[k * tile_stride + r * cols]);
-      const int8_t v = df_requant(bias ? nm_bias_add(acc, bias) : acc, &p);
-      d[r * dst_stride] = v > amax ? (int8_t)amax : v;
-    }
+    rq_piece(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult,
+             shift, q->relu, q->act_max);
   }
 }
 

@@ -503,4 +503,64 @@ static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint
   }
 }
 
+/* One output column of a per-channel requantization in the 16x16 form
+ * (df_rq16, requant.h: its comment proves it exact): two rows per
+ * hardware-loop iteration, register post-increment loads and stores down
+ * the column as xcv_rqc_column; per output cv.clipr, the bias add, cv.mulsN
+ * (Is3 16), cv.macsN (Is3 0), cv.addRNr, then the code clamp. Loads are two
+ * instructions ahead of their use. */
+#define XCV_RQ16_MATH                                                      \
+  ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n" /* cv.clipr */                   \
+  ".insn r 0x2b, 3, 0x3a, t1, t1, %[r]\n"                                  \
+  "add t0, t0, %[bias]\n"                                                  \
+  "add t1, t1, %[bias]\n"                                                  \
+  ".insn r 0x5b, 4, 0x10, t2, t0, %[ml]\n" /* cv.mulsn t2, t0, ml, 16 */   \
+  ".insn r 0x5b, 4, 0x10, t3, t1, %[ml]\n"                                 \
+  ".insn r 0x5b, 6, 0x00, t2, t0, %[mh]\n" /* cv.macsn t2, t0, mh, 0 */    \
+  ".insn r 0x5b, 6, 0x00, t3, t1, %[mh]\n"                                 \
+  ".insn r 0x2b, 3, 0x42, t2, zero, %[s3]\n" /* cv.addrnr */               \
+  ".insn r 0x2b, 3, 0x42, t3, zero, %[s3]\n"
+#define XCV_RQ16_RELU                                                      \
+  ".insn r 0x2b, 3, 0x3b, t2, t2, %[oh]\n" /* cv.clipur */                 \
+  ".insn r 0x2b, 3, 0x3b, t3, t3, %[oh]\n"
+#define XCV_RQ16_CLIP                                                      \
+  ".insn r 0x2b, 3, 0x38, t2, t2, x8\n" /* cv.clip 8 */                    \
+  ".insn r 0x2b, 3, 0x38, t3, t3, x8\n"
+#define XCV_RQ16_CLIPMAX                                                   \
+  XCV_RQ16_CLIP                                                            \
+  ".insn r 0x2b, 3, 0x2b, t2, t2, %[oh]\n" /* cv.min */                    \
+  ".insn r 0x2b, 3, 0x2b, t3, t3, %[oh]\n"
+#define XCV_RQ16_STORE                                                     \
+  ".insn r 0x2b, 3, 0x10, %[ds], %[d], t2\n" /* cv.sb t2, ds(d!) */        \
+  ".insn r 0x2b, 3, 0x10, %[ds], %[d], t3\n"
+#define XCV_RQ16(LOAD, OUT)                                                                              \
+  __asm__ volatile(CV_HWLOOP0_BEGIN LOAD XCV_RQ16_MATH OUT XCV_RQ16_STORE CV_HWLOOP0_END                 \
+                   : [s0] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)                                          \
+                   : "r"(pairs), [st0] "r"(b0), [st1] "r"(b1), [ds] "r"(dst_stride), [r] "r"(p->r),     \
+                     [bias] "r"(p->bias), [mh] "r"(p->mh), [ml] "r"(p->ml), [s3] "r"(p->s3), [oh] "r"(ohi) \
+                   : "t0", "t1", "t2", "t3", "memory")
+
+static inline __attribute__((always_inline)) void xcv_rq16_column(int8_t* d, uint32_t dst_stride, const int32_t* s0,
+                                                                  uint32_t st0, const int32_t* s1, uint32_t st1,
+                                                                  uint32_t rows, const df_rq16_t* p, int relu,
+                                                                  int32_t ohi) {
+  register uint32_t pairs __asm__("a5") = rows / 2;
+  const uint32_t b0 = st0 * 4u, b1 = st1 * 4u;
+  if (pairs) {
+    if (s1) {
+      if (relu) XCV_RQ16(XCV_RQC_LOAD2, XCV_RQ16_RELU);
+      else if (ohi < 127) XCV_RQ16(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX);
+      else XCV_RQ16(XCV_RQC_LOAD2, XCV_RQ16_CLIP);
+    } else {
+      if (relu) XCV_RQ16(XCV_RQC_LOAD1, XCV_RQ16_RELU);
+      else if (ohi < 127) XCV_RQ16(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX);
+      else XCV_RQ16(XCV_RQC_LOAD1, XCV_RQ16_CLIP);
+    }
+  }
+  if (rows & 1) {
+    const int32_t v = df_rq16(s1 ? nm_reduce(*s0, *s1) : *s0, p), olo = relu ? 0 : -128;
+    *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));
+  }
+}
+
 #endif /* DATAFLOW_KERNELS_XCV_H */

@@ -13,6 +13,19 @@
 #include <stdint.h>
 
 #include "numerics.h"
+#if defined(VP_XCV) && VP_XCV
+#include "hal/corev.h"
+#endif
+
+/* The bit length of x > 0: one cv.fl1 on CORE-V (RV32IMC has no count of
+ * leading zeros: libgcc's __clzsi2). */
+static inline int32_t df_bitlen(uint32_t x) {
+#if defined(VP_XCV) && VP_XCV
+  return (int32_t)cv_fl1(x) + 1;
+#else
+  return 32 - __builtin_clz(x);
+#endif
+}
 
 enum { DF_RQ_GENERIC = 0, DF_RQ_HIGH32 = 1, DF_RQ_HIGH_SHIFT = 2, DF_RQ_SPLIT = 3 };
 
@@ -182,7 +195,7 @@ typedef struct {
  * with B = 2^k, B * x <= INT32_MAX is x <= INT32_MAX >> k. */
 static inline int df_rqc_plan(df_rqc_t* p, int32_t bias, int32_t mult, uint32_t shift) {
   if (mult <= 0 || shift > 62) return 0;
-  const int32_t L = 32 - __builtin_clz((uint32_t)mult); /* bit length */
+  const int32_t L = df_bitlen((uint32_t)mult);
   const int32_t kk = (int32_t)shift + 9 - L;
   if (kk > 30) return 0; /* no clamp of a within int32 would saturate */
   const uint32_t k = kk < 0 ? 0u : (uint32_t)kk, B = 1u << k;
@@ -211,6 +224,62 @@ static inline int32_t df_rqc(int32_t acc, const df_rqc_t* p) {
   const int32_t x = p->t == DF_RQC_MULH ? (int32_t)(((int64_t)a * p->mh) >> 32)
                                         : a * p->mh + ((a * p->ml) >> p->t);
   return (x + p->round) >> p->s2;
+}
+
+/* The per-channel requantization with 16x16 multiplies (the CORE-V column
+ * loop, kernels_xcv.h: cv.clipr, add, cv.mulsN, cv.macsN, cv.addRNr; five
+ * instructions per output instead of seven). Planned once per column piece;
+ * df_rq16 is the loop's arithmetic step by step, for the host test and the
+ * odd row.
+ *
+ * Why it is exact. Let L be the bit length of mult and B = 2^k,
+ * k = max(shift + 8 - L, 0): B * mult >= 2^(shift + 7), so any a = acc + bias
+ * at or beyond +-B rounds to at least +-128 and gives the saturated code (the
+ * lowest code -128 is a saturation too). cv.clipr clamps acc to
+ * [-(r + 1), r] with r = B + |bias|: a clamped acc gives an a beyond +-B on
+ * the same side as the true one (saturated or not by nm_bias_add), so the
+ * same code; an acc inside is unchanged and acc + bias cannot overflow. Then
+ * |a| <= B + 2|bias| + 1 <= 2^15 (the plan checks it): a is an int16, as
+ * cv.mulsN/cv.macsN read it. With mult = mh * 2^16 + ml, ml the signed low
+ * half-word (-2^15 <= ml < 2^15) and mh <= 2^15 - 1:
+ *   t1 = floor(a * ml / 2^16)          cv.mulsN t1, a, ml, 16 (|a * ml| <= 2^30)
+ *   t2 = a * mh + t1                   cv.macsN t1, a, mh, 0  (|t2| <= 2^30)
+ *      = floor((a * mh * 2^16 + a * ml) / 2^16) = floor(a * mult / 2^16)
+ *   v  = (t2 + 2^(s3 - 1)) >> s3       cv.addRNr, s3 = shift - 16 (1..30)
+ *      = floor((floor(a * mult / 2^16) + 2^(shift - 17)) / 2^(shift - 16))
+ *      = floor((a * mult + 2^(shift - 1)) / 2^shift)
+ * (2^(shift-17) * 2^16 is an integer multiple of 2^16, and floor(floor(x / m)
+ * / n) = floor(x / (m n))), which is nm_requant_ch's rounding; t2 + 2^(s3-1)
+ * < 2^30 + 2^29 for shift <= 46. */
+typedef struct {
+  int32_t r;      /* cv.clipr bound of acc */
+  int32_t bias;
+  int32_t mh, ml; /* mult = mh * 2^16 + ml, both int16 */
+  uint32_t s3;    /* shift - 16 */
+} df_rq16_t;
+
+/* 1 and the plan, or 0 (then df_rqc_plan's forms). 32-bit arithmetic only. */
+static inline int df_rq16_plan(df_rq16_t* p, int32_t bias, int32_t mult, uint32_t shift) {
+  if (mult <= 0 || shift < 17 || shift > 46) return 0;
+  const int32_t kk = (int32_t)shift + 8 - df_bitlen((uint32_t)mult);
+  if (kk > 14) return 0;
+  const uint32_t B = kk < 0 ? 1u : 1u << kk, ab = bias < 0 ? 0u - (uint32_t)bias : (uint32_t)bias;
+  if (ab > 16384u || B + 2u * ab + 1u > 32768u) return 0;
+  const int32_t ml = (int32_t)(int16_t)(uint16_t)((uint32_t)mult & 0xffffu), mh = (int32_t)(((uint32_t)mult - (uint32_t)ml) >> 16);
+  if (mh > 32767) return 0;
+  p->r = (int32_t)(B + ab), p->bias = bias, p->mh = mh, p->ml = ml, p->s3 = shift - 16;
+  return 1;
+}
+
+/* round-half-up(((acc + bias) * mult) / 2^shift), or a value beyond the int8
+ * range of the same sign where that saturates (clamp to the codes after):
+ * exactly the CORE-V instructions' arithmetic. */
+static inline int32_t df_rq16(int32_t acc, const df_rq16_t* p) {
+  const int32_t c = acc < -p->r - 1 ? -p->r - 1 : (acc > p->r ? p->r : acc);
+  const int32_t a = (int16_t)(uint16_t)(uint32_t)(c + p->bias); /* the low half-word, as cv.mulsN reads it */
+  const int32_t t1 = (a * (int32_t)(int16_t)p->ml) >> 16;
+  const int32_t t2 = (int32_t)((uint32_t)t1 + (uint32_t)(a * (int32_t)(int16_t)p->mh));
+  return (int32_t)((uint32_t)t2 + (1u << (p->s3 - 1u))) >> p->s3;
 }
 
 #endif /* DATAFLOW_REQUANT_H */

@@ -21,6 +21,12 @@
 static inline int32_t cv_clipr(int32_t a, int32_t b) { int32_t r; CV_R_(0x3a, r, a, b); return r; }
 static inline int32_t cv_max(int32_t a, int32_t b) { int32_t r; CV_R_(0x2d, r, a, b); return r; }
 static inline int32_t cv_min(int32_t a, int32_t b) { int32_t r; CV_R_(0x2b, r, a, b); return r; }
+/* index of the most significant 1 of a (xcvbitmanip cv.fl1; 32 for a = 0) */
+static inline uint32_t cv_fl1(uint32_t a) {
+  uint32_t r;
+  __asm__(".insn r 0x2b, 3, 0x22, %0, %1, x0" : "=r"(r) : "r"(a));
+  return r;
+}
 /* d = (d + a + 2^(s-1)) >>> s, s = b[4:0] (round half up; no rounding term for s = 0) */
 static inline int32_t cv_addrnr(int32_t d, int32_t a, uint32_t s) {
   __asm__(".insn r 0x2b, 3, 0x42, %0, %1, %2" : "+r"(d) : "r"(a), "r"(s));

@@ -156,3 +156,44 @@ TEST_CASE("xcv_rq_plan (the CORE-V 32-bit requantization) equals nm_requant", "[
   CHECK(noclip > 100);  // many plans drop the clips
   CHECK(noclip < ok);   // and some keep them
 }
+
+TEST_CASE("df_rq16 (per-channel with 16x16 multiplies) equals nm_requant_ch wherever it plans", "[dataflow][requant]") {
+  // Every accumulator the clamp lets through (the whole range [-(r + 1), r]
+  // and one beyond each end), the int32 extremes and random ones, for every
+  // shift the plan takes. Comparing the codes clamped to [-128, 127] is
+  // enough: every ReLU / act_max clamp lies inside that one.
+  uint64_t s = 4242;
+  auto rnd = [&]() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 32);
+  };
+  const int32_t mults[] = {1, 23117, 65535, 65536 + 32768, (1 << 30) + 12345, 1518500250, 0x7FFF7FFF, 0x7FFFFFFF};
+  const int32_t biases[] = {0, 1, -1, -4000, 3000, 8191, -8192, 16384, -16385, INT32_MIN};
+  size_t bad = 0, cases = 0, planned = 0, refused = 0;
+  for (uint32_t shift = 0; shift <= 62; ++shift)
+    for (int32_t mult : mults)
+      for (int32_t bias : biases) {
+        df_rq16_t p;
+        if (!df_rq16_plan(&p, bias, mult, shift)) {
+          ++refused;
+          continue;
+        }
+        ++planned;
+        auto check = [&](int32_t acc) {
+          ++cases;
+          const int32_t v = df_rq16(acc, &p);
+          bad += int8_t(v < -128 ? -128 : (v > 127 ? 127 : v)) != nm_requant_ch(acc, bias, mult, shift, 0, 127);
+        };
+        for (int32_t acc = -p.r - 2; acc <= p.r + 1; ++acc) check(acc);
+        for (int32_t acc : {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1}) check(acc);
+        for (int i = 0; i < 300; ++i) check(int32_t(rnd()) >> (rnd() % 31));
+      }
+  CHECK(bad == 0);
+  CHECK(planned > 300);
+  CHECK(refused > 0);
+  // ResNet-18's per-channel multipliers (31 bits) with shifts 30..37 and small biases take this form.
+  for (uint32_t shift = 30; shift <= 37; ++shift) {
+    df_rq16_t p;
+    CHECK(df_rq16_plan(&p, -1234, 0x7FFF0000, shift));
+  }
+}
