@@ -98,6 +98,27 @@ static void requant_run(int8_t* d, const int32_t* src, uint32_t n, const df_requ
   }
 }
 
+#if VP_XCV
+/* kern_reduce_requant's share [lo, hi) with a CORE-V plan: runs of
+ * contiguous outputs, the whole share or its pieces of each row. */
+static void xcv_rr_runs(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
+                        uint32_t cols, uint32_t lo, uint32_t hi, const xcv_rq_t* x, int relu) {
+  if (dst_stride == cols) {
+    xcv_reduce_requant(dst + lo, src + lo, fan_in, tile_stride, hi - lo, x, relu);
+    return;
+  }
+  uint32_t c = lo % cols; /* one division; then row by row */
+  int8_t* d = dst + (lo / cols) * dst_stride + c;
+  for (uint32_t i = lo; i < hi;) {
+    const uint32_t m = cols - c < hi - i ? cols - c : hi - i;
+    xcv_reduce_requant(d, src + i, fan_in, tile_stride, m, x, relu);
+    i += m;
+    d += dst_stride - c;
+    c = 0;
+  }
+}
+#endif
+
 void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in, uint32_t tile_stride,
                          uint32_t rows, uint32_t cols, int32_t mult, uint32_t shift, int relu) {
   /* Split the flattened elements, not the rows: a tile of one pixel and many
@@ -107,20 +128,8 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
   if (lo >= hi) return;
 #if VP_XCV
   const xcv_rq_t x = xcv_rq_plan(mult, shift);
-  if (x.ok) { /* runs of contiguous outputs: the whole share, or its pieces of each row */
-    if (dst_stride == cols) {
-      xcv_reduce_requant(dst + lo, src + lo, fan_in, tile_stride, hi - lo, &x, relu);
-      return;
-    }
-    uint32_t c = lo % cols; /* one division; then row by row */
-    int8_t* d = dst + (lo / cols) * dst_stride + c;
-    for (uint32_t i = lo; i < hi;) {
-      const uint32_t m = cols - c < hi - i ? cols - c : hi - i;
-      xcv_reduce_requant(d, src + i, fan_in, tile_stride, m, &x, relu);
-      i += m;
-      d += dst_stride - c;
-      c = 0;
-    }
+  if (x.ok) {
+    xcv_rr_runs(dst, dst_stride, src, fan_in, tile_stride, cols, lo, hi, &x, relu);
     return;
   }
 #endif
@@ -307,6 +316,13 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
   df_share(rows * cols, &lo, &hi);
   if (lo >= hi) return;
 #if VP_XCV
+  if (q->uniform && q->relu && q->act_max >= 0) { /* ReLU6 / Clip: the uniform loop, clamped at act_max's accumulator */
+    const xcv_rq_t x = xcv_rq_plan_top(q->mult, q->shift, q->act_max);
+    if (x.ok && x.noclip) {
+      xcv_rr_runs(dst, dst_stride, src, fan_in, tile_stride, cols, lo, hi, &x, 1);
+      return;
+    }
+  }
   if (fan_in <= 2 && (q->relu ? 0 : -128) <= q->act_max) {
     xcv_rq_pieces(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
     return;

@@ -104,23 +104,33 @@ static inline int32_t xcv_rq_f(int32_t a, int32_t mult, uint32_t shift) {
   return (a * mult + (int32_t)(1u << (shift - 1))) >> shift;
 }
 
-static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) {
+/* The plan for codes clamped to [-128, top] (top = act_max of a ReLU6 /
+ * Clip layer, 127 without one). Below 127 only the ReLU form can drop the
+ * clips (the clamp of acc is [0, hb] then; without ReLU the accumulator
+ * clamp is symmetric): x.noclip says whether it does. */
+static inline xcv_rq_t xcv_rq_plan_top(int32_t mult, uint32_t shift, int32_t top) {
   xcv_rq_t x = {mult, 0, shift, 0, 0, 0};
-  if (mult <= 0 || shift < 1 || shift > 23) return x;
-  /* hb: the largest acc whose code is at most 127, i.e. hb * mult < 127.5 * 2^shift;
-   * b = hb + 1 rounds to at least 128 and -(b + 1) to at most -128: clamping
-   * there changes no saturated code (one division per plan). */
-  const int32_t hb = (int32_t)(((255u << (shift - 1)) - 1u) / (uint32_t)mult), b = hb + 1;
+  if (mult <= 0 || shift < 1 || shift > 23 || top < 0 || top > 127) return x;
+  /* hb: the largest acc whose code is at most top, i.e. hb * mult < (top + 0.5) * 2^shift;
+   * b = hb + 1 rounds to at least top + 1 and -(b + 1) to at most -128 when
+   * top = 127: clamping there changes no saturated code (one division per plan). */
+  const int32_t hb = (int32_t)((((2u * (uint32_t)top + 1u) << (shift - 1)) - 1u) / (uint32_t)mult), b = hb + 1;
   if ((int64_t)(b + 1) * mult + ((int64_t)1 << shift) > INT32_MAX) return x;
   x.bound = b;
-  x.ok = 1;
-  /* The result is monotone in acc, so if f(hb) = 127 and f(-(hb + 1)) = -128,
+  x.ok = top == 127;
+  /* The result is monotone in acc, so if f(hb) = top and f(-(hb + 1)) = -128,
    * every acc beyond [-(hb + 1), hb] saturates to exactly the clamped value's
    * code, and every acc inside gives a code in range: no clip after the
    * rounding. With ReLU, f(0) = 0 is the floor: clamp to [0, hb]. */
-  if (xcv_rq_f(hb, mult, shift) == 127 && xcv_rq_f(-hb - 1, mult, shift) == -128) x.noclip = 1, x.hb = hb;
+  if (xcv_rq_f(hb, mult, shift) == top) {
+    x.hb = hb;
+    x.noclip = top == 127 ? xcv_rq_f(-hb - 1, mult, shift) == -128 : 1;
+    if (top < 127) x.ok = 1; /* ReLU only: the caller checks */
+  }
   return x;
 }
+
+static inline xcv_rq_t xcv_rq_plan(int32_t mult, uint32_t shift) { return xcv_rq_plan_top(mult, shift, 127); }
 
 /* The average pool's division (nm_average_mode) without one: the average of
  * n int8 values is a quotient below 256 of a non-negative numerator, so a

@@ -197,3 +197,32 @@ TEST_CASE("df_rq16 (per-channel with 16x16 multiplies) equals nm_requant_ch wher
     CHECK(df_rq16_plan(&p, -1234, 0x7FFF0000, shift));
   }
 }
+
+TEST_CASE("xcv_rq_plan_top (ReLU with act_max, no clips) equals nm_requant_ch", "[dataflow][requant]") {
+  // The ReLU form clamps acc to [0, hb] and nothing after: every code must be
+  // nm_requant_ch's with act_max = top, over the whole clamped range and beyond.
+  uint64_t s = 31;
+  auto rnd = [&]() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(s >> 32);
+  };
+  size_t bad = 0, ok = 0;
+  for (uint32_t shift = 1; shift <= 23; ++shift)
+    for (int i = 0; i < 40; ++i)
+      for (int32_t top : {0, 1, 6, 60, 100, 126}) {
+        const int32_t mult = int32_t(1 + rnd() % (i < 20 ? 70000u : 0x7FFFFFFFu));
+        const xcv_rq_t x = xcv_rq_plan_top(mult, shift, top);
+        if (!x.ok) continue;
+        REQUIRE(x.noclip);
+        ++ok;
+        const auto run = [&](int32_t acc) {
+          const int64_t a = acc < 0 ? 0 : (acc > x.hb ? x.hb : acc);  // cv.clipur
+          REQUIRE(a * mult + (int64_t(1) << shift) <= INT32_MAX);
+          return int8_t((a * mult + (int64_t(1) << (shift - 1))) >> shift);
+        };
+        for (int32_t acc = -3; acc <= x.hb + 3 && acc < 200000; ++acc) bad += run(acc) != nm_requant_ch(acc, 0, mult, shift, 1, top);
+        for (int32_t acc : {INT32_MIN, INT32_MAX, x.hb, x.hb + 1}) bad += run(acc) != nm_requant_ch(acc, 0, mult, shift, 1, top);
+      }
+  CHECK(bad == 0);
+  CHECK(ok > 1000);
+}
