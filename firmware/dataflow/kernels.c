@@ -41,10 +41,10 @@ void kern_reduce(int32_t* dst, const int32_t* src, uint32_t fan_in, uint32_t til
     return;
   }
 #if VP_XCV
-  /* Up to five inputs in one pass, then one pass per further input (dst may
+  /* Up to seven inputs in one pass, then one pass per further input (dst may
    * alias the first tile: each pass reads an element before it writes it). */
   if (fan_in > 2 && hi > lo) {
-    const uint32_t first = fan_in < 5 ? fan_in : 5;
+    const uint32_t first = fan_in < 7 ? fan_in : 7;
     xcv_reduceN(dst + lo, src + lo, tile_stride, hi - lo, first);
     for (uint32_t k = first; k < fan_in; ++k) xcv_reduce2(dst + lo, dst + lo, src + k * tile_stride + lo, hi - lo);
     return;

@@ -159,35 +159,98 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
   if (n & 1) *d = nm_reduce(*a, *b);
 }
 
-/* d[i] = sum over k < fan of s[k * ts + i] (int32), i < n, fan 3..5 in one
- * pass: cv.lw register-register at the other tiles' offsets (k * ts * 4
- * bytes in registers), a post-increment cv.lw of the first tile, the adds,
- * a post-increment cv.sw; every load two instructions ahead of its use. d may
- * be s (each element is read before it is written). */
-#define XCV_RED_LD(k, r) ".insn r 0x2b, 3, 0x06, " r ", %[p], %[o" #k "]\n"
+/* The sum of F inputs into register A, for one output at p: cv.lw
+ * register-register at the other tiles' offsets (o1..o6: k * tile stride in
+ * bytes), then the post-increment cv.lw of the first tile (p steps to the
+ * next output), two temporaries X and Y alternating; every load is two
+ * instructions ahead of its use (no load-use stall). F loads, F - 1 adds. */
+#define XCV_SUM_L(k, r) ".insn r 0x2b, 3, 0x06, " r ", %[p], %[o" #k "]\n"
+#define XCV_SUM_PI(r) ".insn i 0x0b, 2, " r ", 4(%[p])\n"
+#define XCV_SUM_ADD(a, b) "add " a ", " a ", " b "\n"
+#define XCV_SUM3(A, X, Y) XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_PI(Y) XCV_SUM_ADD(A, X) XCV_SUM_ADD(A, Y)
+#define XCV_SUM4(A, X, Y) \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_PI(X) XCV_SUM_ADD(A, Y) XCV_SUM_ADD(A, X)
+#define XCV_SUM5(A, X, Y)                                                                                   \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
+  XCV_SUM_PI(Y) XCV_SUM_ADD(A, X) XCV_SUM_ADD(A, Y)
+#define XCV_SUM6(A, X, Y)                                                                                   \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
+  XCV_SUM_L(5, Y) XCV_SUM_ADD(A, X) XCV_SUM_PI(X) XCV_SUM_ADD(A, Y) XCV_SUM_ADD(A, X)
+#define XCV_SUM7(A, X, Y)                                                                                   \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
+  XCV_SUM_L(5, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(6, X) XCV_SUM_ADD(A, Y) XCV_SUM_PI(Y) XCV_SUM_ADD(A, X)       \
+  XCV_SUM_ADD(A, Y)
+#define XCV_SUM_OFFS [o1] "r"(o1), [o2] "r"(o2), [o3] "r"(o3), [o4] "r"(o4), [o5] "r"(o5), [o6] "r"(o6)
+
+/* d[i] = sum over k < fan of s[k * ts + i] (int32), i < n, fan 3..7 in one
+ * pass (XCV_SUM*), one post-increment cv.sw per output. d may be s (each
+ * element is read before it is written). */
 #define XCV_RED(BODY)                                                                         \
   __asm__ volatile(CV_HWLOOP0_BEGIN BODY ".insn s 0x2b, 2, t0, 4(%[d])\n" CV_HWLOOP0_END       \
                    : [p] "+r"(s), [d] "+r"(d)                                                 \
-                   : "r"(cnt), [o1] "r"(o1), [o2] "r"(o2), [o3] "r"(o3), [o4] "r"(o4)          \
-                   : "t0", "t1", "t2", "t3", "t4", "memory")
+                   : "r"(cnt), XCV_SUM_OFFS                                                   \
+                   : "t0", "t1", "t2", "memory")
 static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32_t n, uint32_t fan) {
   register uint32_t cnt __asm__("a5") = n;
-  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1;
+  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
   if (!n) return;
-  if (fan == 3)
-    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") ".insn i 0x0b, 2, t0, 4(%[p])\n"
-            "add t1, t1, t2\n" "add t0, t0, t1\n");
-  else if (fan == 4)
-    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") XCV_RED_LD(3, "t3") ".insn i 0x0b, 2, t0, 4(%[p])\n"
-            "add t1, t1, t2\n" "add t0, t0, t3\n" "add t0, t0, t1\n");
-  else
-    XCV_RED(XCV_RED_LD(1, "t1") XCV_RED_LD(2, "t2") XCV_RED_LD(3, "t3") XCV_RED_LD(4, "t4")
-            ".insn i 0x0b, 2, t0, 4(%[p])\n" "add t1, t1, t2\n" "add t3, t3, t4\n" "add t0, t0, t1\n"
-            "add t0, t0, t3\n");
+  if (fan == 3) XCV_RED(XCV_SUM3("t0", "t1", "t2"));
+  else if (fan == 4) XCV_RED(XCV_SUM4("t0", "t1", "t2"));
+  else if (fan == 5) XCV_RED(XCV_SUM5("t0", "t1", "t2"));
+  else if (fan == 6) XCV_RED(XCV_SUM6("t0", "t1", "t2"));
+  else XCV_RED(XCV_SUM7("t0", "t1", "t2"));
 }
 
-/* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1,
- * 2 and 3 in one pass; above, all but the last input are summed in a stack
+/* d[i] = requant(sum over k < fan of s[k * ts + i]), i < n, fan 4..7 in one
+ * pass: four sums (XCV_SUM*) into t0..t3, then the requantization tail. */
+#define XCV_RQN_BODY4(CLAMP, CLIPS) \
+  XCV_SUM4("t0", "t4", "t5") XCV_SUM4("t1", "t4", "t5") XCV_SUM4("t2", "t4", "t5") XCV_SUM4("t3", "t4", "t5") XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQN_BODY5(CLAMP, CLIPS) \
+  XCV_SUM5("t0", "t4", "t5") XCV_SUM5("t1", "t4", "t5") XCV_SUM5("t2", "t4", "t5") XCV_SUM5("t3", "t4", "t5") XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQN_BODY6(CLAMP, CLIPS) \
+  XCV_SUM6("t0", "t4", "t5") XCV_SUM6("t1", "t4", "t5") XCV_SUM6("t2", "t4", "t5") XCV_SUM6("t3", "t4", "t5") XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQN_BODY7(CLAMP, CLIPS) \
+  XCV_SUM7("t0", "t4", "t5") XCV_SUM7("t1", "t4", "t5") XCV_SUM7("t2", "t4", "t5") XCV_SUM7("t3", "t4", "t5") XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQ_OUTP [p] "+r"(s), [d] "+r"(d)
+#define XCV_RQN_CLOB "t0", "t1", "t2", "t3", "t4", "t5", "memory"
+#define XCV_RQN_INS XCV_RQ_INS, XCV_SUM_OFFS
+#define XCV_RQN_RUN(BODY)                                                                                      \
+  do {                                                                                                       \
+    if (x->noclip && relu)                                                                                   \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3b", "") CV_HWLOOP0_END : XCV_RQ_OUTP : XCV_RQN_INS : XCV_RQN_CLOB); \
+    else if (x->noclip)                                                                                      \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", "") CV_HWLOOP0_END : XCV_RQ_OUTP : XCV_RQN_INS : XCV_RQN_CLOB); \
+    else if (relu)                                                                                           \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x39")) CV_HWLOOP0_END : XCV_RQ_OUTP       \
+                       : XCV_RQN_INS : XCV_RQN_CLOB);                                                        \
+    else                                                                                                     \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x38")) CV_HWLOOP0_END : XCV_RQ_OUTP       \
+                       : XCV_RQN_INS : XCV_RQN_CLOB);                                                        \
+  } while (0)
+static inline int32_t xcv_sum_at(const int32_t* s, uint32_t ts, uint32_t fan) {
+  int32_t a = s[0];
+  for (uint32_t k = 1; k < fan; ++k) a = nm_reduce(a, s[k * ts]);
+  return a;
+}
+static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, uint32_t ts, uint32_t n,
+                                                   uint32_t fan, const xcv_rq_t* x, int relu) {
+  while (n && ((uintptr_t)d & 3)) {
+    *d++ = xcv_rq1(xcv_sum_at(s++, ts, fan), x, relu);
+    --n;
+  }
+  register uint32_t words __asm__("a5") = n / 4;
+  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
+  if (words) {
+    if (fan == 4) XCV_RQN_RUN(XCV_RQN_BODY4);
+    else if (fan == 5) XCV_RQN_RUN(XCV_RQN_BODY5);
+    else if (fan == 6) XCV_RQN_RUN(XCV_RQN_BODY6);
+    else XCV_RQN_RUN(XCV_RQN_BODY7);
+  }
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(xcv_sum_at(s + i, ts, fan), x, relu);
+}
+
+/* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1
+ * to 7 in one pass; above, all but the last input are summed in a stack
  * buffer (xcv_reduceN), 64 elements at a time, then the fan-in-2 pass. */
 static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fan_in, uint32_t stride, uint32_t n,
                                       const xcv_rq_t* x, int relu) {
@@ -199,10 +262,14 @@ static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fa
     xcv_requant3(d, src, src + stride, src + 2 * stride, n, x, relu);
     return;
   }
+  if (fan_in <= 7) {
+    xcv_requantN(d, src, stride, n, fan_in, x, relu);
+    return;
+  }
   int32_t tmp[64];
   for (uint32_t i = 0; i < n; i += 64) {
     const uint32_t m = n - i < 64 ? n - i : 64;
-    const uint32_t first = fan_in - 1 < 5 ? fan_in - 1 : 5; /* 3..5 tiles in one pass, the rest two by two */
+    const uint32_t first = fan_in - 1 < 7 ? fan_in - 1 : 7; /* 3..7 tiles in one pass, the rest two by two */
     xcv_reduceN(tmp, src + i, stride, m, first);
     for (uint32_t k = first; k + 1 < fan_in; ++k) xcv_reduce2(tmp, tmp, src + k * stride + i, m);
     xcv_requant(d + i, tmp, src + (fan_in - 1) * stride + i, m, x, relu);
