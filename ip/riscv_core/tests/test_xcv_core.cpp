@@ -264,3 +264,87 @@ TEST_CASE("single steps inside hardware loops go back to the loop start and time
   REQUIRE(hook.pcs.size() > head.size());
   for (size_t i = 0; i < head.size(); ++i) CHECK(hook.pcs[i] == kBase + head[i]);
 }
+
+// The CV32E40P manual (docs/source/pipeline.rst, "Cycle counts per
+// instruction type"; corev_hw_loop.rst): the hardware-loop instructions are
+// integer computational ones, 1 cycle each; the jump back from a loop's last
+// instruction to its start has zero stall cycles; a body runs count times,
+// once for counts 0 and 1 (the ISS's rule, as the count-0/1 test above).
+// Every instruction below is 1 cycle, so the cycles are the instructions
+// retired, written out by hand.
+TEST_CASE("hardware-loop setup and bodies cost the manual's cycles") {
+  auto f = xcv_fixture();
+  // kBase = 0x1000. Word offsets in comments.
+  f.ram.put(kBase, {
+      /* 0x00 */ xcv::setupi(0, 4, 16),     // 1 cycle; body 0x04..0x0c (3 instructions) x 4
+      /* 0x04 */ addi(1, 1, 1), addi(1, 1, 1), addi(1, 1, 1),
+      /* 0x10 */ xcv::starti(0, 16),        // start 0x20
+      /* 0x14 */ xcv::endi(0, 24),          // end: the instruction before 0x2c (0x14 + 24 = 0x2c)
+      /* 0x18 */ xcv::counti(0, 2),         // 3 setup cycles
+      /* 0x1c */ addi(9, 0, 0),             // one instruction between setup and body
+      /* 0x20 */ addi(2, 2, 1), addi(2, 2, 1), addi(2, 2, 1),   // x 2
+      /* 0x2c */ lui(6, 1), addi(6, 6, 0x4c),                   // x6 = 0x104c (start)
+      /* 0x34 */ addi(7, 6, 12),                                 // x7 = 0x1058 (end)
+      /* 0x38 */ addi(8, 0, 3),                                  // count 3
+      /* 0x3c */ xcv::start(0, 6), xcv::end(0, 7), xcv::count(0, 8),
+      /* 0x48 */ addi(9, 0, 0),
+      /* 0x4c */ addi(3, 3, 1), addi(3, 3, 1), addi(3, 3, 1),   // x 3
+      /* 0x58 */ addi(8, 0, 1),
+      /* 0x5c */ xcv::setup(1, 8, 16),      // loop 1, count 1: body 0x60..0x68 once
+      /* 0x60 */ addi(4, 4, 1), addi(4, 4, 1), addi(4, 4, 1),
+      /* 0x6c */ xcv::setupi(0, 0, 16),     // count 0: body 0x70..0x78 once
+      /* 0x70 */ addi(5, 5, 1), addi(5, 5, 1), addi(5, 5, 1),
+      /* 0x7c */ kWfi});
+  sc_core::sc_start(1000, SC_NS);
+  RiscvCore& c = *f.cores[0];
+  REQUIRE(!f.group->error());
+  CHECK(c.reg(1) == 12);
+  CHECK(c.reg(2) == 6);
+  CHECK(c.reg(3) == 9);
+  CHECK(c.reg(4) == 3);
+  CHECK(c.reg(5) == 3);
+  const uint64_t want = (1 + 3 * 4)                   // cv.setupi, 4 x 3
+                        + (3 + 1 + 3 * 2)             // cv.starti, cv.endi, cv.counti, addi, 2 x 3
+                        + (2 + 1 + 1 + 3 + 1 + 3 * 3) // lui, addi, addi, li, start/end/count, addi, 3 x 3
+                        + (1 + 1 + 3)                 // li, cv.setup, 1 x 3
+                        + (1 + 3)                     // cv.setupi count 0, 1 x 3
+                        + 1;                          // wfi
+  CHECK(c.instret() == want);
+  CHECK(c.cycles() == want);  // 1 cycle each, no penalty for the jumps back
+}
+
+// The manual's multiplier is single-cycle for every 32-bit result (mul, the
+// xcvmac and xcvsimd multiply and dot-product forms), with a forwarding path
+// from EX to the next instruction (pipeline.rst "Hazards": no penalty when
+// the next instruction uses the result); only mulh, mulhsu and mulhu take 5.
+// A chain where each instruction uses the previous one's result as an operand
+// or as its accumulator costs 1 cycle each; one mulh in it adds 4.
+TEST_CASE("dot products and multiply-accumulates take one cycle, back to back") {
+  auto f = xcv_fixture();
+  const uint32_t mulh = (1u << 25) | (10u << 20) | (13u << 15) | (1u << 12) | (15u << 7) | 0x33;  // mulh x15,x13,x10
+  f.ram.put(kBase, {lui(10, 0x01020), addi(10, 10, 0x304),                    // x10 = 0x01020304
+                    lui(11, 0x01010), addi(11, 11, 0x010),                    // x11 = 0x01010010 (low byte 16)
+                    addi(12, 0, 3),
+                    xcv::simd(0x15, 0, 1, 12, 10, 11),  // cv.sdotsp.b x12 += 4*16 + 3*0 + 2*1 + 1*1 = 67 -> 70
+                    xcv::simd(0x10, 0, 0, 13, 12, 10),  // cv.dotup.h x13 = 70 * 0x0304 + 0 * 0x0102 = 54040
+                    xcv::r(0x48, 13, 10, 12),           // cv.mac x13 += 0x01020304 * 70
+                    xcv::c2(0, 4, 14, 13, 10, 16),      // cv.mulsN x14 = (lo16s(x13) * 0x0304) >> 16
+                    xcv::c2(0, 6, 14, 13, 12, 0),       // cv.macsN x14 += lo16s(x13) * 70
+                    mulh,                               // 5 cycles
+                    xcv::simd(0x15, 0, 0, 15, 10, 15),  // cv.sdotsp.h x15 += x10 . x15, uses mulh's result at once
+                    kWfi});
+  sc_core::sc_start(1000, SC_NS);
+  RiscvCore& c = *f.cores[0];
+  REQUIRE(!f.group->error());
+  CHECK(c.reg(12) == 70);
+  const uint32_t x13a = 54040u + 0x01020304u * 70u;
+  const int32_t lo = int16_t(uint16_t(x13a & 0xffff));
+  const uint32_t x14 = uint32_t((lo * 0x0304) >> 16) + uint32_t(lo * 70);
+  CHECK(c.reg(14) == x14);
+  CHECK(c.reg(13) == x13a);
+  const uint32_t hi = uint32_t((int64_t(int32_t(x13a)) * 0x01020304) >> 32);  // mulh
+  const uint32_t x15 = hi + uint32_t(0x0304 * int16_t(uint16_t(hi & 0xffff)) + 0x0102 * int16_t(uint16_t(hi >> 16)));
+  CHECK(c.reg(15) == x15);
+  CHECK(c.instret() == 13);
+  CHECK(c.cycles() == 13 + 4);  // every instruction 1 cycle, mulh 5
+}
