@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dataflow/dwconv.h"
 #include "dataflow/kernels.h"
 #include "df_kernel_test.h"
 #include "hal/cluster.h"
@@ -61,6 +62,12 @@ static void run_kernel(void) {
       eu_barrier();
       kern_reduce_requant((int8_t*)out_l1, j->cols, (const int32_t*)tmp_l1, 1, 0, j->n, j->cols, j->mult, j->shift,
                           (int)j->relu);
+      break;
+    }
+    case DF_KT_DWCONV: {
+      const df_dw_t dw = {(const int8_t*)w_l1, (const vpwt_channel_t*)in2_l1, j->ksize, j->stride, j->padding,
+                          (int)j->relu, j->act_max, 0};
+      kern_dwconv((int8_t*)out_l1, &win, j->out_h, j->ox0, j->ox1, &dw);
       break;
     }
     case DF_KT_IM2COL:

@@ -21,8 +21,10 @@ enum df_kt_kernel {
   DF_KT_AVGPOOL = 5,
   DF_KT_FC = 6,             /* int8 x[n][rows], w[rows][cols] -> kern_mvm, then requant -> int8 [n][cols] */
   DF_KT_IM2COL = 7,         /* window -> vectors of rows [r0, r1) for out_h x (ox1-ox0) pixels */
-  DF_KT_REQUANT_Q = 8       /* as REDUCE_REQUANT with a layer's requantization (kern_reduce_requant_q):
+  DF_KT_REQUANT_Q = 8,      /* as REDUCE_REQUANT with a layer's requantization (kern_reduce_requant_q):
                                cols vpwt_channel_t at w_addr unless uniform; act_max */
+  DF_KT_DWCONV = 9          /* window as the pools, K*K x c weights at w_addr, c vpwt_channel_t at in2_addr:
+                               kern_dwconv -> out_h x (ox1-ox0) x c; relu, act_max */
 };
 
 typedef struct {

@@ -449,3 +449,65 @@ TEST_CASE("im2col gather of crossbar chunks, padding rows and columns zero", "[d
   }
   b.run();
 }
+
+TEST_CASE("3x3 depthwise convolution tiles equal the reference's dwconv layer", "[dataflow][kernels]") {
+  // Stride 1 and 2, pad 1, tiles with halo (padding columns zero), per-channel
+  // requantization with ReLU, ReLU6-style act_max or none; a few channels with
+  // parameters the CORE-V 16x16 form refuses (large biases, a shift of 12).
+  Batch b;
+  Gen g{11};
+  struct Case {
+    int c, h, w, stride, ox0, ox1;
+    bool relu;
+    int act_max;
+    bool extremes;  // channels the 16x16 form refuses (the slowest core's time, so not a speed figure)
+  };
+  static const Case cases[] = {{32, 12, 12, 1, 0, 12, true, 127, false}, {32, 12, 12, 1, 4, 9, false, 127, false},
+                               {16, 10, 10, 2, 1, 4, true, 6, false},    {16, 9, 9, 1, 0, 9, false, 60, false},
+                               {32, 8, 8, 1, 0, 8, true, 127, true}};
+  for (const Case& t : cases) {
+    const std::string yaml = "{name: dw, op: dwconv, kernel: 3, stride: " + std::to_string(t.stride) +
+                             ", padding: 1, relu: " + (t.relu ? "true" : "false") +
+                             (t.act_max < 127 ? ", quant: {act_max: " + std::to_string(t.act_max) + "}" : std::string()) + "}";
+    Layer l = layer_of("{channels: " + std::to_string(t.c) + ", height: " + std::to_string(t.h) + ", width: " +
+                           std::to_string(t.w) + "}",
+                       yaml);
+    LayerParams p;
+    p.weights = g.i8(size_t(9) * t.c);
+    std::vector<vpwt_channel_t> ch(size_t(t.c));
+    for (int c = 0; c < t.c; ++c) {
+      ch[c] = {g.in(-2000, 2000), int32_t((1u << 30) + uint32_t(g.next() % (1u << 30))), g.in(33, 36)};
+      if (t.extremes && c % 11 == 5) ch[c].bias = g.in(20000, 40000);  // |bias| too large for the 16x16 form
+      if (t.extremes && c % 13 == 7) ch[c].shift = 12, ch[c].mult = g.in(1, 20);
+      p.bias.push_back(ch[c].bias), p.ch_mult.push_back(ch[c].mult), p.ch_shift.push_back(ch[c].shift);
+    }
+    Tensor in(l.in);
+    in.data = g.i8(in.data.size());
+    Tensor want = run_layer(l, p, ImaParams{}, {&in});
+    const int x0 = t.ox0 * t.stride - 1, w = (t.ox1 - 1 - t.ox0) * t.stride + 3;  // the tile's window with halo
+    auto win = window_of(in.data, t.c, t.h, t.w, x0, w);
+    auto j = b.job(DF_KT_DWCONV);
+    b.mem.write(j.in_addr, win.data(), win.size());
+    b.mem.write(j.w_addr, p.weights.data(), p.weights.size());
+    b.mem.write(j.in2_addr, ch.data(), ch.size() * sizeof(vpwt_channel_t));
+    j.c = uint32_t(t.c), j.h = uint32_t(t.h), j.map_w = uint32_t(t.w), j.win_w = uint32_t(w), j.win_x0 = x0;
+    j.out_h = uint32_t(l.out.h), j.ox0 = uint32_t(t.ox0), j.ox1 = uint32_t(t.ox1);
+    j.ksize = 3, j.stride = uint32_t(t.stride), j.padding = 1, j.relu = t.relu, j.act_max = t.act_max;
+    j.in_bytes = uint32_t(win.size()), j.w_bytes = uint32_t(p.weights.size());
+    j.in2_bytes = uint32_t(ch.size() * sizeof(vpwt_channel_t));
+    j.out_bytes = uint32_t(l.out.h * (t.ox1 - t.ox0) * t.c);
+    const std::string what = "dwconv 3x3/" + std::to_string(t.stride) + " " + std::to_string(t.c) + "ch tile [" +
+                             std::to_string(t.ox0) + "," + std::to_string(t.ox1) + ")" + (t.relu ? " + relu" : "") +
+                             (t.act_max < 127 ? ", act_max " + std::to_string(t.act_max) : "") +
+                             (t.extremes ? " (extremes)" : "");
+    b.add(j, what, j.out_bytes, [want, t](const std::vector<int8_t>& out) {
+      const auto cols = columns_of(want, t.ox0, t.ox1);
+      CHECK(mismatches(out, cols) == 0);
+      size_t lowest = 0, highest = 0;
+      for (int8_t v : cols) lowest += v == (t.relu ? 0 : -128), highest += v == std::min(t.act_max, 127);
+      CHECK(lowest > 0);  // the data reaches both clamps
+      CHECK(highest > 0);
+    });
+  }
+  b.run();
+}
