@@ -375,9 +375,12 @@ static void pool_pixel(int8_t* q, const df_window_t* in, uint32_t oy, uint32_t o
   if (yb > (int32_t)in->h) yb = (int32_t)in->h;
   if (xb > (int32_t)in->map_w) xb = (int32_t)in->map_w;
   const uint32_t C = in->c;
-  /* The average's reciprocal, planned again only when the in-map count changes (borders). */
+  /* The average's reciprocal: one plan per in-map count up to 9 (a window of
+   * up to 3x3 and its borders), planned on first use; other counts in slot 0,
+   * planned again when the count changes. */
   if (!is_max) {
     const int32_t count = (yb - ya) * (xb - xa);
+    avg = count <= 9 ? avg + count : avg;
     if (count != avg->n) df_avg_plan(avg, count, avg->mode);
   }
 #if VP_XCV
@@ -432,20 +435,22 @@ void kern_pool(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0,
 void kern_pool_mode(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1, uint32_t kernel,
                     uint32_t stride, uint32_t padding, int is_max, uint32_t mode) {
   const uint32_t tw = ox1 - ox0, npix = out_h * tw, C = in->c;
-  df_avg_t avg = {0, mode, 0, 0};
+  df_avg_t avg[10]; /* pool_pixel's plans by count */
+  if (!is_max)
+    for (uint32_t k = 0; k < 10; ++k) avg[k].n = 0, avg[k].mode = mode;
   uint32_t lo, hi;
   if (npix >= (team_count ? team_count : num_cores())) {
     df_share(npix, &lo, &hi);
     uint32_t oy = lo / tw, ox = ox0 + lo % tw; /* one division, then the pixels in order */
     for (uint32_t p = lo; p < hi; ++p) {
-      pool_pixel(dst + p * C, in, oy, ox, kernel, stride, padding, is_max, 0, C, &avg);
+      pool_pixel(dst + p * C, in, oy, ox, kernel, stride, padding, is_max, 0, C, avg);
       if (++ox == ox1) ox = ox0, ++oy;
     }
   } else {
     /* Few pixels (a global pool): split the channels instead. */
     df_share(C, &lo, &hi);
     for (uint32_t p = 0; p < npix; ++p)
-      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi, &avg);
+      pool_pixel(dst + p * C, in, p / tw, ox0 + p % tw, kernel, stride, padding, is_max, lo, hi, avg);
   }
 }
 

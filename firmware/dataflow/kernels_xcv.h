@@ -423,26 +423,54 @@ static inline void xcv_sum4(uint32_t* even, uint32_t* odd, const int8_t* p, uint
     o = cv_add_h(o, cv_sra8_h(w_));              \
     e = cv_add_h(e, cv_sra8_h(cv_sll8_h(w_)));   \
   } while (0)
+/* The four averages of one group, the even channels' sums in the half-words
+ * of e and the odd ones' in o, to q (4-byte aligned or not): with a half-up
+ * plan the numerators x = 2 * sum + 257 n (in [n, 511 n], below 2^16 for the
+ * planned n <= 128) are formed two lanes at a time (cv.add.h), each
+ * (x * m) >> 24 is the average + 128 (df_avg's arithmetic), and the four go
+ * into one word (cv.packlo.b, cv.packhi.b) with bit 7 of each byte flipped
+ * (- 128), one store. Otherwise df_avg per channel. */
+static inline void xcv_avg_out4(int8_t* q, uint32_t e, uint32_t o, const df_avg_t* avg) {
+  if (avg->m && avg->mode != NM_AVG_HALF_EVEN) {
+    const uint32_t bb = (uint32_t)avg->bias * 0x10001u, m = avg->m;
+    e = cv_add_h(cv_add_h(e, e), bb);
+    o = cv_add_h(cv_add_h(o, o), bb);
+    const uint32_t a0 = ((e & 0xffffu) * m) >> 24, a2 = ((e >> 16) * m) >> 24;
+    const uint32_t a1 = ((o & 0xffffu) * m) >> 24, a3 = ((o >> 16) * m) >> 24;
+    const uint32_t w = cv_packhi_b(cv_packlo_b(0, a1, a0), a3, a2) ^ 0x80808080u;
+    if (((uintptr_t)q & 3) == 0)
+      *(uint32_t*)(void*)q = w;
+    else
+      memcpy(q, &w, 4);
+    return;
+  }
+  q[0] = df_avg((int16_t)e, avg);
+  q[1] = df_avg((int16_t)o, avg);
+  q[2] = df_avg((int16_t)(e >> 16), avg);
+  q[3] = df_avg((int16_t)(o >> 16), avg);
+}
+
 static inline void xcv_avg_small(int8_t* q, const int8_t* p, uint32_t C, uint32_t R, uint32_t groups,
                                  uint32_t nrows, uint32_t ncols, const df_avg_t* avg) {
   const uint32_t C2 = 2 * C, R2 = 2 * R;
-  for (uint32_t g = 0; g < groups; ++g, p += 4, q += 4) {
-    uint32_t e = 0, o = 0;
-    if (nrows == 3 && ncols == 3) {
+  if (nrows == 3 && ncols == 3) {
+    for (uint32_t g = 0; g < groups; ++g, p += 4, q += 4) {
+      uint32_t e = 0, o = 0;
       XCV_ACC4(p); XCV_ACC4(p + C); XCV_ACC4(p + C2);
       XCV_ACC4(p + R); XCV_ACC4(p + R + C); XCV_ACC4(p + R + C2);
       XCV_ACC4(p + R2); XCV_ACC4(p + R2 + C); XCV_ACC4(p + R2 + C2);
-    } else {
-      const int8_t* r = p;
-      for (uint32_t y = 0; y < nrows; ++y, r += R) {
-        const int8_t* c = r;
-        for (uint32_t x = 0; x < ncols; ++x, c += C) XCV_ACC4(c);
-      }
+      xcv_avg_out4(q, e, o, avg);
     }
-    q[0] = df_avg((int16_t)e, avg);
-    q[1] = df_avg((int16_t)o, avg);
-    q[2] = df_avg((int16_t)(e >> 16), avg);
-    q[3] = df_avg((int16_t)(o >> 16), avg);
+    return;
+  }
+  for (uint32_t g = 0; g < groups; ++g, p += 4, q += 4) { /* a border window */
+    uint32_t e = 0, o = 0;
+    const int8_t* r = p;
+    for (uint32_t y = 0; y < nrows; ++y, r += R) {
+      const int8_t* c = r;
+      for (uint32_t x = 0; x < ncols; ++x, c += C) XCV_ACC4(c);
+    }
+    xcv_avg_out4(q, e, o, avg);
   }
 }
 
@@ -476,10 +504,7 @@ static inline void xcv_pool4(int8_t* q, const df_window_t* in, uint32_t ch, int3
     memcpy(q, &mx, 4);
     return;
   }
-  q[0] = df_avg((int16_t)even, avg);
-  q[1] = df_avg((int16_t)odd, avg);
-  q[2] = df_avg((int16_t)(even >> 16), avg);
-  q[3] = df_avg((int16_t)(odd >> 16), avg);
+  xcv_avg_out4(q, even, odd, avg);
 }
 
 /* One output column of a per-channel requantization (df_rqc, requant.h):
