@@ -655,4 +655,21 @@ static inline __attribute__((always_inline)) void xcv_rq16_column(int8_t* d, uin
   }
 }
 
+/* d[i] = s[i], i < words (word-aligned): two words per hardware-loop
+ * iteration, post-increment cv.lw/cv.sw, each store two instructions after
+ * its load (no load-use stall): 2 cycles a word. */
+static inline void xcv_copy_words(uint32_t* d, const uint32_t* s, uint32_t words) {
+  register uint32_t pairs __asm__("a5") = words / 2;
+  if (pairs)
+    __asm__ volatile(CV_HWLOOP0_BEGIN
+                     ".insn i 0x0b, 2, t0, 4(%[s])\n" /* cv.lw t0, 4(s!) */
+                     ".insn i 0x0b, 2, t1, 4(%[s])\n"
+                     ".insn s 0x2b, 2, t0, 4(%[d])\n" /* cv.sw t0, 4(d!) */
+                     ".insn s 0x2b, 2, t1, 4(%[d])\n" CV_HWLOOP0_END
+                     : [s] "+r"(s), [d] "+r"(d)
+                     : "r"(pairs)
+                     : "t0", "t1", "memory");
+  if (words & 1) *d = *s;
+}
+
 #endif /* DATAFLOW_KERNELS_XCV_H */
