@@ -25,7 +25,9 @@ typedef struct {
 /* SPMD like kernels.h: output columns [ox0, ox1), all out_h rows, of every
  * channel of the window `in` (its out-of-map columns are never read): dst
  * holds out_h x (ox1 - ox0) x C, HWC. Each core takes a share of the
- * channels and plans each channel's requantization once per call. */
+ * channels and plans each channel's requantization once per call. Built
+ * for CORE-V (VP_XCV), a 3x3 layer of stride 1 or 2 runs SIMD dot products
+ * over sliding byte windows in hardware loops (dwconv.c, xcv_dw3_rows). */
 void kern_dwconv(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t ox0, uint32_t ox1,
                  const df_dw_t* p);
 
