@@ -14,7 +14,9 @@
 #include "numerics.h"
 #include "requant.h"
 
+/* One element as the loops below compute it (the clamp at hb and no clip when the plan allows). */
 static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
+  if (x->noclip) return (int8_t)cv_addrnr((relu ? cv_clipur(acc, x->hb) : cv_clipr(acc, x->hb)) * x->mult, 0, x->shift);
   const int32_t v = cv_addrnr(cv_clipr(acc, x->bound) * x->mult, 0, x->shift);
   return (int8_t)(relu ? cv_clipu(v, 8) : cv_clip(v, 8));
 }

@@ -19,6 +19,8 @@
 #define cv_clipu(a, is2) ({ int32_t r_; __asm__(".insn r 0x2b, 3, 0x39, %0, %1, x" #is2 : "=r"(r_) : "r"(a)); r_; })
 /* rd = clip(a) to [-(b+1), b] */
 static inline int32_t cv_clipr(int32_t a, int32_t b) { int32_t r; CV_R_(0x3a, r, a, b); return r; }
+/* rd = clip(a) to [0, b] */
+static inline int32_t cv_clipur(int32_t a, int32_t b) { int32_t r; CV_R_(0x3b, r, a, b); return r; }
 static inline int32_t cv_max(int32_t a, int32_t b) { int32_t r; CV_R_(0x2d, r, a, b); return r; }
 static inline int32_t cv_min(int32_t a, int32_t b) { int32_t r; CV_R_(0x2b, r, a, b); return r; }
 /* index of the most significant 1 of a (xcvbitmanip cv.fl1; 32 for a = 0) */

@@ -258,6 +258,8 @@ TEST_CASE("per-channel requantization (bias, 31-bit multiplier, shift per column
       {"reduce (fan-in 2) + requant per-channel (extremes), act_max 100, column group", 2, 28, 96, 128, 0, 100, 0, true},
       {"reduce (fan-in 3) + requant per-channel (extremes) + relu, act_max 60", 3, 15, 40, 40, 1, 60, 0, true},
       {"requant uniform, act_max 60 + relu", 1, 16, 64, 64, 1, 60, 1, false},
+      // Shares and rows that do not end on a word: the byte-by-byte heads and tails.
+      {"reduce (fan-in 2) + requant uniform, act_max 6 + relu, odd tile", 2, 15, 37, 37, 1, 6, 1, false},
   };
   for (const Case& t : cases) {
     std::vector<vpwt_channel_t> ch(t.cols);
