@@ -1,17 +1,72 @@
 #pragma once
-// A fixed set of host threads that run the items of one batch: for_each(n, fn)
-// calls fn(0..n-1), each once, on the pool's threads and the caller's, and
-// returns when all are done. Which thread runs which item is not fixed, so fn
-// must only touch what item i owns (the quantum exchange: one cluster each).
+// A fixed set of host threads for the parallel simulation (docs/architecture.md,
+// "Parallel simulation"). Two kinds of work:
+//  - for_each(n, fn): calls fn(0..n-1), each once, on the pool's threads and
+//    the caller's, and returns when all are done. Which thread runs which item
+//    is not fixed, so fn must only touch what item i owns (the quantum
+//    exchange: one cluster each).
+//  - post(task): a pure computation (AsyncTask) an idle worker runs while the
+//    caller goes on; the caller's task.wait() runs it itself if no worker has
+//    begun it. Its result is the same whoever runs it, provided nothing
+//    changes its inputs before wait() returns (the IMA's MVMs).
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace vp {
+
+// A short busy wait: work comes in bursts (a quantum's exchange rounds, an
+// IMA's jobs), and a futex wake-up costs more than the work it brings.
+inline void spin_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+class AsyncTask {
+ public:
+  explicit AsyncTask(std::function<void()> fn) : fn_(std::move(fn)) {}
+  AsyncTask(const AsyncTask&) = delete;
+  AsyncTask& operator=(const AsyncTask&) = delete;
+
+  // Done when this returns: run here if nobody began it, else waited for.
+  void wait() {
+    if (claim()) return run();
+    settle();
+  }
+  // Its result is no longer wanted (its owner goes away): not run if nobody
+  // began it, else waited for, so it no longer touches the owner's buffers.
+  void cancel() {
+    if (claim()) return state_.store(kDone, std::memory_order_release);
+    settle();
+  }
+  bool done() const { return state_.load(std::memory_order_acquire) == kDone; }
+
+ private:
+  friend class WorkerPool;
+  enum : int { kQueued, kRunning, kDone };
+  bool claim() {
+    int expected = kQueued;
+    return state_.compare_exchange_strong(expected, kRunning, std::memory_order_acq_rel);
+  }
+  void run() {
+    fn_();
+    state_.store(kDone, std::memory_order_release);
+  }
+  void settle() const {  // a worker runs it: it is short
+    for (unsigned spins = 0; state_.load(std::memory_order_acquire) != kDone; ++spins)
+      if (spins < 4096) spin_pause();
+      else std::this_thread::yield();
+  }
+  std::function<void()> fn_;
+  std::atomic<int> state_{kQueued};
+};
 
 class WorkerPool {
  public:
@@ -37,52 +92,97 @@ class WorkerPool {
       for (size_t i = 0; i < n; ++i) fn(i);
       return;
     }
+    Batch b{&fn, n};
+    bool wake;
     {
       std::lock_guard<std::mutex> lock(m_);
-      fn_ = &fn;
-      n_ = n;
-      next_.store(0, std::memory_order_relaxed);
-      busy_ = workers_.size();
-      ++batch_;
+      batch_ = &b;
+      ++generation_;
+      signal_.fetch_add(1, std::memory_order_release);  // under m_: a worker about to sleep sees it
+      wake = sleeping_ > 0;
     }
-    start_.notify_all();
-    drain(fn, n);
+    if (wake) start_.notify_all();
+    b.drain();
+    // No worker joins from now on; wait for those inside (running an item).
     std::unique_lock<std::mutex> lock(m_);
-    done_.wait(lock, [this] { return busy_ == 0; });
-    fn_ = nullptr;
+    batch_ = nullptr;
+    done_.wait(lock, [&] { return b.inside == 0; });
+  }
+
+  // Hands a task to an idle worker; with no worker it runs at its wait().
+  void post(std::shared_ptr<AsyncTask> task) {
+    if (workers_.empty()) return;
+    bool wake;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      tasks_.push_back(std::move(task));
+      signal_.fetch_add(1, std::memory_order_release);
+      wake = sleeping_ > 0;
+    }
+    if (wake) start_.notify_one();
   }
 
  private:
-  void drain(const std::function<void(size_t)>& fn, size_t n) {
-    for (size_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
-  }
+  struct Batch {
+    const std::function<void(size_t)>* fn;
+    size_t n;
+    std::atomic<size_t> next{0};
+    unsigned inside = 0;  // workers in drain(), under m_
+    void drain() {
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) (*fn)(i);
+    }
+  };
+
+  // A batch first (the caller waits for it), else a posted task.
   void work() {
     uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(m_);
     for (;;) {
-      const std::function<void(size_t)>* fn;
-      size_t n;
-      {
-        std::unique_lock<std::mutex> lock(m_);
-        start_.wait(lock, [&] { return quit_ || batch_ != seen; });
-        if (quit_) return;
-        seen = batch_;
-        fn = fn_;
-        n = n_;
+      if (quit_) return;
+      if (batch_ && generation_ != seen) {
+        seen = generation_;
+        Batch* b = batch_;
+        ++b->inside;
+        lock.unlock();
+        b->drain();
+        lock.lock();
+        if (--b->inside == 0) done_.notify_one();
+        continue;
       }
-      drain(*fn, n);
-      std::lock_guard<std::mutex> lock(m_);
-      if (--busy_ == 0) done_.notify_one();
+      if (!tasks_.empty()) {
+        std::shared_ptr<AsyncTask> t = std::move(tasks_.front());
+        tasks_.pop_front();
+        lock.unlock();
+        if (t->claim()) t->run();  // else its owner ran or cancelled it
+        t.reset();
+        lock.lock();
+        continue;
+      }
+      // Nothing to do: watch for work a little before sleeping.
+      const uint64_t signal = signal_.load(std::memory_order_acquire);
+      lock.unlock();
+      for (unsigned spins = 0; spins < kSpins && signal_.load(std::memory_order_acquire) == signal; ++spins)
+        spin_pause();
+      lock.lock();
+      if (signal_.load(std::memory_order_acquire) != signal || quit_) continue;
+      ++sleeping_;
+      start_.wait(lock);
+      --sleeping_;
     }
   }
 
+  // About 50-100 us of pause instructions: longer than a futex wake-up.
+  static constexpr unsigned kSpins = 2000;
+
   std::vector<std::thread> workers_;
   std::mutex m_;
+  std::atomic<uint64_t> signal_{0};  // counts batches and posts: what a spinning worker watches
   std::condition_variable start_, done_;
-  const std::function<void(size_t)>* fn_ = nullptr;
-  size_t n_ = 0, busy_ = 0;
-  uint64_t batch_ = 0;
+  Batch* batch_ = nullptr;
+  uint64_t generation_ = 0;
+  std::deque<std::shared_ptr<AsyncTask>> tasks_;
+  unsigned sleeping_ = 0;
   bool quit_ = false;
-  std::atomic<size_t> next_{0};
 };
 
 }  // namespace vp

@@ -7,6 +7,7 @@
 #include "ima_numerics.h"
 #include "ima_regs.h"
 #include "sim/simulation_error.hpp"
+#include "sim/worker_pool.hpp"
 
 namespace vp {
 
@@ -51,7 +52,6 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       job_kind_("JOB_KIND", IMA_REG_JOB_KIND),
       wgt_index_("WGT_INDEX", IMA_REG_WGT_INDEX),
       wgt_data_("WGT_DATA", IMA_REG_WGT_DATA),
-      acc_(cols_),
       noise_(p.noise) {
   // The binder (platform/params) reports these against the YAML; here they guard hand-filled params.
   if (rows_ == 0 || cols_ == 0 || rows_ > 0xFFFF || cols_ > 0xFFFF)
@@ -79,6 +79,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
             << rows_ << " x " << cols_ << " crossbar";
           throw SimulationError(m.str());
         }
+        settle();
         for (unsigned b = 0; b < 4; ++b) weights_[i + b] = static_cast<int8_t>(v >> (8 * b));
         programmed_.clear();
         compensation_.clear();
@@ -94,13 +95,26 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
   if (!present_) throw std::logic_error(std::string(name()) + ": weights for a cluster without an IMA");
   if (uint64_t(row0) + nrows > rows_ || uint64_t(col0) + ncols > cols_)
     throw std::out_of_range(std::string(name()) + ": weight block outside the crossbar");
+  settle();
   for (unsigned r = 0; r < nrows; ++r)
     std::copy(w + size_t(r) * ncols, w + size_t(r + 1) * ncols, weights_.begin() + size_t(row0 + r) * cols_ + col0);
   programmed_.clear();
   compensation_.clear();
 }
 
-void Ima::compute_noisy(const Sequence& s, const Job& job) {
+Ima::~Ima() {
+  for (Job& j : jobs_)
+    if (j.mvm) j.mvm->cancel();
+}
+
+void Ima::set_pool(WorkerPool* pool) { pool_ = pool && pool->threads() > 1 ? pool : nullptr; }
+
+void Ima::settle() {
+  for (Job& j : jobs_)
+    if (j.mvm) j.mvm->wait();
+}
+
+const Ima::Programmed& Ima::programmed(const Sequence& s) {
   Programmed& b = programmed_[{s.row0, s.nrows, s.col0, s.ncols}];
   if (b.keys.empty()) {
     b.weff.resize(size_t(s.nrows) * s.ncols);
@@ -123,8 +137,7 @@ void Ima::compute_noisy(const Sequence& s, const Job& job) {
     ima_noise_program_block_comp(&noise_, weights_.data() + size_t(s.row0) * cols_ + s.col0, cols_, s.nrows, s.ncols,
                                  comp, b.weff.data(), b.var.data(), b.keys.data());
   }
-  ima_mvm_noisy(&noise_, b.weff.data(), b.var.data(), b.keys.data(), s.nrows, s.ncols, job.input.data(), dac_bits_,
-                adc_bits_, s.adc_shift, acc_.data());
+  return b;
 }
 
 // Sequences waiting behind the running one (the one the input streamer
@@ -208,7 +221,7 @@ void Ima::run() {
 void Ima::stream_in() {
   Sequence& s = seqs_[in_seq_];
   const uint32_t j = s.jobs_in++;
-  Job job{in_seq_, j, {}, {}, std::vector<int8_t>(s.nrows), {}};
+  Job job{in_seq_, j, {}, {}, std::vector<int8_t>(s.nrows), {}, {}};
   // The vector's pieces: contiguous, or blocks of block_len bytes block_stride apart.
   std::vector<std::pair<uint32_t, uint32_t>> pieces;
   const uint32_t base = s.src + j * s.src_stride;
@@ -241,23 +254,42 @@ void Ima::compute(Job& job) {
   columns_converted_ += s.ncols;
   cells_used_ += uint64_t(s.nrows) * s.ncols;
   if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
-  // One branch per MVM, none per MAC: the ideal path is unchanged.
-  if (noise_.enabled)
-    compute_noisy(s, job);
-  else
-    ima_mvm(weights_.data() + size_t(s.row0) * cols_, cols_, s.nrows, s.col0, s.ncols, job.input.data(),
-            dac_bits_, adc_bits_, s.adc_shift, acc_.data());
-  // The output buffer holds out_size-byte elements, saturated to fit, little endian.
+  // The numeric result: everything it reads stays as it is until the job's
+  // outputs stream out (weights and programmed blocks change only after
+  // settle()), so it may run on the pool meanwhile.
   job.output.resize(size_t(s.ncols) * s.out_size);
-  for (uint32_t c = 0; c < s.ncols; ++c) {
-    const uint32_t v = static_cast<uint32_t>(ima_saturate(acc_[c], 8 * s.out_size));
-    for (uint32_t b = 0; b < s.out_size; ++b) job.output[size_t(c) * s.out_size + b] = uint8_t(v >> (8 * b));
+  const Programmed* noisy = noise_.enabled ? &programmed(s) : nullptr;  // one branch per MVM, none per MAC
+  auto mvm = [noisy, noise = &noise_, w = weights_.data() + size_t(s.row0) * cols_, cols = cols_, rows = s.nrows,
+              col0 = s.col0, ncols = s.ncols, in = job.input.data(), dac = dac_bits_, adc = adc_bits_,
+              shift = s.adc_shift, size = s.out_size, out = job.output.data()] {
+    thread_local std::vector<int32_t> acc;
+    acc.resize(ncols);
+    if (noisy)
+      ima_mvm_noisy(noise, noisy->weff.data(), noisy->var.data(), noisy->keys.data(), rows, ncols, in, dac, adc, shift,
+                    acc.data());
+    else
+      ima_mvm(w, cols, rows, col0, ncols, in, dac, adc, shift, acc.data());
+    // The output buffer holds size-byte elements, saturated to fit, little endian.
+    for (uint32_t c = 0; c < ncols; ++c) {
+      const uint32_t v = static_cast<uint32_t>(ima_saturate(acc[c], 8 * size));
+      for (uint32_t b = 0; b < size; ++b) out[size_t(c) * size + b] = uint8_t(v >> (8 * b));
+    }
+  };
+  if (pool_) {
+    job.mvm = std::make_shared<AsyncTask>(mvm);
+    pool_->post(job.mvm);
+  } else {
+    mvm();
   }
   ++computed_;
 }
 
 void Ima::stream_out() {
   Job& job = jobs_.front();
+  if (job.mvm) {
+    job.mvm->wait();
+    job.mvm.reset();
+  }
   Sequence& s = seqs_[job.seq];
   const std::vector<std::pair<uint32_t, uint32_t>> pieces = {
       {s.dst + job.index * s.dst_stride, static_cast<uint32_t>(job.output.size())}};

@@ -23,6 +23,7 @@
 #include <functional>
 #include <ostream>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -38,6 +39,9 @@
 
 namespace vp {
 
+class AsyncTask;
+class WorkerPool;
+
 class Ima : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Ima> regs;   // register block (offsets from the IMA base)
@@ -47,6 +51,14 @@ class Ima : public sc_core::sc_module {
   using EventFn = std::function<void(unsigned line, sc_core::sc_time at)>;
 
   Ima(sc_core::sc_module_name name, const ImaParams& p);
+  ~Ima() override;
+
+  // With a pool of 2 or more threads, each job's MVM is handed to it when
+  // the job's compute phase is scheduled and collected before its outputs
+  // stream out (docs/architecture.md, "Parallel simulation"). The MVM is a
+  // pure function of the input and the weights, so results are the same
+  // with or without; null or 1 thread: computed there and then.
+  void set_pool(WorkerPool* pool);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
   void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
@@ -90,13 +102,18 @@ class Ima : public sc_core::sc_module {
     sc_core::sc_time in_end, compute_end;
     std::vector<int8_t> input;
     std::vector<uint8_t> output;
+    std::shared_ptr<AsyncTask> mvm;  // the MVM filling `output`, if on the pool
   };
 
   void run();
   void stream_in();
   void compute(Job& job);
-  // With noise on: the job's MVM on the programmed (noisy, drifted) block.
-  void compute_noisy(const Sequence& s, const Job& job);
+  // With noise on: the (noisy, drifted) block the job's MVM uses, programmed
+  // on first use.
+  struct Programmed;
+  const Programmed& programmed(const Sequence& s);
+  // Waits for every job's MVM on the pool (before the weights change).
+  void settle();
   void stream_out();
   // The program sequence at the front: when it may start (every earlier job
   // out), and running it (ima_program.cpp).
@@ -149,10 +166,10 @@ class Ima : public sc_core::sc_module {
   sc_core::sc_time compute_time_;
   uint64_t programs_done_ = 0, cells_programmed_ = 0;
   sc_core::sc_time program_time_;
-  std::vector<int32_t> acc_;
+  WorkerPool* pool_ = nullptr;  // MVMs on the pool (2+ threads), else inline
   // Noise: each used block (row0, rows, col0, cols) is programmed once from
   // its weights (ima_noise.h); a weight write reprograms. keys: per row.
-  struct Programmed {
+  struct Programmed {  // read by MVMs on the pool: changed only after settle()
     std::vector<int32_t> weff;
     std::vector<uint64_t> var, keys;
   };

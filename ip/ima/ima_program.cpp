@@ -37,6 +37,7 @@ sc_time Ima::program_start() const {
 
 void Ima::program() {
   // Drained: every earlier sequence has streamed out and retired, so this one is the oldest.
+  settle();  // no MVM of an earlier job may still read the weights on the pool
   Sequence& s = seqs_.front();
   const sc_time start = sc_core::sc_time_stamp();
   std::vector<int8_t> row(s.ncols);

@@ -37,6 +37,8 @@ class QuantumExchange : public sc_core::sc_module {
   // over with N host threads (debug hooks need 1: they are not thread-safe).
   void enable(unsigned threads);
   unsigned threads() const { return threads_; }
+  // The host threads (null before enable(N >= 1)): models may post pure work to it.
+  WorkerPool* pool() const { return pool_.get(); }
   // Activations of the thread and local phases run (--stats "exchange"; the
   // same for every N).
   uint64_t activations() const { return activations_; }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -97,12 +98,15 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     }
     // The quantum exchange (simulation.threads, --threads); debug hooks are
     // not thread-safe, so --gdb and --itrace run it on one host thread.
-    unsigned threads = unsigned(cfg_.get_int("simulation.threads"));
+    // -1 (the default): every host core.
+    const int64_t key = cfg_.get_int("simulation.threads");
+    unsigned threads = key >= 0 ? unsigned(key) : std::max(1u, std::thread::hardware_concurrency());
     if (threads > 1 && debug_) {
       if (!req.quiet) std::cerr << fmt::format("vp-run: note: --gdb and --itrace run on 1 host thread, not {}\n", threads);
       threads = 1;
     }
     exchange_->enable(threads);
+    for (Cluster* c : models_) c->ima().set_pool(exchange_->pool());  // the MVMs on the same host threads
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());

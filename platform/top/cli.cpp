@@ -52,8 +52,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
            .c_str())
       ("threads,j", po::value(&o.threads)->value_name("N"),
        "host threads: N >= 1 runs the clusters' local work on N threads and exchanges their other accesses in "
-       "cluster order (the same results for every N); 0, the default, the reference one-thread schedule "
-       "(simulation.threads; docs/architecture.md)");
+       "cluster order (the same results for every N); default: one per host core; 0: the reference "
+       "one-thread schedule (simulation.threads; docs/architecture.md)");
   desc.add(g0);
   po::options_description g1("The dataflow job (a network as a batch; docs/dataflow.md)");
   g1.add_options()

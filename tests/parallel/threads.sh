@@ -1,6 +1,7 @@
 # --threads N (the quantum exchange, docs/architecture.md "Parallel simulation"):
 # 1, 2 and 4 host threads give the same --stats (but host keys), console,
-# stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs; a firmware
+# stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs (with IMA noise
+# too), the default (one per host core) as 1; a firmware
 # fault is one report, the same for every N; the time-limit report too;
 # --itrace runs on one thread (a note) with the same trace.
 . "$2/tests/cli/lib.sh"
@@ -33,6 +34,19 @@ for n in 1 4; do
   expect_in "bit-exact: 2 images" "$STDOUT"
 done
 $SAME s64-1.json s64-4.json || fail "mpaimc-64: --threads 4 statistics differ from --threads 1"
+
+# Seeded IMA noise: the noisy MVMs run on the pool too (Ima::set_pool).
+for n in 1 2; do
+  expect_exit 0 "$VP" --threads $n --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 2 --stats sn-$n.json \
+    --set cluster.ima.noise.enabled=true --set cluster.ima.noise.drift_time=1d
+  expect_in "bit-exact: 2 images" "$STDOUT"
+done
+$SAME sn-1.json sn-2.json || fail "noise: --threads 2 statistics differ from --threads 1"
+# The default: one thread per host core, the same results as --threads 1.
+expect_exit 0 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-d.json
+$SAME s8-1.json s8-d.json || fail "the default --threads differs from --threads 1"
+python3 -c "import json,os; r=json.load(open('s8-d.json'))['results']; assert r['host_threads']==max(1,os.cpu_count()), r" \
+  || fail "the default is not one thread per host core"
 
 # A firmware fault: one report, the same for every N.
 for n in 1 2 4; do

@@ -7,6 +7,7 @@
 
 #include "ima_bench.hpp"
 #include "sim/simulation_error.hpp"
+#include "sim/worker_pool.hpp"
 
 using namespace imatest;
 using vp::Config;
@@ -60,9 +61,12 @@ std::vector<int8_t> random_bytes(size_t n, unsigned seed, int lo = -128, int hi 
 
 // Runs one job sequence on random weights and inputs and checks every output.
 // Inputs of job k start at src + k * src_stride (gathered per block_len when set).
-void check_sequence(const std::vector<std::string>& ov, JobRegs j, const Numerics& n, unsigned seed) {
+// With a pool, the MVMs run on its threads (Ima::set_pool).
+void check_sequence(const std::vector<std::string>& ov, JobRegs j, const Numerics& n, unsigned seed,
+                    vp::WorkerPool* pool = nullptr) {
   auto cfg = cfg_with(ov);
   Bench tb("tb", cfg);
+  tb.ima.set_pool(pool);
   const unsigned R = tb.ima.rows(), C = tb.ima.cols();
   const auto w = random_bytes(size_t(R) * C, seed);
   tb.ima.load_weights(0, 0, R, C, w.data());
@@ -104,6 +108,18 @@ TEST_CASE("IMA full crossbar, exact 32-bit outputs match the reference MVM", "[i
   j.jobs = 8;
   j.out_size = 4;
   check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 11);
+}
+
+TEST_CASE("IMA MVMs on a worker pool give the reference outputs", "[ima]") {
+  vp::WorkerPool pool(3);
+  JobRegs j;
+  j.src = kL1 + 0x100;
+  j.src_stride = 256;
+  j.dst = kL1 + 0x10000;
+  j.dst_stride = 1024;
+  j.jobs = 64;
+  j.out_size = 4;
+  check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool);
 }
 
 TEST_CASE("IMA partial rows and columns with odd offsets, shift override and 16-bit outputs", "[ima]") {
