@@ -5,6 +5,9 @@
 # tests need (VP_SANITIZE_TESTS=0 leaves it out). A skipped test (exit 77:
 # something it needs is missing) fails the run: this command installs
 # everything the suite needs, so a skip means a broken setup.
+# --tsan: instead, the parallel-simulation tests (label `threads`) in a
+# ThreadSanitizer build (build-tsan, TSAN_BUILD_DIR): not in the default lane,
+# building vp-run and the firmware under TSan takes many minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp)
@@ -20,6 +23,14 @@ run_ctest() {
   fi
   [ "$status" = 0 ] || exit "$status"
 }
+if [ "${1:-}" = --tsan ]; then
+  tsan=${TSAN_BUILD_DIR:-$root/build-tsan}
+  cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+    -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DVP_SANITIZE=thread >/dev/null
+  cmake --build "$tsan" --parallel "$(nproc)" --target vp-run test_ima firmware
+  run_ctest "$tsan" -L threads
+  exit 0
+fi
 "$root/scripts/build.sh"
 run_ctest "${BUILD_DIR:-$root/build}"
 [ "${VP_SANITIZE_TESTS:-1}" = 0 ] && exit 0
