@@ -29,9 +29,11 @@ inline void spin_pause() {
 #endif
 }
 
+// Made by make_task(fn): the function is stored in the task, one allocation each.
 class AsyncTask {
  public:
-  explicit AsyncTask(std::function<void()> fn) : fn_(std::move(fn)) {}
+  AsyncTask() = default;
+  virtual ~AsyncTask() = default;
   AsyncTask(const AsyncTask&) = delete;
   AsyncTask& operator=(const AsyncTask&) = delete;
 
@@ -55,8 +57,9 @@ class AsyncTask {
     int expected = kQueued;
     return state_.compare_exchange_strong(expected, kRunning, std::memory_order_acq_rel);
   }
+  virtual void body() = 0;
   void run() {
-    fn_();
+    body();
     state_.store(kDone, std::memory_order_release);
   }
   void settle() const {  // a worker runs it: it is short
@@ -64,9 +67,18 @@ class AsyncTask {
       if (spins < 4096) spin_pause();
       else std::this_thread::yield();
   }
-  std::function<void()> fn_;
   std::atomic<int> state_{kQueued};
 };
+
+template <class F>
+std::shared_ptr<AsyncTask> make_task(F fn) {
+  struct Task final : AsyncTask {
+    explicit Task(F f) : fn(std::move(f)) {}
+    void body() override { fn(); }
+    F fn;
+  };
+  return std::make_shared<Task>(std::move(fn));
+}
 
 class WorkerPool {
  public:

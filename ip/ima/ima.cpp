@@ -276,7 +276,7 @@ void Ima::compute(Job& job) {
     }
   };
   if (pool_) {
-    job.mvm = std::make_shared<AsyncTask>(mvm);
+    job.mvm = make_task(mvm);
     pool_->post(job.mvm);
   } else {
     mvm();
