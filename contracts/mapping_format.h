@@ -27,6 +27,9 @@
 #define VPMAP_MAX_SEQ 1024u /* tiles per cluster and run, two kept spare: batch x tiles / replicas + 2 < this */
 #define VPMAP_MAX_EDGES 64u /* in-edges, and out-edges, of one cluster */
 #define VPMAP_MAX_BUFFERS 8u /* L1 buffers of one cluster (a residual store's rings included) */
+#define VPMAP_MAX_LAYERS 128u /* layers of the network */
+#define VPMAP_MAX_PEERS 64u /* producer, and consumer, clusters of one cluster (a ring stands for its writers/readers) */
+#define VPMAP_MAX_QCOLS 256u /* columns a cluster requantizes per channel */
 
 enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2, VPMAP_MODE_AUTO = 3 };
 enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5,

@@ -18,7 +18,7 @@
 #include "dataflow/resources.h"
 #include "dataflow/runtime.h"
 
-#define DF_MAX_PEERS 64u
+#define DF_MAX_PEERS VPMAP_MAX_PEERS /* mapping_format.h: the mapper checks it */
 #define DF_MAX_CLUSTERS VPMAP_MAX_CLUSTERS /* mapping_format.h: the mapper checks them */
 #define DF_MAX_SEQ VPMAP_MAX_SEQ           /* tiles per cluster and run the counters can name */
 

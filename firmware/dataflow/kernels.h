@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "mapping_format.h"
 #include "weights_format.h"
 
 /* This core's share [*lo, *hi) of n items, as even as possible, among the
@@ -52,7 +53,7 @@ void kern_reduce_requant(int8_t* dst, uint32_t dst_stride, const int32_t* src, u
 /* A layer's requantization as the requantizing cluster holds it: per output
  * column of its block (the weights file's channel records of columns
  * [col0, col0 + ncols)), or one (mult, shift) for all with no bias. */
-#define DF_MAX_QCOLS 256u
+#define DF_MAX_QCOLS VPMAP_MAX_QCOLS /* mapping_format.h: the mapper checks it */
 typedef struct {
   int relu;
   int32_t act_max;          /* upper clamp of the codes (127: none) */

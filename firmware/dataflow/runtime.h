@@ -17,7 +17,7 @@
 #include "dataflow/kernels.h"
 #include "mapping_format.h"
 
-#define DF_MAX_LAYERS 128u
+#define DF_MAX_LAYERS VPMAP_MAX_LAYERS /* mapping_format.h: the mapper checks it */
 #define DF_MAX_EDGES VPMAP_MAX_EDGES /* mapping_format.h: the mapper checks it */
 #define DF_MAX_BUFFERS VPMAP_MAX_BUFFERS /* mapping_format.h: the mapper checks it */
 

@@ -10,6 +10,7 @@
 #include "dwconv_regs.h"
 #include "mapper_util.hpp"
 #include "policies.hpp"
+#include "runtime_limits.hpp"
 
 namespace vp::map {
 
@@ -619,6 +620,8 @@ static void check_runtime_limits(const Mapping& m, const Network& net) {
     if (c.buffers.size() > VPMAP_MAX_BUFFERS)
       throw MappingError(fmt::format("cluster {} ({}) has {} L1 buffers; the dataflow runtime keeps at most {}", c.id,
                                      role_name(c.role), c.buffers.size(), VPMAP_MAX_BUFFERS));
+  check_table_limits(m, net);
+  check_flow_limits(m, net);
   for (size_t i = 0; i < m.plans.size(); ++i) {
     const LayerPlan& lp = m.plans[i];
     const int64_t per_cluster = int64_t(m.cost.batch) * lp.tiles / std::max(1, lp.replicas);

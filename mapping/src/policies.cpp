@@ -45,9 +45,11 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
     for (size_t id = 0; id < P.l1_of.size(); ++id)
       if ((!digital || (id < P.has_ima.size() && !P.has_ima[id])) && (least < 0 || P.l1_of[id] < least)) least = P.l1_of[id];
     least = std::max<int64_t>(0, least - cost.l1_reserved);
-    const bool whole = left <= least / tile * tile;
+    // The runtime reads a ring from one holder (flow.c): one that no store can
+    // hold whole goes through the HBM rather than split over two stores.
+    if (left > least / tile * tile) continue;
     for (auto& c : m.clusters) {
-      if (c.role != Role::ResidualStore || room(c) == 0 || !edges_fit(c.id) || (whole && room(c) < left)) continue;
+      if (c.role != Role::ResidualStore || room(c) < left || !edges_fit(c.id)) continue;
       int64_t take = std::min(left, room(c));
       store.push_back({c.id, take});
       c.l1_used += align64(take);
@@ -55,7 +57,7 @@ void ResidualsInFreeL1::place(Mapping& m, const Planner& p, const std::function<
       if (left == 0) break;
     }
     std::vector<int> added;
-    while (left > 0 && m.clusters_used() < p.platform().clusters) {
+    while (left > 0 && store.empty() && m.clusters_used() < p.platform().clusters) {
       ClusterRole c;
       c.role = Role::ResidualStore;
       c.l1_used = cost.l1_reserved + tile;  // a cluster that holds one tile at least

@@ -5,8 +5,12 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "mapper.hpp"
+#include "mapping_format.h"
 #include "mapping_yaml.hpp"
+#include "runtime_limits.hpp"
 
 using namespace vp::map;
 
@@ -397,4 +401,90 @@ TEST_CASE("requantization nodes: offload_requant and class-aware mode auto") {
   keep.set("offload_requant=0");
   CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto, keep)) == 0);
   CHECK_THROWS_WITH(off.set("offload_requant=2"), Catch::Contains("offload_requant"));
+}
+
+// The runtime's limits (contracts/mapping_format.h, firmware/dataflow/flow.c)
+// are the mapper's: a mapping the runtime would refuse is a MappingError at
+// map time, never a run that stalls.
+namespace {
+Network two_branches(int c, int hw) {  // add [a, b], both from the input: the skip is not on the direct path
+  return Network::from_string(fmt::format("input: {{channels: {0}, height: {1}, width: {1}}}\n"
+                                          "layers:\n"
+                                          "  - {{name: a, op: conv, out_channels: {0}, kernel: 1, relu: true}}\n"
+                                          "  - {{name: b, op: conv, input: input, out_channels: {0}, kernel: 1}}\n"
+                                          "  - {{name: s, op: add, input: [a, b], relu: true}}\n",
+                                          c, hw),
+                              "branches.yaml");
+}
+}  // namespace
+
+TEST_CASE("a residual ring is never split over residual stores") {
+  // The whole 64x128x128 map (1 MiB) is live: no store's L1 holds it, so it
+  // goes through the HBM (the runtime reads a ring from one holder).
+  Network big = two_branches(64, 128);
+  Mapping m = map_network(big, vp::Config::load("mpaimc-64"), Mode::Full);
+  check_invariants(big, m);
+  REQUIRE(m.residuals.size() == 1);
+  CHECK(m.residuals[0].in_hbm);
+  CHECK(m.residuals[0].store.empty());
+  // A quarter of it fits one store whole.
+  Network small = two_branches(64, 64);
+  Mapping s = map_network(small, vp::Config::load("mpaimc-64"), Mode::Full);
+  REQUIRE(s.residuals.size() == 1);
+  CHECK_FALSE(s.residuals[0].in_hbm);
+  CHECK(s.residuals[0].store.size() == 1);
+  for (const char* n : {"resnet18", "resnet50", "mobilenetv2"}) {
+    Network net = net_named(n);
+    Mapping r = map_network(net, vp::Config::load("mpaimc-1024"), Mode::Full);
+    for (const auto& res : r.residuals) CHECK(res.store.size() <= 1);
+  }
+}
+
+TEST_CASE("runtime limits: a split ring, too many peers, layers, per-channel columns") {
+  Network net = Network::from_string(
+      "input: {channels: 8, height: 8, width: 8}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 8, kernel: 3, padding: 1, relu: true}\n"
+      "  - {name: d, op: conv, out_channels: 8, kernel: 3, padding: 1}\n"
+      "  - {name: a, op: add, input: [d, c], relu: true}\n",
+      "ring.yaml");
+  auto role = [](int id, Role r, int layer) {
+    ClusterRole c;
+    c.id = id, c.role = r, c.layer = layer;
+    return c;
+  };
+  Mapping m;
+  m.plans.resize(3);
+  // c's output ring over the stores 0 and 1, read by the add in cluster 3.
+  m.clusters = {role(0, Role::ResidualStore, -1), role(1, Role::ResidualStore, -1), role(2, Role::Analog, 0),
+                role(3, Role::Digital, 2)};
+  m.edges = {{2, 0, 0, Edge::Residual, 1, 1}, {2, 1, 0, Edge::Residual, 1, 1}, {0, 3, 0, Edge::Residual, 1, 1},
+             {1, 3, 0, Edge::Residual, 1, 1}};
+  CHECK_THROWS_WITH(check_flow_limits(m, net),
+                    Catch::Contains("layer a: the ring keeping its skip input c is split over cluster 0 and cluster 1") &&
+                        Catch::Contains("cluster 3 (a digital) reads both"));
+  m.edges.pop_back(), m.edges.erase(m.edges.begin() + 1);
+  CHECK_NOTHROW(check_flow_limits(m, net));
+  // One edge out of cluster 2 into the ring, but VPMAP_MAX_PEERS + 1 add parts read it.
+  for (int i = 0; i < int(VPMAP_MAX_PEERS); ++i) {
+    m.clusters.push_back(role(4 + i, Role::Digital, 2));
+    m.edges.push_back({0, 4 + i, 0, Edge::Residual, 1, 1});
+  }
+  CHECK_THROWS_WITH(check_flow_limits(m, net), Catch::Contains("cluster 2 (c analog) has 0 producer and 65 consumer") &&
+                                                   Catch::Contains("keeps at most 64"));
+  // More layers than the runtime's table.
+  std::string deep = "input: {channels: 4, height: 2, width: 2}\nlayers:\n";
+  for (int i = 0; i <= int(VPMAP_MAX_LAYERS); ++i) deep += fmt::format("  - {{name: p{}, op: maxpool, kernel: 1}}\n", i);
+  CHECK_THROWS_WITH(map_network(Network::from_string(deep, "deep.yaml"), vp::Config::load("mpaimc-512"), Mode::Naive),
+                    Catch::Contains("has 129 layers; the dataflow runtime's layer table holds at most 128"));
+  // Per-channel requantization of a 512-column crossbar's outputs in one cluster.
+  const std::string wide = "input: {channels: 64, height: 1, width: 1}\nlayers:\n"
+                           "  - {name: fc, op: fc, out_channels: 512}\n";
+  CHECK_NOTHROW(map_network(Network::from_string(wide, "wide.yaml"), vp::Config::load("mpaimc-512-xbar512"), Mode::Naive));
+  CHECK_THROWS_WITH(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
+                                vp::Config::load("mpaimc-512-xbar512"), Mode::Naive),
+                    Catch::Contains("cluster 0 (fc analog) requantizes 512 columns per channel") &&
+                        Catch::Contains("table holds 256"));
+  CHECK_NOTHROW(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
+                            vp::Config::load("mpaimc-512"), Mode::Naive));
 }
