@@ -371,6 +371,81 @@ y = g.n("Conv", [g.qdq("input", 0.1), g.c(rng.normal(0, 1, (2, 2, 1, 1)).astype(
 y = g.n("Conv", [y, g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="unq", kernel_shape=[1, 1])
 expect_error(g.save(g.qdq(y, 0.1), [1, 2, 4, 4]), "node 'unq' (Conv)", "not quantized")
 
+# --- ReLU6 forms: a Clip after the output's quantization (same scale), Max/Min with scalars, opset-6
+# Clip attributes, a Clip on int8 codes (QOperator); each gives relu and act_max 60 and runs bit-exact.
+def relu6_graph(name, form):
+    g = G(name, (4, 6, 6))
+    x = g.qdq("input", 1 / 100)
+    y = g.n("Conv", [x, g.wdq(rng.integers(-127, 128, (4, 4, 3, 3)), [0.004] * 4)], name="c6", kernel_shape=[3, 3],
+            pads=[1, 1, 1, 1])
+    opsets = (("", 13),)
+    if form == "after_qdq":
+        y = g.qdq(y, 0.01)
+        y = g.n("Clip", [y, g.c(np.float32(0)), g.c(np.float32(0.6))], name="relu6")
+    elif form == "max_min":
+        y = g.n("Max", [g.c(np.float32(0)), y], name="floor0")
+        y = g.n("Min", [y, g.c(np.float32(0.6))], name="ceil6")
+    elif form == "relu_clip":
+        y = g.n("Relu", [y], name="r")
+        y = g.n("Clip", [y, "", g.c(np.float32(0.6))], name="relu6")
+    elif form == "attrs":
+        y = g.n("Clip", [y], name="relu6", min=0.0, max=0.6)
+        opsets = (("", 6),)
+    y = g.qdq(y, 0.01)
+    y = g.n("Conv", [y, g.wdq(rng.integers(-127, 128, (2, 4, 1, 1)), [0.01] * 2)], name="c7", kernel_shape=[1, 1])
+    return g, g.qdq(y, 0.05), opsets
+
+
+for form in ("after_qdq", "max_min", "relu_clip", "attrs"):
+    g, y, ops = relu6_graph("relu6_" + form, form)
+    r, net, w = vp_import(g.save(y, [1, 2, 6, 6], opsets=ops))
+    check(r.returncode == 0, f"relu6 {form}: exit {r.returncode}: {r.stderr}")
+    if r.returncode == 0:
+        text = open(net).read()
+        check("{name: c6, op: conv, out_channels: 4, kernel: 3, stride: 1, padding: 1, relu: true, quant: {act_max: 60}}"
+              in text, f"relu6 {form}: {text}")
+        runs(net)
+
+g = G("relu6_codes", (3, 6, 6))
+sc = lambda v: g.c(np.float32(v))
+z8 = lambda: g.c(np.int8(0))
+q = g.n("QuantizeLinear", ["input", sc(1 / 50), z8()], name="q_in")
+c1 = g.n("QLinearConv", [q, sc(1 / 50), z8(), g.c(rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8)),
+                         g.c(np.full(4, 0.01, np.float32)), g.c(np.zeros(4, np.int8)), sc(0.05), z8()], name="qc1",
+         kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+c1 = g.n("Clip", [c1, g.c(np.int8(0)), g.c(np.int8(60))], name="clip_codes")
+c2 = g.n("QLinearConv", [c1, sc(0.05), z8(), g.c(rng.integers(-127, 128, (2, 4, 1, 1)).astype(np.int8)),
+                         g.c(np.float32(0.01)), g.c(np.int8(0)), sc(0.04), z8()], name="qc2", kernel_shape=[1, 1])
+o = g.n("DequantizeLinear", [c2, sc(0.04), z8()], name="dq_out")
+r, net, w = vp_import(g.save(o, [1, 2, 6, 6]))
+check(r.returncode == 0, f"relu6_codes: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    check("{name: qc1, op: conv, out_channels: 4, kernel: 3, stride: 1, padding: 1, relu: true, quant: {act_max: 60}}"
+          in open(net).read(), open(net).read())
+    runs(net)
+
+# ReLU6 forms the VP cannot take: located errors.
+g, y, _ = relu6_graph("err_relu6_rescale", "after_qdq")
+g.nodes[-6].input[1] = g.c(np.float32(0.02))  # the QuantizeLinear after the Clip: another scale
+g.nodes[-5].input[1] = g.nodes[-6].input[1]
+expect_error(g.save(y, [1, 2, 6, 6]), "(QuantizeLinear)", "requantizes the output of 'c6' from scale 0.01 to 0.02")
+g = G("err_clip_shared", (2, 4, 4))
+y = g.qdq(g.n("Conv", [g.qdq("input", 0.1), g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="cs",
+              kernel_shape=[1, 1]), 0.1)
+a = g.qdq(g.n("Clip", [y, g.c(np.float32(0)), g.c(np.float32(6))], name="clip_shared"), 0.1)
+expect_error(g.save(g.qdq(g.n("Add", [a, y], name="ad"), 0.1), [1, 2, 4, 4]), "node 'clip_shared' (Clip)",
+             "when this node alone reads it")
+g = G("err_clip_inner", (2, 4, 4))
+y = g.n("Conv", [g.qdq("input", 0.1), g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="ci",
+        kernel_shape=[1, 1])
+y = g.n("Clip", [y, g.c(np.float32(-1)), g.c(np.float32(1))], name="hardtanh")
+expect_error(g.save(g.qdq(y, 1 / 127), [1, 2, 4, 4]), "node 'ci' (Conv)", "Clip min -1 is inside the int8 range")
+g = G("err_min_two", (2, 4, 4))
+x = g.qdq("input", 0.1)
+y = g.n("Conv", [x, g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="cm", kernel_shape=[1, 1])
+expect_error(g.save(g.qdq(g.n("Min", [y, x], name="min2"), 0.1), [1, 2, 4, 4]), "node 'min2' (Min)",
+             "one activation and one scalar constant")
+
 junk = os.path.join(WORK, "junk.onnx")
 open(junk, "wb").write(b"this is not protobuf \xff\xff\xff")
 expect_error(junk, "not an ONNX model")

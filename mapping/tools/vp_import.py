@@ -8,7 +8,8 @@
 Reads three forms (mapping/docs/onnx-import.md):
   QDQ        QuantizeLinear/DequantizeLinear around Conv (depthwise too: group =
              channels becomes op dwconv), Gemm/MatMul, Add,
-             MaxPool, AveragePool, GlobalAveragePool, Relu/Clip, Flatten/Reshape;
+             MaxPool, AveragePool, GlobalAveragePool, Relu/Clip (ReLU6 forms, Max/Min
+             with a scalar), Flatten/Reshape;
   QOperator  QLinearConv, QLinearMatMul, QLinearAdd (com.microsoft);
   float      the same float ops, quantized here: weights per output channel
              symmetric int8 (scale max|w| / 127), activations symmetric int8 with
@@ -67,6 +68,7 @@ class Importer:
         self.layers = []     # dicts, network order
         self.names = set()
         self.input_scale = None
+        self.uses, self.dq_of = {}, {}  # readers per tensor; a DequantizeLinear's output -> its int8 input
 
     # --- helpers ----------------------------------------------------------
     def const(self, node, name, what):
@@ -131,6 +133,9 @@ class Importer:
             self.input_scale = scale
         else:
             L = self.layers[x.layer]
+            if L["scale"] is not None and not math.isclose(scale, L["scale"], rel_tol=1e-6):
+                fail(node, f"requantizes the output of '{L['name']}' from scale {L['scale']:g} to {scale:g} after a "
+                           "Relu / Clip; the VP requantizes only at a conv, dwconv, fc or add output")
             if L["op"] in ("maxpool", "avgpool"):
                 src = L["in_scale"]
                 if src is not None and not math.isclose(scale, src, rel_tol=1e-6):
@@ -162,6 +167,13 @@ class Importer:
         if len(dims) != 4 or any(d is None or d <= 0 for d in dims[1:]) or dims[0] not in (None, 1):
             raise ImportError_(f"input '{ins[0].name}' has shape {dims}; the VP needs N x C x H x W with N 1")
         self.input_shape = tuple(dims[1:])
+        self.uses = {}  # tensor name -> nodes reading it
+        for node in g.node:
+            for n in node.input:
+                if n:
+                    self.uses[n] = self.uses.get(n, 0) + 1
+        for o in g.output:
+            self.uses[o.name] = self.uses.get(o.name, 0) + 1
         self.env[ins[0].name] = Act(-1, self.input_shape)
         for node in g.node:
             handler = getattr(self, "op_" + node.op_type, None)
@@ -213,6 +225,7 @@ class Importer:
             fail(node, "dequantizes a tensor that no QuantizeLinear produced")
         self.qparams(node, node.input[1], node.input[2] if len(node.input) > 2 and node.input[2] else None, "input")
         self.env[node.output[0]] = Act(x.layer, x.shape, x.scale, True, x.flat)
+        self.dq_of[node.output[0]] = src
 
     # Analog layers.
     def conv_geometry(self, node, k_shape, x):
@@ -385,14 +398,36 @@ class Importer:
     def op_GlobalAveragePool(self, node):
         self.pool(node, "avgpool", True)
 
-    def activation(self, node, lo, hi):
+    def requantized_output(self, node, x):
+        """The layer whose output x is, already quantized, when this node alone reads it: a Relu or Clip
+        there (conv -> Q -> DQ -> Clip -> Q(same scale) -> DQ, or a Clip on a QLinear op's int8 codes)
+        clamps the same codes as it would before the quantization (ReLU6 forms)."""
+        if x.layer < 0 or not x.quantized or self.uses.get(node.input[0], 0) != 1:
+            return None
+        src = self.dq_of.get(node.input[0])
+        if src is not None and self.uses.get(src, 0) != 1:
+            return None
+        return self.layers[x.layer]
+
+    def activation(self, node, lo, hi, codes=False):
+        """Relu / Clip(lo, hi) / Max / Min: the producing layer's ReLU (lo 0) and act_max (hi). `codes`: the
+        bounds are int8 codes (a Clip on int8 tensors), else real values."""
         x = self.act(node, node.input[0])
         L = self.open_layer(x)
+        after_q = L is None and self.requantized_output(node, x) is not None
+        if after_q:
+            L = self.layers[x.layer]
         if L is None or L["op"] not in ("conv", "dwconv", "fc", "add"):
-            fail(node, "follows no conv, dwconv, fc or add output before its quantization: the VP applies ReLU and "
-                       "clips there")
+            fail(node, "follows no conv, dwconv, fc or add output (before its quantization, or after it when this "
+                       "node alone reads it): the VP applies ReLU and clips there")
+        if codes:
+            if getattr(x, "is_q", False) is not True:
+                fail(node, "int8 bounds on a tensor that is not int8 codes")
+            lo = None if lo is None or lo <= -128 else lo * x.scale
+            hi = None if hi is None or hi >= 127 else hi * x.scale
         if lo is not None and lo > 0:
-            fail(node, f"Clip min {lo:g} > 0 is not supported (ReLU's floor is 0)")
+            fail(node, f"Clip min {lo:g} > 0: the VP clamps a layer's output codes below at 0 (ReLU) or -128 (no "
+                       "clamp); another lower bound is not in its numerics (mapping/docs/numerics.md)")
         if lo is not None and lo == 0:
             L["relu"] = True
         elif lo is not None:
@@ -401,7 +436,10 @@ class Importer:
             if hi <= 0:
                 fail(node, f"Clip max {hi:g} <= 0 is not supported")
             L["act_max"] = hi if L["act_max"] is None else min(hi, L["act_max"])
-        self.env[node.output[0]] = x
+        if after_q and not codes:  # real values again: the QuantizeLinear that follows must keep the scale
+            self.env[node.output[0]] = Act(x.layer, x.shape, x.scale, False, x.flat)
+        else:
+            self.env[node.output[0]] = x
 
     def op_Relu(self, node):
         self.check_attrs(node, set())
@@ -409,12 +447,43 @@ class Importer:
 
     def op_Clip(self, node):
         self.check_attrs(node, {"min", "max"})
+        codes = False
         def bound(idx, key):
+            nonlocal codes
             if len(node.input) > idx and node.input[idx]:
-                return float(self.const(node, node.input[idx], key).reshape(-1)[0])
-            v = self.attr(node, key)
+                c = self.const(node, node.input[idx], key)
+                if c.size != 1:
+                    fail(node, f"{key} has {c.size} values; a Clip's bounds are scalars")
+                codes = codes or c.dtype == np.int8
+                return float(c.reshape(-1)[0])
+            v = self.attr(node, key)  # opset < 11: attributes
             return None if v is None else float(v)
-        self.activation(node, bound(1, "min"), bound(2, "max"))
+        lo, hi = bound(1, "min"), bound(2, "max")
+        self.activation(node, lo, hi, codes)
+
+    def scalar_bound(self, node):
+        """Max / Min of an activation and a scalar constant: (activation input, the constant)."""
+        self.check_attrs(node, set())
+        if len(node.input) != 2:
+            fail(node, f"{len(node.input)} inputs: the VP takes Max / Min of an activation and one scalar constant")
+        consts = [isinstance(self.env.get(n, self.inits.get(n)), np.ndarray) for n in node.input]
+        if consts.count(True) != 1:
+            fail(node, "needs one activation and one scalar constant (a ReLU / ReLU6 bound)")
+        k = consts.index(True)
+        c = self.const(node, node.input[k], "bound")
+        if c.size != 1:
+            fail(node, f"bound has {c.size} values; the VP clamps with one scalar")
+        if k == 0:  # the activation first, as activation() reads it
+            node = onnx.helper.make_node(node.op_type, [node.input[1], node.input[0]], list(node.output), name=node.name)
+        return node, float(c.reshape(-1)[0]), c.dtype == np.int8
+
+    def op_Max(self, node):  # Max(x, 0): ReLU
+        node, c, codes = self.scalar_bound(node)
+        self.activation(node, c, None, codes)
+
+    def op_Min(self, node):  # Min(x, 6): the upper bound of ReLU6
+        node, c, codes = self.scalar_bound(node)
+        self.activation(node, None, c, codes)
 
     def flatten_to(self, node, x):
         if x.flat:
