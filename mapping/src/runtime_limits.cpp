@@ -1,5 +1,6 @@
 #include "runtime_limits.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -79,6 +80,18 @@ void check_table_limits(const Mapping& m, const Network& net) {
   if (net.layers.size() > VPMAP_MAX_LAYERS)
     throw MappingError(fmt::format("network {} has {} layers; the dataflow runtime's layer table holds at most {}",
                                    net.name, net.layers.size(), VPMAP_MAX_LAYERS));
+  // A packed conv's weights are staged through its ima_out buffer, a kernel
+  // row (kw x C rows of its columns) at a time (boot.c, program_packed).
+  for (const auto& c : m.clusters) {
+    if (c.role != Role::Analog || c.layer < 0 || m.plans[size_t(c.layer)].pack <= 1) continue;
+    const Layer& l = net.layers[size_t(c.layer)];
+    const int64_t ncols = c.col1 - c.col0, need = std::max<int64_t>(m.plans[size_t(c.layer)].pack, int64_t(l.kernel) * l.in.c) * ncols;
+    for (const auto& b : c.buffers)
+      if (b.name == "ima_out" && int64_t(b.size) < need)
+        throw MappingError(fmt::format("{}: its ima_out buffer ({} bytes) cannot stage a kernel row of its packed "
+                                       "weights ({} bytes; fewer packed copies, --cost max_pack)",
+                                       who(m, net, c.id), b.size, need));
+  }
   // Per-channel requantization: the requantizing cluster (an analog one
   // without a reduction tree, a tree's root) keeps its columns' {bias,
   // multiplier, shift} in a table of VPMAP_MAX_QCOLS (boot.c, df_load_quant).

@@ -472,6 +472,17 @@ TEST_CASE("runtime limits: a split ring, too many peers, layers, per-channel col
   }
   CHECK_THROWS_WITH(check_flow_limits(m, net), Catch::Contains("cluster 2 (c analog) has 0 producer and 65 consumer") &&
                                                    Catch::Contains("keeps at most 64"));
+  // A packed conv whose ima_out buffer cannot stage a kernel row of its weights (3 x 8 rows of 8 columns).
+  Mapping pk;
+  pk.plans.resize(3);
+  pk.plans[1].pack = 2;
+  pk.clusters = {role(0, Role::Analog, 1)};
+  pk.clusters[0].col0 = 0, pk.clusters[0].col1 = 8;
+  pk.clusters[0].buffers = {{"input", 0, 4096}, {"ima_out", 4096, 191}};
+  CHECK_THROWS_WITH(check_table_limits(pk, net), Catch::Contains("cluster 0 (d analog): its ima_out buffer (191 bytes)") &&
+                                                     Catch::Contains("(192 bytes;"));
+  pk.clusters[0].buffers[1].size = 192;
+  CHECK_NOTHROW(check_table_limits(pk, net));
   // More layers than the runtime's table.
   std::string deep = "input: {channels: 4, height: 2, width: 2}\nlayers:\n";
   for (int i = 0; i <= int(VPMAP_MAX_LAYERS); ++i) deep += fmt::format("  - {{name: p{}, op: maxpool, kernel: 1}}\n", i);
