@@ -55,14 +55,16 @@ inline int32_t slot_imm(const Decoded& d) {
 }
 }  // namespace
 
-// A slot's length; the CORE-V loop marks operations that read rd (an
-// accumulator) with kSlotReadsRd in the same byte, for the load-use stall.
-constexpr uint8_t kSlotReadsRd = 0x80;
-#if VP_EXEC_XCV
-#define SLOT_LEN(s) ((s)->len & 6u)
-#define READS_LOADED_RD(s, r) (((s)->len & kSlotReadsRd) && (s)->rd == (r))
-#else
+// A slot's length is the stride to the next slot (len * 8 bytes) with no
+// masking: the step from one slot to the next is the dispatch's critical
+// dependency chain. Whether an operation reads rd (a CORE-V accumulator, for
+// the load-use stall) is looked up from the page's op array, only when the
+// previous instruction was a load.
 #define SLOT_LEN(s) ((s)->len)
+#if VP_EXEC_XCV
+#define READS_LOADED_RD(s, r) \
+  ((s)->rd == (r) && (info(page->op[static_cast<size_t>((s) - page->slot.data())]).flags & kRdRd))
+#else
 #define READS_LOADED_RD(s, r) false
 #endif
 
@@ -104,12 +106,21 @@ void RiscvCore::execute_base(uint64_t limit) {
   ic.set_handlers({h_undecoded, h_page_cross, h_hwloop});
   const CoreTiming T = cfg_.timing;
   const bool trap_misaligned = cfg_.trap_misaligned;
-  uint32_t pc = pc_;
-  uint64_t now = now_, instret = instret_;
+  // Per instruction only `instret` counts: the local time is instret + bias
+  // (NOW()), and a stall or penalty adds to bias. An instruction undone
+  // (page cross, decode, hardware-loop slot, deferred access) takes back its
+  // count and with it its cycle. Modulo 2^64, so bias may wrap.
+  uint64_t instret = instret_, bias = now_ - instret_;
   constexpr uint32_t kPageMask = DecodeCache::kPageBytes - 1;
   DecodeCache::Page* page = nullptr;
   uint32_t page_base = 0;
   Slot* e = nullptr;
+  // The pc is not kept per instruction: it follows from the slot (PC()). A
+  // sentinel slot gives the next page's first address (or the one after).
+  uint32_t leave_pc = 0;  // where a leave_accounted exit resumes
+#define NOW() (instret + bias)
+#define PC() (page_base + static_cast<uint32_t>((reinterpret_cast<const char*>(e) - reinterpret_cast<const char*>(page)) >> 3))
+  static_assert(offsetof(DecodeCache::Page, slot) == 0 && sizeof(Slot) == 16, "PC() assumes slots at the page's start, 8 bytes per halfword");
 
   // The most recently granted DMI range, in locals for the fast path.
   uint64_t d_lo = 0, d_len_r = 0, d_len_w = 0;
@@ -130,8 +141,10 @@ void RiscvCore::execute_base(uint64_t limit) {
 
   // Pipeline hazards of the previous instruction, applied to the next one;
   // kept across calls so that cycle counts do not depend on the quantum.
-  uint32_t load_rd = hz_load_rd_;  // destination of a load just executed (0: none)
-  bool jumped = hz_jumped_;         // a control transfer just happened
+  // hz: the destination of a load just executed (0: none) in its low byte,
+  // kHzJumped if a control transfer just happened: one test per instruction.
+  constexpr uint32_t kHzJumped = 0x100;
+  uint32_t hz = hz_load_rd_ | (hz_jumped_ ? kHzJumped : 0u);
   const Slot* prev = hz_prev_;      // for the jalr hazard
 
   // Edge profiling (DecodeCache::Flow): the only per-instruction-class
@@ -139,21 +152,26 @@ void RiscvCore::execute_base(uint64_t limit) {
 #define FLOW_ARRIVE(s) (++DecodeCache::flow_of(s).arrive)
 #define FLOW_CUT(s) (--DecodeCache::flow_of(s).arrive)
 #define FLOW_EXIT(s) (++DecodeCache::flow_of(s).exit)
-#define SYNC_OUT() (pc_ = pc, now_ = now, instret_ = instret, hz_load_rd_ = load_rd, hz_jumped_ = jumped, hz_prev_ = prev)
-#define SYNC_IN() (now = now_, refresh_dmi())
-#define LOCATE()                                          \
+#define SYNC_OUT() \
+  (pc_ = PC(), now_ = NOW(), instret_ = instret, hz_load_rd_ = hz & 0xffu, hz_jumped_ = (hz & kHzJumped) != 0, hz_prev_ = prev)
+#define SYNC_IN() (bias = now_ - instret, refresh_dmi())
+#define LOCATE(at)                                        \
   do {                                                    \
-    page = ic.page(pc);                                   \
-    page_base = pc & ~kPageMask;                          \
-    e = &page->slot[(pc - page_base) >> 1];               \
+    const uint32_t at_ = (at);                            \
+    page = ic.page(at_);                                  \
+    page_base = at_ & ~kPageMask;                         \
+    e = &page->slot[(at_ - page_base) >> 1];              \
   } while (0)
   // Charges the instruction at e, applies pending hazards, jumps to its handler.
-#define DISPATCH() DISPATCH_TO(e->handler)
-#define DISPATCH_TO(h_)                                                             \
+  // Only loads, control transfers and the slots that are not instructions
+  // (which pass hazards on) can leave a hazard: every other handler ends with
+  // NEXT(), whose dispatch has no hazard test (hz is 0 there). Its fast path
+  // is then a plain indirect jump per handler; with the test, GCC merged every
+  // handler's jump into one (bench_iss: 5 % fewer MIPS).
+#define STEP_CUT(h)                                                                 \
   do {                                                                              \
-    const void* const h = (h_);                                                     \
     if constexpr (kStep) {                                                          \
-      if (h != h_undecoded && h != h_page_cross && h != h_hwloop) {                 \
+      if ((h) != h_undecoded && (h) != h_page_cross && (h) != h_hwloop) {           \
         if (stepped) {                                                              \
           step_cut_ = true;                                                         \
           goto leave;                                                               \
@@ -161,22 +179,35 @@ void RiscvCore::execute_base(uint64_t limit) {
         stepped = true;                                                             \
       }                                                                             \
     }                                                                               \
-    now += 1;                                                                       \
+  } while (0)
+#define DISPATCH() DISPATCH_TO(e->handler)
+#define DISPATCH_TO(h_)                                                             \
+  do {                                                                              \
+    const void* const h = (h_);                                                     \
+    STEP_CUT(h);                                                                    \
     ++instret;                                                                      \
-    if (VP_UNLIKELY(load_rd | static_cast<uint32_t>(jumped)) && h != h_undecoded && \
-        h != h_page_cross && h != &&op_HwLoop) {                                    \
+    if (VP_UNLIKELY(hz) && h != h_undecoded && h != h_page_cross && h != &&op_HwLoop) { \
+      const uint32_t load_rd = hz & 0xffu;                                          \
       if (load_rd && (e->rs1 == load_rd || e->rs2 == load_rd || READS_LOADED_RD(e, load_rd))) \
-        now += T.load_use_stall;                                                    \
-      if (jumped && (pc & 2) && SLOT_LEN(e) == 4) now += T.unaligned_target_penalty; \
-      load_rd = 0;                                                                  \
-      jumped = false;                                                               \
+        bias += T.load_use_stall;                                                   \
+      if ((hz & kHzJumped) && (PC() & 2) && SLOT_LEN(e) == 4) bias += T.unaligned_target_penalty; \
+      hz = 0;                                                                       \
     }                                                                               \
     goto* h;                                                                        \
   } while (0)
 #define NEXT()          \
   do {                  \
     prev = e;           \
-    pc += SLOT_LEN(e);  \
+    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
+    const void* const h = e->handler; \
+    STEP_CUT(h);        \
+    ++instret;          \
+    goto* h;            \
+  } while (0)
+  // After a load: the next instruction may wait for its result.
+#define NEXT_HZ()       \
+  do {                  \
+    prev = e;           \
     e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
     DISPATCH();         \
   } while (0)
@@ -187,15 +218,15 @@ void RiscvCore::execute_base(uint64_t limit) {
   do {                                                        \
     prev = e;                                                 \
     FLOW_EXIT(e);                                             \
-    pc = (target);                                            \
-    jumped = true;                                            \
-    const uint32_t off_ = pc - page_base;                     \
+    const uint32_t to_ = (target);                            \
+    hz |= kHzJumped;                                          \
+    const uint32_t off_ = to_ - page_base;                    \
     if (VP_LIKELY(off_ < DecodeCache::kPageBytes))            \
       e = &page->slot[off_ >> 1];                             \
     else                                                      \
-      LOCATE();                                               \
+      LOCATE(to_);                                            \
     if (indirect) FLOW_ARRIVE(e);                             \
-    if (VP_UNLIKELY(now >= limit)) goto leave;                \
+    if (VP_UNLIKELY(NOW() >= limit)) goto leave;              \
     DISPATCH();                                               \
   } while (0)
 #define JUMP(target) JUMP_(target, false)
@@ -203,17 +234,20 @@ void RiscvCore::execute_base(uint64_t limit) {
 #define TRAP(cause, tval, insn)                     \
   do {                                              \
     --instret;                                      \
+    ++bias; /* the count only: the time stays */    \
     FLOW_CUT(e);                                    \
     SYNC_OUT();                                     \
-    pc = trap((cause), (tval), pc, (insn));         \
+    const uint32_t to_ = trap((cause), (tval), PC(), (insn)); \
     SYNC_IN();                                      \
-    load_rd = 0;                                    \
-    jumped = true;                                  \
+    hz = kHzJumped;                                 \
     prev = nullptr;                                 \
-    if (VP_UNLIKELY(halted_)) goto leave_accounted; /* fatal */ \
-    LOCATE();                                       \
+    if (VP_UNLIKELY(halted_)) {                     \
+      leave_pc = to_;                               \
+      goto leave_accounted; /* fatal */             \
+    }                                               \
+    LOCATE(to_);                                    \
     FLOW_ARRIVE(e);                                 \
-    if (VP_UNLIKELY(now >= limit)) goto leave;      \
+    if (VP_UNLIKELY(NOW() >= limit)) goto leave;    \
     DISPATCH();                                     \
   } while (0)
   // A bus access deferred (RiscvCore::Exchange::kDefer): undo the instruction's
@@ -222,19 +256,21 @@ void RiscvCore::execute_base(uint64_t limit) {
 #define DEFER(now0)        \
   do {                     \
     --instret;             \
-    now = (now0) - 1;      \
+    bias = (now0) - 1 - instret; \
     goto leave;            \
   } while (0)
   // After a slow operation: leave if a halt, sleep or interrupt needs the host.
-#define ATTENTION_NEXT()          \
+#define ATTENTION_NEXT_(next)     \
   do {                            \
     if (VP_UNLIKELY(attention_)) { \
       prev = e;                   \
-      pc += SLOT_LEN(e);          \
+      e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
       goto leave;                 \
     }                             \
-    NEXT();                       \
+    next();                       \
   } while (0)
+#define ATTENTION_NEXT() ATTENTION_NEXT_(NEXT)
+#define ATTENTION_NEXT_HZ() ATTENTION_NEXT_(NEXT_HZ)
 
   // The step path resuming where it cut straight-line code goes on as the
   // fast path would: the limit is checked on control transfers only.
@@ -243,55 +279,55 @@ void RiscvCore::execute_base(uint64_t limit) {
   if constexpr (kStep) {
     const bool resume_cut = step_cut_;
     step_cut_ = false;
-    LOCATE();
+    LOCATE(pc_);
     FLOW_ARRIVE(e);
-    if (now >= limit && !resume_cut) goto leave;
+    if (NOW() >= limit && !resume_cut) goto leave;
     DISPATCH();
   } else {
-    LOCATE();
+    LOCATE(pc_);
     FLOW_ARRIVE(e);
-    if (now >= limit) goto leave;
+    if (NOW() >= limit) goto leave;
     DISPATCH();
   }
 
 op_PageCross:  // not an instruction: find the next page
-  now -= 1;
   --instret;
-  LOCATE();
-  if (VP_UNLIKELY(now >= limit)) goto leave;
+  LOCATE(PC());
+  if (VP_UNLIKELY(NOW() >= limit)) goto leave;
   DISPATCH();
 
 op_Undecoded: {  // first execution (or after a store over it): decode
-  now -= 1;
   --instret;
   uint32_t word = 0;
   SYNC_OUT();
-  const bool ok = fetch_raw(pc, word);
+  const bool ok = fetch_raw(PC(), word);
   SYNC_IN();
   if (VP_UNLIKELY(!ok && deferred_)) goto leave;  // fetched later, from the bus
   if (!ok) {
     ++instret;
-    TRAP(1, pc, 0);
+    --bias; /* the count only: TRAP takes it back */
+    TRAP(1, PC(), 0);
   }
   const Decoded d = decode(word, cfg_.isa);
-  const uint8_t len = static_cast<uint8_t>(d.len | ((info(d.op).flags & kRdRd) ? kSlotReadsRd : 0));
-  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, len};
+  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
   DecodeCache::set_op(page, e, d.op);
-  if (VP_UNLIKELY(ic.is_loop_end(pc))) ic.mark_loop_end(pc);  // keeps the handler aside
+  if (VP_UNLIKELY(ic.is_loop_end(PC()))) ic.mark_loop_end(PC());  // keeps the handler aside
   DISPATCH();
 }
 
 op_Lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
-op_Auipc: x[e->rd] = pc + static_cast<uint32_t>(e->imm); NEXT();
-op_Jal:
+op_Auipc: x[e->rd] = PC() + static_cast<uint32_t>(e->imm); NEXT();
+op_Jal: {
+  const uint32_t pc = PC();
   x[e->rd] = pc + SLOT_LEN(e);
-  now += T.jump_penalty;
+  bias += T.jump_penalty;
   JUMP(pc + static_cast<uint32_t>(e->imm));
+}
 op_Jalr: {
   const uint32_t target = (x[e->rs1] + static_cast<uint32_t>(e->imm)) & ~1u;
-  if (prev && prev->rd == e->rs1) now += T.jalr_hazard_stall;
-  x[e->rd] = pc + SLOT_LEN(e);
-  now += T.jump_penalty;
+  if (prev && prev->rd == e->rs1) bias += T.jalr_hazard_stall;
+  x[e->rd] = PC() + SLOT_LEN(e);
+  bias += T.jump_penalty;
   JUMP_INDIRECT(target);
 }
 
@@ -301,8 +337,8 @@ op_Jalr: {
     (void)a;                                                 \
     (void)b;                                                 \
     if (cond) {                                              \
-      now += T.branch_taken_penalty;                         \
-      JUMP(pc + static_cast<uint32_t>(e->imm));              \
+      bias += T.branch_taken_penalty;                        \
+      JUMP(PC() + static_cast<uint32_t>(e->imm));            \
     }                                                        \
     NEXT();                                                  \
   }
@@ -327,14 +363,14 @@ op_Jalr: {
       std::memcpy(&v, d_ptr + o, (size));                                       \
       POST;                                                                     \
       x[e->rd] = convert(v);                                                    \
-      now += d_rd_cyc;                                                          \
-      load_rd = e->rd == kZeroSink ? 0 : e->rd;                                 \
-      NEXT();                                                                   \
+      bias += d_rd_cyc;                                                         \
+      hz = e->rd == kZeroSink ? 0 : e->rd;                                 \
+      NEXT_HZ();                                                                \
     }                                                                           \
-    const uint64_t now0 = now;                                                  \
+    const uint64_t now0 = NOW();                                                \
     if (a & ((size)-1)) {                                                       \
       if (trap_misaligned) TRAP(4, a, 0);                                  \
-      if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
+      if ((a & 3) + (size) > 4) bias += T.misaligned_penalty;                   \
     }                                                                           \
     uint32_t v = 0;                                                             \
     SYNC_OUT();                                                                 \
@@ -346,8 +382,8 @@ op_Jalr: {
     }                                                                           \
     POST;                                                                       \
     x[e->rd] = convert(v);                                                      \
-    load_rd = e->rd == kZeroSink ? 0 : e->rd;                                   \
-    ATTENTION_NEXT();                                                           \
+    hz = e->rd == kZeroSink ? 0 : e->rd;                                   \
+    ATTENTION_NEXT_HZ();                                                        \
   }
 #define IMM_ADDR base + static_cast<uint32_t>(e->imm)
   LOAD_AT(op_Lb, 1, sx8, IMM_ADDR, (void)0)
@@ -388,16 +424,16 @@ op_Jalr: {
     const uint64_t o = uint64_t(a) - d_lo;                                      \
     if (VP_LIKELY(o + (size) <= d_len_w && !(a & ((size)-1)))) {                \
       std::memcpy(d_ptr + o, &v, (size));                                       \
-      now += d_wr_cyc;                                                          \
+      bias += d_wr_cyc;                                                         \
       ic.on_store(a, (size));                                                   \
       if constexpr (kStep) icache_->on_store(a, (size)); /* the fast path's cache too */ \
       POST;                                                                     \
       NEXT();                                                                   \
     }                                                                           \
-    const uint64_t now0 = now;                                                  \
+    const uint64_t now0 = NOW();                                                \
     if (a & ((size)-1)) {                                                       \
       if (trap_misaligned) TRAP(6, a, 0);                                  \
-      if ((a & 3) + (size) > 4) now += T.misaligned_penalty;                    \
+      if ((a & 3) + (size) > 4) bias += T.misaligned_penalty;                   \
     }                                                                           \
     if constexpr (kStep) ic.on_store(a, (size)); /* store_slow does the shared one */ \
     SYNC_OUT();                                                                 \
@@ -454,7 +490,7 @@ op_Jalr: {
   label : {                                             \
     const uint32_t a = x[e->rs1], b = x[e->rs2];        \
     x[e->rd] = (expr);                                  \
-    now += (extra);                                     \
+    bias += (extra);                                    \
     NEXT();                                             \
   }
   ALU_R(op_Add, a + b, 0)
@@ -485,19 +521,19 @@ op_Fence: NEXT();
 op_FenceI:
   ic.flush();
   if constexpr (kStep) icache_->flush();
-  now += T.jump_penalty;
-  JUMP(pc + SLOT_LEN(e));
+  bias += T.jump_penalty;
+  JUMP(PC() + SLOT_LEN(e));
 op_Ecall: TRAP(11, 0, 0);
 op_Ebreak: TRAP(3, 0, 0);
 op_Illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
 op_Mret:
   mstatus_ = (mstatus_ & ~kMstatusMie) | ((mstatus_ & kMstatusMpie) ? kMstatusMie : 0) | kMstatusMpie;
-  now += T.jump_penalty;
+  bias += T.jump_penalty;
   if (interrupt_pending()) {  // re-enabled interrupts are taken by the host loop
     prev = e;
     FLOW_EXIT(e);
-    pc = mepc_;
-    jumped = true;
+    leave_pc = mepc_;
+    hz |= kHzJumped;
     goto leave_accounted;
   }
   JUMP_INDIRECT(mepc_);
@@ -513,7 +549,7 @@ op_Wfi:
   }
   sleeping_ = true;
   prev = e;
-  pc += SLOT_LEN(e);
+  e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2));
   goto leave;
 
 #define CSR_OP(label, is_rw, is_set, imm_form)                                                   \
@@ -531,12 +567,12 @@ op_Wfi:
     if (!ok) {                                                                                   \
       uint32_t w = 0; /* mtval: the instruction word, read back */                               \
       SYNC_OUT();                                                                                \
-      fetch_report(pc, w);                                                                       \
+      fetch_report(PC(), w);                                                                     \
       SYNC_IN();                                                                                 \
       TRAP(2, w, w);                                                                             \
     }                                                                                            \
     x[e->rd] = old;                                                                              \
-    if (csr_is_slow(csr)) now += T.csr_slow - 1;                                                 \
+    if (csr_is_slow(csr)) bias += T.csr_slow - 1;                                                \
     ATTENTION_NEXT();                                                                            \
   }
   CSR_OP(op_Csrrw, true, false, false)
@@ -554,8 +590,8 @@ op_Wfi:
   label : {                                                                      \
     const int32_t i5 = (e->imm & 31) - ((e->imm & 16) << 1);                     \
     if (x[e->rs1] cond static_cast<uint32_t>(i5)) {                              \
-      now += T.branch_taken_penalty;                                             \
-      JUMP(pc + static_cast<uint32_t>(e->imm >> 5));                             \
+      bias += T.branch_taken_penalty;                                            \
+      JUMP(PC() + static_cast<uint32_t>(e->imm >> 5));                           \
     }                                                                            \
     NEXT();                                                                      \
   }
@@ -567,9 +603,9 @@ op_Wfi:
 #define HWL_L (static_cast<uint32_t>(e->imm) >> 31)
 #define HWL_V (static_cast<uint32_t>(e->imm) & 0xffff)
 #define HWL_V2 ((static_cast<uint32_t>(e->imm) >> 16) & 0x7fff)
-op_CvStarti: lp_start_[HWL_L] = pc + HWL_V; NEXT();
+op_CvStarti: lp_start_[HWL_L] = PC() + HWL_V; NEXT();
 op_CvStart: lp_start_[HWL_L] = x[e->rs1] & ~3u; NEXT();
-op_CvEndi: set_loop_end(HWL_L, pc + HWL_V); NEXT();
+op_CvEndi: set_loop_end(HWL_L, PC() + HWL_V); NEXT();
 op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
   // Enabling a loop (count > 0) checks what the manual's constraints allow to check here.
 #define HWL_CHECK()                                                                                    \
@@ -577,21 +613,21 @@ op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
     const unsigned l_ = HWL_L;                                                                         \
     if (VP_UNLIKELY(lp_count_[l_] && (((lp_start_[l_] | lp_end_[l_]) & 3) || lp_end_[l_] <= lp_start_[l_]))) { \
       SYNC_OUT();                                                                                      \
-      hwloop_violation(l_, pc); /* records the fault and halts the core */                            \
+      hwloop_violation(l_, PC()); /* records the fault and halts the core */                            \
       goto leave;                                                                                      \
     }                                                                                                  \
   } while (0)
 op_CvCounti: lp_count_[HWL_L] = HWL_V; HWL_CHECK(); NEXT();
 op_CvCount: lp_count_[HWL_L] = x[e->rs1]; HWL_CHECK(); NEXT();
 op_CvSetupi:
-  lp_start_[HWL_L] = pc + 4;
-  set_loop_end(HWL_L, pc + HWL_V2);
+  lp_start_[HWL_L] = PC() + 4;
+  set_loop_end(HWL_L, PC() + HWL_V2);
   lp_count_[HWL_L] = HWL_V;
   HWL_CHECK();
   NEXT();
 op_CvSetup:
-  lp_start_[HWL_L] = pc + 4;
-  set_loop_end(HWL_L, pc + HWL_V2);
+  lp_start_[HWL_L] = PC() + 4;
+  set_loop_end(HWL_L, PC() + HWL_V2);
   lp_count_[HWL_L] = x[e->rs1];
   HWL_CHECK();
   NEXT();
@@ -601,16 +637,15 @@ op_CvSetup:
 #undef HWL_V2
 #endif
 op_HwLoop: {  // the slot at a loop's end address: not an instruction
-  now -= 1;
   --instret;
+  const uint32_t pc = PC();
   for (unsigned l = 0; l < 2; ++l) {  // loop 0 (inner) first
     if (lp_count_[l] && pc == lp_end_[l]) {
       if (--lp_count_[l]) {  // back to the start, at no cost
         FLOW_CUT(e);
-        pc = lp_start_[l];
-        LOCATE();
+        LOCATE(lp_start_[l]);
         FLOW_ARRIVE(e);
-        if (VP_UNLIKELY(now >= limit)) goto leave;
+        if (VP_UNLIKELY(NOW() >= limit)) goto leave;
         DISPATCH();
       }
       break;
@@ -635,20 +670,28 @@ op_HwLoop: {  // the slot at a loop's end address: not an instruction
 #endif
 
 leave:
-  ic.cut_at(pc);  // stopped before the instruction at pc (execution resumes with an arrival)
+  leave_pc = PC();
+  ic.cut_at(leave_pc);  // stopped before the instruction at leave_pc (execution resumes with an arrival)
 leave_accounted:  // the stop is already accounted for (a fatal trap, an mret to the host)
   SYNC_OUT();
+  pc_ = leave_pc;
 #undef FLOW_ARRIVE
 #undef FLOW_CUT
 #undef FLOW_EXIT
 #undef SYNC_OUT
 #undef SYNC_IN
+#undef NOW
+#undef PC
 #undef LOCATE
 #undef DISPATCH
 #undef DISPATCH_TO
 #undef SLOT_LEN
 #undef READS_LOADED_RD
 #undef NEXT
+#undef NEXT_HZ
+#undef STEP_CUT
+#undef ATTENTION_NEXT_
+#undef ATTENTION_NEXT_HZ
 #undef JUMP
 #undef JUMP_
 #undef JUMP_INDIRECT
