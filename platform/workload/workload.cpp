@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -93,43 +94,77 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   return p;
 }
 
-CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, void*, size_t)>& read) {
-  CheckResult c;
+Golden golden_outputs(const Prepared& p, const std::atomic<bool>* cancel) {
+  Golden g;
   const size_t last = p.net.layers.size() - 1;
-  const map::Layer& l = p.net.layers[last];
-  const size_t n = size_t(l.out.size());
   map::Reference ref(p.net, p.params, p.ima);
-  std::vector<int8_t> got(n);
-  // Noise on: the ideal model beside it, for top-1 agreement and output errors.
   const bool noisy = p.ima.noise.enabled != 0;
   map::ImaParams ideal_ima = p.ima;
   ideal_ima.noise.enabled = 0;
   map::Reference ideal(p.net, p.params, ideal_ima);
-  std::vector<double> err_sum(p.net.layers.size(), 0.0), err_max(p.net.layers.size(), 0.0);
-  std::vector<size_t> err_n(p.net.layers.size(), 0);
+  g.err_sum.assign(p.net.layers.size(), 0.0);
+  g.err_max.assign(p.net.layers.size(), 0.0);
+  g.err_n.assign(p.net.layers.size(), 0);
+  for (int i = 0; i < p.batch; ++i) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      g.cancelled = true;
+      return g;
+    }
+    const auto image = p.image(i);
+    auto acts = ref.run(image);
+    if (noisy) {
+      auto ideal_acts = ideal.run(image);
+      // In image order, as check_outputs sums the last layer's (same totals bit for bit).
+      for (size_t li = 0; li < last; ++li)
+        for (size_t k = 0; k < acts[li].data.size(); ++k) {
+          const double e = std::abs(int(acts[li].data[k]) - int(ideal_acts[li].data[k]));
+          g.err_sum[li] += e;
+          g.err_max[li] = std::max(g.err_max[li], e);
+          ++g.err_n[li];
+        }
+      g.ideal.push_back(std::move(ideal_acts[last].data));
+    }
+    g.want.push_back(std::move(acts[last].data));
+  }
+  return g;
+}
+
+CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, void*, size_t)>& read) {
+  return check_outputs(p, golden_outputs(p), read);
+}
+
+CheckResult check_outputs(const Prepared& p, const Golden& golden,
+                          const std::function<void(uint64_t, void*, size_t)>& read) {
+  if (golden.cancelled || golden.want.size() != size_t(p.batch))
+    throw std::logic_error("check_outputs: the golden outputs are incomplete");
+  CheckResult c;
+  const size_t last = p.net.layers.size() - 1;
+  const map::Layer& l = p.net.layers[last];
+  const size_t n = size_t(l.out.size());
+  std::vector<int8_t> got(n);
+  const bool noisy = p.ima.noise.enabled != 0;
+  std::vector<double> err_sum = golden.err_sum, err_max = golden.err_max;
+  std::vector<size_t> err_n = golden.err_n;
   int agree = 0, vp_right = 0, golden_right = 0, float_right = 0, ideal_right = 0;
   const auto argmax = [](const std::vector<int8_t>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
   for (int i = 0; i < p.batch; ++i) {
     read(p.output_addr + uint64_t(i) * n, got.data(), n);
-    const auto image = p.image(i);
-    const auto acts = ref.run(image);
-    const auto& want = acts[last].data;
+    const auto& want = golden.want[size_t(i)];
     if (!p.labels.empty()) {
       vp_right += argmax(got) == p.labels[size_t(i)];
       golden_right += argmax(want) == p.labels[size_t(i)];
       if (!p.float_predictions.empty()) float_right += p.float_predictions[size_t(i)] == p.labels[size_t(i)];
     }
     if (noisy) {
-      const auto ideal_acts = ideal.run(image);
-      agree += argmax(got) == argmax(ideal_acts[last].data);
-      if (!p.labels.empty()) ideal_right += argmax(ideal_acts[last].data) == p.labels[size_t(i)];
-      for (size_t li = 0; li < acts.size(); ++li)
-        for (size_t k = 0; k < acts[li].data.size(); ++k) {
-          const double e = std::abs(int(li == last ? got[k] : acts[li].data[k]) - int(ideal_acts[li].data[k]));
-          err_sum[li] += e;
-          err_max[li] = std::max(err_max[li], e);
-          ++err_n[li];
-        }
+      const auto& ideal_last = golden.ideal[size_t(i)];
+      agree += argmax(got) == argmax(ideal_last);
+      if (!p.labels.empty()) ideal_right += argmax(ideal_last) == p.labels[size_t(i)];
+      for (size_t k = 0; k < ideal_last.size(); ++k) {
+        const double e = std::abs(int(got[k]) - int(ideal_last[k]));
+        err_sum[last] += e;
+        err_max[last] = std::max(err_max[last], e);
+        ++err_n[last];
+      }
     }
     for (size_t k = 0; k < n; ++k) {
       if (got[k] != want[k] && c.mismatches++ == 0)

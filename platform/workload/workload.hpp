@@ -5,6 +5,7 @@
 // every cluster gets, and checks the network outputs against the golden
 // reference. Platform builders load `global` into memory and write
 // `boot_bytes()` over the firmware's DF_BOOT_SYMBOL in every cluster's L1.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -68,8 +69,24 @@ struct CheckResult {
   nlohmann::json accuracy;
 };
 
+// The reference model's side of the check: it depends only on the inputs and
+// weights, so a platform computes it on a host thread of its own while the
+// simulation runs (golden_outputs), then compares (check_outputs with it).
+struct Golden {
+  std::vector<std::vector<int8_t>> want;   // per image, the last layer's output
+  std::vector<std::vector<int8_t>> ideal;  // with noise: the noise-free model's last layer, per image
+  // With noise: |noisy - ideal| over the layers but the last (the last one is the VP's).
+  std::vector<double> err_sum, err_max;
+  std::vector<size_t> err_n;
+  bool cancelled = false;  // `cancel` was set before it finished: incomplete
+};
+// `cancel` (optional) stops it between images (the run failed: no check).
+Golden golden_outputs(const Prepared& p, const std::atomic<bool>* cancel = nullptr);
+
 // Reads every image's network output through `read(addr, dst, bytes)` and
 // compares it with the reference model, bit for bit.
 CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, void*, size_t)>& read);
+CheckResult check_outputs(const Prepared& p, const Golden& golden,
+                          const std::function<void(uint64_t, void*, size_t)>& read);
 
 }  // namespace vp::workload
