@@ -134,17 +134,12 @@ class RiscvCore : public sc_core::sc_module {
   };
   static constexpr unsigned kMaxDmi = 8;
 
-  // Execution (rv_execute.cpp): runs to `limit` cycles or until attention_.
+  // Execution (rv_interpreter.hpp): runs to `limit` cycles or until attention_.
   // kStep (the debug path): leaves after one instruction, with step_cut_ set
   // when the fast path would have gone on, and records its data access.
   template <bool kStep>
   void execute(uint64_t limit);       // every ISA (rv_execute_xcv.cpp, rv_execute_step.cpp)
-  template <bool kStep>
-  void execute_base(uint64_t limit);  // RV32IMC only (rv_execute.cpp)
-  void execute_fast(uint64_t limit) {
-    if (cfg_.isa == kIsaRv32imc) execute_base<false>(limit);
-    else execute<false>(limit);
-  }
+  void execute_fast(uint64_t limit) { execute<false>(limit); }
   StopReason run_until_hooked(uint64_t limit);
   StopReason run_hooked(uint64_t limit);
   // Traps (riscv_core.cpp): returns the handler address, or throws when none.

@@ -1,6 +1,5 @@
 // The debug step interpreter (core_debug.hpp): the hot loop of
 // rv_interpreter.hpp, every ISA, leaving after each instruction.
-#define VP_EXEC_XCV 1
 #include "rv_interpreter.hpp"
 
 namespace vp::rv {

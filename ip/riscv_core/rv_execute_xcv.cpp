@@ -1,6 +1,5 @@
-// The fast interpreter for core.isa rv32imc_xcv: the hot loop of
-// rv_interpreter.hpp with the CORE-V handlers, without debug code.
-#define VP_EXEC_XCV 1
+// The fast interpreter, every core.isa: the hot loop of rv_interpreter.hpp
+// without debug code.
 #include "rv_interpreter.hpp"
 
 namespace vp::rv {

@@ -8,18 +8,16 @@
 // here calls SystemC; state goes back to members only around slow operations
 // (bus access, CSR, trap).
 //
-// Including files set VP_EXEC_XCV: 1 compiles execute<>, with the CORE-V
-// handlers; 0 compiles execute_base<>, the RV32IMC-only loop (fewer live
-// handlers let GCC keep its hot state in registers: 7 % more MIPS).
-//
-// The same loop is compiled three times: execute_base<false> and
-// execute<false> are the fast paths (core.isa rv32imc, rv32imc_xcv);
-// execute<true> (the debug step path, core_debug.hpp, every ISA) leaves after
-// each instruction and records its data access. Its extra code is discarded
-// at compile time from the fast paths. Each is instantiated in a translation
-// unit of its own (rv_execute.cpp, rv_execute_xcv.cpp, rv_execute_step.cpp):
-// with two in one, GCC allocates the fast loop's registers worse (5-7 %
-// fewer MIPS).
+// One loop for every ISA (a core.isa without an extension never decodes its
+// operations). It is compiled twice: execute<false> is the fast path;
+// execute<true> (the debug step path, core_debug.hpp) leaves after each
+// instruction and records its data access. Its extra code is discarded at
+// compile time from the fast path. Each is instantiated in a translation unit
+// of its own (rv_execute_xcv.cpp, rv_execute_step.cpp): with two in one, GCC
+// allocates the fast loop's registers worse (5-7 % fewer MIPS). A separate
+// RV32IMC-only loop was faster until session 6; since the changes of issue 20
+// it is the one GCC allocates worse (bench_iss: 465 against 488 MIPS).
+
 #include <cstring>
 
 #include "riscv_core.hpp"
@@ -61,37 +59,14 @@ inline int32_t slot_imm(const Decoded& d) {
 // the load-use stall) is looked up from the page's op array, only when the
 // previous instruction was a load.
 #define SLOT_LEN(s) ((s)->len)
-#if VP_EXEC_XCV
 #define READS_LOADED_RD(s, r) \
   ((s)->rd == (r) && (info(page->op[static_cast<size_t>((s) - page->slot.data())]).flags & kRdRd))
-#else
-#define READS_LOADED_RD(s, r) false
-#endif
 
-#if VP_EXEC_XCV
 template <bool kStep>
 void RiscvCore::execute(uint64_t limit) {
-#else
-template <bool kStep>
-void RiscvCore::execute_base(uint64_t limit) {
-#endif
-  // One label per operation of rv_insn.def, in enum order. Without the
-  // CORE-V handlers their operations (never decoded then) are illegal.
+  // One label per operation of rv_insn.def, in enum order.
   static const void* const kLabels[] = {
-#if VP_EXEC_XCV
 #define RV_INSN(ID, ...) &&op_##ID,
-#else
-#define RV_INSN(ID, NAME, DIS, MATCH, MASK, FMT, MEM, FLAGS, TIMING, EXT, SHAPE) RV_LABEL_##EXT(ID)
-#define RV_LABEL_kI(ID) &&op_##ID,
-#define RV_LABEL_kM(ID) &&op_##ID,
-#define RV_LABEL_kXcvmem(ID) &&op_Illegal,
-#define RV_LABEL_kXcvhwlp(ID) &&op_Illegal,
-#define RV_LABEL_kXcvalu(ID) &&op_Illegal,
-#define RV_LABEL_kXcvbitmanip(ID) &&op_Illegal,
-#define RV_LABEL_kXcvmac(ID) &&op_Illegal,
-#define RV_LABEL_kXcvsimd(ID) &&op_Illegal,
-#define RV_LABEL_kXcvbi(ID) &&op_Illegal,
-#endif
 #include "rv_insn.def"
 #undef RV_INSN
   };
@@ -391,7 +366,6 @@ op_Jalr: {
   LOAD_AT(op_Lw, 4, same, IMM_ADDR, (void)0)
   LOAD_AT(op_Lbu, 1, same, IMM_ADDR, (void)0)
   LOAD_AT(op_Lhu, 2, same, IMM_ADDR, (void)0)
-#if VP_EXEC_XCV
   // xcvmem. Post-increment: the address register is written before rd, so
   // with rd == rs1 the loaded value wins (as the manual defines); x0 stays 0.
 #define POST_IMM (e->rs1 ? (void)(x[e->rs1] = base + static_cast<uint32_t>(e->imm)) : (void)0)
@@ -411,7 +385,6 @@ op_Jalr: {
   LOAD_AT(op_CvLhRR, 2, sx16, base + x[e->rs2], (void)0)
   LOAD_AT(op_CvLhuRR, 2, same, base + x[e->rs2], (void)0)
   LOAD_AT(op_CvLwRR, 4, same, base + x[e->rs2], (void)0)
-#endif
 #undef LOAD_AT
 
 #define STORE_AT(label, size, ADDR, POST)                                       \
@@ -449,7 +422,6 @@ op_Jalr: {
   STORE_AT(op_Sb, 1, IMM_ADDR, (void)0)
   STORE_AT(op_Sh, 2, IMM_ADDR, (void)0)
   STORE_AT(op_Sw, 4, IMM_ADDR, (void)0)
-#if VP_EXEC_XCV
   // Register stores keep the offset register (rs3) in the slot's imm.
 #define POST_RS3 (e->rs1 ? (void)(x[e->rs1] = base + x[e->imm]) : (void)0)
   STORE_AT(op_CvSbPostI, 1, base, POST_IMM)
@@ -461,7 +433,6 @@ op_Jalr: {
   STORE_AT(op_CvSbRR, 1, base + x[e->imm], (void)0)
   STORE_AT(op_CvShRR, 2, base + x[e->imm], (void)0)
   STORE_AT(op_CvSwRR, 4, base + x[e->imm], (void)0)
-#endif
 #undef STORE_AT
 #undef IMM_ADDR
 #undef POST_IMM
@@ -583,7 +554,6 @@ op_Wfi:
   CSR_OP(op_Csrrci, false, false, true)
 #undef CSR_OP
 
-#if VP_EXEC_XCV
   // ---- xcvbi ----
   // The slot's imm is offset << 5 | imm5 (rv_interpreter slot_imm).
 #define BRANCH_IMM(label, cond)                                                  \
@@ -635,7 +605,6 @@ op_CvSetup:
 #undef HWL_L
 #undef HWL_V
 #undef HWL_V2
-#endif
 op_HwLoop: {  // the slot at a loop's end address: not an instruction
   --instret;
   const uint32_t pc = PC();
@@ -654,7 +623,6 @@ op_HwLoop: {  // the slot at a loop's end address: not an instruction
   DISPATCH_TO(ic.loop_end_handler(pc));  // the instruction at the end address
 }
 
-#if VP_EXEC_XCV
   // ---- generic CORE-V operations: rd = sem::ID(rs1, rs2, rd, imm) ----
 #define RV_HANDLER_own(ID)
 #define RV_HANDLER_gen(ID)                                                              \
@@ -667,7 +635,6 @@ op_HwLoop: {  // the slot at a loop's end address: not an instruction
 #undef RV_INSN
 #undef RV_HANDLER_own
 #undef RV_HANDLER_gen
-#endif
 
 leave:
   leave_pc = PC();
