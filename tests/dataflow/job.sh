@@ -81,4 +81,13 @@ case "$STDOUT" in *bit-exact*) fail "a mismatch printed bit-exact: $STDOUT";; es
 import json; s = json.load(open("bad.json"))
 assert s["status"] == "output-mismatch" and s["exit_code"] == 1 and s["dataflow"]["output_check"]["mismatches"] > 0' \
   || fail "mismatch stats"
+
+# Stopped before the outputs exist: no check, and the golden model running
+# beside the simulation is cancelled (the run ends, exit 1, the limit named).
+expect_exit 1 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --max-time 2us --stats cut.json
+expect_in "time limit reached" "$STDERR"
+/usr/bin/python3 -c '
+import json; s = json.load(open("cut.json"))
+assert s["status"] == "time-limit" and "output_check" not in s.get("dataflow", {}), s.get("dataflow")' \
+  || fail "time-limited job stats"
 echo "dataflow job ok"
