@@ -18,6 +18,10 @@
                                            (the host derives images/s and latency from these marks) */
 #define CLUSTER_CTRL_GLOBAL_BASE 0x28u  /* R: global address of cluster 0's window (memory_map.cluster_global_base) */
 #define CLUSTER_CTRL_GLOBAL_STRIDE 0x2Cu /* R: bytes from one cluster's global window to the next */
+#define CLUSTER_CTRL_FAULT 0x30u        /* W: the writing core refuses to go on (a firmware fault, e.g. a mapping
+                                           the runtime cannot run): value = the firmware's error code. The core
+                                           stops and the run ends (exit 1) with a report naming the cluster, core
+                                           and pc, the code and the core's last console line (its message) */
 
 /* Phases a core reports for the per-cluster time breakdown (Fig. 5B-D) and
  * the pipeline diagnosis. Fig. 5's synchronization is phases 2, 4 and 5. */

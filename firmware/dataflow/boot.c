@@ -196,7 +196,7 @@ int df_load_dwconv(const df_role_t* r) {
 static df_role_t role;
 static volatile int boot_rc;
 
-int df_main(void) {
+static int run_role(void) {
   const uint32_t me = core_id();
   if (me == 0) {
     int rc = df_load_role(&role);
@@ -232,5 +232,17 @@ int df_main(void) {
   if (me == 0 && rc == DF_OK)
     printf("dataflow: cluster %u layer %.24s: %u images in %u cycles\n", (unsigned)role.cluster,
            role.layers[role.me.layer].name, (unsigned)df_boot.batch, (unsigned)(cluster_cycles() - t0));
+  return rc;
+}
+
+int df_main(void) {
+  const int rc = run_role();
+  /* A refusal (core 0 printed why) is a firmware fault the VP reports with
+   * this core's pc and that message; returning would leave the clusters that
+   * wait for this one stalled. */
+  if (rc != DF_OK && core_id() == 0) {
+    fflush(stdout);
+    cluster_fault(rc);
+  }
   return rc;
 }

@@ -21,7 +21,7 @@
 #define DF_MAX_EDGES VPMAP_MAX_EDGES /* mapping_format.h: the mapper checks it */
 #define DF_MAX_BUFFERS VPMAP_MAX_BUFFERS /* mapping_format.h: the mapper checks it */
 
-/* Exit codes of df_main (also the cluster's exit code). */
+/* Return codes of df_main: a refusal's code is the firmware fault's (cluster_fault). */
 enum df_error {
   DF_OK = 0,
   DF_ERR_BOOT = 10,      /* df_boot not written by the host */
@@ -69,8 +69,9 @@ int df_run_analog(const df_role_t* r);
 /* All cores: the tile loop of a pooling, residual-add or reduction cluster. */
 int df_run_digital(const df_role_t* r);
 
-/* All cores: load the role, program the weights, run. Core 0's return value
- * is the cluster's exit code. */
+/* All cores: load the role, program the weights, run. A refusal (a mapping
+ * this runtime cannot run, printed by core 0) ends in cluster_fault: the VP
+ * reports it as a firmware fault with core 0's pc and message. */
 int df_main(void);
 
 #endif /* DATAFLOW_RUNTIME_H */

@@ -47,6 +47,13 @@ static inline __attribute__((noreturn)) void cluster_exit(int code) {
   *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_EXIT) = (uint32_t)code;
   for (;;) __asm__ volatile("wfi");
 }
+/* This core refuses to go on (a firmware fault): the run ends with a report
+ * naming the cluster, this core, its pc, `code` and the line it printed last,
+ * which should say what is wrong. */
+static inline __attribute__((noreturn)) void cluster_fault(int code) {
+  *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_FAULT) = (uint32_t)code;
+  for (;;) __asm__ volatile("wfi");
+}
 /* This core is done. */
 static inline __attribute__((noreturn)) void core_halt(void) {
   *hal_reg(CLUSTER_CTRL_BASE + CLUSTER_CTRL_CORE_HALT) = 1;

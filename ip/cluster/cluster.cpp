@@ -72,6 +72,9 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   ctrl_.on_exit = [this](int code, sc_time) {
     for (auto& c : cores_) c->halt(code);
   };
+  ctrl_.on_fault = [this](unsigned core, int code, const std::string& message) {
+    cores_.at(core)->fault_at_access(fmt::format("firmware fault (code {})", code), message);
+  };
 }
 
 void Cluster::start(uint32_t pc) {

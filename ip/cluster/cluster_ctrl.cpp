@@ -22,6 +22,7 @@ ClusterCtrl::ClusterCtrl(sc_core::sc_module_name name, const ClusterParams& p, s
       latency_(cycle_),
       console_(console),
       lines_(p.cores),
+      last_lines_(p.cores),
       phases_(p.cores),
       cycles_hi_latch_(p.cores + 1, 0) {
   socket.register_b_transport(this, &ClusterCtrl::b_transport);
@@ -66,6 +67,7 @@ void ClusterCtrl::putchar(unsigned core, char c) {
   }
   console_ << fmt::format("[c{}.{}] {}\n", cluster_id_, core, line);
   console_.flush();
+  last_lines_[core].swap(line);
   line.clear();
 }
 
@@ -110,6 +112,16 @@ void ClusterCtrl::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
         if (on_exit) on_exit(exit_code_, at);
       }
       break;
+    case CLUSTER_CTRL_FAULT: {
+      // The message is what the core printed last: its unfinished line, else its last line.
+      if (!from_core) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      const unsigned core = id->core_id;
+      const std::string message = lines_[core].empty() ? last_lines_[core] : lines_[core];
+      flush_console();
+      if (tracer_) trace_halt(core, at);
+      if (on_fault) on_fault(core, int32_t(v), message);
+      break;
+    }
     case CLUSTER_CTRL_CORE_HALT:
       if (!from_core) return t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
       if (tracer_) trace_halt(id->core_id, at);

@@ -28,6 +28,8 @@ class ClusterCtrl : public sc_core::sc_module {
   // A core of this cluster halts itself (core_id) or the cluster exits (all cores).
   std::function<void(unsigned core, sc_core::sc_time at)> on_core_halt;
   std::function<void(int code, sc_core::sc_time at)> on_exit;
+  // A core refuses to go on (FAULT): its code and message (its last console line).
+  std::function<void(unsigned core, int code, const std::string& message)> on_fault;
 
   ClusterCtrl(sc_core::sc_module_name name, const ClusterParams& p, std::ostream& console);
 
@@ -63,6 +65,7 @@ class ClusterCtrl : public sc_core::sc_module {
   sc_core::sc_time cycle_, latency_;
   std::ostream& console_;
   std::vector<std::string> lines_;
+  std::vector<std::string> last_lines_;  // each core's last complete console line (a FAULT's message)
   std::vector<PhaseState> phases_;
   std::vector<uint64_t> cycles_hi_latch_;  // per core, plus one for other masters
   std::vector<std::pair<uint32_t, sc_core::sc_time>> image_marks_;

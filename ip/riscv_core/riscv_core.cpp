@@ -63,10 +63,11 @@ RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
     if (halted_) return StopReason::kHalted;
     if (deferred_) return StopReason::kDeferred;
     if (sleeping_) return StopReason::kSleeping;
-    if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
+    uint64_t stop = limit;
+    if (!take_due_interrupt(stop)) return StopReason::kHalted;
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
-    execute_fast(limit);  // returns at the limit or when attention_ is raised
+    execute_fast(stop);  // returns at `stop` or when attention_ is raised
   }
 }
 
@@ -102,11 +103,12 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
     if (halted_) return StopReason::kHalted;
     if (deferred_) return StopReason::kDeferred;
     if (sleeping_) return StopReason::kSleeping;
-    if (interrupt_pending() && (pc_ = take_interrupt(pc_), halted_)) return StopReason::kHalted;
+    uint64_t stop = limit;
+    if (!take_due_interrupt(stop)) return StopReason::kHalted;
     attention_ = false;
     if (now_ >= limit) return StopReason::kTimeReached;
     if (!step) {
-      execute_fast(limit);
+      execute_fast(stop);
       continue;
     }
     do {
@@ -199,15 +201,37 @@ void RiscvCore::set_irq(unsigned line, bool level, sc_time at) {
   if (level && sleeping_ && (mie_ & (1u << line))) wake(at);
 }
 
-void RiscvCore::sleep_until_irq() {
+uint64_t RiscvCore::irq_due() const {
   uint64_t t = ~uint64_t(0);
   for (uint32_t m = mip_ & mie_; m; m &= m - 1) t = std::min(t, irq_at_[__builtin_ctz(m)]);
+  return t;
+}
+
+// An enabled line raised for a time ahead of the core (a device ran ahead in
+// the quantum) takes effect when the core's local time reaches it, as a
+// loosely-timed initiator sees a target's annotated time: taken now if due,
+// else `stop` is cut to its time (the fast loop leaves there at its next
+// control transfer, as at a quantum's end). False: the core halted.
+bool RiscvCore::take_due_interrupt(uint64_t& stop) {
+  if (!interrupt_pending()) return true;
+  const uint64_t due = irq_due();
+  if (due > now_) {
+    stop = std::min(stop, due);
+    return true;
+  }
+  pc_ = take_interrupt(pc_);
+  return !halted_;
+}
+
+void RiscvCore::sleep_until_irq() {
+  const uint64_t t = irq_due();
   if (t == ~uint64_t(0) || t <= now_) return;
 #if VP_TRACING
   if (sleep_observer_) sleep_observer_->slept(*this, local_time(), sc_time::from_value(t * cycle_value_));
 #endif
   sleep_cycles_ += t - now_;
   now_ = t;
+  if (interrupt_pending()) attention_ = true;  // due now: the host loop takes it
 }
 
 void RiscvCore::halt(int exit_code) {
@@ -243,6 +267,24 @@ void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) {
   halted_ = true;
   sleeping_ = false;
   attention_ = true;
+}
+
+void RiscvCore::fault_at_access(const std::string& what, const std::string& detail) {
+  // The interpreter stores pc_ before every bus access (SYNC_OUT). The word
+  // comes from a DMI range only: the bus payload is the access in flight.
+  uint32_t insn = 0;
+  if (const DmiRange* r = dmi_find(pc_, 2, false)) {
+    uint16_t half;
+    std::memcpy(&half, r->ptr + (pc_ - r->lo), 2);
+    insn = half;
+    if (!is_compressed(insn)) {
+      const DmiRange* w = dmi_find(pc_, 4, false);
+      insn = 0;
+      if (w) std::memcpy(&insn, w->ptr + (pc_ - w->lo), 4);
+    }
+  }
+  fatal(what, pc_, insn);
+  if (!detail.empty()) fault_ += ": " + detail;
 }
 
 uint32_t RiscvCore::trap(uint32_t cause, uint32_t tval, uint32_t epc, uint32_t insn) {

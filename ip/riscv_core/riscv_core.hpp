@@ -80,6 +80,11 @@ class RiscvCore : public sc_core::sc_module {
   // Stops the core for good (exit register, tohost). Safe from a device
   // called during this core's own bus access.
   void halt(int exit_code);
+  // Stops the core for good with a fault report at the instruction making the
+  // current bus access ("<what> at pc ..., instruction ...: <detail>"): a
+  // device's verdict on the access, e.g. the firmware's refusal register.
+  // Safe from a device called during this core's own bus access.
+  void fault_at_access(const std::string& what, const std::string& detail);
 
   bool sleeping() const { return sleeping_; }
   bool halted() const { return halted_; }
@@ -218,6 +223,10 @@ class RiscvCore : public sc_core::sc_module {
   // wfi with an enabled line raised for a time ahead of the core's own (a device
   // ran ahead in the quantum): the core sleeps until then instead of spinning.
   void sleep_until_irq();
+  // The earliest time (cycles) an enabled raised line takes effect (~0: none).
+  uint64_t irq_due() const;
+  // Takes an enabled interrupt that is due at the core's time, or cuts `stop` to when it is.
+  bool take_due_interrupt(uint64_t& stop);
   // Hazard state between two instructions (see execute()).
   uint32_t hz_load_rd_ = 0;
   bool hz_jumped_ = false;

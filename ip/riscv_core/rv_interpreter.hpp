@@ -517,7 +517,7 @@ op_Wfi:
       SYNC_IN();
     }
     wake_pending_ = false;
-    NEXT();
+    ATTENTION_NEXT();  // an enabled interrupt now due is taken after the wfi
   }
   sleeping_ = true;
   prev = e;

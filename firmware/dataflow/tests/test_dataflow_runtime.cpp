@@ -80,8 +80,9 @@ TEST_CASE("a cluster without a boot record stops with a clear error", "[dataflow
   cluster_test::FlatStore mem;
   auto r = cluster_test::run_cluster("dataflow", mem);
   INFO(r.console << r.error);
-  CHECK(r.exit_code == 10);  // DF_ERR_BOOT
-  CHECK_THAT(r.console, Catch::Contains("no boot record"));
+  // A refusal is a firmware fault naming the core, its pc, the code (DF_ERR_BOOT) and the message.
+  CHECK_THAT(r.error, Catch::Contains("(cluster 0, core 0): firmware fault (code 10) at pc 0x1c"));
+  CHECK_THAT(r.error, Catch::Contains(": cluster 0: dataflow: no boot record"));
 }
 
 TEST_CASE("weights that do not match the mapping are a located error", "[dataflow][runtime]") {
@@ -94,8 +95,8 @@ TEST_CASE("weights that do not match the mapping are a located error", "[dataflo
   for (const auto& g : p.global) mem.write(g.addr, g.bytes.data(), g.bytes.size());
   auto r = cluster_test::run_cluster("dataflow", mem, {}, 100.0, {{DF_BOOT_SYMBOL, p.boot_bytes()}});
   INFO(r.console << r.error);
-  CHECK(r.exit_code == 13);  // DF_ERR_WEIGHTS
-  CHECK_THAT(r.console, Catch::Contains("cluster 0: dataflow: weights record 0 is xc"));
+  CHECK_THAT(r.error, Catch::Contains("firmware fault (code 13)"));  // DF_ERR_WEIGHTS
+  CHECK_THAT(r.error, Catch::Contains(": cluster 0: dataflow: weights record 0 is xc"));
 }
 
 TEST_CASE("HBM -> max-pool 3x3/2 pad 1 -> HBM, 5 images, bit-exact", "[dataflow][runtime]") {
