@@ -71,6 +71,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
                  ? std::string()
                  : std::string("outside the platform's memory");
     });
+    check_core_count(fw);
     // One instruction memory image is shared by every cluster.
     *models_.front()->imem_image() = *fw.imem;
     for (Cluster* c : models_) {
@@ -126,6 +127,23 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       boot_ends_ = std::make_unique<dataflow::BootEndRecorder>(unsigned(models_.size()), max_cluster_cores(cfg_));
       for (unsigned i : traced_) boot_ends_->forward(i, recorder_.get());
       for (Cluster* c : models_) c->ctrl().set_tracer(boot_ends_.get());
+    }
+  }
+
+  // A cluster firmware's linker script reserves stacks and TLS for
+  // __max_cores cores per cluster (firmware/cluster/cluster.ld): a core past
+  // them would run with no stack. The ELF carries that one fact; a cluster
+  // with more cores is the platform key's error.
+  void check_core_count(const ClusterFirmware& fw) const {
+    const auto max = fw.elf.symbol("__max_cores");
+    if (!max) return;
+    for (unsigned id = 0; id < unsigned(models_.size()); ++id) {
+      const std::string key = cluster_key(cfg_, id, "cores");
+      const int64_t cores = cfg_.get_int(key);
+      if (cores > int64_t(*max))
+        cfg_.fail(key, fmt::format("{} cores per cluster, but {} reserves stacks for {} (its __max_cores, "
+                                   "firmware/cluster/cluster.ld)",
+                                   cores, fw.path, *max));
     }
   }
 

@@ -37,4 +37,10 @@ if [ -f "$FW" ]; then
   expect_exit 1 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --elf "$FW"
   expect_in "cl_ima_pipeline.elf: no symbol 'df_boot': not the dataflow firmware" "$STDERR"
 fi
+# The cluster firmware reserves stacks for 16 cores (cluster.ld's __max_cores, read from the ELF):
+# a 17th core is the platform key's error, not a trap at pc 0.
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --set cluster.cores=17 --stats s.json
+expect_in "--set cluster.cores=17: error: cluster.cores: 17 cores per cluster, but" "$STDERR"
+expect_in "dataflow_xcv.elf reserves stacks for 16 (its __max_cores, firmware/cluster/cluster.ld)" "$STDERR"
+no_files cores
 echo "dataflow errors ok"
