@@ -159,25 +159,43 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
     std::vector<LayerPlan> saved = planner.plans();
     Mapping next = m;
     bool fits = true;
+    std::string why;  // what stopped the step: the report says the real reason
     for (size_t i = 0; i < planner.network().layers.size() && fits; ++i) {
       for (int guard = 0; fits && layer_time(next, int(i)) > target && guard < 4 * P.clusters; ++guard) {
         improve(planner, next, int(i));
-        fits = planner.clusters_needed() <= P.clusters;
-        if (fits) {
-          try {
-            next = planner.build();
-          } catch (const MappingError&) {  // e.g. the step's roles do not fit the L1 of the clusters left
-            fits = false;
-          }
+        const int needed = planner.clusters_needed();
+        if (needed > P.clusters) {
+          why = fmt::format("no free clusters left: {} needed, {} on the platform", needed, P.clusters);
+          fits = false;
+          break;
         }
-        fits = fits && next.clusters_used() <= P.clusters && hbm_residuals(next) <= hbm_residuals(m) &&
-               most_edges(next) <= int(VPMAP_MAX_EDGES);
+        try {
+          next = planner.build();
+        } catch (const MappingError& e) {  // e.g. the step's roles do not fit the L1 of the clusters left
+          why = fmt::format("the next step does not map ({})", e.what());
+          fits = false;
+          break;
+        }
+        int which = 0;
+        const int edges = most_edges(next, &which);
+        if (next.clusters_used() > P.clusters)
+          why = fmt::format("no free clusters left: {} needed, {} on the platform", next.clusters_used(), P.clusters);
+        else if (hbm_residuals(next) > hbm_residuals(m))
+          why = "the next step would move a residual ring into the HBM";
+        else if (edges > int(VPMAP_MAX_EDGES))
+          why = fmt::format("the next step would give cluster {} {} producer or consumer edges, beyond the dataflow "
+                            "runtime's {}",
+                            which, edges, VPMAP_MAX_EDGES);
+        fits = why.empty();
       }
-      fits = fits && layer_time(next, int(i)) <= target;
+      if (fits && layer_time(next, int(i)) > target) {
+        why = fmt::format("{} steps on layer {} were not enough", 4 * P.clusters, planner.network().layers[i].name);
+        fits = false;
+      }
     }
     if (!fits) {
       planner.plans() = saved;
-      m.balancer_stop = fmt::format("no free clusters left to bring {} below {:.1f} us per image", m.bottleneck,
+      m.balancer_stop = fmt::format("{}; the step was to bring {} below {:.1f} us per image", why, m.bottleneck,
                                     target * 1e6 / P.clock_hz);
       return m;
     }

@@ -359,6 +359,25 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
 // Requantization nodes (--cost offload_requant=1, issue 24): an analog layer of
 // one row chunk hands its int32 outputs to a one-input reduction that
 // requantizes; mode auto does so when the analog clusters have fewer cores.
+TEST_CASE("the balancer's stop names its real reason") {
+  // Every free cluster spent (efficiency 0) on the heterogeneous platform: the balancer stops
+  // where one more conv1 replica would give a pool1 cluster 65 producers, beyond the runtime's
+  // edge table, with clusters still free; it says so, not "no free clusters left".
+  CostParams all;
+  all.set("efficiency=0");
+  const Mapping m = map_network(net_named("resnet18"), vp::Config::load("mpaimc-512-hetero"), Mode::Full, all);
+  CHECK(m.clusters_used() < 512);
+  CHECK_THAT(m.balancer_stop, Catch::Contains("producer or consumer edges, beyond the dataflow runtime's 64"));
+  CHECK_THAT(m.balancer_stop, !Catch::Contains("no free clusters"));
+  // ResNet-18 on mpaimc-512: the next step would spill a residual ring into the HBM.
+  const Mapping r = map_network(net_named("resnet18"), vp::Config::load("mpaimc-512"), Mode::Full, all);
+  CHECK_THAT(r.balancer_stop, Catch::StartsWith("the next step would move a residual ring into the HBM; the step"));
+  // resnet-tiny on mpaimc-8 runs out of clusters: that reason, with the counts.
+  const Mapping f = map_network(net_named("resnet-tiny"), vp::Config::load("mpaimc-8"), Mode::Full, all);
+  INFO(f.balancer_stop);
+  CHECK_THAT(f.balancer_stop, Catch::StartsWith("no free clusters left: 9 needed, 8 on the platform; the step"));
+}
+
 TEST_CASE("requantization nodes: offload_requant and class-aware mode auto") {
   const Network net = net_named("resnet18");
   auto requant_nodes = [&](const Mapping& m) {
