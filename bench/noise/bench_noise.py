@@ -44,7 +44,7 @@ def main():
     ap.add_argument("--drift-time", default="1d")
     ap.add_argument("args", nargs="*", help="vp-run arguments (default: the headline job, --network resnet18)")
     a = ap.parse_args()
-    # vp-run starts its default job only without --set, so the headline is named.
+    # The headline is named (vp-run --set alone also runs it; naming it keeps the command explicit).
     a.args = a.args or ["--network", "resnet18"]
     load0 = os.getloadavg()
     runs = {False: [], True: []}

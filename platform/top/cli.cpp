@@ -59,7 +59,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   g1.add_options()
       ("network", po::value(&j.network)->value_name("NAME|FILE"),
        "run a network as a batch with the dataflow firmware: a name in mapping/networks/ or a network YAML "
-       "(default job without --elf/--platform/--set: resnet18)")
+       "(default job without --elf/--platform: resnet18)")
       ("mapping-mode", po::value(&j.mode)->value_name("MODE"),
        "mapping of the network: naive, replicate or full (Fig. 5A; default full), or auto: packed, every free "
        "cluster spent, then re-balanced against the stage times it measures, run after run while the rate improves")

@@ -34,9 +34,11 @@ namespace {
 // ---- resolve ----------------------------------------------------------------
 
 // The dataflow job runs when asked for (--network, --batch, ...) and is the
-// main job when nothing else is: a platform or program alone runs as before.
+// main job when no program or platform is named: --set alone changes the
+// main job's platform (vp-run --set core.isa=rv32imc is the headline on
+// those cores), while a platform or program alone runs as before.
 bool wants_job(const CliOptions& cli) {
-  return cli.job_requested || (cli.run.elf.empty() && cli.platform.empty() && cli.overrides.empty());
+  return cli.job_requested || (cli.run.elf.empty() && cli.platform.empty());
 }
 
 // An ELF whose entry lies outside the default platform's cluster instruction
