@@ -31,9 +31,10 @@
 #define CLUSTER_PHASE_IMA 3u            /* waiting for the analog accelerator */
 #define CLUSTER_PHASE_WAIT_INPUT 4u     /* waiting for producers: an input tile not yet arrived */
 #define CLUSTER_PHASE_WAIT_CREDIT 5u    /* waiting for consumers: no free slot to deliver into */
-#define CLUSTER_NUM_PHASES 6u
+#define CLUSTER_PHASE_DWCONV 6u         /* waiting for the depthwise accelerator (ip/dwconv) */
+#define CLUSTER_NUM_PHASES 7u
 /* Their names in statistics and traces, in phase order (an initializer list). */
-#define CLUSTER_PHASE_NAMES {"compute", "communication", "synchronization", "ima", "wait_input", "wait_credit"}
+#define CLUSTER_PHASE_NAMES {"compute", "communication", "synchronization", "ima", "wait_input", "wait_credit", "dwconv"}
 
 #define CLUSTER_CTRL_BLOCK_SIZE 0x1000u
 

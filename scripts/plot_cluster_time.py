@@ -39,7 +39,7 @@ def rows(stats):
 # The columns of vp-run --breakdown (platform/dataflow_job/job_report.cpp).
 DATAFLOW_COLUMNS = ["cluster", "layer", "layer_name", "role", "replica", "bound", "end_ns", "boot_ns", "compute_ns",
                     "ima_wait_ns", "communication_ns", "synchronization_ns", "idle_ns", "asleep_ns", "active_ns",
-                    "ima_busy_ns", "images_marked"]
+                    "ima_busy_ns", "images_marked", "dwconv_wait_ns"]
 
 
 def plot_dataflow(stats, png, skip_boot=False):
@@ -52,7 +52,7 @@ def plot_dataflow(stats, png, skip_boot=False):
     rows = d["breakdown"]["clusters"]
     x = list(range(len(rows)))
     us = lambda k: [r[k] / 1e3 for r in rows]
-    comp = [r["compute_ns"] / 1e3 + r["ima_wait_ns"] / 1e3 for r in rows]
+    comp = [(r["compute_ns"] + r["ima_wait_ns"] + r.get("dwconv_wait_ns", 0.0)) / 1e3 for r in rows]
     colour = ["#1a9641" if r["bound"] == "analog" else "#d7191c" for r in rows]
     width = max(6.0, min(24.0, len(rows) * 0.05 + 6)) + 2.5  # room for the legend on the right
     fig, ax = plt.subplots(figsize=(width, 4.8))

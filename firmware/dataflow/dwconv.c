@@ -311,7 +311,7 @@ void df_dwconv_tile(int8_t* dst, const df_window_t* in, uint32_t out_h, uint32_t
                           .in_pix_stride = 0, .out_pix_stride = 0};
   dwconv_program(&j);
   dwconv_trigger();
-  cluster_phase(CLUSTER_PHASE_IMA); /* waiting for an accelerator */
+  cluster_phase(CLUSTER_PHASE_DWCONV); /* waiting for the accelerator: its own phase, apart from the IMA's */
   dwconv_wait_sleep();
   cluster_phase(CLUSTER_PHASE_COMPUTE);
 }

@@ -90,6 +90,7 @@ AreaParams bind_area(const Config& cfg) {
   a.cluster_other_mm2 = f("cluster_other_mm2");
   a.noc_mm2_per_cluster = f("noc_mm2_per_cluster");
   a.hbm_interface_mm2 = f("hbm_interface_mm2");
+  a.dwconv_mm2_per_mac = f("dwconv_mm2_per_mac");
   return a;
 }
 
@@ -101,6 +102,8 @@ ClusterShape bind_cluster_shape(const Config& cfg, unsigned cluster_id) {
   const bool ima = cfg.get_bool(key("ima.present"));
   s.ima_rows = ima ? unsigned(cfg.get_int(key("ima.rows"))) : 0;
   s.ima_cols = ima ? unsigned(cfg.get_int(key("ima.cols"))) : 0;
+  if (cfg.get_bool(key("dwconv.present")))
+    s.dwconv_macs = unsigned(cfg.get_int(key("dwconv.lanes")) * cfg.get_int(key("dwconv.taps_per_cycle")));
   return s;
 }
 
@@ -172,17 +175,18 @@ nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, co
 
 double cluster_area(const ClusterShape& s, const AreaParams& a) {
   return s.cores * a.core_mm2 + double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib +
-         double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell + a.dma_mm2 + a.cluster_other_mm2 +
-         a.noc_mm2_per_cluster;
+         double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell + s.dwconv_macs * a.dwconv_mm2_per_mac +
+         a.dma_mm2 + a.cluster_other_mm2 + a.noc_mm2_per_cluster;
 }
 
 nlohmann::json platform_area(const std::vector<ClusterShape>& shapes, const AreaParams& a) {
-  double cores = 0, l1 = 0, ima = 0, total = 0;
+  double cores = 0, l1 = 0, ima = 0, dwconv = 0, total = 0;
   nlohmann::json per = nlohmann::json::array();
   for (const auto& s : shapes) {
     cores += s.cores * a.core_mm2;
     l1 += double(s.l1_bytes) / double(1 << 20) * a.l1_mm2_per_mib;
     ima += double(s.ima_rows) * s.ima_cols / 1024.0 * a.ima_mm2_per_kcell;
+    dwconv += s.dwconv_macs * a.dwconv_mm2_per_mac;
     per.push_back(cluster_area(s, a));
     total += per.back().get<double>();
   }
@@ -193,6 +197,7 @@ nlohmann::json platform_area(const std::vector<ClusterShape>& shapes, const Area
   j["components_mm2"] = {{"cores", cores},
                          {"l1", l1},
                          {"ima", ima},
+                         {"dwconv", dwconv},
                          {"dma", n * a.dma_mm2},
                          {"cluster_other", n * a.cluster_other_mm2},
                          {"network", n * a.noc_mm2_per_cluster},

@@ -33,6 +33,7 @@ struct EnergyParams {
 struct AreaParams {
   double core_mm2 = 0, l1_mm2_per_mib = 0, ima_mm2_per_kcell = 0, dma_mm2 = 0, cluster_other_mm2 = 0;
   double noc_mm2_per_cluster = 0, hbm_interface_mm2 = 0;
+  double dwconv_mm2_per_mac = 0;  // per multiplier of the depthwise accelerator
 };
 
 // What one cluster is made of, for its area.
@@ -40,6 +41,7 @@ struct ClusterShape {
   unsigned cores = 0;
   uint64_t l1_bytes = 0;
   unsigned ima_rows = 0, ima_cols = 0;
+  unsigned dwconv_macs = 0;  // the depthwise accelerator's multipliers (lanes x taps per cycle); 0: none
 };
 
 // A cluster's activity counts (the per_cluster statistics of the same names).

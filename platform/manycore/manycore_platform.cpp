@@ -316,6 +316,8 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (!req.vcd.empty() || !req.fst.empty()) {
         VcdLayout layout{traced_, cores, traced_links_, {}, true};
         layout.link_channel_names = noc_.link_channel_names();
+        for (unsigned c : traced_)
+          if (models_[c]->dwconv()) layout.dwconv_clusters.push_back(c);
         const std::string vcd = vcd_text(spans, layout, uint64_t(end.to_seconds() * 1e12 + 0.5));
         if (!req.vcd.empty()) write_trace_file(req.vcd, vcd);
         if (!req.fst.empty()) write_fst_file(req.fst, vcd);

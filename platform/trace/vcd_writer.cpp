@@ -91,6 +91,8 @@ std::vector<VcdVar> vcd_vars(const VcdLayout& layout) {
     const std::string scope = fmt::format("cluster_{}", c);
     vars.push_back({scope, "ima_busy", 1, VcdVar::kImaBusy, c, 0});
     vars.push_back({scope, "dma_busy", 1, VcdVar::kDmaBusy, c, 0});
+    if (std::find(layout.dwconv_clusters.begin(), layout.dwconv_clusters.end(), c) != layout.dwconv_clusters.end())
+      vars.push_back({scope, "dwconv_busy", 1, VcdVar::kDwconvBusy, c, 0});
     for (unsigned k = 0; k < layout.cores_per_cluster; ++k) {
       vars.push_back({scope, fmt::format("core_{}_state", k), 3, VcdVar::kCoreState, c, k});
       vars.push_back({scope, fmt::format("core_{}_asleep", k), 1, VcdVar::kCoreAsleep, c, k});
@@ -135,6 +137,7 @@ std::string vcd_text(const std::vector<ActivitySpan>& spans, const VcdLayout& la
     switch (s.unit) {
       case TraceUnit::kImaSequence: busy[{s.cluster, VcdVar::kImaBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kDma: busy[{s.cluster, VcdVar::kDmaBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
+      case TraceUnit::kDwconv: busy[{s.cluster, VcdVar::kDwconvBusy, 0}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kCoreSleep: busy[{s.cluster, VcdVar::kCoreAsleep, s.index}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kLink: busy[{s.cluster, VcdVar::kLinkBusy + int(s.value), s.index}].emplace_back(s.begin_ps, s.end_ps); break;
       case TraceUnit::kPower: {

@@ -2,10 +2,13 @@
 // A VCD (IEEE 1364 value change dump) of the traced clusters, for GTKWave:
 //   soc.cluster_N.ima_busy      1 while an IMA job sequence is in flight
 //   soc.cluster_N.dma_busy      1 while a DMA transfer is in flight (any channel)
+//   soc.cluster_N.dwconv_busy   1 while a depthwise-accelerator convolution is in flight
+//                               (trigger to its last output; clusters that have one)
 //   soc.cluster_N.core_K_state  3 bits: the firmware phase the core marked
 //                               (0 compute, 1 communication / waiting for DMA,
 //                               2 synchronization, 3 waiting for the IMA,
-//                               4 waiting for producers, 5 for consumers), 7 halted
+//                               4 waiting for producers, 5 for consumers,
+//                               6 waiting for the depthwise accelerator), 7 halted
 //   soc.cluster_N.core_K_asleep 1 while the core sleeps in wfi
 //   soc.<link scope>.<channel>  1 while a transfer occupies that link channel
 //                               (soc.noc.l1_3.up_wr, soc.cluster_N.noc_link.down_rd)
@@ -30,11 +33,12 @@ struct VcdLayout {
   std::vector<std::string> links;
   std::vector<std::string> link_channel_names;
   bool power = false;  // the power samples (kPower spans) are declared
+  std::vector<unsigned> dwconv_clusters;  // traced clusters with a depthwise accelerator
 };
 
 // One signal the VCD declares, in declaration order.
 struct VcdVar {
-  enum What { kImaBusy, kDmaBusy, kCoreState, kCoreAsleep, kPower, kLinkBusy /* + channel */ };
+  enum What { kImaBusy, kDmaBusy, kCoreState, kCoreAsleep, kPower, kDwconvBusy, kLinkBusy /* + channel */ };
   std::string scope;  // dotted, below soc: "cluster_3", "cluster_3.noc_link", "noc.l1_0"
   std::string name;   // "core_0_state"
   unsigned width;

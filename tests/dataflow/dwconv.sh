@@ -26,8 +26,31 @@ done
 
 # Through the depthwise accelerator (ip/dwconv): one cluster (hetero-cluster-8), and the
 # multi-array platform; the accelerator computes the full-width tiles, the cores the others.
-expect_exit 0 "$VP" --network "$NET/one_dwconv.yaml" --platform hetero-cluster-8 --batch 3 --stats h8.json
+expect_exit 0 "$VP" --network "$NET/one_dwconv.yaml" --platform hetero-cluster-8 --batch 3 --stats h8.json \
+  --vcd h8.vcd --breakdown h8.csv
 expect_in "bit-exact: 3 images, 4320 bytes, 0 mismatches" "$STDOUT"
+# The accelerator's accounting: core 0's waits for it are its own phase (dwconv_wait_ns), not the
+# IMA's; its area is in the area model; its busy signal is in the VCD beside ima_busy.
+/usr/bin/python3 - h8.json h8.vcd h8.csv <<'PY' || fail "the accelerator's accounting"
+import csv, json, sys
+s = json.load(open(sys.argv[1]))
+row = s["dataflow"]["breakdown"]["clusters"][0]
+pc = s["results"]["per_cluster"][0]
+assert row["dwconv_wait_ns"] > 0 and row["ima_wait_ns"] == 0, row
+assert abs(row["dwconv_wait_ns"] * pc["cores"] - pc["phase_ns"]["dwconv"]) < 1e-6, (row, pc["phase_ns"])
+# Core 0 waits at least as long as the accelerator computes its jobs (it sleeps until the last).
+assert pc["phase_ns"]["dwconv"] >= pc["dwconv_compute_ns"] > 0, pc
+a, p = s["energy"]["area"], s["platform"]
+want = p["cluster"]["dwconv"]["lanes"] * p["cluster"]["dwconv"]["taps_per_cycle"] * p["area"]["dwconv_mm2_per_mac"]
+assert want > 0 and abs(a["components_mm2"]["dwconv"] - want) < 1e-12, (a["components_mm2"], want)
+assert abs(sum(a["components_mm2"].values()) - a["area_mm2"]) < 1e-9, a
+vcd = open(sys.argv[2]).read()
+ident = [l.split()[3] for l in vcd.splitlines() if l.startswith("$var") and l.split()[4] == "dwconv_busy"]
+assert len(ident) == 1, ident
+body = vcd.split("$enddefinitions $end", 1)[1].splitlines()
+assert 1 <= body.count("1" + ident[0]) <= 3, "a busy span per convolution (3), back-to-back ones merged"
+assert abs(float(next(csv.DictReader(open(sys.argv[3])))["dwconv_wait_ns"]) - row["dwconv_wait_ns"]) < 0.051
+PY
 expect_exit 0 "$VP" --network "$NET/dw_tiny.yaml" --platform hetero-multi-256 --mapping-mode naive --batch 3 --stats h256.json
 expect_in "bit-exact: 3 images, 432 bytes, 0 mismatches" "$STDOUT"
 /usr/bin/python3 - h8.json h256.json <<'PY' || fail "the accelerator did not run the depthwise layers"

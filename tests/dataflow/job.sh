@@ -31,7 +31,8 @@ assert abs(d["tops"] - d["images_per_s"] * d["ops_per_image"] / 1e12) < 1e-9
 b = d["breakdown"]; rows = b["clusters"]
 assert len(rows) == used and b["analog_bound_clusters"] + b["digital_bound_clusters"] == used
 for r in rows:
-    parts = r["boot_ns"] + r["compute_ns"] + r["ima_wait_ns"] + r["communication_ns"] + r["synchronization_ns"] + r["idle_ns"]
+    parts = r["boot_ns"] + r["compute_ns"] + r["ima_wait_ns"] + r["dwconv_wait_ns"] + r["communication_ns"] + \
+        r["synchronization_ns"] + r["idle_ns"]
     assert abs(parts - r["end_ns"]) < 1.0, r   # the bar is the cluster's whole time
     assert r["ima_busy_ns"] > 0 and r["role"] == "analog"
 assert abs(sum(b["shares"][k] for k in ["boot", "computation_analog_bound", "computation_digital_bound", "communication",
