@@ -114,6 +114,7 @@ void CostParams::set(const std::string& kv) {
       {"add", 0, 1e6, false, [&](double x) { add = x; }},
       {"pool", 0, 1e6, false, [&](double x) { pool = x; }},
       {"dwconv", 0, 1e6, false, [&](double x) { dwconv = x; }},
+      {"dwconv_tile", 0, 1e9, false, [&](double x) { dwconv_tile = x; }},
       {"dma_outstanding", 1, 1024, true, [&](double x) { dma_outstanding = int(x); }},
       {"burst_bytes", 1, 4294967295.0, true, [&](double x) { burst_bytes = int64_t(x); }},
       {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
@@ -192,12 +193,24 @@ void estimate_costs(Mapping& m, const Network& net) {
         // group of `lanes` channels ceil(K*K / taps) cycles of compute; its
         // streams move each window column of a group once per output row
         // group; the larger of the two, the window's halo columns included.
+        // The runtime gives it full-width tiles only (firmware/dataflow/dwconv.c
+        // df_dwconv_tile): a narrower last tile (out_w not a multiple of
+        // tile_w) runs on the cores, at their cost. Each accelerator tile also
+        // costs core 0 `dwconv_tile` cycles around the job (gathering the
+        // window, flow control, delivering), not overlapped with it.
+        // mapping/docs/cost-model.md has the measurements.
+        const int rem = p.tile_w < l.out.w ? l.out.w % p.tile_w : 0;
+        const double core_pix = double(l.out.h) * rem / p.replicas;
+        core += core_pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + requant) / cores;
+        const double acc_tiles = double(l.out.w / std::min(p.tile_w, l.out.w)) / p.replicas;  // full-width tiles per image
+        core += acc_tiles * cost.dwconv_tile;
+        const double acc_pix = pix - core_pix;
         const double groups = std::ceil(double(l.out.c) / P.dwconv_lanes);
-        const double compute = pix * groups * std::ceil(double(l.kernel) * l.kernel / P.dwconv_taps);
+        const double compute = acc_pix * groups * std::ceil(double(l.kernel) * l.kernel / P.dwconv_taps);
         const double lane_bytes = std::min<double>(P.dwconv_lanes, l.out.c);
         const double window = double(l.in.h) * (double(p.tile_w - 1) * l.stride + l.kernel) * tiles_own;
         const double stream = (window * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes)) +
-                              pix * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes);
+                              acc_pix * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes);
         core += std::max(compute, stream);
       } else if (l.op == Op::DwConv) {
         core += pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + cost.requant) / cores;

@@ -50,6 +50,7 @@ struct CostParams {
   double add = 25;              // core cycles per element of a residual add (measured)
   double pool = 20;             // core cycles per window element (measured, 3x3 max-pool)
   double dwconv = 9;            // core cycles per depthwise multiply-accumulate (measured, firmware/dataflow/dwconv.c 3x3: 103 cycles per output with its requant)
+  double dwconv_tile = 10000;   // core-0 cycles per depthwise-accelerator tile around its job (measured: cost-model.md)
   int dma_outstanding = 4;      // bursts a DMA keeps in flight
   int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
   int batch = 16;               // images per batch (latency estimate)
