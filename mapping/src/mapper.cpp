@@ -93,7 +93,26 @@ class Builder : public Planner {
     }
   }
 
+  // The first phase alone: each layer's plan and its clusters (reload mode
+  // groups layers by these; mapping/src/reload.cpp), without the fit checks.
+  std::vector<LayerNeeds> needs() {
+    plan_layers(false);
+    std::vector<LayerNeeds> out(net_.layers.size());
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      const LayerPlan& p = plans_[i];
+      out[i].clusters = count_layer(int(i));
+      if (net_.layers[i].analog()) out[i].crossbars = p.replicas * p.col_splits * p.row_splits;
+      out[i].row_splits = p.row_splits, out[i].col_splits = p.col_splits;
+    }
+    return out;
+  }
+
   Mapping run() {
+    plan_layers(true);
+    return finish();
+  }
+
+  void plan_layers(bool check_fit) {
     plans_.resize(net_.layers.size());
     for (size_t i = 0; i < net_.layers.size(); ++i) {
       const Layer& l = net_.layers[i];
@@ -101,7 +120,7 @@ class Builder : public Planner {
       if (l.analog()) {
         p.row_splits = int(P_.ima.row_chunks(l));
         p.col_splits = int(P_.ima.col_chunks(l));
-        if (p.row_splits * p.col_splits > P_.ima_clusters)
+        if (check_fit && p.row_splits * p.col_splits > P_.ima_clusters)
           throw MappingError(fmt::format(
               "layer {} ({}x{} weights) needs {} crossbars of {}x{} (IMA size), the platform {} has {} clusters of one IMA",
               l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
@@ -111,6 +130,9 @@ class Builder : public Planner {
       }
       choose_tile(int(i));
     }
+  }
+
+  Mapping finish() {
     if (P_.ima_clusters < P_.clusters && P_.ima_clusters < analog_count())  // heterogeneous: too few IMAs
       throw MappingError(fmt::format("network {} needs {} crossbars of {}x{}, the platform {} has {} clusters with an IMA",
                                      net_.name, analog_count(), P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
@@ -632,6 +654,11 @@ static void check_runtime_limits(const Mapping& m, const Network& net) {
                                      net.layers[i].name, m.cost.batch, per_cluster + 1, lp.tiles, lp.replicas,
                                      VPMAP_MAX_SEQ - 2));
   }
+}
+
+std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, const CostParams& cost) {
+  check_numerics(net, p.ima);
+  return Builder(net, p, Mode::Naive, cost).needs();
 }
 
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost) {

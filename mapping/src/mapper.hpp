@@ -127,6 +127,16 @@ class MappingError : public std::runtime_error {
 
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost = {});
 
+// What one layer needs in mode naive (one cluster per crossbar, reduction
+// node or digital layer, tiles sized to the L1): reload mode cuts the
+// network into groups by these (mapping/src/reload.hpp).
+struct LayerNeeds {
+  int clusters = 0;   // every role of the layer
+  int crossbars = 0;  // of those, the analog ones (need a cluster with an IMA)
+  int row_splits = 0, col_splits = 0;
+};
+std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, const CostParams& cost = {});
+
 // The most edges into, or out of, one cluster (the runtime's limit is
 // VPMAP_MAX_EDGES); `which` gets that cluster.
 int most_edges(const Mapping& m, int* which = nullptr);

@@ -55,4 +55,12 @@ run 2 $TINY --weights w-bad.bin $X
 has "w-bad.bin: byte 4" "$STDERR"; nothing_written
 run 2 --network no-such-net $X
 has "cannot open network file" "$STDERR"; nothing_written
+# Reload mode (docs/dataflow.md "Weight reloading"): the layer groups printed and
+# written with --report; the outputs not built yet refused; the located error.
+run 0 $TINY --set cluster.ima.cols=16 --mode reload --report g.txt
+has "mode reload, 4 layer groups" "$STDOUT"; has "fc[14:19]" "$STDOUT"; cmp -s g.txt stdout || fail "reload --report differs from stdout"
+run 2 $TINY --mode reload $X
+has "--out-yaml with --mode reload" "$STDERR"; has "not built yet" "$STDERR"; nothing_written
+run 2 --network resnet18 --platform mpaimc-8 --mode reload --report x.txt
+has "resnet18.yaml:26:5: layer l3b1c2 (2304x256 weights): one column group needs 10 clusters" "$STDERR"; nothing_written
 echo "cli ok"

@@ -15,6 +15,7 @@
 #include "mapping_binary.hpp"
 #include "mapping_yaml.hpp"
 #include "reference.hpp"
+#include "reload.hpp"
 #include "report.hpp"
 
 namespace po = boost::program_options;
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
     ("platform,p", po::value<std::string>()->default_value("mpaimc-512"), "platform YAML file or built-in name")
     ("set", po::value<std::vector<std::string>>()->composing(), "override a platform key (key.path=value), repeatable")
     ("mode,m", po::value<std::string>()->default_value("full"),
-     "naive | replicate | full (Fig. 5A) | auto (packed, every free cluster, calibrated by --calibrate)")
+     "naive | replicate | full (Fig. 5A) | auto (packed, every free cluster, calibrated by --calibrate) | "
+     "reload (layer groups that reprogram the crossbars: printed, and --report; see docs/dataflow.md)")
     ("calibrate", po::value<std::vector<std::string>>()->composing(),
      "mode auto: the stage times a dataflow run measured (its vp-run --stats; repeatable, later ones override)")
     ("cost", po::value<std::vector<std::string>>()->composing(), "override a cost-model figure (name=value), repeatable")
@@ -134,6 +136,21 @@ int main(int argc, char** argv) {
       std::vector<Mapping> maps;
       for (Mode md : {Mode::Naive, Mode::Replicate, Mode::Full}) maps.push_back(map_network(net, cfg, md, cost));
       std::cout << modes_table(maps);
+      return 0;
+    }
+    if (str("mode") == "reload") {
+      // Only the groups exist so far (docs/dataflow.md "Weight reloading"):
+      // the outputs a dataflow run needs are refused, not written half-made.
+      for (const char* name : {"out-yaml", "out-bin", "report-json", "calibrate", "reference", "weights-out"})
+        if (vm.count(name))
+          throw std::invalid_argument(fmt::format(
+              "--{} with --mode reload: reload mode plans the layer groups only; the mapping files and the firmware "
+              "schedule that reprograms the crossbars are not built yet (docs/dataflow.md \"Weight reloading\")",
+              name));
+      const std::string text = reload_report(plan_reload(net, cfg, cost), net);
+      stage = "writing the outputs";
+      if (vm.count("report")) vp::write_output(str("report"), text);
+      if (!vm.count("quiet")) std::cout << text;
       return 0;
     }
     Mode mode = parse_mode(str("mode"));

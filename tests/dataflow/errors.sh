@@ -12,6 +12,9 @@ expect_in "bad.yaml:4:" "$STDERR"; no_files bad-yaml
 
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode fastest --stats s.json
 expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate, full or auto)" "$STDERR"; no_files mode
+expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode reload --stats s.json
+expect_in "--mapping-mode reload: the firmware schedule that reprograms the crossbars group by group is not built yet" "$STDERR"
+no_files reload
 
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --cost input_slot=3 --stats s.json
 expect_in "--cost input_slot=3: unknown name" "$STDERR"

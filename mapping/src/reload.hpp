@@ -1,0 +1,61 @@
+#pragma once
+// Reload mode (issue 19 point 2, docs/dataflow.md "Weight reloading"): a
+// network that needs more crossbars than the platform has is cut into layer
+// groups, consecutive layers whose naive mappings fit the clusters at once.
+// Group by group the clusters program their crossbars from the HBM and run
+// the group's pipeline over the batch; activations that cross a group
+// boundary go through the HBM.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "cost_model.hpp"
+#include "mapper.hpp"
+#include "network.hpp"
+
+namespace vp::map {
+
+// A layer, or the column groups [col0, col1) of its naive mapping when the
+// whole layer needs more clusters than the platform has: column groups
+// (output channels) are independent, each is its row crossbars and their
+// reduction node, so a layer too big for one group runs over several.
+struct ReloadPart {
+  int layer = 0;
+  int col0 = 0, col1 = 1;  // column groups (LayerNeeds::col_splits; 0..1 for a digital layer)
+  bool whole = true;       // every column group of the layer
+};
+
+struct ReloadGroup {
+  std::vector<ReloadPart> parts;  // in the network's (topological) order
+  int first = 0, last = 0;     // the first and last part's layer
+  int clusters = 0;            // naive clusters of its layers
+  int crossbars = 0;           // of those, the ones with weights to program
+  int64_t cells = 0;           // weights programmed (crossbar cells written)
+  int64_t program_rows = 0;    // the most rows one crossbar of the group programs
+  std::vector<int> inputs;     // layers of earlier groups it reads from the HBM (-1: the network input)
+  std::vector<int> outputs;    // its layers read by later groups (written to the HBM)
+  int64_t hbm_in = 0, hbm_out = 0;  // those activations' bytes per image
+  // Estimates from the platform file (not a simulation): fetching the weights
+  // over the HBM link and programming the crossbars (in parallel, so the
+  // longest one), per batch.
+  double fetch_cycles = 0, program_cycles = 0;
+};
+
+struct ReloadPlan {
+  std::string network, platform;
+  int clusters = 0, ima_clusters = 0;
+  std::vector<LayerNeeds> needs;  // per layer
+  std::vector<ReloadGroup> groups;
+  int64_t cells = 0;              // weights programmed per batch
+};
+
+// Throws MappingError, located at the layer in its network file, when one
+// column group of a layer (its row crossbars and their reduction node), or a
+// digital layer, alone needs more clusters than the platform has.
+ReloadPlan plan_reload(const Network& net, const Config& cfg, const CostParams& cost = {});
+
+// The groups as text (vp-map --mode reload).
+std::string reload_report(const ReloadPlan& plan, const Network& net);
+
+}  // namespace vp::map
