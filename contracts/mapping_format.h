@@ -52,6 +52,11 @@ enum vpmap_buffer_kind {
   VPMAP_BUF_WEIGHTS = 7   /* a depthwise layer's weights and channel records, copied from its VPWT record at boot */
 };
 #define VPMAP_FLAG_QUANT 1u /* the layers' adc_shift / mult / shift fields are set */
+/* Layers are tiled for different crossbar sizes (IMA classes of several sizes): ima_rows x ima_cols
+ * is the smallest; a layer's own is its crossbar clusters' blocks (row split r holds rows
+ * [r * T, ...) with T its tile's rows). The firmware needs nothing more: each cluster programs
+ * and drives its own block on its own IMA. */
+#define VPMAP_FLAG_MIXED_XBAR 2u
 
 typedef struct {
   uint32_t magic, version, header_bytes, total_bytes;

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   int threads = argc > 4 ? std::stoi(argv[4]) : 1;
   Network net = Network::load(network_file(name));
   vp::Config cfg = vp::Config::load(platform);
-  ImaParams ima = ImaParams::from(cfg);
+  ImaParams ima = ImaParams::from(cfg, net);
 
   auto t0 = Clock::now();
   Params params = generate_params(net, ima, 1);

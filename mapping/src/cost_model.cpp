@@ -30,6 +30,9 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
     const bool ima = cfg.get_bool(cluster_key(cfg, id, "ima.present"));
     p.has_ima.push_back(ima);
     p.ima_clusters += ima;
+    p.xbar_of.push_back(ima ? ImaParams::Crossbar{int(cfg.get_int(cluster_key(cfg, id, "ima.rows"))),
+                                                  int(cfg.get_int(cluster_key(cfg, id, "ima.cols")))}
+                            : ImaParams::Crossbar{});
     p.cores_of.push_back(int(cfg.get_int(cluster_key(cfg, id, "cores"))));
     p.l1_of.push_back(int64_t(cfg.get_size(cluster_key(cfg, id, "l1.size"))));
     p.has_dwconv.push_back(cfg.get_bool(cluster_key(cfg, id, "dwconv.present")));

@@ -2,6 +2,7 @@
 // The mapper's analytic cost model (mapping/docs/cost-model.md): per-cluster
 // time per image from the platform YAML and the digital kernels' costs, stage
 // times, bottleneck, throughput and batch time.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,6 +26,12 @@ struct PlatformInfo {
   std::vector<int> cores_of;
   std::vector<int64_t> l1_of;
   int ima_clusters = 0;
+  // Per cluster id: its crossbar ({0, 0}: no IMA). An analog layer goes only
+  // to clusters whose crossbar is the one it is tiled for (ima.xbar_of).
+  std::vector<ImaParams::Crossbar> xbar_of;
+  int clusters_with(const ImaParams::Crossbar& x) const {
+    return int(std::count(xbar_of.begin(), xbar_of.end(), x));
+  }
   ImaParams ima;
   double clock_hz = 1e9, mvm_cycles = 130;
   int stream_bytes_per_cycle = 64;  // streamer_ports x l1.bank_width

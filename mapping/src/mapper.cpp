@@ -118,12 +118,15 @@ class Builder : public Planner {
       const Layer& l = net_.layers[i];
       LayerPlan& p = plans_[i];
       if (l.analog()) {
-        p.row_splits = int(P_.ima.row_chunks(l));
-        p.col_splits = int(P_.ima.col_chunks(l));
-        if (check_fit && p.row_splits * p.col_splits > P_.ima_clusters)
+        const ImaParams xb = P_.ima.of(i);
+        p.xbar = P_.ima.xbar_of(i);
+        p.row_splits = int(xb.row_chunks(l));
+        p.col_splits = int(xb.col_chunks(l));
+        if (check_fit && p.row_splits * p.col_splits > xbar_clusters(p.xbar))
           throw MappingError(fmt::format(
-              "layer {} ({}x{} weights) needs {} crossbars of {}x{} (IMA size), the platform {} has {} clusters of one IMA",
-              l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
+              "layer {} ({}x{} weights) needs {} crossbars of {}x{} (IMA size), the platform {} has {} clusters of one IMA{}",
+              l.name, l.rows(), l.cols(), p.row_splits * p.col_splits, xb.rows, xb.cols, P_.name, xbar_clusters(p.xbar),
+              P_.ima.layer_xbar.empty() ? "" : " of that size"));
         // Naive: one reduction node per column group sums all partial sums.
         p.reduce_fanin = tree(p.row_splits, p.row_splits);
         if (p.row_splits == 1 && cost_.offload_requant) p.reduce_fanin = {1};  // a requantization node
@@ -133,9 +136,12 @@ class Builder : public Planner {
   }
 
   Mapping finish() {
-    if (P_.ima_clusters < P_.clusters && P_.ima_clusters < analog_count())  // heterogeneous: too few IMAs
-      throw MappingError(fmt::format("network {} needs {} crossbars of {}x{}, the platform {} has {} clusters with an IMA",
-                                     net_.name, analog_count(), P_.ima.rows, P_.ima.cols, P_.name, P_.ima_clusters));
+    if (P_.ima_clusters < P_.clusters || !P_.ima.layer_xbar.empty())  // heterogeneous: too few IMAs of a size
+      for (const auto& [x, n] : analog_counts())
+        if (n > xbar_clusters(x))
+          throw MappingError(fmt::format("network {} needs {} crossbars of {}x{}, the platform {} has {} clusters with {}",
+                                         net_.name, n, x.rows, x.cols, P_.name, xbar_clusters(x),
+                                         P_.ima.layer_xbar.empty() ? "an IMA" : "an IMA of that size"));
     int need = count();
     if (need > P_.clusters && offload_auto_) {  // mode auto's requantization nodes do not fit: without them
       cost_.offload_requant = 0;
@@ -179,15 +185,28 @@ class Builder : public Planner {
   int count() const {
     int n = 0;
     for (size_t i = 0; i < net_.layers.size(); ++i) n += count_layer(int(i));
-    const int analog = analog_count();
-    if (!P_.has_ima.empty() && analog > P_.ima_clusters) n = std::max(n, P_.clusters + analog - P_.ima_clusters);
+    if (!P_.has_ima.empty()) {
+      int short_of = 0;  // crossbar roles beyond the clusters of their size
+      for (const auto& [x, k] : analog_counts()) short_of += std::max(0, k - xbar_clusters(x));
+      if (short_of > 0) n = std::max(n, P_.clusters + short_of);
+    }
     return n;
   }
-  int analog_count() const {  // crossbar roles (not their reduction trees)
-    int n = 0;
-    for (size_t i = 0; i < net_.layers.size(); ++i)
-      if (net_.layers[i].analog()) n += plans_[i].replicas * plans_[i].col_splits * plans_[i].row_splits;
-    return n;
+  // Crossbar roles (not their reduction trees) per crossbar size.
+  std::vector<std::pair<ImaParams::Crossbar, int>> analog_counts() const {
+    std::vector<std::pair<ImaParams::Crossbar, int>> out;
+    for (size_t i = 0; i < net_.layers.size(); ++i) {
+      if (!net_.layers[i].analog()) continue;
+      const LayerPlan& p = plans_[i];
+      auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == p.xbar; });
+      if (it == out.end()) it = out.insert(out.end(), {p.xbar, 0});
+      it->second += p.replicas * p.col_splits * p.row_splits;
+    }
+    return out;
+  }
+  // Clusters with an IMA that takes crossbar x: on a platform of one size, every IMA.
+  int xbar_clusters(const ImaParams::Crossbar& x) const {
+    return P_.ima.layer_xbar.empty() ? P_.ima_clusters : P_.clusters_with(x);
   }
 
   // Input columns a tile of w output columns reads (window with halo).
@@ -213,7 +232,7 @@ class Builder : public Planner {
     auto buf = [](const std::string& n, int64_t s) { return Buffer{n, 0, uint32_t(std::min<int64_t>(s, UINT32_MAX))}; };
     const int64_t in_tile = l.op == Op::FC ? l.in.size() : int64_t(l.in.h) * window_cols(l, w) * l.in.c;
     if (l.analog()) {
-      const int64_t cols = std::min<int64_t>(P_.ima.cols, l.cols());
+      const int64_t cols = std::min<int64_t>(p.xbar.cols, l.cols());
       const int64_t e = int64_t(l.out.h) * w * cols;
       // A packed group at a tile's right edge reads up to one packed kernel
       // row past its window (those crossbar rows hold zeros for the pixels
@@ -349,9 +368,13 @@ class Builder : public Planner {
   static int add_cluster(Mapping& m, ClusterRole c) {
     const PlatformInfo& P = m.platform;
     bool small = false;  // a free cluster of the class was too small
+    // Mixed crossbar sizes: an analog role only on a cluster of its layer's crossbar.
+    const bool mixed = !P.ima.layer_xbar.empty();
+    const ImaParams::Crossbar want = c.role == Role::Analog ? m.plans[size_t(c.layer)].xbar : ImaParams::Crossbar{};
     auto free_id = [&](int want_ima) {  // -1: any class
       for (int id = 0; id < P.clusters; ++id) {
         if (size_t(id) < m.clusters.size() && m.clusters[size_t(id)].role != Role::Idle) continue;
+        if (mixed && want_ima == 1 && P.xbar_of[size_t(id)] != want) continue;
         if (want_ima < 0 || P.has_ima.empty() || bool(P.has_ima[size_t(id)]) == bool(want_ima)) {
           if (P.l1_of.empty() || P.l1_of[size_t(id)] >= c.l1_used) return id;
           small = true;
@@ -364,7 +387,10 @@ class Builder : public Planner {
     if (id < 0 && small) throw L1Shortfall{};
     if (id < 0)
       throw MappingError(fmt::format("the platform {} has no free cluster {}for a {} role", P.name,
-                                     c.role == Role::Analog ? "with an IMA " : "", role_name(c.role)));
+                                     c.role != Role::Analog ? ""
+                                     : mixed ? fmt::format("with a {}x{} IMA ", want.rows, want.cols)
+                                             : std::string("with an IMA "),
+                                     role_name(c.role)));
     c.id = id;
     while (m.clusters.size() <= size_t(id)) {
       ClusterRole idle;
@@ -408,12 +434,12 @@ class Builder : public Planner {
         }
         auto nodes = level_nodes(p.row_splits, p.reduce_fanin);
         for (int j = 0; j < p.col_splits; ++j) {
-          int64_t c0 = int64_t(j) * P_.ima.cols, c1 = std::min<int64_t>(l.cols(), c0 + P_.ima.cols);
+          int64_t c0 = int64_t(j) * p.xbar.cols, c1 = std::min<int64_t>(l.cols(), c0 + p.xbar.cols);
           std::vector<int> prev;
           for (int r = 0; r < p.row_splits; ++r) {
             ClusterRole c;
             c.role = Role::Analog, c.layer = int(i), c.replica = k, c.row_split = r, c.col_split = j;
-            c.row0 = int64_t(r) * P_.ima.rows, c.row1 = std::min<int64_t>(l.rows(), c.row0 + P_.ima.rows);
+            c.row0 = int64_t(r) * p.xbar.rows, c.row1 = std::min<int64_t>(l.rows(), c.row0 + p.xbar.rows);
             c.col0 = c0, c.col1 = c1;
             c.l1_used = l1_need(c, p);
             int id = add(c);
@@ -663,6 +689,7 @@ std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, c
 
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost) {
   PlatformInfo p = PlatformInfo::from(cfg);
+  p.ima = ImaParams::from(cfg, net);  // each analog layer's crossbar
   check_numerics(net, p.ima);
   Mapping m = Builder(net, p, mode, cost).run();
   check_runtime_limits(m, net);

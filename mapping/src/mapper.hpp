@@ -61,6 +61,7 @@ struct ClusterRole {
 struct LayerPlan {
   int replicas = 1;                // analog: weight copies; digital: parallel clusters
   int row_splits = 0, col_splits = 0;
+  ImaParams::Crossbar xbar;        // analog: the crossbar its weights are tiled for (ImaParams::xbar_of)
   std::vector<int> reduce_fanin;   // per level; empty when row_splits == 1
   int pack = 1;                    // analog conv: adjacent output pixels per MVM (mapping-format.md)
   bool dwconv_ip = false;          // dwconv: every cluster of the layer has the depthwise accelerator, which computes it

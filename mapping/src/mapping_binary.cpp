@@ -158,7 +158,7 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
   h.l1_size = uint32_t(m.platform.l1_size), h.l1_reserved = uint32_t(m.cost.l1_reserved);
   h.mode = uint16_t(m.mode), h.platform_clusters = u16(m.platform.clusters, "clusters");
   h.ima_rows = u16(m.platform.ima.rows, "rows"), h.ima_cols = u16(m.platform.ima.cols, "cols");
-  h.flags = params ? VPMAP_FLAG_QUANT : 0;
+  h.flags = uint8_t((params ? VPMAP_FLAG_QUANT : 0) | (m.platform.ima.layer_xbar.empty() ? 0 : VPMAP_FLAG_MIXED_XBAR));
 
   std::vector<uint8_t> out;
   out.reserve(h.total_bytes);

@@ -74,6 +74,9 @@ std::string mapping_yaml(const Mapping& m, const Network& net) {
     shape(y, "out", l.out);
     if (l.analog()) {
       y << YAML::Key << "weights" << YAML::Value << YAML::Flow << YAML::BeginSeq << l.rows() << l.cols() << YAML::EndSeq;
+      if (!m.platform.ima.layer_xbar.empty())  // mixed crossbar sizes: the one this layer is tiled for
+        y << YAML::Key << "crossbar" << YAML::Value << YAML::Flow << YAML::BeginSeq << p.xbar.rows << p.xbar.cols
+          << YAML::EndSeq;
       y << YAML::Key << "row_splits" << YAML::Value << p.row_splits;
       y << YAML::Key << "col_splits" << YAML::Value << p.col_splits;
       y << YAML::Key << "reduce_fanin" << YAML::Value << YAML::Flow << p.reduce_fanin;

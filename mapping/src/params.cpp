@@ -1,5 +1,6 @@
 #include "params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "config/area.hpp"
 #include "config/cluster_classes.hpp"
 #include "numerics.h"
 #include "weights_format.h"
@@ -20,23 +22,96 @@ ImaParams ImaParams::from(const Config& cfg) {
   ImaParams p;
   p.rows = int(cfg.get_int("cluster.ima.rows"));
   p.cols = int(cfg.get_int("cluster.ima.cols"));
-  // On a heterogeneous platform: the crossbar of the classes with an IMA, one
-  // size for all (a layer's weights are tiled once, for any of its clusters).
-  std::string first;
+  // On a heterogeneous platform: the smallest crossbar of the classes with an
+  // IMA (each analog layer's own comes from from(cfg, net)).
+  bool first = true;
   for (const auto& cls : cfg.get_string_list("cluster.classes")) {
     if (!cfg.get_bool(class_key(cfg, cls, "ima.present"))) continue;
     const int r = int(cfg.get_int(class_key(cfg, cls, "ima.rows"))), c = int(cfg.get_int(class_key(cfg, cls, "ima.cols")));
-    if (first.empty())
-      first = cls, p.rows = r, p.cols = c;
-    else if (r != p.rows || c != p.cols)
-      cfg.fail(class_key(cfg, cls, "ima.rows"),
-               fmt::format("class {} has a {}x{} IMA and class {} {}x{}: the mapper tiles weights for one crossbar size",
-                           cls, r, c, first, p.rows, p.cols));
+    if (first || int64_t(r) * c < int64_t(p.rows) * p.cols) p.rows = r, p.cols = c;
+    first = false;
   }
   p.dac_bits = int(cfg.get_int("cluster.ima.dac_bits"));
   p.adc_bits = int(cfg.get_int("cluster.ima.adc_bits"));
   p.weight_bits = int(cfg.get_int("cluster.ima.weight_bits"));
   return p;
+}
+
+ImaParams ImaParams::from(const Config& cfg, const Network& net) {
+  ImaParams p = from(cfg);
+  p.layer_xbar = assign_crossbars(cfg, net);
+  return p;
+}
+
+std::vector<ImaParams::Crossbar> assign_crossbars(const Config& cfg, const Network& net) {
+  using Crossbar = ImaParams::Crossbar;
+  // Per crossbar size: its clusters and the least area of one of them; the
+  // cheapest cluster of all takes a reduction node.
+  struct Size {
+    Crossbar xbar;
+    int clusters = 0;
+    double area = 0;
+  };
+  std::vector<Size> sizes;
+  const AreaParams a = bind_area(cfg);
+  double cheapest = -1;
+  for (unsigned id = 0; id < unsigned(cfg.get_int("cluster.count")); ++id) {
+    const ClusterShape s = bind_cluster_shape(cfg, id);
+    const double area = cluster_area(s, a);
+    cheapest = cheapest < 0 ? area : std::min(cheapest, area);
+    if (!s.ima_rows) continue;
+    const Crossbar x{int(s.ima_rows), int(s.ima_cols)};
+    auto it = std::find_if(sizes.begin(), sizes.end(), [&](const Size& z) { return z.xbar == x; });
+    if (it == sizes.end()) it = sizes.insert(sizes.end(), Size{x, 0, area});
+    it->clusters += 1, it->area = std::min(it->area, area);
+  }
+  if (sizes.size() < 2) return {};
+  std::stable_sort(sizes.begin(), sizes.end(), [](const Size& u, const Size& v) {
+    return int64_t(u.xbar.rows) * u.xbar.cols < int64_t(v.xbar.rows) * v.xbar.cols;
+  });
+  const size_t n = net.layers.size();
+  auto chunks = [&](const Layer& l, const Size& z) {
+    const int64_t r = (l.rows() + z.xbar.rows - 1) / z.xbar.rows, c = (l.cols() + z.xbar.cols - 1) / z.xbar.cols;
+    return std::pair<int64_t, int64_t>{r, c};
+  };
+  auto crossbars = [&](const Layer& l, size_t k) { auto [r, c] = chunks(l, sizes[k]); return r * c; };
+  auto cost = [&](const Layer& l, size_t k) {  // the crossbars, and a reduction node per column group of a row split
+    auto [r, c] = chunks(l, sizes[k]);
+    return double(r * c) * sizes[k].area + (r > 1 ? double(c) * cheapest : 0.0);
+  };
+  std::vector<int> pick(n, -1);
+  std::vector<int64_t> need(sizes.size(), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = net.layers[i];
+    if (!l.analog()) continue;
+    size_t best = 0;
+    for (size_t k = 1; k < sizes.size(); ++k)
+      if (cost(l, k) <= cost(l, best) * (1 + 1e-9)) best = k;  // ties: the larger crossbar, fewer partial sums
+    pick[i] = int(best);
+    need[best] += crossbars(l, best);
+  }
+  // A size short of clusters gives up layers: each time the move that costs least.
+  for (;;) {
+    double least = -1;
+    size_t li = 0, to = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (pick[i] < 0 || need[size_t(pick[i])] <= sizes[size_t(pick[i])].clusters) continue;
+      const Layer& l = net.layers[i];
+      for (size_t k = 0; k < sizes.size(); ++k) {
+        if (int(k) == pick[i] || need[k] + crossbars(l, k) > sizes[k].clusters) continue;
+        const double extra = cost(l, k) - cost(l, size_t(pick[i]));
+        if (least < 0 || extra < least) least = extra, li = i, to = k;
+      }
+    }
+    if (least < 0) break;  // fits, or no move helps: the mapper names the shortfall
+    need[size_t(pick[li])] -= crossbars(net.layers[li], size_t(pick[li]));
+    need[to] += crossbars(net.layers[li], to);
+    pick[li] = int(to);
+  }
+  std::vector<Crossbar> out(n);
+  for (size_t i = 0; i < n; ++i)
+    if (pick[i] >= 0) out[i] = sizes[size_t(pick[i])].xbar;
+  return out;
 }
 
 uint64_t SeededRandom::next() {
@@ -54,11 +129,13 @@ int8_t SeededRandom::int8_in(int lo, int hi) {
 void check_numerics(const Network& net, const ImaParams& ima) {
   // The int32 reduction must be exact: crossbars x largest ADC code < 2^31.
   const double largest = std::ldexp(1.0, std::min(ima.adc_bits, 32) - 1);
-  for (const auto& l : net.layers)
-    if (l.analog() && double(ima.row_chunks(l)) * largest >= 2147483648.0)
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (l.analog() && double(ima.of(i).row_chunks(l)) * largest >= 2147483648.0)
       throw ConfigError(l.where, "layers." + l.name,
                         fmt::format("{} crossbar partial sums of {}-bit ADC codes can overflow the int32 reduction",
-                                    ima.row_chunks(l), ima.adc_bits));
+                                    ima.of(i).row_chunks(l), ima.adc_bits));
+  }
 }
 
 namespace {
@@ -80,6 +157,7 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
     LayerParams& lp = p.layers[i];
+    const ImaParams xb = ima.of(i);  // this layer's crossbar
     std::vector<const Tensor*> ins;
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &acts[size_t(k)]);
     if (l.weighted()) {
@@ -92,13 +170,13 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
       if (l.analog()) {
         // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
         double sumsq = 0;
-        analog_accumulate(l, lp.weights, 0, ima, *ins[0], &sumsq);
-        double n = double(l.out.size()) * double(ima.row_chunks(l));
+        analog_accumulate(l, lp.weights, 0, xb, *ins[0], &sumsq);
+        double n = double(l.out.size()) * double(xb.row_chunks(l));
         double raw_rms = std::sqrt(sumsq / n);
         double adc_rms = kAdcRmsFraction * std::ldexp(1.0, ima.adc_bits - 1);
         lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
                                          : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
-        acc = analog_accumulate(l, lp.weights, lp.adc_shift, ima, *ins[0]);
+        acc = analog_accumulate(l, lp.weights, lp.adc_shift, xb, *ins[0]);
       } else {
         acc = depthwise_accumulate(l, lp.weights, *ins[0]);  // exact, no ADC: adc_shift stays 0
       }
@@ -138,7 +216,7 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
         lp.compact();
       }
     }
-    acts[i] = run_layer(l, lp, ima, ins);
+    acts[i] = run_layer(l, lp, xb, ins);
   }
   return p;
 }

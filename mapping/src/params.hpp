@@ -16,13 +16,37 @@ namespace vp::map {
 
 // cluster.ima.* of the platform: what the numerics depend on.
 struct ImaParams {
-  int rows = 256, cols = 256;
+  // The crossbar a layer's weights are tiled for (rows x cols of one IMA).
+  struct Crossbar {
+    int rows = 0, cols = 0;
+    bool operator==(const Crossbar& o) const { return rows == o.rows && cols == o.cols; }
+    bool operator!=(const Crossbar& o) const { return !(*this == o); }
+  };
+  int rows = 256, cols = 256;  // the platform's smallest crossbar (every layer's when it has one size)
+  // Per network layer, when the platform's IMA classes have more than one
+  // crossbar size (assign_crossbars): the size its weights are tiled for.
+  // Empty: every layer is tiled for rows x cols.
+  std::vector<Crossbar> layer_xbar;
   int dac_bits = 8, adc_bits = 8;
   int weight_bits = 8;  // seeded weights in +-(2^(weight_bits-1) - 1)
   // Crossbar non-idealities (contracts/ima_noise.h); disabled unless the
   // caller binds them (platform/workload, from cluster.ima.noise).
   ima_noise_params noise{};
+  // The platform's numerics; rows x cols the smallest crossbar of its classes.
   static ImaParams from(const Config& cfg);
+  // The same with each analog layer of `net` given its crossbar size (assign_crossbars).
+  static ImaParams from(const Config& cfg, const Network& net);
+  // This IMA with rows x cols of layer i's crossbar: what its numerics use.
+  ImaParams of(size_t layer) const {
+    ImaParams p = *this;
+    if (layer < layer_xbar.size() && layer_xbar[layer].rows > 0)
+      p.rows = layer_xbar[layer].rows, p.cols = layer_xbar[layer].cols;
+    p.layer_xbar.clear();
+    return p;
+  }
+  Crossbar xbar_of(size_t layer) const {
+    return layer < layer_xbar.size() && layer_xbar[layer].rows > 0 ? layer_xbar[layer] : Crossbar{rows, cols};
+  }
   // Number of crossbars (row chunks) a layer's rows are split into.
   int64_t row_chunks(const Layer& l) const { return (l.rows() + rows - 1) / rows; }
   int64_t col_chunks(const Layer& l) const { return (l.cols() + cols - 1) / cols; }
@@ -58,6 +82,15 @@ class SeededRandom {
  private:
   uint64_t s_;
 };
+
+// Mixed crossbar sizes (IMA classes of different rows x cols): the size each
+// analog layer is tiled for, by area (mapping/docs/mapping-format.md, Mixed
+// crossbar sizes): the size whose crossbars, plus the reduction nodes a row
+// split adds, take the least cluster area (the area model, core/config/area.hpp);
+// ties to the larger crossbar; then, while one size's layers need more
+// crossbars than it has clusters, the cheapest move of a layer to a size with
+// room. Empty when the platform has one size (or none).
+std::vector<ImaParams::Crossbar> assign_crossbars(const Config& cfg, const Network& net);
 
 // Checks that the network's numerics are exact on this IMA (int32 reduction).
 void check_numerics(const Network& net, const ImaParams& ima);

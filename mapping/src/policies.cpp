@@ -103,13 +103,13 @@ double layer_time(const Mapping& m, int i, const Stage** which = nullptr) {
 
 }  // namespace
 
-int pack_limit(const Layer& l, const LayerPlan& p, const PlatformInfo& P, int max_pack) {
+int pack_limit(const Layer& l, const LayerPlan& p, int max_pack) {
   // One crossbar per copy (no row or column split) and whole register words
   // per shifted copy (the firmware writes weights 4 columns at a time).
   if (l.op != Op::Conv || p.row_splits != 1 || p.col_splits != 1 || !p.reduce_fanin.empty() || l.out.c % 4 != 0) return 1;
   int k = 1;
-  while (k < l.out.w && (max_pack == 0 || k < max_pack) && packed_rows(l, k + 1) <= P.ima.rows &&
-         int64_t(k + 1) * l.out.c <= P.ima.cols)
+  while (k < l.out.w && (max_pack == 0 || k < max_pack) && packed_rows(l, k + 1) <= p.xbar.rows &&
+         int64_t(k + 1) * l.out.c <= p.xbar.cols)
     ++k;
   return k;
 }
@@ -127,7 +127,7 @@ void improve(Planner& planner, const Mapping& m, int i) {
   const Layer& l = planner.network().layers[size_t(i)];
   int fmax = p.reduce_fanin.empty() ? 0 : *std::max_element(p.reduce_fanin.begin(), p.reduce_fanin.end());
   if (s && s->role == Role::Analog && s->bound == "analog" &&
-      p.pack < pack_limit(l, p, planner.platform(), planner.cost().max_pack))
+      p.pack < pack_limit(l, p, planner.cost().max_pack))
     p.pack += 1;
   else if (s && s->role == Role::Reduce && fmax > 2)
     p.reduce_fanin = tree(p.row_splits, fmax - 1);

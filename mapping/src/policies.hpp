@@ -83,7 +83,7 @@ class BottleneckBalancing : public Balancing {
 // The most output pixels of layer l one MVM may compute at plan p (1: no
 // packing): its packed window and pack x its columns fit one crossbar, at
 // most max_pack (0: no limit but the crossbar's).
-int pack_limit(const Layer& l, const LayerPlan& p, const PlatformInfo& P, int max_pack);
+int pack_limit(const Layer& l, const LayerPlan& p, int max_pack);
 
 struct Policies {
   std::unique_ptr<ResidualPlacement> residuals;

@@ -196,7 +196,7 @@ Reference::Reference(const Network& net, const Params& params, const ImaParams& 
   if (ima.noise.enabled) {
     programmed_.resize(net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i)
-      if (net.layers[i].analog()) programmed_[i] = program_layer(net.layers[i], params.layers[i].weights, ima);
+      if (net.layers[i].analog()) programmed_[i] = program_layer(net.layers[i], params.layers[i].weights, ima.of(i));
   }
 }
 
@@ -206,7 +206,7 @@ std::vector<Tensor> Reference::run(const Tensor& image) const {
     const Layer& l = net_.layers[i];
     std::vector<const Tensor*> ins;
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &out[size_t(k)]);
-    out[i] = run_layer(l, params_.layers[i], ima_, ins, programmed_.empty() ? nullptr : &programmed_[i]);
+    out[i] = run_layer(l, params_.layers[i], ima_.of(i), ins, programmed_.empty() ? nullptr : &programmed_[i]);
   }
   return out;
 }

@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     // weights file and the reference run.
     stage = "generating the weights";
     bool want_params = vm.count("weights") || vm.count("weights-out") || vm.count("reference") || vm.count("out-bin");
-    ImaParams ima = ImaParams::from(cfg);
+    ImaParams ima = ImaParams::from(cfg, net);
     Params params;
     if (want_params)
       params = vm.count("weights") ? load_params(net, str("weights")) : network_params(net, ima, vm["seed"].as<uint64_t>());

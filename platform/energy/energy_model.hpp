@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/area.hpp"
 #include "config/config.hpp"
 #include "insn_class.hpp"
 
@@ -30,19 +31,13 @@ struct EnergyParams {
   enum class Unused { kPowered, kClockGated, kPowerGated } unused = Unused::kPowerGated;
 };
 
-struct AreaParams {
-  double core_mm2 = 0, l1_mm2_per_mib = 0, ima_mm2_per_kcell = 0, dma_mm2 = 0, cluster_other_mm2 = 0;
-  double noc_mm2_per_cluster = 0, hbm_interface_mm2 = 0;
-  double dwconv_mm2_per_mac = 0;  // per multiplier of the depthwise accelerator
-};
-
-// What one cluster is made of, for its area.
-struct ClusterShape {
-  unsigned cores = 0;
-  uint64_t l1_bytes = 0;
-  unsigned ima_rows = 0, ima_cols = 0;
-  unsigned dwconv_macs = 0;  // the depthwise accelerator's multipliers (lanes x taps per cycle); 0: none
-};
+// The area's parts live in core/config/area.hpp (the mapper prices clusters with them too).
+using vp::AreaParams;
+using vp::bind_area;
+using vp::bind_cluster_shape;
+using vp::bind_cluster_shapes;
+using vp::cluster_area;
+using vp::ClusterShape;
 
 // A cluster's activity counts (the per_cluster statistics of the same names).
 struct ClusterActivity {
@@ -74,9 +69,6 @@ Charge charge_of(int id, const UsedClusters& used, const EnergyParams& e);
 inline double leakage_pj(const EnergyParams& e, double ns) { return e.cluster_leakage_mw * ns; }  // mW x ns = pJ
 
 EnergyParams bind_energy(const Config& cfg);
-AreaParams bind_area(const Config& cfg);
-ClusterShape bind_cluster_shape(const Config& cfg, unsigned cluster_id);  // its class's cores, L1, IMA
-std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg);        // every cluster, by id
 
 // The energy of a run from vp-run's statistics (`results`: per_cluster and
 // noc), over `simulated_ns`. `used`: the clusters a dataflow mapping uses
@@ -88,8 +80,6 @@ std::vector<ClusterShape> bind_cluster_shapes(const Config& cfg);        // ever
 nlohmann::json run_energy(const nlohmann::json& results, double simulated_ns, const UsedClusters& used,
                           const EnergyParams& e);
 
-// One cluster's area, mm2.
-double cluster_area(const ClusterShape& s, const AreaParams& a);
 // The platform's area: area_mm2, components_mm2, per_cluster_mm2 and
 // cluster_mm2 (their mean).
 nlohmann::json platform_area(const std::vector<ClusterShape>& shapes, const AreaParams& a);

@@ -46,7 +46,7 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
                  map::CostParams cost, const std::string& dataset) {
   Prepared p;
   p.net = net;
-  p.ima = map::ImaParams::from(cfg);
+  p.ima = map::ImaParams::from(cfg, net);  // each analog layer's crossbar (mixed sizes)
   p.ima.noise = bind_ima_noise(cfg);
   cost.batch = batch;
   // Mapping first: a network that does not fit is refused before its weights

@@ -50,6 +50,25 @@ import json; s = json.load(open('x.json'))
 assert [r['role'] for r in s['dataflow']['breakdown']['clusters']].count('reduce') == 0, 'no row split on 512 rows'
 " || fail "512x512 mapping"
 
+# Mixed crossbar sizes on one platform (point 1): conv2 tiled for and placed
+# on the 512x512 clusters (ids 3 and 7), conv1 and fc on 256x256 ones; bit-exact,
+# so the golden model computes conv2 as one 288-row crossbar too.
+expect_exit 0 "$VP" --platform "$SRC/tests/hetero/mixed-8.yaml" --network resnet-tiny --batch 2 --stats m.json
+expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
+/usr/bin/python3 - m.json <<'PY' || fail "mixed-8 placement"
+import json, sys
+s = json.load(open(sys.argv[1]))
+per = {c["cluster"]: c for c in s["results"]["per_cluster"]}
+rows = s["dataflow"]["breakdown"]["clusters"]
+big = {3, 7}
+analog = {r["cluster"]: r["layer"] for r in rows if r["role"] == "analog"}
+assert sorted(analog.values()) == [0, 1, 4, 4], analog  # conv1, conv2, fc (two column splits)
+for c, layer in analog.items():
+    assert (c in big) == (layer == 1), (c, layer)
+    assert per[c]["ima_jobs"] > 0
+assert [r["role"] for r in rows].count("reduce") == 0, "conv2's 288 rows on one 512-row crossbar"
+PY
+
 expect_exit 0 "$VP" --platform "$H" --print-memory-map
 expect_in "| cluster 3 peripherals (no IMA: its block is a hole) |" "$STDOUT"
 expect_in "l1 3 (class digital)" "$STDOUT"
