@@ -124,7 +124,7 @@ void CostParams::set(const std::string& kv) {
       {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
       {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x, efficiency_set = true; }},
       {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x), max_pack_set = true; }},
-      {"offload_requant", 0, 1, true, [&](double x) { offload_requant = int(x), offload_requant_set = true; }},
+      {"offload_requant", 0, 2, true, [&](double x) { offload_requant = int(x), offload_requant_set = true; }},
   };
   std::vector<std::string> names;
   for (const auto& f : figures) {

@@ -68,6 +68,8 @@ struct CostParams {
   // requantization node (a reduction of one input, on a cluster without an
   // IMA when there is one) instead of requantizing on its own cores; pays
   // where the analog clusters have few cores (section VI's analog clusters).
+  // 2: per layer, by the balancer: a layer of one row chunk gets its node
+  // when its crossbar clusters' cores (requantizing) bound it.
   int offload_requant = 0;
   bool efficiency_set = false, max_pack_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
   bool offload_requant_set = false;  // mode auto: else 1 when clusters with an IMA have fewer cores than those without

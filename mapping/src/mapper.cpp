@@ -129,7 +129,7 @@ class Builder : public Planner {
               P_.ima.layer_xbar.empty() ? "" : " of that size"));
         // Naive: one reduction node per column group sums all partial sums.
         p.reduce_fanin = tree(p.row_splits, p.row_splits);
-        if (p.row_splits == 1 && cost_.offload_requant) p.reduce_fanin = {1};  // a requantization node
+        if (p.row_splits == 1 && cost_.offload_requant == 1) p.reduce_fanin = {1};  // a requantization node (2: the balancer decides per layer)
       }
       choose_tile(int(i));
     }
@@ -370,7 +370,9 @@ class Builder : public Planner {
     bool small = false;  // a free cluster of the class was too small
     // Mixed crossbar sizes: an analog role only on a cluster of its layer's crossbar.
     const bool mixed = !P.ima.layer_xbar.empty();
-    const ImaParams::Crossbar want = c.role == Role::Analog ? m.plans[size_t(c.layer)].xbar : ImaParams::Crossbar{};
+    // Other roles, when no cluster without an IMA is free, first take one of
+    // the smallest crossbar, so the larger ones stay for the layers tiled for them.
+    ImaParams::Crossbar want = c.role == Role::Analog ? m.plans[size_t(c.layer)].xbar : ImaParams::Crossbar{};
     auto free_id = [&](int want_ima) {  // -1: any class
       for (int id = 0; id < P.clusters; ++id) {
         if (size_t(id) < m.clusters.size() && m.clusters[size_t(id)].role != Role::Idle) continue;
@@ -383,6 +385,7 @@ class Builder : public Planner {
       return -1;
     };
     int id = free_id(c.role == Role::Analog ? 1 : 0);
+    if (id < 0 && c.role != Role::Analog && mixed) want = {P.ima.rows, P.ima.cols}, id = free_id(1);
     if (id < 0 && c.role != Role::Analog) id = free_id(-1);
     if (id < 0 && small) throw L1Shortfall{};
     if (id < 0)

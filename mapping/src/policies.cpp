@@ -118,7 +118,8 @@ namespace {
 
 // One improvement of layer i: pack one more output pixel per MVM when its
 // crossbars bound it and the crossbar holds another shifted copy (no cluster
-// added), else split its slowest reduction level further while the fan-in
+// added), else (offload_requant=2) give an unsplit layer whose crossbar
+// clusters' cores bound it a requantization node, else split its slowest reduction level further while the fan-in
 // allows, else one more replica (or parallel cluster).
 void improve(Planner& planner, const Mapping& m, int i) {
   const Stage* s = nullptr;
@@ -129,6 +130,9 @@ void improve(Planner& planner, const Mapping& m, int i) {
   if (s && s->role == Role::Analog && s->bound == "analog" &&
       p.pack < pack_limit(l, p, planner.cost().max_pack))
     p.pack += 1;
+  else if (s && s->role == Role::Analog && s->bound == "digital" && planner.cost().offload_requant == 2 &&
+           p.row_splits == 1 && p.reduce_fanin.empty() && p.pack <= 1)
+    p.reduce_fanin = {1};  // its cores bound it requantizing: a requantization node takes that over
   else if (s && s->role == Role::Reduce && fmax > 2)
     p.reduce_fanin = tree(p.row_splits, fmax - 1);
   else

@@ -474,7 +474,27 @@ TEST_CASE("requantization nodes: offload_requant and class-aware mode auto") {
   CostParams keep;
   keep.set("offload_requant=0");
   CHECK(requant_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Auto, keep)) == 0);
-  CHECK_THROWS_WITH(off.set("offload_requant=2"), Catch::Contains("offload_requant"));
+  CHECK_THROWS_WITH(off.set("offload_requant=3"), Catch::Contains("offload_requant"));
+
+  // offload_requant=2: per layer, where the crossbar clusters' cores bound the layer.
+  CostParams per_layer;
+  per_layer.set("offload_requant=2");
+  auto with_nodes = [&](const Mapping& m) {
+    std::vector<std::string> names;
+    requant_nodes(m);  // the nodes' shape, as above
+    for (size_t i = 0; i < net.layers.size(); ++i)
+      if (m.plans[i].reduce_fanin == std::vector<int>{1}) names.push_back(net.layers[i].name);
+    return names;
+  };
+  using Names = std::vector<std::string>;
+  // One core per analog cluster: every unsplit layer is core-bound (the global choice's four).
+  CHECK(with_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero"), Mode::Full, per_layer)) ==
+        Names{"conv1", "l2b1down", "l3b1down", "l4b1down"});
+  // Eight: the last two downsamples' cores keep up, so they keep their own requantization.
+  CHECK(with_nodes(map_network(net, vp::Config::load("mpaimc-512-hetero", {"cluster_classes.analog.cores=8"}),
+                               Mode::Full, per_layer)) == Names{"conv1", "l2b1down"});
+  // Sixteen cores on every cluster: none, the mapping of offload_requant=0.
+  CHECK(with_nodes(map_network(net, vp::Config::load("mpaimc-512"), Mode::Full, per_layer)).empty());
 }
 
 // The runtime's limits (contracts/mapping_format.h, firmware/dataflow/flow.c)
