@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "config/area.hpp"
 #include "config/cluster_classes.hpp"
 #include "mapper.hpp"
 #include "mapper_util.hpp"
@@ -26,10 +27,12 @@ PlatformInfo PlatformInfo::from(const Config& cfg) {
   p.l1_size = int64_t(min_l1_size(cfg));
   p.hbm_size = int64_t(cfg.get_size("hbm.size"));
   p.ima = ImaParams::from(cfg);
+  const AreaParams area = bind_area(cfg);
   for (unsigned id = 0; id < unsigned(p.clusters); ++id) {
     const bool ima = cfg.get_bool(cluster_key(cfg, id, "ima.present"));
     p.has_ima.push_back(ima);
     p.ima_clusters += ima;
+    p.area_of.push_back(cluster_area(bind_cluster_shape(cfg, id), area));
     p.xbar_of.push_back(ima ? ImaParams::Crossbar{int(cfg.get_int(cluster_key(cfg, id, "ima.rows"))),
                                                   int(cfg.get_int(cluster_key(cfg, id, "ima.cols")))}
                             : ImaParams::Crossbar{});
@@ -123,6 +126,7 @@ void CostParams::set(const std::string& kv) {
       {"batch", 1, 1e6, true, [&](double x) { batch = int(x); }},
       {"balance_step", 1e-9, 1 - 1e-9, false, [&](double x) { balance_step = x; }},
       {"efficiency", 0, 1e6, false, [&](double x) { efficiency = x, efficiency_set = true; }},
+      {"efficiency_area", 0, 1, true, [&](double x) { efficiency_area = int(x), efficiency_area_set = true; }},
       {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x), max_pack_set = true; }},
       {"offload_requant", 0, 2, true, [&](double x) { offload_requant = int(x), offload_requant_set = true; }},
   };

@@ -29,6 +29,7 @@ struct PlatformInfo {
   // Per cluster id: its crossbar ({0, 0}: no IMA). An analog layer goes only
   // to clusters whose crossbar is the one it is tiled for (ima.xbar_of).
   std::vector<ImaParams::Crossbar> xbar_of;
+  std::vector<double> area_of;  // per cluster id: its class's area, mm2 (core/config/area.hpp)
   int clusters_with(const ImaParams::Crossbar& x) const {
     return int(std::count(xbar_of.begin(), xbar_of.end(), x));
   }
@@ -63,6 +64,7 @@ struct CostParams {
   int batch = 16;               // images per batch (latency estimate)
   double balance_step = 0.05;   // each balancer step shortens the bottleneck by at least this fraction
   double efficiency = 1.0;      // a step must gain this many % throughput per % clusters added (0: use all)
+  int efficiency_area = 0;      // 1: per % of cluster area added (each class's area), not of clusters
   int max_pack = 1;             // output pixels per MVM the balancer may pack (1: none, as the paper; 0: what the crossbar holds)
   // 1: an analog layer without a row split sends its int32 outputs to a
   // requantization node (a reduction of one input, on a cluster without an
@@ -71,7 +73,7 @@ struct CostParams {
   // 2: per layer, by the balancer: a layer of one row chunk gets its node
   // when its crossbar clusters' cores (requantizing) bound it.
   int offload_requant = 0;
-  bool efficiency_set = false, max_pack_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
+  bool efficiency_set = false, max_pack_set = false, efficiency_area_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
   bool offload_requant_set = false;  // mode auto: else 1 when clusters with an IMA have fewer cores than those without
   // Mode auto: per stage name, measured over modelled time (calibration.hpp);
   // a stage's estimate is multiplied by it, a stage not named keeps 1.

@@ -71,6 +71,10 @@ class Builder : public Planner {
     }
     if (mode == Mode::Auto) {  // unless given: every free cluster, and as many pixels per MVM as fit
       if (!cost_.efficiency_set) cost_.efficiency = 0;
+      // Classes of different area: a step's clusters weigh by their area (matters with --cost efficiency > 0).
+      if (!cost_.efficiency_area_set && !p.area_of.empty())
+        cost_.efficiency_area = *std::max_element(p.area_of.begin(), p.area_of.end()) >
+                                *std::min_element(p.area_of.begin(), p.area_of.end());
       if (!cost_.max_pack_set) cost_.max_pack = 0;
       // Class-aware: the requantization of unsplit analog layers goes to the
       // clusters without an IMA when those have more cores.

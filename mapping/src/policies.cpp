@@ -204,7 +204,15 @@ Mapping BottleneckBalancing::balance(Planner& planner, Mapping m) const {
       return m;
     }
     double gain = m.bottleneck_cycles / next.bottleneck_cycles - 1.0;
-    double added = double(next.clusters_used() - m.clusters_used()) / m.clusters_used();
+    // What the step costs: clusters, or (efficiency_area) their classes' area,
+    // so a step of small clusters weighs less than one of large ones.
+    auto spent = [&](const Mapping& x) {
+      double s = 0;
+      for (const auto& c : x.clusters)
+        if (c.role != Role::Idle) s += cost.efficiency_area && !P.area_of.empty() ? P.area_of[size_t(c.id)] : 1.0;
+      return s;
+    };
+    double added = (spent(next) - spent(m)) / spent(m);
     if (gain < cost.efficiency * added) {
       planner.plans() = saved;
       m.balancer_stop = fmt::format(

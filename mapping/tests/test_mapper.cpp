@@ -329,6 +329,23 @@ TEST_CASE("mixed crossbar sizes: each analog layer only on clusters of its own c
   // Too few clusters of a size even after the moves: said in those terms.
   const vp::Config no_room = vp::Config::load(mixed, {"cluster_classes.small.ima.rows=16", "cluster_classes.small.ima.cols=16"});
   CHECK_THROWS_WITH(map_network(net_named("resnet18"), no_room, Mode::Naive), Catch::Contains("crossbars of"));
+
+  // Area-weighted efficiency rule (point 2): on mpaimc-512-mixed a step of 256x256 clusters costs
+  // less of the used area (group 5 sits on 2.01 mm2 clusters) than of the used clusters, so at
+  // efficiency 0.7 the balancer goes on where counting clusters stops it.
+  const Network r18 = net_named("resnet18");
+  CostParams by_count, by_area;
+  by_count.set("efficiency=0.7"), by_count.set("efficiency_area=0");
+  by_area.set("efficiency=0.7"), by_area.set("efficiency_area=1");
+  const Mapping c = map_network(r18, vp::Config::load("mpaimc-512-mixed"), Mode::Full, by_count);
+  const Mapping a = map_network(r18, vp::Config::load("mpaimc-512-mixed"), Mode::Full, by_area);
+  check_invariants(r18, a);
+  CHECK(a.clusters_used() > c.clusters_used());
+  CHECK(a.images_per_s > 1.5 * c.images_per_s);
+  // One class of area: the same mapping either way.
+  const Mapping h0 = map_network(r18, vp::Config::load("mpaimc-512"), Mode::Full, by_count);
+  const Mapping h1 = map_network(r18, vp::Config::load("mpaimc-512"), Mode::Full, by_area);
+  CHECK(mapping_yaml(h0, r18) == mapping_yaml(h1, r18));
 }
 
 // Each class's L1 sizes the tiles of the roles placed on it (issue 24): the
