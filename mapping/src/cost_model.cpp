@@ -20,6 +20,7 @@ namespace vp::map {
 PlatformInfo PlatformInfo::from(const Config& cfg) {
   PlatformInfo p;
   p.name = cfg.get_string("name");
+  p.isa = cfg.get_string("core.isa");
   if (cfg.get_string("kind") != "manycore")
     throw MappingError(fmt::format("platform {} is not a manycore platform (kind: {})", p.name, cfg.get_string("kind")));
   p.clusters = int(cfg.get_int("cluster.count"));
@@ -120,6 +121,7 @@ void CostParams::set(const std::string& kv) {
       {"add", 0, 1e6, false, [&](double x) { add = x; }},
       {"pool", 0, 1e6, false, [&](double x) { pool = x; }},
       {"dwconv", 0, 1e6, false, [&](double x) { dwconv = x; }},
+      {"dwconv_xcv", 0, 1e6, false, [&](double x) { dwconv_xcv = x; }},
       {"dwconv_tile", 0, 1e9, false, [&](double x) { dwconv_tile = x; }},
       {"dma_outstanding", 1, 1024, true, [&](double x) { dma_outstanding = int(x); }},
       {"burst_bytes", 1, 4294967295.0, true, [&](double x) { burst_bytes = int64_t(x); }},
@@ -208,7 +210,7 @@ void estimate_costs(Mapping& m, const Network& net) {
         // mapping/docs/cost-model.md has the measurements.
         const int rem = p.tile_w < l.out.w ? l.out.w % p.tile_w : 0;
         const double core_pix = double(l.out.h) * rem / p.replicas;
-        core += core_pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + requant) / cores;
+        core += core_pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv_for(P.isa) + requant) / cores;
         const double acc_tiles = double(l.out.w / std::min(p.tile_w, l.out.w)) / p.replicas;  // full-width tiles per image
         core += acc_tiles * cost.dwconv_tile;
         const double acc_pix = pix - core_pix;
@@ -220,7 +222,7 @@ void estimate_costs(Mapping& m, const Network& net) {
                               acc_pix * groups * std::ceil(lane_bytes / P.dwconv_stream_bytes);
         core += std::max(compute, stream);
       } else if (l.op == Op::DwConv) {
-        core += pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv + cost.requant) / cores;
+        core += pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv_for(P.isa) + cost.requant) / cores;
       } else {
         core += pix * l.out.c * double(l.kernel) * l.kernel * cost.pool / cores;
       }

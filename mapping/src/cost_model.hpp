@@ -16,6 +16,7 @@ namespace vp::map {
 // What the cost model needs from the platform YAML.
 struct PlatformInfo {
   std::string name;
+  std::string isa = "rv32imc";     // core.isa: picks the cores' kernel figures (CostParams::dwconv_for)
   int clusters = 0, cores = 0;     // cores: of a cluster without a class (homogeneous platforms)
   int64_t l1_size = 0, hbm_size = 0;  // l1_size: the smallest cluster's
   // Per cluster id (heterogeneous platforms, cluster_classes): whether it has
@@ -57,7 +58,8 @@ struct CostParams {
   double reduce = 12;           // core cycles per element per extra partial sum (measured)
   double add = 25;              // core cycles per element of a residual add (measured)
   double pool = 20;             // core cycles per window element (measured, 3x3 max-pool)
-  double dwconv = 9;            // core cycles per depthwise multiply-accumulate (measured, firmware/dataflow/dwconv.c 3x3: 103 cycles per output with its requant)
+  double dwconv = 9;            // core cycles per depthwise multiply-accumulate, core.isa rv32imc (measured, firmware/dataflow/dwconv.c 3x3: 103 cycles per output with its requant)
+  double dwconv_xcv = 6;        // the same on core.isa rv32imc_xcv, the CORE-V SIMD kernel (measured on MobileNetV2 / mpaimc-512: cost-model.md)
   double dwconv_tile = 10000;   // core-0 cycles per depthwise-accelerator tile around its job (measured: cost-model.md)
   int dma_outstanding = 4;      // bursts a DMA keeps in flight
   int64_t burst_bytes = 4096;   // AXI4 bursts never cross 4 KiB
@@ -79,6 +81,9 @@ struct CostParams {
   // a stage's estimate is multiplied by it, a stage not named keeps 1.
   std::map<std::string, double> calibration;
   void set(const std::string& key_value);  // "name=value"; throws std::invalid_argument
+  // The depthwise figure of the platform's cores: the firmware runs the
+  // CORE-V kernel on rv32imc_xcv (firmware/dataflow/dwconv.c), the plain C one else.
+  double dwconv_for(const std::string& isa) const { return isa == "rv32imc_xcv" ? dwconv_xcv : dwconv; }
 };
 
 struct Mapping;

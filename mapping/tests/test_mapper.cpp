@@ -218,6 +218,33 @@ TEST_CASE("cost parameters accept known names only") {
   CHECK_THROWS_AS(parse_mode("fast"), std::invalid_argument);
 }
 
+TEST_CASE("the platform's core.isa picks the depthwise figure") {
+  // dwconv prices the plain-C kernel (rv32imc), dwconv_xcv the CORE-V one;
+  // a depthwise layer on the cores costs what its platform's cores run.
+  const Network net = Network::load(source("tests/dataflow/dw_tiny.yaml"));
+  auto dw_cycles = [&](const std::string& isa, double rv, double xcv) {
+    CostParams c;
+    c.set(fmt::format("dwconv={}", rv));
+    c.set(fmt::format("dwconv_xcv={}", xcv));
+    const Mapping m = map_network(net, vp::Config::load("mpaimc-8", {"core.isa=" + isa}), Mode::Naive, c);
+    CHECK(m.platform.isa == isa);
+    double sum = 0;
+    for (const auto& r : m.clusters)
+      if (r.layer >= 0 && net.layers[size_t(r.layer)].op == Op::DwConv) sum += r.core_cycles;
+    REQUIRE(sum > 0);
+    return sum;
+  };
+  CHECK(CostParams{}.dwconv_for("rv32imc") == CostParams{}.dwconv);
+  CHECK(CostParams{}.dwconv_for("rv32imc_xcv") == CostParams{}.dwconv_xcv);
+  CHECK(CostParams{}.dwconv_xcv < CostParams{}.dwconv);  // the SIMD kernel is the faster one
+  // Each ISA follows its own figure and ignores the other's.
+  CHECK(dw_cycles("rv32imc", 9, 3) == dw_cycles("rv32imc", 9, 100));
+  CHECK(dw_cycles("rv32imc", 9, 3) > dw_cycles("rv32imc", 3, 3));
+  CHECK(dw_cycles("rv32imc_xcv", 9, 3) == dw_cycles("rv32imc_xcv", 100, 3));
+  CHECK(dw_cycles("rv32imc_xcv", 9, 3) < dw_cycles("rv32imc_xcv", 9, 9));
+  CHECK(dw_cycles("rv32imc_xcv", 9, 9) == dw_cycles("rv32imc", 9, 9));
+}
+
 TEST_CASE("network latency follows the tree levels") {
   PlatformInfo p = PlatformInfo::from(vp::Config::load("mpaimc-512"));
   CHECK(p.path_latency(0, 0) == 0);
