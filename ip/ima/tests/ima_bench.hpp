@@ -1,7 +1,9 @@
 #pragma once
 // An IMA with its L1, driven by a register master whose thread runs the test body.
 #include "register_access.hpp"
+#include <exception>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -79,5 +81,21 @@ struct Bench : sc_module {
     throw std::runtime_error("no such event");
   }
 };
+
+// The error one sequence `j` stops the simulation with on cluster-1 (with `ov` set), "" if none.
+inline std::string error_of(const JobRegs& j, const std::vector<std::string>& ov = {}) {
+  const auto cfg = vp::Config::load("cluster-1", ov);
+  Bench tb("tb", cfg);
+  tb.body = [&] {
+    tb.trigger(j);
+    tb.wait_idle();
+  };
+  try {
+    sc_start();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace imatest

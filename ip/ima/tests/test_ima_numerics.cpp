@@ -258,21 +258,6 @@ TEST_CASE("IMA weights programmed through registers read back and compute", "[im
   }
 }
 
-static std::string error_of(const JobRegs& j, const std::vector<std::string>& ov = {}) {
-  auto cfg = cfg_with(ov);
-  Bench tb("tb", cfg);
-  tb.body = [&] {
-    tb.trigger(j);
-    tb.wait_idle();
-  };
-  try {
-    sc_start();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 static JobRegs plain_job() {
   JobRegs j;
   j.src = kL1;

@@ -122,26 +122,6 @@ TEST_CASE("IMA program time stream bound (SRAM): setup + rows x row stream + las
   CHECK(program_cycles(sram, 256, 256) == Approx(4 + 256 * 64 + 1));
 }
 
-namespace {
-
-// The error a single program sequence `j` stops the simulation with.
-std::string error_of(const JobRegs& j) {
-  auto cfg = Config::load("cluster-1");
-  Bench tb("tb", cfg);
-  tb.body = [&] {
-    tb.trigger(j);
-    tb.wait_idle();
-  };
-  try {
-    sc_start();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
-
 TEST_CASE("IMA program sequence error: unknown JOB_KIND", "[ima][program]") {
   JobRegs j = program(0, 256, 0, 4, 0, 4);
   j.kind = 7;
