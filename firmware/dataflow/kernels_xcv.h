@@ -48,19 +48,19 @@ static inline int8_t xcv_rq1(int32_t acc, const xcv_rq_t* x, int relu) {
   ".insn r 0x7b, 1, 0x7c, t1, t1, t0\n" /* bytes 1:0 = t1, t0 */  \
   ".insn r 0x7b, 1, 0x7d, t1, t3, t2\n" /* bytes 3:2 = t3, t2 */  \
   ".insn s 0x2b, 2, t1, 4(%[d])\n"
-/* The four variants of a body (BODY(CLAMP, CLIPS)) with the operands OUTS and clobbers CLOB (macro names). */
+/* The four variants of a body (BODY(CLAMP, CLIPS)) with the operands OUTS, INS and clobbers CLOB (macro names). */
 #define XCV_RQ_INS "r"(words), [b] "r"(x->noclip ? x->hb : x->bound), [m] "r"(x->mult), [sh] "r"(x->shift)
-#define XCV_RQ_RUN(BODY, OUTS, CLOB)                                                                          \
+#define XCV_RQ_RUN(BODY, OUTS, INS, CLOB)                                                                       \
   do {                                                                                                      \
     if (x->noclip && relu)                                                                                  \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3b", "") CV_HWLOOP0_END : OUTS : XCV_RQ_INS : CLOB);        \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3b", "") CV_HWLOOP0_END : OUTS : INS : CLOB);                \
     else if (x->noclip)                                                                                     \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", "") CV_HWLOOP0_END : OUTS : XCV_RQ_INS : CLOB);        \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", "") CV_HWLOOP0_END : OUTS : INS : CLOB);                \
     else if (relu)                                                                                          \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x39")) CV_HWLOOP0_END : OUTS : XCV_RQ_INS \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x39")) CV_HWLOOP0_END : OUTS : INS     \
                        : CLOB);                                                                             \
     else                                                                                                    \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x38")) CV_HWLOOP0_END : OUTS : XCV_RQ_INS \
+      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x38")) CV_HWLOOP0_END : OUTS : INS     \
                        : CLOB);                                                                             \
   } while (0)
 #define XCV_RQ_OUT1 [s] "+r"(s0), [d] "+r"(d)
@@ -119,7 +119,7 @@ static inline void xcv_requant3(int8_t* d, const int32_t* s0, const int32_t* s1,
     --n;
   }
   register uint32_t words __asm__("a5") = n / 4;
-  if (words) XCV_RQ_RUN(XCV_RQ3_BODY, XCV_RQ_OUT3, XCV_RQ_CLOB6);
+  if (words) XCV_RQ_RUN(XCV_RQ3_BODY, XCV_RQ_OUT3, XCV_RQ_INS, XCV_RQ_CLOB6);
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(nm_reduce(nm_reduce(s0[i], s1[i]), s2[i]), x, relu);
 }
 
@@ -135,9 +135,9 @@ static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, 
   register uint32_t words __asm__("a5") = n / 4;
   if (words) {
     if (s1)
-      XCV_RQ_RUN(XCV_RQ2_BODY, XCV_RQ_OUT2, XCV_RQ_CLOB6);
+      XCV_RQ_RUN(XCV_RQ2_BODY, XCV_RQ_OUT2, XCV_RQ_INS, XCV_RQ_CLOB6);
     else
-      XCV_RQ_RUN(XCV_RQ1_BODY, XCV_RQ_OUT1, XCV_RQ_CLOB4);
+      XCV_RQ_RUN(XCV_RQ1_BODY, XCV_RQ_OUT1, XCV_RQ_INS, XCV_RQ_CLOB4);
   }
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? nm_reduce(s0[i], s1[i]) : s0[i], x, relu);
 }
@@ -216,19 +216,6 @@ static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32
 #define XCV_RQ_OUTP [p] "+r"(s), [d] "+r"(d)
 #define XCV_RQN_CLOB "t0", "t1", "t2", "t3", "t4", "t5", "memory"
 #define XCV_RQN_INS XCV_RQ_INS, XCV_SUM_OFFS
-#define XCV_RQN_RUN(BODY)                                                                                      \
-  do {                                                                                                       \
-    if (x->noclip && relu)                                                                                   \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3b", "") CV_HWLOOP0_END : XCV_RQ_OUTP : XCV_RQN_INS : XCV_RQN_CLOB); \
-    else if (x->noclip)                                                                                      \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", "") CV_HWLOOP0_END : XCV_RQ_OUTP : XCV_RQN_INS : XCV_RQN_CLOB); \
-    else if (relu)                                                                                           \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x39")) CV_HWLOOP0_END : XCV_RQ_OUTP       \
-                       : XCV_RQN_INS : XCV_RQN_CLOB);                                                        \
-    else                                                                                                     \
-      __asm__ volatile(CV_HWLOOP0_BEGIN BODY("0x3a", XCV_RQ_CLIPS("0x38")) CV_HWLOOP0_END : XCV_RQ_OUTP       \
-                       : XCV_RQN_INS : XCV_RQN_CLOB);                                                        \
-  } while (0)
 static inline int32_t xcv_sum_at(const int32_t* s, uint32_t ts, uint32_t fan) {
   int32_t a = s[0];
   for (uint32_t k = 1; k < fan; ++k) a = nm_reduce(a, s[k * ts]);
@@ -243,10 +230,10 @@ static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, 
   register uint32_t words __asm__("a5") = n / 4;
   const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
   if (words) {
-    if (fan == 4) XCV_RQN_RUN(XCV_RQN_BODY4);
-    else if (fan == 5) XCV_RQN_RUN(XCV_RQN_BODY5);
-    else if (fan == 6) XCV_RQN_RUN(XCV_RQN_BODY6);
-    else XCV_RQN_RUN(XCV_RQN_BODY7);
+    if (fan == 4) XCV_RQ_RUN(XCV_RQN_BODY4, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else if (fan == 5) XCV_RQ_RUN(XCV_RQN_BODY5, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else if (fan == 6) XCV_RQ_RUN(XCV_RQN_BODY6, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else XCV_RQ_RUN(XCV_RQN_BODY7, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
   }
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(xcv_sum_at(s + i, ts, fan), x, relu);
 }
