@@ -24,7 +24,6 @@
 /* What the dataflow runtime can run (firmware/dataflow/flow.h uses these):
  * the mapper refuses a mapping beyond them. */
 #define VPMAP_MAX_CLUSTERS 1024u
-#define VPMAP_MAX_SEQ 1024u /* tiles per cluster and run, two kept spare: batch x tiles / replicas + 2 < this */
 #define VPMAP_MAX_EDGES 64u /* in-edges, and out-edges, of one cluster */
 #define VPMAP_MAX_BUFFERS 8u /* L1 buffers of one cluster (a residual store's rings included) */
 #define VPMAP_MAX_LAYERS 128u /* layers of the network */

@@ -18,8 +18,16 @@ df_flow_t df_flow;
 volatile uint32_t df_arrived[DF_MAX_CLUSTERS];
 volatile uint32_t df_credit[DF_MAX_CLUSTERS];
 /* DMA sources of counter values: the DMA reads its source when the transfer
- * runs, so each value gets its own word that never changes (df_seq[i] = i). */
-static uint32_t df_seq[DF_MAX_SEQ];
+ * runs, so a word must not change until the transfer that reads it has
+ * completed. Stamps take the words of a ring in turn; before a word is
+ * written again, the transfer that last read it (its DF_DMA_OUT count in
+ * seq_mark) has completed: a wait that a run never meets in practice (the
+ * word was read DF_SEQ_WORDS stamps ago). So the counters, 32-bit, have no
+ * limit of their own: a run may have any number of tiles per cluster. */
+#define DF_SEQ_WORDS 64u
+static uint32_t df_seq[DF_SEQ_WORDS];
+static uint16_t seq_mark[DF_SEQ_WORDS];
+static uint32_t seq_next; /* stamps queued so far */
 static uint32_t df_core0_mask;
 static uint32_t g_base, g_stride, me_id;
 
@@ -214,7 +222,7 @@ int df_flow_setup(const df_role_t* r) {
   df_flow_t* f = &df_flow;
   memset(f, 0, sizeof *f);
   g_base = cluster_global(0), g_stride = cluster_global(1) - g_base, me_id = r->cluster;
-  for (uint32_t i = 0; i < DF_MAX_SEQ; ++i) df_seq[i] = i;
+  seq_next = 0;
   df_core0_mask = 1u;
   f->out_queued = dma_done_count(DF_DMA_OUT);
   f->out_mark[0] = f->out_mark[1] = f->out_queued;
@@ -232,12 +240,6 @@ int df_flow_setup(const df_role_t* r) {
   const int wide = (analog && L->n_levels > 0) || (reduce && me->level < L->n_levels);
   f->tw = L->tile_w, f->tiles = L->tiles, f->out_w = L->out_w, f->out_h = L->out_h;
   f->replica = me->replica, f->replicas = L->replicas, f->pb = ncols * (wide ? 4u : 1u);
-  const uint32_t total = df_boot.batch * L->tiles;
-  if (total / L->replicas + 2u >= DF_MAX_SEQ) {
-    printf("cluster %u: dataflow: %u tiles per cluster exceed the runtime's counters (%u)\n", (unsigned)r->cluster,
-           (unsigned)(total / L->replicas + 1u), DF_MAX_SEQ);
-    return DF_ERR_TOO_BIG;
-  }
   /* My input ports. */
   uint32_t size = 0;
   for (uint32_t i = 0; i < me->n_buffers; ++i) {
@@ -402,7 +404,15 @@ static void copy_block(uint32_t dst, uint32_t dst_pitch, uint32_t dst_pb, uint32
 }
 
 static void stamp(uint32_t cluster, uint32_t value) {
-  queue(remote(cluster, &df_arrived[me_id]), (uint32_t)(uintptr_t)&df_seq[value], 4, 1, 0, 0);
+  const uint32_t w = seq_next++ % DF_SEQ_WORDS;
+  /* The word's last transfer has completed (or the channel is idle: then every
+   * transfer has, whatever a 16-bit count that old would compare as). */
+  if (seq_next > DF_SEQ_WORDS)
+    while (!dma_done_reached(DF_DMA_OUT, seq_mark[w]) && dma_busy(DF_DMA_OUT))
+      eu_wait_line(EU_LINE_DMA(DMA_EVENT_DONE(DF_DMA_OUT)));
+  df_seq[w] = value;
+  queue(remote(cluster, &df_arrived[me_id]), (uint32_t)(uintptr_t)&df_seq[w], 4, 1, 0, 0);
+  seq_mark[w] = (uint16_t)df_flow.out_queued;
   queue(remote_eu(cluster) + EU_SW_TRIGGER(DF_EV_DATA), (uint32_t)(uintptr_t)&df_core0_mask, 4, 1, 0, 0);
 }
 

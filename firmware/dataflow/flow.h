@@ -20,7 +20,6 @@
 
 #define DF_MAX_PEERS VPMAP_MAX_PEERS /* mapping_format.h: the mapper checks it */
 #define DF_MAX_CLUSTERS VPMAP_MAX_CLUSTERS /* mapping_format.h: the mapper checks them */
-#define DF_MAX_SEQ VPMAP_MAX_SEQ           /* tiles per cluster and run the counters can name */
 
 /* Input ports of a cluster. */
 enum { DF_PORT_A = 0, DF_PORT_B = 1, DF_PORT_PARTIALS = 2, DF_PORTS = 3 };

@@ -677,16 +677,6 @@ static void check_runtime_limits(const Mapping& m, const Network& net) {
                                      role_name(c.role), c.buffers.size(), VPMAP_MAX_BUFFERS));
   check_table_limits(m, net);
   check_flow_limits(m, net);
-  for (size_t i = 0; i < m.plans.size(); ++i) {
-    const LayerPlan& lp = m.plans[i];
-    const int64_t per_cluster = int64_t(m.cost.batch) * lp.tiles / std::max(1, lp.replicas);
-    if (per_cluster + 2 >= int64_t(VPMAP_MAX_SEQ))
-      throw MappingError(fmt::format("layer {}: a batch of {} images is {} tiles per cluster ({} tiles per image on "
-                                     "{} replicas), beyond the {} the dataflow runtime's counters can name; use a "
-                                     "smaller batch",
-                                     net.layers[i].name, m.cost.batch, per_cluster + 1, lp.tiles, lp.replicas,
-                                     VPMAP_MAX_SEQ - 2));
-  }
 }
 
 std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, const CostParams& cost) {
