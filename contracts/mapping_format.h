@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define VPMAP_MAGIC 0x50414D56u /* the bytes 'V' 'M' 'A' 'P' */
-#define VPMAP_VERSION 2u
+#define VPMAP_VERSION 3u /* 3: vpmap_layer_t grew act_min (68 bytes) */
 #define VPMAP_NONE 0xFFFFu /* no layer (the network input), or the HBM as an edge end */
 /* Characters of a layer name: vpmap_layer_t.name and the weights file's
  * records hold it with a NUL; a network with a longer name is refused when read. */
@@ -82,7 +82,11 @@ typedef struct {
     uint8_t dw_engine;       /* dwconv: 1 = the clusters' depthwise accelerators (ip/dwconv) compute it, 0 = the cores */
   };
   int8_t act_max;          /* conv/fc/add: upper clamp of the output codes (127: none; ReLU6, Clip) */
-} vpmap_layer_t; /* 64 bytes */
+  /* Appended in version 3. conv/fc/dwconv/add: lower clamp of the output codes, relu ? 0 : -128 <= act_min
+   * <= act_max (Clip(min) with any min; equal to the floor: none). */
+  int8_t act_min;
+  uint8_t reserved2[3];
+} vpmap_layer_t; /* 68 bytes */
 
 typedef struct {
   uint16_t id, role, layer, replica;          /* layer = VPMAP_NONE for a residual store */
@@ -111,13 +115,13 @@ typedef struct {
 
 #ifdef __cplusplus
 static_assert(sizeof(vpmap_header_t) == 80, "vpmap_header_t layout");
-static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
+static_assert(sizeof(vpmap_layer_t) == 68, "vpmap_layer_t layout");
 static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
 static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
 static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");
 #else
 _Static_assert(sizeof(vpmap_header_t) == 80, "vpmap_header_t layout");
-_Static_assert(sizeof(vpmap_layer_t) == 64, "vpmap_layer_t layout");
+_Static_assert(sizeof(vpmap_layer_t) == 68, "vpmap_layer_t layout");
 _Static_assert(sizeof(vpmap_cluster_t) == 64, "vpmap_cluster_t layout");
 _Static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
 _Static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");

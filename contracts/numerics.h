@@ -73,6 +73,17 @@ static inline int8_t nm_add_rescaled(int8_t a, int8_t b, int32_t mult_a, int32_t
   return nm_clamp(ima_round_shift(v, shift), relu, act_max);
 }
 
+/* The lower clamp of a Clip whose bound is neither 0 nor -128 (act_min, as
+ * the network's quant.act_min): applied to the output of nm_requant_ch /
+ * nm_add_rescaled, which clamp to [lo, act_max] with lo = relu ? 0 : -128.
+ * For lo <= act_min <= act_max (the network format checks it),
+ * max(clamp(v, lo, act_max), act_min) == clamp(v, act_min, act_max):
+ *   v < lo:            max(lo, act_min) = act_min, and v < act_min too;
+ *   lo <= v <= act_max: max(v, act_min), which is the clamp as v <= act_max;
+ *   v > act_max:       max(act_max, act_min) = act_max.
+ * So the firmware keeps its kernels' clamp and runs this as a post-pass. */
+static inline int8_t nm_floor(int8_t y, int32_t act_min) { return (int8_t)(y < act_min ? act_min : y); }
+
 /* Residual add of two int8 activations on the same scale: saturating, then ReLU if asked. */
 static inline int8_t nm_add(int8_t a, int8_t b, int relu) {
   int32_t v = (int32_t)a + (int32_t)b;

@@ -2,6 +2,7 @@
  * requantize the previous tile meanwhile (runtime.h, docs/dataflow.md). */
 #include <string.h>
 
+#include "dataflow/act_floor.h"
 #include "dataflow/flow.h"
 #include "dataflow/kernels.h"
 #include "dataflow/stage.h"
@@ -33,6 +34,8 @@ static void requantize_alone(const df_stage_t* a, uint32_t done) {
   kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
                         (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0, (uint32_t)L->out_h * t.tw,
                         a->ncols, &df_quant);
+  if (df_needs_floor(L)) /* core 0 is the whole team here: no barrier */
+    df_act_floor((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), (uint32_t)L->out_h * t.tw * a->ncols, L->act_min);
   workers_done = 1;
 }
 
@@ -246,6 +249,13 @@ int df_run_analog(const df_role_t* r) {
       kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
                           (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
                           (uint32_t)L->out_h * t.tw, a->ncols, &df_quant);
+      if (df_needs_floor(L)) { /* Clip's lower bound (act_floor.h), once the whole tile is requantized */
+        cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+        eu_barrier(); /* the workers only */
+        cluster_phase(CLUSTER_PHASE_COMPUTE);
+        df_act_floor((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), (uint32_t)L->out_h * t.tw * a->ncols,
+                     L->act_min);
+      }
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_barrier(); /* the workers only */
       if (me == 1) eu_trigger_sw(EU_BASE, DF_EV_DONE, 1u);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dataflow/act_floor.h"
 #include "dataflow/flow.h"
 #include "dataflow/kernels.h"
 #include "dataflow/stage.h"
@@ -116,6 +117,13 @@ int df_run_digital(const df_role_t* r) {
                (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B]),
                (uint32_t)L->out_h * tw * d->ncols, L->mult & 0xFFFF, (int32_t)((uint32_t)L->mult >> 16), L->shift,
                L->relu, L->act_max);
+    }
+    /* Clip's lower bound (act_floor.h) over the int8 tile: a depthwise conv's, the last reduction level's, an add's */
+    if (df_needs_floor(L) && !(reduce && d->wide) && (!pool || L->op == VPMAP_OP_DWCONV)) {
+      cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+      eu_barrier();
+      cluster_phase(CLUSTER_PHASE_COMPUTE);
+      df_act_floor((int8_t*)(uintptr_t)out, (uint32_t)L->out_h * tw * (pool ? L->out_c : d->ncols), L->act_min);
     }
     cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
     eu_barrier(); /* tile k computed: its inputs are free, its output complete */

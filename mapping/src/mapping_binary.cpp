@@ -67,7 +67,7 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
       r.mult = ma | mb << 16, r.shift = uint8_t(l.add_shift());
     }
     if (l.op == Op::AvgPool) r.adc_shift = uint8_t(l.avg_rounding);
-    r.act_max = int8_t(l.quant.act_max);
+    r.act_max = int8_t(l.quant.act_max), r.act_min = int8_t(l.weighted() || l.op == Op::Add ? l.act_min() : -128);
     r.n_levels = uint8_t(p.reduce_fanin.size());
     r.input0 = id16(l.inputs[0]);
     r.input1 = l.inputs.size() > 1 ? id16(l.inputs[1]) : uint16_t(VPMAP_NONE);

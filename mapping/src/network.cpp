@@ -302,20 +302,22 @@ class Reader {
     if (n["quant"]) {
       const YAML::Node q = n["quant"];
       if (l.op == Op::Add) {
-        check_keys(q, path + ".quant", {"mult_a", "mult_b", "shift", "act_max"});
+        check_keys(q, path + ".quant", {"mult_a", "mult_b", "shift", "act_max", "act_min"});
         if (q["mult_a"]) l.quant.mult_a = int32_t(get_int(q["mult_a"], path + ".quant.mult_a", 0, 32767));
         if (q["mult_b"]) l.quant.mult_b = int32_t(get_int(q["mult_b"], path + ".quant.mult_b", 0, 32767));
         if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 31));
       } else {
         if (l.op == Op::DwConv)  // digital: no ADC
-          check_keys(q, path + ".quant", {"mult", "shift", "act_max"});
+          check_keys(q, path + ".quant", {"mult", "shift", "act_max", "act_min"});
         else
-          check_keys(q, path + ".quant", {"adc_shift", "mult", "shift", "act_max"});
+          check_keys(q, path + ".quant", {"adc_shift", "mult", "shift", "act_max", "act_min"});
         if (q["adc_shift"]) l.quant.adc_shift = int(get_int(q["adc_shift"], path + ".quant.adc_shift", 0, 31));
         if (q["mult"]) l.quant.mult = int32_t(get_int(q["mult"], path + ".quant.mult", 1, INT32_MAX));
         if (q["shift"]) l.quant.shift = int(get_int(q["shift"], path + ".quant.shift", 0, 62));
       }
       if (q["act_max"]) l.quant.act_max = int(get_int(q["act_max"], path + ".quant.act_max", l.relu ? 0 : -128, 127));
+      if (q["act_min"])  // Clip's lower bound: above the ReLU floor (or -128), at most the upper bound
+        l.quant.act_min = int(get_int(q["act_min"], path + ".quant.act_min", l.relu ? 0 : -128, l.quant.act_max));
     }
     if (n["rounding"]) {
       const std::string r = get_string(n["rounding"], path + ".rounding");

@@ -34,11 +34,13 @@ struct Shape {
 // are calibrated when weights are generated (see weights.hpp).
 // For an add layer: its per-input rescaling (mult_a, mult_b, shift of
 // nm_add_rescaled; identity if absent). For conv, fc and add: act_max, the
-// upper clamp of the output codes (ReLU6, Clip; 127 if absent).
+// upper clamp of the output codes (ReLU6, Clip; 127 if absent), and act_min,
+// the lower one (Clip(min); relu ? 0 : -128 if absent).
 struct QuantOverride {
   std::optional<int> adc_shift, shift;
   std::optional<int32_t> mult, mult_a, mult_b;
   int act_max = 127;
+  std::optional<int> act_min;
 };
 
 struct Layer {
@@ -70,6 +72,9 @@ struct Layer {
   int32_t add_mult_a() const { return quant.mult_a.value_or(1); }
   int32_t add_mult_b() const { return quant.mult_b.value_or(1); }
   int add_shift() const { return quant.shift.value_or(0); }
+  // The lower clamp of the output codes: nm_floor's act_min after the
+  // requantization's own clamp to relu ? 0 : -128 (contracts/numerics.h).
+  int act_min() const { return quant.act_min.value_or(relu ? 0 : -128); }
 };
 
 struct Network {

@@ -173,7 +173,9 @@ Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
     const size_t C = size_t(l.cols());
     for (size_t i = 0; i < acc.size(); ++i) {
       const size_t c = i % C;  // HWC: the channel is innermost
-      out.data[i] = nm_requant_ch(acc[i], p.bias_of(c), p.mult_of(c), unsigned(p.shift_of(c)), l.relu, l.quant.act_max);
+      out.data[i] = nm_floor(
+          nm_requant_ch(acc[i], p.bias_of(c), p.mult_of(c), unsigned(p.shift_of(c)), l.relu, l.quant.act_max),
+          l.act_min());
     }
     return out;
   }
@@ -181,8 +183,9 @@ Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
     const Tensor& b = *inputs.at(1);
     Tensor out(l.out);
     for (size_t i = 0; i < out.data.size(); ++i)
-      out.data[i] = nm_add_rescaled(in.data[i], b.data[i], l.add_mult_a(), l.add_mult_b(), unsigned(l.add_shift()),
-                                    l.relu, l.quant.act_max);
+      out.data[i] = nm_floor(nm_add_rescaled(in.data[i], b.data[i], l.add_mult_a(), l.add_mult_b(),
+                                             unsigned(l.add_shift()), l.relu, l.quant.act_max),
+                             l.act_min());
     return out;
   }
   return pool(l, in);

@@ -90,6 +90,13 @@ TEST_CASE("network format errors are located and explain themselves") {
   CHECK_THAT(error_of("input: {channels: 3, height: 8}\nlayers: []\n"), Catch::Contains("input.width: missing required key"));
   CHECK_THAT(error_of("input: {channels: 3, height: 8, width: 8}\nlayers: []\n"), Catch::Contains("non-empty list of layers"));
   CHECK_THROWS_WITH(Network::load("/nonexistent/net.yaml"), Catch::Contains("cannot open network file"));
+  // act_min (Clip's lower bound): at or above the ReLU floor (or -128), at most act_max.
+  CHECK_THAT(error_of(head + "  - {name: c, op: conv, out_channels: 4, kernel: 3, relu: true, quant: {act_min: -1}}\n"),
+             Catch::Contains("layers.c.quant.act_min") && Catch::Contains("-1 is out of range [0, 127]"));
+  CHECK_THAT(error_of(head + "  - {name: c, op: conv, out_channels: 4, kernel: 3, quant: {act_max: 10, act_min: 11}}\n"),
+             Catch::Contains("layers.c.quant.act_min") && Catch::Contains("11 is out of range [-128, 10]"));
+  CHECK_THAT(error_of(head + "  - {name: p, op: maxpool, kernel: 2, quant: {act_min: 3}}\n"),
+             Catch::Contains("layers.p.quant"));
   // dwconv: its output channels are its input's, it has no ADC.
   CHECK_THAT(error_of(head + "  - {name: d, op: dwconv, kernel: 3, out_channels: 3}\n"),
              Catch::Contains("layers.d.out_channels: not a parameter of op 'dwconv'"));

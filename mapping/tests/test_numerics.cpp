@@ -195,6 +195,66 @@ TEST_CASE("per-channel requantization, bias, clip, rescaled add and average roun
   CHECK(nm_average_mode(10, 4, NM_AVG_HALF_EVEN) == 2);  // 2.5 -> 2
 }
 
+TEST_CASE("Clip with any lower bound: nm_floor after the clamp is clamp(v, act_min, act_max)") {
+  for (int relu = 0; relu < 2; ++relu)
+    for (int act_max = relu ? 0 : -128; act_max <= 127; act_max += 7)
+      for (int act_min = relu ? 0 : -128; act_min <= act_max; act_min += 5)
+        for (int v = -300; v <= 300; ++v) {
+          const int want = std::min(std::max(v, act_min), act_max);
+          REQUIRE(nm_floor(nm_clamp(v, relu, act_max), act_min) == want);
+        }
+  CHECK(nm_floor(nm_requant_ch(-100, 0, 1, 0, 0, 127), -20) == -20);  // hardtanh-like: -100 -> -20
+  CHECK(nm_floor(nm_requant_ch(5, 0, 1, 0, 1, 60), 12) == 12);        // Clip(0.2, 0.6)-like: 5 -> 12
+  CHECK(nm_floor(nm_requant_ch(99, 0, 1, 0, 1, 60), 12) == 60);
+}
+
+TEST_CASE("golden model by hand: act_min on a conv, a dwconv and an add") {
+  Network net = Network::from_string(
+      "input: {channels: 2, height: 1, width: 2}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 2, kernel: 1, quant: {act_max: 20, act_min: -5}}\n"
+      "  - {name: d, op: dwconv, kernel: 1, relu: true, quant: {act_min: 7}}\n"
+      "  - {name: a, op: add, input: [d, c], quant: {act_min: 10}}\n",
+      "hand_min.yaml");
+  CHECK(net.layers[0].act_min() == -5);
+  CHECK(net.layers[1].act_min() == 7);
+  Params p;
+  p.layers.resize(3);
+  p.layers[0].weights = {1, 0, 0, 1};  // identity 1x1 conv
+  p.layers[0].bias = {0, 0}, p.layers[0].ch_mult = {1, 1}, p.layers[0].ch_shift = {0, 0};
+  p.layers[1].weights = {1, 1};  // dwconv 1x1: the identity per channel
+  p.layers[1].bias = {0, 0}, p.layers[1].ch_mult = {1, 1}, p.layers[1].ch_shift = {0, 0};
+  Tensor x(net.input);
+  x.data = {30, -9, 3, 8};  // pixel 0: (30, -9), pixel 1: (3, 8)
+  auto out = Reference(net, p, ImaParams{}).run(x);
+  // conv: clamp to [-5, 20]: 30 -> 20, -9 -> -5, 3, 8.
+  CHECK(out[0].data == std::vector<int8_t>{20, -5, 3, 8});
+  // dwconv with ReLU and act_min 7: 20, -5 -> 7, 3 -> 7, 8.
+  CHECK(out[1].data == std::vector<int8_t>{20, 7, 7, 8});
+  // add d + c: 40 -> 40, 2 -> 10, 10, 16.
+  CHECK(out[2].data == std::vector<int8_t>{40, 10, 10, 16});
+}
+
+TEST_CASE("the act_min end-to-end network's lower bounds bind") {
+  // tests/dataflow/act_min.yaml runs through vp-run bit-exact (dataflow-job:act-min); here, on the golden
+  // model with its seeded weights, every layer with an act_min has outputs at that bound and none below.
+  Network net = Network::load(source("tests/dataflow/act_min.yaml"));
+  Params p = generate_params(net, ImaParams{}, 1);
+  Tensor x(net.input);
+  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = int8_t(int(i * 37 % 255) - 127);
+  auto out = Reference(net, p, ImaParams{}).run(x);
+  int bound = 0;
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (!l.quant.act_min) continue;
+    ++bound;
+    INFO(l.name);
+    CHECK(std::count(out[i].data.begin(), out[i].data.end(), int8_t(l.act_min())) > 0);
+    CHECK(*std::min_element(out[i].data.begin(), out[i].data.end()) == l.act_min());
+  }
+  CHECK(bound >= 4);
+}
+
 TEST_CASE("golden model by hand: bias and per-channel requantization, ReLU6, rescaled add, half-even average") {
   Network net = Network::from_string(
       "input: {channels: 2, height: 1, width: 2}\n"

@@ -347,11 +347,14 @@ x = g.qdq("input", 0.1)
 y = g.n("MaxPool", [x], name="mp", kernel_shape=[2, 2], strides=[2, 2])
 expect_error(g.save(g.qdq(y, 0.2), [1, 2, 2, 2]), "(QuantizeLinear)", "pool 'mp'", "keep the scale")
 
-g = G("err_clip_min", (2, 4, 4))
+g = G("err_clip_min_max", (2, 4, 4))
 x = g.qdq("input", 0.1)
 y = g.n("Conv", [x, g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="cv", kernel_shape=[1, 1])
-y = g.n("Clip", [y, g.c(np.float32(1.0)), g.c(np.float32(6.0))], name="clip_pos")
-expect_error(g.save(g.qdq(y, 0.1), [1, 2, 4, 4]), "node 'clip_pos' (Clip)", "min 1")
+y = g.n("Relu", [y], name="r")
+y = g.n("Clip", [y, "", g.c(np.float32(0.6))], name="clip_hi")
+y = g.n("Max", [y, g.c(np.float32(0.7))], name="floor7")  # a lower bound above the upper one
+expect_error(g.save(g.qdq(y, 0.01), [1, 2, 4, 4]), "node 'cv' (Conv)", "Clip min 0.7 is above its max",
+             "codes 70 > 60")
 
 g = G("err_unflattened", (2, 4, 4))
 x = g.qdq("input", 0.1)
@@ -424,6 +427,61 @@ if r.returncode == 0:
           in open(net).read(), open(net).read())
     runs(net)
 
+# Clip with any lower bound (quant.act_min): Clip(0.2, 0.6) in QDQ form, Max(x, 0.2) with Min, hardtanh's
+# Clip(-1, 1) (act_min -64 at scale 1/64), a Clip(-0.3, 0.6) after the Q/DQ pair, and int8 bounds on a
+# QLinear op's codes; each runs bit-exact on the VP.
+def clip_graph(name, form):
+    g = G(name, (4, 6, 6))
+    x = g.qdq("input", 1 / 100)
+    y = g.n("Conv", [x, g.wdq(rng.integers(-127, 128, (4, 4, 3, 3)), [0.004] * 4)], name="cl", kernel_shape=[3, 3],
+            pads=[1, 1, 1, 1])
+    s_out = 0.01
+    if form == "clip":
+        y = g.n("Clip", [y, g.c(np.float32(0.2)), g.c(np.float32(0.6))], name="clip")
+    elif form == "max_min":
+        y = g.n("Min", [g.n("Max", [y, g.c(np.float32(0.2))], name="floor2"), g.c(np.float32(0.6))], name="ceil6")
+    elif form == "hardtanh":
+        s_out = 1 / 64
+        y = g.n("Clip", [y, g.c(np.float32(-1)), g.c(np.float32(1))], name="hardtanh")
+    elif form == "after_qdq":
+        y = g.qdq(y, s_out)
+        y = g.n("Clip", [y, g.c(np.float32(-0.3)), g.c(np.float32(0.6))], name="clip")
+    y = g.qdq(y, s_out)
+    y = g.n("Conv", [y, g.wdq(rng.integers(-127, 128, (2, 4, 1, 1)), [0.01] * 2)], name="c7", kernel_shape=[1, 1])
+    return g, g.qdq(y, 0.05)
+
+
+clip_want = {"clip": "relu: true, quant: {act_max: 60, act_min: 20}",
+             "max_min": "relu: true, quant: {act_max: 60, act_min: 20}",
+             "hardtanh": "relu: false, quant: {act_max: 64, act_min: -64}",
+             "after_qdq": "relu: false, quant: {act_max: 60, act_min: -30}"}
+for form, want in clip_want.items():
+    g, y = clip_graph("clipmin_" + form, form)
+    r, net, w = vp_import(g.save(y, [1, 2, 6, 6]))
+    check(r.returncode == 0, f"clip min {form}: exit {r.returncode}: {r.stderr}")
+    if r.returncode == 0:
+        text = open(net).read()
+        check("{name: cl, op: conv, out_channels: 4, kernel: 3, stride: 1, padding: 1, " + want + "}" in text,
+              f"clip min {form}: {text}")
+        runs(net)
+
+g = G("clipmin_codes", (3, 6, 6))
+sc = lambda v: g.c(np.float32(v))
+z8 = lambda: g.c(np.int8(0))
+q = g.n("QuantizeLinear", ["input", sc(1 / 50), z8()], name="q_in")
+c1 = g.n("QLinearConv", [q, sc(1 / 50), z8(), g.c(rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8)),
+                         g.c(np.full(4, 0.01, np.float32)), g.c(np.zeros(4, np.int8)), sc(0.05), z8()], name="qm1",
+         kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+c1 = g.n("Clip", [c1, g.c(np.int8(-40)), g.c(np.int8(60))], name="clip_codes")
+c2 = g.n("QLinearConv", [c1, sc(0.05), z8(), g.c(rng.integers(-127, 128, (2, 4, 1, 1)).astype(np.int8)),
+                         g.c(np.float32(0.01)), g.c(np.int8(0)), sc(0.04), z8()], name="qm2", kernel_shape=[1, 1])
+r, net, w = vp_import(g.save(g.n("DequantizeLinear", [c2, sc(0.04), z8()], name="dq_out"), [1, 2, 6, 6]))
+check(r.returncode == 0, f"clipmin_codes: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    check("{name: qm1, op: conv, out_channels: 4, kernel: 3, stride: 1, padding: 1, relu: false, "
+          "quant: {act_max: 60, act_min: -40}}" in open(net).read(), open(net).read())
+    runs(net)
+
 # ReLU6 forms the VP cannot take: located errors.
 g, y, _ = relu6_graph("err_relu6_rescale", "after_qdq")
 g.nodes[-6].input[1] = g.c(np.float32(0.02))  # the QuantizeLinear after the Clip: another scale
@@ -435,11 +493,6 @@ y = g.qdq(g.n("Conv", [g.qdq("input", 0.1), g.wdq(rng.integers(-127, 128, (2, 2,
 a = g.qdq(g.n("Clip", [y, g.c(np.float32(0)), g.c(np.float32(6))], name="clip_shared"), 0.1)
 expect_error(g.save(g.qdq(g.n("Add", [a, y], name="ad"), 0.1), [1, 2, 4, 4]), "node 'clip_shared' (Clip)",
              "when this node alone reads it")
-g = G("err_clip_inner", (2, 4, 4))
-y = g.n("Conv", [g.qdq("input", 0.1), g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="ci",
-        kernel_shape=[1, 1])
-y = g.n("Clip", [y, g.c(np.float32(-1)), g.c(np.float32(1))], name="hardtanh")
-expect_error(g.save(g.qdq(y, 1 / 127), [1, 2, 4, 4]), "node 'ci' (Conv)", "Clip min -1 is inside the int8 range")
 g = G("err_min_two", (2, 4, 4))
 x = g.qdq("input", 0.1)
 y = g.n("Conv", [x, g.wdq(rng.integers(-127, 128, (2, 2, 1, 1)), [0.01] * 2)], name="cm", kernel_shape=[1, 1])

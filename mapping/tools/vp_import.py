@@ -17,7 +17,7 @@ Reads three forms (mapping/docs/onnx-import.md):
              NCHW .npy; without it, 64 seeded uniform images in [0, 1]).
 The numerics are mapping/docs/numerics.md: activations symmetric (a non-zero
 zero point is refused), per-channel 31-bit multipliers and int32 biases, ReLU6 and
-Clip as act_max, adds rescaling both inputs, pools keeping their input's scale.
+Clip as act_max and act_min (any lower bound), adds rescaling both inputs, pools keeping their input's scale.
 Each analog layer's ADC gain (adc_shift) is calibrated on the calibration set
 (or the seeded images): the 99.99th percentile of the crossbar sums onto the ADC's range.
 
@@ -109,6 +109,7 @@ class Importer:
         kw["name"] = self.layer_name(node, fallback)
         kw.setdefault("relu", False)
         kw.setdefault("act_max", None)  # float upper bound of a Clip / Relu6
+        kw.setdefault("act_min", None)  # float lower bound of a Clip other than 0 (Relu)
         kw.setdefault("scale", None)
         kw["node"] = node
         self.layers.append(kw)
@@ -425,13 +426,10 @@ class Importer:
                 fail(node, "int8 bounds on a tensor that is not int8 codes")
             lo = None if lo is None or lo <= -128 else lo * x.scale
             hi = None if hi is None or hi >= 127 else hi * x.scale
-        if lo is not None and lo > 0:
-            fail(node, f"Clip min {lo:g} > 0: the VP clamps a layer's output codes below at 0 (ReLU) or -128 (no "
-                       "clamp); another lower bound is not in its numerics (mapping/docs/numerics.md)")
-        if lo is not None and lo == 0:
-            L["relu"] = True
-        elif lo is not None:
-            L["clip_lo"] = lo  # checked against the output scale later
+        if lo is not None and lo >= 0:
+            L["relu"] = True  # the kernels' floor 0; a positive lower bound is act_min above it
+        if lo is not None and lo != 0:  # act_min: the real lower bound, a code once the output scale is known
+            L["act_min"] = lo if L.get("act_min") is None else max(lo, L["act_min"])
         if hi is not None:
             if hi <= 0:
                 fail(node, f"Clip max {hi:g} <= 0 is not supported")
@@ -622,6 +620,8 @@ def forward(imp, images, collect):
             y = F.avg_pool2d(t, L["kernel"], L["stride"], L["padding"], count_include_pad=False)
         if L.get("relu"):
             y = torch.clamp(y, min=0)
+        if L.get("act_min") is not None:
+            y = torch.clamp(y, min=L["act_min"])
         if L.get("act_max") is not None:
             y = torch.clamp(y, max=L["act_max"])
         maxabs[i] = float(y.abs().max())
@@ -720,13 +720,21 @@ def emit(imp, net_path, w_path):
             f["rounding"] = "half_even"  # QuantizeLinear rounds the float average half to even
         if L["op"] in ("conv", "fc", "add", "dwconv"):
             f["relu"] = "true" if L["relu"] else "false"
-            if L.get("clip_lo") is not None and L["clip_lo"] > -128.5 * s_out:
-                fail(node, f"Clip min {L['clip_lo']:g} is inside the int8 range (scale {s_out:g}): only 0 (ReLU) or "
-                           "no lower clip")
+            floor = 0 if L["relu"] else -128  # the kernels' own lower clamp
+            hi_code = 127
             if L["act_max"] is not None:
                 am = int(round(L["act_max"] / s_out))
                 if am < 127:
-                    quant["act_max"] = max(am, 0 if L["relu"] else -128)
+                    hi_code = quant["act_max"] = max(am, floor)
+            if L.get("act_min") is not None:
+                # QuantizeLinear is monotone, so Q(max(y, lo)) = max(Q(y), Q(lo)): the bound's code (rounded half
+                # to even as QuantizeLinear does) clamps the requantized codes exactly
+                lo_code = min(127, int(round(L["act_min"] / s_out)))
+                if lo_code > hi_code:
+                    fail(node, f"Clip min {L['act_min']:g} is above its max (codes {lo_code} > {hi_code} at scale "
+                               f"{s_out:g})")
+                if lo_code > floor:
+                    quant["act_min"] = lo_code
         if L["op"] == "add":
             sa, sb = L["in_scales"] if None not in L["in_scales"] else L["in_scales_cal"]
             ma, mb = sa / s_out, sb / s_out
