@@ -28,7 +28,7 @@
 #define VPMAP_MAX_BUFFERS 8u /* L1 buffers of one cluster (a residual store's rings included) */
 #define VPMAP_MAX_LAYERS 128u /* layers of the network */
 #define VPMAP_MAX_PEERS 64u /* producer, and consumer, clusters of one cluster (a ring stands for its writers/readers) */
-#define VPMAP_MAX_QCOLS 256u /* columns a cluster requantizes per channel */
+#define VPMAP_MAX_QCOLS 512u /* columns a cluster requantizes per channel (a 512-column crossbar's; 12 bytes each in the firmware's L1) */
 
 enum vpmap_mode { VPMAP_MODE_NAIVE = 0, VPMAP_MODE_REPLICATE = 1, VPMAP_MODE_FULL = 2, VPMAP_MODE_AUTO = 3 };
 enum vpmap_op { VPMAP_OP_CONV = 1, VPMAP_OP_FC = 2, VPMAP_OP_MAXPOOL = 3, VPMAP_OP_AVGPOOL = 4, VPMAP_OP_ADD = 5,

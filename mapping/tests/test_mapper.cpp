@@ -626,14 +626,17 @@ TEST_CASE("runtime limits: a split ring, too many peers, layers, per-channel col
   for (int i = 0; i <= int(VPMAP_MAX_LAYERS); ++i) deep += fmt::format("  - {{name: p{}, op: maxpool, kernel: 1}}\n", i);
   CHECK_THROWS_WITH(map_network(Network::from_string(deep, "deep.yaml"), vp::Config::load("mpaimc-512"), Mode::Naive),
                     Catch::Contains("has 129 layers; the dataflow runtime's layer table holds at most 128"));
-  // Per-channel requantization of a 512-column crossbar's outputs in one cluster.
+  // Per-channel requantization of a 512-column crossbar's outputs in one cluster fits the table; a
+  // 1024-column crossbar's does not.
   const std::string wide = "input: {channels: 64, height: 1, width: 1}\nlayers:\n"
-                           "  - {name: fc, op: fc, out_channels: 512}\n";
-  CHECK_NOTHROW(map_network(Network::from_string(wide, "wide.yaml"), vp::Config::load("mpaimc-512-xbar512"), Mode::Naive));
+                           "  - {name: fc, op: fc, out_channels: 1024}\n";
+  CHECK_NOTHROW(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
+                            vp::Config::load("mpaimc-512-xbar512"), Mode::Naive));
+  CHECK_NOTHROW(map_network(Network::from_string(wide, "wide.yaml"), vp::Config::load("mpaimc-512-xbar1024"), Mode::Naive));
   CHECK_THROWS_WITH(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
-                                vp::Config::load("mpaimc-512-xbar512"), Mode::Naive),
-                    Catch::Contains("cluster 0 (fc analog) requantizes 512 columns per channel") &&
-                        Catch::Contains("table holds 256"));
+                                vp::Config::load("mpaimc-512-xbar1024"), Mode::Naive),
+                    Catch::Contains("cluster 0 (fc analog) requantizes 1024 columns per channel") &&
+                        Catch::Contains("table holds 512"));
   CHECK_NOTHROW(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
                             vp::Config::load("mpaimc-512"), Mode::Naive));
 }
