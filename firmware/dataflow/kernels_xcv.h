@@ -192,6 +192,20 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
                    : [p] "+r"(s), [d] "+r"(d)                                                 \
                    : "r"(cnt), XCV_SUM_OFFS                                                   \
                    : "t0", "t1", "t2", "memory")
+/* As xcv_reduceN with the other inputs at any byte offsets o[0..fan-2] from
+ * s (constant along the run: every input advances by one int32 per output),
+ * e.g. a partial sum in another buffer. */
+static inline void xcv_reduce_at(int32_t* d, const int32_t* s, const uint32_t* o, uint32_t n, uint32_t fan) {
+  register uint32_t cnt __asm__("a5") = n;
+  const uint32_t o1 = o[0], o2 = o[1], o3 = fan > 3 ? o[2] : 0, o4 = fan > 4 ? o[3] : 0, o5 = fan > 5 ? o[4] : 0,
+                 o6 = fan > 6 ? o[5] : 0;
+  if (!n) return;
+  if (fan == 3) XCV_RED(XCV_SUM3("t0", "t1", "t2"));
+  else if (fan == 4) XCV_RED(XCV_SUM4("t0", "t1", "t2"));
+  else if (fan == 5) XCV_RED(XCV_SUM5("t0", "t1", "t2"));
+  else if (fan == 6) XCV_RED(XCV_SUM6("t0", "t1", "t2"));
+  else XCV_RED(XCV_SUM7("t0", "t1", "t2"));
+}
 static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32_t n, uint32_t fan) {
   register uint32_t cnt __asm__("a5") = n;
   const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
@@ -221,6 +235,31 @@ static inline int32_t xcv_sum_at(const int32_t* s, uint32_t ts, uint32_t fan) {
   for (uint32_t k = 1; k < fan; ++k) a = nm_reduce(a, s[k * ts]);
   return a;
 }
+/* The sum of fan inputs at s and the byte offsets o[0..fan-2] from it. */
+static inline int32_t xcv_sum_off(const int32_t* s, const uint32_t* o, uint32_t fan) {
+  int32_t a = s[0];
+  for (uint32_t k = 1; k < fan; ++k) a = nm_reduce(a, *(const int32_t*)(const void*)((const char*)s + o[k - 1]));
+  return a;
+}
+/* d[i] = requant(sum of fan inputs: s[i] and the elements o[0..fan-2] bytes
+ * further), fan 4..7. */
+static __attribute__((noinline)) void xcv_requant_at(int8_t* d, const int32_t* s, const uint32_t* o, uint32_t n,
+                                                     uint32_t fan, const xcv_rq_t* x, int relu) {
+  while (n && ((uintptr_t)d & 3)) {
+    *d++ = xcv_rq1(xcv_sum_off(s++, o, fan), x, relu);
+    --n;
+  }
+  register uint32_t words __asm__("a5") = n / 4;
+  const uint32_t o1 = o[0], o2 = o[1], o3 = o[2], o4 = fan > 4 ? o[3] : 0, o5 = fan > 5 ? o[4] : 0,
+                 o6 = fan > 6 ? o[5] : 0;
+  if (words) {
+    if (fan == 4) XCV_RQ_RUN(XCV_RQN_BODY4, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else if (fan == 5) XCV_RQ_RUN(XCV_RQN_BODY5, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else if (fan == 6) XCV_RQ_RUN(XCV_RQN_BODY6, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+    else XCV_RQ_RUN(XCV_RQN_BODY7, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
+  }
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(xcv_sum_off(s + i, o, fan), x, relu);
+}
 static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, uint32_t ts, uint32_t n,
                                                    uint32_t fan, const xcv_rq_t* x, int relu) {
   while (n && ((uintptr_t)d & 3)) {
@@ -239,8 +278,11 @@ static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, 
 }
 
 /* d[i] = requant(sum over k < fan_in of src[k * stride + i]), i < n: fan-in 1
- * to 7 in one pass; above, all but the last input are summed in a stack
- * buffer (xcv_reduceN), 64 elements at a time, then the fan-in-2 pass. */
+ * to 7 in one pass; above, 64 elements at a time, a stack buffer gets the
+ * sum of the first seven inputs, then of itself and six more per pass
+ * (xcv_reduce_at: the buffer is one more input at a fixed byte offset from
+ * the tiles), and the last pass requantizes the buffer and the last one to
+ * six inputs: each input is loaded once, the partial sum once per seven. */
 static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fan_in, uint32_t stride, uint32_t n,
                                       const xcv_rq_t* x, int relu) {
   if (fan_in <= 2) {
@@ -256,12 +298,28 @@ static inline void xcv_reduce_requant(int8_t* d, const int32_t* src, uint32_t fa
     return;
   }
   int32_t tmp[64];
+  uint32_t o[6];
   for (uint32_t i = 0; i < n; i += 64) {
     const uint32_t m = n - i < 64 ? n - i : 64;
-    const uint32_t first = fan_in - 1 < 7 ? fan_in - 1 : 7; /* 3..7 tiles in one pass, the rest two by two */
-    xcv_reduceN(tmp, src + i, stride, m, first);
-    for (uint32_t k = first; k + 1 < fan_in; ++k) xcv_reduce2(tmp, tmp, src + k * stride + i, m);
-    xcv_requant(d + i, tmp, src + (fan_in - 1) * stride + i, m, x, relu);
+    xcv_reduceN(tmp, src + i, stride, m, 7);
+    uint32_t k = 7;
+    for (; fan_in - k > 6; k += 6) { /* tmp += inputs k..k+5 */
+      const int32_t* s = src + k * stride + i;
+      for (uint32_t j = 0; j < 5; ++j) o[j] = (j + 1) * stride * 4u;
+      o[5] = (uint32_t)((uintptr_t)tmp - (uintptr_t)s);
+      xcv_reduce_at(tmp, s, o, m, 7);
+    }
+    const uint32_t left = fan_in - k; /* 1..6 inputs and tmp */
+    const int32_t* s = src + k * stride + i;
+    if (left == 1) {
+      xcv_requant(d + i, tmp, s, m, x, relu);
+    } else if (left == 2) {
+      xcv_requant3(d + i, tmp, s, s + stride, m, x, relu);
+    } else {
+      for (uint32_t j = 0; j + 1 < left; ++j) o[j] = (j + 1) * stride * 4u;
+      o[left - 1] = (uint32_t)((uintptr_t)tmp - (uintptr_t)s);
+      xcv_requant_at(d + i, s, o, m, left + 1, x, relu);
+    }
   }
 }
 

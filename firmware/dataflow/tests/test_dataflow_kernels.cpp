@@ -6,6 +6,7 @@
 // output element (the figure the mapper's cost model needs).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <iostream>
@@ -153,6 +154,69 @@ auto reduce_check(const std::vector<int32_t>& p, uint32_t fan, uint32_t n) {
   };
 }
 
+// A layer's requantization job (DF_KT_REQUANT_Q): fan_in tiles of rows x cols
+// accumulators, per-channel (bias, 31-bit multiplier, shift per column) or
+// uniform, checked against nm_requant_ch; the data reaches both clamps.
+struct QuantCase {
+  const char* what;
+  uint32_t fan_in, rows, cols, out_stride, relu;
+  int32_t act_max;
+  uint32_t uniform;
+  bool extremes;
+};
+
+void add_quant_job(Batch& b, Gen& g, const QuantCase& t) {
+  std::vector<vpwt_channel_t> ch(t.cols);
+  for (uint32_t c = 0; c < t.cols; ++c) {
+    // 31-bit multipliers and the shifts of real calibrations (mostly 30..37,
+    // some up to 40: the mulh form), and a few the 32-bit forms refuse.
+    const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
+    int32_t shift = g.in(t.extremes ? 30 : 31, t.extremes ? 40 : 36);
+    if (t.extremes && c % 13 == 5) shift = g.in(0, 12);
+    const bool odd = t.extremes && c % 17 == 3;  // a small multiplier with a large shift: the 64-bit path
+    ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
+    if (t.extremes && c % 11 == 7) ch[c].bias = c % 2 ? INT32_MAX - g.in(0, 100) : INT32_MIN + g.in(0, 100);
+  }
+  const int32_t umult = 23117, ushift = 20;
+  const uint32_t n = t.rows * t.cols;
+  std::vector<int32_t> acc(t.fan_in * n);
+  for (uint32_t k = 0; k < t.fan_in; ++k)
+    for (uint32_t i = 0; i < n; ++i) {
+      const vpwt_channel_t& c = ch[i % t.cols];
+      const int64_t m = t.uniform ? umult : c.mult;
+      const int s = t.uniform ? ushift : c.shift;
+      // accumulators whose codes span about [-300, 300], some at the int32 extremes
+      int64_t range = s > 40 ? (int64_t(1) << 28) : std::min<int64_t>((int64_t(300) << s) / m + 1, int64_t(1) << 28);
+      int32_t v = int32_t(int64_t(g.next() % uint64_t(2 * range + 1)) - range) / int32_t(t.fan_in);
+      if (g.next() % 97 == 0) v = g.next() % 2 ? (1 << 29) : -(1 << 29);
+      acc[k * n + i] = v;
+    }
+  auto j = b.job(DF_KT_REQUANT_Q);
+  b.mem.write(j.in_addr, acc.data(), acc.size() * 4);
+  b.mem.write(j.w_addr, ch.data(), ch.size() * sizeof(vpwt_channel_t));
+  j.fan_in = t.fan_in, j.rows = t.rows, j.cols = t.cols, j.out_stride = t.out_stride, j.relu = t.relu;
+  j.act_max = t.act_max, j.uniform = t.uniform, j.mult = umult, j.shift = ushift;
+  j.in_bytes = uint32_t(acc.size() * 4), j.w_bytes = uint32_t(ch.size() * sizeof(vpwt_channel_t));
+  j.out_bytes = t.rows * t.out_stride;
+  b.add(j, t.what, n, [t, ch, acc, umult, ushift, n](const std::vector<int8_t>& out) {
+    size_t bad = 0, lowest = 0, highest = 0;
+    for (uint32_t r = 0; r < t.rows; ++r)
+      for (uint32_t c = 0; c < t.cols; ++c) {
+        int32_t a = 0;
+        for (uint32_t k = 0; k < t.fan_in; ++k) a = nm_reduce(a, acc[k * n + r * t.cols + c]);
+        const int8_t want = t.uniform ? nm_requant_ch(a, 0, umult, ushift, int(t.relu), t.act_max)
+                                      : nm_requant_ch(a, ch[c].bias, ch[c].mult, unsigned(ch[c].shift),
+                                                      int(t.relu), t.act_max);
+        bad += out[r * t.out_stride + c] != want;
+        lowest += want == (t.relu ? 0 : -128);
+        highest += want == t.act_max;
+      }
+    CHECK(bad == 0);
+    CHECK(lowest > 0);  // the data reaches both clamps
+    CHECK(highest > 0);
+  });
+}
+
 }  // namespace
 
 TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow][kernels]") {
@@ -240,19 +304,12 @@ TEST_CASE("partial-sum reduction, requantization and ReLU are exact", "[dataflow
 TEST_CASE("per-channel requantization (bias, 31-bit multiplier, shift per column) is exact", "[dataflow][kernels]") {
   Batch b;
   Gen g{9};
-  struct Case {
-    const char* what;
-    uint32_t fan_in, rows, cols, out_stride, relu;
-    int32_t act_max;
-    uint32_t uniform;
-    bool extremes;
-  };
   // A ResNet-18-like tile (7x7 pixels by 64 channels, the shifts of its
   // calibration), a reduction node's column group with a Clip, an odd fan-in-3
   // tile with odd rows, and a uniform layer with ReLU6-style act_max (the
   // uniform fast path cannot take it). The extremes also get channels with
   // extreme shifts and biases: every form of the plan and the 64-bit path.
-  static const Case cases[] = {
+  static const QuantCase cases[] = {
       {"requant per-channel + relu", 1, 49, 64, 64, 1, 127, 0, false},
       {"reduce (fan-in 2) + requant per-channel", 2, 49, 64, 64, 0, 127, 0, false},
       {"reduce (fan-in 2) + requant per-channel (extremes), act_max 100, column group", 2, 28, 96, 128, 0, 100, 0, true},
@@ -261,57 +318,7 @@ TEST_CASE("per-channel requantization (bias, 31-bit multiplier, shift per column
       // Shares and rows that do not end on a word: the byte-by-byte heads and tails.
       {"reduce (fan-in 2) + requant uniform, act_max 6 + relu, odd tile", 2, 15, 37, 37, 1, 6, 1, false},
   };
-  for (const Case& t : cases) {
-    std::vector<vpwt_channel_t> ch(t.cols);
-    for (uint32_t c = 0; c < t.cols; ++c) {
-      // 31-bit multipliers and the shifts of real calibrations (mostly 30..37,
-      // some up to 40: the mulh form), and a few the 32-bit forms refuse.
-      const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
-      int32_t shift = g.in(t.extremes ? 30 : 31, t.extremes ? 40 : 36);
-      if (t.extremes && c % 13 == 5) shift = g.in(0, 12);
-      const bool odd = t.extremes && c % 17 == 3;  // a small multiplier with a large shift: the 64-bit path
-      ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
-      if (t.extremes && c % 11 == 7) ch[c].bias = c % 2 ? INT32_MAX - g.in(0, 100) : INT32_MIN + g.in(0, 100);
-    }
-    const int32_t umult = 23117, ushift = 20;
-    const uint32_t n = t.rows * t.cols;
-    std::vector<int32_t> acc(t.fan_in * n);
-    for (uint32_t k = 0; k < t.fan_in; ++k)
-      for (uint32_t i = 0; i < n; ++i) {
-        const vpwt_channel_t& c = ch[i % t.cols];
-        const int64_t m = t.uniform ? umult : c.mult;
-        const int s = t.uniform ? ushift : c.shift;
-        // accumulators whose codes span about [-300, 300], some at the int32 extremes
-        int64_t range = s > 40 ? (int64_t(1) << 28) : std::min<int64_t>((int64_t(300) << s) / m + 1, int64_t(1) << 28);
-        int32_t v = int32_t(int64_t(g.next() % uint64_t(2 * range + 1)) - range) / int32_t(t.fan_in);
-        if (g.next() % 97 == 0) v = g.next() % 2 ? (1 << 29) : -(1 << 29);
-        acc[k * n + i] = v;
-      }
-    auto j = b.job(DF_KT_REQUANT_Q);
-    b.mem.write(j.in_addr, acc.data(), acc.size() * 4);
-    b.mem.write(j.w_addr, ch.data(), ch.size() * sizeof(vpwt_channel_t));
-    j.fan_in = t.fan_in, j.rows = t.rows, j.cols = t.cols, j.out_stride = t.out_stride, j.relu = t.relu;
-    j.act_max = t.act_max, j.uniform = t.uniform, j.mult = umult, j.shift = ushift;
-    j.in_bytes = uint32_t(acc.size() * 4), j.w_bytes = uint32_t(ch.size() * sizeof(vpwt_channel_t));
-    j.out_bytes = t.rows * t.out_stride;
-    b.add(j, t.what, n, [t, ch, acc, umult, ushift, n](const std::vector<int8_t>& out) {
-      size_t bad = 0, lowest = 0, highest = 0;
-      for (uint32_t r = 0; r < t.rows; ++r)
-        for (uint32_t c = 0; c < t.cols; ++c) {
-          int32_t a = 0;
-          for (uint32_t k = 0; k < t.fan_in; ++k) a = nm_reduce(a, acc[k * n + r * t.cols + c]);
-          const int8_t want = t.uniform ? nm_requant_ch(a, 0, umult, ushift, int(t.relu), t.act_max)
-                                        : nm_requant_ch(a, ch[c].bias, ch[c].mult, unsigned(ch[c].shift),
-                                                        int(t.relu), t.act_max);
-          bad += out[r * t.out_stride + c] != want;
-          lowest += want == (t.relu ? 0 : -128);
-          highest += want == t.act_max;
-        }
-      CHECK(bad == 0);
-      CHECK(lowest > 0);  // the data reaches both clamps
-      CHECK(highest > 0);
-    });
-  }
+  for (const QuantCase& t : cases) add_quant_job(b, g, t);
   b.run();
 }
 
@@ -511,5 +518,124 @@ TEST_CASE("3x3 depthwise convolution tiles equal the reference's dwconv layer", 
       CHECK(highest > 0);
     });
   }
+  b.run();
+}
+
+// The kernels at the sizes one call gets in the headline run (ResNet-18 on
+// mpaimc-512, `vp-map` full mode): a digital cluster's call covers a whole
+// tile, out_h x tile_w pixels by the cluster's columns (digital_loop.c:
+// kern_reduce / kern_reduce_requant_q over L->out_h * tw * ncols elements,
+// kern_add_rescaled likewise; analog_loop.c requantizes L->out_h * tw rows of
+// ncols). The tiles are vp-map's: l1 64 px high, 8 wide, 64 channels; l3 16 px
+// high, 5 or 3 wide, 256 channels; l4 8 px high, 6 or 3 wide, 256 of its 512
+// channels per column split; the global pool 8x8x512. MobileNetV2's conv_last
+// (per-channel, ReLU6 = act_max 96, fan-in 2 over 7x7 px by 256 channels) is
+// the one ReLU6 reduction node of the built-in networks. bench/kernels/RESULTS.md
+// reads issue 13's 3x on these rows; the small jobs above are the edge cases.
+TEST_CASE("kernels at the headline's per-call sizes (ResNet-18 on mpaimc-512) are exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{12};
+  static const QuantCase qcases[] = {
+      {"call: reduce (fan-in 2) + requant per-channel, 512 px x 64 ch (resnet18 per-channel l1b1c2)", 2, 512, 64, 64,
+       0, 127, 0, false},
+      {"call: reduce (fan-in 2) + requant per-channel + relu, act_max 96, 49 px x 256 ch (mobilenetv2 conv_last)", 2,
+       49, 256, 256, 1, 96, 0, false},
+      // No built-in network has a uniform act_max below 127: this is the ReLU6 path at the shape of resnet18's l1 nodes.
+      {"call: reduce (fan-in 2) + requant uniform, act_max 6 + relu, 512 px x 64 ch (resnet18 l1 shape)", 2, 512, 64,
+       64, 1, 6, 1, false},
+  };
+  for (const QuantCase& t : qcases) add_quant_job(b, g, t);
+
+  // Reduction nodes with the uniform requantization of the headline (kern_reduce_requant), and without (int32 out).
+  struct RCase {
+    const char* what;
+    uint32_t fan_in, rows, cols, relu;
+    bool wide;
+  };
+  static const RCase rcases[] = {
+      {"call: reduce (fan-in 2) + requant + relu, 512 px x 64 ch (resnet18 l1b1c1 L2)", 2, 512, 64, 1, false},
+      {"call: reduce (fan-in 5) + requant + relu, 80 px x 256 ch (resnet18 l3b1c1)", 5, 80, 256, 1, false},
+      {"call: reduce (fan-in 9) + requant + relu, 48 px x 256 ch (resnet18 l4b1c1)", 9, 48, 256, 1, false},
+      {"call: reduce (fan-in 18) + requant, 24 px x 256 ch (resnet18 l4b1c2)", 18, 24, 256, 0, false},
+      {"call: reduce (fan-in 2, int32 out), 512 px x 64 ch (resnet18 l1b1c1 L1)", 2, 512, 64, 0, true},
+      {"call: reduce (fan-in 4, int32 out), 192 px x 128 ch (resnet18 l2b1c2 L1)", 4, 192, 128, 0, true},
+      {"call: reduce (fan-in 7, int32 out), 48 px x 256 ch (resnet18 l3b1c2 L1)", 7, 48, 256, 0, true},
+      // Fan-ins above 7 with every number of inputs left for the last pass (1, 3, and two middle passes),
+      // on runs that are not a multiple of the 64-element buffer nor of 4.
+      {"reduce (fan-in 8) + requant + relu, odd tile", 8, 15, 13, 1, false},
+      {"reduce (fan-in 10) + requant, odd tile", 10, 13, 15, 0, false},
+      {"reduce (fan-in 20) + requant + relu, odd tile", 20, 10, 15, 1, false},
+  };
+  std::vector<std::vector<int32_t>> parts(std::size(rcases));
+  for (size_t i = 0; i < std::size(rcases); ++i) {
+    const RCase& t = rcases[i];
+    const uint32_t n = t.rows * t.cols;
+    std::vector<int32_t>& p = parts[i];
+    p.resize(size_t(t.fan_in) * n);
+    // requantized sums spread over about twice the codes (their standard deviation does not depend on the fan-in)
+    const int32_t r = int32_t(6000.0 / std::sqrt(double(t.fan_in)));
+    for (auto& v : p) v = t.wide ? g.in(-(1 << 20), 1 << 20) : g.in(-r, r);
+    auto j = b.job(t.wide ? DF_KT_REDUCE : DF_KT_REDUCE_REQUANT);
+    b.mem.write(j.in_addr, p.data(), p.size() * 4);
+    j.fan_in = t.fan_in, j.rows = t.rows, j.cols = t.cols, j.out_stride = t.cols, j.relu = t.relu;
+    j.mult = 23117, j.shift = 20;
+    j.in_bytes = uint32_t(p.size() * 4), j.out_bytes = n * (t.wide ? 4u : 1u);
+    if (t.wide) {
+      b.add(j, t.what, n, reduce_check(p, t.fan_in, n));
+      continue;
+    }
+    b.add(j, t.what, n, [&p, t, n](const std::vector<int8_t>& out) {
+      size_t bad = 0, low = 0, sat = 0;
+      for (uint32_t i = 0; i < n; ++i) {
+        int32_t acc = 0;
+        for (uint32_t f = 0; f < t.fan_in; ++f) acc = nm_reduce(acc, p[f * n + i]);
+        const int8_t want = nm_requant(acc, 23117, 20, int(t.relu));
+        bad += out[i] != want;
+        low += want == (t.relu ? 0 : -128);
+        sat += want == 127;
+      }
+      CHECK(bad == 0);
+      CHECK(low > 0);  // the data reaches both clamps
+      CHECK(sat > 0);
+    });
+  }
+
+  // The residual add of l1 (64 px high, 8 wide, 64 channels, ReLU) and the
+  // requantization of a conv1 tile on its analog cluster (128 x 8 px, 64 channels).
+  const std::vector<int8_t> a = g.i8(32768), c = g.i8(32768);
+  auto ja = b.job(DF_KT_ADD);
+  b.mem.write(ja.in_addr, a.data(), a.size());
+  b.mem.write(ja.in2_addr, c.data(), c.size());
+  ja.n = 32768, ja.relu = 1, ja.in_bytes = ja.in2_bytes = ja.out_bytes = 32768;
+  b.add(ja, "call: add + relu, 512 px x 64 ch (resnet18 l1b1add)", 32768, [&](const std::vector<int8_t>& out) {
+    size_t bad = out.size() != a.size();
+    for (size_t i = 0; i < std::min(out.size(), a.size()); ++i) bad += out[i] != nm_add(a[i], c[i], 1);
+    CHECK(bad == 0);
+  });
+  std::vector<int32_t> q(65536);
+  for (auto& v : q) v = g.in(-600, 600);
+  auto jq = b.job(DF_KT_REDUCE_REQUANT);
+  b.mem.write(jq.in_addr, q.data(), q.size() * 4);
+  jq.fan_in = 1, jq.rows = 1024, jq.cols = 64, jq.out_stride = 64, jq.mult = 17000, jq.shift = 16, jq.relu = 1;
+  jq.in_bytes = uint32_t(q.size() * 4), jq.out_bytes = uint32_t(q.size());
+  b.add(jq, "call: requant + relu, 1024 px x 64 ch (resnet18 conv1, on 16 cores)", q.size(),
+        [&](const std::vector<int8_t>& out) {
+          size_t bad = out.size() != q.size();
+          for (size_t i = 0; i < std::min(out.size(), q.size()); ++i) bad += out[i] != nm_requant(q[i], 17000, 16, 1);
+          CHECK(bad == 0);
+        });
+
+  // The global average pool of resnet18 (8x8x512, one call on one cluster).
+  const Layer lg = layer_of("{channels: 512, height: 8, width: 8}", "{name: gap, op: avgpool, global: true}");
+  Tensor ig(lg.in);
+  ig.data = g.i8(ig.data.size());
+  const Tensor wg = run_layer(lg, LayerParams{}, ImaParams{}, {&ig});
+  auto jg = b.job(DF_KT_AVGPOOL);
+  b.mem.write(jg.in_addr, ig.data.data(), ig.data.size());
+  jg.c = 512, jg.h = 8, jg.map_w = 8, jg.win_w = 8, jg.win_x0 = 0, jg.out_h = 1, jg.ox0 = 0, jg.ox1 = 1;
+  jg.ksize = uint32_t(lg.kernel), jg.stride = uint32_t(lg.stride), jg.padding = 0;
+  jg.in_bytes = uint32_t(ig.data.size()), jg.out_bytes = 512;
+  b.add(jg, "call: global avgpool 8x8x512 (resnet18 avgpool)", 512,
+        [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, wg.data) == 0); });
   b.run();
 }
