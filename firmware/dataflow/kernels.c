@@ -261,7 +261,7 @@ static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, c
  * the 16x16 plan (df_rq16) and its hardware loop, each variant a loop of its
  * own so the per-piece work stays small; a piece the plan refuses goes to
  * rq_piece. */
-#define XCV_RQ16_PIECES(LOAD, OUT, TWO)                                                                     \
+#define XCV_RQ16_PIECES(LOAD, OUT, TWO, LOAD_ONE, OUT_ONE)                                                  \
   for (uint32_t i = lo; i < hi; ++c, r0 = 0) {                                                              \
     const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;                                            \
     i += nr;                                                                                                \
@@ -277,27 +277,24 @@ static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, c
     }                                                                                                       \
     const df_rq16_t* p = &pl;                                                                               \
     register uint32_t pairs __asm__("a5") = nr / 2;                                                         \
-    if (pairs) XCV_RQ16(LOAD, OUT);                                                                         \
-    if (nr & 1) {                                                                                           \
-      const int32_t v = df_rq16(TWO ? nm_reduce(*s0, *s1) : *s0, p);                                        \
-      *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));                                                   \
-    }                                                                                                       \
+    if (pairs) XCV_RQ16_ANY(LOAD, OUT);                                                                     \
+    if (nr & 1) XCV_RQ16_ONE(LOAD_ONE, OUT_ONE);                                                              \
   }
 static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_stride, const int32_t* src,
                                                     uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                     uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
   const int relu = q->relu;
-  const int32_t olo = relu ? 0 : -128, ohi = q->act_max < 127 ? q->act_max : 127;
+  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
   const uint32_t b0 = cols * 4u, b1 = cols * 4u;
   uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
   if (fan_in == 2) {
-    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_RELU, 1)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX, 1)
-    else XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIP, 1)
+    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_RELU, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_RELU_ONE)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE)
+    else XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIP, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIP_ONE)
   } else {
-    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_RELU, 0)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX, 0)
-    else XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIP, 0)
+    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_RELU, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE)
+    else XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIP, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE)
   }
 }
 #endif

@@ -679,6 +679,63 @@ static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint
                      [bias] "r"(p->bias), [mh] "r"(p->mh), [ml] "r"(p->ml), [s3] "r"(p->s3), [oh] "r"(ohi) \
                    : "t0", "t1", "t2", "t3", "memory")
 
+/* The same loop with the rounding shift s3 as an immediate: cv.macsRN
+ * (Is3 = s3) adds a * mh and the rounding bit 2^(s3 - 1) to t1 = cv.mulsN's
+ * floor(a * ml / 2^16) and shifts, so it is cv.macsN then cv.addRNr in one
+ * instruction: (t1 + a * mh + 2^(s3 - 1)) >> s3, the same sum (it stays
+ * below 2^30 + 2^29 in magnitude, df_rq16's bound, so the 32-bit sum does
+ * not wrap) and the same arithmetic shift. 9 instructions per output instead
+ * of 10. One loop per s3 in [XCV_RQ16_S3_MIN, XCV_RQ16_S3_MIN + 15] (shifts
+ * 22 to 37: df_rq16_plan takes no shift above 37 for a 31-bit multiplier,
+ * and calibrations give 30 to 37); shifts 17 to 21 take XCV_RQ16. */
+#define XCV_RQ16_S3_MIN 6u
+#define XCV_RQ16I_MATH(S3)                                                 \
+  ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n" /* cv.clipr */                   \
+  ".insn r 0x2b, 3, 0x3a, t1, t1, %[r]\n"                                  \
+  "add t0, t0, %[bias]\n"                                                  \
+  "add t1, t1, %[bias]\n"                                                  \
+  ".insn r 0x5b, 4, 0x10, t2, t0, %[ml]\n" /* cv.mulsn t2, t0, ml, 16 */   \
+  ".insn r 0x5b, 4, 0x10, t3, t1, %[ml]\n"                                 \
+  ".insn r 0x5b, 6, 0x40 + " #S3 ", t2, t0, %[mh]\n" /* cv.macsrn t2, t0, mh, S3 */ \
+  ".insn r 0x5b, 6, 0x40 + " #S3 ", t3, t1, %[mh]\n"
+#define XCV_RQ16I(LOAD, OUT, S3)                                                                         \
+  __asm__ volatile(CV_HWLOOP0_BEGIN LOAD XCV_RQ16I_MATH(S3) OUT XCV_RQ16_STORE CV_HWLOOP0_END            \
+                   : [s0] "+r"(s0), [s1] "+r"(s1), [d] "+r"(d)                                          \
+                   : "r"(pairs), [st0] "r"(b0), [st1] "r"(b1), [ds] "r"(dst_stride), [r] "r"(p->r),     \
+                     [bias] "r"(p->bias), [mh] "r"(p->mh), [ml] "r"(p->ml), [oh] "r"(ohi)               \
+                   : "t0", "t1", "t2", "t3", "memory")
+#define XCV_RQ16I_CASE(LOAD, OUT, K) \
+  case K: XCV_RQ16I(LOAD, OUT, 6 + K); break;
+/* XCV_RQ16 with the plan's s3 as an immediate where a loop has it. */
+#define XCV_RQ16_ANY(LOAD, OUT)                                                                             \
+  switch (p->s3 - XCV_RQ16_S3_MIN) {                                                                        \
+    XCV_RQ16I_CASE(LOAD, OUT, 0) XCV_RQ16I_CASE(LOAD, OUT, 1) XCV_RQ16I_CASE(LOAD, OUT, 2)                  \
+    XCV_RQ16I_CASE(LOAD, OUT, 3) XCV_RQ16I_CASE(LOAD, OUT, 4) XCV_RQ16I_CASE(LOAD, OUT, 5)                  \
+    XCV_RQ16I_CASE(LOAD, OUT, 6) XCV_RQ16I_CASE(LOAD, OUT, 7) XCV_RQ16I_CASE(LOAD, OUT, 8)                  \
+    XCV_RQ16I_CASE(LOAD, OUT, 9) XCV_RQ16I_CASE(LOAD, OUT, 10) XCV_RQ16I_CASE(LOAD, OUT, 11)                \
+    XCV_RQ16I_CASE(LOAD, OUT, 12) XCV_RQ16I_CASE(LOAD, OUT, 13) XCV_RQ16I_CASE(LOAD, OUT, 14)               \
+    XCV_RQ16I_CASE(LOAD, OUT, 15)                                                                           \
+    default: XCV_RQ16(LOAD, OUT);                                                                           \
+  }
+
+/* A column's odd last row, the same instructions for one output (the
+ * second load is used at once: one load-use stall with fan-in 2). */
+#define XCV_RQC_LOAD1_ONE "lw t0, 0(%[s0])\n"
+#define XCV_RQC_LOAD2_ONE "lw t0, 0(%[s0])\n" "lw t2, 0(%[s1])\n" "add t0, t0, t2\n"
+#define XCV_RQ16_RELU_ONE ".insn r 0x2b, 3, 0x3b, t2, t2, %[oh]\n"
+#define XCV_RQ16_CLIP_ONE ".insn r 0x2b, 3, 0x38, t2, t2, x8\n"
+#define XCV_RQ16_CLIPMAX_ONE XCV_RQ16_CLIP_ONE ".insn r 0x2b, 3, 0x2b, t2, t2, %[oh]\n"
+#define XCV_RQ16_ONE(LOAD, OUT)                                                                          \
+  __asm__ volatile(LOAD ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n"                                           \
+                   "add t0, t0, %[bias]\n"                                                                \
+                   ".insn r 0x5b, 4, 0x10, t2, t0, %[ml]\n"                                               \
+                   ".insn r 0x5b, 6, 0x00, t2, t0, %[mh]\n"                                               \
+                   ".insn r 0x2b, 3, 0x42, t2, zero, %[s3]\n" OUT "sb t2, 0(%[d])\n"                     \
+                   :                                                                                      \
+                   : [s0] "r"(s0), [s1] "r"(s1), [d] "r"(d), [r] "r"(p->r), [bias] "r"(p->bias),           \
+                     [mh] "r"(p->mh), [ml] "r"(p->ml), [s3] "r"(p->s3), [oh] "r"(ohi)                     \
+                   : "t0", "t2", "memory")
+
 static inline __attribute__((always_inline)) void xcv_rq16_column(int8_t* d, uint32_t dst_stride, const int32_t* s0,
                                                                   uint32_t st0, const int32_t* s1, uint32_t st1,
                                                                   uint32_t rows, const df_rq16_t* p, int relu,

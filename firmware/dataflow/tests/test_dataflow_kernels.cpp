@@ -163,6 +163,7 @@ struct QuantCase {
   int32_t act_max;
   uint32_t uniform;
   bool extremes;
+  int32_t shift_lo = 0, shift_hi = 0;  // the shifts' range when not 0 (else those of real calibrations)
 };
 
 void add_quant_job(Batch& b, Gen& g, const QuantCase& t) {
@@ -171,7 +172,7 @@ void add_quant_job(Batch& b, Gen& g, const QuantCase& t) {
     // 31-bit multipliers and the shifts of real calibrations (mostly 30..37,
     // some up to 40: the mulh form), and a few the 32-bit forms refuse.
     const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
-    int32_t shift = g.in(t.extremes ? 30 : 31, t.extremes ? 40 : 36);
+    int32_t shift = t.shift_hi ? g.in(t.shift_lo, t.shift_hi) : g.in(t.extremes ? 30 : 31, t.extremes ? 40 : 36);
     if (t.extremes && c % 13 == 5) shift = g.in(0, 12);
     const bool odd = t.extremes && c % 17 == 3;  // a small multiplier with a large shift: the 64-bit path
     ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
@@ -317,6 +318,8 @@ TEST_CASE("per-channel requantization (bias, 31-bit multiplier, shift per column
       {"requant uniform, act_max 60 + relu", 1, 16, 64, 64, 1, 60, 1, false},
       // Shares and rows that do not end on a word: the byte-by-byte heads and tails.
       {"reduce (fan-in 2) + requant uniform, act_max 6 + relu, odd tile", 2, 15, 37, 37, 1, 6, 1, false},
+      // Shifts 17 to 24: the CORE-V loop with the shift in a register (17..21) and with it as an immediate.
+      {"requant per-channel, shifts 17 to 24, odd rows", 1, 21, 40, 40, 0, 127, 0, false, 17, 24},
   };
   for (const QuantCase& t : cases) add_quant_job(b, g, t);
   b.run();
