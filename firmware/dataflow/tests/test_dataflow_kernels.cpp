@@ -402,6 +402,21 @@ TEST_CASE("average pool: global 8x8 and 3x3/1 pad 1 tile with border counts", "[
   k.ksize = 3, k.stride = 1, k.padding = 1;
   k.in_bytes = uint32_t(win.size()), k.out_bytes = uint32_t(H * 4 * C);
   b.add(k, "avgpool 3x3/1 tile", k.out_bytes, [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, columns_of(wa, 8, 12)) == 0); });
+
+  // The same pool on a tile of the size a call gets in the headline's l1 layers
+  // (64 px high, 8 wide, 64 channels); no built-in network has a 3x3 average pool.
+  Layer lt = layer_of("{channels: 64, height: 64, width: 64}", "{name: ap, op: avgpool, kernel: 3, stride: 1, padding: 1}");
+  Tensor it(lt.in);
+  it.data = g.i8(it.data.size());
+  Tensor wt = run_layer(lt, LayerParams{}, ImaParams{}, {&it});
+  auto wint = window_of(it.data, 64, 64, 64, 7, 10);  // output columns [8, 16) read inputs 7..16
+  auto m = b.job(DF_KT_AVGPOOL);
+  b.mem.write(m.in_addr, wint.data(), wint.size());
+  m.c = 64, m.h = 64, m.map_w = 64, m.win_w = 10, m.win_x0 = 7, m.out_h = 64, m.ox0 = 8, m.ox1 = 16;
+  m.ksize = 3, m.stride = 1, m.padding = 1;
+  m.in_bytes = uint32_t(wint.size()), m.out_bytes = 64u * 8u * 64u;
+  b.add(m, "call: avgpool 3x3/1, 512 px x 64 ch (resnet18 l1 tile shape)", m.out_bytes,
+        [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, columns_of(wt, 8, 16)) == 0); });
   b.run();
 }
 
