@@ -687,7 +687,7 @@ static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint
  * not wrap) and the same arithmetic shift. 9 instructions per output instead
  * of 10. One loop per s3 in [XCV_RQ16_S3_MIN, XCV_RQ16_S3_MIN + 15] (shifts
  * 22 to 37: df_rq16_plan takes no shift above 37 for a 31-bit multiplier,
- * and calibrations give 30 to 37); shifts 17 to 21 take XCV_RQ16. */
+ * and calibrations give shifts in the 30s); shifts 17 to 21 take XCV_RQ16. */
 #define XCV_RQ16_S3_MIN 6u
 #define XCV_RQ16I_MATH(S3)                                                 \
   ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n" /* cv.clipr */                   \
