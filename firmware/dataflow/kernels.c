@@ -297,6 +297,55 @@ static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_st
     else XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIP, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE)
   }
 }
+
+/* The CORE-V column pieces of fan-in 3 and above: per piece the 16x16 plan,
+ * then, 128 rows at a time, the column's sum of all inputs into a stack
+ * buffer (xcv_col_sum: the first seven inputs, then six more per pass) and
+ * the fan-in-1 loop of xcv_rq_pieces on it; a piece the plan refuses goes
+ * to rq_piece. */
+static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_stride, const int32_t* src,
+                                                      uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
+                                                      uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
+  const int relu = q->relu;
+  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
+  const uint32_t b0 = 4u, b1 = 4u, st = cols * 4u;
+  int32_t tmp[128];
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
+  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
+    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
+    i += nr;
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
+    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
+    const int32_t* sc = src + r0 * cols + c;
+    int8_t* dc = dst + r0 * dst_stride + c;
+    df_rq16_t pl;
+    if (!df_rq16_plan(&pl, bias, mult, shift)) {
+      rq_piece(dc, dst_stride, sc, fan_in, tile_stride, cols, nr, bias, mult, shift, relu, ohi);
+      continue;
+    }
+    const df_rq16_t* p = &pl;
+    for (uint32_t k0 = 0; k0 < nr; k0 += 128) {
+      const uint32_t m = nr - k0 < 128 ? nr - k0 : 128;
+      const int32_t* sk = sc + k0 * cols;
+      xcv_col_sum(tmp, sk, st, tile_stride, m, fan_in < 7 ? fan_in : 7, 0);
+      for (uint32_t k = 7; k < fan_in; k += 6)
+        xcv_col_sum(tmp, sk + k * tile_stride, st, tile_stride, m, fan_in - k < 6 ? fan_in - k : 6, 1);
+      const int32_t *s0 = tmp, *s1 = tmp;
+      int8_t* d = dc + k0 * dst_stride;
+      register uint32_t pairs __asm__("a5") = m / 2;
+      if (pairs) {
+        if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_RELU)
+        else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX)
+        else XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIP)
+      }
+      if (m & 1) {
+        if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE);
+        else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE);
+        else XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE);
+      }
+    }
+  }
+}
 #endif
 
 void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
@@ -320,8 +369,11 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
       return;
     }
   }
-  if (fan_in <= 2 && (q->relu ? 0 : -128) <= q->act_max) {
-    xcv_rq_pieces(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
+  if ((q->relu ? 0 : -128) <= q->act_max) {
+    if (fan_in <= 2)
+      xcv_rq_pieces(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
+    else
+      xcv_rq_pieces_n(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
     return;
   }
 #endif

@@ -657,3 +657,25 @@ TEST_CASE("kernels at the headline's per-call sizes (ResNet-18 on mpaimc-512) ar
         [&](const std::vector<int8_t>& out) { CHECK(mismatches(out, wg.data) == 0); });
   b.run();
 }
+
+// The reduction nodes of fan-in above 2 of ResNet-18 with `calibration: per-channel` (the same
+// mapping as the headline's: l3b1c1 fan-in 5, l4b1c1 fan-in 9, l4b1c2 fan-in 18) at their call sizes.
+TEST_CASE("per-channel reductions of fan-in 5, 9 and 18 at the headline's per-call sizes are exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{13};
+  static const QuantCase cases[] = {
+      {"call: reduce (fan-in 5) + requant per-channel + relu, 80 px x 256 ch (resnet18 per-channel l3b1c1)", 5, 80, 256,
+       256, 1, 127, 0, false},
+      {"call: reduce (fan-in 9) + requant per-channel + relu, 48 px x 256 ch (resnet18 per-channel l4b1c1)", 9, 48, 256,
+       256, 1, 127, 0, false},
+      {"call: reduce (fan-in 18) + requant per-channel, 24 px x 256 ch (resnet18 per-channel l4b1c2)", 18, 24, 256, 256,
+       0, 127, 0, false},
+      // Column pieces longer than the 128-row buffer, one input left for the accumulating pass (fan-in 8), and
+      // two passes plus act_max without ReLU in a column group (fan-in 15: 7 + 6 + 2), with channels the 16x16
+      // form refuses: correctness cases.
+      {"reduce (fan-in 8) + requant per-channel + relu, 260 rows", 8, 260, 10, 10, 1, 127, 0, false},
+      {"reduce (fan-in 15) + requant per-channel (extremes), act_max 60, column group", 15, 45, 20, 24, 0, 60, 0, true},
+  };
+  for (const QuantCase& t : cases) add_quant_job(b, g, t);
+  b.run();
+}
