@@ -299,17 +299,19 @@ static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_st
 }
 
 /* The CORE-V column pieces of fan-in 3 and above: per piece the 16x16 plan,
- * then, 128 rows at a time, the column's sum of all inputs into a stack
- * buffer (xcv_col_sum: the first seven inputs, then six more per pass) and
- * the fan-in-1 loop of xcv_rq_pieces on it; a piece the plan refuses goes
- * to rq_piece. */
+ * then, 96 rows at a time, the column's sums into a stack buffer
+ * (xcv_col_sums: a pass of up to eight inputs, then nine more per pass) and
+ * xcv_rq_pieces's loop on it: fan-in up to 7 all inputs in the buffer, then
+ * the fan-in-1 loop; above, all but the last, which the fan-in-2 loop adds
+ * (one pass fewer for fan-in 9 and 18). A piece the plan refuses goes to
+ * rq_piece. */
 static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_stride, const int32_t* src,
                                                       uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                       uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
   const int relu = q->relu;
   const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
-  const uint32_t b0 = 4u, b1 = 4u, st = cols * 4u;
-  int32_t tmp[128];
+  const uint32_t st = cols * 4u;
+  int32_t tmp[96]; /* the 2 KiB stacks (cluster.ld): 96 rows take the headline's column pieces (at most 80) whole */
   uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
   for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
     const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
@@ -324,24 +326,42 @@ static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_
       continue;
     }
     const df_rq16_t* p = &pl;
-    for (uint32_t k0 = 0; k0 < nr; k0 += 128) {
-      const uint32_t m = nr - k0 < 128 ? nr - k0 : 128;
+    for (uint32_t k0 = 0; k0 < nr; k0 += 96) {
+      const uint32_t m = nr - k0 < 96 ? nr - k0 : 96;
       const int32_t* sk = sc + k0 * cols;
-      xcv_col_sum(tmp, sk, st, tile_stride, m, fan_in < 7 ? fan_in : 7, 0);
-      for (uint32_t k = 7; k < fan_in; k += 6)
-        xcv_col_sum(tmp, sk + k * tile_stride, st, tile_stride, m, fan_in - k < 6 ? fan_in - k : 6, 1);
-      const int32_t *s0 = tmp, *s1 = tmp;
       int8_t* d = dc + k0 * dst_stride;
+      if (fan_in <= 7) { /* one pass of all inputs, then the fan-in-1 loop on the buffer */
+        xcv_col_sums(tmp, sk, st, tile_stride, m, fan_in);
+        register uint32_t pairs __asm__("a5") = m / 2; /* after the call, which may use a5 */
+        const int32_t *s0 = tmp, *s1 = tmp;
+        const uint32_t b0 = 4u, b1 = 4u;
+        if (pairs) {
+          if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_RELU)
+          else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX)
+          else XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIP)
+        }
+        if (m & 1) {
+          if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE);
+          else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE);
+          else XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE);
+        }
+        continue;
+      }
+      /* all but the last input into the buffer (8, then 9 per pass: fan-in 9 and 18 take one and two passes),
+       * the last one added in the requantization loop (its fan-in-2 form: the last tile down the column, the buffer) */
+      xcv_col_sums(tmp, sk, st, tile_stride, m, fan_in - 1);
       register uint32_t pairs __asm__("a5") = m / 2;
+      const int32_t *s0 = sk + (fan_in - 1) * tile_stride, *s1 = tmp;
+      const uint32_t b0 = st, b1 = 4u;
       if (pairs) {
-        if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_RELU)
-        else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX)
-        else XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIP)
+        if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_RELU)
+        else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX)
+        else XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_CLIP)
       }
       if (m & 1) {
-        if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE);
-        else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE);
-        else XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE);
+        if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_RELU_ONE);
+        else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE);
+        else XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIP_ONE);
       }
     }
   }

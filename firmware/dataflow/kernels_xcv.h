@@ -183,6 +183,15 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
   XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
   XCV_SUM_L(5, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(6, X) XCV_SUM_ADD(A, Y) PI(Y) XCV_SUM_ADD(A, X)       \
   XCV_SUM_ADD(A, Y)
+/* Eight and nine inputs (o7, o8: the column passes only). */
+#define XCV_SUM8_P(A, X, Y, PI)                                                                              \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
+  XCV_SUM_L(5, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(6, X) XCV_SUM_ADD(A, Y) XCV_SUM_L(7, Y) XCV_SUM_ADD(A, X)      \
+  PI(X) XCV_SUM_ADD(A, Y) XCV_SUM_ADD(A, X)
+#define XCV_SUM9_P(A, X, Y, PI)                                                                              \
+  XCV_SUM_L(1, A) XCV_SUM_L(2, X) XCV_SUM_L(3, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(4, X) XCV_SUM_ADD(A, Y)        \
+  XCV_SUM_L(5, Y) XCV_SUM_ADD(A, X) XCV_SUM_L(6, X) XCV_SUM_ADD(A, Y) XCV_SUM_L(7, Y) XCV_SUM_ADD(A, X)      \
+  XCV_SUM_L(8, X) XCV_SUM_ADD(A, Y) PI(Y) XCV_SUM_ADD(A, X) XCV_SUM_ADD(A, Y)
 #define XCV_SUM3(A, X, Y) XCV_SUM3_P(A, X, Y, XCV_SUM_PI)
 #define XCV_SUM4(A, X, Y) XCV_SUM4_P(A, X, Y, XCV_SUM_PI)
 #define XCV_SUM5(A, X, Y) XCV_SUM5_P(A, X, Y, XCV_SUM_PI)
@@ -785,36 +794,50 @@ static inline void xcv_copy_words(uint32_t* d, const uint32_t* s, uint32_t words
 
 /* Down one column of fan tiles (rows st bytes apart, tiles ts elements
  * apart): q[i] = sum over k < fan of s[i * st / 4 + k * ts], i < n, for the
- * first pass (fan 3..7), or q[i] += that sum when acc (fan 1..6): the
+ * first pass (fan 3..8), or q[i] += that sum when acc (fan 1..9): the
  * XCV_SUM sums with the first tile's load stepping down the column
  * (XCV_SUM_PIC), q read (acc: into t3, first, so no load-use stall) and
  * written with a post-increment cv.sw. One pass of fan loads per output. */
 #define XCV_COL(BODY)                                                                         \
   __asm__ volatile(CV_HWLOOP0_BEGIN BODY ".insn s 0x2b, 2, t0, 4(%[q])\n" CV_HWLOOP0_END       \
                    : [p] "+r"(s), [q] "+r"(q)                                                 \
-                   : "r"(cnt), [st] "r"(st), XCV_SUM_OFFS                                     \
+                   : "r"(cnt), [st] "r"(st), XCV_SUM_OFFS, [o7] "r"(o7), [o8] "r"(o8)         \
                    : "t0", "t1", "t2", "t3", "memory")
 #define XCV_COL_Q "lw t3, 0(%[q])\n"
 #define XCV_COL_ACC XCV_SUM_ADD("t0", "t3")
+#define XCV_COL_SUM(N) XCV_SUM##N##_P("t0", "t1", "t2", XCV_SUM_PIC)
 static inline void xcv_col_sum(int32_t* q, const int32_t* s, uint32_t st, uint32_t ts, uint32_t n, uint32_t fan,
                                int acc) {
   register uint32_t cnt __asm__("a5") = n;
-  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
+  const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1, o7 = 7u * o1,
+                 o8 = 8u * o1;
   if (!n) return;
   if (!acc) {
-    if (fan == 3) XCV_COL(XCV_SUM3_P("t0", "t1", "t2", XCV_SUM_PIC));
-    else if (fan == 4) XCV_COL(XCV_SUM4_P("t0", "t1", "t2", XCV_SUM_PIC));
-    else if (fan == 5) XCV_COL(XCV_SUM5_P("t0", "t1", "t2", XCV_SUM_PIC));
-    else if (fan == 6) XCV_COL(XCV_SUM6_P("t0", "t1", "t2", XCV_SUM_PIC));
-    else XCV_COL(XCV_SUM7_P("t0", "t1", "t2", XCV_SUM_PIC));
+    if (fan == 3) XCV_COL(XCV_COL_SUM(3));
+    else if (fan == 4) XCV_COL(XCV_COL_SUM(4));
+    else if (fan == 5) XCV_COL(XCV_COL_SUM(5));
+    else if (fan == 6) XCV_COL(XCV_COL_SUM(6));
+    else if (fan == 7) XCV_COL(XCV_COL_SUM(7));
+    else XCV_COL(XCV_COL_SUM(8));
     return;
   }
   if (fan == 1) XCV_COL(XCV_COL_Q XCV_SUM_PIC("t0") XCV_COL_ACC); /* one load-use stall */
   else if (fan == 2) XCV_COL(XCV_COL_Q XCV_SUM_L(1, "t0") XCV_SUM_PIC("t1") XCV_COL_ACC XCV_SUM_ADD("t0", "t1"));
-  else if (fan == 3) XCV_COL(XCV_COL_Q XCV_SUM3_P("t0", "t1", "t2", XCV_SUM_PIC) XCV_COL_ACC);
-  else if (fan == 4) XCV_COL(XCV_COL_Q XCV_SUM4_P("t0", "t1", "t2", XCV_SUM_PIC) XCV_COL_ACC);
-  else if (fan == 5) XCV_COL(XCV_COL_Q XCV_SUM5_P("t0", "t1", "t2", XCV_SUM_PIC) XCV_COL_ACC);
-  else XCV_COL(XCV_COL_Q XCV_SUM6_P("t0", "t1", "t2", XCV_SUM_PIC) XCV_COL_ACC);
+  else if (fan == 3) XCV_COL(XCV_COL_Q XCV_COL_SUM(3) XCV_COL_ACC);
+  else if (fan == 4) XCV_COL(XCV_COL_Q XCV_COL_SUM(4) XCV_COL_ACC);
+  else if (fan == 5) XCV_COL(XCV_COL_Q XCV_COL_SUM(5) XCV_COL_ACC);
+  else if (fan == 6) XCV_COL(XCV_COL_Q XCV_COL_SUM(6) XCV_COL_ACC);
+  else if (fan == 7) XCV_COL(XCV_COL_Q XCV_COL_SUM(7) XCV_COL_ACC);
+  else if (fan == 8) XCV_COL(XCV_COL_Q XCV_COL_SUM(8) XCV_COL_ACC);
+  else XCV_COL(XCV_COL_Q XCV_COL_SUM(9) XCV_COL_ACC);
+}
+
+/* q[i] = sum over k < fan of s[i * st / 4 + k * ts], i < n, fan >= 3: the
+ * first eight inputs (up to), then nine more per pass. */
+static inline void xcv_col_sums(int32_t* q, const int32_t* s, uint32_t st, uint32_t ts, uint32_t n,
+                                                   uint32_t fan) {
+  xcv_col_sum(q, s, st, ts, n, fan < 8 ? fan : 8, 0);
+  for (uint32_t k = 8; k < fan; k += 9) xcv_col_sum(q, s + k * ts, st, ts, n, fan - k < 9 ? fan - k : 9, 1);
 }
 
 #endif /* DATAFLOW_KERNELS_XCV_H */
