@@ -19,6 +19,7 @@
 // it is the one GCC allocates worse (bench_iss: 465 against 488 MIPS).
 
 #include <cstring>
+#include <stdexcept>
 
 #include "riscv_core.hpp"
 #include "rv_sem_xcv.hpp"
@@ -59,6 +60,15 @@ inline int32_t slot_imm(const Decoded& d) {
 // the load-use stall) is looked up from the page's op array, only when the
 // previous instruction was a load.
 #define SLOT_LEN(s) ((s)->len)
+// Each handler steps by a constant: the decoder gives a 2-byte (compressed)
+// instruction the handler compiled with STRIDE 2 (opc_*, RV_C_STEPPING) and
+// every other one the handler compiled with STRIDE 4. The next slot's address
+// then depends on no load: the slot's len left the dispatch's critical
+// dependency chain (load len -> next slot -> load handler), which bound the
+// loop at about one instruction per load latency. Handlers that do not step
+// to the next slot (jumps, traps) read len where they need it.
+#define STRIDE 4
+#define STEP_E() (e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + STRIDE * (sizeof(Slot) / 2)))
 #define READS_LOADED_RD(s, r) \
   ((s)->rd == (r) && (info(page->op[static_cast<size_t>((s) - page->slot.data())]).flags & kRdRd))
 
@@ -174,7 +184,7 @@ void RiscvCore::execute(uint64_t limit) {
 #define NEXT()          \
   do {                  \
     prev = e;           \
-    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
+    STEP_E();           \
     const void* const h = e->handler; \
     STEP_CUT(h);        \
     ++instret;          \
@@ -184,7 +194,7 @@ void RiscvCore::execute(uint64_t limit) {
 #define NEXT_HZ()       \
   do {                  \
     prev = e;           \
-    e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
+    STEP_E();           \
     DISPATCH();         \
   } while (0)
   // A direct transfer (branch, jal, fence.i: the target follows from the
@@ -240,7 +250,7 @@ void RiscvCore::execute(uint64_t limit) {
   do {                            \
     if (VP_UNLIKELY(attention_)) { \
       prev = e;                   \
-      e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2)); \
+      STEP_E();                   \
       goto leave;                 \
     }                             \
     next();                       \
@@ -285,13 +295,33 @@ op_Undecoded: {  // first execution (or after a store over it): decode
     TRAP(1, PC(), 0);
   }
   const Decoded d = decode(word, cfg_.isa);
-  *e = {kLabels[static_cast<unsigned>(d.op)], slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
+  const void* h = kLabels[static_cast<unsigned>(d.op)];
+  if (d.len == 2) {
+    switch (d.op) {  // the handlers that step by 2 (STRIDE)
+#define RV_C_LABEL(ID) \
+  case Op::k##ID:      \
+    h = &&opc_##ID;    \
+    break;
+      RV_C_STEPPING(RV_C_LABEL)
+#undef RV_C_LABEL
+#define RV_C_CASE(ID) case Op::k##ID:
+      RV_C_NONSTEPPING(RV_C_CASE) break;  // they read len themselves
+#undef RV_C_CASE
+      default: throw std::logic_error("rv_interpreter: no 2-byte handler for a compressed operation");
+    }
+  }
+  *e = {h, slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
   DecodeCache::set_op(page, e, d.op);
   if (VP_UNLIKELY(ic.is_loop_end(PC()))) ic.mark_loop_end(PC());  // keeps the handler aside
   DISPATCH();
 }
 
 op_Lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
+#undef STRIDE
+#define STRIDE 2
+opc_Lui: x[e->rd] = static_cast<uint32_t>(e->imm); NEXT();
+#undef STRIDE
+#define STRIDE 4
 op_Auipc: x[e->rd] = PC() + static_cast<uint32_t>(e->imm); NEXT();
 op_Jal: {
   const uint32_t pc = PC();
@@ -324,6 +354,12 @@ op_Jalr: {
   BRANCH(op_Bge, static_cast<int32_t>(a) >= static_cast<int32_t>(b))
   BRANCH(op_Bltu, a < b)
   BRANCH(op_Bgeu, a >= b)
+#undef STRIDE
+#define STRIDE 2
+  BRANCH(opc_Beq, a == b)
+  BRANCH(opc_Bne, a != b)
+#undef STRIDE
+#define STRIDE 4
 #undef BRANCH
 
 // ADDR: the address from base = x[rs1]; POST: the post-increment (after the access).
@@ -386,6 +422,11 @@ op_Jalr: {
   LOAD_AT(op_CvLhRR, 2, sx16, base + x[e->rs2], (void)0)
   LOAD_AT(op_CvLhuRR, 2, same, base + x[e->rs2], (void)0)
   LOAD_AT(op_CvLwRR, 4, same, base + x[e->rs2], (void)0)
+#undef STRIDE
+#define STRIDE 2
+  LOAD_AT(opc_Lw, 4, same, IMM_ADDR, (void)0)
+#undef STRIDE
+#define STRIDE 4
 #undef LOAD_AT
 
 #define STORE_AT(label, size, ADDR, POST)                                       \
@@ -434,6 +475,11 @@ op_Jalr: {
   STORE_AT(op_CvSbRR, 1, base + x[e->imm], (void)0)
   STORE_AT(op_CvShRR, 2, base + x[e->imm], (void)0)
   STORE_AT(op_CvSwRR, 4, base + x[e->imm], (void)0)
+#undef STRIDE
+#define STRIDE 2
+  STORE_AT(opc_Sw, 4, IMM_ADDR, (void)0)
+#undef STRIDE
+#define STRIDE 4
 #undef STORE_AT
 #undef IMM_ADDR
 #undef POST_IMM
@@ -456,6 +502,15 @@ op_Jalr: {
   ALU_I(op_Slli, a << i)
   ALU_I(op_Srli, a >> i)
   ALU_I(op_Srai, static_cast<uint32_t>(static_cast<int32_t>(a) >> i))
+#undef STRIDE
+#define STRIDE 2
+  ALU_I(opc_Addi, a + i)
+  ALU_I(opc_Andi, a & i)
+  ALU_I(opc_Slli, a << i)
+  ALU_I(opc_Srli, a >> i)
+  ALU_I(opc_Srai, static_cast<uint32_t>(static_cast<int32_t>(a) >> i))
+#undef STRIDE
+#define STRIDE 4
 #undef ALU_I
 
 #define ALU_R(label, expr, extra)                       \
@@ -487,6 +542,15 @@ op_Jalr: {
   ALU_R(op_Rem, b == 0 ? a : (int32_t(a) == INT32_MIN && int32_t(b) == -1) ? 0u : uint32_t(int32_t(a) % int32_t(b)),
         T.div_min - 1 + clz32(int32_t(b) < 0 ? 0u - b : b))
   ALU_R(op_Remu, b == 0 ? a : a % b, T.div_min - 1 + clz32(b))
+#undef STRIDE
+#define STRIDE 2
+  ALU_R(opc_Add, a + b, 0)
+  ALU_R(opc_Sub, a - b, 0)
+  ALU_R(opc_Xor, a ^ b, 0)
+  ALU_R(opc_Or, a | b, 0)
+  ALU_R(opc_And, a & b, 0)
+#undef STRIDE
+#define STRIDE 4
 #undef ALU_R
 
 op_Fence: NEXT();
@@ -654,6 +718,8 @@ leave_accounted:  // the stop is already accounted for (a fatal trap, an mret to
 #undef DISPATCH
 #undef DISPATCH_TO
 #undef SLOT_LEN
+#undef STRIDE
+#undef STEP_E
 #undef READS_LOADED_RD
 #undef NEXT
 #undef NEXT_HZ

@@ -13,6 +13,14 @@ enum class Op : uint16_t {
   kCount
 };
 
+// The operations a compressed (2-byte) instruction decodes to. The
+// interpreter compiles a 2-byte copy of the handlers that step to the next
+// slot (STEPPING: their stride is a constant, rv_interpreter.hpp); the others
+// jump or trap and read the length from the slot. test_riscv_decoder checks
+// that every compressed encoding decodes to one of these.
+#define RV_C_STEPPING(X) X(Lui) X(Addi) X(Andi) X(Slli) X(Srli) X(Srai) X(Add) X(Sub) X(Xor) X(Or) X(And) X(Lw) X(Sw) X(Beq) X(Bne)
+#define RV_C_NONSTEPPING(X) X(Jal) X(Jalr) X(Ebreak) X(Illegal)
+
 // Operand formats: which fields the decoder extracts and how they print.
 enum class Fmt : uint8_t {
   kNone, kIllegal,

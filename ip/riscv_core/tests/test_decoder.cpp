@@ -1,6 +1,7 @@
 // Decoder: each compressed form expands to the base instruction the RISC-V
 // spec (chapter 16) gives as its expansion; reserved encodings are illegal.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "rv_isa.hpp"
 
@@ -72,6 +73,27 @@ TEST_CASE("compressed forms expand to base operations") {
     CHECK(int(d.rs2) == int(c.rs2));
     CHECK(d.imm == c.imm);
   }
+}
+
+// The interpreter has a 2-byte handler only for the operations RV_C_STEPPING
+// and RV_C_NONSTEPPING list (rv_isa.hpp): every compressed encoding, with
+// every extension enabled, must decode to one of them and say len 2.
+TEST_CASE("every compressed encoding decodes to an operation with a 2-byte handler") {
+  std::set<Op> allowed;
+#define RV_C_ADD(ID) allowed.insert(Op::k##ID);
+  RV_C_STEPPING(RV_C_ADD)
+  RV_C_NONSTEPPING(RV_C_ADD)
+#undef RV_C_ADD
+  std::set<Op> seen;
+  for (uint32_t w = 0; w < 0x10000u; ++w) {
+    if ((w & 3u) == 3u) continue;  // a 32-bit encoding
+    const Decoded d = decode(w);
+    INFO("word 0x" << std::hex << w << " decodes to " << op_name(d.op));
+    REQUIRE(allowed.count(d.op) == 1);
+    REQUIRE(d.len == 2);
+    seen.insert(d.op);
+  }
+  CHECK(seen == allowed);  // no stale entry in the lists
 }
 
 TEST_CASE("reserved and unsupported encodings are illegal") {
