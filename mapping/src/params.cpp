@@ -159,6 +159,7 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
     LayerParams& lp = p.layers[i];
     const ImaParams xb = ima.of(i);  // this layer's crossbar
     std::vector<const Tensor*> ins;
+    std::vector<int32_t> acc;  // a weighted layer's accumulators
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &acts[size_t(k)]);
     if (l.weighted()) {
       SeededRandom rng(seed + 0x51ED5EEDull * (i + 1));
@@ -166,17 +167,18 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
       // A depthwise layer is digital: full int8 weights whatever the crossbars hold.
       const int wmax = l.analog() ? (1 << (ima.weight_bits - 1)) - 1 : 127;
       for (auto& w : lp.weights) w = rng.int8_in(-wmax, wmax);
-      std::vector<int32_t> acc;
       if (l.analog()) {
         // ADC gain: the exact crossbar sums' rms onto a quarter of the ADC range.
+        // One pass over the weights: the exact sums, then their ADC codes (adc_accumulate).
+        const std::vector<int32_t> raw = analog_partials(l, lp.weights, xb, *ins[0]);
         double sumsq = 0;
-        analog_accumulate(l, lp.weights, 0, xb, *ins[0], &sumsq);
+        for (int32_t v : raw) sumsq += double(v) * double(v);  // pixel, crossbar, column: the order of before
         double n = double(l.out.size()) * double(xb.row_chunks(l));
         double raw_rms = std::sqrt(sumsq / n);
         double adc_rms = kAdcRmsFraction * std::ldexp(1.0, ima.adc_bits - 1);
         lp.adc_shift = l.quant.adc_shift ? *l.quant.adc_shift
                                          : std::clamp(raw_rms > 0 ? log2_round(raw_rms / adc_rms) : 0, 0, 31);
-        acc = analog_accumulate(l, lp.weights, lp.adc_shift, xb, *ins[0]);
+        acc = adc_accumulate(l, raw, lp.adc_shift, xb);
       } else {
         acc = depthwise_accumulate(l, lp.weights, *ins[0]);  // exact, no ADC: adc_shift stays 0
       }
@@ -216,7 +218,8 @@ Params generate_params(const Network& net, const ImaParams& ima, uint64_t seed) 
         lp.compact();
       }
     }
-    acts[i] = run_layer(l, lp, xb, ins);
+    // A weighted layer's output from the accumulators computed above (the calibration image's).
+    acts[i] = l.weighted() ? requantize(l, lp, acc) : run_layer(l, lp, xb, ins);
   }
   return p;
 }

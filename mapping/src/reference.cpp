@@ -49,18 +49,15 @@ ProgrammedLayer program_layer(const Layer& l, const std::vector<int8_t>& weights
   return out;
 }
 
-std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
-                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq,
-                                       const ProgrammedLayer* prog) {
-  const int64_t R = l.rows(), C = l.cols();
+namespace {
+// Calls fn(pixel, x) for each output pixel of an analog layer with its input
+// vector x (R int8 in (ky, kx, c_in) order; padding is 0).
+template <class Fn>
+void for_each_input_vector(const Layer& l, const Tensor& in, Fn fn) {
   const Shape o = l.out;
-  std::vector<int32_t> acc(size_t(o.size()), 0);
-  std::vector<int8_t> x(static_cast<size_t>(R));
-  std::vector<int32_t> part(static_cast<size_t>(C));
-  const unsigned dac = unsigned(ima.dac_bits);
+  std::vector<int8_t> x(static_cast<size_t>(l.rows()));
   for (int oy = 0; oy < o.h; ++oy) {
     for (int ox = 0; ox < o.w; ++ox) {
-      // Input vector of this output pixel in (ky, kx, c_in) order; padding is 0.
       if (l.op == Op::FC) {
         std::copy(in.data.begin(), in.data.end(), x.begin());
       } else {
@@ -78,30 +75,67 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
           }
         }
       }
-      int32_t* out = acc.data() + (size_t(oy) * size_t(o.w) + size_t(ox)) * size_t(C);
-      // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
-      for (int64_t r0 = 0, chunk = 0; r0 < R; r0 += ima.rows, ++chunk) {
-        unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
-        const int8_t* w = weights.data() + r0 * C;
-        if (raw_sumsq) {
-          ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, 32, 0, part.data());
-          for (int64_t c = 0; c < C; ++c) *raw_sumsq += double(part[size_t(c)]) * double(part[size_t(c)]);
-        }
-        if (prog) {
-          const int64_t col_chunks = (C + ima.cols - 1) / ima.cols;
-          for (int64_t cc = 0; cc < col_chunks; ++cc) {
-            const ProgrammedChunk& ch = (*prog)[size_t(chunk * col_chunks + cc)];
-            const unsigned m = unsigned(std::min<int64_t>(ima.cols, C - cc * ima.cols));
-            ima_mvm_noisy(&ima.noise, ch.weff.data(), ch.var.data(), ch.keys.data(), n, m, x.data() + r0, dac,
-                          unsigned(ima.adc_bits), unsigned(adc_shift), part.data() + cc * ima.cols);
-          }
-        } else {
-          ima_mvm(w, unsigned(C), n, 0, unsigned(C), x.data() + r0, dac, unsigned(ima.adc_bits), unsigned(adc_shift),
-                  part.data());
-        }
-        for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
-      }
+      fn(size_t(oy) * size_t(o.w) + size_t(ox), x.data());
     }
+  }
+}
+}  // namespace
+
+std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
+                                       const ImaParams& ima, const Tensor& in, const ProgrammedLayer* prog) {
+  const int64_t R = l.rows(), C = l.cols();
+  std::vector<int32_t> acc(size_t(l.out.size()), 0);
+  std::vector<int32_t> part(static_cast<size_t>(C));
+  const unsigned dac = unsigned(ima.dac_bits);
+  for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
+    int32_t* out = acc.data() + pixel * size_t(C);
+    // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
+    for (int64_t r0 = 0, chunk = 0; r0 < R; r0 += ima.rows, ++chunk) {
+      unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
+      const int8_t* w = weights.data() + r0 * C;
+      if (prog) {
+        const int64_t col_chunks = (C + ima.cols - 1) / ima.cols;
+        for (int64_t cc = 0; cc < col_chunks; ++cc) {
+          const ProgrammedChunk& ch = (*prog)[size_t(chunk * col_chunks + cc)];
+          const unsigned m = unsigned(std::min<int64_t>(ima.cols, C - cc * ima.cols));
+          ima_mvm_noisy(&ima.noise, ch.weff.data(), ch.var.data(), ch.keys.data(), n, m, x + r0, dac,
+                        unsigned(ima.adc_bits), unsigned(adc_shift), part.data() + cc * ima.cols);
+        }
+      } else {
+        ima_mvm(w, unsigned(C), n, 0, unsigned(C), x + r0, dac, unsigned(ima.adc_bits), unsigned(adc_shift),
+                part.data());
+      }
+      for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
+    }
+  });
+  return acc;
+}
+
+std::vector<int32_t> analog_partials(const Layer& l, const std::vector<int8_t>& weights, const ImaParams& ima,
+                                     const Tensor& in) {
+  const int64_t R = l.rows(), C = l.cols();
+  const size_t chunks = size_t(ima.row_chunks(l));
+  std::vector<int32_t> raw(size_t(l.out.h) * size_t(l.out.w) * chunks * size_t(C));
+  for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
+    int32_t* out = raw.data() + pixel * chunks * size_t(C);
+    for (int64_t r0 = 0; r0 < R; r0 += ima.rows, out += C) {
+      const unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
+      ima_mvm(weights.data() + r0 * C, unsigned(C), n, 0, unsigned(C), x + r0, unsigned(ima.dac_bits), 32, 0, out);
+    }
+  });
+  return raw;
+}
+
+std::vector<int32_t> adc_accumulate(const Layer& l, const std::vector<int32_t>& raw, int adc_shift,
+                                    const ImaParams& ima) {
+  const size_t C = size_t(l.cols()), chunks = size_t(ima.row_chunks(l));
+  std::vector<int32_t> acc(raw.size() / chunks, 0);
+  for (size_t pixel = 0; pixel < acc.size() / C; ++pixel) {
+    int32_t* out = acc.data() + pixel * C;
+    const int32_t* part = raw.data() + pixel * chunks * C;
+    for (size_t k = 0; k < chunks; ++k, part += C)
+      for (size_t c = 0; c < C; ++c)
+        out[c] = nm_reduce(out[c], ima_adc(part[c], unsigned(ima.adc_bits), unsigned(adc_shift)));
   }
   return acc;
 }
@@ -163,21 +197,24 @@ static Tensor pool(const Layer& l, const Tensor& in) {
   return out;
 }
 
+Tensor requantize(const Layer& l, const LayerParams& p, const std::vector<int32_t>& acc) {
+  Tensor out(l.out);
+  const size_t C = size_t(l.cols());
+  for (size_t i = 0; i < acc.size(); ++i) {
+    const size_t c = i % C;  // HWC: the channel is innermost
+    out.data[i] = nm_floor(
+        nm_requant_ch(acc[i], p.bias_of(c), p.mult_of(c), unsigned(p.shift_of(c)), l.relu, l.quant.act_max),
+        l.act_min());
+  }
+  return out;
+}
+
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,
                  const std::vector<const Tensor*>& inputs, const ProgrammedLayer* prog) {
   const Tensor& in = *inputs.at(0);
   if (l.weighted()) {
-    auto acc = l.analog() ? analog_accumulate(l, p.weights, p.adc_shift, ima, in, nullptr, prog)
-                          : depthwise_accumulate(l, p.weights, in);
-    Tensor out(l.out);
-    const size_t C = size_t(l.cols());
-    for (size_t i = 0; i < acc.size(); ++i) {
-      const size_t c = i % C;  // HWC: the channel is innermost
-      out.data[i] = nm_floor(
-          nm_requant_ch(acc[i], p.bias_of(c), p.mult_of(c), unsigned(p.shift_of(c)), l.relu, l.quant.act_max),
-          l.act_min());
-    }
-    return out;
+    return requantize(l, p, l.analog() ? analog_accumulate(l, p.weights, p.adc_shift, ima, in, prog)
+                                       : depthwise_accumulate(l, p.weights, in));
   }
   if (l.op == Op::Add) {
     const Tensor& b = *inputs.at(1);

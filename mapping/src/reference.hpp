@@ -24,8 +24,7 @@ Tensor make_image(const Network& net, uint64_t seed, int index);
 
 // Accumulators of an analog layer before requantization: per output element,
 // the int32 sum over its crossbars (row chunks of ima.rows rows) of each
-// crossbar's ADC output. With raw_sumsq, also adds the squares of the exact
-// (pre-ADC) crossbar sums, for calibration.
+// crossbar's ADC output.
 // An analog layer's crossbars as programmed with noise (ima_noise.h): one
 // block per row chunk x column chunk (row-chunk major), column-major, keys per row.
 struct ProgrammedChunk {
@@ -37,13 +36,25 @@ ProgrammedLayer program_layer(const Layer& l, const std::vector<int8_t>& weights
 
 // With `prog`, the crossbars compute with noise (ima_mvm_noisy) instead of ideally.
 std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>& weights, int adc_shift,
-                                       const ImaParams& ima, const Tensor& in, double* raw_sumsq = nullptr,
-                                       const ProgrammedLayer* prog = nullptr);
+                                       const ImaParams& ima, const Tensor& in, const ProgrammedLayer* prog = nullptr);
+
+// For the calibration (generate_params), which needs the exact crossbar sums
+// before it can pick the ADC shift: analog_partials gives every crossbar's
+// exact (pre-ADC) column sums, [pixel][row chunk][column]; adc_accumulate
+// turns them into analog_accumulate's result for an ideal crossbar with
+// `adc_shift`, bit for bit, without a second pass over the weights.
+std::vector<int32_t> analog_partials(const Layer& l, const std::vector<int8_t>& weights, const ImaParams& ima,
+                                     const Tensor& in);
+std::vector<int32_t> adc_accumulate(const Layer& l, const std::vector<int32_t>& raw, int adc_shift,
+                                    const ImaParams& ima);
 
 // Accumulators of a depthwise layer before requantization (contracts/numerics.h):
 // per output element of channel c, the exact sum over the in-map kernel taps
 // of w[(ky * K + kx) * C + c] * x. HWC, like analog_accumulate's.
 std::vector<int32_t> depthwise_accumulate(const Layer& l, const std::vector<int8_t>& weights, const Tensor& in);
+
+// A weighted layer's output from its accumulators (HWC, channel innermost).
+Tensor requantize(const Layer& l, const LayerParams& p, const std::vector<int32_t>& acc);
 
 // One layer: analog and depthwise layers accumulate and requantize, the others pool or add.
 Tensor run_layer(const Layer& l, const LayerParams& p, const ImaParams& ima,

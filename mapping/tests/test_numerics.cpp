@@ -65,6 +65,30 @@ TEST_CASE("one layer by hand: the ADC applies per crossbar of `rows` rows") {
   CHECK(analog_accumulate(net.layers[0], p.layers[0].weights, 1, ima, x)[0] == 7);  // (33+1)>>1 = 17 -> 7
 }
 
+TEST_CASE("the calibration's one pass (analog_partials, adc_accumulate) equals analog_accumulate") {
+  // A padded strided conv over several crossbars (27 rows on crossbars of 8:
+  // four row chunks, the last partial) and columns not a multiple of 16
+  // (the AVX2 path's scalar tail), with ADCs that clip at some shifts.
+  Network net = Network::from_string(
+      "input: {channels: 3, height: 5, width: 5}\n"
+      "layers:\n"
+      "  - {name: c, op: conv, out_channels: 19, kernel: 3, stride: 2, padding: 1, relu: true}\n",
+      "cal.yaml");
+  const Layer& l = net.layers[0];
+  ImaParams ima;
+  ima.rows = 8, ima.cols = 32, ima.dac_bits = 8, ima.adc_bits = 6;
+  SeededRandom rng(7);
+  std::vector<int8_t> w(size_t(l.weights()));
+  for (auto& v : w) v = rng.int8_in(-7, 7);
+  const Tensor x = make_image(net, 3, 0);
+  const std::vector<int32_t> raw = analog_partials(l, w, ima, x);
+  REQUIRE(raw.size() == size_t(l.out.h * l.out.w) * 4 * 19);
+  for (int shift : {0, 1, 3, 6, 31}) {
+    INFO("adc_shift " << shift);
+    CHECK(adc_accumulate(l, raw, shift, ima) == analog_accumulate(l, w, shift, ima, x));
+  }
+}
+
 TEST_CASE("two layers with a residual by hand: padded 3x3 conv then add") {
   // Input 1x2x2, conv 3x3 pad 1 with one output channel (all weights 1:
   // each output is the sum of the whole 2x2 input), then add the input.
