@@ -103,29 +103,33 @@ class DecodeCache {
     pns.reserve(pages_.size());
     for (const auto& kv : pages_) pns.push_back(kv.first);
     std::sort(pns.begin(), pns.end());
-    // Direct transfers count only their exits: their targets' arrivals.
-    std::unordered_map<uint32_t, int64_t> landed;
+    // Direct transfers count only their exits: their targets' arrivals, per
+    // target page and slot (one lookup per page, not one per slot: this runs
+    // over every slot of every page of the 512 clusters' caches at the end).
+    std::unordered_map<uint32_t, std::vector<int64_t>> landed;
     for (uint32_t pn : pns) {
       const Page& p = *pages_.at(pn);
       for (uint32_t i = 0; i < kSlots; ++i) {
         uint32_t target = 0;
         const uint32_t pc = (pn << kPageBits) + 2 * i;
-        if (p.flow[i].exit && p.op[i] != Op::kUndecoded && direct_target(p.op[i], p.slot[i], pc, target))
-          landed[target] += p.flow[i].exit;
+        if (p.flow[i].exit && p.op[i] != Op::kUndecoded && direct_target(p.op[i], p.slot[i], pc, target)) {
+          auto& l = landed[target >> kPageBits];
+          if (l.empty()) l.resize(kSlots, 0);
+          l[(target & (kPageBytes - 1)) >> 1] += p.flow[i].exit;
+        }
       }
     }
     int64_t carry[2] = {0, 0};
     for (size_t k = 0; k < pns.size(); ++k) {
       if (k && pns[k] != pns[k - 1] + 1) carry[0] = carry[1] = 0;
       const Page& p = *pages_.at(pns[k]);
+      const auto lp = landed.find(pns[k]);
+      const int64_t* land = lp == landed.end() ? nullptr : lp->second.data();
       std::array<int64_t, kSlots + 2> in{};
       in[0] = carry[0], in[1] = carry[1];
       for (uint32_t i = 0; i < kSlots; ++i) {
         int64_t ran = in[i] + p.flow[i].arrive;
-        if (!landed.empty()) {
-          const auto it = landed.find((pns[k] << kPageBits) + 2 * i);
-          if (it != landed.end()) ran += it->second;
-        }
+        if (land) ran += land[i];
         if (p.op[i] == Op::kUndecoded || ran <= 0) continue;
         n[static_cast<size_t>(p.op[i])] += static_cast<uint64_t>(ran);
         in[i + ((p.slot[i].len & 6u) >> 1)] += ran - p.flow[i].exit;

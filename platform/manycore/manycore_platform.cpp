@@ -383,6 +383,17 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
   MemoryMap map_;
   AxiNetwork noc_;
   std::vector<ClusterSlot> clusters_;
+  // Destroys the clusters last-made first, just before clusters_ itself (it is
+  // declared after it): SystemC's port, export and module registries find an
+  // object to remove by a linear search from their newest entry, so the
+  // vector's own first-to-last order made the teardown quadratic in the
+  // number of clusters (~0.1 s of the headline's exit).
+  struct LastFirst {
+    std::vector<ClusterSlot>& v;
+    ~LastFirst() {
+      while (!v.empty()) v.pop_back();
+    }
+  } clusters_last_first_{clusters_};
   std::vector<Cluster*> models_;
   bool loaded_ = false;
   std::unique_ptr<ActivityRecorder> recorder_;
