@@ -226,4 +226,9 @@ nlohmann::json Cluster::stats() const {
   return j;
 }
 
+void Cluster::set_pool(WorkerPool* pool) {
+  ima_.set_pool(pool, /*l1_defers=*/true);  // its L1 is this Tcdm
+  group_->set_before_run([this] { l1_.flush(); });
+}
+
 }  // namespace vp

@@ -52,6 +52,10 @@ class Cluster : public sc_core::sc_module {
   ClusterCtrl& ctrl() { return ctrl_; }
   const std::vector<std::unique_ptr<rv::RiscvCore>>& cores() const { return cores_; }
   rv::CoreGroup& core_group() { return *group_; }
+  // The parallel simulation's host threads (null: none): the IMA's MVMs run
+  // there and its outputs land in L1 before anything may see them (the
+  // cores' local phase on their host thread, or an access).
+  void set_pool(WorkerPool* pool);
 
   // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
   // at `at` see them; `at` no later than any master's next access.

@@ -12,6 +12,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "common/deferred_data.hpp"
 #include "common/l1_window.hpp"
 
 namespace vp {
@@ -26,14 +27,17 @@ struct L1Streamer {
   // called before a piece outside L1 or a failed access is given up and should
   // throw (a SimulationError); a template parameter rather than a
   // std::function, so a stream (one per IMA job) allocates nothing.
+  // `later` (writes only): the data is not ready yet, see deferred_data.hpp.
   template <typename Socket, typename Fail>
   sc_core::sc_time stream(Socket& l1, tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
-                          uint8_t* data, sc_core::sc_time start, const Fail& fail) const {
+                          uint8_t* data, sc_core::sc_time start, const Fail& fail,
+                          const DeferredData* later = nullptr) const {
     const uint32_t per_cycle = ports * port_bytes;
     sc_core::sc_time issue = start, end = start;
     bool first = true;
     tlm::tlm_generic_payload tx;
     tx.set_command(cmd);
+    if (later) tx.set_extension(new DeferredData(later->ready, later->keep));  // freed with tx
     for (size_t i = 0; i < pieces.size(); ++i) {
       const auto& piece = pieces[i];
       uint64_t offset = 0;

@@ -105,13 +105,19 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
 Ima::~Ima() {
   for (Job& j : jobs_)
     if (j.mvm) j.mvm->cancel();
+  for (auto& t : handed_) t->wait();  // their outputs may still land in L1
 }
 
-void Ima::set_pool(WorkerPool* pool) { pool_ = pool && pool->threads() > 1 ? pool : nullptr; }
+void Ima::set_pool(WorkerPool* pool, bool l1_defers) {
+  pool_ = pool && pool->threads() > 1 ? pool : nullptr;
+  l1_defers_ = pool_ && l1_defers;
+}
 
 void Ima::settle() {
   for (Job& j : jobs_)
     if (j.mvm) j.mvm->wait();
+  for (auto& t : handed_) t->wait();
+  handed_.clear();
 }
 
 const Ima::Programmed& Ima::programmed(const Sequence& s) {
@@ -286,15 +292,28 @@ void Ima::compute(Job& job) {
 
 void Ima::stream_out() {
   Job& job = jobs_.front();
-  if (job.mvm) {
-    job.mvm->wait();
-    job.mvm.reset();
-  }
   Sequence& s = seqs_[job.seq];
   const std::vector<std::pair<uint32_t, uint32_t>> pieces = {
       {s.dst + job.index * s.dst_stride, static_cast<uint32_t>(job.output.size())}};
-  const sc_time end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.output.data(), sc_core::sc_time_stamp(),
-                             "output", job.index);
+  sc_time end;
+  if (job.mvm && l1_defers_) {
+    // The stream's timing does not depend on the data: the L1 books it now
+    // and copies the outputs once the MVM has run. The buffers the MVM uses
+    // go with the write.
+    auto keep = std::make_shared<std::pair<std::vector<int8_t>, std::vector<uint8_t>>>(std::move(job.input),
+                                                                                        std::move(job.output));
+    const DeferredData later{job.mvm, keep};
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, keep->second.data(), sc_core::sc_time_stamp(), "output", job.index,
+                 &later);
+    while (!handed_.empty() && handed_.front()->done()) handed_.pop_front();
+    handed_.push_back(std::move(job.mvm));
+  } else {
+    if (job.mvm) {
+      job.mvm->wait();
+      job.mvm.reset();
+    }
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.output.data(), sc_core::sc_time_stamp(), "output", job.index);
+  }
   out_streamer_free_ = end;
   out_free_[out_done_ % 2] = end;
   ++out_done_;
@@ -312,7 +331,7 @@ void Ima::stream_out() {
 }
 
 sc_time Ima::stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
-                    uint8_t* data, sc_time start, const char* what, uint32_t job) {
+                    uint8_t* data, sc_time start, const char* what, uint32_t job, const DeferredData* later) {
   return streamer_.stream(l1, cmd, pieces, data, start, [&](size_t i, uint64_t addr, const std::string& why) {
     const auto& piece = pieces[i];
     std::ostringstream m;
@@ -324,7 +343,7 @@ sc_time Ima::stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, 
       m << " [0x" << std::hex << piece.first << ", 0x" << (uint64_t(piece.first) + piece.second)
         << ") is outside the cluster's L1";
     throw SimulationError(m.str());
-  });
+  }, later);
 }
 
 }  // namespace vp

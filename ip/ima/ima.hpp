@@ -58,7 +58,10 @@ class Ima : public sc_core::sc_module {
   // stream out (docs/architecture.md, "Parallel simulation"). The MVM is a
   // pure function of the input and the weights, so results are the same
   // with or without; null or 1 thread: computed there and then.
-  void set_pool(WorkerPool* pool);
+  // `l1_defers`: the L1 target honours DeferredData (a Tcdm), so the outputs
+  // stream out with their timing as before and land when something may see
+  // them (Tcdm::flush), which leaves the MVM more host time on the pool.
+  void set_pool(WorkerPool* pool, bool l1_defers = false);
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
   void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing
@@ -125,7 +128,8 @@ class Ima : public sc_core::sc_module {
   // Moves pieces [addr, addr + len) between L1 and `data`, P x port_bytes per
   // cycle from `start`; returns when the last access completes.
   sc_core::sc_time stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
-                          uint8_t* data, sc_core::sc_time start, const char* what, uint32_t job);
+                          uint8_t* data, sc_core::sc_time start, const char* what, uint32_t job,
+                          const DeferredData* later = nullptr);
   void trigger(const sc_core::sc_time& at);
   uint32_t status(const sc_core::sc_time& at);
   size_t pending() const;
@@ -167,6 +171,10 @@ class Ima : public sc_core::sc_module {
   uint64_t programs_done_ = 0, cells_programmed_ = 0;
   sc_core::sc_time program_time_;
   WorkerPool* pool_ = nullptr;  // MVMs on the pool (2+ threads), else inline
+  bool l1_defers_ = false;
+  // MVMs whose outputs went to L1 as deferred writes, maybe not run yet:
+  // settle() waits for them too (they read the weights).
+  std::deque<std::shared_ptr<AsyncTask>> handed_;
   // Noise: each used block (row0, rows, col0, cols) is programmed once from
   // its weights (ima_noise.h); a weight write reprograms. keys: per row.
   struct Programmed {  // read by MVMs on the pool: changed only after settle()

@@ -30,6 +30,7 @@ void CoreGroup::thread() {
       const sc_time now = sc_core::sc_time_stamp();
       const sc_time end = grid.next_sync_point();
       bool any_awake = false;
+      before_run();
       for (RiscvCore* c : cores_) {
         if (c->halted() || c->sleeping()) continue;
         // A core woken with a time stamp behind SystemC time resumes now.

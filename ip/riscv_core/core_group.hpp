@@ -5,6 +5,7 @@
 // SystemC time to catch up. When every core sleeps the thread waits on an
 // event that a core's wake() notifies: no host cost while asleep.
 #include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ class CoreGroup : public sc_core::sc_module {
   // live core asleep with no wake pending (the platform decides if that is a stall).
   bool idle() const { return idle_; }
   uint64_t quanta() const { return quanta_; }
+  // Called on the thread about to run the cores, before they run: the
+  // cluster lands its L1's deferred writes there, which the cores' DMI
+  // accesses would bypass (Tcdm::flush).
+  void set_before_run(std::function<void()> f) { before_run_ = std::move(f); }
+  void before_run() const {
+    if (before_run_) before_run_();
+  }
   void set_quantum_observer(QuantumObserver* o) { observer_ = o; }  // null: none
   QuantumObserver* quantum_observer() const { return observer_; }
 
@@ -62,6 +70,7 @@ class CoreGroup : public sc_core::sc_module {
   bool idle_ = false;
   uint64_t quanta_ = 0;
   QuantumObserver* observer_ = nullptr;
+  std::function<void()> before_run_;
   bool handed_over_ = false;
 };
 

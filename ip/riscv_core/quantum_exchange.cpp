@@ -53,6 +53,7 @@ bool QuantumExchange::local_phase(const sc_time& end) {
   pool_->for_each(work_.size(), [&](size_t i) {
     CoreGroup* g = groups_[work_[i]];
     try {
+      g->before_run();  // here, on this host thread: the cluster's own deferred L1 writes
       for (RiscvCore* c : g->cores()) {
         if (!runnable(c, end)) continue;
         c->run_until(end);
@@ -87,8 +88,10 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
   any = false;
   for (size_t i : work_) {
     CoreGroup* g = groups_[i];
+    bool first = true;
     for (RiscvCore* c : g->cores()) {
       if (!c->deferred() || c->halted()) continue;
+      if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
       any = true;
       c->set_exchange(RiscvCore::Exchange::kDirect);
       try {

@@ -28,12 +28,25 @@ Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
 
 void Tcdm::write(uint64_t offset, const void* src, uint64_t n) {
   if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host write outside the L1");
+  flush();
   std::memcpy(mem_.data() + offset, src, n);
 }
 
 void Tcdm::read(uint64_t offset, void* dst, uint64_t n) const {
   if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host read outside the L1");
+  flush();
   std::memcpy(dst, mem_.data() + offset, n);
+}
+
+// In arrival order, so overlapping deferred writes land as they were made.
+void Tcdm::land() const {
+  for (Pending& p : pending_) {
+    if (p.ready) p.ready->wait();
+    std::memcpy(mem_.data() + p.offset, p.src, p.n);
+  }
+  pending_.clear();
+  lo_ = std::numeric_limits<uint64_t>::max();
+  hi_ = 0;
 }
 
 void Tcdm::copy(tlm::tlm_generic_payload& tx) {
@@ -109,6 +122,11 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  // Whatever this access sees or overwrites must have landed (a deferred
+  // write queues behind the others instead).
+  const DeferredData* later = tx.is_write() && !tx.get_byte_enable_ptr() ? tx.get_extension<DeferredData>() : nullptr;
+  if (later && !later->ready) later = nullptr;
+  if (!later && overlaps_pending(offset, n)) land();
   const uint64_t t = (sc_core::sc_time_stamp() + delay).value();
   const uint64_t start = reserve(offset, n, t);
   const uint64_t words = (offset + n - 1) / bank_width_ - offset / bank_width_ + 1;
@@ -117,10 +135,20 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   ++accesses_;
   bytes_ += n;
   delay += sc_core::sc_time::from_value(start - t + (rounds - 1) * cycle_ticks_) + latency_;
+  if (later) {
+    pending_.push_back({offset, n, tx.get_data_ptr(), later->ready, later->keep});
+    lo_ = std::min(lo_, offset);
+    hi_ = std::max(hi_, offset + n);
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   copy(tx);
 }
 
+// DMI users (the cores) read and write behind this model's back: the cluster
+// calls flush() before they run.
 bool Tcdm::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  flush();
   dmi.set_dmi_ptr(mem_.data());
   dmi.set_start_address(0);
   dmi.set_end_address(mem_.size() - 1);
@@ -135,6 +163,7 @@ unsigned Tcdm::transport_dbg(int, tlm::tlm_generic_payload& tx) {
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return 0;
   }
+  flush();
   copy(tx);
   return tx.get_data_length();
 }

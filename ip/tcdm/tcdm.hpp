@@ -11,7 +11,13 @@
 // and costs one cycle per touch. The calendar (not a single next-free time)
 // lets initiators that run ahead of SystemC time by different amounts (DMA,
 // IMA, network) reserve out of order without making the earlier one wait.
+//
+// A write carrying DeferredData (common/deferred_data.hpp) is booked now and
+// its data copied later, in arrival order, when anything may see it: an
+// access overlapping it, a debug access, a host access, or flush(), which the
+// cluster calls before its cores run (their DMI accesses bypass this model).
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -19,6 +25,7 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
+#include "common/deferred_data.hpp"
 #include "tcdm/bank_calendar.hpp"
 #include "tcdm/bank_timeline.hpp"
 #include "tcdm/tcdm_params.hpp"
@@ -33,12 +40,26 @@ class Tcdm : public sc_core::sc_module {
   Tcdm(sc_core::sc_module_name name, const TcdmParams& p);
 
   // Host/load-time access (loaders, tests): no timing, no reservation.
-  uint8_t* data() { return mem_.data(); }
-  const uint8_t* data() const { return mem_.data(); }
+  uint8_t* data() {
+    flush();
+    return mem_.data();
+  }
+  const uint8_t* data() const {
+    flush();
+    return mem_.data();
+  }
   uint64_t size() const { return mem_.size(); }
   // Throws std::out_of_range if [offset, offset + n) is outside the L1.
   void write(uint64_t offset, const void* src, uint64_t n);
   void read(uint64_t offset, void* dst, uint64_t n) const;
+
+  // Lands the deferred writes (waiting for their data). On the thread that
+  // owns the cluster at that moment: the SystemC thread, or the worker
+  // running the cluster's local phase.
+  void flush() const {
+    if (!pending_.empty()) land();
+  }
+  size_t deferred() const { return pending_.size(); }  // writes not landed yet
 
   unsigned banks() const { return banks_; }
   unsigned bank_width() const { return bank_width_; }
@@ -59,8 +80,23 @@ class Tcdm : public sc_core::sc_module {
   uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t);
   // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
   void to_calendars();
+  void land() const;
 
-  std::vector<uint8_t> mem_;
+  // The deferred writes, in arrival order, and the byte range they cover.
+  struct Pending {
+    uint64_t offset;
+    uint32_t n;
+    const uint8_t* src;
+    std::shared_ptr<AsyncTask> ready;
+    std::shared_ptr<const void> keep;
+  };
+  bool overlaps_pending(uint64_t offset, uint64_t n) const {
+    return !pending_.empty() && offset < hi_ && lo_ < offset + n;
+  }
+
+  mutable std::vector<uint8_t> mem_;  // mutable: landing deferred writes does not change what a read sees
+  mutable std::vector<Pending> pending_;
+  mutable uint64_t lo_ = std::numeric_limits<uint64_t>::max(), hi_ = 0;
   unsigned banks_, bank_width_;
   sc_core::sc_time cycle_, latency_;
   uint64_t cycle_ticks_;

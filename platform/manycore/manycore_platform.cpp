@@ -108,7 +108,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       threads = 1;
     }
     exchange_->enable(threads);
-    for (Cluster* c : models_) c->ima().set_pool(exchange_->pool());  // the MVMs on the same host threads
+    for (Cluster* c : models_) c->set_pool(exchange_->pool());  // the MVMs on the same host threads
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());

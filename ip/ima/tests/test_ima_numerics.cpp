@@ -61,12 +61,13 @@ std::vector<int8_t> random_bytes(size_t n, unsigned seed, int lo = -128, int hi 
 
 // Runs one job sequence on random weights and inputs and checks every output.
 // Inputs of job k start at src + k * src_stride (gathered per block_len when set).
-// With a pool, the MVMs run on its threads (Ima::set_pool).
+// With a pool, the MVMs run on its threads (Ima::set_pool); `defer`: the
+// outputs go to L1 as deferred writes, landed when the check reads them.
 void check_sequence(const std::vector<std::string>& ov, JobRegs j, const Numerics& n, unsigned seed,
-                    vp::WorkerPool* pool = nullptr) {
+                    vp::WorkerPool* pool = nullptr, bool defer = false) {
   auto cfg = cfg_with(ov);
   Bench tb("tb", cfg);
-  tb.ima.set_pool(pool);
+  tb.ima.set_pool(pool, defer);
   const unsigned R = tb.ima.rows(), C = tb.ima.cols();
   const auto w = random_bytes(size_t(R) * C, seed);
   tb.ima.load_weights(0, 0, R, C, w.data());
@@ -78,6 +79,7 @@ void check_sequence(const std::vector<std::string>& ov, JobRegs j, const Numeric
   };
   sc_start();
   REQUIRE(tb.ima.jobs_done() == j.jobs);
+  if (defer) CHECK(tb.l1.deferred() > 0);  // nothing touched the outputs yet
   const uint32_t blk = j.block_len ? j.block_len : j.rows;
   unsigned mismatches = 0;
   for (unsigned k = 0; k < j.jobs; ++k) {
@@ -120,6 +122,18 @@ TEST_CASE("IMA MVMs on a worker pool give the reference outputs", "[ima]") {
   j.jobs = 64;
   j.out_size = 4;
   check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool);
+}
+
+TEST_CASE("IMA MVMs on a worker pool with outputs landed late in L1 give the reference outputs", "[ima]") {
+  vp::WorkerPool pool(3);
+  JobRegs j;
+  j.src = kL1 + 0x100;
+  j.src_stride = 256;
+  j.dst = kL1 + 0x10000;
+  j.dst_stride = 1024;
+  j.jobs = 64;
+  j.out_size = 4;
+  check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool, /*defer=*/true);
 }
 
 TEST_CASE("IMA partial rows and columns with odd offsets, shift override and 16-bit outputs", "[ima]") {

@@ -238,3 +238,63 @@ TEST_CASE("L1 cycle timeline books as the per-bank calendars would, also after l
   sc_start();
   CHECK(tb.l1.conflict_cycles() > 1000);  // the bookings did collide
 }
+
+// A write carrying DeferredData (the IMA's outputs while its MVM runs on the
+// worker pool) is timed now and lands when something may see it.
+TEST_CASE("L1 deferred writes: timed at once, landed in order before anything sees them", "[tcdm]") {
+  auto cfg = cfg_with();
+  Bench tb("tb", cfg);
+  auto deferred = [&](uint64_t addr, uint8_t value, sc_time at, std::shared_ptr<vp::AsyncTask>& task) {
+    auto buf = std::make_shared<std::vector<uint8_t>>(16, 0);
+    task = vp::make_task([buf, value] { std::fill(buf->begin(), buf->end(), value); });
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_WRITE_COMMAND);
+    tx.set_address(addr);
+    tx.set_data_ptr(buf->data());
+    tx.set_data_length(16);
+    tx.set_streaming_width(16);
+    tx.set_extension(new vp::DeferredData(task, buf));
+    sc_time d = at;
+    tb.a.socket->b_transport(tx, d);
+    CHECK(tx.is_response_ok());
+    return d - at;
+  };
+  tb.body = [&] {
+    uint8_t old[16];
+    std::fill(old, old + 16, 0x11);
+    const sc_time plain = tb.a.access(tlm::TLM_WRITE_COMMAND, 0x100, old, 16, SC_ZERO_TIME);
+    std::shared_ptr<vp::AsyncTask> t1, t2, t3;
+    // The same timing as a plain write of the same size to free banks.
+    CHECK(deferred(0x100, 0x22, sc_time(100, SC_NS), t1) == plain);
+    CHECK(tb.l1.deferred() == 1);
+    CHECK(!t1->done());
+    uint8_t back[16] = {};
+    tb.b.access(tlm::TLM_READ_COMMAND, 0x4000, back, 16, sc_time(200, SC_NS));  // elsewhere: nothing lands
+    CHECK(tb.l1.deferred() == 1);
+    CHECK(!t1->done());
+    deferred(0x108, 0x33, sc_time(300, SC_NS), t2);  // overlaps the first: queued behind it
+    CHECK(tb.l1.deferred() == 2);
+    tb.b.access(tlm::TLM_READ_COMMAND, 0x100, back, 16, sc_time(400, SC_NS));  // sees both, in order
+    CHECK(tb.l1.deferred() == 0);
+    CHECK(t1->done());
+    CHECK(t2->done());
+    for (int i = 0; i < 16; ++i) CHECK(back[i] == (i < 8 ? 0x22 : 0x33));
+    deferred(0x200, 0x44, sc_time(500, SC_NS), t3);
+    tlm::tlm_generic_payload dbg;  // a debug read lands them too
+    uint8_t one = 0;
+    dbg.set_command(tlm::TLM_READ_COMMAND);
+    dbg.set_address(0x20F);
+    dbg.set_data_ptr(&one);
+    dbg.set_data_length(1);
+    CHECK(tb.a.socket->transport_dbg(dbg) == 1);
+    CHECK(one == 0x44);
+    CHECK(tb.l1.deferred() == 0);
+    deferred(0x300, 0x55, sc_time(600, SC_NS), t3);
+  };
+  sc_start();
+  CHECK(tb.l1.deferred() == 1);
+  tb.l1.flush();  // what the cluster does before its cores run (DMI)
+  CHECK(tb.l1.deferred() == 0);
+  CHECK(tb.l1.data()[0x30F] == 0x55);
+  CHECK(tb.l1.accesses() == 7);
+}
