@@ -50,6 +50,11 @@ class AsyncTask {
   }
   bool done() const { return state_.load(std::memory_order_acquire) == kDone; }
 
+ protected:
+  // Queued again, for another run of a recycled task: only by its owner, once
+  // done and held by nobody else (no worker, no pending reader).
+  void rearm() { state_.store(kQueued, std::memory_order_relaxed); }
+
  private:
   friend class WorkerPool;
   enum : int { kQueued, kRunning, kDone };

@@ -156,7 +156,9 @@ sc_time Dma::access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, uint32_t
                     const Transfer& t) {
   uint64_t offset = 0;
   const bool local = l1_window_.offset_of(addr, n, offset);
-  tlm::tlm_generic_payload tx;
+  tlm::tlm_generic_payload& tx = tx_;  // reused: a payload allocates its extension array
+  tx.set_dmi_allowed(false);
+  tx.set_byte_enable_ptr(nullptr);
   tx.set_command(cmd);
   tx.set_address(local ? offset : addr);
   tx.set_data_ptr(data);

@@ -103,6 +103,7 @@ class Dma : public sc_core::sc_module {
   std::vector<sc_core::sc_time> read_slot_, write_slot_;
   uint64_t next_read_ = 0, next_write_ = 0;
   std::vector<uint8_t> buf_;
+  tlm::tlm_generic_payload tx_;  // every access's payload
   uint64_t transfers_ = 0, bytes_ = 0, bursts_ = 0;
 };
 

@@ -113,6 +113,38 @@ void Ima::set_pool(WorkerPool* pool, bool l1_defers) {
   l1_defers_ = pool_ && l1_defers;
 }
 
+std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
+  // use_count 1: only this list holds it (no job, worker queue or pending L1
+  // write), so it has run or was never posted; done() orders its last run
+  // before the reuse.
+  // From the one after the last reused: they free up roughly in that order.
+  for (size_t k = 0; k < spares_.size(); ++k) {
+    auto& m = spares_[(next_spare_ + k) % spares_.size()];
+    if (m.use_count() == 1 && m->done()) {
+      next_spare_ = (next_spare_ + k + 1) % spares_.size();
+      m->again();
+      return m;
+    }
+  }
+  auto m = std::make_shared<Mvm>();
+  if (spares_.size() < kSpares) spares_.push_back(m);
+  return m;
+}
+
+void Ima::Mvm::body() {
+  thread_local std::vector<int32_t> acc;
+  acc.resize(ncols);
+  if (noisy)
+    ima_mvm_noisy(noise, noisy->weff.data(), noisy->var.data(), noisy->keys.data(), rows, ncols, input.data(), dac,
+                  adc, shift, acc.data());
+  else
+    ima_mvm(w, cols, rows, col0, ncols, input.data(), dac, adc, shift, acc.data());
+  for (uint32_t c = 0; c < ncols; ++c) {
+    const uint32_t v = static_cast<uint32_t>(ima_saturate(acc[c], 8 * size));
+    for (uint32_t b = 0; b < size; ++b) output[size_t(c) * size + b] = uint8_t(v >> (8 * b));
+  }
+}
+
 void Ima::settle() {
   for (Job& j : jobs_)
     if (j.mvm) j.mvm->wait();
@@ -227,9 +259,11 @@ void Ima::run() {
 void Ima::stream_in() {
   Sequence& s = seqs_[in_seq_];
   const uint32_t j = s.jobs_in++;
-  Job job{in_seq_, j, {}, {}, std::vector<int8_t>(s.nrows), {}, {}};
+  Job job{in_seq_, j, {}, {}, spare_mvm()};
+  job.mvm->input.resize(s.nrows);
   // The vector's pieces: contiguous, or blocks of block_len bytes block_stride apart.
-  std::vector<std::pair<uint32_t, uint32_t>> pieces;
+  std::vector<std::pair<uint32_t, uint32_t>>& pieces = pieces_;
+  pieces.clear();
   const uint32_t base = s.src + j * s.src_stride;
   // The first block may be entered block_offset bytes in.
   const uint32_t blk = s.block_len ? s.block_len : s.nrows, skip = s.block_len ? s.block_offset : 0;
@@ -238,7 +272,7 @@ void Ima::stream_in() {
     pieces.emplace_back(base - skip + b * s.block_stride + first, n);
     done += n;
   }
-  job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.input.data()),
+  job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
                       sc_core::sc_time_stamp(), "input", j);
   in_streamer_free_ = job.in_end;
   jobs_.push_back(std::move(job));
@@ -261,58 +295,39 @@ void Ima::compute(Job& job) {
   cells_used_ += uint64_t(s.nrows) * s.ncols;
   if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaCompute, 0, computed_, start, job.compute_end);
   // The numeric result: everything it reads stays as it is until the job's
-  // outputs stream out (weights and programmed blocks change only after
-  // settle()), so it may run on the pool meanwhile.
-  job.output.resize(size_t(s.ncols) * s.out_size);
-  const Programmed* noisy = noise_.enabled ? &programmed(s) : nullptr;  // one branch per MVM, none per MAC
-  auto mvm = [noisy, noise = &noise_, w = weights_.data() + size_t(s.row0) * cols_, cols = cols_, rows = s.nrows,
-              col0 = s.col0, ncols = s.ncols, in = job.input.data(), dac = dac_bits_, adc = adc_bits_,
-              shift = s.adc_shift, size = s.out_size, out = job.output.data()] {
-    thread_local std::vector<int32_t> acc;
-    acc.resize(ncols);
-    if (noisy)
-      ima_mvm_noisy(noise, noisy->weff.data(), noisy->var.data(), noisy->keys.data(), rows, ncols, in, dac, adc, shift,
-                    acc.data());
-    else
-      ima_mvm(w, cols, rows, col0, ncols, in, dac, adc, shift, acc.data());
-    // The output buffer holds size-byte elements, saturated to fit, little endian.
-    for (uint32_t c = 0; c < ncols; ++c) {
-      const uint32_t v = static_cast<uint32_t>(ima_saturate(acc[c], 8 * size));
-      for (uint32_t b = 0; b < size; ++b) out[size_t(c) * size + b] = uint8_t(v >> (8 * b));
-    }
-  };
-  if (pool_) {
-    job.mvm = make_task(mvm);
-    pool_->post(job.mvm);
-  } else {
-    mvm();
-  }
+  // outputs land (weights and programmed blocks change only after settle()),
+  // so it may run on the pool meanwhile.
+  Mvm& m = *job.mvm;
+  m.output.resize(size_t(s.ncols) * s.out_size);
+  m.noisy = noise_.enabled ? &programmed(s) : nullptr;  // one branch per MVM, none per MAC
+  m.noise = &noise_;
+  m.w = weights_.data() + size_t(s.row0) * cols_;
+  m.cols = cols_, m.rows = s.nrows, m.col0 = s.col0, m.ncols = s.ncols;
+  m.dac = dac_bits_, m.adc = adc_bits_, m.shift = s.adc_shift, m.size = s.out_size;
+  if (pool_) pool_->post(job.mvm);
+  else job.mvm->wait();  // runs it here
   ++computed_;
 }
 
 void Ima::stream_out() {
   Job& job = jobs_.front();
   Sequence& s = seqs_[job.seq];
-  const std::vector<std::pair<uint32_t, uint32_t>> pieces = {
-      {s.dst + job.index * s.dst_stride, static_cast<uint32_t>(job.output.size())}};
+  std::vector<std::pair<uint32_t, uint32_t>>& pieces = pieces_;
+  pieces.assign(1, {s.dst + job.index * s.dst_stride, static_cast<uint32_t>(job.mvm->output.size())});
   sc_time end;
-  if (job.mvm && l1_defers_) {
+  if (l1_defers_) {
     // The stream's timing does not depend on the data: the L1 books it now
     // and copies the outputs once the MVM has run. The buffers the MVM uses
     // go with the write.
-    auto keep = std::make_shared<std::pair<std::vector<int8_t>, std::vector<uint8_t>>>(std::move(job.input),
-                                                                                        std::move(job.output));
-    const DeferredData later{job.mvm, keep};
-    end = stream(tlm::TLM_WRITE_COMMAND, pieces, keep->second.data(), sc_core::sc_time_stamp(), "output", job.index,
-                 &later);
+    const DeferredData later{job.mvm, job.mvm};
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), sc_core::sc_time_stamp(), "output",
+                 job.index, &later);
     while (!handed_.empty() && handed_.front()->done()) handed_.pop_front();
-    handed_.push_back(std::move(job.mvm));
+    handed_.push_back(job.mvm);
   } else {
-    if (job.mvm) {
-      job.mvm->wait();
-      job.mvm.reset();
-    }
-    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.output.data(), sc_core::sc_time_stamp(), "output", job.index);
+    job.mvm->wait();
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), sc_core::sc_time_stamp(), "output",
+                 job.index);
   }
   out_streamer_free_ = end;
   out_free_[out_done_ % 2] = end;

@@ -99,21 +99,35 @@ class Ima : public sc_core::sc_module {
     sc_core::sc_time start;
     uint32_t jobs_in = 0, jobs_out = 0;
   };
+  struct Programmed;
+  // A job's buffers and its MVM (a pure task: input and weights to output),
+  // recycled from job to job: no allocation per job on the SystemC thread.
+  struct Mvm final : AsyncTask {
+    std::vector<int8_t> input;
+    std::vector<uint8_t> output;  // out_size-byte elements, saturated, little endian
+    const Programmed* noisy = nullptr;  // with noise: the programmed block
+    const ima_noise_params* noise = nullptr;
+    const int8_t* w = nullptr;  // the job's first crossbar row
+    uint32_t cols = 0, rows = 0, col0 = 0, ncols = 0, dac = 0, adc = 0, shift = 0, size = 0;
+    void again() { rearm(); }
+
+   private:
+    void body() override;
+  };
   struct Job {
     size_t seq;  // index into seqs_ when streamed in (adjusted as sequences retire)
     uint32_t index;
     sc_core::sc_time in_end, compute_end;
-    std::vector<int8_t> input;
-    std::vector<uint8_t> output;
-    std::shared_ptr<AsyncTask> mvm;  // the MVM filling `output`, if on the pool
+    std::shared_ptr<Mvm> mvm;  // its buffers; the MVM filling `output` maybe still on the pool
   };
+  // A done Mvm nobody else holds, or a new one.
+  std::shared_ptr<Mvm> spare_mvm();
 
   void run();
   void stream_in();
   void compute(Job& job);
   // With noise on: the (noisy, drifted) block the job's MVM uses, programmed
   // on first use.
-  struct Programmed;
   const Programmed& programmed(const Sequence& s);
   // Waits for every job's MVM on the pool (before the weights change).
   void settle();
@@ -175,6 +189,10 @@ class Ima : public sc_core::sc_module {
   // MVMs whose outputs went to L1 as deferred writes, maybe not run yet:
   // settle() waits for them too (they read the weights).
   std::deque<std::shared_ptr<AsyncTask>> handed_;
+  std::vector<std::shared_ptr<Mvm>> spares_;  // every Mvm made (up to kSpares), for reuse
+  static constexpr size_t kSpares = 16;
+  size_t next_spare_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pieces_;  // a stream's pieces (reused)
   // Noise: each used block (row0, rows, col0, cols) is programmed once from
   // its weights (ima_noise.h); a weight write reprograms. keys: per row.
   struct Programmed {  // read by MVMs on the pool: changed only after settle()
