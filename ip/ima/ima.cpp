@@ -117,8 +117,9 @@ std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
   // use_count 1: only this list holds it (no job, worker queue or pending L1
   // write), so it has run or was never posted; done() orders its last run
   // before the reuse.
-  // From the one after the last reused: they free up roughly in that order.
-  for (size_t k = 0; k < spares_.size(); ++k) {
+  // From the one after the last reused: they free up roughly in that order,
+  // and a sequence's outputs may all wait in L1 at once, so look at a few only.
+  for (size_t k = 0; k < std::min<size_t>(spares_.size(), 4); ++k) {
     auto& m = spares_[(next_spare_ + k) % spares_.size()];
     if (m.use_count() == 1 && m->done()) {
       next_spare_ = (next_spare_ + k + 1) % spares_.size();

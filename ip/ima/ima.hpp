@@ -189,8 +189,8 @@ class Ima : public sc_core::sc_module {
   // MVMs whose outputs went to L1 as deferred writes, maybe not run yet:
   // settle() waits for them too (they read the weights).
   std::deque<std::shared_ptr<AsyncTask>> handed_;
-  std::vector<std::shared_ptr<Mvm>> spares_;  // every Mvm made (up to kSpares), for reuse
-  static constexpr size_t kSpares = 16;
+  std::vector<std::shared_ptr<Mvm>> spares_;  // the first kSpares Mvms made, for reuse
+  static constexpr size_t kSpares = 64;
   size_t next_spare_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pieces_;  // a stream's pieces (reused)
   // Noise: each used block (row0, rows, col0, cols) is programmed once from
