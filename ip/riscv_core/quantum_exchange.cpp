@@ -179,11 +179,9 @@ void QuantumExchange::thread() {
       listed_[i] = 0;
     }
     candidates_.clear();
-    for (CoreGroup* g : groups_)
-      if (QuantumObserver* o = g->quantum_observer()) {  // the same observer on every group: told once
-        o->quantum(now);
-        break;
-      }
+    // The same observer on every group (Progress): told once. Not a walk over
+    // every group per activation (a cache miss each: 1.5 % of the SystemC thread).
+    if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) o->quantum(now);
     if (halted_groups == n) {
       // SystemC time ends where the last core stopped, as with the groups' threads.
       sc_core::wait(last - sc_core::sc_time_stamp());
