@@ -10,7 +10,7 @@ namespace vp {
 Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
     : sc_core::sc_module(name),
       socket("socket"),
-      mem_(p.size, 0),
+      mem_(p.size),
       banks_(p.banks),
       bank_width_(p.bank_width),
       cycle_(p.cycle),

@@ -26,6 +26,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "common/deferred_data.hpp"
+#include "sim/zeroed_memory.hpp"
 #include "tcdm/bank_calendar.hpp"
 #include "tcdm/bank_timeline.hpp"
 #include "tcdm/tcdm_params.hpp"
@@ -94,7 +95,7 @@ class Tcdm : public sc_core::sc_module {
     return !pending_.empty() && offset < hi_ && lo_ < offset + n;
   }
 
-  mutable std::vector<uint8_t> mem_;  // mutable: landing deferred writes does not change what a read sees
+  mutable ZeroedMemory mem_;  // mutable: landing deferred writes does not change what a read sees
   mutable std::vector<Pending> pending_;
   mutable uint64_t lo_ = std::numeric_limits<uint64_t>::max(), hi_ = 0;
   unsigned banks_, bank_width_;
