@@ -127,4 +127,61 @@ _Static_assert(sizeof(vpmap_edge_t) == 16, "vpmap_edge_t layout");
 _Static_assert(sizeof(vpmap_buffer_t) == 16, "vpmap_buffer_t layout");
 #endif
 
+/* ----- Reload mode (mapping/docs/binary-format.md "Reload file", docs/dataflow.md
+ * "Weight reloading") -----------------------------------------------------------
+ * A network that needs more crossbars than the platform has runs in layer
+ * groups: group by group every cluster programs its crossbar from a weight
+ * chunk in the HBM and runs the group's pipeline over the batch; activations
+ * that cross a group boundary go through the HBM. The reload file is a
+ * header and three tables, then the data area:
+ *   groups   n_groups      x vprl_group_t   (in run order)
+ *   chunks   n_chunks      x vprl_chunk_t   (by group, then cluster)
+ *   hbm      n_hbm_buffers x vpmap_buffer_t (every HBM region of the run: the
+ *            network input, each tensor crossing a group boundary, the output,
+ *            the residual rings inside a group; offsets from hbm_base)
+ *   data     each group's VMAP binary (a naive mapping of the whole layer table
+ *            restricted to the group's clusters, numbered from 0; its HBM
+ *            regions are the table above), then the groups' weight chunks;
+ *            every piece 64-byte aligned, a group's chunks contiguous. */
+#define VPRL_MAGIC 0x4C525056u /* the bytes 'V' 'P' 'R' 'L' */
+#define VPRL_VERSION 1u
+
+typedef struct {
+  uint32_t magic, version, header_bytes, total_bytes;
+  uint32_t n_groups, group_offset;
+  uint32_t n_chunks, chunk_offset;
+  uint32_t n_hbm_buffers, hbm_offset;
+  uint32_t data_offset, data_bytes;
+  uint16_t platform_clusters, n_layers;
+  uint16_t ima_rows, ima_cols;
+} vprl_header_t; /* 56 bytes */
+
+typedef struct {
+  uint32_t mapping_offset, mapping_bytes; /* its VMAP binary, from the file start */
+  uint32_t first_chunk, n_chunks;         /* its slice of the chunk table */
+  uint32_t chunk_data_offset, chunk_data_bytes; /* its chunks' bytes, contiguous (one prefetch) */
+  uint16_t first_layer, last_layer;       /* the layers of its first and last part */
+  uint16_t clusters, crossbars;           /* clusters its mapping uses; of those, the ones it programs */
+  uint32_t cells;                         /* crossbar cells programmed */
+  uint32_t hbm_in, hbm_out;               /* activation bytes per image read from / written to the HBM */
+} vprl_group_t; /* 44 bytes */
+
+typedef struct {
+  uint16_t cluster, layer; /* cluster id in the group's mapping; its layer */
+  uint16_t rows, cols;     /* the crossbar block: weight rows [row0, row0 + rows), columns [col0, col0 + cols) */
+  uint32_t row0, col0;
+  uint32_t pitch;          /* bytes per row in the chunk: cols rounded up to 4 (whole register words), zero-padded */
+  uint32_t offset;         /* of the chunk (rows x pitch bytes, row-major), from the file start */
+} vprl_chunk_t; /* 24 bytes */
+
+#ifdef __cplusplus
+static_assert(sizeof(vprl_header_t) == 56, "vprl_header_t layout");
+static_assert(sizeof(vprl_group_t) == 44, "vprl_group_t layout");
+static_assert(sizeof(vprl_chunk_t) == 24, "vprl_chunk_t layout");
+#else
+_Static_assert(sizeof(vprl_header_t) == 56, "vprl_header_t layout");
+_Static_assert(sizeof(vprl_group_t) == 44, "vprl_group_t layout");
+_Static_assert(sizeof(vprl_chunk_t) == 24, "vprl_chunk_t layout");
+#endif
+
 #endif /* MAPPING_FORMAT_H */

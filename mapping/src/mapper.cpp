@@ -659,7 +659,7 @@ int most_edges(const Mapping& m, int* which) {
 
 // What the dataflow runtime can count (mapping_format.h): refused here, with
 // the cause, rather than as a firmware exit code after the run started.
-static void check_runtime_limits(const Mapping& m, const Network& net) {
+void check_runtime_limits(const Mapping& m, const Network& net) {
   if (m.clusters.size() > VPMAP_MAX_CLUSTERS)
     throw MappingError(fmt::format("the mapping uses {} clusters; the dataflow runtime runs at most {}",
                                    m.clusters.size(), VPMAP_MAX_CLUSTERS));
@@ -682,6 +682,11 @@ static void check_runtime_limits(const Mapping& m, const Network& net) {
 std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, const CostParams& cost) {
   check_numerics(net, p.ima);
   return Builder(net, p, Mode::Naive, cost).needs();
+}
+
+Mapping map_on(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost) {
+  check_numerics(net, p.ima);
+  return Builder(net, p, mode, cost).run();
 }
 
 Mapping map_network(const Network& net, const Config& cfg, Mode mode, const CostParams& cost) {

@@ -138,6 +138,13 @@ struct LayerNeeds {
 };
 std::vector<LayerNeeds> layer_needs(const Network& net, const PlatformInfo& p, const CostParams& cost = {});
 
+// The mapping on a platform given by its figures, without the runtime's
+// limits: reload mode maps the whole network naive on a platform with as many
+// clusters as it needs, then cuts it into groups (mapping/src/reload.hpp).
+Mapping map_on(const Network& net, const PlatformInfo& p, Mode mode, const CostParams& cost = {});
+// What the dataflow runtime can count (mapping_format.h), as a MappingError.
+void check_runtime_limits(const Mapping& m, const Network& net);
+
 // The most edges into, or out of, one cluster (the runtime's limit is
 // VPMAP_MAX_EDGES); `which` gets that cluster.
 int most_edges(const Mapping& m, int* which = nullptr);

@@ -13,6 +13,7 @@
 #include "cost_model.hpp"
 #include "mapper.hpp"
 #include "network.hpp"
+#include "params.hpp"
 
 namespace vp::map {
 
@@ -57,5 +58,30 @@ ReloadPlan plan_reload(const Network& net, const Config& cfg, const CostParams& 
 
 // The groups as text (vp-map --mode reload).
 std::string reload_report(const ReloadPlan& plan, const Network& net);
+
+// The groups as mappings (vp-map --mode reload --out-bin / --out-yaml; the
+// reload file of contracts/mapping_format.h). The whole network is mapped
+// naive on a platform with as many clusters as it needs, like the real one,
+// then cut by the plan: a group's mapping keeps the layer table whole and
+// holds its clusters only, numbered from 0. Its edges to or from a cluster of
+// another group go to or come from the HBM region of the producing layer (a
+// residual whose skip and add are not in one group too: the add reads the
+// skip layer's region as its port B).
+struct ReloadMapping {
+  ReloadPlan plan;
+  std::vector<Mapping> groups;
+  std::vector<std::vector<int>> whole_id;  // per group, per cluster: its id in the whole naive mapping
+  std::vector<HbmBuffer> hbm;              // every HBM region of the run, shared by the groups
+};
+// MappingError for a platform whose clusters are not alike with an IMA each,
+// mixed crossbar sizes, or a group beyond the runtime's limits.
+ReloadMapping map_reload(const Network& net, const Config& cfg, const CostParams& cost = {});
+
+// The reload file (VPRL): groups, weight chunks (from params), HBM regions,
+// the groups' VMAP binaries and the chunks' bytes.
+std::vector<uint8_t> encode_reload(const ReloadMapping& r, const Network& net, const Params& params);
+
+// The same as YAML: the groups, their clusters and the HBM regions.
+std::string reload_yaml(const ReloadMapping& r, const Network& net);
 
 }  // namespace vp::map

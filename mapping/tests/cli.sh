@@ -56,11 +56,19 @@ has "w-bad.bin: byte 4" "$STDERR"; nothing_written
 run 2 --network no-such-net $X
 has "cannot open network file" "$STDERR"; nothing_written
 # Reload mode (docs/dataflow.md "Weight reloading"): the layer groups printed and
-# written with --report; the outputs not built yet refused; the located error.
-run 0 $TINY --set cluster.ima.cols=16 --mode reload --report g.txt
+# written with --report, the reload file and its YAML (the same bits twice); the
+# outputs of a single mapping refused; the located error.
+run 0 $TINY --set cluster.ima.cols=16 --mode reload --report g.txt --out-bin g.bin --out-yaml g.yaml
 has "mode reload, 4 layer groups" "$STDOUT"; has "fc[14:19]" "$STDOUT"; cmp -s g.txt stdout || fail "reload --report differs from stdout"
-run 2 $TINY --mode reload $X
-has "--out-yaml with --mode reload" "$STDERR"; has "not built yet" "$STDERR"; nothing_written
+[ "$(head -c 4 g.bin)" = "VPRL" ] || fail "g.bin is not a reload file"
+has "{layer: fc, col_groups: [14, 19], whole: false}" "$(cat g.yaml)"
+mv g.bin first-g.bin; mv g.yaml first-g.yaml
+run 0 $TINY --set cluster.ima.cols=16 --mode reload --out-bin g.bin --out-yaml g.yaml -q
+cmp -s g.bin first-g.bin && cmp -s g.yaml first-g.yaml || fail "the reload file differs between two runs"
+run 2 $TINY --mode reload $X --report-json x.json
+has "--report-json with --mode reload" "$STDERR"; nothing_written
+run 2 --network resnet-tiny --platform mpaimc-512-mixed --mode reload $X
+has "reload mode maps on a platform whose clusters are alike" "$STDERR"; nothing_written
 run 2 --network resnet18 --platform mpaimc-8 --mode reload --report x.txt
 has "resnet18.yaml:26:5: layer l3b1c2 (2304x256 weights): one column group needs 10 clusters" "$STDERR"; nothing_written
 echo "cli ok"

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     ("set", po::value<std::vector<std::string>>()->composing(), "override a platform key (key.path=value), repeatable")
     ("mode,m", po::value<std::string>()->default_value("full"),
      "naive | replicate | full (Fig. 5A) | auto (packed, every free cluster, calibrated by --calibrate) | "
-     "reload (layer groups that reprogram the crossbars: printed, and --report; see docs/dataflow.md)")
+     "reload (layer groups that reprogram the crossbars: printed, --report, and their mappings and weight chunks with --out-yaml / --out-bin; see docs/dataflow.md)")
     ("calibrate", po::value<std::vector<std::string>>()->composing(),
      "mode auto: the stage times a dataflow run measured (its vp-run --stats; repeatable, later ones override)")
     ("cost", po::value<std::vector<std::string>>()->composing(), "override a cost-model figure (name=value), repeatable")
@@ -139,16 +139,31 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (str("mode") == "reload") {
-      // Only the groups exist so far (docs/dataflow.md "Weight reloading"):
-      // the outputs a dataflow run needs are refused, not written half-made.
-      for (const char* name : {"out-yaml", "out-bin", "report-json", "calibrate", "reference", "weights-out"})
+      // The groups, and their mappings and weight chunks as the reload file
+      // (docs/dataflow.md "Weight reloading"); the outputs of a single
+      // mapping are refused, not written half-made.
+      for (const char* name : {"report-json", "calibrate", "reference"})
         if (vm.count(name))
           throw std::invalid_argument(fmt::format(
-              "--{} with --mode reload: reload mode plans the layer groups only; the mapping files and the firmware "
-              "schedule that reprograms the crossbars are not built yet (docs/dataflow.md \"Weight reloading\")",
+              "--{} with --mode reload: reload mode writes the layer groups (--report, --out-yaml, --out-bin, "
+              "--weights-out); this output is for a single mapping (docs/dataflow.md \"Weight reloading\")",
               name));
-      const std::string text = reload_report(plan_reload(net, cfg, cost), net);
+      const bool files = vm.count("out-yaml") || vm.count("out-bin");
+      const ReloadMapping rm = files ? map_reload(net, cfg, cost) : ReloadMapping{plan_reload(net, cfg, cost), {}, {}, {}};
+      Params params;
+      if (vm.count("out-bin") || vm.count("weights-out")) {
+        stage = "generating the weights";
+        params = vm.count("weights") ? load_params(net, str("weights"))
+                                     : network_params(net, ImaParams::from(cfg, net), vm["seed"].as<uint64_t>());
+      }
+      const std::string text = reload_report(rm.plan, net);
       stage = "writing the outputs";
+      if (vm.count("out-yaml")) vp::write_output(str("out-yaml"), reload_yaml(rm, net));
+      if (vm.count("out-bin")) {
+        const auto bin = encode_reload(rm, net, params);
+        vp::write_output(str("out-bin"), std::string(bin.begin(), bin.end()));
+      }
+      if (vm.count("weights-out")) save_params(net, params, str("weights-out"));
       if (vm.count("report")) vp::write_output(str("report"), text);
       if (!vm.count("quiet")) std::cout << text;
       return 0;

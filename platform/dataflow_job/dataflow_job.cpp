@@ -46,10 +46,11 @@ void flip_first_weight(workload::Prepared& p) {
 
 std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const Config& cfg) {
   map::Mode mode;
-  if (o.mode == "reload")  // docs/dataflow.md "Weight reloading": the groups are planned, not yet run
+  if (o.mode == "reload")  // docs/dataflow.md "Weight reloading": the groups are mapped, not yet run
     throw JobError(
         "--mapping-mode reload: the firmware schedule that reprograms the crossbars group by group is not built yet; "
-        "vp-map --mode reload prints the layer groups (docs/dataflow.md \"Weight reloading\")");
+        "vp-map --mode reload prints the layer groups and writes their reload file (--out-bin) "
+        "(docs/dataflow.md \"Weight reloading\")");
   try {
     mode = map::parse_mode(o.mode);
   } catch (const std::invalid_argument&) {
