@@ -30,6 +30,7 @@ ReloadPlan plan_reload(const Network& net, const Config& cfg, const CostParams& 
   plan.platform = P.name;
   plan.clusters = P.clusters;
   plan.ima_clusters = P.ima_clusters;
+  plan.batch = cost.batch, plan.clock_hz = P.clock_hz;
   plan.needs = layer_needs(net, P, cost);
   const int n = int(net.layers.size());
   // Per column group of each layer (naive: col_splits x (row crossbars + reduction nodes)).
@@ -117,11 +118,14 @@ ReloadPlan plan_reload(const Network& net, const Config& cfg, const CostParams& 
 }
 
 std::string reload_report(const ReloadPlan& plan, const Network& net) {
+  const bool mapped = !plan.groups.empty() && plan.groups.front().compute_cycles > 0;
   std::string s = fmt::format(
       "network {} on {}: mode reload, {} layer groups ({} clusters, {} with an IMA), {} weights programmed per batch\n",
       plan.network, plan.platform, plan.groups.size(), plan.clusters, plan.ima_clusters, plan.cells);
   s += "group  layers                       clusters  crossbars  weights     HBM in/out per image  "
-       "fetch cycles  program cycles (estimates)\n";
+       "fetch cycles  program cycles";
+  s += mapped ? "  compute cycles  activation cycles (estimates, per batch)\n" : " (estimates)\n";
+  double fetch = 0, program = 0, compute = 0, act = 0;
   for (size_t gi = 0; gi < plan.groups.size(); ++gi) {
     const ReloadGroup& g = plan.groups[gi];
     auto part_name = [&](const ReloadPart& p) {
@@ -130,8 +134,21 @@ std::string reload_report(const ReloadPlan& plan, const Network& net) {
     };
     const std::string layers = g.parts.size() == 1 ? part_name(g.parts.front())
                                                    : part_name(g.parts.front()) + ".." + part_name(g.parts.back());
-    s += fmt::format("{:<6} {:<28} {:>8}  {:>9}  {:>10}  {:>9} / {:<9}  {:>12.0f}  {:>14.0f}\n", gi, layers, g.clusters,
+    s += fmt::format("{:<6} {:<28} {:>8}  {:>9}  {:>10}  {:>9} / {:<9}  {:>12.0f}  {:>14.0f}", gi, layers, g.clusters,
                      g.crossbars, g.cells, g.hbm_in, g.hbm_out, g.fetch_cycles, g.program_cycles);
+    if (mapped) s += fmt::format("  {:>14.0f}  {:>17.0f}", g.compute_cycles, g.activation_cycles);
+    s += "\n";
+    fetch += g.fetch_cycles, program += g.program_cycles, compute += g.compute_cycles, act += g.activation_cycles;
+  }
+  if (mapped) {
+    // Serial per group: fetch, program, then the pipeline, whose HBM traffic may overlap its compute.
+    double total = 0;
+    for (const ReloadGroup& g : plan.groups)
+      total += g.fetch_cycles + g.program_cycles + std::max(g.compute_cycles, g.activation_cycles);
+    s += fmt::format(
+        "batch of {} (cost model, not a VP run): fetch {:.0f} + program {:.0f} + compute {:.0f} cycles, activations "
+        "through the HBM {:.0f} cycles (overlapping compute); {:.0f} cycles, {:.1f} images/s at {:.0f} MHz\n",
+        plan.batch, fetch, program, compute, act, total, plan.batch * plan.clock_hz / total, plan.clock_hz * 1e-6);
   }
   return s;
 }
@@ -157,16 +174,20 @@ PlatformInfo widened(const PlatformInfo& p, int n) {
 
 }  // namespace
 
+bool reload_alike(const PlatformInfo& P) {
+  bool alike = P.ima_clusters == P.clusters && P.ima.layer_xbar.empty();
+  for (int id = 1; id < P.clusters && alike; ++id)
+    alike = P.has_dwconv[size_t(id)] == P.has_dwconv[0] && P.cores_of[size_t(id)] == P.cores_of[0] &&
+            P.l1_of[size_t(id)] == P.l1_of[0] && P.xbar_of[size_t(id)] == P.xbar_of[0];
+  return alike;
+}
+
 ReloadMapping map_reload(const Network& net, const Config& cfg, const CostParams& cost) {
   ReloadMapping r;
   r.plan = plan_reload(net, cfg, cost);
   PlatformInfo P = PlatformInfo::from(cfg);
   P.ima = ImaParams::from(cfg, net);
-  bool alike = P.ima_clusters == P.clusters && P.ima.layer_xbar.empty();
-  for (int id = 1; id < P.clusters && alike; ++id)
-    alike = P.has_dwconv[size_t(id)] == P.has_dwconv[0] && P.cores_of[size_t(id)] == P.cores_of[0] &&
-            P.l1_of[size_t(id)] == P.l1_of[0] && P.xbar_of[size_t(id)] == P.xbar_of[0];
-  if (!alike)
+  if (!reload_alike(P))
     throw MappingError(fmt::format("reload mode maps on a platform whose clusters are alike, each with one IMA of one "
                                    "size; {} is not (docs/dataflow.md \"Weight reloading\")",
                                    P.name));
@@ -258,6 +279,18 @@ ReloadMapping map_reload(const Network& net, const Config& cfg, const CostParams
       }
     }
     check_runtime_limits(g, net);
+    // The cost model's figures of the whole naive mapping for the group's clusters.
+    ReloadGroup& pg = r.plan.groups[gi];
+    double slowest = 0, fill = 0;
+    std::map<int, double> tile_of;  // per layer, its slowest tile
+    for (const ClusterRole& c : g.clusters) {
+      slowest = std::max(slowest, c.image_cycles);
+      tile_of[c.layer] = std::max(tile_of[c.layer], c.tile_cycles);
+    }
+    for (const auto& [layer, tile] : tile_of) fill += 2 * tile;
+    pg.compute_cycles = fill + double(cost.batch) * slowest;
+    const double link = double(P.width.empty() ? 1 : std::max<int64_t>(1, P.width[0]));
+    pg.activation_cycles = double(cost.batch) * double(pg.hbm_in + pg.hbm_out) / link;
     r.groups.push_back(std::move(g));
     r.whole_id.push_back(std::move(from));
   }

@@ -41,11 +41,18 @@ struct ReloadGroup {
   // over the HBM link and programming the crossbars (in parallel, so the
   // longest one), per batch.
   double fetch_cycles = 0, program_cycles = 0;
+  // With the groups mapped (map_reload), the cost model's figures per batch:
+  // the group's pipeline (its fill, two tiles a stage along its layers, then
+  // the batch at its slowest cluster) and its activations through the HBM
+  // link (in and out, one channel). 0 when only planned.
+  double compute_cycles = 0, activation_cycles = 0;
 };
 
 struct ReloadPlan {
   std::string network, platform;
   int clusters = 0, ima_clusters = 0;
+  int batch = 16;          // images per batch of the estimates
+  double clock_hz = 1e9;
   std::vector<LayerNeeds> needs;  // per layer
   std::vector<ReloadGroup> groups;
   int64_t cells = 0;              // weights programmed per batch
@@ -56,7 +63,8 @@ struct ReloadPlan {
 // digital layer, alone needs more clusters than the platform has.
 ReloadPlan plan_reload(const Network& net, const Config& cfg, const CostParams& cost = {});
 
-// The groups as text (vp-map --mode reload).
+// The groups as text (vp-map --mode reload); with the groups mapped, the
+// cost model's compute and activation figures and a batch estimate.
 std::string reload_report(const ReloadPlan& plan, const Network& net);
 
 // The groups as mappings (vp-map --mode reload --out-bin / --out-yaml; the
@@ -73,6 +81,10 @@ struct ReloadMapping {
   std::vector<std::vector<int>> whole_id;  // per group, per cluster: its id in the whole naive mapping
   std::vector<HbmBuffer> hbm;              // every HBM region of the run, shared by the groups
 };
+// Whether map_reload maps on this platform (its figures with each layer's
+// crossbar, ImaParams::from(cfg, net)): every cluster alike, each with an IMA
+// of one size.
+bool reload_alike(const PlatformInfo& p);
 // MappingError for a platform whose clusters are not alike with an IMA each,
 // mixed crossbar sizes, or a group beyond the runtime's limits.
 ReloadMapping map_reload(const Network& net, const Config& cfg, const CostParams& cost = {});

@@ -59,7 +59,7 @@ has "cannot open network file" "$STDERR"; nothing_written
 # written with --report, the reload file and its YAML (the same bits twice); the
 # outputs of a single mapping refused; the located error.
 run 0 $TINY --set cluster.ima.cols=16 --mode reload --report g.txt --out-bin g.bin --out-yaml g.yaml
-has "mode reload, 4 layer groups" "$STDOUT"; has "fc[14:19]" "$STDOUT"; cmp -s g.txt stdout || fail "reload --report differs from stdout"
+has "mode reload, 4 layer groups" "$STDOUT"; has "fc[14:19]" "$STDOUT"; has "images/s at 1000 MHz" "$STDOUT"; cmp -s g.txt stdout || fail "reload --report differs from stdout"
 [ "$(head -c 4 g.bin)" = "VPRL" ] || fail "g.bin is not a reload file"
 has "{layer: fc, col_groups: [14, 19], whole: false}" "$(cat g.yaml)"
 mv g.bin first-g.bin; mv g.yaml first-g.yaml

@@ -229,6 +229,12 @@ TEST_CASE("reload file: groups as mappings, weight chunks and HBM regions (resne
   for (const Edge& e : rm.groups[1].edges)
     if (e.src < 0 && e.dst == 0) add_in += e.kind == Edge::Residual ? 10 : 1;
   REQUIRE(add_in == 11);
+  // The cost model's figures per group: a pipeline over the batch, activations through the HBM.
+  for (const ReloadGroup& g : rm.plan.groups) {
+    REQUIRE(g.compute_cycles > 0);
+    REQUIRE(g.activation_cycles > 0);
+  }
+  REQUIRE_THAT(reload_report(rm.plan, net), Catch::Contains("batch of 16 (cost model, not a VP run)"));
   // A network that fits: one group, the naive mapping itself.
   const vp::Config small = vp::Config::load("mpaimc-8");
   check_reload_file(net, small);

@@ -148,8 +148,12 @@ int main(int argc, char** argv) {
               "--{} with --mode reload: reload mode writes the layer groups (--report, --out-yaml, --out-bin, "
               "--weights-out); this output is for a single mapping (docs/dataflow.md \"Weight reloading\")",
               name));
+      // Mapped (with the cost model's estimates) where it can be; printed as a plan elsewhere.
+      PlatformInfo pinfo = PlatformInfo::from(cfg);
+      pinfo.ima = ImaParams::from(cfg, net);
       const bool files = vm.count("out-yaml") || vm.count("out-bin");
-      const ReloadMapping rm = files ? map_reload(net, cfg, cost) : ReloadMapping{plan_reload(net, cfg, cost), {}, {}, {}};
+      const ReloadMapping rm = files || reload_alike(pinfo) ? map_reload(net, cfg, cost)
+                                                            : ReloadMapping{plan_reload(net, cfg, cost), {}, {}, {}};
       Params params;
       if (vm.count("out-bin") || vm.count("weights-out")) {
         stage = "generating the weights";
