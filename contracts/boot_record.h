@@ -21,7 +21,9 @@ typedef struct {
   uint32_t hbm_base;      /* the mapping's HBM region offsets are from here */
   uint32_t batch;         /* images in the run (<= the mapping's batch) */
   uint16_t dac_bits, adc_bits; /* cluster.ima.dac_bits / adc_bits (the FC/conv-on-cores numerics) */
-  uint32_t reserved[7];
+  uint32_t reload;        /* global address of a reload file (VPRL, mapping_format.h): the groups run one
+                             after the other, `mapping` pointing at each in turn; 0: one mapping */
+  uint32_t reserved[6];
 } df_boot_t; /* 64 bytes */
 
 #ifdef __cplusplus

@@ -53,11 +53,22 @@ int df_load_role(df_role_t* r) {
   if (me->n_buffers)
     dma_get(r->buffers, m + h->buffer_offset + me->first_buffer * (uint32_t)sizeof(vpmap_buffer_t),
             me->n_buffers * (uint32_t)sizeof(vpmap_buffer_t));
-  /* The HBM regions this cluster reads or writes: the network input, its layer's output. */
+  /* The HBM regions this cluster reads or writes: the network input (in a
+   * reload group: the region of the layer its HBM in-edge names, and an
+   * add's skip input when its residual is cut by a group boundary), its
+   * layer's output. */
+  uint32_t in_layer = VPMAP_NONE, skip_layer = VPMAP_NONE;
+  for (uint32_t i = 0; i < me->n_in_edges; ++i)
+    if (r->in_edges[i].src == VPMAP_NONE) {
+      if (r->in_edges[i].kind == VPMAP_EDGE_RESIDUAL) skip_layer = r->in_edges[i].layer;
+      else in_layer = r->in_edges[i].layer;
+    }
   for (uint32_t i = 0; i < h->n_hbm_buffers; ++i) {
     vpmap_buffer_t b;
     dma_get(&b, m + h->buffer_offset + (h->first_hbm_buffer + i) * (uint32_t)sizeof b, sizeof b);
-    if (b.kind == VPMAP_BUF_INPUT) r->in_region = df_boot.hbm_base + b.offset;
+    if (b.kind == VPMAP_BUF_INPUT && in_layer == VPMAP_NONE) r->in_region = df_boot.hbm_base + b.offset;
+    if (b.kind == VPMAP_BUF_OUTPUT && b.layer == in_layer) r->in_region = df_boot.hbm_base + b.offset;
+    if (b.kind == VPMAP_BUF_OUTPUT && b.layer == skip_layer) r->in_region_b = df_boot.hbm_base + b.offset;
     if (b.kind == VPMAP_BUF_OUTPUT && b.layer == me->layer) r->out_region = df_boot.hbm_base + b.offset;
   }
   return DF_OK;
@@ -171,6 +182,34 @@ int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_by
   return DF_OK;
 }
 
+uint32_t df_reload_program_cycles;
+
+int df_program_chunk(const df_role_t* r, uint32_t chunk, uint32_t scratch, uint32_t scratch_bytes) {
+  const uint64_t t0 = cluster_cycles();
+  vprl_chunk_t c;
+  dma_get(&c, chunk, sizeof c);
+  const vpmap_cluster_t* me = &r->me;
+  if (c.cluster != r->cluster || c.layer != me->layer || c.row0 != me->row0 || c.rows != me->row1 - me->row0 ||
+      c.col0 != me->col0 || c.cols != me->col1 - me->col0 || c.pitch < c.cols) {
+    printf("cluster %u: dataflow: reload chunk at 0x%08x (cluster %u, layer %u, %ux%u at %u,%u) is not my block\n",
+           (unsigned)r->cluster, (unsigned)chunk, (unsigned)c.cluster, (unsigned)c.layer, (unsigned)c.rows,
+           (unsigned)c.cols, (unsigned)c.row0, (unsigned)c.col0);
+    return DF_ERR_WEIGHTS;
+  }
+  /* Staged through L1 in slices of whole rows; the IMA programs each slice
+   * (its timed IMA_KIND_PROGRAM job) before the next overwrites it. */
+  const uint32_t slice = scratch_bytes / c.pitch;
+  if (!slice) return DF_ERR_WEIGHTS;
+  for (uint32_t r0 = 0; r0 < c.rows; r0 += slice) {
+    const uint32_t n = c.rows - r0 < slice ? c.rows - r0 : slice;
+    dma_get((void*)(uintptr_t)scratch, df_boot.reload + c.offset + r0 * c.pitch, n * c.pitch);
+    ima_program_weights(scratch, c.pitch, r0, n, 0, c.pitch);
+    ima_wait_sleep();
+  }
+  df_reload_program_cycles = (uint32_t)(cluster_cycles() - t0);
+  return DF_OK;
+}
+
 int df_load_dwconv(const df_role_t* r) {
   const vpmap_layer_t* L = &r->layers[r->me.layer];
   uint32_t pos, size;
@@ -196,7 +235,7 @@ int df_load_dwconv(const df_role_t* r) {
 static df_role_t role;
 static volatile int boot_rc;
 
-static int run_role(void) {
+int df_run_role(void) {
   const uint32_t me = core_id();
   if (me == 0) {
     int rc = df_load_role(&role);
@@ -204,7 +243,9 @@ static int run_role(void) {
     if (rc == DF_OK && role.me.role == VPMAP_ROLE_ANALOG) {
       uint32_t size;
       const uint32_t scratch = df_buffer_of(&role, VPMAP_BUF_IMA_OUT, &size);
-      rc = df_program_weights(&role, scratch, size);
+      df_reload_program_cycles = 0;
+      rc = df_reload_chunk ? df_program_chunk(&role, df_reload_chunk, scratch, size)
+                           : df_program_weights(&role, scratch, size);
     }
     /* The clusters that requantize: an analog one without row split, a reduction tree's root. */
     if (rc == DF_OK && (role.me.role == VPMAP_ROLE_ANALOG || role.me.role == VPMAP_ROLE_REDUCE)) {
@@ -236,7 +277,7 @@ static int run_role(void) {
 }
 
 int df_main(void) {
-  const int rc = run_role();
+  const int rc = df_boot.reload ? df_run_reload() : df_run_role();
   /* A refusal (core 0 printed why) is a firmware fault the VP reports with
    * this core's pc and that message; returning would leave the clusters that
    * wait for this one stalled. */

@@ -55,6 +55,23 @@ static void gather_inputs(const df_role_t* r, uint32_t in0, uint32_t k) {
   if (L->op == VPMAP_OP_ADD) {
     const df_flow_t* f = &df_flow;
     const uint32_t M = f->replica + k * f->replicas, tw = df_tile_width(L->tile_w, L->out_w, M % L->tiles);
+    if (f->hbm_in || f->hbm_b) { /* reload: an input written by an earlier group, a whole tensor in the HBM */
+      const uint32_t img = M / L->tiles, ox0 = (M % L->tiles) * L->tile_w, C = L->in_c;
+      const uint32_t at = img * (uint32_t)L->in_h * L->in_w * C + ox0 * C, row = tw * C, pitch = (uint32_t)L->in_w * C;
+      cluster_phase(CLUSTER_PHASE_COMMUNICATION);
+      if (f->hbm_in) /* one transfer a tile: df_wait_window counts them */
+        dma_start_2d(DF_DMA_IN, f->port_base[DF_PORT_A] + (k % f->port_slots[DF_PORT_A]) * f->port_slot_bytes[DF_PORT_A],
+                     r->in_region + at, row, L->in_h, row, pitch);
+      if (f->hbm_b) {
+        dma_start_2d(DF_DMA_RING, f->port_base[DF_PORT_B] + (k % f->port_slots[DF_PORT_B]) * f->port_slot_bytes[DF_PORT_B],
+                     f->hbm_b + at, row, L->in_h, row, pitch);
+        dma_wait_sleep(DF_DMA_RING);
+      }
+    }
+    if (f->hbm_b) {
+      df_wait_window(in0, k);
+      return;
+    }
     cluster_phase(CLUSTER_PHASE_WAIT_INPUT);
     df_flow_wait_inputs(DF_PORT_B, k);
     cluster_phase(CLUSTER_PHASE_COMMUNICATION);

@@ -266,7 +266,9 @@ int df_flow_setup(const df_role_t* r) {
   uint32_t holder = 0xFFFFFFFFu; /* the cluster (or HBM) keeping the skip input's ring */
   for (uint32_t i = 0; i < me->n_in_edges && rc == DF_OK; ++i) {
     const vpmap_edge_t* e = &r->in_edges[i];
-    if (e->kind == VPMAP_EDGE_RESIDUAL) {
+    if (e->kind == VPMAP_EDGE_RESIDUAL && e->src == VPMAP_NONE && r->in_region_b) {
+      f->hbm_b = r->in_region_b; /* reload: written by an earlier group, complete */
+    } else if (e->kind == VPMAP_EDGE_RESIDUAL) {
       /* The skip input waits in a ring (HBM or a residual store); its
        * producers write there and signal me directly. */
       if (holder != 0xFFFFFFFFu && holder != e->src) {
@@ -534,6 +536,10 @@ void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src) {
     }
   }
   f->out_mark[k & 1u] = f->out_queued;
+}
+
+void df_flow_reset(void) {
+  for (uint32_t i = 0; i < DF_MAX_CLUSTERS; ++i) df_arrived[i] = 0, df_credit[i] = 0;
 }
 
 void df_flow_wait_delivered(uint32_t k) {

@@ -61,6 +61,7 @@ typedef struct {
   df_geom_t port[DF_PORTS];
   uint32_t port_base[DF_PORTS], port_slot_bytes[DF_PORTS], port_slots[DF_PORTS], port_used[DF_PORTS];
   uint32_t ring_base, ring_slots, ring_slot_bytes; /* port B of an add: where the skip tiles wait */
+  uint32_t hbm_b;             /* reload: port B of an add is a whole tensor in the HBM (its global address), 0: none */
   uint32_t n_in;
   df_in_t in[DF_MAX_PEERS];
   uint32_t out_mark[2];       /* DF_DMA_OUT transfers queued up to the end of the last deliver into half 0/1 */
@@ -91,5 +92,8 @@ void df_flow_release(uint32_t port, uint32_t k, uint32_t count);
 void df_flow_deliver(uint32_t n, uint32_t k, uint32_t src);
 /* Core 0: sleeps until the deliveries of local tile k (same half) have left. */
 void df_flow_wait_delivered(uint32_t k);
+/* Core 0, reload mode, between two groups when no cluster writes any more:
+ * the counters other clusters write start again from 0 (not booted). */
+void df_flow_reset(void);
 
 #endif /* DATAFLOW_FLOW_H */

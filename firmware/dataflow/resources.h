@@ -8,6 +8,7 @@
 #define DF_EV_DATA 1u   /* a producer -> core 0: it has completed a tile for this cluster */
 #define DF_EV_CREDIT 2u /* a consumer -> core 0: it has freed a slot */
 #define DF_EV_DONE 3u   /* workers -> core 0: the tile they were given is requantized */
+#define DF_EV_GROUP 4u  /* reload mode: a cluster -> cluster 0 (arrived) and back (released), between groups */
 
 /* DMA channels. DF_DMA_IN carries the boot-time reads of the mapping tables
  * and weights, then, in the tile loop only, the input windows from the HBM:

@@ -43,6 +43,7 @@ typedef struct {
   vpmap_edge_t in_edges[DF_MAX_EDGES], out_edges[DF_MAX_EDGES];
   vpmap_buffer_t buffers[DF_MAX_BUFFERS];
   uint32_t in_region, out_region; /* global addresses of the HBM input / output regions (0: none) */
+  uint32_t in_region_b;           /* reload: an add's skip input, a whole tensor in the HBM (0: none) */
   uint32_t cluster;               /* this cluster's id */
 } df_role_t;
 
@@ -55,6 +56,9 @@ int df_load_role(df_role_t* r);
 /* Core 0: programs this cluster's crossbar block from the weights file,
  * using `scratch` (bytes of L1) to stage rows. */
 int df_program_weights(const df_role_t* r, uint32_t scratch, uint32_t scratch_bytes);
+/* Core 0, reload mode: the same from the chunk record at `chunk` (global
+ * address): DMA into `scratch`, then the IMA's timed programming job. */
+int df_program_chunk(const df_role_t* r, uint32_t chunk, uint32_t scratch, uint32_t scratch_bytes);
 
 /* Core 0, on a cluster that requantizes: its layer's requantization
  * (df_quant: relu and act_max from the mapping, the rest from the weights
@@ -72,6 +76,19 @@ int df_run_analog(const df_role_t* r);
 
 /* All cores: the tile loop of a pooling, residual-add or reduction cluster. */
 int df_run_digital(const df_role_t* r);
+
+/* All cores: load this cluster's role in the mapping at df_boot.mapping,
+ * program its weights, run its loop. */
+int df_run_role(void);
+
+/* All cores, with df_boot.reload set: the reload file's groups one after the
+ * other (reload_loop.c, docs/dataflow.md "Weight reloading"). */
+int df_run_reload(void);
+
+/* Core 0 in reload mode: programs this cluster's crossbar from its chunk of
+ * the current group (df_reload_chunk != 0) instead of the weights file. */
+extern uint32_t df_reload_chunk; /* global address of the vprl_chunk_t, 0: none */
+extern uint32_t df_reload_program_cycles; /* the last df_program_chunk's cycles (fetch and programming) */
 
 /* All cores: load the role, program the weights, run. A refusal (a mapping
  * this runtime cannot run, printed by core 0) ends in cluster_fault: the VP

@@ -45,16 +45,13 @@ void flip_first_weight(workload::Prepared& p) {
 }  // namespace
 
 std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const Config& cfg) {
-  map::Mode mode;
-  if (o.mode == "reload")  // docs/dataflow.md "Weight reloading": the groups are mapped, not yet run
-    throw JobError(
-        "--mapping-mode reload: the firmware schedule that reprograms the crossbars group by group is not built yet; "
-        "vp-map --mode reload prints the layer groups and writes their reload file (--out-bin) "
-        "(docs/dataflow.md \"Weight reloading\")");
+  map::Mode mode = map::Mode::Naive;
+  const bool reload = o.mode == "reload";  // docs/dataflow.md "Weight reloading": layer groups, naive each
   try {
-    mode = map::parse_mode(o.mode);
+    if (!reload) mode = map::parse_mode(o.mode);
   } catch (const std::invalid_argument&) {
-    throw JobError(fmt::format("--mapping-mode '{}': not a mapping mode (naive, replicate, full or auto)", o.mode));
+    throw JobError(
+        fmt::format("--mapping-mode '{}': not a mapping mode (naive, replicate, full, auto or reload)", o.mode));
   }
   if (o.batch <= 0) throw JobError(fmt::format("--batch {}: a batch needs at least one image", o.batch));
   if (cfg.get_string("kind") != "manycore")
@@ -69,7 +66,7 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
     }
   }
   const map::Network net = map::Network::load(map::network_file(o.network));  // ConfigError: file:line:column
-  if (!o.calibrate.empty() && mode != map::Mode::Auto)
+  if (!o.calibrate.empty() && (reload || mode != map::Mode::Auto))
     throw JobError(fmt::format("--calibrate calibrates mapping mode auto, not {}", o.mode));
   for (const auto& file : o.calibrate) {
     map::Calibration c;
@@ -83,7 +80,8 @@ std::shared_ptr<const workload::Prepared> prepare_job(const JobOptions& o, const
     for (const auto& [stage, f] : c.factor) cost.calibration[stage] = f;
   }
   try {
-    auto p = std::make_shared<workload::Prepared>(workload::prepare(net, cfg, mode, o.batch, o.seed, cost, o.dataset));
+    auto p = std::make_shared<workload::Prepared>(
+        workload::prepare(net, cfg, mode, o.batch, o.seed, cost, o.dataset, reload));
     if (o.flip_first_weight) flip_first_weight(*p);
     return p;
   } catch (const ConfigError&) {

@@ -247,10 +247,13 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   j["network"] = p.net.name;
   j["network_file"] = p.net.origin;
   j["platform"] = platform_name;
-  j["mode"] = map::mode_name(p.mapping.mode);
+  j["mode"] = p.reload ? "reload" : map::mode_name(p.mapping.mode);
   j["batch"] = p.batch;
   j["seed"] = p.seed;
-  j["clusters_used"] = p.mapping.clusters_used();
+  int used = p.mapping.clusters_used();
+  for (const auto& g : p.groups) used = std::max(used, g.clusters_used());
+  j["clusters_used"] = used;
+  if (p.reload) j["reload_groups"] = p.groups.size();
   j["clusters_total"] = per.size();
   const int64_t macs = p.net.macs();
   j["macs_per_image"] = macs;
@@ -269,6 +272,8 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   double last_exit = 0;
   for (const auto& role : p.mapping.clusters)
     if (role.role != map::Role::Idle && size_t(role.id) < per.size()) last_exit = std::max(last_exit, per[size_t(role.id)].value("exit_ns", 0.0));
+  if (p.reload)  // every cluster runs until the last group
+    for (const auto& c : per) last_exit = std::max(last_exit, c.value("exit_ns", 0.0));
   // First in: the clusters that read the network input from the HBM start
   // their pipeline (their first phase mark, after the boot).
   double first_in = -1;
@@ -282,7 +287,12 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   if (marked) {
     j["image_done_ns"] = done;
     const auto [lo, hi] = std::minmax_element(done.begin(), done.end());
-    if (p.batch > 1 && *hi > *lo) {
+    if (p.reload && *hi > std::max(0.0, first_in)) {
+      // The groups run one after the other over the whole batch: the batch over its time.
+      const double rate = double(p.batch) / ((*hi - std::max(0.0, first_in)) * 1e-9);
+      ips = rate;
+      tops = rate * double(2 * macs) / 1e12;
+    } else if (p.batch > 1 && *hi > *lo) {
       const double rate = double(p.batch - 1) / ((*hi - *lo) * 1e-9);
       ips = rate;
       tops = rate * double(2 * macs) / 1e12;
@@ -297,7 +307,8 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
   j["batch_latency_ns"] = j["end_to_end_ns"].get<double>() - std::max(0.0, first_in);
   j["images_per_s"] = ips;
   j["tops"] = tops;
-  j["images_per_s_note"] = marked ? (p.batch > 1 ? "steady state: (batch - 1) / (last image done - first image done)"
+  j["images_per_s_note"] = marked && p.reload ? "reload: batch / (last image done - pipeline start), the groups in turn"
+                          : marked ? (p.batch > 1 ? "steady state: (batch - 1) / (last image done - first image done)"
                                                  : "n/a: a batch of 1 has no steady state")
                                   : "n/a: no IMAGE_DONE marks for every image";
 

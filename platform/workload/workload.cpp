@@ -17,6 +17,7 @@
 #include "params/ip_params.hpp"
 #include "dataset.hpp"
 #include "reference.hpp"
+#include "reload.hpp"
 
 namespace vp::workload {
 
@@ -43,7 +44,7 @@ map::Tensor Prepared::image(int i) const {
 }
 
 Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
-                 map::CostParams cost, const std::string& dataset) {
+                 map::CostParams cost, const std::string& dataset, bool reload) {
   Prepared p;
   p.net = net;
   p.ima = map::ImaParams::from(cfg, net);  // each analog layer's crossbar (mixed sizes)
@@ -51,7 +52,18 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   cost.batch = batch;
   // Mapping first: a network that does not fit is refused before its weights
   // are generated (which costs time and memory in proportion to its size).
-  p.mapping = map::map_network(p.net, cfg, mode, cost);
+  std::vector<map::HbmBuffer> hbm_regions;
+  map::ReloadMapping rm;
+  if (reload) {
+    rm = map::map_reload(p.net, cfg, cost);
+    p.reload = true;
+    p.groups = rm.groups;
+    p.mapping = rm.groups.at(0);
+    hbm_regions = rm.hbm;
+  } else {
+    p.mapping = map::map_network(p.net, cfg, mode, cost);
+    hbm_regions = p.mapping.hbm;
+  }
   p.params = map::network_params(p.net, p.ima, seed);
   p.batch = batch;
   p.seed = seed;
@@ -66,14 +78,14 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   const uint64_t hbm = uint64_t(cfg.get_int("memory_map.hbm_base"));
   const int last = int(p.net.layers.size()) - 1;
   int64_t end = 0, input = -1, output = -1;
-  for (const auto& r : p.mapping.hbm) {
+  for (const auto& r : hbm_regions) {
     end = std::max(end, r.offset + r.size);
     if (r.layer == -1) input = r.offset;
     if (r.layer == last) output = r.offset;
   }
   if (input < 0 || output < 0)
     throw std::runtime_error(fmt::format("mapping of {} has no HBM input or output region", p.net.name));
-  auto bin = map::encode_mapping(p.mapping, p.net, &p.params);
+  auto bin = reload ? map::encode_reload(rm, p.net, p.params) : map::encode_mapping(p.mapping, p.net, &p.params);
   auto wgt = weights_bytes(p.net, p.params);
   const uint64_t map_at = hbm + align4k(uint64_t(end)), wgt_at = map_at + align4k(bin.size());
   p.global.push_back({map_at, std::move(bin)});
@@ -88,6 +100,14 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   std::memset(&b, 0, sizeof b);
   b.magic = DF_BOOT_MAGIC, b.version = DF_BOOT_VERSION;
   b.mapping = uint32_t(map_at), b.mapping_bytes = uint32_t(p.global[0].bytes.size());
+  if (reload) {  // the firmware points `mapping` at each group's in turn
+    vprl_header_t h;
+    vprl_group_t g0;
+    std::memcpy(&h, p.global[0].bytes.data(), sizeof h);
+    std::memcpy(&g0, p.global[0].bytes.data() + h.group_offset, sizeof g0);
+    b.reload = uint32_t(map_at);
+    b.mapping = uint32_t(map_at + g0.mapping_offset), b.mapping_bytes = g0.mapping_bytes;
+  }
   b.weights = uint32_t(wgt_at), b.weights_bytes = uint32_t(p.global[1].bytes.size());
   b.hbm_base = uint32_t(hbm), b.batch = uint32_t(batch);
   b.dac_bits = uint16_t(p.ima.dac_bits), b.adc_bits = uint16_t(p.ima.adc_bits);

@@ -41,6 +41,10 @@ struct Prepared {
   std::vector<int> labels, float_predictions;
   map::Tensor image(int i) const;  // input image i: the data set's, or seeded
   std::vector<Placement> global;  // mapping binary, weights file, input images
+  // Reload mode (docs/dataflow.md "Weight reloading"): the layer groups, each
+  // a mapping of its clusters; `mapping` is then the first group's.
+  bool reload = false;
+  std::vector<map::Mapping> groups;
   df_boot_t boot{};
   uint64_t output_addr = 0;       // the last layer's HBM output region
   std::vector<uint8_t> boot_bytes() const;
@@ -52,8 +56,11 @@ struct Prepared {
 // `cost` carries the mapper's figures (its batch is set to `batch`).
 // With `dataset` (a name or folder, map::load_test_set), the batch is its
 // first `batch` test images (map::DatasetError if it cannot be read).
+// With `reload`, `mode` is ignored: the network runs in layer groups
+// (map_reload), the reload file replaces the mapping binary in the HBM and
+// the boot record points at it.
 Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int batch, uint64_t seed,
-                 map::CostParams cost = {}, const std::string& dataset = "");
+                 map::CostParams cost = {}, const std::string& dataset = "", bool reload = false);
 
 struct CheckResult {
   size_t checked = 0, mismatches = 0;

@@ -11,9 +11,10 @@ expect_exit 2 "$VP" --network bad.yaml --platform mpaimc-8 --stats s.json
 expect_in "bad.yaml:4:" "$STDERR"; no_files bad-yaml
 
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode fastest --stats s.json
-expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate, full or auto)" "$STDERR"; no_files mode
-expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --mapping-mode reload --stats s.json
-expect_in "--mapping-mode reload: the firmware schedule that reprograms the crossbars group by group is not built yet" "$STDERR"
+expect_in "--mapping-mode 'fastest': not a mapping mode (naive, replicate, full, auto or reload)" "$STDERR"; no_files mode
+# Reload mode: a group that cannot fit (one column group of l3b1c2 needs 10 clusters) is located.
+expect_exit 2 "$VP" --network resnet18 --platform mpaimc-8 --mapping-mode reload --stats s.json
+expect_in "resnet18.yaml:26:5: layer l3b1c2 (2304x256 weights): one column group needs 10 clusters" "$STDERR"
 no_files reload
 
 expect_exit 2 "$VP" --network "$NET/one_conv.yaml" --platform mpaimc-8 --cost input_slot=3 --stats s.json
