@@ -174,11 +174,23 @@ typedef struct {
   uint32_t offset;         /* of the chunk (rows x pitch bytes, row-major), from the file start */
 } vprl_chunk_t; /* 24 bytes */
 
+/* What a run of the groups measured, one record a group, written by cluster
+ * 0 after the file (at total_bytes, n_groups records) in the HBM: the host
+ * reserves that area zeroed and reads it back for the report. */
+typedef struct {
+  uint32_t done;           /* 1 when written */
+  uint32_t program_cycles; /* the slowest cluster's chunk fetch and programming */
+  uint32_t cycles;         /* the group's time on cluster 0, its boot to the barrier after it */
+  uint32_t end_cycles;     /* cluster 0's cycle counter at the end of the group (low 32 bits) */
+} vprl_stat_t; /* 16 bytes */
+
 #ifdef __cplusplus
+static_assert(sizeof(vprl_stat_t) == 16, "vprl_stat_t layout");
 static_assert(sizeof(vprl_header_t) == 56, "vprl_header_t layout");
 static_assert(sizeof(vprl_group_t) == 44, "vprl_group_t layout");
 static_assert(sizeof(vprl_chunk_t) == 24, "vprl_chunk_t layout");
 #else
+_Static_assert(sizeof(vprl_stat_t) == 16, "vprl_stat_t layout");
 _Static_assert(sizeof(vprl_header_t) == 56, "vprl_header_t layout");
 _Static_assert(sizeof(vprl_group_t) == 44, "vprl_group_t layout");
 _Static_assert(sizeof(vprl_chunk_t) == 24, "vprl_chunk_t layout");

@@ -101,11 +101,17 @@ int df_run_reload(void) {
       const uint32_t program = all_clusters_barrier(2u * g + 1u, df_reload_program_cycles);
       if (me != 0) df_flow_reset(); /* cluster 0 did, before it released the others: an arrival may be in already */
       all_clusters_barrier(2u * g + 2u, 0);
-      if (me == 0)
+      if (me == 0) {
+        const uint64_t now = cluster_cycles();
+        volatile vprl_stat_t* st =
+            (volatile vprl_stat_t*)(uintptr_t)(df_boot.reload + rl_head.total_bytes + g * (uint32_t)sizeof(vprl_stat_t));
+        st->program_cycles = program, st->cycles = (uint32_t)(now - t0), st->end_cycles = (uint32_t)now;
+        st->done = 1;
         printf("reload: group %u: %u clusters, %u cells, programming %u cycles (its chunk fetched and written, the "
                "slowest cluster), group %u cycles\n",
                (unsigned)g, (unsigned)rl_group.clusters, (unsigned)rl_group.cells, (unsigned)program,
-               (unsigned)(cluster_cycles() - t0));
+               (unsigned)(now - t0));
+      }
       /* The workers wait for this, not at a barrier: an analog loop lets them
        * meet without core 0 until it ends, so they may have left it early. */
       if (num_cores() > 1) eu_trigger_sw(EU_BASE, DF_EV_GROUP, ((1u << num_cores()) - 1u) & ~1u);

@@ -142,13 +142,10 @@ std::string reload_report(const ReloadPlan& plan, const Network& net) {
   }
   if (mapped) {
     // Serial per group: fetch, program, then the pipeline, whose HBM traffic may overlap its compute.
-    double total = 0;
-    for (const ReloadGroup& g : plan.groups)
-      total += g.fetch_cycles + g.program_cycles + std::max(g.compute_cycles, g.activation_cycles);
     s += fmt::format(
         "batch of {} (cost model, not a VP run): fetch {:.0f} + program {:.0f} + compute {:.0f} cycles, activations "
         "through the HBM {:.0f} cycles (overlapping compute); {:.0f} cycles, {:.1f} images/s at {:.0f} MHz\n",
-        plan.batch, fetch, program, compute, act, total, plan.batch * plan.clock_hz / total, plan.clock_hz * 1e-6);
+        plan.batch, fetch, program, compute, act, plan.batch_cycles, plan.images_per_s, plan.clock_hz * 1e-6);
   }
   return s;
 }
@@ -293,7 +290,9 @@ ReloadMapping map_reload(const Network& net, const Config& cfg, const CostParams
     pg.activation_cycles = double(cost.batch) * double(pg.hbm_in + pg.hbm_out) / link;
     r.groups.push_back(std::move(g));
     r.whole_id.push_back(std::move(from));
+    r.plan.batch_cycles += pg.fetch_cycles + pg.program_cycles + std::max(pg.compute_cycles, pg.activation_cycles);
   }
+  if (r.plan.batch_cycles > 0) r.plan.images_per_s = double(cost.batch) * P.clock_hz / r.plan.batch_cycles;
   return r;
 }
 

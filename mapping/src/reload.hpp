@@ -56,6 +56,9 @@ struct ReloadPlan {
   std::vector<LayerNeeds> needs;  // per layer
   std::vector<ReloadGroup> groups;
   int64_t cells = 0;              // weights programmed per batch
+  // With the groups mapped: the cost model's batch, group after group (fetch,
+  // program, then the pipeline or its HBM traffic, whichever is longer).
+  double batch_cycles = 0, images_per_s = 0;
 };
 
 // Throws MappingError, located at the layer in its network file, when one

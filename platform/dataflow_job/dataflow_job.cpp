@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "boot_record.h"
+#include "mapping_format.h"
 #include "dataset.hpp"
 #include "calibration.hpp"
 #include "paths/data_dirs.hpp"
@@ -32,6 +33,16 @@ namespace {
 // The first weight of the weights file (contracts/weights_format.h) follows
 // the file header and the first record header.
 void flip_first_weight(workload::Prepared& p) {
+  if (p.reload) {  // the firmware programs from the reload file's chunks: the first one's first weight
+    auto& f = p.global.at(0).bytes;
+    vprl_header_t h;
+    vprl_chunk_t c;
+    std::memcpy(&h, f.data(), sizeof h);
+    if (h.magic != VPRL_MAGIC || h.n_chunks == 0) throw JobError("--test-flip-weight: the reload file has no chunk");
+    std::memcpy(&c, f.data() + h.chunk_offset, sizeof c);
+    f.at(c.offset) ^= 0x80;
+    return;
+  }
   constexpr size_t kFirstWeight = sizeof(vpwt_header_t) + sizeof(vpwt_record_t);
   const auto weights = std::find_if(p.global.begin(), p.global.end(), [](const workload::Placement& g) {
     uint32_t magic = 0;

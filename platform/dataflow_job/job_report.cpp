@@ -313,6 +313,7 @@ nlohmann::json job_report(const workload::Prepared& p, const nlohmann::json& res
                                   : "n/a: no IMAGE_DONE marks for every image";
 
   if (results.contains("output_check")) j["output_check"] = results["output_check"];
+  if (results.contains("reload")) j["reload"] = results["reload"];
   if (results.contains("noise")) j["noise"] = results["noise"];
   if (results.contains("accuracy")) j["accuracy"] = results["accuracy"];
   j["energy"] = energy_figures(p, results, j);
@@ -380,11 +381,25 @@ std::string report_text(const nlohmann::json& j) {
                      with_thousands(macs));
   } else {
     const auto& d = j["image_done_ns"];
-    o << fmt::format("  images/s          {:.1f} in steady state (images done from {} to {}; cost model {:.0f})\n",
-                     j["images_per_s"].get<double>(), time_text(d.front().get<double>()),
+    o << fmt::format("  images/s          {:.1f} {} (images done from {} to {}; cost model {:.0f})\n",
+                     j["images_per_s"].get<double>(), j.contains("reload") ? "for the batch" : "in steady state", time_text(d.front().get<double>()),
                      time_text(d.back().get<double>()), j["cost_model_images_per_s"].get<double>());
     o << fmt::format("  TOPS              {:.3f} ({:.4g} GOP per image = 2 x {} MACs)\n", j["tops"].get<double>(),
                      2e-9 * double(macs), with_thousands(macs));
+  }
+  if (j.contains("reload")) {
+    // Group by group: the slowest cluster's programming (its chunk's DMA and the IMA's program job), and the rest
+    // of the group (its pipeline over the batch, activations from and to the HBM, the barriers).
+    double total = 0, program = 0, slowest = 0;
+    size_t worst = 0;
+    for (const auto& g : j["reload"]) {
+      total += g["cycles"].get<double>(), program += g["program_cycles"].get<double>();
+      if (g["cycles"].get<double>() > slowest) slowest = g["cycles"].get<double>(), worst = g["group"].get<size_t>();
+    }
+    o << fmt::format("  reload            {} groups in {:.0f} cycles: programming {:.0f} ({:.1f} %), the pipelines "
+                     "{:.0f}; the longest group {} ({:.0f} cycles)\n",
+                     j["reload"].size(), total, program, total > 0 ? 100.0 * program / total : 0.0, total - program,
+                     worst, slowest);
   }
   if (j["pipeline_start_ns"].is_null())
     o << fmt::format("  batch latency     {} from time 0 (boot and weight programming included; {})\n",

@@ -1,5 +1,6 @@
 // The manycore platform: clusters joined by the AXI tree to the HBM, running
 // one firmware image SPMD on every cluster.
+#include "mapping_format.h"
 #include "manycore/manycore_platform.hpp"
 
 #include <chrono>
@@ -336,6 +337,17 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
 
   // The network outputs in the HBM against the golden reference: a mismatch is exit 1.
   void check_dataflow_outputs(const workload::Prepared& p, const workload::Golden& golden, RunResult& r) {
+    if (p.reload) {  // what the firmware measured per group (contracts/mapping_format.h, vprl_stat_t)
+      std::vector<vprl_stat_t> st(p.groups.size());
+      if (!noc_.debug_read(p.reload_stats_at, st.data(), st.size() * sizeof(vprl_stat_t)))
+        throw SimulationError(fmt::format("reload records at {:#x} are not in memory", p.reload_stats_at));
+      nlohmann::json groups = nlohmann::json::array();
+      for (size_t g = 0; g < st.size(); ++g)
+        groups.push_back({{"group", g}, {"done", st[g].done != 0}, {"clusters", p.groups[g].clusters_used()},
+                          {"program_cycles", st[g].program_cycles}, {"cycles", st[g].cycles},
+                          {"end_cycles", st[g].end_cycles}});
+      r.stats["reload"] = groups;
+    }
     const auto check = workload::check_outputs(p, golden, [&](uint64_t a, void* d, size_t n) {
       if (!noc_.debug_read(a, d, n)) throw SimulationError(fmt::format("output at {:#x} ({} bytes) is not in memory", a, n));
     });

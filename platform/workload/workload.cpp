@@ -59,6 +59,7 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
     p.reload = true;
     p.groups = rm.groups;
     p.mapping = rm.groups.at(0);
+    p.mapping.images_per_s = rm.plan.images_per_s;  // the cost model's, for the whole batch
     hbm_regions = rm.hbm;
   } else {
     p.mapping = map::map_network(p.net, cfg, mode, cost);
@@ -86,6 +87,10 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   if (input < 0 || output < 0)
     throw std::runtime_error(fmt::format("mapping of {} has no HBM input or output region", p.net.name));
   auto bin = reload ? map::encode_reload(rm, p.net, p.params) : map::encode_mapping(p.mapping, p.net, &p.params);
+  if (reload) {  // the firmware's records of the groups, after the file (vprl_stat_t)
+    p.reload_stats_at = bin.size();
+    bin.resize(bin.size() + rm.groups.size() * sizeof(vprl_stat_t), 0);
+  }
   auto wgt = weights_bytes(p.net, p.params);
   const uint64_t map_at = hbm + align4k(uint64_t(end)), wgt_at = map_at + align4k(bin.size());
   p.global.push_back({map_at, std::move(bin)});
@@ -106,6 +111,7 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
     std::memcpy(&h, p.global[0].bytes.data(), sizeof h);
     std::memcpy(&g0, p.global[0].bytes.data() + h.group_offset, sizeof g0);
     b.reload = uint32_t(map_at);
+    p.reload_stats_at += map_at;
     b.mapping = uint32_t(map_at + g0.mapping_offset), b.mapping_bytes = g0.mapping_bytes;
   }
   b.weights = uint32_t(wgt_at), b.weights_bytes = uint32_t(p.global[1].bytes.size());

@@ -45,6 +45,7 @@ struct Prepared {
   // a mapping of its clusters; `mapping` is then the first group's.
   bool reload = false;
   std::vector<map::Mapping> groups;
+  uint64_t reload_stats_at = 0;  // global address of the groups' vprl_stat_t records
   df_boot_t boot{};
   uint64_t output_addr = 0;       // the last layer's HBM output region
   std::vector<uint8_t> boot_bytes() const;
