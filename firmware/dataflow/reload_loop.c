@@ -15,6 +15,7 @@
 #include "hal/cluster.h"
 #include "hal/dma.h"
 #include "hal/event_unit.h"
+#include "hal/ima.h"
 #include "mapping_format.h"
 
 extern volatile uint32_t df_arrived[DF_MAX_CLUSTERS]; /* flow.c */
@@ -62,6 +63,34 @@ static uint32_t all_clusters_barrier(uint32_t epoch, uint32_t figure) {
   }
   while (rl_go < epoch) eu_wait_line(DF_EV_GROUP);
   return most;
+}
+
+uint32_t df_reload_program_cycles;
+
+int df_program_chunk(const df_role_t* r, uint32_t chunk, uint32_t scratch, uint32_t scratch_bytes) {
+  const uint64_t t0 = cluster_cycles();
+  vprl_chunk_t c;
+  get(&c, chunk, sizeof c);
+  const vpmap_cluster_t* me = &r->me;
+  if (c.cluster != r->cluster || c.layer != me->layer || c.row0 != me->row0 || c.rows != me->row1 - me->row0 ||
+      c.col0 != me->col0 || c.cols != me->col1 - me->col0 || c.pitch < c.cols) {
+    printf("cluster %u: dataflow: reload chunk at 0x%08x (cluster %u, layer %u, %ux%u at %u,%u) is not my block\n",
+           (unsigned)r->cluster, (unsigned)chunk, (unsigned)c.cluster, (unsigned)c.layer, (unsigned)c.rows,
+           (unsigned)c.cols, (unsigned)c.row0, (unsigned)c.col0);
+    return DF_ERR_WEIGHTS;
+  }
+  /* Staged through L1 in slices of whole rows; the IMA programs each slice
+   * (its timed IMA_KIND_PROGRAM job) before the next overwrites it. */
+  const uint32_t slice = scratch_bytes / c.pitch;
+  if (!slice) return DF_ERR_WEIGHTS;
+  for (uint32_t r0 = 0; r0 < c.rows; r0 += slice) {
+    const uint32_t n = c.rows - r0 < slice ? c.rows - r0 : slice;
+    get((void*)(uintptr_t)scratch, df_boot.reload + c.offset + r0 * c.pitch, n * c.pitch);
+    ima_program_weights(scratch, c.pitch, r0, n, 0, c.pitch);
+    ima_wait_sleep();
+  }
+  df_reload_program_cycles = (uint32_t)(cluster_cycles() - t0);
+  return DF_OK;
 }
 
 int df_run_reload(void) {

@@ -62,7 +62,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
        "(default job without --elf/--platform: resnet18)")
       ("mapping-mode", po::value(&j.mode)->value_name("MODE"),
        "mapping of the network: naive, replicate or full (Fig. 5A; default full), or auto: packed, every free "
-       "cluster spent, then re-balanced against the stage times it measures, run after run while the rate improves")
+       "cluster spent, then re-balanced against the stage times it measures, run after run while the rate improves; "
+       "or reload: a network bigger than the platform in layer groups, each programmed from the HBM in turn "
+       "(docs/dataflow.md \"Weight reloading\")")
       ("calibrate", po::value(&j.calibrate)->composing()->value_name("STATS.json"),
        "mode auto: start from the stage times measured by this earlier run's --stats (repeatable, later ones "
        "override)")
