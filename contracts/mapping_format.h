@@ -178,9 +178,9 @@ typedef struct {
  * 0 after the file (at total_bytes, n_groups records) in the HBM: the host
  * reserves that area zeroed and reads it back for the report. */
 typedef struct {
-  uint32_t done;           /* 1 when written */
-  uint32_t program_cycles; /* the slowest cluster's chunk fetch and programming */
-  uint32_t cycles;         /* the group's time on cluster 0, its boot to the barrier after it */
+  uint32_t fetch_cycles;   /* the slowest cluster's DMA of its chunk from the HBM into L1 */
+  uint32_t program_cycles; /* the slowest cluster's IMA programming jobs */
+  uint32_t cycles;         /* the group's time on cluster 0, its boot to the barrier after it (0: not run) */
   uint32_t end_cycles;     /* cluster 0's cycle counter at the end of the group (low 32 bits) */
 } vprl_stat_t; /* 16 bytes */
 

@@ -66,9 +66,10 @@ static uint32_t all_clusters_barrier(uint32_t epoch, uint32_t figure) {
 }
 
 uint32_t df_reload_program_cycles;
+static uint32_t rl_fetch_cycles; /* the same, the chunk's DMA alone */
 
 int df_program_chunk(const df_role_t* r, uint32_t chunk, uint32_t scratch, uint32_t scratch_bytes) {
-  const uint64_t t0 = cluster_cycles();
+  uint64_t t0 = cluster_cycles(), fetch = 0;
   vprl_chunk_t c;
   get(&c, chunk, sizeof c);
   const vpmap_cluster_t* me = &r->me;
@@ -85,11 +86,14 @@ int df_program_chunk(const df_role_t* r, uint32_t chunk, uint32_t scratch, uint3
   if (!slice) return DF_ERR_WEIGHTS;
   for (uint32_t r0 = 0; r0 < c.rows; r0 += slice) {
     const uint32_t n = c.rows - r0 < slice ? c.rows - r0 : slice;
+    const uint64_t f0 = cluster_cycles();
     get((void*)(uintptr_t)scratch, df_boot.reload + c.offset + r0 * c.pitch, n * c.pitch);
+    fetch += cluster_cycles() - f0;
     ima_program_weights(scratch, c.pitch, r0, n, 0, c.pitch);
     ima_wait_sleep();
   }
-  df_reload_program_cycles = (uint32_t)(cluster_cycles() - t0);
+  rl_fetch_cycles = (uint32_t)fetch;
+  df_reload_program_cycles = (uint32_t)(cluster_cycles() - t0 - fetch);
   return DF_OK;
 }
 
@@ -113,6 +117,7 @@ int df_run_reload(void) {
       df_boot.mapping = df_boot.reload + rl_group.mapping_offset;
       df_boot.mapping_bytes = rl_group.mapping_bytes;
       df_reload_chunk = 0;
+      df_reload_program_cycles = 0, rl_fetch_cycles = 0;
       for (uint32_t k = 0; k < rl_group.n_chunks; ++k) {
         const uint32_t at = df_boot.reload + rl_head.chunk_offset + (rl_group.first_chunk + k) * (uint32_t)sizeof(vprl_chunk_t);
         uint16_t cluster;
@@ -129,16 +134,16 @@ int df_run_reload(void) {
       /* Every cluster done: no flow counter is written any more. */
       const uint32_t program = all_clusters_barrier(2u * g + 1u, df_reload_program_cycles);
       if (me != 0) df_flow_reset(); /* cluster 0 did, before it released the others: an arrival may be in already */
-      all_clusters_barrier(2u * g + 2u, 0);
+      const uint32_t fetch = all_clusters_barrier(2u * g + 2u, rl_fetch_cycles);
       if (me == 0) {
         const uint64_t now = cluster_cycles();
         volatile vprl_stat_t* st =
             (volatile vprl_stat_t*)(uintptr_t)(df_boot.reload + rl_head.total_bytes + g * (uint32_t)sizeof(vprl_stat_t));
-        st->program_cycles = program, st->cycles = (uint32_t)(now - t0), st->end_cycles = (uint32_t)now;
-        st->done = 1;
-        printf("reload: group %u: %u clusters, %u cells, programming %u cycles (its chunk fetched and written, the "
-               "slowest cluster), group %u cycles\n",
-               (unsigned)g, (unsigned)rl_group.clusters, (unsigned)rl_group.cells, (unsigned)program,
+        st->fetch_cycles = fetch, st->program_cycles = program, st->end_cycles = (uint32_t)now;
+        st->cycles = (uint32_t)(now - t0);
+        printf("reload: group %u: %u clusters, %u cells, chunk fetch %u cycles, programming %u cycles (the slowest "
+               "cluster's each), group %u cycles\n",
+               (unsigned)g, (unsigned)rl_group.clusters, (unsigned)rl_group.cells, (unsigned)fetch, (unsigned)program,
                (unsigned)(now - t0));
       }
       /* The workers wait for this, not at a barrier: an analog loop lets them

@@ -390,16 +390,17 @@ std::string report_text(const nlohmann::json& j) {
   if (j.contains("reload")) {
     // Group by group: the slowest cluster's programming (its chunk's DMA and the IMA's program job), and the rest
     // of the group (its pipeline over the batch, activations from and to the HBM, the barriers).
-    double total = 0, program = 0, slowest = 0;
+    double total = 0, program = 0, fetch = 0, slowest = 0;
     size_t worst = 0;
     for (const auto& g : j["reload"]) {
       total += g["cycles"].get<double>(), program += g["program_cycles"].get<double>();
+      fetch += g["fetch_cycles"].get<double>();
       if (g["cycles"].get<double>() > slowest) slowest = g["cycles"].get<double>(), worst = g["group"].get<size_t>();
     }
-    o << fmt::format("  reload            {} groups in {:.0f} cycles: programming {:.0f} ({:.1f} %), the pipelines "
-                     "{:.0f}; the longest group {} ({:.0f} cycles)\n",
-                     j["reload"].size(), total, program, total > 0 ? 100.0 * program / total : 0.0, total - program,
-                     worst, slowest);
+    o << fmt::format("  reload            {} groups in {:.0f} cycles: chunk fetch {:.0f} and programming {:.0f} "
+                     "({:.1f} %), the pipelines {:.0f}; the longest group {} ({:.0f} cycles)\n",
+                     j["reload"].size(), total, fetch, program, total > 0 ? 100.0 * (fetch + program) / total : 0.0,
+                     total - fetch - program, worst, slowest);
   }
   if (j["pipeline_start_ns"].is_null())
     o << fmt::format("  batch latency     {} from time 0 (boot and weight programming included; {})\n",

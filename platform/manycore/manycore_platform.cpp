@@ -343,8 +343,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
         throw SimulationError(fmt::format("reload records at {:#x} are not in memory", p.reload_stats_at));
       nlohmann::json groups = nlohmann::json::array();
       for (size_t g = 0; g < st.size(); ++g)
-        groups.push_back({{"group", g}, {"done", st[g].done != 0}, {"clusters", p.groups[g].clusters_used()},
-                          {"program_cycles", st[g].program_cycles}, {"cycles", st[g].cycles},
+        groups.push_back({{"group", g}, {"done", st[g].cycles != 0}, {"clusters", p.groups[g].clusters_used()},
+                          {"fetch_cycles", st[g].fetch_cycles}, {"program_cycles", st[g].program_cycles},
+                          {"cycles", st[g].cycles},
                           {"end_cycles", st[g].end_cycles}});
       r.stats["reload"] = groups;
     }

@@ -20,7 +20,8 @@ assert d["images_per_s"] > 0
 groups = d["reload"]
 assert [g["group"] for g in groups] == [0, 1, 2, 3], groups
 for g in groups:
-    assert 0 < g["program_cycles"] <= g["cycles"], g
+    assert g["done"] and 0 < g["fetch_cycles"] and 0 < g["program_cycles"], g
+    assert g["fetch_cycles"] + g["program_cycles"] <= g["cycles"], g
 assert groups[3]["clusters"] == 5, groups[3]
 PY
 expect_exit 0 "$VP" $ARGS --threads 1 --stats s1.json
