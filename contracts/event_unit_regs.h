@@ -5,7 +5,10 @@
  * Each core has 32 event lines. A line is pending in a core's BUFFER until the
  * core clears it; the core's "event" output (wired to its machine external
  * interrupt, mip.MEIP) is high while BUFFER & MASK != 0, so `wfi` sleeps
- * until a masked event is pending. */
+ * until a masked event is pending. The EVENT_WAIT registers are the load-to-
+ * sleep form (PULP's EVT_WAIT / EVT_WAIT_CLEAR, read with CV32E40P's cv.elw):
+ * the read completes only once BUFFER & MASK != 0, the core's clock gated
+ * meanwhile. */
 #ifndef EVENT_UNIT_REGS_H
 #define EVENT_UNIT_REGS_H
 
@@ -20,6 +23,10 @@
 #define EU_BUFFER_CLEAR 0x14u    /* W: BUFFER &= ~value */
 #define EU_BARRIER_ARRIVE 0x18u  /* W: this core arrives at the barrier */
 #define EU_DISPATCH_POP 0x1Cu    /* R: next dispatched value (0 when none) */
+/* Read with cv.elw: waits until BUFFER & MASK != 0 and returns it. A plain
+ * load does not wait (it returns BUFFER & MASK, possibly 0). */
+#define EU_EVENT_WAIT 0x20u
+#define EU_EVENT_WAIT_CLEAR 0x24u /* the same, then clears the lines it returns */
 
 /* Shared registers. */
 #define EU_SHARED_BASE 0x800u

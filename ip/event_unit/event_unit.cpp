@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "common/event_load_extension.hpp"
+
 namespace vp {
 
 using sc_core::sc_time;
@@ -126,6 +128,12 @@ uint32_t EventUnit::read_reg(uint32_t off, sc_time at, bool side_effects) {
       case EU_MASK: return c.mask;
       case EU_BUFFER: return buffer(core, at);
       case EU_BUFFER_MASKED: return buffer(core, at) & c.mask;
+      case EU_EVENT_WAIT: return buffer(core, at) & c.mask;
+      case EU_EVENT_WAIT_CLEAR: {
+        const uint32_t got = buffer(core, at) & c.mask;
+        if (side_effects && got) clear_lines(core, got, at);
+        return got;
+      }
       case EU_DISPATCH_POP: {
         // The dispatch line is pending exactly while values are queued.
         if (c.dispatch.empty() || c.dispatch.front().second > at) return 0;
@@ -192,6 +200,18 @@ void EventUnit::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   const sc_time at = sc_core::sc_time_stamp() + delay;
   uint32_t value;
   if (t.is_read()) {
+    // An event load (cv.elw) of a wait register with nothing to return is
+    // held back: the core sleeps until this core's line rises, then reads again.
+    auto* ev = t.get_extension<EventLoadExtension>();
+    const uint32_t reg = uint32_t(addr) % EU_CORE_STRIDE;
+    if (ev && ev->event_load && addr < EU_SHARED_BASE && addr / EU_CORE_STRIDE < cores_.size() &&
+        (reg == EU_EVENT_WAIT || reg == EU_EVENT_WAIT_CLEAR) &&
+        read_reg(uint32_t(addr) - reg + EU_BUFFER_MASKED, at, false) == 0) {
+      ev->not_ready = true;
+      ++held_loads_;
+      t.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
     value = read_reg(uint32_t(addr), at, true);
     std::memcpy(t.get_data_ptr(), &value, 4);
   } else if (t.is_write()) {

@@ -1,7 +1,8 @@
 #pragma once
 // The cluster's hardware synchroniser (Fig. 1A "event unit"): per-core event
 // masks and buffers, a hardware barrier, work dispatch and software events.
-// A core sleeps in `wfi` while its masked buffer is empty; its event output
+// A core sleeps in `wfi` while its masked buffer is empty, or in a cv.elw
+// read of EVENT_WAIT(_CLEAR), which is held back until then; its event output
 // carries the time from which it is high, so a core that runs ahead within
 // its quantum never sees an event before it happens.
 #include <array>
@@ -38,6 +39,8 @@ class EventUnit : public sc_core::sc_module {
   uint32_t mask(unsigned core) const { return cores_[core].mask; }
   unsigned cores() const { return unsigned(cores_.size()); }
   uint64_t barriers_completed() const { return barriers_; }
+  // Event loads (cv.elw) of a wait register answered "not ready" (the core slept and read again).
+  uint64_t held_loads() const { return held_loads_; }
   // The shared registers, then each core's MASK and BUFFER, as a debug read at `at` sees them.
   RegisterDump dump_registers(sc_core::sc_time at) const;
 
@@ -68,6 +71,7 @@ class EventUnit : public sc_core::sc_module {
   uint32_t barrier_arrived_ = 0;
   sc_core::sc_time barrier_last_arrival_;
   uint64_t barriers_ = 0;
+  uint64_t held_loads_ = 0;
   sc_core::sc_time access_latency_, barrier_latency_;
 };
 

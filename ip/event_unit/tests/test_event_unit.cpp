@@ -3,6 +3,7 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "common/event_load_extension.hpp"
 #include "event_unit.hpp"
 
 using namespace sc_core;
@@ -26,6 +27,24 @@ struct Bus : sc_module {
     socket->b_transport(t, local);
     REQUIRE(t.get_response_status() == tlm::TLM_OK_RESPONSE);
     return value;
+  }
+  // A cv.elw read: false when the event unit holds it back (nothing to return yet).
+  bool event_load(uint32_t addr, uint32_t& value, sc_time local) {
+    tlm::tlm_generic_payload t;
+    vp::EventLoadExtension ev;
+    ev.event_load = true;
+    t.set_extension(&ev);
+    value = 0xdeadbeef;
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(addr);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(t, local);
+    t.clear_extension(&ev);
+    REQUIRE(t.get_response_status() == tlm::TLM_OK_RESPONSE);
+    return !ev.not_ready;
   }
   void wr(uint32_t a, uint32_t v, sc_time local = SC_ZERO_TIME) { access(true, a, v, local); }
   uint32_t rd(uint32_t a, sc_time local = SC_ZERO_TIME) { return access(false, a, 0, local); }
@@ -170,4 +189,76 @@ TEST_CASE("bad accesses get an address error", "[event_unit]") {
   sc_time d;
   f.bus.socket->b_transport(t, d);
   CHECK(t.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+// EVENT_WAIT(_CLEAR): PULP's load-to-sleep registers, read with cv.elw. Values
+// by hand: core 2 masks DMA0 (bit 16) and SW3 (bit 3); the register access
+// takes 1 ns, so a read issued at t sees the buffer at t + 1 ns.
+TEST_CASE("an event load of EVENT_WAIT is held until BUFFER & MASK is non-zero", "[event_unit][elw]") {
+  Fixture f;
+  const uint32_t wait = EU_CORE_BASE(2) + EU_EVENT_WAIT;
+  f.bus.wr(EU_CORE_BASE(2) + EU_MASK, (1u << 16) | (1u << 3));
+  uint32_t v = 0;
+  // Nothing pending: held, no side effect, the value untouched.
+  CHECK_FALSE(f.bus.event_load(wait, v, 10 * f.ns));
+  CHECK(v == 0xdeadbeef);
+  CHECK(f.eu.held_loads() == 1);
+  // An unmasked line (SW5) does not complete it.
+  f.bus.wr(EU_SW_TRIGGER(5), 1u << 2, 20 * f.ns);
+  CHECK_FALSE(f.bus.event_load(wait, v, 30 * f.ns));
+  // DMA0 at 500 ns: held at 498 ns (seen at 499), returned at 499 ns (seen at 500).
+  f.eu.trigger_line(EU_LINE_DMA(0), 500 * f.ns);
+  CHECK_FALSE(f.bus.event_load(wait, v, 498 * f.ns));
+  REQUIRE(f.bus.event_load(wait, v, 499 * f.ns));
+  CHECK(v == 0x00010000);  // BUFFER & MASK, not SW5
+  // EVENT_WAIT does not clear: the line stays high and the next read returns at once.
+  CHECK(f.edges.back().level);
+  REQUIRE(f.bus.event_load(wait, v, 600 * f.ns));
+  CHECK(v == 0x00010000);
+  CHECK(f.bus.rd(EU_CORE_BASE(2) + EU_BUFFER, 600 * f.ns) == 0x00010020);
+  CHECK(f.eu.held_loads() == 3);
+}
+
+TEST_CASE("EVENT_WAIT_CLEAR returns the masked events and clears only those", "[event_unit][elw]") {
+  Fixture f;
+  const uint32_t wait_clear = EU_CORE_BASE(2) + EU_EVENT_WAIT_CLEAR;
+  f.bus.wr(EU_CORE_BASE(2) + EU_MASK, (1u << 16) | (1u << 3));
+  // Already pending before the read: SW3 and SW5 at 100 ns, DMA0 at 200 ns, DMA0 again at 900 ns.
+  f.bus.wr(EU_SW_TRIGGER(3), 1u << 2, 99 * f.ns);   // written at 99, happens at 100
+  f.bus.wr(EU_SW_TRIGGER(5), 1u << 2, 99 * f.ns);
+  f.eu.trigger_line(EU_LINE_DMA(0), 200 * f.ns);
+  f.eu.trigger_line(EU_LINE_DMA(0), 900 * f.ns);
+  uint32_t v = 0;
+  REQUIRE(f.bus.event_load(wait_clear, v, 300 * f.ns));
+  CHECK(v == 0x00010008);  // DMA0 | SW3
+  // SW5 (unmasked) stays; DMA0's later occurrence stays, so the line now rises at 900 ns.
+  CHECK(f.bus.rd(EU_CORE_BASE(2) + EU_BUFFER, 400 * f.ns) == 0x00000020);
+  CHECK(f.edges.back().level);
+  CHECK(f.edges.back().at == 900 * f.ns);
+  CHECK_FALSE(f.bus.event_load(wait_clear, v, 800 * f.ns));
+  REQUIRE(f.bus.event_load(wait_clear, v, 899 * f.ns));
+  CHECK(v == 0x00010000);
+  CHECK(f.eu.held_loads() == 1);
+}
+
+TEST_CASE("a plain load of the wait registers does not wait, a debug read has no side effect", "[event_unit][elw]") {
+  Fixture f;
+  f.bus.wr(EU_CORE_BASE(1) + EU_MASK, 1u << 8);
+  CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_EVENT_WAIT_CLEAR, 10 * f.ns) == 0);
+  f.bus.wr(EU_SW_TRIGGER(0), 0xFFFF, 10 * f.ns);  // SW0, unmasked
+  f.bus.wr(EU_CORE_BASE(1) + EU_MASK_SET, 1u << 0, 20 * f.ns);
+  // Debug read: the value, nothing cleared.
+  uint32_t v = 0;
+  tlm::tlm_generic_payload t;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(EU_CORE_BASE(1) + EU_EVENT_WAIT_CLEAR);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  t.set_data_length(4);
+  CHECK(f.bus.socket->transport_dbg(t) == 4);
+  CHECK(v == 1);
+  CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_BUFFER, 30 * f.ns) == 1);
+  // Plain read: returns and clears.
+  CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_EVENT_WAIT_CLEAR, 30 * f.ns) == 1);
+  CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_BUFFER, 40 * f.ns) == 0);
+  CHECK(f.eu.held_loads() == 0);
 }
