@@ -1,4 +1,4 @@
-/* CORE-V instructions of the CV32E40P (xcvmem, xcvhwlp, xcvalu, xcvsimd; v2
+/* CORE-V instructions of the CV32E40P (xcvmem, xcvhwlp, xcvalu, xcvsimd, xcvelw; v2
  * user manual, "CORE-V Instruction Set Custom Extensions") for a compiler
  * that does not know them (Debian's riscv64-unknown-elf-gcc 12): each is
  * emitted through the assembler's .insn directive. Only for firmware built
@@ -80,5 +80,15 @@ static inline uint32_t cv_packhi_b(uint32_t d, uint32_t a, uint32_t b) {
   ".balign 4\n.option push\n.option norvc\n.option norelax\n" \
   ".Lhws%=: .4byte ((((.Lhwe%= - .Lhws%=) >> 2) << 20) | (15 << 15) | 0x472b)\n"
 #define CV_HWLOOP0_END ".Lhwe%=:\n.option pop\n"
+
+/* ---- xcvelw (custom-0, funct3 011): the event load ----
+ * rd = Mem32(addr). On the event unit's EVENT_WAIT(_CLEAR) registers the read
+ * completes only once a masked event is pending; the core sleeps meanwhile,
+ * its clock gated (user manual, "PULP Cluster"). */
+static inline uint32_t cv_elw(const volatile uint32_t* addr) {
+  uint32_t r;
+  __asm__ volatile(".insn i 0x0b, 3, %0, 0(%1)" : "=r"(r) : "r"(addr) : "memory");
+  return r;
+}
 
 #endif /* HAL_COREV_H */

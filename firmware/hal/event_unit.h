@@ -1,6 +1,10 @@
 /* Event unit HAL: sleep until events, barrier, dispatch, software events.
- * A core sleeps in `wfi` (no host cost in the VP) until one of the lines it
- * waits for is pending; crt0 enables mie.MEIE, the event unit's output. */
+ * A core sleeps until one of the lines it waits for is pending: on RV32IMC in
+ * `wfi` (crt0 enables mie.MEIE, the event unit's output); in the CORE-V build
+ * (VP_XCV) in a cv.elw of EVENT_WAIT(_CLEAR), which the event unit completes
+ * only then, with the pending lines: one instruction instead of a load, wfi,
+ * load, store loop. The waits own MASK: it holds exactly the lines of the
+ * current wait, and nothing else, between MASK_SET and MASK_CLR. */
 #ifndef HAL_EVENT_UNIT_H
 #define HAL_EVENT_UNIT_H
 
@@ -8,6 +12,9 @@
 
 #include "event_unit_regs.h"
 #include "hal/cluster.h"
+#if VP_XCV
+#include "hal/corev.h"
+#endif
 
 #define EU_BASE (CLUSTER_PERIPH_BASE + CLUSTER_PERIPH_EVENT_UNIT)
 
@@ -16,6 +23,11 @@ static inline volatile uint32_t* eu_core_reg(uint32_t off) { return hal_reg(EU_B
 /* Sleeps until one of `lines` is pending, clears those pending and returns them. */
 static inline uint32_t eu_wait_any(uint32_t lines) {
   *eu_core_reg(EU_MASK_SET) = lines;
+#if VP_XCV
+  const uint32_t got = cv_elw(eu_core_reg(EU_EVENT_WAIT_CLEAR)); /* BUFFER & MASK, cleared */
+  *eu_core_reg(EU_MASK_CLR) = lines;
+  return got;
+#else
   for (;;) {
     uint32_t got = *eu_core_reg(EU_BUFFER) & lines;
     if (got) {
@@ -25,6 +37,7 @@ static inline uint32_t eu_wait_any(uint32_t lines) {
     }
     __asm__ volatile("wfi");
   }
+#endif
 }
 static inline void eu_wait_line(uint32_t line) { (void)eu_wait_any(1u << line); }
 
@@ -52,7 +65,11 @@ static inline void eu_trigger_sw(uint32_t eu_base, unsigned n, uint32_t core_mas
 static inline void eu_dispatch_push(uint32_t value) { *hal_reg(EU_BASE + EU_DISPATCH_PUSH) = value; }
 static inline uint32_t eu_dispatch_pop(void) {
   *eu_core_reg(EU_MASK_SET) = 1u << EU_LINE_DISPATCH;
+#if VP_XCV
+  (void)cv_elw(eu_core_reg(EU_EVENT_WAIT)); /* the pop clears the line when the queue empties */
+#else
   while (!(*eu_core_reg(EU_BUFFER) & (1u << EU_LINE_DISPATCH))) __asm__ volatile("wfi");
+#endif
   *eu_core_reg(EU_MASK_CLR) = 1u << EU_LINE_DISPATCH;
   return *eu_core_reg(EU_DISPATCH_POP);
 }

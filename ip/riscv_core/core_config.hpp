@@ -21,6 +21,7 @@ struct CoreTiming {
   uint32_t div_min = 3;                 // div/rem: div_min + leading zeros of |divisor| (35 for 0)
   uint32_t csr_slow = 4;                // CSRs that flush the pipeline (mstatus, mepc, counters, ...)
   uint32_t misaligned_penalty = 1;      // access split into two bus transactions
+  uint32_t elw = 4;                     // cv.elw whose event is there (plus the access's wait states)
 };
 
 struct CoreConfig {

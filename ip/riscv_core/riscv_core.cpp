@@ -29,6 +29,8 @@ RiscvCore::RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t
   ext->cluster_id = cluster_id;
   ext->core_id = core_id;
   trans_.set_extension(ext);
+  elw_ext_ = new EventLoadExtension;
+  trans_.set_extension(elw_ext_);
   auto* dbg_ext = new CoreIdExtension;
   *dbg_ext = *ext;
   dbg_trans_.set_extension(dbg_ext);
@@ -44,7 +46,7 @@ void RiscvCore::reset(uint32_t pc) {
   start_cycles_ = now_;
   sleep_cycles_ = instret_ = 0;
   mcycle_adj_ = minstret_adj_ = mcycle_frozen_ = minstret_frozen_ = 0;
-  sleeping_ = halted_ = wake_pending_ = false;
+  sleeping_ = halted_ = wake_pending_ = elw_sleep_ = elw_held_ = false;
   exit_code_ = 0;
   lp_start_.fill(0);
   lp_end_.fill(0);
@@ -125,10 +127,15 @@ RiscvCore::StopReason RiscvCore::run_hooked(uint64_t limit) {
       info.cycle = now_;
       const uint64_t retired = instret_;
       step_mem_size_ = 0;
+      elw_held_ = false;
       execute<true>(limit);
       if (deferred_) {  // not begun: after() comes when it runs
         resumed_ = true;
         return StopReason::kDeferred;
+      }
+      if (elw_held_) {  // a cv.elw held back, not begun: after() comes when it completes
+        resumed_ = true;
+        break;
       }
       info.retired = instret_ != retired;
       info.mem_size = step_mem_size_;
@@ -187,7 +194,7 @@ void RiscvCore::wake(sc_time at) {
     sleep_cycles_ += t - now_;
     now_ = t;
   }
-  sleeping_ = false;
+  sleeping_ = elw_sleep_ = false;
   if (on_wake_) on_wake_();
 }
 
@@ -198,7 +205,7 @@ void RiscvCore::set_irq(unsigned line, bool level, sc_time at) {
   else
     mip_ &= ~(1u << line);
   if (level) attention_ = true;  // the running core re-checks interrupts
-  if (level && sleeping_ && (mie_ & (1u << line))) wake(at);
+  if (level && sleeping_ && ((mie_ & (1u << line)) || (elw_sleep_ && line == kEventLine))) wake(at);
 }
 
 uint64_t RiscvCore::irq_due() const {
@@ -234,9 +241,37 @@ void RiscvCore::sleep_until_irq() {
   if (interrupt_pending()) attention_ = true;  // due now: the host loop takes it
 }
 
+RiscvCore::ElwResult RiscvCore::event_load(uint32_t addr, uint32_t& value) {
+  elw_ext_->event_load = true;
+  elw_ext_->not_ready = false;
+  const bool ok = load_slow(addr, 4, value);
+  elw_ext_->event_load = false;
+  if (!ok) return ElwResult::kFault;
+  return elw_ext_->not_ready ? ElwResult::kHeld : ElwResult::kDone;
+}
+
+// The CV32E40P gates its clock while the event unit withholds the cv.elw's
+// grant (user manual, sleep.rst "PULP Cluster"): counted as sleep, as wfi.
+// The event unit raises this core's event line exactly when the held read
+// would complete (BUFFER & MASK != 0), so the core reads again then.
+void RiscvCore::elw_sleep() {
+  elw_held_ = true;
+  const uint32_t bit = 1u << kEventLine;
+  if ((mip_ & bit) && irq_at_[kEventLine] > now_) {  // raised for later (a device ran ahead in the quantum)
+    const uint64_t t = irq_at_[kEventLine];
+#if VP_TRACING
+    if (sleep_observer_) sleep_observer_->slept(*this, local_time(), sc_time::from_value(t * cycle_value_));
+#endif
+    sleep_cycles_ += t - now_;
+    now_ = t;
+    return;
+  }
+  sleeping_ = elw_sleep_ = true;
+}
+
 void RiscvCore::halt(int exit_code) {
   halted_ = true;
-  sleeping_ = false;
+  sleeping_ = elw_sleep_ = false;
   attention_ = true;
   exit_code_ = exit_code;
 }
@@ -265,7 +300,7 @@ void RiscvCore::fatal(const std::string& what, uint32_t pc, uint32_t insn) {
   fault_ = fmt::format("{} (cluster {}, core {}): {} at pc 0x{:08x}, instruction 0x{:08x}", name_for_reports(),
                        cluster_id_, core_id_, what, pc, insn);
   halted_ = true;
-  sleeping_ = false;
+  sleeping_ = elw_sleep_ = false;
   attention_ = true;
 }
 

@@ -15,6 +15,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "common/event_load_extension.hpp"
 #include "core_config.hpp"
 #include "core_debug.hpp"
 #include "core_id_extension.hpp"
@@ -67,11 +68,14 @@ class RiscvCore : public sc_core::sc_module {
 
   // Event line: a sleeping core resumes at max(local time, at). A wake that
   // arrives while the core is awake is remembered, so the next wfi falls through.
+  // A core asleep in a held cv.elw resumes there and reads again.
   void wake(sc_core::sc_time at);
   // Interrupt line `line` of mip (3 software, 7 timer, 11 external, 16..31
   // platform): level-sensitive. Taken when mstatus.MIE and the mie bit are set;
-  // a pending enabled line wakes a sleeping core at `at`.
+  // a pending enabled line wakes a sleeping core at `at`. Line kEventLine (the
+  // event unit's output) also wakes a core asleep in cv.elw, whatever mie says.
   void set_irq(unsigned line, bool level, sc_core::sc_time at);
+  static constexpr unsigned kEventLine = 11;  // mip.MEIP: the cluster wires the event unit's output here
   // Called when the core leaves sleep (the host thread waits on it).
   void on_wake(std::function<void()> fn) { on_wake_ = std::move(fn); }
   // Called on wake only, never per instruction.
@@ -87,6 +91,8 @@ class RiscvCore : public sc_core::sc_module {
   void fault_at_access(const std::string& what, const std::string& detail);
 
   bool sleeping() const { return sleeping_; }
+  // Asleep in a cv.elw that its target holds back (sleeping() is true too).
+  bool sleeping_in_elw() const { return elw_sleep_; }
   bool halted() const { return halted_; }
   // Why the core stopped on a fault (core, cause, pc, instruction); empty if it did not.
   const std::string& fault() const { return fault_; }
@@ -163,6 +169,14 @@ class RiscvCore : public sc_core::sc_module {
     return nullptr;
   }
   bool load_slow(uint32_t addr, unsigned size, uint32_t& value);
+  // cv.elw (xcvelw): a load word marked as an event load (EventLoadExtension).
+  // kHeld: the target holds it back (the event unit, nothing pending); the
+  // interpreter undoes the instruction's start and calls elw_sleep().
+  enum class ElwResult : uint8_t { kDone, kFault, kHeld };
+  ElwResult event_load(uint32_t addr, uint32_t& value);
+  // Sleeps until the event line rises (or until its time, when already raised
+  // for later); the cv.elw at pc_ then runs again.
+  void elw_sleep();
   bool store_slow(uint32_t addr, unsigned size, uint32_t value);
   bool bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size);
   bool fetch_raw(uint32_t addr, uint32_t& word);
@@ -209,6 +223,9 @@ class RiscvCore : public sc_core::sc_module {
   uint32_t hartid_, cluster_id_, core_id_;
 
   bool sleeping_ = false, halted_ = false, wake_pending_ = false;
+  bool elw_sleep_ = false;  // asleep in a held cv.elw
+  bool elw_held_ = false;   // the step path: the last cv.elw was held (not an instruction's end)
+  EventLoadExtension* elw_ext_ = nullptr;  // owned by trans_
   bool attention_ = false;
   Exchange exchange_ = Exchange::kDirect;
   bool deferred_ = false;  // stopped before a bus access (kDefer)

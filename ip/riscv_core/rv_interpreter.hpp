@@ -588,6 +588,39 @@ op_Wfi:
   e = reinterpret_cast<Slot*>(reinterpret_cast<char*>(e) + SLOT_LEN(e) * (sizeof(Slot) / 2));
   goto leave;
 
+  // xcvelw. Held by its target (the event unit, nothing pending): undone as a
+  // deferred access is, the core sleeps (riscv_core.cpp elw_sleep) and runs it
+  // again when its event line rises. Done: core.timing.elw cycles plus the
+  // access's wait states; the pipeline restarts after it, so no load-use stall.
+op_CvElw: {
+  const uint32_t a = x[e->rs1] + static_cast<uint32_t>(e->imm);
+  if constexpr (kStep) step_mem_addr_ = a, step_mem_size_ = 4, step_mem_store_ = false;
+  const uint64_t now0 = NOW();
+  if (a & 3) {
+    if (trap_misaligned) TRAP(4, a, 0);
+    bias += T.misaligned_penalty;
+  }
+  uint32_t v = 0;
+  SYNC_OUT();
+  const ElwResult r = event_load(a, v);
+  SYNC_IN();
+  if (VP_UNLIKELY(r != ElwResult::kDone)) {
+    if (r == ElwResult::kFault) {
+      if (VP_UNLIKELY(deferred_)) DEFER(now0);
+      TRAP(5, a, 0);
+    }
+    --instret;
+    bias = now0 - 1 - instret;
+    SYNC_OUT();
+    elw_sleep();
+    SYNC_IN();
+    goto leave;
+  }
+  x[e->rd] = v;
+  bias += T.elw - 1;
+  ATTENTION_NEXT();
+}
+
 #define CSR_OP(label, is_rw, is_set, imm_form)                                                   \
   label : {                                                                                      \
     const uint32_t csr = static_cast<uint32_t>(e->imm) & 0xfff;                                  \

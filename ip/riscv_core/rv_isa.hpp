@@ -55,12 +55,12 @@ enum class Fmt : uint8_t {
 };
 
 // Extensions; `core.isa` enables a set of them (mask of 1 << Ext).
-enum class Ext : uint8_t { kI, kM, kXcvmem, kXcvhwlp, kXcvalu, kXcvbitmanip, kXcvmac, kXcvsimd, kXcvbi };
+enum class Ext : uint8_t { kI, kM, kXcvmem, kXcvhwlp, kXcvalu, kXcvbitmanip, kXcvmac, kXcvsimd, kXcvbi, kXcvelw };
 constexpr uint32_t ext_bit(Ext e) { return 1u << static_cast<unsigned>(e); }
 constexpr uint32_t kIsaRv32imc = ext_bit(Ext::kI) | ext_bit(Ext::kM);
 constexpr uint32_t kIsaRv32imcXcv = kIsaRv32imc | ext_bit(Ext::kXcvmem) | ext_bit(Ext::kXcvhwlp) |
                                     ext_bit(Ext::kXcvalu) | ext_bit(Ext::kXcvbitmanip) | ext_bit(Ext::kXcvmac) |
-                                    ext_bit(Ext::kXcvsimd) | ext_bit(Ext::kXcvbi);
+                                    ext_bit(Ext::kXcvsimd) | ext_bit(Ext::kXcvbi) | ext_bit(Ext::kXcvelw);
 
 // Timing classes (CV32E40P user manual, "Cycle counts per instruction type").
 enum class Timing : uint8_t { kAlu, kMul, kMulh, kDiv, kLoad, kStore, kBranch, kJump, kCsr };

@@ -65,6 +65,7 @@ rv::CoreConfig bind_core(const Config& cfg) {
   c.timing.div_min = cyc("div_min");
   c.timing.csr_slow = cyc("csr_slow");
   c.timing.misaligned_penalty = cyc("misaligned_penalty");
+  c.timing.elw = cyc("elw");
   const std::string isa = cfg.get_string("core.isa");
   c.isa = isa == "rv32imc_xcv" ? rv::kIsaRv32imcXcv : rv::kIsaRv32imc;  // the schema admits only these two
   c.trap_misaligned = cfg.get_string("core.misaligned") == "trap";
