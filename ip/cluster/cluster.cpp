@@ -136,7 +136,8 @@ std::vector<std::string> Cluster::wait_report() const {
       out.push_back(fmt::format("core {}: running at pc {:#010x}", c->core_id(), c->pc()));
       continue;
     }
-    out.push_back(fmt::format("core {}: asleep at pc {:#010x}, waiting for {}", c->core_id(), c->pc(),
+    out.push_back(fmt::format("core {}: asleep{} at pc {:#010x}, waiting for {}", c->core_id(),
+                              c->sleeping_in_elw() ? " in cv.elw" : "", c->pc(),
                               lines.empty() ? std::string("no event (its mask is empty)")
                                             : fmt::format("{}", fmt::join(lines, ", "))));
   }
@@ -181,6 +182,7 @@ nlohmann::json Cluster::stats() const {
   for (size_t k = 0; k < rv::kInsnClasses; ++k) j["instructions_by_class"][rv::kInsnClassNames[k]] = n.instructions_by_class[k];
   j["core_active_cycles"] = n.core_active_cycles;
   j["core_sleep_cycles"] = n.core_sleep_cycles;
+  j["event_loads_held"] = eu_.held_loads();  // cv.elw reads the event unit held back (the core slept)
   j["exit_code"] = ctrl_.exit_code();
   j["exited"] = ctrl_.exited();
   j["ima_jobs"] = n.ima_jobs;

@@ -43,6 +43,7 @@ TEST_CASE("16-core barrier loop and dispatch, cores asleep while they wait", "[c
   // Waiting cores were asleep, not spinning: sleep cycles dominate the idle
   // cores' time, and the instructions executed stay those of the program.
   CHECK(r.stats["core_sleep_cycles"].get<uint64_t>() > 0);
+  CHECK(r.stats["event_loads_held"].get<uint64_t>() == 0);  // RV32IMC: wfi
 }
 
 TEST_CASE("DMA + IMA double-buffered pipeline with parallel requantization is exact", "[cluster][firmware][ima]") {
@@ -53,6 +54,27 @@ TEST_CASE("DMA + IMA double-buffered pipeline with parallel requantization is ex
   CHECK_THAT(r.console, Catch::Contains("mismatches 0"));
   CHECK(r.stats["ima_jobs"].get<uint64_t>() == 64);
   CHECK(r.stats["dma_transfers"].get<uint64_t>() == 9);  // staging to the HBM, then 8 chunks
+}
+
+TEST_CASE("the CORE-V build waits in cv.elw: the same barrier loop and dispatch", "[cluster][firmware][elw]") {
+  Run r = run_firmware("cl_barrier_xcv");
+  INFO(r.console << r.error);
+  CHECK(r.error.empty());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.console, Catch::Contains("barrier rounds 200, errors 0"));
+  // The waiting cores slept in held cv.elw reads: 401 barriers, most of the
+  // 15 early arrivals of each wait (the RV32IMC build, in wfi, holds none).
+  CHECK(r.stats["event_loads_held"].get<uint64_t>() >= 401 * 10);
+  CHECK(r.stats["core_sleep_cycles"].get<uint64_t>() > 0);
+}
+
+TEST_CASE("a core asleep in cv.elw retires nothing while it waits", "[cluster][firmware][elw]") {
+  Run r = run_firmware("cl_sleep_xcv");
+  INFO(r.console << r.error);
+  CHECK(r.error.empty());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.console, Catch::Contains("errors 0"));
+  CHECK(r.stats["event_loads_held"].get<uint64_t>() >= 30);  // 15 cores, two waits each
 }
 
 TEST_CASE("a firmware fault stops the run naming cluster, core, pc and cause", "[cluster][firmware]") {
