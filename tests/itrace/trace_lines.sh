@@ -97,4 +97,23 @@ expect_in "give --itrace FILE" "$STDERR"
 # The bare platform's one core is cluster 0 core 0; a core beyond it is a usage error.
 expect_exit 2 "$VP" -q --platform bare-rv32 --elf "$FW/hello.elf" --itrace bad.txt --itrace-cores 0:1
 [ ! -e bad.txt ] || fail "trace written despite a usage error"
+
+# cv.elw (the CORE-V build's waits): a held cv.elw has no line; it has one when
+# it completes, with the events it returns and its address; tracing changes no count.
+ELW=$FW/cl_sleep_xcv.elf
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELW" --stats elw-plain.json
+expect_exit 0 "$VP" -q --platform cluster-1 --elf "$ELW" --stats elw-traced.json --itrace elw.txt --itrace-cores 0:1
+python3 - <<'PY' || fail "cv.elw trace"
+import json
+plain, traced = (json.load(open(f))["results"]["per_cluster"][0] for f in ("elw-plain.json", "elw-traced.json"))
+for key in ("instructions", "core_active_cycles", "core_sleep_cycles", "exit_ns", "event_loads_held"):
+    assert plain[key] == traced[key], f"{key}: {plain[key]} untraced, {traced[key]} traced"
+assert plain["event_loads_held"] > 0, "no cv.elw was held"
+elw = [l.split() for l in open("elw.txt") if " cv.elw " in l]
+# core 1: the start-up barrier (line 8), then twice SW0 (line 0) and a barrier,
+# each read of its EVENT_WAIT_CLEAR (event unit 0x10100000 + core 1's 0x40 + 0x24)
+assert [f[-3].split("=")[1] for f in elw] == ["0x00000100", "0x00000001", "0x00000100", "0x00000001", "0x00000100"], elw
+for f in elw:
+    assert f[-2:] == ["load", "0x10100064"], f
+PY
 echo "itrace ok"
