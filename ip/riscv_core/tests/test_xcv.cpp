@@ -58,7 +58,8 @@ TEST_CASE("CORE-V encodings are illegal on an rv32imc core and where the manual 
   CHECK(decode(xcv::simd(0x0e, 0, 0, 1, 2, 3)).op == Op::kIllegal);  // cv.abs.h with rs2 != 0
   CHECK(decode(xcv::simd_i(0x08, 0, 6, 1, 2, 16)).op == Op::kIllegal);  // cv.srl.sci.h, Imm6[4] set
   CHECK(decode(xcv::simd(0x19, 0, 0, 1, 2, 3)).op == Op::kIllegal);  // shuffleI1 exists only as .sci.b
-  CHECK(decode(0x0000300b).op == Op::kIllegal);                      // cv.elw (COREV_CLUSTER): not modelled
+  CHECK(decode(0x0000300b).op == Op::kCvElw);                        // cv.elw (xcvelw): tests/test_elw.cpp
+  CHECK(decode(0x0000300b, kIsaRv32imc).op == Op::kIllegal);
 }
 
 TEST_CASE("the disassembler prints CORE-V instructions with their operands") {
