@@ -146,6 +146,31 @@ void CostParams::set(const std::string& kv) {
   throw std::invalid_argument(fmt::format("--cost {}: unknown name (one of {})", kv, fmt::join(names, ", ")));
 }
 
+TileShare tile_share(int out_w, int tile_w, int tiles, int replicas, int replica) {
+  TileShare s;
+  const int rem = tile_w < out_w ? out_w % tile_w : 0;  // the narrower last tile's width, if any
+  const int full = out_w / std::min(tile_w, out_w);     // full-width tiles per image
+  const int g = std::gcd(tiles, replicas);
+  s.even = rem == 0 || g == 1;
+  if (s.even) {  // every replica sees every tile index equally often: the average
+    s.cols = double(out_w) / replicas;
+    s.narrow_cols = double(rem) / replicas;
+    s.full_tiles = double(full) / replicas;
+    return s;
+  }
+  const double each = double(g) / replicas;  // times per image replica r gets each of its indices
+  int cols = 0, full_own = 0;
+  bool narrow = false;
+  for (int t = replica % g; t < tiles; t += g) {
+    if (t == tiles - 1) narrow = true, cols += rem;
+    else cols += tile_w, ++full_own;
+  }
+  s.cols = cols * each;
+  s.narrow_cols = narrow ? rem * each : 0.0;
+  s.full_tiles = full_own * each;
+  return s;
+}
+
 void estimate_costs(Mapping& m, const Network& net) {
   const PlatformInfo& P = m.platform;
   const CostParams& cost = m.cost;
@@ -179,7 +204,16 @@ void estimate_costs(Mapping& m, const Network& net) {
       const Layer& l = net.layers[size_t(c.layer)];
       const LayerPlan& p = m.plans[size_t(c.layer)];
       tiles_own = double(p.tiles) / p.replicas;
-      const double pix = double(l.out.h) * l.out.w / p.replicas;  // output pixels per image per replica
+      // The runtime deals tile M = image x tiles + t of the stream to replica M mod replicas,
+      // so with g = gcd(tiles, replicas) > 1 replica r only ever gets the tile indices
+      // t = r (mod g), each g / replicas times per image: when the last tile is narrower
+      // (out_w not a multiple of tile_w) the same replicas always get it, and the stage is as
+      // slow as its busiest replica, not the average (MobileNetV2 on hetero-multi-256: b5dw,
+      // 28 wide in 4 tiles on 2 replicas, one replica took every 4-column remainder on its
+      // cores: 219.5 us per image against 46.2 for the other; docs/results.md).
+      const TileShare share = tile_share(l.out.w, p.tile_w, p.tiles, p.replicas, c.replica);
+      const double pix = share.even ? double(l.out.h) * l.out.w / p.replicas   // output pixels per
+                                    : double(l.out.h) * share.cols;            // image per replica
       core = tiles_own * cost.tile_overhead;
       if (c.role == Role::Analog) {
         // A packed conv (p.pack pixels per MVM) reads its wider window and
@@ -209,9 +243,9 @@ void estimate_costs(Mapping& m, const Network& net) {
         // window, flow control, delivering), not overlapped with it.
         // mapping/docs/cost-model.md has the measurements.
         const int rem = p.tile_w < l.out.w ? l.out.w % p.tile_w : 0;
-        const double core_pix = double(l.out.h) * rem / p.replicas;
+        const double core_pix = share.even ? double(l.out.h) * rem / p.replicas : double(l.out.h) * share.narrow_cols;
         core += core_pix * l.out.c * (double(l.kernel) * l.kernel * cost.dwconv_for(P.isa) + requant) / cores;
-        const double acc_tiles = double(l.out.w / std::min(p.tile_w, l.out.w)) / p.replicas;  // full-width tiles per image
+        const double acc_tiles = share.full_tiles;  // full-width tiles per image
         core += acc_tiles * cost.dwconv_tile;
         const double acc_pix = pix - core_pix;
         const double groups = std::ceil(double(l.out.c) / P.dwconv_lanes);

@@ -89,6 +89,16 @@ struct CostParams {
 struct Mapping;
 // Fills the estimates of a built mapping: every cluster's cycles and bound,
 // the stages, the HBM link, bottleneck, images/s, TOPS and batch times.
+// What one replica of a layer computes per image, in the runtime's order: tile M = image x
+// tiles + t of the stream goes to replica M mod replicas (firmware/dataflow/flow.c). `cols`:
+// output columns; `narrow_cols`: those of the narrower last tile (out_w not a multiple of
+// tile_w); `full_tiles`: full-width tiles. `even`: every replica gets the same (the average).
+struct TileShare {
+  double cols = 0, narrow_cols = 0, full_tiles = 0;
+  bool even = true;
+};
+TileShare tile_share(int out_w, int tile_w, int tiles, int replicas, int replica);
+
 void estimate_costs(Mapping& m, const Network& net);
 
 }  // namespace vp::map
