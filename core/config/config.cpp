@@ -284,6 +284,13 @@ static void check_consistency(const Config& c) {
 
 // The 2D mesh: one router per cluster, the HBM on a router of the grid.
 static void check_mesh(const Config& c) {
+  // The tree's per-level link modes name levels a mesh does not have: a mesh takes its own,
+  // one for all its links; silently ignoring them would time another network than asked.
+  for (const char* key : {"noc.latency_mode", "noc.duplex"})
+    if (!c.get_string_list(key).empty())
+      c.fail(key, fmt::format("is per level of the tree and does not apply to noc.topology: mesh; set "
+                              "noc.mesh.{} (one word for every link of the mesh)",
+                              std::string(key).substr(4)));
   const int64_t columns = c.get_int("noc.mesh.columns"), rows = c.get_int("noc.mesh.rows");
   const int64_t clusters = c.get_int("cluster.count");
   if (columns * rows != clusters)  // both at most 64: no overflow

@@ -78,13 +78,27 @@ int MeshRouter::route(uint64_t addr, uint64_t& window_base) const {
 
 sc_time MeshRouter::reserve(Link& link, int side, int rw, const sc_time& t, const sc_time& occupancy, sc_time& tail) {
   uint64_t end = tail.value();
-  const uint64_t start = link.channel[side][rw].book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
+  const uint64_t start = link.channel[side][params_.half_duplex ? 0 : rw].book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
   tail = sc_time::from_value(end);
   link.booked[side * 2 + rw] += end - start;
   if (kTracing && link.tracer && end > start)
     link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
   stats_.contention += sc_time::from_value(start - t.value());
   return sc_time::from_value(start);
+}
+
+sc_time MeshRouter::cross(Link& link, int port, int side, int rw, sc_time t, unsigned bytes, bool book, bool pay,
+                          sc_time& tail) {
+  const sc_time occupancy = params_.cycle * double((bytes + width_[port] - 1) / width_[port]);
+  if (params_.serialized && book) {
+    // Held for latency + duration from when the burst gets it; the last byte cannot leave
+    // before it has arrived and crossed the link's latency.
+    tail += latency_[port];
+    return reserve(link, side, rw, t, latency_[port] + occupancy, tail) + latency_[port];
+  }
+  if (book) t = reserve(link, side, rw, t, occupancy, tail);
+  if (pay) t += latency_[port], tail += latency_[port];
+  return t;
 }
 
 void MeshRouter::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -101,7 +115,6 @@ void MeshRouter::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& 
   const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
   const bool moves_data = trans.get_command() != tlm::TLM_IGNORE_COMMAND;
   const unsigned bytes = moves_data ? trans.get_data_length() : 0;
-  auto occupancy = [&](int port) { return params_.cycle * double((bytes + width_[port] - 1) / width_[port]); };
   ++stats_.transactions;
   stats_.bytes += bytes;
 
@@ -116,19 +129,12 @@ void MeshRouter::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& 
   }
 
   // Request path: each owned link crossed is booked (writes) from when the head reaches
-  // it, and its latency is paid once.
+  // it, and its latency is paid once (serialized reads pay it on the way back instead).
   Link* src_link = owned_link(src);
   Link* dst_link = owned_link(dest);
-  if (src_link) {
-    if (is_write) t = reserve(*src_link, kFromFar, 1, t, occupancy(src), ext->tail);
-    t += latency_[src];
-    ext->tail += latency_[src];
-  }
-  if (dst_link) {
-    if (is_write) t = reserve(*dst_link, kFromHere, 1, t, occupancy(dest), ext->tail);
-    t += latency_[dest];
-    ext->tail += latency_[dest];
-  }
+  const bool hold = params_.serialized && moves_data;
+  if (src_link) t = cross(*src_link, src, kFromFar, 1, t, bytes, is_write, is_write || !hold, ext->tail);
+  if (dst_link) t = cross(*dst_link, dest, kFromHere, 1, t, bytes, is_write, is_write || !hold, ext->tail);
   if (is_write && terminal) t = ext->tail;  // the target has the data when the last byte is in
 
   delay = t - now;
@@ -140,10 +146,14 @@ void MeshRouter::b_transport(int src, tlm::tlm_generic_payload& trans, sc_time& 
     // Read data flows back once the target has it, over the same links.
     t = now + delay;
     if (terminal) ext->tail = t;
-    if (dst_link) t = reserve(*dst_link, kFromHere, 0, t, occupancy(dest), ext->tail);
-    if (src_link) t = reserve(*src_link, kFromFar, 0, t, occupancy(src), ext->tail);
+    if (dst_link) t = cross(*dst_link, dest, kFromHere, 0, t, bytes, true, false, ext->tail);
+    if (src_link) t = cross(*src_link, src, kFromFar, 0, t, bytes, true, false, ext->tail);
     if (src == kLocal) t = ext->tail;  // complete when the last byte reaches the initiator
     delay = t - now;
+  } else if (!is_write && hold) {
+    // A failed read still crossed the links it reached.
+    if (src_link) delay += latency_[src];
+    if (dst_link) delay += latency_[dest];
   }
   if (ext == &entry) trans.clear_extension(ext);
 }

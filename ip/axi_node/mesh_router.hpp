@@ -24,6 +24,16 @@
 //    cut-through (the NocTail extension).
 // Uncontended, cluster a -> cluster b so costs 2 x local latency + hops x hop latency +
 // ceil(S / w) of the narrowest link crossed, hops = |dx| + |dy|.
+//
+// Link modes, with the tree's meaning (ip/axi_node/README.md) and the mesh's own keys:
+//  - latency_mode `pipelined` (default): a link is held for the burst's duration only, its
+//    latency overlaps other bursts. `serialized`: every link a router owns on the path is
+//    held for its latency + duration from when the burst gets it, and the burst moves on one
+//    latency after getting it (reads: on the way back, where they then pay the latencies).
+//    Where the tree has one latency per node, a mesh link has its own: each link is held for
+//    its own. Uncontended, both modes give the same times.
+//  - duplex `full` (default): reads and writes of a link's port pair have their own
+//    calendars; `half`: they share one (2 per link instead of 4).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -53,6 +63,8 @@ class MeshRouter : public sc_core::sc_module {
     unsigned hbm_width_bytes = 64, hbm_latency_cycles = 100;    // that router -> HBM controller
     uint64_t cluster_base = 0, cluster_stride = 0;  // cluster i: [base + i x stride, + stride)
     uint64_t hbm_base = 0, hbm_size = 0;
+    bool serialized = false;   // noc.mesh.latency_mode: serialized (as the tree's, per link)
+    bool half_duplex = false;  // noc.mesh.duplex: half (reads and writes share a calendar)
     sc_core::sc_time cycle = sc_core::sc_time(1, sc_core::SC_NS);
   };
 
@@ -103,6 +115,10 @@ class MeshRouter : public sc_core::sc_module {
   Link* owned_link(int port) { return owns(Port(port)) ? &links_[size_t(port)] : nullptr; }
   sc_core::sc_time reserve(Link& link, int side, int rw, const sc_core::sc_time& t, const sc_core::sc_time& occupancy,
                            sc_core::sc_time& tail);
+  // One owned link crossed at t (port `port`, side, read/write) in the router's mode: the time
+  // the burst moves on, latency paid (`pay`: pipelined reads pay it on the request path only).
+  sc_core::sc_time cross(Link& link, int port, int side, int rw, sc_core::sc_time t, unsigned bytes, bool book,
+                         bool pay, sc_core::sc_time& tail);
 
   Params params_;
   bool has_hbm_;

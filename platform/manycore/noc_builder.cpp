@@ -37,6 +37,8 @@ void AxiNetwork::build_mesh(const Config& cfg, const MemoryMap& map) {
   p.hbm_column = int(hbm_at[0]), p.hbm_row = int(hbm_at[1]);
   p.hbm_width_bytes = unsigned(cfg.get_int("noc.mesh.hbm_width_bytes"));
   p.hbm_latency_cycles = unsigned(cfg.get_int("noc.mesh.hbm_latency_cycles"));
+  p.serialized = cfg.get_string("noc.mesh.latency_mode") == "serialized";
+  p.half_duplex = cfg.get_string("noc.mesh.duplex") == "half";
   p.cluster_base = map.cluster_base(0), p.cluster_stride = map.cluster_stride();
   p.hbm_base = map.hbm_base(), p.hbm_size = map.hbm_size();
   p.cycle = cycle_;

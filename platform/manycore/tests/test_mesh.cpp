@@ -185,6 +185,106 @@ TEST_CASE("mesh contention: two bursts sharing a link, disjoint routes, reads be
   CHECK(r.noc.stats()["levels"][0]["contention_cycles"].get<uint64_t>() > 0);
 }
 
+// Link modes (noc.mesh.latency_mode, noc.mesh.duplex; ip/axi_node/README.md): a burst alone
+// takes the same time in every mode, the modes differ only under contention.
+namespace {
+void check_alone(const std::vector<std::string>& modes) {
+  Rig r("mpaimc-8", mesh_4x2(modes));
+  const unsigned S = 256;
+  const int64_t ser = S / 16;
+  struct Case { int from; uint64_t addr; int64_t expect; };
+  const Case cases[] = {
+      {0, r.map.cluster_base(0), 2 * kLocal + S / 32},               // 18
+      {0, r.map.cluster_base(1), 2 * kLocal + kHop + ser},           // 33
+      {4, r.map.cluster_base(3), 2 * kLocal + 4 * kHop + ser},       // 54
+      {0, r.map.hbm_base() + 4096, kLocal + kHbm + S / 32},          // 113
+      {7, r.map.hbm_base() + 4096, kLocal + 4 * kHop + kHbm + ser},  // 149
+  };
+  int64_t at = 37;
+  for (const auto& c : cases) {
+    r.add(c.from, at, tlm::TLM_WRITE_COMMAND, c.addr, pattern(c.from, 2, S));
+    r.add(c.from, at + 1000, tlm::TLM_READ_COMMAND, c.addr, std::vector<uint8_t>(S));
+    at += 2000;
+  }
+  sc_core::sc_start();
+  at = 37;
+  std::vector<size_t> next(8, 0);
+  for (size_t i = 0; i < std::size(cases); ++i, at += 2000) {
+    INFO("case " << i);
+    const auto& s = r.clusters[size_t(cases[i].from)]->script;
+    const size_t k = next[size_t(cases[i].from)];
+    next[size_t(cases[i].from)] += 2;
+    CHECK(r.cycles(s[k].done) - at == cases[i].expect);
+    CHECK(r.cycles(s[k + 1].done) - (at + 1000) == cases[i].expect);
+    CHECK(s[k + 1].data == pattern(cases[i].from, 2, S));
+  }
+  CHECK(r.noc.stats()["levels"][0]["contention_cycles"].get<uint64_t>() == 0);
+}
+}  // namespace
+
+TEST_CASE("mesh serialized mode: a burst alone takes its pipelined time", "[mesh][latency][modes]") {
+  check_alone({"noc.mesh.latency_mode=serialized"});
+}
+
+TEST_CASE("mesh half duplex: a burst alone takes its full-duplex time", "[mesh][latency][modes]") {
+  check_alone({"noc.mesh.duplex=half", "noc.mesh.latency_mode=serialized"});
+}
+
+TEST_CASE("mesh serialized mode: a shared link is held for its latency + duration", "[mesh][contention][modes]") {
+  Rig r("mpaimc-8", mesh_4x2({"noc.mesh.latency_mode=serialized"}));
+  const unsigned S = 256;  // 16 beats on a hop link, 8 on a local one
+  // As the pipelined case above: 1 -> 3 at t0, 0 -> 3 at t0 + 1, both over (1,0).east.
+  // 1 -> 3 holds (1,0).local [t0, t0 + 13) (5 + 8), (1,0).east [t0 + 5, t0 + 28) (7 + 16),
+  // (2,0).east [t0 + 12, t0 + 35), (3,0).local [t0 + 19, t0 + 40): done at t0 + 40, alone.
+  // 0 -> 3 reaches (1,0).east at t0 + 1 + 5 + 7 = t0 + 13 and gets it at t0 + 28 (pipelined:
+  // t0 + 21): 15 cycles of contention on 47 alone; (2,0).east is free from t0 + 35, when it
+  // arrives, and (3,0).local from t0 + 40, before it does.
+  const int64_t t0 = 100;
+  r.add(1, t0, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(3), std::vector<uint8_t>(S, 1));
+  r.add(0, t0 + 1, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(3) + 0x1000, std::vector<uint8_t>(S, 2));
+  // Back to back on one port: 4 -> 5 at t1 and again at t1 + 9, after the first's 8 beats on
+  // 4's local link but within its hold there, [t1, t1 + 13). The second gets that link at
+  // t1 + 13, moves on at t1 + 18, gets (0,1).east (held by the first over [t1 + 5, t1 + 28))
+  // at t1 + 28, reaches 5's local link at t1 + 35; its data is all in at t1 + 28 + 23 + 5 =
+  // t1 + 56: 47 after issue (pipelined: 40; alone: 33).
+  const int64_t t1 = 1000;
+  r.add(4, t1, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(5), std::vector<uint8_t>(S, 3));
+  r.add(4, t1 + 9, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(5) + 0x1000, std::vector<uint8_t>(S, 4));
+  sc_core::sc_start();
+  CHECK(r.cycles(r.clusters[1]->script[0].done) - t0 == 40);
+  CHECK(r.cycles(r.clusters[0]->script[0].done) - (t0 + 1) == 47 + 15);
+  CHECK(r.cycles(r.clusters[4]->script[0].done) - t1 == 33);
+  CHECK(r.cycles(r.clusters[4]->script[1].done) - (t1 + 9) == 47);
+  // Every hold is booked on its link: (1,0).east carried both bursts, 23 cycles each.
+  CHECK(busy(r, 1, 0, R::kEast, 3) == 23 + 23);
+}
+
+TEST_CASE("mesh half duplex: reads and writes of one port pair share its calendar", "[mesh][contention][modes]") {
+  {  // full duplex: the pipelined contention case above, where both take their alone time
+    Rig r("mpaimc-8", mesh_4x2({"noc.mesh.duplex=half"}));
+    const unsigned S = 256;
+    // Cluster 1 writes to 2 at t2: (2,0).local is booked for its data [t2 + 12, t2 + 28).
+    // Cluster 0 reads from 2 at t2 + 1: the request reaches 2 at t2 + 25; the data goes back
+    // over (2,0).local from the same side (initiated from (2,0)'s router), the write's
+    // calendar in half duplex: it waits until t2 + 28 (full duplex: none), then
+    // (1,0).east and (0,0).east, both from the same side as 1 -> 2 on (1,0).east, which is
+    // free by then: done at t2 + 28 + 16 = t2 + 44, 43 after issue (alone 40).
+    const int64_t t2 = 2000;
+    r.add(1, t2, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(2), std::vector<uint8_t>(S, 5));
+    r.add(0, t2 + 1, tlm::TLM_READ_COMMAND, r.map.cluster_base(2) + 0x1000, std::vector<uint8_t>(S));
+    // Different port pairs stay apart in half duplex too: 3 reads from 2 while 2 writes to 3
+    // ((2,0).east from both ends): both take their alone time, 33.
+    const int64_t t3 = 3000;
+    r.add(3, t3, tlm::TLM_READ_COMMAND, r.map.cluster_base(2) + 0x2000, std::vector<uint8_t>(S));
+    r.add(2, t3, tlm::TLM_WRITE_COMMAND, r.map.cluster_base(3) + 0x2000, std::vector<uint8_t>(S, 6));
+    sc_core::sc_start();
+    CHECK(r.cycles(r.clusters[1]->script[0].done) - t2 == 33);
+    CHECK(r.cycles(r.clusters[0]->script[0].done) - (t2 + 1) == 43);
+    CHECK(r.cycles(r.clusters[3]->script[0].done) - t3 == 33);
+    CHECK(r.cycles(r.clusters[2]->script[0].done) - t3 == 33);
+  }
+}
+
 TEST_CASE("mesh host debug access reaches every cluster window and the HBM without simulated time", "[mesh][routing]") {
   Rig r("mpaimc-8", mesh_4x2({"noc.mesh.hbm_router=[3, 1]"}));
   const uint8_t in[4] = {9, 8, 7, 6};
@@ -224,6 +324,18 @@ TEST_CASE("mesh configuration errors are located: shape, HBM router, unknown key
   CHECK(three.find("noc.mesh.hbm_router") != std::string::npos);
   const std::string zero = error_of(mesh_4x2({"noc.mesh.width_bytes=0"}));
   CHECK(zero.find("noc.mesh.width_bytes") != std::string::npos);
+  // The tree's per-level link modes on a mesh: located, pointing to the mesh's own keys.
+  const std::string tree_mode = error_of(mesh_4x2({"noc.latency_mode=[serialized]"}));
+  CHECK(tree_mode.find("noc.latency_mode") != std::string::npos);
+  CHECK(tree_mode.find("noc.mesh.latency_mode") != std::string::npos);
+  const std::string tree_duplex = error_of(mesh_4x2({"noc.duplex=[half, half, half, half, half]"}));
+  CHECK(tree_duplex.find("noc.duplex") != std::string::npos);
+  CHECK(tree_duplex.find("noc.mesh.duplex") != std::string::npos);
+  const std::string bad_mode = error_of(mesh_4x2({"noc.mesh.latency_mode=queued"}));
+  CHECK(bad_mode.find("noc.mesh.latency_mode") != std::string::npos);
+  const std::string bad_duplex = error_of(mesh_4x2({"noc.mesh.duplex=simplex"}));
+  CHECK(bad_duplex.find("noc.mesh.duplex") != std::string::npos);
+  CHECK(error_of(mesh_4x2({"noc.mesh.latency_mode=serialized", "noc.mesh.duplex=half"})) == "");
   const std::string word = error_of({"noc.topology=torus"});
   CHECK(word.find("noc.topology") != std::string::npos);
   // A file: the error names it, with line and the key.
