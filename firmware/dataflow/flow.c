@@ -357,6 +357,10 @@ static void zero_padding(uint32_t k) {
   const df_geom_t* g = &f->port[DF_PORT_A];
   if (g->exact || !g->p) return;
   const uint32_t t = stream_of(k) % g->tiles, twt = df_tile_width(g->tw, g->out_w, t);
+  /* Producers write only the map's columns: a slot whose previous tile (k - slots) had the
+   * same index holds the same geometry, its padding still zero. Re-zeroing it was most of a
+   * 7x7 depthwise tile (memset of 2 x rows x C bytes on core 0: b15dw 81 us of 89). */
+  if (k >= f->port_slots[DF_PORT_A] && stream_of(k - f->port_slots[DF_PORT_A]) % g->tiles == t) return;
   int32_t xf;
   uint32_t a, b;
   df_window_cols(g, t, &xf, &a, &b);
