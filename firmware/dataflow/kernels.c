@@ -305,6 +305,21 @@ static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_st
  * the fan-in-1 loop; above, all but the last, which the fan-in-2 loop adds
  * (one pass fewer for fan-in 9 and 18). A piece the plan refuses goes to
  * rq_piece. */
+/* m rows of one column piece, m / 2 pairs (in a5: `pairs`) then the odd one, with the
+ * activation's clamp; LOAD/LOAD_ONE read one input (the buffer) or two (s0, s1). */
+#define XCV_RQ16_ROWS(LOAD, LOAD_ONE)                                            \
+  do {                                                                           \
+    if (pairs) {                                                                 \
+      if (relu) XCV_RQ16_ANY(LOAD, XCV_RQ16_RELU)                                \
+      else if (ohi < 127) XCV_RQ16_ANY(LOAD, XCV_RQ16_CLIPMAX)                   \
+      else XCV_RQ16_ANY(LOAD, XCV_RQ16_CLIP)                                     \
+    }                                                                            \
+    if (m & 1) {                                                                 \
+      if (relu) XCV_RQ16_ONE(LOAD_ONE, XCV_RQ16_RELU_ONE);                       \
+      else if (ohi < 127) XCV_RQ16_ONE(LOAD_ONE, XCV_RQ16_CLIPMAX_ONE);          \
+      else XCV_RQ16_ONE(LOAD_ONE, XCV_RQ16_CLIP_ONE);                            \
+    }                                                                            \
+  } while (0)
 static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_stride, const int32_t* src,
                                                       uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                       uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
@@ -335,16 +350,7 @@ static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_
         register uint32_t pairs __asm__("a5") = m / 2; /* after the call, which may use a5 */
         const int32_t *s0 = tmp, *s1 = tmp;
         const uint32_t b0 = 4u, b1 = 4u;
-        if (pairs) {
-          if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_RELU)
-          else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX)
-          else XCV_RQ16_ANY(XCV_RQC_LOAD1, XCV_RQ16_CLIP)
-        }
-        if (m & 1) {
-          if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE);
-          else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE);
-          else XCV_RQ16_ONE(XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE);
-        }
+        XCV_RQ16_ROWS(XCV_RQC_LOAD1, XCV_RQC_LOAD1_ONE);
         continue;
       }
       /* all but the last input into the buffer (8, then 9 per pass: fan-in 9 and 18 take one and two passes),
@@ -353,16 +359,7 @@ static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_
       register uint32_t pairs __asm__("a5") = m / 2;
       const int32_t *s0 = sk + (fan_in - 1) * tile_stride, *s1 = tmp;
       const uint32_t b0 = st, b1 = 4u;
-      if (pairs) {
-        if (relu) XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_RELU)
-        else if (ohi < 127) XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX)
-        else XCV_RQ16_ANY(XCV_RQC_LOAD2, XCV_RQ16_CLIP)
-      }
-      if (m & 1) {
-        if (relu) XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_RELU_ONE);
-        else if (ohi < 127) XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE);
-        else XCV_RQ16_ONE(XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIP_ONE);
-      }
+      XCV_RQ16_ROWS(XCV_RQC_LOAD2, XCV_RQC_LOAD2_ONE);
     }
   }
 }

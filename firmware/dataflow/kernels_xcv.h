@@ -246,6 +246,14 @@ static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32
 #define XCV_RQ_OUTP [p] "+r"(s), [d] "+r"(d)
 #define XCV_RQN_CLOB "t0", "t1", "t2", "t3", "t4", "t5", "memory"
 #define XCV_RQN_INS XCV_RQ_INS, XCV_SUM_OFFS
+/* Words of four outputs of fan 4..7 inputs at the offsets o1..o6 (in registers), `words` in a5. */
+#define XCV_RQN_RUN_FAN()                                                               \
+  do {                                                                                  \
+    if (fan == 4) XCV_RQ_RUN(XCV_RQN_BODY4, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);         \
+    else if (fan == 5) XCV_RQ_RUN(XCV_RQN_BODY5, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);    \
+    else if (fan == 6) XCV_RQ_RUN(XCV_RQN_BODY6, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);    \
+    else XCV_RQ_RUN(XCV_RQN_BODY7, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);                 \
+  } while (0)
 static inline int32_t xcv_sum_at(const int32_t* s, uint32_t ts, uint32_t fan) {
   int32_t a = s[0];
   for (uint32_t k = 1; k < fan; ++k) a = nm_reduce(a, s[k * ts]);
@@ -268,12 +276,7 @@ static __attribute__((noinline)) void xcv_requant_at(int8_t* d, const int32_t* s
   register uint32_t words __asm__("a5") = n / 4;
   const uint32_t o1 = o[0], o2 = o[1], o3 = o[2], o4 = fan > 4 ? o[3] : 0, o5 = fan > 5 ? o[4] : 0,
                  o6 = fan > 6 ? o[5] : 0;
-  if (words) {
-    if (fan == 4) XCV_RQ_RUN(XCV_RQN_BODY4, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else if (fan == 5) XCV_RQ_RUN(XCV_RQN_BODY5, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else if (fan == 6) XCV_RQ_RUN(XCV_RQN_BODY6, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else XCV_RQ_RUN(XCV_RQN_BODY7, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-  }
+  if (words) XCV_RQN_RUN_FAN();
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(xcv_sum_off(s + i, o, fan), x, relu);
 }
 static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, uint32_t ts, uint32_t n,
@@ -284,12 +287,7 @@ static __attribute__((noinline)) void xcv_requantN(int8_t* d, const int32_t* s, 
   }
   register uint32_t words __asm__("a5") = n / 4;
   const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
-  if (words) {
-    if (fan == 4) XCV_RQ_RUN(XCV_RQN_BODY4, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else if (fan == 5) XCV_RQ_RUN(XCV_RQN_BODY5, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else if (fan == 6) XCV_RQ_RUN(XCV_RQN_BODY6, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-    else XCV_RQ_RUN(XCV_RQN_BODY7, XCV_RQ_OUTP, XCV_RQN_INS, XCV_RQN_CLOB);
-  }
+  if (words) XCV_RQN_RUN_FAN();
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(xcv_sum_at(s + i, ts, fan), x, relu);
 }
 
