@@ -112,7 +112,8 @@ TEST_CASE("IMA full crossbar, exact 32-bit outputs match the reference MVM", "[i
   check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 11);
 }
 
-TEST_CASE("IMA MVMs on a worker pool give the reference outputs", "[ima]") {
+// 64 jobs on a pool of 3 workers (tests/parallel runs both cases by name, label `threads`).
+static void check_on_pool(bool defer) {
   vp::WorkerPool pool(3);
   JobRegs j;
   j.src = kL1 + 0x100;
@@ -121,19 +122,13 @@ TEST_CASE("IMA MVMs on a worker pool give the reference outputs", "[ima]") {
   j.dst_stride = 1024;
   j.jobs = 64;
   j.out_size = 4;
-  check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool);
+  check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool, defer);
 }
 
+TEST_CASE("IMA MVMs on a worker pool give the reference outputs", "[ima]") { check_on_pool(false); }
+
 TEST_CASE("IMA MVMs on a worker pool with outputs landed late in L1 give the reference outputs", "[ima]") {
-  vp::WorkerPool pool(3);
-  JobRegs j;
-  j.src = kL1 + 0x100;
-  j.src_stride = 256;
-  j.dst = kL1 + 0x10000;
-  j.dst_stride = 1024;
-  j.jobs = 64;
-  j.out_size = 4;
-  check_sequence({"cluster.ima.adc_bits=32"}, j, {8, 32, 0}, 12, &pool, /*defer=*/true);
+  check_on_pool(true);
 }
 
 TEST_CASE("IMA partial rows and columns with odd offsets, shift override and 16-bit outputs", "[ima]") {

@@ -109,13 +109,38 @@ TEST_CASE("mesh routing is dimension-ordered: along the row first, then the colu
   CHECK(r.clusters[0]->byte(63) == 2);
 }
 
+namespace {
+struct AloneCase { int from; uint64_t addr; int64_t expect; };
+// Each transfer alone: a write of S bytes, then a read of the same bytes 1000 cycles later;
+// both must take `expect` cycles and the read must return what was written (pattern `seed`).
+void run_each_alone(Rig& r, const std::vector<AloneCase>& cases, int seed, unsigned S) {
+  int64_t at = 37;
+  for (const auto& c : cases) {
+    r.add(c.from, at, tlm::TLM_WRITE_COMMAND, c.addr, pattern(c.from, seed, S));
+    r.add(c.from, at + 1000, tlm::TLM_READ_COMMAND, c.addr, std::vector<uint8_t>(S));
+    at += 2000;
+  }
+  sc_core::sc_start();
+  at = 37;
+  std::vector<size_t> next(8, 0);
+  for (size_t i = 0; i < cases.size(); ++i, at += 2000) {
+    INFO("case " << i);
+    const auto& s = r.clusters[size_t(cases[i].from)]->script;
+    const size_t k = next[size_t(cases[i].from)];
+    next[size_t(cases[i].from)] += 2;
+    CHECK(r.cycles(s[k].done) - at == cases[i].expect);
+    CHECK(r.cycles(s[k + 1].done) - (at + 1000) == cases[i].expect);
+    CHECK(s[k + 1].data == pattern(cases[i].from, seed, S));
+  }
+}
+}  // namespace
+
 TEST_CASE("mesh latency: the local links, one hop latency per hop, and the narrowest link's serialization",
           "[mesh][latency]") {
   Rig r("mpaimc-8", mesh_4x2());
   const unsigned S = 256;
   const int64_t ser = S / 16;  // 16 beats on the 16-byte hop links (8 on a local link)
-  struct Case { int from; uint64_t addr; int64_t expect; };
-  const Case cases[] = {
+  const std::vector<AloneCase> cases = {
       {0, r.map.cluster_base(0), 2 * kLocal + S / 32},         // itself: in and out of its router, 18
       {0, r.map.cluster_base(1), 2 * kLocal + kHop + ser},     // one hop: 33
       {0, r.map.cluster_base(5), 2 * kLocal + 2 * kHop + ser},  // two hops: 40
@@ -125,25 +150,7 @@ TEST_CASE("mesh latency: the local links, one hop latency per hop, and the narro
   };
   CHECK(cases[3].expect == 54);
   CHECK(cases[5].expect == 149);
-  // Each transfer alone: a write, then a read of the same bytes 1000 cycles later.
-  int64_t at = 37;
-  for (const auto& c : cases) {
-    r.add(c.from, at, tlm::TLM_WRITE_COMMAND, c.addr, pattern(c.from, 1, S));
-    r.add(c.from, at + 1000, tlm::TLM_READ_COMMAND, c.addr, std::vector<uint8_t>(S));
-    at += 2000;
-  }
-  sc_core::sc_start();
-  at = 37;
-  std::vector<size_t> next(8, 0);
-  for (size_t i = 0; i < std::size(cases); ++i, at += 2000) {
-    INFO("case " << i);
-    const auto& s = r.clusters[size_t(cases[i].from)]->script;
-    const size_t k = next[size_t(cases[i].from)];
-    next[size_t(cases[i].from)] += 2;
-    CHECK(r.cycles(s[k].done) - at == cases[i].expect);
-    CHECK(r.cycles(s[k + 1].done) - (at + 1000) == cases[i].expect);
-    CHECK(s[k + 1].data == pattern(cases[i].from, 1, S));
-  }
+  run_each_alone(r, cases, 1, S);
 }
 
 TEST_CASE("mesh contention: two bursts sharing a link, disjoint routes, reads beside writes", "[mesh][contention]") {
@@ -192,32 +199,14 @@ void check_alone(const std::vector<std::string>& modes) {
   Rig r("mpaimc-8", mesh_4x2(modes));
   const unsigned S = 256;
   const int64_t ser = S / 16;
-  struct Case { int from; uint64_t addr; int64_t expect; };
-  const Case cases[] = {
+  const std::vector<AloneCase> cases = {
       {0, r.map.cluster_base(0), 2 * kLocal + S / 32},               // 18
       {0, r.map.cluster_base(1), 2 * kLocal + kHop + ser},           // 33
       {4, r.map.cluster_base(3), 2 * kLocal + 4 * kHop + ser},       // 54
       {0, r.map.hbm_base() + 4096, kLocal + kHbm + S / 32},          // 113
       {7, r.map.hbm_base() + 4096, kLocal + 4 * kHop + kHbm + ser},  // 149
   };
-  int64_t at = 37;
-  for (const auto& c : cases) {
-    r.add(c.from, at, tlm::TLM_WRITE_COMMAND, c.addr, pattern(c.from, 2, S));
-    r.add(c.from, at + 1000, tlm::TLM_READ_COMMAND, c.addr, std::vector<uint8_t>(S));
-    at += 2000;
-  }
-  sc_core::sc_start();
-  at = 37;
-  std::vector<size_t> next(8, 0);
-  for (size_t i = 0; i < std::size(cases); ++i, at += 2000) {
-    INFO("case " << i);
-    const auto& s = r.clusters[size_t(cases[i].from)]->script;
-    const size_t k = next[size_t(cases[i].from)];
-    next[size_t(cases[i].from)] += 2;
-    CHECK(r.cycles(s[k].done) - at == cases[i].expect);
-    CHECK(r.cycles(s[k + 1].done) - (at + 1000) == cases[i].expect);
-    CHECK(s[k + 1].data == pattern(cases[i].from, 2, S));
-  }
+  run_each_alone(r, cases, 2, S);
   CHECK(r.noc.stats()["levels"][0]["contention_cycles"].get<uint64_t>() == 0);
 }
 }  // namespace
