@@ -315,7 +315,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     try {
       if (!req.timeline.empty()) write_trace_file(req.timeline, chrome_timeline_json(spans, traced_, cores));
       if (!req.vcd.empty() || !req.fst.empty()) {
-        VcdLayout layout{traced_, cores, traced_links_, {}, true};
+        VcdLayout layout{traced_, cores, traced_links_, {}, true, {}};
         layout.link_channel_names = noc_.link_channel_names();
         for (unsigned c : traced_)
           if (models_[c]->dwconv()) layout.dwconv_clusters.push_back(c);
