@@ -84,6 +84,12 @@ nlohmann::json cluster_row(const map::ClusterRole& role, const map::Network& net
 // Each stage also gives the mapper's estimate of it (model_stage, model_ns per
 // image and cluster, before any calibration) beside the time it was busy
 // (measured_ns, per image and cluster): what mode auto calibrates with.
+// Replicas of a stage can get unequal work (a tile count that is not a
+// multiple of the replicas, tiles of unequal width): the mean hides the
+// slowest one, which sets the stage's pace. So each stage also gives its
+// slowest replica (max_measured_ns, per image, and its cluster,
+// slowest_cluster), and the bottleneck is the stage whose slowest replica is
+// busy longest.
 nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping& m, const map::Network& net,
                                   int batch, double clock_hz) {
   struct Stage {
@@ -91,6 +97,8 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
     std::string role, name;
     int clusters = 0;
     double window = 0, busy = 0, wait_input = 0, wait_credit = 0;
+    double max_busy = -1;  // the slowest replica's busy time (core 0's), and its cluster
+    int max_cluster = -1;
   };
   std::vector<Stage> stages;
   for (const auto& r : rows) {
@@ -111,6 +119,10 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
     const auto& c0 = r["core0"];
     s->window += c0["window_ns"].get<double>();
     s->busy += c0["busy_ns"].get<double>();
+    if (c0["busy_ns"].get<double>() > s->max_busy) {
+      s->max_busy = c0["busy_ns"].get<double>();
+      s->max_cluster = r["cluster"].get<int>();
+    }
     s->wait_input += c0["wait_input_ns"].get<double>();
     s->wait_credit += c0["wait_credit_ns"].get<double>();
   }
@@ -120,13 +132,15 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
   nlohmann::json out;
   if (stages.empty()) return out;
   const auto share = [](const Stage& s, double v) { return s.window > 0 ? v / s.window : 0.0; };
-  // The bottleneck: the most busy time per cluster (per image: measured_ns), not the largest
-  // busy share: a stage that reads the HBM never waits for input and, once ahead, exits early,
-  // busy all its (short) window without setting the pace.
-  const auto per_cluster = [](const Stage& s) { return s.clusters > 0 ? s.busy / s.clusters : 0.0; };
+  // The bottleneck: the most busy time of a stage's slowest replica (per image:
+  // max_measured_ns), not the mean over its replicas (measured_ns), which hides
+  // one replica with more tiles than the others, nor the largest busy share: a
+  // stage that reads the HBM never waits for input and, once ahead, exits
+  // early, busy all its (short) window without setting the pace.
+  const auto slowest = [](const Stage& s) { return std::max(0.0, s.max_busy); };
   size_t bottleneck = 0;
   for (size_t i = 1; i < stages.size(); ++i)
-    if (per_cluster(stages[i]) > per_cluster(stages[bottleneck])) bottleneck = i;
+    if (slowest(stages[i]) > slowest(stages[bottleneck])) bottleneck = i;
   nlohmann::json list = nlohmann::json::array(), chain = nlohmann::json::array();
   std::vector<std::string> verdicts(stages.size());
   for (size_t i = 0; i < stages.size(); ++i) {
@@ -152,6 +166,8 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
                     {"model_stage", model != m.stages.end() ? model->name : std::string()},
                     {"model_ns", model != m.stages.end() ? model->model_cycles / clock_hz * 1e9 : 0.0},
                     {"measured_ns", measured},
+                    {"max_measured_ns", batch > 0 ? slowest(s) / batch : 0.0},
+                    {"slowest_cluster", s.max_cluster},
                     {"layer", s.layer},
                     {"role", s.role},
                     {"level", s.level},
@@ -168,7 +184,7 @@ nlohmann::json pipeline_diagnosis(const nlohmann::json& rows, const map::Mapping
   out["definition"] =
       "per stage (a layer's clusters of one role and reduction level), core 0's time after its boot: waiting for "
       "producers (wait_input), waiting for consumers' credit (wait_credit), and busy (the rest: its compute, the "
-      "IMA, DMA, barriers within the cluster); the bottleneck is the stage busy longest per image (measured_ns), the critical chain the stages before it that are blocked "
+      "IMA, DMA, barriers within the cluster); measured_ns is a stage's busy time per image and cluster (the mean over its replicas), max_measured_ns its slowest replica's (cluster slowest_cluster); the bottleneck is the stage whose slowest replica is busy longest per image (max_measured_ns), the critical chain the stages before it that are blocked "
       "(mostly waiting for credit) and after it that are starved (mostly waiting for input)";
   return out;
 }
@@ -456,9 +472,16 @@ std::string report_text(const nlohmann::json& j) {
     for (const auto& s : pl["critical_chain"]) chain += (chain.empty() ? "" : " -> ") + s.get<std::string>();
     const auto bn = std::find_if(pl["stages"].begin(), pl["stages"].end(),
                                  [&](const nlohmann::json& s) { return s["stage"] == pl["bottleneck"]; });
-    o << fmt::format("  pipeline          bottleneck {} (busy {:.1f} us per image, {:.0f} % of its time); critical chain {}\n",
-                     pl["bottleneck"].get<std::string>(), (*bn)["measured_ns"].get<double>() / 1e3,
-                     100 * (*bn)["busy_share"].get<double>(), chain);
+    // Replicas with unequal work: the slowest one sets the pace, the mean beside it.
+    std::string replicas;
+    if ((*bn)["clusters"].get<int>() > 1 && bn->contains("max_measured_ns"))
+      replicas = fmt::format("; slowest replica cluster {} busy {:.1f} us, mean of {} replicas {:.1f} us",
+                             (*bn)["slowest_cluster"].get<int>(), (*bn)["max_measured_ns"].get<double>() / 1e3,
+                             (*bn)["clusters"].get<int>(), (*bn)["measured_ns"].get<double>() / 1e3);
+    o << fmt::format("  pipeline          bottleneck {} (busy {:.1f} us per image{}, {:.0f} % of its time); critical chain {}\n",
+                     pl["bottleneck"].get<std::string>(),
+                     (bn->contains("max_measured_ns") ? (*bn)["max_measured_ns"] : (*bn)["measured_ns"]).get<double>() / 1e3,
+                     replicas, 100 * (*bn)["busy_share"].get<double>(), chain);
   }
   const auto& s = j["breakdown"]["shares"];
   const auto pct = [&](const char* k) { return 100.0 * s[k].get<double>(); };

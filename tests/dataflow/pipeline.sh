@@ -21,7 +21,25 @@ assert v["conv_b"]["verdict"] == "starved" and v["conv_b"]["wait_input_share"] >
 assert v["pool"]["busy_share"] > 0.8, v["pool"]
 for s in p["stages"]:
     assert abs(s["busy_share"] + s["wait_input_share"] + s["wait_credit_share"] - 1) < 1e-9, s
+    # The slowest replica (one cluster per stage here: the mean).
+    assert s["slowest_cluster"] >= 0 and abs(s["max_measured_ns"] - s["measured_ns"]) < 1e-6 * s["measured_ns"], s
 PY
 expect_exit 0 "$SRC/scripts/plot_pipeline.py" s.json p.png
 [ -s p.png ] || fail "no picture"
+# Replicas with unequal work: one_conv.yaml spread over all 8 clusters (--cost efficiency=0):
+# 8 replicas of a 20-column conv, tiles dealt round-robin, some replicas get more or wider tiles.
+# The slowest replica (max_measured_ns) is busy well above the stage's mean (measured_ns), and
+# the report's pipeline line gives it and its cluster.
+expect_exit 0 "$VP" -q --network "$SRC/tests/dataflow/one_conv.yaml" --platform mpaimc-8 --cost efficiency=0 \
+  --batch 3 --stats u.json
+expect_in "pipeline          bottleneck conv (busy " "$STDOUT"
+expect_in "; slowest replica cluster " "$STDOUT"
+expect_in "mean of 8 replicas" "$STDOUT"
+python3 - <<'PY' || fail "slowest replica wrong: $(python3 -c "import json; print(json.load(open('u.json'))['dataflow']['pipeline'])")"
+import json
+p = json.load(open("u.json"))["dataflow"]["pipeline"]
+(s,) = p["stages"]
+assert s["clusters"] == 8 and p["bottleneck"] == "conv", p
+assert s["max_measured_ns"] > 1.2 * s["measured_ns"] and 0 <= s["slowest_cluster"] < 8, s
+PY
 echo "pipeline diagnosis ok"

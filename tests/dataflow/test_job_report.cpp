@@ -133,3 +133,42 @@ TEST_CASE("breakdown: one bar per used cluster, the phases fill it, analog- or d
   CHECK_THAT(csv, Catch::StartsWith("cluster,layer,layer_name,role,replica,bound,end_ns,boot_ns,"));
   CHECK_THAT(csv, Catch::Contains("\n2,0,conv,analog,2,digital,4000.0,"));
 }
+
+TEST_CASE("pipeline diagnosis: the bottleneck is the stage whose slowest replica is busy longest", "[job-report]") {
+  // The conv's three replicas (clusters 0-2) get unequal work: core 0 of cluster 2 is busy
+  // 8800 ns, the others 2000 ns (mean 4267). A second stage of one cluster (3, given a reduce
+  // role of the same layer) is busy 6000 ns: more than the conv's mean, less than its slowest
+  // replica, which sets the pace. Batch 4: per image a quarter.
+  auto p = conv_job(4);
+  p.mapping.clusters.push_back(p.mapping.clusters.front());
+  p.mapping.clusters.back().id = 3;
+  p.mapping.clusters.back().role = vp::map::Role::Reduce;
+  p.mapping.clusters.back().level = 1;
+  p.mapping.clusters.back().replica = 0;
+  std::vector<nlohmann::json> per;
+  for (double wait_input : {8000.0, 8000.0, 1200.0, 4000.0}) {
+    per.push_back(cluster(int(per.size()), 10000, 3000, 1000));
+    per.back()["core0_phase_ns"] = {{"wait_input", wait_input}, {"wait_credit", 0.0}};
+  }
+  for (int i = 4; i < 8; ++i) per.push_back(cluster(i, 100, 0, 50));
+  auto j = vp::dataflow::job_report(p, results(per), 1e9, "mpaimc-8", 10000, 0.5);
+  const auto& pl = j["pipeline"];
+  REQUIRE(pl["stages"].size() == 2);
+  const auto& conv = pl["stages"][0];
+  CHECK(conv["stage"] == "conv");
+  CHECK(conv["clusters"] == 3);
+  CHECK(conv["measured_ns"].get<double>() == Approx(12800.0 / 3 / 4));  // the mean: unchanged
+  CHECK(conv["max_measured_ns"].get<double>() == Approx(8800.0 / 4));
+  CHECK(conv["max_measured_ns"].get<double>() > conv["measured_ns"].get<double>());
+  CHECK(conv["slowest_cluster"] == 2);
+  const auto& reduce = pl["stages"][1];
+  CHECK(reduce["stage"] == "conv reduce L1");
+  CHECK(reduce["measured_ns"].get<double>() == Approx(6000.0 / 4));
+  CHECK(reduce["max_measured_ns"].get<double>() == Approx(6000.0 / 4));
+  CHECK(reduce["slowest_cluster"] == 3);
+  CHECK(pl["bottleneck"] == "conv");  // by the mean it would be "conv reduce L1"
+  CHECK(conv["verdict"] == "bottleneck");
+  CHECK_THAT(vp::dataflow::report_text(j),
+             Catch::Contains("pipeline          bottleneck conv (busy 2.2 us per image; slowest replica cluster 2 busy "
+                             "2.2 us, mean of 3 replicas 1.1 us,"));
+}
