@@ -208,6 +208,15 @@ static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, u
                    : [p] "+r"(s), [d] "+r"(d)                                                 \
                    : "r"(cnt), XCV_SUM_OFFS                                                   \
                    : "t0", "t1", "t2", "memory")
+/* n int32 sums of fan 3..7 inputs at the offsets o1..o6 (in registers), the count `cnt` in a5. */
+#define XCV_RED_FAN()                                   \
+  do {                                                  \
+    if (fan == 3) XCV_RED(XCV_SUM3("t0", "t1", "t2"));      \
+    else if (fan == 4) XCV_RED(XCV_SUM4("t0", "t1", "t2")); \
+    else if (fan == 5) XCV_RED(XCV_SUM5("t0", "t1", "t2")); \
+    else if (fan == 6) XCV_RED(XCV_SUM6("t0", "t1", "t2")); \
+    else XCV_RED(XCV_SUM7("t0", "t1", "t2"));               \
+  } while (0)
 /* As xcv_reduceN with the other inputs at any byte offsets o[0..fan-2] from
  * s (constant along the run: every input advances by one int32 per output),
  * e.g. a partial sum in another buffer. */
@@ -216,21 +225,13 @@ static inline void xcv_reduce_at(int32_t* d, const int32_t* s, const uint32_t* o
   const uint32_t o1 = o[0], o2 = o[1], o3 = fan > 3 ? o[2] : 0, o4 = fan > 4 ? o[3] : 0, o5 = fan > 5 ? o[4] : 0,
                  o6 = fan > 6 ? o[5] : 0;
   if (!n) return;
-  if (fan == 3) XCV_RED(XCV_SUM3("t0", "t1", "t2"));
-  else if (fan == 4) XCV_RED(XCV_SUM4("t0", "t1", "t2"));
-  else if (fan == 5) XCV_RED(XCV_SUM5("t0", "t1", "t2"));
-  else if (fan == 6) XCV_RED(XCV_SUM6("t0", "t1", "t2"));
-  else XCV_RED(XCV_SUM7("t0", "t1", "t2"));
+  XCV_RED_FAN();
 }
 static inline void xcv_reduceN(int32_t* d, const int32_t* s, uint32_t ts, uint32_t n, uint32_t fan) {
   register uint32_t cnt __asm__("a5") = n;
   const uint32_t o1 = ts * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
   if (!n) return;
-  if (fan == 3) XCV_RED(XCV_SUM3("t0", "t1", "t2"));
-  else if (fan == 4) XCV_RED(XCV_SUM4("t0", "t1", "t2"));
-  else if (fan == 5) XCV_RED(XCV_SUM5("t0", "t1", "t2"));
-  else if (fan == 6) XCV_RED(XCV_SUM6("t0", "t1", "t2"));
-  else XCV_RED(XCV_SUM7("t0", "t1", "t2"));
+  XCV_RED_FAN();
 }
 
 /* d[i] = requant(sum over k < fan of s[k * ts + i]), i < n, fan 4..7 in one
