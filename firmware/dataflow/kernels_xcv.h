@@ -663,13 +663,16 @@ static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint
  * the column as xcv_rqc_column; per output cv.clipr, the bias add, cv.mulsN
  * (Is3 16), cv.macsN (Is3 0), cv.addRNr, then the code clamp. Loads are two
  * instructions ahead of their use. */
-#define XCV_RQ16_MATH                                                      \
+/* The clamp to the 16x16 form, the bias and cv.mulsN, shared by XCV_RQ16_MATH and XCV_RQ16I_MATH. */
+#define XCV_RQ16_PRE                                                       \
   ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n" /* cv.clipr */                   \
   ".insn r 0x2b, 3, 0x3a, t1, t1, %[r]\n"                                  \
   "add t0, t0, %[bias]\n"                                                  \
   "add t1, t1, %[bias]\n"                                                  \
   ".insn r 0x5b, 4, 0x10, t2, t0, %[ml]\n" /* cv.mulsn t2, t0, ml, 16 */   \
-  ".insn r 0x5b, 4, 0x10, t3, t1, %[ml]\n"                                 \
+  ".insn r 0x5b, 4, 0x10, t3, t1, %[ml]\n"
+#define XCV_RQ16_MATH                                                      \
+  XCV_RQ16_PRE                                                             \
   ".insn r 0x5b, 6, 0x00, t2, t0, %[mh]\n" /* cv.macsn t2, t0, mh, 0 */    \
   ".insn r 0x5b, 6, 0x00, t3, t1, %[mh]\n"                                 \
   ".insn r 0x2b, 3, 0x42, t2, zero, %[s3]\n" /* cv.addrnr */               \
@@ -705,12 +708,7 @@ static inline __attribute__((always_inline)) void xcv_rqc_column(int8_t* d, uint
  * and calibrations give shifts in the 30s); shifts 17 to 21 take XCV_RQ16. */
 #define XCV_RQ16_S3_MIN 6u
 #define XCV_RQ16I_MATH(S3)                                                 \
-  ".insn r 0x2b, 3, 0x3a, t0, t0, %[r]\n" /* cv.clipr */                   \
-  ".insn r 0x2b, 3, 0x3a, t1, t1, %[r]\n"                                  \
-  "add t0, t0, %[bias]\n"                                                  \
-  "add t1, t1, %[bias]\n"                                                  \
-  ".insn r 0x5b, 4, 0x10, t2, t0, %[ml]\n" /* cv.mulsn t2, t0, ml, 16 */   \
-  ".insn r 0x5b, 4, 0x10, t3, t1, %[ml]\n"                                 \
+  XCV_RQ16_PRE                                                             \
   ".insn r 0x5b, 6, 0x40 + " #S3 ", t2, t0, %[mh]\n" /* cv.macsrn t2, t0, mh, S3 */ \
   ".insn r 0x5b, 6, 0x40 + " #S3 ", t3, t1, %[mh]\n"
 #define XCV_RQ16I(LOAD, OUT, S3)                                                                         \
