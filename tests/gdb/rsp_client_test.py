@@ -195,4 +195,37 @@ v.expect("vCont;c", "X06")
 rc, err = v.finish()
 if rc != 1 or f"at pc 0x{pc:08x}" not in err:
     fail(f"fault: vp-run exit {rc}: {err}")
+# --- session 4: a single step over a cv.elw that sleeps (the CORE-V waits) ----
+# The step completes when the event arrives: the stop comes on that thread, one
+# instruction further, with the events the load returned in its register.
+elw_elf = os.path.join(os.path.dirname(elf), "cl_sleep_xcv.elf")
+trace = os.path.join(work, "elw.txt")
+subprocess.run(["timeout", "60", vp, "-q", "--platform", "cluster-1", "--elf", elw_elf, "--itrace", trace,
+                "--itrace-cores", "0:1"], check=True, capture_output=True)
+# core 1's wait for software event 0 (the first cv.elw that returns 0x1), e.g.
+# "9926 0.1 1c000174 0007b78b cv.elw a5,0(a5)  a5=0x00000001 load 0x10100064"
+elw = [l.split() for l in open(trace) if " cv.elw " in l and "=0x00000001 " in l]
+if not elw:
+    fail("no cv.elw returning software event 0 in the trace")
+elw_pc = int(elw[0][2], 16)
+rd = elw[0][5].split(",")[0]
+abi = ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1"] + ["a%d" % i for i in range(8)] + \
+      ["s%d" % i for i in range(2, 12)] + ["t3", "t4", "t5", "t6"]
+v = Vp("--platform", "cluster-1", program=elw_elf)
+v.expect(f"Z1,{elw_pc:x},4", "OK")
+stop = v.ask("vCont;c")
+m = re.match(r"T05thread:([0-9a-f]+);", stop)
+if not m or int(m.group(1), 16) == 1:  # core 0 never waits there
+    fail(f"cv.elw breakpoint stop: {stop!r}")
+tid = int(m.group(1), 16)
+v.expect(f"Hg{tid:x}", "OK")
+v.expect("p20", le32(elw_pc))
+v.expect(f"z1,{elw_pc:x},4", "OK")
+v.expect(f"vCont;s:{tid:x};c", lambda r: r.startswith(f"T05thread:{tid:x};"))
+v.expect("p20", le32(elw_pc + 4))
+v.expect("p%x" % abi.index(rd), le32(1))  # EU_LINE_SW(0): the event that woke it
+v.expect("vCont;c", "W00")
+rc, err = v.finish()
+if rc != 0:
+    fail(f"cv.elw session: vp-run exit {rc}: {err}")
 print("gdb protocol ok")
