@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define VPMAP_MAGIC 0x50414D56u /* the bytes 'V' 'M' 'A' 'P' */
-#define VPMAP_VERSION 3u /* 3: vpmap_layer_t grew act_min (68 bytes) */
+#define VPMAP_VERSION 4u /* 3: vpmap_layer_t grew act_min (68 bytes); 4: psum_bytes (int16 partial sums) */
 #define VPMAP_NONE 0xFFFFu /* no layer (the network input), or the HBM as an edge end */
 /* Characters of a layer name: vpmap_layer_t.name and the weights file's
  * records hold it with a NUL; a network with a longer name is refused when read. */
@@ -44,9 +44,9 @@ enum vpmap_edge_kind { VPMAP_EDGE_ACTIVATION = 0, VPMAP_EDGE_PARTIAL = 1, VPMAP_
 enum vpmap_buffer_kind {
   VPMAP_BUF_INPUT = 1,    /* double-buffered input window (int8) */
   VPMAP_BUF_INPUT_B = 2,  /* second input of an add (int8) */
-  VPMAP_BUF_IMA_OUT = 3,  /* IMA output, ADC codes as int32 */
-  VPMAP_BUF_OUTPUT = 4,   /* int8 output, or int32 partial sums before the last reduction level */
-  VPMAP_BUF_PARTIALS = 5, /* fan_in incoming partial-sum tiles (int32) */
+  VPMAP_BUF_IMA_OUT = 3,  /* IMA output, ADC codes as partial sums (the layer's psum_bytes each) */
+  VPMAP_BUF_OUTPUT = 4,   /* int8 output, or partial sums before the last reduction level */
+  VPMAP_BUF_PARTIALS = 5, /* fan_in incoming partial-sum tiles (psum_bytes each element) */
   VPMAP_BUF_RESIDUAL = 6, /* residual data kept for an add (layer = the producing layer) */
   VPMAP_BUF_WEIGHTS = 7   /* a depthwise layer's weights and channel records, copied from its VPWT record at boot */
 };
@@ -56,6 +56,17 @@ enum vpmap_buffer_kind {
  * [r * T, ...) with T its tile's rows). The firmware needs nothing more: each cluster programs
  * and drives its own block on its own IMA. */
 #define VPMAP_FLAG_MIXED_XBAR 2u
+
+/* Bytes per partial sum of an analog layer whose outputs sum fan_in crossbars'
+ * ADC codes (its row splits; 1: none), on an IMA of adc_bits: the codes are
+ * signed adc_bits-bit values (ima_saturate), so a sum of fan_in of them lies
+ * in [-fan_in * 2^(adc_bits-1), fan_in * (2^(adc_bits-1) - 1)], inside int16
+ * iff adc_bits + ceil(log2(fan_in)) <= 16 (the adc_bits count the sign). */
+static inline uint32_t vpmap_psum_bytes(uint32_t adc_bits, uint32_t fan_in) {
+  uint32_t lg = 0;
+  while (lg < 31u && (1u << lg) < fan_in) ++lg;
+  return adc_bits + lg <= 16u ? 2u : 4u;
+}
 
 typedef struct {
   uint32_t magic, version, header_bytes, total_bytes;
@@ -85,7 +96,11 @@ typedef struct {
   /* Appended in version 3. conv/fc/dwconv/add: lower clamp of the output codes, relu ? 0 : -128 <= act_min
    * <= act_max (Clip(min) with any min; equal to the floor: none). */
   int8_t act_min;
-  uint8_t reserved2[3];
+  /* Appended in version 4. Analog conv/fc: bytes per partial sum, 2 or 4 (the IMA's OUT_SIZE, the
+   * ima_out, partials and inner-level output buffers, the partial-sum edges): 2 where every sum of the
+   * layer's ADC codes fits int16 (vpmap_psum_bytes); 0 for the other ops. */
+  uint8_t psum_bytes;
+  uint8_t reserved2[2];
 } vpmap_layer_t; /* 68 bytes */
 
 typedef struct {
@@ -112,6 +127,9 @@ typedef struct {
   uint16_t kind, cluster;
   uint16_t layer, reserved;
 } vpmap_buffer_t; /* 16 bytes */
+
+/* Bytes per partial sum of an analog layer's record (2 or 4). */
+static inline uint32_t vpmap_layer_psum(const vpmap_layer_t* L) { return L->psum_bytes == 2u ? 2u : 4u; }
 
 #ifdef __cplusplus
 static_assert(sizeof(vpmap_header_t) == 80, "vpmap_header_t layout");

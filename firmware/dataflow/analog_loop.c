@@ -24,6 +24,16 @@ static int ima_reached(uint32_t target) { return ((ima_done_count() - target) & 
 
 static int workers_done; /* core 0: DF_EV_DONE seen */
 
+/* Requantization of `rows` pixels of the IMA output at `src` (the layer's partial-sum size) into dst. */
+static void requant_tile(const df_stage_t* a, uint32_t dst, uint32_t src, uint32_t rows) {
+  if (a->psum == 2u)
+    kern_reduce_requant_q16((int8_t*)(uintptr_t)dst, a->ncols, (const int16_t*)(uintptr_t)src, 1, 0, rows, a->ncols,
+                            &df_quant);
+  else
+    kern_reduce_requant_q((int8_t*)(uintptr_t)dst, a->ncols, (const int32_t*)(uintptr_t)src, 1, 0, rows, a->ncols,
+                          &df_quant);
+}
+
 /* A cluster of one core (an analog cluster of section VI): core 0
  * requantizes tile `done` itself, and then it is as if the workers were done. */
 static void requantize_alone(const df_stage_t* a, uint32_t done) {
@@ -31,9 +41,7 @@ static void requantize_alone(const df_stage_t* a, uint32_t done) {
   const uint32_t half = done & 1u;
   const df_tile_t t = df_tile_of(a, df_flow.replica + done * df_flow.replicas);
   cluster_phase(CLUSTER_PHASE_COMPUTE);
-  kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
-                        (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0, (uint32_t)L->out_h * t.tw,
-                        a->ncols, &df_quant);
+  requant_tile(a, a->out_buf + half * a->out_half, a->ima_buf + half * a->ima_half, (uint32_t)L->out_h * t.tw);
   if (df_needs_floor(L)) /* core 0 is the whole team here: no barrier */
     df_act_floor((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), (uint32_t)L->out_h * t.tw * a->ncols, L->act_min);
   workers_done = 1;
@@ -90,13 +98,13 @@ static int sequence(const df_stage_t* a, ima_track_t* tr, int32_t base, uint32_t
   if (lo < a->r0) lo = a->r0;
   if (hi > a->r1) hi = a->r1;
   if (hi <= lo) { /* the whole chunk is padding: its ADC outputs are 0 */
-    for (uint32_t j = 0; j < jobs; ++j) memset((void*)(uintptr_t)(dst + j * dst_stride), 0, px * a->ncols * 4u);
+    for (uint32_t j = 0; j < jobs; ++j) memset((void*)(uintptr_t)(dst + j * dst_stride), 0, px * a->ncols * a->psum);
     return DF_OK;
   }
   const uint32_t ky = lo / a->run, off = lo % a->run, n = hi - lo;
   ima_job_t j = {.src = (uint32_t)(base + (int32_t)(ky * a->pitch + off)), .dst = dst, .src_stride = src_stride,
                  .dst_stride = dst_stride, .row0 = lo - a->r0, .rows = n, .col0 = 0, .cols = px * a->ncols,
-                 .jobs = jobs, .out_size = 4, .adc_shift = (int32_t)a->adc_shift, .block_len = 0, .block_stride = 0};
+                 .jobs = jobs, .out_size = a->psum, .adc_shift = (int32_t)a->adc_shift, .block_len = 0, .block_stride = 0};
   if (n > a->run - off) { /* spans kernel rows: gathered, entered `off` bytes into the first */
     j.block_len = a->run;
     j.block_stride = a->pitch;
@@ -112,7 +120,7 @@ static int sequence(const df_stage_t* a, ima_track_t* tr, int32_t base, uint32_t
  * written past the row). Unpacked, one sequence of tw pixels. */
 static int row_groups(const df_stage_t* a, ima_track_t* tr, int32_t org, uint32_t dst, uint32_t tw, uint32_t lo,
                       uint32_t hi) {
-  const uint32_t k = a->pack, whole = tw / k, rest = tw % k, px = a->ncols * 4u;
+  const uint32_t k = a->pack, whole = tw / k, rest = tw % k, px = a->ncols * a->psum;
   int rc = DF_OK;
   if (whole) rc = sequence(a, tr, org, k * a->s * a->C, dst, k * px, whole, lo, hi, k);
   if (rest && rc == DF_OK)
@@ -130,7 +138,7 @@ static int issue_tile(const df_stage_t* a, ima_track_t* tr, uint32_t n, uint32_t
   const vpmap_layer_t* L = a->L;
   const df_tile_t t = df_tile_of(a, n);
   const int32_t win = (int32_t)(a->in_buf + in_slot * a->in_slot);
-  const uint32_t ima = a->ima_buf + half * a->ima_half, px = a->ncols * 4u;
+  const uint32_t ima = a->ima_buf + half * a->ima_half, px = a->ncols * a->psum;
   const uint32_t s = a->s, p = a->p, H = L->in_h;
   uint32_t oy_a = (p + s - 1) / s, oy_b = H + p >= a->kh ? (H + p - a->kh) / s + 1 : 0;
   if (oy_b > L->out_h) oy_b = L->out_h;
@@ -246,9 +254,7 @@ int df_run_analog(const df_role_t* r) {
       cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
       eu_wait_line(DF_EV_TILE);
       cluster_phase(CLUSTER_PHASE_COMPUTE);
-      kern_reduce_requant_q((int8_t*)(uintptr_t)(a->out_buf + half * a->out_half), a->ncols,
-                          (const int32_t*)(uintptr_t)(a->ima_buf + half * a->ima_half), 1, 0,
-                          (uint32_t)L->out_h * t.tw, a->ncols, &df_quant);
+      requant_tile(a, a->out_buf + half * a->out_half, a->ima_buf + half * a->ima_half, (uint32_t)L->out_h * t.tw);
       if (df_needs_floor(L)) { /* Clip's lower bound (act_floor.h), once the whole tile is requantized */
         cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
         eu_barrier(); /* the workers only */

@@ -11,8 +11,9 @@
 #include "hal/event_unit.h"
 
 typedef struct {
-  uint32_t out_buf, out_half, ncols, fan_in, child_stride; /* child_stride: int32 elements between partial tiles */
-  int wide;                                               /* an inner reduction level: int32 out */
+  uint32_t out_buf, out_half, ncols, fan_in, child_stride; /* child_stride: elements between partial tiles */
+  int wide;                                               /* an inner reduction level: partial sums out */
+  uint32_t psum;                                          /* bytes per partial sum (the layer's psum_bytes: 2 or 4) */
 } digital_t;
 
 static digital_t dig;
@@ -30,8 +31,8 @@ static int prepare_digital(const df_role_t* r, df_stage_t* a, digital_t* d) {
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
   if (me->role == VPMAP_ROLE_REDUCE) {
     d->ncols = me->col1 - me->col0, d->fan_in = me->fan_in, d->wide = me->level < L->n_levels;
-    d->child_stride = tile_px * d->ncols;
-    if (!df_flow.port_base[DF_PORT_PARTIALS] || d->out_half < tile_px * d->ncols * (d->wide ? 4u : 1u)) goto bad;
+    d->child_stride = tile_px * d->ncols, d->psum = vpmap_layer_psum(L);
+    if (!df_flow.port_base[DF_PORT_PARTIALS] || d->out_half < tile_px * d->ncols * (d->wide ? d->psum : 1u)) goto bad;
     return DF_OK;
   }
   if (L->op != VPMAP_OP_ADD) goto bad;
@@ -121,13 +122,29 @@ int df_run_digital(const df_role_t* r) {
         kern_pool_mode((int8_t*)(uintptr_t)out, &win, L->out_h, ox0, ox0 + tw, L->kernel, L->stride, L->padding,
                        L->op == VPMAP_OP_MAXPOOL, L->op == VPMAP_OP_AVGPOOL ? L->adc_shift : 0u);
     } else if (reduce) {
-      const int32_t* src = (const int32_t*)(uintptr_t)(f->port_base[DF_PORT_PARTIALS] +
-                                                       (k % f->port_slots[DF_PORT_PARTIALS]) * f->port_slot_bytes[DF_PORT_PARTIALS]);
-      if (d->wide)
-        kern_reduce((int32_t*)(uintptr_t)out, src, d->fan_in, d->child_stride, (uint32_t)L->out_h * tw * d->ncols);
-      else
-        kern_reduce_requant_q((int8_t*)(uintptr_t)out, d->ncols, src, d->fan_in, d->child_stride,
-                              (uint32_t)L->out_h * tw, d->ncols, &df_quant);
+      const uint32_t src = f->port_base[DF_PORT_PARTIALS] + (k % f->port_slots[DF_PORT_PARTIALS]) * f->port_slot_bytes[DF_PORT_PARTIALS];
+      const uint32_t px = (uint32_t)L->out_h * tw;
+      if (d->psum == 2u) { /* int16 partial sums (vpmap_psum_bytes) */
+        int16_t* s16 = (int16_t*)(uintptr_t)src;
+        if (d->wide) {
+          kern_reduce16((int16_t*)(uintptr_t)out, s16, d->fan_in, d->child_stride, px * d->ncols);
+        } else {
+          uint32_t fan = d->fan_in;
+          if (fan > 2u) { /* sum the tiles into the first one, packed (two sums a word), then requantize it alone */
+            kern_reduce16(s16, s16, fan, d->child_stride, px * d->ncols);
+            fan = 1u;
+            cluster_phase(CLUSTER_PHASE_SYNCHRONIZATION);
+            eu_barrier();
+            cluster_phase(CLUSTER_PHASE_COMPUTE);
+          }
+          kern_reduce_requant_q16((int8_t*)(uintptr_t)out, d->ncols, s16, fan, d->child_stride, px, d->ncols, &df_quant);
+        }
+      } else if (d->wide) {
+        kern_reduce((int32_t*)(uintptr_t)out, (const int32_t*)(uintptr_t)src, d->fan_in, d->child_stride, px * d->ncols);
+      } else {
+        kern_reduce_requant_q((int8_t*)(uintptr_t)out, d->ncols, (const int32_t*)(uintptr_t)src, d->fan_in,
+                              d->child_stride, px, d->ncols, &df_quant);
+      }
     } else { /* residual add */
       kern_add_rescaled((int8_t*)(uintptr_t)out,
                (const int8_t*)(uintptr_t)(f->port_base[DF_PORT_A] + (k % f->port_slots[DF_PORT_A]) * f->port_slot_bytes[DF_PORT_A]),

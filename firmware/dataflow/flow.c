@@ -186,7 +186,7 @@ static int add_out(const df_role_t* r, uint32_t dst, uint32_t kind, uint32_t rin
   if (kind == VPMAP_EDGE_PARTIAL) {
     /* Slot (half, child) of the reducer's partial sums; my child index is my
      * rank among its partial-sum producers (its in-edges are sorted by src). */
-    o->g = df_geom_exact(D, (c.col1 - c.col0) * 4u);
+    o->g = df_geom_exact(D, (c.col1 - c.col0) * vpmap_layer_psum(D));
     const uint32_t tile = o->g.rows * o->g.pitch;
     static vpmap_edge_t e[DF_MAX_EDGES];
     if (c.n_in_edges > DF_MAX_EDGES) return too_many(r);
@@ -244,7 +244,7 @@ int df_flow_setup(const df_role_t* r) {
   const uint32_t ncols = analog || reduce ? me->col1 - me->col0 : L->out_c;
   const int wide = (analog && L->n_levels > 0) || (reduce && me->level < L->n_levels);
   f->tw = L->tile_w, f->tiles = L->tiles, f->out_w = L->out_w, f->out_h = L->out_h;
-  f->replica = me->replica, f->replicas = L->replicas, f->pb = ncols * (wide ? 4u : 1u);
+  f->replica = me->replica, f->replicas = L->replicas, f->pb = ncols * (wide ? vpmap_layer_psum(L) : 1u);
   /* My input ports. */
   uint32_t size = 0;
   for (uint32_t i = 0; i < me->n_buffers; ++i) {
@@ -256,7 +256,7 @@ int df_flow_setup(const df_role_t* r) {
       f->port_slot_bytes[port] = f->port[port].rows * f->port[port].pitch;
       f->port_slots[port] = f->port_slot_bytes[port] ? b->size / f->port_slot_bytes[port] : 0;
     } else if (b->kind == VPMAP_BUF_PARTIALS) {
-      f->port[DF_PORT_PARTIALS] = df_geom_exact(L, ncols * 4u);
+      f->port[DF_PORT_PARTIALS] = df_geom_exact(L, ncols * vpmap_layer_psum(L));
       f->port_base[DF_PORT_PARTIALS] = CLUSTER_LOCAL_BASE + b->offset;
       f->port_slot_bytes[DF_PORT_PARTIALS] = me->fan_in * f->port[DF_PORT_PARTIALS].rows * f->port[DF_PORT_PARTIALS].pitch;
       f->port_slots[DF_PORT_PARTIALS] = f->port_slot_bytes[DF_PORT_PARTIALS] ? b->size / f->port_slot_bytes[DF_PORT_PARTIALS] : 0;

@@ -267,12 +267,12 @@ static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, c
     i += nr;                                                                                                \
     const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;       \
     const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;                                \
-    const int32_t* s0 = src + r0 * cols + c;                                                                \
-    const int32_t* s1 = s0 + tile_stride;                                                                   \
+    __typeof__(src) s0 = src + r0 * cols + c; /* int32_t or int16_t partial sums */                     \
+    __typeof__(src) s1 = s0 + tile_stride;                                                                  \
     int8_t* d = dst + r0 * dst_stride + c;                                                                  \
     df_rq16_t pl;                                                                                           \
     if (!df_rq16_plan(&pl, bias, mult, shift)) {                                                            \
-      rq_piece(d, dst_stride, s0, TWO ? 2 : 1, tile_stride, cols, nr, bias, mult, shift, relu, ohi);        \
+      XCV_RQ16_PIECE(d, dst_stride, s0, TWO ? 2 : 1, tile_stride, cols, nr, bias, mult, shift, relu, ohi);  \
       continue;                                                                                             \
     }                                                                                                       \
     const df_rq16_t* p = &pl;                                                                               \
@@ -280,6 +280,7 @@ static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, c
     if (pairs) XCV_RQ16_ANY(LOAD, OUT);                                                                     \
     if (nr & 1) XCV_RQ16_ONE(LOAD_ONE, OUT_ONE);                                                              \
   }
+#define XCV_RQ16_PIECE rq_piece /* a piece df_rq16_plan refuses */
 static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_stride, const int32_t* src,
                                                     uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                     uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
@@ -402,6 +403,182 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
     const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
     rq_piece(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult,
              shift, q->relu, q->act_max);
+  }
+}
+
+/* ---- int16 partial sums (kernels.h: kern_reduce16, kern_reduce_requant_q16) ---- */
+
+/* rq_piece on int16 partial sums, any fan-in: df_rqc's 32-bit forms down the
+ * column (the mulh form hoisted), or nm_requant_ch's 64-bit path. */
+static inline __attribute__((always_inline)) void rqc_column16_c(int8_t* d, uint32_t dst_stride, const int16_t* s,
+                                                                 uint32_t fan_in, uint32_t tile_stride, uint32_t cols,
+                                                                 uint32_t rows, const df_rqc_t* p, int32_t olo,
+                                                                 int32_t ohi, int mulh) {
+  const int32_t lo = p->lo, hi = p->hi, bias = p->bias, mh = p->mh, ml = p->ml, round = p->round;
+  const uint32_t t = p->t, s2 = p->s2;
+  const int16_t* s1 = s + tile_stride;
+  for (uint32_t r = 0; r < rows; ++r, s += cols, s1 += cols, d += dst_stride) {
+    int32_t a = *s;
+    if (fan_in == 2) {
+      a += *s1;
+    } else {
+      for (uint32_t k = 1; k < fan_in; ++k) a += s[k * tile_stride];
+    }
+    a = (a < lo ? lo : (a > hi ? hi : a)) + bias;
+    const int32_t x = mulh ? (int32_t)(((int64_t)a * mh) >> 32) : a * mh + ((a * ml) >> t);
+    const int32_t v = (x + round) >> s2;
+    *d = (int8_t)(v < olo ? olo : (v > ohi ? ohi : v));
+  }
+}
+
+static __attribute__((noinline)) void rq_piece16(int8_t* d, uint32_t dst_stride, const int16_t* s, uint32_t fan_in,
+                                                 uint32_t tile_stride, uint32_t cols, uint32_t nr, int32_t bias,
+                                                 int32_t mult, uint32_t shift, int relu, int32_t amax) {
+  const int32_t olo = relu ? 0 : -128, ohi = amax < 127 ? amax : 127;
+  df_rqc_t pc;
+  if (ohi >= olo && df_rqc_plan(&pc, bias, mult, shift)) {
+    if (pc.t == DF_RQC_MULH)
+      rqc_column16_c(d, dst_stride, s, fan_in, tile_stride, cols, nr, &pc, olo, ohi, 1);
+    else if (fan_in == 1)
+      rqc_column16_c(d, dst_stride, s, 1, tile_stride, cols, nr, &pc, olo, ohi, 0);
+    else if (fan_in == 2)
+      rqc_column16_c(d, dst_stride, s, 2, tile_stride, cols, nr, &pc, olo, ohi, 0);
+    else
+      rqc_column16_c(d, dst_stride, s, fan_in, tile_stride, cols, nr, &pc, olo, ohi, 0);
+    return;
+  }
+  const df_requant_t p = df_requant_plan(mult, shift, relu);
+  for (uint32_t r = 0; r < nr; ++r) {
+    int32_t acc = s[r * cols];
+    for (uint32_t k = 1; k < fan_in; ++k) acc += s[k * tile_stride + r * cols];
+    const int8_t v = df_requant(bias ? nm_bias_add(acc, bias) : acc, &p);
+    d[r * dst_stride] = v > amax ? (int8_t)amax : v;
+  }
+}
+
+void kern_reduce16(int16_t* dst, const int16_t* src, uint32_t fan_in, uint32_t tile_stride, uint32_t n) {
+  uint32_t lo, hi;
+#if VP_XCV
+  if (!((((uintptr_t)src | (uintptr_t)dst) & 3u) | (tile_stride & 1u)) && fan_in >= 2) {
+    /* Two sums a word: each core a share of the words (the last word may hold one sum, which C adds). */
+    const uint32_t words = n / 2u, tsw = tile_stride / 2u;
+    df_share((n + 1u) / 2u, &lo, &hi);
+    const uint32_t whi = hi < words ? hi : words;
+    uint32_t* d = (uint32_t*)dst + lo;
+    const uint32_t* s = (const uint32_t*)src + lo;
+    if (whi > lo) {
+      if (fan_in == 2) {
+        xcv_reduce2h(d, s, s + tsw, whi - lo);
+      } else {
+        const uint32_t first = fan_in < 7 ? fan_in : 7;
+        xcv_reduceNh(d, s, tsw, whi - lo, first);
+        for (uint32_t k = first; k < fan_in; ++k) xcv_reduce2h(d, d, s + k * tsw, whi - lo);
+      }
+    }
+    if (hi > whi) { /* n odd: its last sum */
+      int32_t acc = src[n - 1u];
+      for (uint32_t k = 1; k < fan_in; ++k) acc += src[k * tile_stride + n - 1u];
+      dst[n - 1u] = (int16_t)acc;
+    }
+    return;
+  }
+#endif
+  df_share(n, &lo, &hi);
+  if (fan_in == 2) {
+    const int16_t* s1 = src + tile_stride;
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(src[i] + s1[i]);
+    return;
+  }
+  for (uint32_t i = lo; i < hi; ++i) {
+    int32_t acc = src[i];
+    for (uint32_t k = 1; k < fan_in; ++k) acc += src[k * tile_stride + i];
+    dst[i] = (int16_t)acc;
+  }
+}
+
+#if VP_XCV
+/* xcv_rq_pieces on int16 partial sums: the same loops with cv.lh (XCV_RQCH_LOAD*). */
+#undef XCV_RQ16_PIECE
+#define XCV_RQ16_PIECE rq_piece16
+static __attribute__((noinline)) void xcv_rq_pieces16(int8_t* dst, uint32_t dst_stride, const int16_t* src,
+                                                      uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
+                                                      uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
+  const int relu = q->relu;
+  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
+  const uint32_t b0 = cols * 2u, b1 = cols * 2u;
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
+  if (fan_in == 2) {
+    if (relu) XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_RELU, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_RELU_ONE)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_CLIPMAX, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE)
+    else XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_CLIP, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_CLIP_ONE)
+  } else {
+    if (relu) XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_RELU, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_RELU_ONE)
+    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_CLIPMAX, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE)
+    else XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_CLIP, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_CLIP_ONE)
+  }
+}
+#endif
+
+/* The uniform requantization (no bias, one mult and shift, no act_max) of fan-in 1 or 2 int16 partial sums,
+ * the share [lo, hi) of the flattened elements: row runs as kern_reduce_requant's. */
+static void rr16_uniform(int8_t* dst, uint32_t dst_stride, const int16_t* src, uint32_t fan_in, uint32_t tile_stride,
+                         uint32_t cols, uint32_t lo, uint32_t hi, const df_quant_t* q) {
+  const int16_t* s1 = fan_in == 2 ? src + tile_stride : 0;
+#if VP_XCV
+  const xcv_rq_t x = xcv_rq_plan(q->mult, q->shift);
+#endif
+  const df_requant_t p = df_requant_plan(q->mult, q->shift, q->relu);
+  const int32_t m = p.m, floor = p.relu ? 0 : -128;
+  uint32_t c = lo % cols; /* one division; then run by run */
+  int8_t* d = dst + (lo / cols) * dst_stride + c;
+  for (uint32_t i = lo; i < hi;) {
+    const uint32_t run = dst_stride == cols ? hi - i : (cols - c < hi - i ? cols - c : hi - i);
+#if VP_XCV
+    if (x.ok) {
+      xcv_requant16(d, src + i, s1 ? s1 + i : 0, run, &x, q->relu);
+    } else
+#endif
+    if (p.path == DF_RQ_HIGH32) {
+      for (uint32_t j = 0; j < run; ++j) {
+        const int64_t v64 = (int64_t)(s1 ? src[i + j] + s1[i + j] : src[i + j]) * m;
+        int32_t v = (int32_t)(v64 >> 32) + (int32_t)(((uint32_t)v64) >> 31);
+        v = v < floor ? floor : v;
+        d[j] = (int8_t)(v > 127 ? 127 : v);
+      }
+    } else {
+      for (uint32_t j = 0; j < run; ++j) d[j] = df_requant(s1 ? src[i + j] + s1[i + j] : src[i + j], &p);
+    }
+    i += run;
+    d += run + dst_stride - cols;
+    c = 0;
+  }
+}
+
+void kern_reduce_requant_q16(int8_t* dst, uint32_t dst_stride, const int16_t* src, uint32_t fan_in,
+                             uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
+  uint32_t lo, hi;
+  if (q->uniform && q->act_max >= 127 && fan_in <= 2) { /* flattened shares, row runs */
+    df_share(rows * cols, &lo, &hi);
+    if (lo < hi) rr16_uniform(dst, dst_stride, src, fan_in, tile_stride, cols, lo, hi, q);
+    return;
+  }
+  /* Column-major shares, one plan per column piece, as kern_reduce_requant_q's per-channel path. */
+  df_share(rows * cols, &lo, &hi);
+  if (lo >= hi) return;
+#if VP_XCV
+  if ((q->relu ? 0 : -128) <= q->act_max && fan_in <= 2) {
+    xcv_rq_pieces16(dst, dst_stride, src, fan_in, tile_stride, rows, cols, q, lo, hi);
+    return;
+  }
+#endif
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
+  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
+    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
+    i += nr;
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
+    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
+    rq_piece16(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult,
+               shift, q->relu, q->act_max);
   }
 }
 

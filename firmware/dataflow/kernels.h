@@ -10,7 +10,8 @@
  *
  * Numerics are exactly contracts/numerics.h and contracts/ima_numerics.h,
  * so results are bit-exact with the golden reference (mapping/src/reference.cpp).
- * Activations are int8 HWC; partial sums and IMA outputs int32. */
+ * Activations are int8 HWC; partial sums and IMA outputs int32, or int16
+ * where the layer's sums fit (vpmap_layer_t.psum_bytes: the *16 kernels). */
 #ifndef DATAFLOW_KERNELS_H
 #define DATAFLOW_KERNELS_H
 
@@ -69,6 +70,17 @@ typedef struct {
  * core takes a share of the columns and plans each column once per call. */
 void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
                            uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q);
+
+/* The same two kernels on int16 partial sums (a layer whose psum_bytes is 2:
+ * every sum of its ADC codes fits int16, so no sum here overflows; the
+ * values, and the codes, are those of the int32 kernels). kern_reduce16:
+ * dst may alias src's first tile; an even tile_stride and word-aligned
+ * src and dst let CORE-V add two sums a word (cv.add.h). */
+void kern_reduce16(int16_t* dst, const int16_t* src, uint32_t fan_in, uint32_t tile_stride, uint32_t n);
+/* kern_reduce_requant_q on int16 partial sums; fan-in 1 and 2 have the fast
+ * column loops (the dataflow sums larger fan-ins with kern_reduce16 first). */
+void kern_reduce_requant_q16(int8_t* dst, uint32_t dst_stride, const int16_t* src, uint32_t fan_in,
+                             uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q);
 
 /* Residual add: dst[i] = nm_add(a[i], b[i], relu), i < n. */
 void kern_add(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int relu);

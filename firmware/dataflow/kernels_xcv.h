@@ -837,4 +837,97 @@ static inline void xcv_col_sums(int32_t* q, const int32_t* s, uint32_t st, uint3
   for (uint32_t k = 8; k < fan; k += 9) xcv_col_sum(q, s + k * ts, st, ts, n, fan - k < 9 ? fan - k : 9, 1);
 }
 
+
+/* ---- int16 partial sums (vpmap_layer_t.psum_bytes 2) ----------------------
+ * Two sums a word: d[i] = a[i] + b[i] on packed half-words (cv.add.h), i <
+ * words; four loads, two cv.add.h and two stores per two words (four sums),
+ * each load two instructions ahead of its use: 2 cycles a sum against 4 for
+ * int32 (xcv_reduce2). No lane overflows: the mapper chose int16 because
+ * every sum of the layer fits (vpmap_psum_bytes). */
+#define XCV_ADD_H(a, b) ".insn r 0x7b, 0, 0x00, " a ", " a ", " b "\n" /* cv.add.h */
+static inline void xcv_reduce2h(uint32_t* d, const uint32_t* a, const uint32_t* b, uint32_t words) {
+  register uint32_t pairs __asm__("a5") = words / 2;
+  if (pairs)
+    __asm__ volatile(CV_HWLOOP0_BEGIN
+                     ".insn i 0x0b, 2, t0, 4(%[a])\n" /* cv.lw t0, 4(a!) */
+                     ".insn i 0x0b, 2, t1, 4(%[b])\n"
+                     ".insn i 0x0b, 2, t2, 4(%[a])\n"
+                     ".insn i 0x0b, 2, t3, 4(%[b])\n"
+                     XCV_ADD_H("t0", "t1")
+                     XCV_ADD_H("t2", "t3")
+                     ".insn s 0x2b, 2, t0, 4(%[d])\n" /* cv.sw t0, 4(d!) */
+                     ".insn s 0x2b, 2, t2, 4(%[d])\n" CV_HWLOOP0_END
+                     : [a] "+r"(a), [b] "+r"(b), [d] "+r"(d)
+                     : "r"(pairs)
+                     : "t0", "t1", "t2", "t3", "memory");
+  if (words & 1) *d = cv_add_h(*a, *b);
+}
+
+/* Packed sums of fan 3..7 tiles (tsw words apart), one pass: the XCV_SUM
+ * bodies of xcv_reduceN with cv.add.h for add (fan loads, fan - 1 cv.add.h
+ * and one store per word, i.e. per two sums). d may be s. */
+#undef XCV_SUM_ADD
+#define XCV_SUM_ADD(a, b) XCV_ADD_H(a, b)
+static inline void xcv_reduceNh(uint32_t* d, const uint32_t* s, uint32_t tsw, uint32_t words, uint32_t fan) {
+  register uint32_t cnt __asm__("a5") = words;
+  const uint32_t o1 = tsw * 4u, o2 = 2u * o1, o3 = 3u * o1, o4 = 4u * o1, o5 = 5u * o1, o6 = 6u * o1;
+  if (!words) return;
+  XCV_RED_FAN();
+}
+#undef XCV_SUM_ADD
+#define XCV_SUM_ADD(a, b) "add " a ", " a ", " b "\n"
+
+/* The column loops' loads of int16 partial sums: cv.lh rd, rs2(rs1!) (XCV_RQC_LOAD1/2's cv.lw). */
+#define XCV_RQCH_LOAD1                            \
+  ".insn r 0x2b, 3, 0x01, t0, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x01, t1, %[s0], %[st0]\n"
+#define XCV_RQCH_LOAD2                            \
+  ".insn r 0x2b, 3, 0x01, t0, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x01, t2, %[s1], %[st1]\n"     \
+  ".insn r 0x2b, 3, 0x01, t1, %[s0], %[st0]\n"     \
+  ".insn r 0x2b, 3, 0x01, t3, %[s1], %[st1]\n"     \
+  "add t0, t0, t2\n"                               \
+  "add t1, t1, t3\n"
+#define XCV_RQCH_LOAD1_ONE "lh t0, 0(%[s0])\n"
+#define XCV_RQCH_LOAD2_ONE "lh t0, 0(%[s0])\n" "lh t2, 0(%[s1])\n" "add t0, t0, t2\n"
+
+
+/* xcv_requant on int16 partial sums: the same loops with cv.lh rd, 2(rs1!)
+ * (instead of cv.lw 4), d[i] = requant(s0[i] (+ s1[i] when s1)), i < n. */
+#define XCV_RQH1_BODY(CLAMP, CLIPS)                                       \
+  ".insn i 0x0b, 1, t0, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t1, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t2, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t3, 2(%[s])\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
+#define XCV_RQH2_BODY(CLAMP, CLIPS)                                       \
+  ".insn i 0x0b, 1, t0, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t4, 2(%[s1])\n"                               \
+  ".insn i 0x0b, 1, t1, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t5, 2(%[s1])\n"                               \
+  "add t0, t0, t4\n"                                              \
+  ".insn i 0x0b, 1, t2, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t4, 2(%[s1])\n"                               \
+  "add t1, t1, t5\n"                                              \
+  ".insn i 0x0b, 1, t3, 2(%[s])\n"                                \
+  ".insn i 0x0b, 1, t5, 2(%[s1])\n"                               \
+  "add t2, t2, t4\n"                                              \
+  "nop\n" /* t5 is loaded one instruction ago */                  \
+  "add t3, t3, t5\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
+static inline void xcv_requant16(int8_t* d, const int16_t* s0, const int16_t* s1, uint32_t n, const xcv_rq_t* x,
+                                 int relu) {
+  while (n && ((uintptr_t)d & 3)) {
+    *d++ = xcv_rq1(s1 ? *s0 + *s1 : *s0, x, relu);
+    ++s0, --n;
+    if (s1) ++s1;
+  }
+  register uint32_t words __asm__("a5") = n / 4;
+  if (words) {
+    if (s1)
+      XCV_RQ_RUN(XCV_RQH2_BODY, XCV_RQ_OUT2, XCV_RQ_INS, XCV_RQ_CLOB6);
+    else
+      XCV_RQ_RUN(XCV_RQH1_BODY, XCV_RQ_OUT1, XCV_RQ_INS, XCV_RQ_CLOB4);
+  }
+  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? s0[i] + s1[i] : s0[i], x, relu);
+}
+
 #endif /* DATAFLOW_KERNELS_XCV_H */

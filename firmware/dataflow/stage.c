@@ -55,8 +55,9 @@ int df_prepare_stage(const df_role_t* r, df_stage_t* a, int analog) {
   a->in_region = r->in_region;
   a->in_size = (uint32_t)L->in_c * L->in_h * L->in_w;
   a->adc_shift = L->adc_shift;
+  a->psum = vpmap_layer_psum(L);
   const uint32_t tile_px = (uint32_t)L->out_h * L->tile_w;
-  const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * 4u && (r->hdr.flags & VPMAP_FLAG_QUANT));
+  const int ima_ok = !analog || (a->ima_buf && a->ima_half >= tile_px * a->ncols * a->psum && (r->hdr.flags & VPMAP_FLAG_QUANT));
   if (!a->in_buf || (!wide && (!a->out_buf || a->out_half < tile_px * a->ncols)) || a->in_slots < 2u ||
       (df_flow.hbm_in && !a->in_region) || !ima_ok) {
     printf("cluster %u: dataflow: layer %.24s: buffers (input %u, ima_out %u, output %u bytes), HBM regions or "

@@ -21,6 +21,7 @@ typedef struct {
   uint32_t in_buf, in_slot, in_slots, ima_buf, ima_half, out_buf, out_half; /* input: in_slots windows */
   uint32_t in_region, in_size;
   uint32_t adc_shift;
+  uint32_t psum;                        /* analog: bytes per IMA output (the layer's psum_bytes: 2 or 4) */
 } df_stage_t;
 
 typedef struct {

@@ -131,6 +131,7 @@ void CostParams::set(const std::string& kv) {
       {"efficiency_area", 0, 1, true, [&](double x) { efficiency_area = int(x), efficiency_area_set = true; }},
       {"max_pack", 0, 256, true, [&](double x) { max_pack = int(x), max_pack_set = true; }},
       {"offload_requant", 0, 2, true, [&](double x) { offload_requant = int(x), offload_requant_set = true; }},
+      {"psum16", 0, 1, true, [&](double x) { psum16 = int(x); }},
   };
   std::vector<std::string> names;
   for (const auto& f : figures) {

@@ -75,6 +75,8 @@ struct CostParams {
   // 2: per layer, by the balancer: a layer of one row chunk gets its node
   // when its crossbar clusters' cores (requantizing) bound it.
   int offload_requant = 0;
+  // 1: partial sums as int16 where every sum of a layer's ADC codes fits (vpmap_psum_bytes); 0: int32 everywhere.
+  int psum16 = 1;
   bool efficiency_set = false, max_pack_set = false, efficiency_area_set = false;  // given by set(): mode auto keeps them, else uses 0 and 0
   bool offload_requant_set = false;  // mode auto: else 1 when clusters with an IMA have fewer cores than those without
   // Mode auto: per stage name, measured over modelled time (calibration.hpp);

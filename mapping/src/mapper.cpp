@@ -134,6 +134,9 @@ class Builder : public Planner {
         // Naive: one reduction node per column group sums all partial sums.
         p.reduce_fanin = tree(p.row_splits, p.row_splits);
         if (p.row_splits == 1 && cost_.offload_requant == 1) p.reduce_fanin = {1};  // a requantization node (2: the balancer decides per layer)
+        // Partial sums as int16 where every sum of the layer's codes fits (the firmware has int16 kernels for
+        // every node kind of an analog layer: the IMA's requantization, reduction with and without it).
+        p.psum_bytes = cost_.psum16 ? int(vpmap_psum_bytes(uint32_t(P_.ima.adc_bits), uint32_t(p.row_splits))) : 4;
       }
       choose_tile(int(i));
     }
@@ -242,13 +245,16 @@ class Builder : public Planner {
       // row past its window (those crossbar rows hold zeros for the pixels
       // it computes): slack at the end keeps the read inside the buffer.
       const int64_t slack = p.pack > 1 ? packed_run(l, p.pack) : 0;
-      RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile + slack), buf("ima_out", 2 * e * 4)}};
+      // ima_out also stages a packed layer's weights at boot (kernel rows of kw * C bytes per column).
+      const int64_t ima_out = std::max<int64_t>(2 * e * p.psum_bytes, p.pack > 1 ? int64_t(l.kernel) * l.in.c * cols : 0);
+      RoleBuffers a{"analog", {buf("input", cost_.input_slots * in_tile + slack), buf("ima_out", ima_out)}};
       if (p.reduce_fanin.empty()) a.buffers.push_back(buf("output", 2 * e));
       out.push_back(a);
       for (size_t lv = 0; lv < p.reduce_fanin.size(); ++lv) {
         bool last = lv + 1 == p.reduce_fanin.size();
         out.push_back({fmt::format("reduce level {}", lv + 1),
-                       {buf("partials", 2 * int64_t(p.reduce_fanin[lv]) * e * 4), buf("output", 2 * e * (last ? 1 : 4))}});
+                       {buf("partials", 2 * int64_t(p.reduce_fanin[lv]) * e * p.psum_bytes),
+                         buf("output", 2 * e * (last ? 1 : p.psum_bytes))}});
       }
     } else if (l.op == Op::Add) {
       const int64_t e = int64_t(l.out.h) * w * l.out.c;
@@ -468,7 +474,7 @@ class Builder : public Planner {
               p.clusters.push_back(id);
               for (int s = lo; s < hi; ++s)
                 m.edges.push_back({prev[size_t(s)], id, int(i), Edge::Partial,
-                                   ceil_div(int64_t(l.out.h) * l.out.w * (c1 - c0) * 4, p.replicas), 0});
+                                   ceil_div(int64_t(l.out.h) * l.out.w * (c1 - c0) * p.psum_bytes, p.replicas), 0});
               cur.push_back(id);
             }
             prev = cur;

@@ -64,6 +64,7 @@ struct LayerPlan {
   ImaParams::Crossbar xbar;        // analog: the crossbar its weights are tiled for (ImaParams::xbar_of)
   std::vector<int> reduce_fanin;   // per level; empty when row_splits == 1
   int pack = 1;                    // analog conv: adjacent output pixels per MVM (mapping-format.md)
+  int psum_bytes = 4;              // analog: bytes per partial sum, 2 where the sums fit int16 (vpmap_psum_bytes)
   bool dwconv_ip = false;          // dwconv: every cluster of the layer has the depthwise accelerator, which computes it
   int tile_w = 1, tiles = 1;       // output columns per tile, tiles per image
   std::vector<int> clusters;       // every cluster of the layer

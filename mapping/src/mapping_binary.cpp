@@ -69,6 +69,7 @@ std::vector<uint8_t> encode_mapping(const Mapping& m, const Network& net, const 
     if (l.op == Op::AvgPool) r.adc_shift = uint8_t(l.avg_rounding);
     r.act_max = int8_t(l.quant.act_max), r.act_min = int8_t(l.weighted() || l.op == Op::Add ? l.act_min() : -128);
     r.n_levels = uint8_t(p.reduce_fanin.size());
+    r.psum_bytes = l.analog() ? uint8_t(p.psum_bytes) : 0;
     r.input0 = id16(l.inputs[0]);
     r.input1 = l.inputs.size() > 1 ? id16(l.inputs[1]) : uint16_t(VPMAP_NONE);
     r.in_c = u16(l.in.c, "in_c"), r.in_h = u16(l.in.h, "in_h"), r.in_w = u16(l.in.w, "in_w");

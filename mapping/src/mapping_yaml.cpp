@@ -81,6 +81,7 @@ std::string mapping_yaml(const Mapping& m, const Network& net) {
       y << YAML::Key << "col_splits" << YAML::Value << p.col_splits;
       y << YAML::Key << "reduce_fanin" << YAML::Value << YAML::Flow << p.reduce_fanin;
       y << YAML::Key << "pack" << YAML::Value << p.pack;
+      y << YAML::Key << "psum_bytes" << YAML::Value << p.psum_bytes;
     }
     y << YAML::Key << "replicas" << YAML::Value << p.replicas;
     y << YAML::Key << "tile_w" << YAML::Value << p.tile_w;

@@ -135,6 +135,7 @@ nlohmann::json report_json(const Mapping& m, const Network& net) {
       jl["pack"] = p.pack;
       jl["col_splits"] = p.col_splits;
       jl["reduce_fanin"] = p.reduce_fanin;
+      jl["psum_bytes"] = p.psum_bytes;
     }
     json stages = json::array();
     for (const auto& s : m.stages)
