@@ -130,6 +130,7 @@ int df_run_digital(const df_role_t* r) {
           kern_reduce16((int16_t*)(uintptr_t)out, s16, d->fan_in, d->child_stride, px * d->ncols);
         } else {
           uint32_t fan = d->fan_in;
+#if VP_XCV
           if (fan > 2u) { /* sum the tiles into the first one, packed (two sums a word), then requantize it alone */
             kern_reduce16(s16, s16, fan, d->child_stride, px * d->ncols);
             fan = 1u;
@@ -137,6 +138,7 @@ int df_run_digital(const df_role_t* r) {
             eu_barrier();
             cluster_phase(CLUSTER_PHASE_COMPUTE);
           }
+#endif
           kern_reduce_requant_q16((int8_t*)(uintptr_t)out, d->ncols, s16, fan, d->child_stride, px, d->ncols, &df_quant);
         }
       } else if (d->wide) {

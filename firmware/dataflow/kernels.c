@@ -484,15 +484,29 @@ void kern_reduce16(int16_t* dst, const int16_t* src, uint32_t fan_in, uint32_t t
   }
 #endif
   df_share(n, &lo, &hi);
-  if (fan_in == 2) {
-    const int16_t* s1 = src + tile_stride;
-    for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(src[i] + s1[i]);
-    return;
+  /* Streams of up to four inputs per pass (no inner loop per sum): the first
+   * pass writes dst, each further one adds up to three more tiles to it (dst
+   * may alias the first tile: each element is read before it is written). */
+  const int16_t *s0 = src, *s1 = src + tile_stride, *s2 = s1 + tile_stride, *s3 = s2 + tile_stride;
+  if (fan_in == 1) {
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = s0[i];
+  } else if (fan_in == 2) {
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(s0[i] + s1[i]);
+  } else if (fan_in == 3) {
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(s0[i] + s1[i] + s2[i]);
+  } else {
+    for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(s0[i] + s1[i] + s2[i] + s3[i]);
   }
-  for (uint32_t i = lo; i < hi; ++i) {
-    int32_t acc = src[i];
-    for (uint32_t k = 1; k < fan_in; ++k) acc += src[k * tile_stride + i];
-    dst[i] = (int16_t)acc;
+  for (uint32_t k = 4; k < fan_in; k += 3) {
+    const int16_t* a = src + k * tile_stride;
+    const int16_t* b = a + tile_stride;
+    const int16_t* c = b + tile_stride;
+    if (fan_in - k == 1)
+      for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(dst[i] + a[i]);
+    else if (fan_in - k == 2)
+      for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(dst[i] + a[i] + b[i]);
+    else
+      for (uint32_t i = lo; i < hi; ++i) dst[i] = (int16_t)(dst[i] + a[i] + b[i] + c[i]);
   }
 }
 
@@ -519,35 +533,57 @@ static __attribute__((noinline)) void xcv_rq_pieces16(int8_t* dst, uint32_t dst_
 }
 #endif
 
-/* The uniform requantization (no bias, one mult and shift, no act_max) of fan-in 1 or 2 int16 partial sums,
- * the share [lo, hi) of the flattened elements: row runs as kern_reduce_requant's. */
+/* n codes of the uniform requantization (no bias, one mult and shift, no act_max) of fan_in int16 tiles
+ * (tile_stride apart), the plan's path hoisted, one loop per fan-in form. */
+#define RR16_LOOP(SUM)                                                     \
+  do {                                                                     \
+    if (p->path == DF_RQ_HIGH32) {                                         \
+      const int32_t m = p->m, floor = p->relu ? 0 : -128;                  \
+      for (uint32_t j = 0; j < n; ++j) {                                   \
+        const int64_t v64 = (int64_t)(SUM) * m;                            \
+        int32_t v = (int32_t)(v64 >> 32) + (int32_t)(((uint32_t)v64) >> 31); \
+        v = v < floor ? floor : v;                                         \
+        d[j] = (int8_t)(v > 127 ? 127 : v);                                \
+      }                                                                    \
+    } else {                                                               \
+      for (uint32_t j = 0; j < n; ++j) d[j] = df_requant((SUM), p);        \
+    }                                                                      \
+  } while (0)
+static __attribute__((noinline)) void rr16_run(int8_t* d, const int16_t* s, uint32_t fan_in, uint32_t tile_stride,
+                                               uint32_t n, const df_requant_t* p) {
+  const int16_t* s1 = s + tile_stride;
+  if (fan_in == 1) {
+    RR16_LOOP(s[j]);
+  } else if (fan_in == 2) {
+    RR16_LOOP(s[j] + s1[j]);
+  } else {
+    RR16_LOOP(({
+      int32_t a = s[j];
+      for (uint32_t k = 1; k < fan_in; ++k) a += s[k * tile_stride + j];
+      a;
+    }));
+  }
+}
+
+/* The uniform requantization of int16 partial sums, the share [lo, hi) of the
+ * flattened elements: row runs as kern_reduce_requant's (CORE-V: its loops
+ * with cv.lh for fan-in 1 and 2). */
 static void rr16_uniform(int8_t* dst, uint32_t dst_stride, const int16_t* src, uint32_t fan_in, uint32_t tile_stride,
                          uint32_t cols, uint32_t lo, uint32_t hi, const df_quant_t* q) {
-  const int16_t* s1 = fan_in == 2 ? src + tile_stride : 0;
 #if VP_XCV
   const xcv_rq_t x = xcv_rq_plan(q->mult, q->shift);
 #endif
   const df_requant_t p = df_requant_plan(q->mult, q->shift, q->relu);
-  const int32_t m = p.m, floor = p.relu ? 0 : -128;
   uint32_t c = lo % cols; /* one division; then run by run */
   int8_t* d = dst + (lo / cols) * dst_stride + c;
   for (uint32_t i = lo; i < hi;) {
     const uint32_t run = dst_stride == cols ? hi - i : (cols - c < hi - i ? cols - c : hi - i);
 #if VP_XCV
-    if (x.ok) {
-      xcv_requant16(d, src + i, s1 ? s1 + i : 0, run, &x, q->relu);
-    } else
+    if (x.ok && fan_in <= 2)
+      xcv_requant16(d, src + i, fan_in == 2 ? src + tile_stride + i : 0, run, &x, q->relu);
+    else
 #endif
-    if (p.path == DF_RQ_HIGH32) {
-      for (uint32_t j = 0; j < run; ++j) {
-        const int64_t v64 = (int64_t)(s1 ? src[i + j] + s1[i + j] : src[i + j]) * m;
-        int32_t v = (int32_t)(v64 >> 32) + (int32_t)(((uint32_t)v64) >> 31);
-        v = v < floor ? floor : v;
-        d[j] = (int8_t)(v > 127 ? 127 : v);
-      }
-    } else {
-      for (uint32_t j = 0; j < run; ++j) d[j] = df_requant(s1 ? src[i + j] + s1[i + j] : src[i + j], &p);
-    }
+      rr16_run(d, src + i, fan_in, tile_stride, run, &p);
     i += run;
     d += run + dst_stride - cols;
     c = 0;
@@ -557,7 +593,7 @@ static void rr16_uniform(int8_t* dst, uint32_t dst_stride, const int16_t* src, u
 void kern_reduce_requant_q16(int8_t* dst, uint32_t dst_stride, const int16_t* src, uint32_t fan_in,
                              uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
   uint32_t lo, hi;
-  if (q->uniform && q->act_max >= 127 && fan_in <= 2) { /* flattened shares, row runs */
+  if (q->uniform && q->act_max >= 127) { /* flattened shares, row runs */
     df_share(rows * cols, &lo, &hi);
     if (lo < hi) rr16_uniform(dst, dst_stride, src, fan_in, tile_stride, cols, lo, hi, q);
     return;

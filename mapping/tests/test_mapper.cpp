@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "mapper.hpp"
+#include "mapper_util.hpp"
+#include "mapping_binary.hpp"
 #include "mapping_format.h"
 #include "mapping_yaml.hpp"
 #include "runtime_limits.hpp"
@@ -178,7 +180,15 @@ TEST_CASE("ResNet-18 full mapping uses a cluster count comparable to the paper's
   for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
   CHECK(stores >= 1);
   // The paper: 2 clusters for the residuals, one image per ring; our rings also
-  // hold the tiles the replicas keep in flight (cost-model.md, Residuals): 4.
+  // hold the tiles the replicas keep in flight (cost-model.md, Residuals): 4
+  // with int32 partial sums, 6 with int16 (the reductions' halved buffers take
+  // wider tiles, so more of them are in flight).
+  CHECK(stores <= 6);
+  CostParams int32;
+  int32.set("psum16=0");
+  const Mapping m32 = map_network(net, vp::Config::load("mpaimc-512"), Mode::Full, int32);
+  stores = 0;
+  for (const auto& c : m32.clusters) stores += c.role == Role::ResidualStore;
   CHECK(stores <= 4);
 }
 
@@ -464,11 +474,21 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
       if (c.role != Role::Idle && (c.role == Role::Analog) == analog) most = std::max(most, c.l1_used);
     return most;
   };
-  // Digital clusters of 256 KiB: layer l3b1c2's reduction needs 296 KiB at one
-  // column, so no mapping, and the message names what a digital cluster has.
-  CHECK_THROWS_WITH(map_on("cluster_classes.digital.l1.size=256KiB"),
-                    Catch::Contains("layer l3b1c2: a tile of one output column needs 303104 bytes of L1 (reduce level 1 "
-                                    "role), available 196608 (262144 of L1 less 65536 reserved)"));
+  // Digital clusters of 192 KiB: layer l3b1c2's reduction needs 152 KiB at one
+  // column (int16 partial sums; 296 KiB with int32, which 256 KiB did not hold),
+  // so no mapping, and the message names what a digital cluster has.
+  CHECK_THROWS_WITH(map_on("cluster_classes.digital.l1.size=192KiB"),
+                    Catch::Contains("layer l3b1c2: a tile of one output column needs 155648 bytes of L1 (reduce level 1 "
+                                    "role), available 131072 (196608 of L1 less 65536 reserved)"));
+  {
+    CostParams int32;
+    int32.set("psum16=0");
+    CHECK_THROWS_WITH(map_network(net, vp::Config::load("mpaimc-512-hetero", {"cluster_classes.digital.l1.size=256KiB"}),
+                                  Mode::Full, int32),
+                      Catch::Contains("layer l3b1c2: a tile of one output column needs 303104 bytes of L1 (reduce level 1 "
+                                      "role), available 196608 (262144 of L1 less 65536 reserved)"));
+    check_l1(map_on("cluster_classes.digital.l1.size=256KiB"));
+  }
   // Analog clusters of 256 KiB, digital ones of 1 MiB: the crossbars' tiles fit
   // 256 KiB, the reductions, adds and pools take wider tiles in 1 MiB (under the
   // smallest L1 for all, l3b1c2 could not be mapped, as above), and the
@@ -481,7 +501,7 @@ TEST_CASE("heterogeneous platforms: each role's tiles fit its own class's L1") {
     int stores = 0;
     for (const auto& c : m.clusters) stores += c.role == Role::ResidualStore;
     CHECK(stores >= 1);  // the rings in digital clusters of 1 MiB: one image each (960 KiB)
-    CHECK(stores <= 2);  // and as deep as the tiles in flight (cost-model.md, Residuals)
+    CHECK(stores <= 3);  // and as deep as the tiles in flight (cost-model.md, Residuals; wider with int16 partial sums)
     for (const auto& c : m.clusters)
       if (c.role != Role::Idle && c.role != Role::Analog) CHECK(!m.platform.has_ima[size_t(c.id)]);
     // With requantization nodes the balancer tries steps whose roles would
@@ -698,4 +718,64 @@ TEST_CASE("runtime limits: a split ring, too many peers, layers, per-channel col
                         Catch::Contains("table holds 512"));
   CHECK_NOTHROW(map_network(Network::from_string("calibration: per-channel\n" + wide, "wide.yaml"),
                             vp::Config::load("mpaimc-512"), Mode::Naive));
+}
+
+TEST_CASE("partial sums are int16 exactly where every sum of a layer's ADC codes fits") {
+  // The rule (mapping_format.h): codes are signed adc_bits-bit values, a sum of
+  // fan_in of them fits int16 iff adc_bits + ceil(log2(fan_in)) <= 16.
+  CHECK(vpmap_psum_bytes(8, 1) == 2);
+  CHECK(vpmap_psum_bytes(8, 256) == 2);  // 256 x -128 = -32768: just inside
+  CHECK(vpmap_psum_bytes(8, 257) == 4);  // just outside
+  CHECK(vpmap_psum_bytes(12, 16) == 2);
+  CHECK(vpmap_psum_bytes(12, 17) == 4);
+  CHECK(vpmap_psum_bytes(16, 1) == 2);
+  CHECK(vpmap_psum_bytes(16, 2) == 4);
+  CHECK(vpmap_psum_bytes(17, 1) == 4);
+  CHECK(vpmap_psum_bytes(32, 1) == 4);
+  // The extremes of the rule, summed exactly as the reduction does.
+  for (uint32_t bits = 1; bits <= 16; ++bits)
+    for (uint32_t fan : {1u, 2u, 3u, 5u, 9u, 18u, 127u, 128u, 129u, 255u, 256u, 257u}) {
+      const int64_t lo = -(int64_t(1) << (bits - 1)) * fan, hi = ((int64_t(1) << (bits - 1)) - 1) * fan;
+      INFO("adc_bits " << bits << ", fan-in " << fan);
+      CHECK((vpmap_psum_bytes(bits, fan) == 2) == (lo >= INT16_MIN && hi <= INT16_MAX));
+    }
+  // ResNet-18's row splits are 1, 3, 5, 9 and 18: with 12-bit ADCs those of 18
+  // (12 + 5 > 16) keep int32, the others take int16; buffers and edges follow.
+  const Network net = net_named("resnet18");
+  for (int adc : {8, 12}) {
+    const Mapping m = map_network(net, vp::Config::load("mpaimc-512", {fmt::format("cluster.ima.adc_bits={}", adc)}),
+                                  Mode::Full);
+    const auto bin = encode_mapping(m, net, nullptr);
+    const DecodedMapping d = decode_mapping(bin, "map.bin");
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      const Layer& l = net.layers[i];
+      const LayerPlan& p = m.plans[i];
+      INFO("adc_bits " << adc << ", layer " << l.name << ", row splits " << p.row_splits);
+      if (!l.analog()) {
+        CHECK(d.layers[i].psum_bytes == 0);
+        continue;
+      }
+      const int want = adc == 8 || p.row_splits < 17 ? 2 : 4;
+      CHECK(p.psum_bytes == want);
+      CHECK(d.layers[i].psum_bytes == want);
+      for (const auto& e : m.edges)
+        if (e.layer == int(i) && e.kind == Edge::Partial) {
+          const auto& c = m.clusters[size_t(e.src)];
+          CHECK(e.bytes == ceil_div(int64_t(l.out.h) * l.out.w * (c.col1 - c.col0) * want, p.replicas));
+        }
+      for (int id : p.clusters) {
+        const auto& c = m.clusters[size_t(id)];
+        for (const auto& b : c.buffers)
+          if (b.name == "partials")
+            CHECK(b.size == 2 * p.reduce_fanin[size_t(c.level - 1)] * int64_t(l.out.h) * p.tile_w *
+                                std::min<int64_t>(p.xbar.cols, l.cols()) * want);
+      }
+    }
+  }
+  // --cost psum16=0: int32 everywhere.
+  CostParams int32;
+  int32.set("psum16=0");
+  const Mapping m32 = map_network(net, vp::Config::load("mpaimc-512"), Mode::Full, int32);
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].analog()) CHECK(m32.plans[i].psum_bytes == 4);
 }

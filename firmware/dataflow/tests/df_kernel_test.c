@@ -47,6 +47,22 @@ static void run_kernel(void) {
       kern_reduce_requant_q((int8_t*)out_l1, j->out_stride, (const int32_t*)in_l1, j->fan_in, j->rows * j->cols, j->rows,
                             j->cols, &quant);
       break;
+    case DF_KT_REDUCE16:
+      kern_reduce16((int16_t*)out_l1, (const int16_t*)in_l1, j->fan_in, j->rows * j->cols, j->rows * j->cols);
+      break;
+    case DF_KT_REQUANT_Q16: {
+      uint32_t fan = j->fan_in;
+#if VP_XCV
+      if (fan > 2 && j->n != 1) { /* as digital_loop.c on CORE-V */
+        kern_reduce16((int16_t*)in_l1, (const int16_t*)in_l1, fan, j->rows * j->cols, j->rows * j->cols);
+        eu_barrier();
+        fan = 1;
+      }
+#endif
+      kern_reduce_requant_q16((int8_t*)out_l1, j->out_stride, (const int16_t*)in_l1, fan, j->rows * j->cols, j->rows,
+                              j->cols, &quant);
+      break;
+    }
     case DF_KT_ADD:
       kern_add((int8_t*)out_l1, (const int8_t*)in_l1, (const int8_t*)in2_l1, j->n, (int)j->relu);
       break;
@@ -93,7 +109,7 @@ static int run_job(uint32_t k) {
     fetch(in2_l1, job.in2_addr, job.in2_bytes);
     fetch(w_l1, job.w_addr, job.w_bytes);
     dma_wait_sleep(0);
-    if (job.kernel == DF_KT_REQUANT_Q) {
+    if (job.kernel == DF_KT_REQUANT_Q || job.kernel == DF_KT_REQUANT_Q16) {
       quant.relu = (int)job.relu, quant.act_max = job.act_max, quant.uniform = job.uniform;
       quant.mult = job.mult, quant.shift = job.shift, quant.ncols = job.cols;
       if (!job.uniform && job.cols <= DF_MAX_QCOLS) memcpy(quant.ch, (const void*)(uintptr_t)w_l1, job.cols * sizeof(vpwt_channel_t));

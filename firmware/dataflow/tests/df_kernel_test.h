@@ -23,8 +23,12 @@ enum df_kt_kernel {
   DF_KT_IM2COL = 7,         /* window -> vectors of rows [r0, r1) for out_h x (ox1-ox0) pixels */
   DF_KT_REQUANT_Q = 8,      /* as REDUCE_REQUANT with a layer's requantization (kern_reduce_requant_q):
                                cols vpwt_channel_t at w_addr unless uniform; act_max */
-  DF_KT_DWCONV = 9          /* window as the pools, K*K x c weights at w_addr, c vpwt_channel_t at in2_addr:
+  DF_KT_DWCONV = 9,         /* window as the pools, K*K x c weights at w_addr, c vpwt_channel_t at in2_addr:
                                kern_dwconv -> out_h x (ox1-ox0) x c; relu, act_max */
+  DF_KT_REDUCE16 = 10,      /* int16 [fan_in][rows*cols] -> int16 [rows*cols] (kern_reduce16) */
+  DF_KT_REQUANT_Q16 = 11    /* as REQUANT_Q on int16 partial sums (kern_reduce_requant_q16); fan_in > 2 on CORE-V:
+                               as the dataflow, kern_reduce16 into the first tile, a barrier, then fan-in 1 (n = 1:
+                               the kernel's own fan-in loop instead, as on RV32IMC) */
 };
 
 typedef struct {

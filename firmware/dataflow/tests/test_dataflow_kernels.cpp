@@ -679,3 +679,133 @@ TEST_CASE("per-channel reductions of fan-in 5, 9 and 18 at the headline's per-ca
   for (const QuantCase& t : cases) add_quant_job(b, g, t);
   b.run();
 }
+
+namespace {
+
+// int16 partial sums (vpmap_layer_t.psum_bytes 2): fan tiles whose every sum
+// fits int16, as the mapper guarantees; `edge` puts sums at both ends of the
+// int16 range (-32768 and 32767) and pairs that carry out of a 16-bit lane.
+std::vector<int16_t> psum16(Gen& g, uint32_t fan, uint32_t n, bool edge) {
+  std::vector<int16_t> p(size_t(fan) * n);
+  const int32_t r = 32767 / int32_t(fan);
+  for (auto& v : p) v = int16_t(g.in(-r, r));
+  if (edge)
+    for (uint32_t i = 0; i < n; i += 7) {
+      // -32768 = fan x (-32768 / fan) when fan divides 2^15, else the largest negative sum; 32767 likewise
+      const bool neg = (i / 7) % 2 == 0;
+      int32_t left = neg ? -32768 : 32767;
+      for (uint32_t k = 0; k < fan; ++k) {
+        const int32_t v = left / int32_t(fan - k);
+        p[size_t(k) * n + i] = int16_t(v);
+        left -= v;
+      }
+    }
+  return p;
+}
+
+// A requantization job on int16 partial sums (DF_KT_REQUANT_Q16), checked
+// against nm_requant_ch of the exact sums: the channels of add_quant_job
+// (extremes too), accumulators over the whole int16 range (edges included).
+void add_quant16_job(Batch& b, Gen& g, const QuantCase& t, bool direct = false) {
+  std::vector<vpwt_channel_t> ch(t.cols);
+  for (uint32_t c = 0; c < t.cols; ++c) {
+    const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
+    int32_t shift = t.shift_hi ? g.in(t.shift_lo, t.shift_hi) : g.in(t.extremes ? 30 : 33, t.extremes ? 40 : 37);
+    if (t.extremes && c % 13 == 5) shift = g.in(0, 12);
+    const bool odd = t.extremes && c % 17 == 3;
+    ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
+    if (t.extremes && c % 11 == 7) ch[c].bias = c % 2 ? INT32_MAX - g.in(0, 100) : INT32_MIN + g.in(0, 100);
+  }
+  const int32_t umult = 23117, ushift = 20;
+  const uint32_t n = t.rows * t.cols;
+  const std::vector<int16_t> acc = psum16(g, t.fan_in, n, true);
+  auto j = b.job(DF_KT_REQUANT_Q16);
+  b.mem.write(j.in_addr, acc.data(), acc.size() * 2);
+  b.mem.write(j.w_addr, ch.data(), ch.size() * sizeof(vpwt_channel_t));
+  j.fan_in = t.fan_in, j.rows = t.rows, j.cols = t.cols, j.out_stride = t.out_stride, j.relu = t.relu;
+  j.act_max = t.act_max, j.uniform = t.uniform, j.mult = umult, j.shift = ushift, j.n = direct ? 1 : 0;
+  j.in_bytes = uint32_t(acc.size() * 2), j.w_bytes = uint32_t(ch.size() * sizeof(vpwt_channel_t));
+  j.out_bytes = t.rows * t.out_stride;
+  b.add(j, t.what, n, [t, ch, acc, umult, ushift, n](const std::vector<int8_t>& out) {
+    size_t bad = 0, lowest = 0, highest = 0;
+    for (uint32_t r = 0; r < t.rows; ++r)
+      for (uint32_t c = 0; c < t.cols; ++c) {
+        int32_t a = 0;
+        for (uint32_t k = 0; k < t.fan_in; ++k) a += acc[k * n + r * t.cols + c];
+        const int8_t want = t.uniform ? nm_requant_ch(a, 0, umult, ushift, int(t.relu), t.act_max)
+                                      : nm_requant_ch(a, ch[c].bias, ch[c].mult, unsigned(ch[c].shift),
+                                                      int(t.relu), t.act_max);
+        bad += out[r * t.out_stride + c] != want;
+        lowest += want == (t.relu ? 0 : -128);
+        highest += want == t.act_max;
+      }
+    CHECK(bad == 0);
+    CHECK(lowest > 0);  // the data reaches both clamps
+    CHECK(highest > 0);
+  });
+}
+
+void add_reduce16_job(Batch& b, Gen& g, const char* what, uint32_t fan, uint32_t rows, uint32_t cols) {
+  const uint32_t n = rows * cols;
+  const std::vector<int16_t> p = psum16(g, fan, n, true);
+  auto j = b.job(DF_KT_REDUCE16);
+  b.mem.write(j.in_addr, p.data(), p.size() * 2);
+  j.fan_in = fan, j.rows = rows, j.cols = cols, j.in_bytes = uint32_t(p.size() * 2), j.out_bytes = n * 2;
+  b.add(j, what, n, [p, fan, n](const std::vector<int8_t>& out) {
+    const auto got = as<int16_t>(out);
+    size_t bad = got.size() != n, ends = 0;
+    for (uint32_t i = 0; i < std::min<size_t>(n, got.size()); ++i) {
+      int32_t want = 0;
+      for (uint32_t k = 0; k < fan; ++k) want += p[k * n + i];
+      bad += got[i] != want;
+      ends += want == -32768 || want == 32767;
+    }
+    CHECK(bad == 0);
+    CHECK(ends > 0);  // the sums reach both ends of int16
+  });
+}
+
+}  // namespace
+
+TEST_CASE("int16 partial sums: reductions and requantizations are exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{16};
+  // Odd sizes: an odd tile stride (no packed words: the scalar loop), an odd
+  // count (the last word holds one sum), fan-ins past one pass (9: 7 + 2).
+  add_reduce16_job(b, g, "reduce16 (fan-in 2), odd tile 15 x 13", 2, 15, 13);
+  add_reduce16_job(b, g, "reduce16 (fan-in 3), 7 x 10", 3, 7, 10);
+  add_reduce16_job(b, g, "reduce16 (fan-in 9), odd count 9 x 6 + edges", 9, 9, 6);
+  add_reduce16_job(b, g, "reduce16 (fan-in 7), 1 x 2", 7, 1, 2);
+  static const QuantCase cases[] = {
+      {"requant16 per-channel + relu", 1, 49, 64, 64, 1, 127, 0, false},
+      {"reduce16 (fan-in 2) + requant per-channel (extremes), act_max 100, column group", 2, 28, 96, 128, 0, 100, 0, true},
+      {"reduce16 (fan-in 2) + requant uniform + relu, odd tile", 2, 15, 37, 37, 1, 127, 1, false},
+      {"requant16 uniform, column group, odd rows", 1, 13, 20, 24, 0, 127, 1, false},
+      {"reduce16 (fan-in 2) + requant uniform, act_max 6 + relu, odd tile", 2, 15, 37, 37, 1, 6, 1, false},
+      {"requant16 per-channel, shifts 17 to 24, odd rows", 1, 21, 40, 40, 0, 127, 0, false, 17, 24},
+      {"reduce16 (fan-in 5) + requant per-channel (extremes) + relu, act_max 60", 5, 15, 40, 40, 1, 60, 0, true},
+  };
+  for (const QuantCase& t : cases) add_quant16_job(b, g, t);
+  add_quant16_job(b, g, {"reduce16 (fan-in 3, in the kernel) + requant per-channel (extremes), odd tile", 3, 11, 13, 13,
+                         0, 127, 0, true}, true);
+  b.run();
+}
+
+TEST_CASE("int16 partial sums at the headline's per-call sizes (ResNet-18 on mpaimc-512) are exact", "[dataflow][kernels]") {
+  Batch b;
+  Gen g{17};
+  add_reduce16_job(b, g, "call: reduce16 (fan-in 2), 512 px x 64 ch (resnet18 l1b1c1 L1)", 2, 512, 64);
+  add_reduce16_job(b, g, "call: reduce16 (fan-in 4), 224 px x 128 ch (resnet18 l2b1c2 L1)", 4, 224, 128);
+  add_reduce16_job(b, g, "call: reduce16 (fan-in 7), 98 px x 256 ch (resnet18 l3b1c2 L1)", 7, 98, 256);
+  static const QuantCase cases[] = {
+      {"call: reduce16 (fan-in 2) + requant + relu, 512 px x 64 ch (resnet18 l1b1c1 L2)", 2, 512, 64, 64, 1, 127, 1, false},
+      {"call: requant16 + relu, 1024 px x 64 ch (resnet18 conv1, on 16 cores)", 1, 1024, 64, 64, 1, 127, 1, false},
+      {"call: reduce16 (fan-in 5) + requant + relu, 112 px x 256 ch (resnet18 l3b1c1)", 5, 112, 256, 256, 1, 127, 1, false},
+      {"call: reduce16 (fan-in 9) + requant + relu, 49 px x 256 ch (resnet18 l4b1c1)", 9, 49, 256, 256, 1, 127, 1, false},
+      {"call: reduce16 (fan-in 18) + requant, 42 px x 256 ch (resnet18 l4b1c2)", 18, 42, 256, 256, 0, 127, 1, false},
+      {"call: reduce16 (fan-in 2) + requant per-channel, 512 px x 64 ch (resnet18 per-channel l1b1c2)", 2, 512, 64, 64,
+       0, 127, 0, false},
+  };
+  for (const QuantCase& t : cases) add_quant16_job(b, g, t);
+  b.run();
+}
