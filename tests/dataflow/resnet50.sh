@@ -27,7 +27,7 @@ expect_in "bit-exact: 2 images, 600 bytes, 0 mismatches" "$STDOUT"
 
 # Full mode: 16 rings in 16 residual stores, none split (the runtime refuses a split ring).
 expect_exit 0 "$MAP" --network resnet50 --platform mpaimc-1024
-expect_in "clusters used: 656 of 1024" "$STDOUT"
+expect_in "clusters used: 659 of 1024" "$STDOUT"  # 656 with int32 partial sums (--cost psum16=0)
 expect_in "residuals: 14637056 live bytes over 16 adds (0 in HBM, 16 in the L1 of 16 free clusters)" "$STDOUT"
 expect_exit 0 "$VP" --network resnet50 --platform mpaimc-1024 --batch 1
 expect_in "bit-exact: 1 images, 1000 bytes, 0 mismatches" "$STDOUT"
