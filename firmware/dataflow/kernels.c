@@ -545,6 +545,10 @@ static __attribute__((noinline)) void xcv_rq_pieces16(int8_t* dst, uint32_t dst_
         v = v < floor ? floor : v;                                         \
         d[j] = (int8_t)(v > 127 ? 127 : v);                                \
       }                                                                    \
+    } else if (p->path == DF_RQ_SPLIT) {                                   \
+      const int32_t mult = p->mult, floor = p->relu ? 0 : -128;            \
+      const uint32_t round = p->round, shift = p->shift;                   \
+      for (uint32_t j = 0; j < n; ++j) d[j] = rq_split((SUM), mult, round, shift, floor); \
     } else {                                                               \
       for (uint32_t j = 0; j < n; ++j) d[j] = df_requant((SUM), p);        \
     }                                                                      \

@@ -706,7 +706,8 @@ std::vector<int16_t> psum16(Gen& g, uint32_t fan, uint32_t n, bool edge) {
 // A requantization job on int16 partial sums (DF_KT_REQUANT_Q16), checked
 // against nm_requant_ch of the exact sums: the channels of add_quant_job
 // (extremes too), accumulators over the whole int16 range (edges included).
-void add_quant16_job(Batch& b, Gen& g, const QuantCase& t, bool direct = false) {
+void add_quant16_job(Batch& b, Gen& g, const QuantCase& t, bool direct = false, int32_t umult = 23117,
+                     int32_t ushift = 20) {
   std::vector<vpwt_channel_t> ch(t.cols);
   for (uint32_t c = 0; c < t.cols; ++c) {
     const int32_t mult = int32_t((1u << 30) + uint32_t(g.next() % (1u << 30)));
@@ -716,7 +717,6 @@ void add_quant16_job(Batch& b, Gen& g, const QuantCase& t, bool direct = false) 
     ch[c] = {g.in(-3000, 3000), odd ? g.in(1, 7) : mult, odd ? g.in(40, 62) : shift};
     if (t.extremes && c % 11 == 7) ch[c].bias = c % 2 ? INT32_MAX - g.in(0, 100) : INT32_MIN + g.in(0, 100);
   }
-  const int32_t umult = 23117, ushift = 20;
   const uint32_t n = t.rows * t.cols;
   const std::vector<int16_t> acc = psum16(g, t.fan_in, n, true);
   auto j = b.job(DF_KT_REQUANT_Q16);
@@ -807,5 +807,13 @@ TEST_CASE("int16 partial sums at the headline's per-call sizes (ResNet-18 on mpa
        0, 127, 0, false},
   };
   for (const QuantCase& t : cases) add_quant16_job(b, g, t);
+  // The uniform plan's other paths (requant.h): a large multiplier with a small shift (DF_RQ_SPLIT), a shift
+  // above 32 (DF_RQ_HIGH_SHIFT); fan-in 1, 2 and 4.
+  add_quant16_job(b, g, {"call: requant16 uniform (split path) + relu, 1024 px x 64 ch (resnet18 conv1)", 1, 1024, 64,
+                         64, 1, 127, 1, false}, false, 1518500250, 28);
+  add_quant16_job(b, g, {"reduce16 (fan-in 2) + requant uniform (split path), odd tile", 2, 15, 37, 37, 0, 127, 1,
+                         false}, false, 1518500250, 28);
+  add_quant16_job(b, g, {"reduce16 (fan-in 4) + requant uniform (high-shift path) + relu, odd tile", 4, 15, 37, 37, 1,
+                         127, 1, false}, false, 1518500250, 35);
   b.run();
 }
