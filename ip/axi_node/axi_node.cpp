@@ -65,10 +65,19 @@ sc_time AxiNode::reserve(Link& link, int side, int rw, const sc_time& t, const s
   uint64_t end = tail.value();
   BusyCalendar& cal = link.channel[side][params_.half_duplex ? 0 : rw];
   const uint64_t start = cal.book(t.value(), occupancy.value(), end, sc_core::sc_time_stamp().value());
-  tail = sc_time::from_value(end);
+  // sc_time::from_value is a library call: uncontended (the common case),
+  // the times are sums of the ones at hand.
+  const bool waited = start != t.value();
+  if (end == tail.value()) {
+  } else if (!waited && end == t.value() + occupancy.value()) {
+    tail = t + occupancy;
+  } else {
+    tail = sc_time::from_value(end);
+  }
   link.booked[side * 2 + rw] += end - start;
   if (kTracing && link.tracer && end > start)
     link.tracer->span(kNetworkSpan, TraceUnit::kLink, link.trace_id, unsigned(side * 2 + rw), sc_time::from_value(start), tail);
+  if (!waited) return t;
   stats_.contention += sc_time::from_value(start - t.value());
   return sc_time::from_value(start);
 }

@@ -51,6 +51,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   dma_.l1.bind(l1_.socket);
   dma_.noc.bind(noc_port_.in);
   ima_.l1.bind(l1_.socket);
+  ima_.set_l1_bursts(true);  // its L1 is this Tcdm
   if (p.dwconv.present) {
     dwconv_ = std::make_unique<Dwconv>("dwconv", p.dwconv);
     bus_.to_dwconv.bind(dwconv_->regs);

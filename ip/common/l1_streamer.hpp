@@ -5,6 +5,7 @@
 // bank conflicts with other masters stretch the stream. Moves a list of
 // pieces [addr, addr + len) of cluster addresses between L1 and a buffer.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include <tlm>
 
 #include "common/deferred_data.hpp"
+#include "common/l1_burst.hpp"
 #include "common/l1_window.hpp"
 
 namespace vp {
@@ -21,6 +23,24 @@ struct L1Streamer {
   L1Window window;
   unsigned ports = 1, port_bytes = 4;
   sc_core::sc_time cycle, l1_latency;
+
+  // The L1 target honours L1Burst (a Tcdm): each piece is one call. Set by
+  // the streamer's owner, which knows what its L1 is.
+  bool bursts = false;
+
+  // Every stream's payload, made once: a payload allocates its extension
+  // array, and streams come by the million. Its extensions stay attached
+  // (freed with it): null `ready` is a plain write, an inactive L1Burst none.
+  struct Reused {
+    Reused() {
+      tx.set_extension(later);
+      tx.set_extension(burst);
+    }
+    tlm::tlm_generic_payload tx;
+    DeferredData* later = new DeferredData;
+    L1Burst* burst = new L1Burst;
+  };
+  std::unique_ptr<Reused> reused = std::make_unique<Reused>();
 
   // Returns the completion time of the last access; `start` is absolute and
   // not earlier than sc_time_stamp(). `fail(piece index, address, why)` is
@@ -35,13 +55,57 @@ struct L1Streamer {
     const uint32_t per_cycle = ports * port_bytes;
     sc_core::sc_time issue = start, end = start;
     bool first = true;
-    tlm::tlm_generic_payload tx;
+    tlm::tlm_generic_payload& tx = reused->tx;
     tx.set_command(cmd);
-    if (later) tx.set_extension(new DeferredData(later->ready, later->keep));  // freed with tx
+    tx.set_dmi_allowed(false);
+    // The buffer's owner is held by the L1's pending write, not by the
+    // payload: dropped however the stream ends (a recycled IMA job counts owners).
+    struct Drop {
+      DeferredData& d;
+      L1Burst& b;
+      ~Drop() {
+        d.ready.reset();
+        d.keep.reset();
+        b.active = false;
+      }
+    } drop{*reused->later, *reused->burst};
+    if (later) {
+      drop.d.ready = later->ready;
+      drop.d.keep = later->keep;
+    }
+    L1Burst& b = *reused->burst;
+    b.port_bytes = port_bytes;
+    b.per_cycle = per_cycle;
+    b.cycle = cycle;
+    b.l1_latency = l1_latency;
     for (size_t i = 0; i < pieces.size(); ++i) {
       const auto& piece = pieces[i];
       uint64_t offset = 0;
       if (!window.offset_of(piece.first, piece.second, offset)) fail(i, piece.first, "outside the cluster's L1");
+      if (bursts) {
+        if (piece.second == 0) continue;
+        // The loop below, run by the L1 (l1_burst.hpp).
+        b.issue = issue;
+        b.end = end;
+        b.first = first;
+        b.done = 0;
+        b.active = true;
+        tx.set_address(offset);
+        tx.set_data_ptr(data);
+        tx.set_data_length(piece.second);
+        tx.set_streaming_width(piece.second);
+        tx.set_byte_enable_ptr(nullptr);
+        tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        sc_core::sc_time unused = sc_core::SC_ZERO_TIME;
+        l1->b_transport(tx, unused);
+        b.active = false;
+        issue = b.issue;
+        end = b.end;
+        first = b.first;
+        if (!tx.is_response_ok()) fail(i, piece.first + b.done, tx.get_response_string());
+        data += piece.second;
+        continue;
+      }
       for (uint32_t done = 0; done < piece.second;) {
         const uint64_t a = offset + done;
         const uint32_t n =

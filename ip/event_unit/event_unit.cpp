@@ -59,14 +59,7 @@ void EventUnit::set_lines(unsigned core, uint32_t lines, sc_time at) {
   CoreState& c = cores_[core];
   for (unsigned l = 0; l < EU_NUM_LINES; ++l)
     if (lines >> l & 1) {
-      auto& times = c.pending[l];
-      // Occurrences mostly come in time order: append without a search.
-      if (times.empty() || times.back() < at) {
-        times.push_back(at);
-      } else {
-        auto pos = std::lower_bound(times.begin(), times.end(), at);
-        if (*pos != at) times.insert(pos, at);
-      }
+      c.pending[l].add(at);
       c.buffer |= 1u << l;
     }
   update_output(core, at);
@@ -77,9 +70,8 @@ void EventUnit::clear_lines(unsigned core, uint32_t lines, sc_time at) {
   CoreState& c = cores_[core];
   for (unsigned l = 0; l < EU_NUM_LINES; ++l)
     if ((lines >> l & 1) && (c.buffer >> l & 1)) {
-      auto& times = c.pending[l];
-      times.erase(times.begin(), std::upper_bound(times.begin(), times.end(), at));
-      if (times.empty()) c.buffer &= ~(1u << l);
+      c.pending[l].clear_until(at);
+      if (c.pending[l].empty()) c.buffer &= ~(1u << l);
     }
   update_output(core, at);
 }

@@ -16,6 +16,7 @@
 
 #include "common/register_file.hpp"
 #include "event_unit/event_unit_params.hpp"
+#include "event_unit/occurrences.hpp"
 #include "event_unit_regs.h"
 
 namespace vp {
@@ -46,15 +47,16 @@ class EventUnit : public sc_core::sc_module {
 
  private:
   struct CoreState {
+    // What every line change reads first, together.
     uint32_t mask = 0;
     uint32_t buffer = 0;  // lines with at least one occurrence pending
-    // Occurrence times per line, ascending. Kept apart rather than merged: a
-    // core clearing an occurrence it can see must not also clear one that
-    // another master announced for later (a DMA running ahead).
-    std::array<std::vector<sc_core::sc_time>, EU_NUM_LINES> pending;
-    std::deque<std::pair<uint32_t, sc_core::sc_time>> dispatch;  // value, push time
     bool level = false;
     sc_core::sc_time level_at;
+    // Occurrence times per line. Kept apart rather than merged: a core
+    // clearing an occurrence it can see must not also clear one that another
+    // master announced for later (a DMA running ahead).
+    std::array<Occurrences, EU_NUM_LINES> pending;
+    std::deque<std::pair<uint32_t, sc_core::sc_time>> dispatch;  // value, push time
   };
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

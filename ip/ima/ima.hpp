@@ -62,6 +62,9 @@ class Ima : public sc_core::sc_module {
   // stream out with their timing as before and land when something may see
   // them (Tcdm::flush), which leaves the MVM more host time on the pool.
   void set_pool(WorkerPool* pool, bool l1_defers = false);
+  // The L1 target honours L1Burst (a Tcdm): each stream piece is one call
+  // there instead of one per beat, with the same timing and data.
+  void set_l1_bursts(bool on) { streamer_.bursts = on; }
 
   void set_event_callback(EventFn f) { on_event_ = std::move(f); }
   void set_tracer(ActivityTracer* t) { tracer_ = t; }  // null: no tracing

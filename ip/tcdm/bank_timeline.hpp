@@ -9,6 +9,7 @@
 // back to the per-bank calendars (bank_calendar.hpp) otherwise.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace vp {
@@ -42,7 +43,7 @@ class BankTimeline {
   // cycles up to the last booking can be non-zero: an idle L1 costs nothing.
   void prune(uint64_t c) {
     if (c <= base_) return;
-    for (uint64_t i = base_, end = std::min(c, top_); i < end; ++i) slot(i) = 0;
+    clear(base_, std::min(c, top_));
     base_ = c;
     top_ = std::max(top_, c);
   }
@@ -56,6 +57,15 @@ class BankTimeline {
 
  private:
   uint64_t& slot(uint64_t c) { return ring_[c & (ring_.size() - 1)]; }
+
+  // Zeroes the slots of cycles [from, to) (held cycles): at most two runs of the ring.
+  void clear(uint64_t from, uint64_t to) {
+    if (from >= to) return;
+    const size_t size = ring_.size(), i = from & (size - 1), n = to - from;
+    const size_t first = std::min(n, size - i);
+    std::memset(&ring_[i], 0, first * sizeof(uint64_t));
+    if (n > first) std::memset(&ring_[0], 0, (n - first) * sizeof(uint64_t));
+  }
 
   // Makes cycles [base_, end) addressable.
   void reach(uint64_t end) {

@@ -68,12 +68,11 @@ void Tcdm::copy(tlm::tlm_generic_payload& tx) {
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t) {
+uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now) {
   const uint64_t w0 = offset / bank_width_;
   const uint64_t words = (offset + n - 1) / bank_width_ - w0 + 1;
   // Bank i of the access serves `full` words, plus one if among the first `extra`.
   const uint64_t full = words / banks_, extra = words % banks_;
-  const uint64_t now = sc_core::sc_time_stamp().value();
   if (timeline_ && t % cycle_ticks_ != 0) to_calendars();
   if (timeline_) {
     // The same first start as the calendars below give (every interval is whole cycles).
@@ -115,7 +114,27 @@ void Tcdm::to_calendars() {
   timeline_.reset();
 }
 
+void Tcdm::book(uint64_t offset, uint64_t n, uint64_t now, sc_core::sc_time& delay) {
+  const uint64_t t = now + delay.value();
+  const uint64_t start = reserve(offset, n, t, now);
+  const uint64_t words = (offset + n - 1) / bank_width_ - offset / bank_width_ + 1;
+  const uint64_t rounds = (words + banks_ - 1) / banks_;  // cycles the busiest bank serves
+  conflict_ticks_ += start - t;
+  ++accesses_;
+  bytes_ += n;
+  // sc_time::from_value is a library call: none when the access neither waits nor takes more than one round.
+  if (const uint64_t extra = start - t + (rounds - 1) * cycle_ticks_) delay += sc_core::sc_time::from_value(extra);
+  delay += latency_;
+}
+
+void Tcdm::defer(uint64_t offset, uint32_t n, const uint8_t* src, const DeferredData& later) {
+  pending_.push_back({offset, n, src, later.ready, later.keep});
+  lo_ = std::min(lo_, offset);
+  hi_ = std::max(hi_, offset + n);
+}
+
 void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  if (L1Burst* b = tx.get_extension<L1Burst>(); b && b->active) return burst(tx, *b);
   const uint64_t offset = tx.get_address();
   const unsigned n = tx.get_data_length();
   if (!in_range(offset, n) || n == 0) {
@@ -127,22 +146,49 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   const DeferredData* later = tx.is_write() && !tx.get_byte_enable_ptr() ? tx.get_extension<DeferredData>() : nullptr;
   if (later && !later->ready) later = nullptr;
   if (!later && overlaps_pending(offset, n)) land();
-  const uint64_t t = (sc_core::sc_time_stamp() + delay).value();
-  const uint64_t start = reserve(offset, n, t);
-  const uint64_t words = (offset + n - 1) / bank_width_ - offset / bank_width_ + 1;
-  const uint64_t rounds = (words + banks_ - 1) / banks_;  // cycles the busiest bank serves
-  conflict_ticks_ += start - t;
-  ++accesses_;
-  bytes_ += n;
-  delay += sc_core::sc_time::from_value(start - t + (rounds - 1) * cycle_ticks_) + latency_;
+  book(offset, n, sc_core::sc_time_stamp().value(), delay);
   if (later) {
-    pending_.push_back({offset, n, tx.get_data_ptr(), later->ready, later->keep});
-    lo_ = std::min(lo_, offset);
-    hi_ = std::max(hi_, offset + n);
+    defer(offset, n, tx.get_data_ptr(), *later);
     tx.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   copy(tx);
+}
+
+// The streamer's per-beat loop (L1Streamer::stream) with each beat's access
+// as b_transport makes it. A deferred piece is one pending write: its beats
+// are contiguous in L1 and in the source, and land together, in order.
+void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
+  const uint64_t offset = tx.get_address();
+  const uint32_t len = tx.get_data_length();
+  uint8_t* data = tx.get_data_ptr();
+  const bool read = tx.is_read(), write = tx.is_write();
+  const DeferredData* later = write ? tx.get_extension<DeferredData>() : nullptr;
+  if (later && !later->ready) later = nullptr;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  uint32_t done = 0;
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  while (done < len) {
+    const uint64_t a = offset + done;
+    const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len - done, a - a % b.port_bytes + b.per_cycle - a));
+    if (!b.first) b.issue = std::max(b.issue, b.end - b.l1_latency) + b.cycle;
+    b.first = false;
+    if (!in_range(a, n) || n == 0) {
+      tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      break;
+    }
+    if (!later && overlaps_pending(a, n)) land();
+    sc_core::sc_time delay = b.issue - now;
+    book(a, n, now.value(), delay);
+    if (!later) {
+      if (read) std::memcpy(data + done, mem_.data() + a, n);
+      else if (write) std::memcpy(mem_.data() + a, data + done, n);
+    }
+    b.end = now + delay;
+    done += n;
+  }
+  if (later && done) defer(offset, done, data, *later);
+  b.done = done;
 }
 
 // DMI users (the cores) read and write behind this model's back: the cluster

@@ -16,6 +16,10 @@
 // its data copied later, in arrival order, when anything may see it: an
 // access overlapping it, a debug access, a host access, or flush(), which the
 // cluster calls before its cores run (their DMI accesses bypass this model).
+//
+// A payload carrying an active L1Burst (common/l1_burst.hpp) is a streamer's
+// whole piece: its beats are booked, timed and copied here one by one exactly
+// as separate accesses would be.
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -26,6 +30,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "common/deferred_data.hpp"
+#include "common/l1_burst.hpp"
 #include "sim/zeroed_memory.hpp"
 #include "tcdm/bank_calendar.hpp"
 #include "tcdm/bank_timeline.hpp"
@@ -77,8 +82,15 @@ class Tcdm : public sc_core::sc_module {
   unsigned transport_dbg(int port, tlm::tlm_generic_payload& tx);
   bool in_range(uint64_t offset, uint64_t n) const { return offset <= size() && n <= size() - offset; }
   void copy(tlm::tlm_generic_payload& tx);
+  // Books an access of [offset, offset + n) issued at now + delay (ticks
+  // `now`: the simulation time) and adds its wait and duration to `delay`.
+  void book(uint64_t offset, uint64_t n, uint64_t now, sc_core::sc_time& delay);
+  // A streamer's piece as its beats (L1Burst).
+  void burst(tlm::tlm_generic_payload& tx, L1Burst& b);
+  // Queues a deferred write.
+  void defer(uint64_t offset, uint32_t n, const uint8_t* src, const DeferredData& later);
   // Reserves the banks of [offset, offset + n) from time t (ticks); returns the start tick.
-  uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t);
+  uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now);
   // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
   void to_calendars();
   void land() const;

@@ -1,6 +1,9 @@
 // Event unit: masks, buffers with event times, barrier, dispatch, SW events.
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <set>
+
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/event_load_extension.hpp"
@@ -261,4 +264,31 @@ TEST_CASE("a plain load of the wait registers does not wait, a debug read has no
   CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_EVENT_WAIT_CLEAR, 30 * f.ns) == 1);
   CHECK(f.bus.rd(EU_CORE_BASE(1) + EU_BUFFER, 40 * f.ns) == 0);
   CHECK(f.eu.held_loads() == 0);
+}
+
+TEST_CASE("a line's occurrence list keeps the times of a sorted set through adds and clears", "[event_unit]") {
+  // The inline-first list (occurrences.hpp) against std::set: in-order and
+  // out-of-order adds, duplicates, clears of none, some and all.
+  std::mt19937 rng(20);
+  vp::Occurrences occ;
+  std::set<uint64_t> ref;
+  for (int step = 0; step < 20000; ++step) {
+    const uint64_t t = rng() % 64;
+    if (rng() % 3) {
+      occ.add(sc_time::from_value(t));
+      ref.insert(t);
+    } else {
+      occ.clear_until(sc_time::from_value(t));
+      ref.erase(ref.begin(), ref.upper_bound(t));
+    }
+    REQUIRE(occ.empty() == ref.empty());
+    if (!ref.empty()) REQUIRE(occ.front().value() == *ref.begin());
+  }
+  // Draining in order sees every time once, ascending.
+  while (!ref.empty()) {
+    REQUIRE(occ.front().value() == *ref.begin());
+    occ.clear_until(occ.front());
+    ref.erase(ref.begin());
+    REQUIRE(occ.empty() == ref.empty());
+  }
 }

@@ -5,6 +5,7 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "common/l1_streamer.hpp"
 #include "tcdm/tcdm.hpp"
 #include "params/ip_params.hpp"
 
@@ -297,4 +298,77 @@ TEST_CASE("L1 deferred writes: timed at once, landed in order before anything se
   CHECK(tb.l1.deferred() == 0);
   CHECK(tb.l1.data()[0x30F] == 0x55);
   CHECK(tb.l1.accesses() == 7);
+}
+
+// An accelerator's streamer handing each piece to the L1 as one call
+// (L1Burst) books, times and moves exactly what its per-beat accesses do:
+// the same completion times, statistics, data and landing of deferred writes,
+// and a failing beat reported at the same address.
+TEST_CASE("L1 streamer pieces as one call each equal their beats one by one", "[tcdm]") {
+  auto cfg = cfg_with();
+  struct Run {
+    std::vector<sc_time> ends;
+    std::vector<uint8_t> read, mem;
+    uint64_t accesses = 0, bytes = 0, conflicts = 0;
+    uint64_t fail_at = 0;
+  } runs[2];
+  std::unique_ptr<Bench> tbs[2];
+  for (int mode = 0; mode < 2; ++mode) {
+    tbs[mode] = std::make_unique<Bench>(mode ? "burst" : "beats", cfg);
+    Bench& tb = *tbs[mode];
+    Run& r = runs[mode];
+    std::mt19937 rng(7);
+    std::vector<uint8_t> init(1 << 20);
+    for (auto& b : init) b = uint8_t(rng());
+    tb.l1.write(0, init.data(), init.size());
+    tb.body = [&tb, &r, mode] {
+      vp::L1Streamer st{{0, 0x10000000, 2u << 20}, 3, 4, tb.l1.cycle(), tb.l1.cycle()};
+      st.bursts = mode == 1;
+      auto fail = [&r](size_t, uint64_t addr, const std::string&) {  // the first (a real one throws)
+        if (!r.fail_at) r.fail_at = addr;
+      };
+      // Other traffic on the same banks, some of it ahead in time.
+      std::vector<uint8_t> junk(64, 0xAB);
+      for (int k = 0; k < 40; ++k)
+        tb.b.access(k % 2 ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, 0x40 + 24 * k, junk.data(), 1 + k % 40,
+                    sc_time(3 * k, SC_NS));
+      const std::vector<std::pair<uint32_t, uint32_t>> in = {{0x43, 200}, {0x1001, 77}, {0x2000, 0}, {0x3002, 130}};
+      r.read.resize(407);
+      r.ends.push_back(st.stream(tb.a.socket, tlm::TLM_READ_COMMAND, in, r.read.data(), sc_time(5, SC_NS), fail));
+      // A deferred write overlapping what the read saw, then a plain one.
+      auto buf = std::make_shared<std::vector<uint8_t>>(150);
+      auto task = vp::make_task([buf] {
+        for (size_t i = 0; i < buf->size(); ++i) (*buf)[i] = uint8_t(3 * i + 1);
+      });
+      const vp::DeferredData later{task, buf};
+      const std::vector<std::pair<uint32_t, uint32_t>> out = {{0x50, 100}, {0x1005, 50}};
+      r.ends.push_back(st.stream(tb.a.socket, tlm::TLM_WRITE_COMMAND, out, buf->data(), sc_time(20, SC_NS), fail, &later));
+      std::vector<uint8_t> plain(90, 0x5A);
+      r.ends.push_back(st.stream(tb.a.socket, tlm::TLM_WRITE_COMMAND, {{0x3000, 90}}, plain.data(), sc_time(21, SC_NS), fail));
+      std::vector<uint8_t> back(64);
+      tb.b.access(tlm::TLM_READ_COMMAND, 0x80, back.data(), 64, sc_time(400, SC_NS));  // lands the deferred write
+      r.read.insert(r.read.end(), back.begin(), back.end());
+      // A piece running off the end of the L1 (the window is larger): the failing beat's address.
+      std::vector<uint8_t> tail(300);
+      st.stream(tb.a.socket, tlm::TLM_READ_COMMAND, {{(1u << 20) - 100, 300}}, tail.data(), sc_time(30, SC_NS), fail);
+    };
+  }
+  sc_start();
+  for (Run& r : runs) {
+    Bench& tb = *tbs[&r - runs];
+    r.accesses = tb.l1.accesses();
+    r.bytes = tb.l1.bytes();
+    r.conflicts = tb.l1.conflict_cycles();
+    r.mem.assign(tb.l1.data(), tb.l1.data() + tb.l1.size());
+  }
+  CHECK(runs[0].ends == runs[1].ends);
+  CHECK(runs[0].read == runs[1].read);
+  CHECK(runs[0].mem == runs[1].mem);
+  CHECK(runs[0].accesses == runs[1].accesses);
+  CHECK(runs[0].bytes == runs[1].bytes);
+  CHECK(runs[0].conflicts == runs[1].conflicts);
+  CHECK(runs[0].conflicts > 0);  // the other traffic did get in the way
+  CHECK(runs[0].fail_at == runs[1].fail_at);
+  CHECK(runs[0].fail_at > (1u << 20) - 100);
+  CHECK(runs[1].mem[0x50] == 1);  // the deferred write landed
 }
