@@ -11,9 +11,9 @@
 // filled (the resource is taken as busy through it). That errs towards more contention,
 // only when a resource is fragmented by many initiators far ahead of simulation time.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
-#include <vector>
 
 namespace vp {
 
@@ -27,16 +27,16 @@ class BusyCalendar {
   // unit) lets the calendar forget the past: no request starts before it.
   uint64_t book(uint64_t t, uint64_t occupancy, uint64_t& tail, uint64_t now) {
     size_t first = 0;
-    while (first < busy_.size() && busy_[first].second <= now) ++first;
-    if (first) busy_.erase(busy_.begin(), busy_.begin() + long(first));
+    while (first < n_ && busy_[first].second <= now) ++first;
+    if (first) erase(0, first);
     uint64_t s = t;
     size_t i = 0;  // bookings that end by s do not matter
-    while (i < busy_.size() && busy_[i].second <= s) ++i;
-    if (i < busy_.size() && busy_[i].first <= s) s = busy_[i++].second;  // s falls inside booking i
+    while (i < n_ && busy_[i].second <= s) ++i;
+    if (i < n_ && busy_[i].first <= s) s = busy_[i++].second;  // s falls inside booking i
     for (;; ++i) {
       // The gap runs from s to the start of booking i (or forever).
       const uint64_t e = std::max(s + occupancy, tail);
-      if (i == busy_.size() || busy_[i].first >= e) {
+      if (i == n_ || busy_[i].first >= e) {
         tail = e;
         if (e > s) insert(i, s, e);
         return s;
@@ -45,30 +45,40 @@ class BusyCalendar {
     }
   }
 
-  size_t intervals() const { return busy_.size(); }
+  size_t intervals() const { return n_; }
 
  private:
+  using Interval = std::pair<uint64_t, uint64_t>;
   // Inserts [s, e) before position i (the gap before busy_[i] holds it), merging neighbours.
   void insert(size_t i, uint64_t s, uint64_t e) {
     if (i > 0 && busy_[i - 1].second == s) {
       busy_[i - 1].second = e;
-      if (i < busy_.size() && busy_[i].first == e) busy_[i - 1].second = busy_[i].second, busy_.erase(busy_.begin() + long(i));
+      if (i < n_ && busy_[i].first == e) busy_[i - 1].second = busy_[i].second, erase(i, 1);
       return;
     }
-    if (i < busy_.size() && busy_[i].first == e) {
+    if (i < n_ && busy_[i].first == e) {
       busy_[i].first = s;
       return;
     }
-    busy_.insert(busy_.begin() + long(i), {s, e});
-    if (busy_.size() <= kMaxIntervals) return;
+    std::copy_backward(busy_.begin() + i, busy_.begin() + n_, busy_.begin() + n_ + 1);
+    busy_[i] = {s, e};
+    if (++n_ <= kMaxIntervals) return;
     size_t g = 1;  // fill the smallest gap
-    for (size_t k = 2; k < busy_.size(); ++k)
+    for (size_t k = 2; k < n_; ++k)
       if (busy_[k].first - busy_[k - 1].second < busy_[g].first - busy_[g - 1].second) g = k;
     busy_[g - 1].second = busy_[g].second;
-    busy_.erase(busy_.begin() + long(g));
+    erase(g, 1);
+  }
+  void erase(size_t i, size_t k) {
+    std::copy(busy_.begin() + i + k, busy_.begin() + n_, busy_.begin() + i);
+    n_ -= k;
   }
 
-  std::vector<std::pair<uint64_t, uint64_t>> busy_;  // [start, end), sorted, disjoint, not touching
+  // [start, end), sorted, disjoint, not touching; held in place (one more for
+  // an insertion before the smallest gap is filled): a booking reads the
+  // link's own memory, not a separate heap block.
+  std::array<Interval, kMaxIntervals + 1> busy_;
+  size_t n_ = 0;
 };
 
 }  // namespace vp

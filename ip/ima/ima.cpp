@@ -201,6 +201,17 @@ void Ima::trigger(const sc_time& at) {
              nrows_.get(), col0_.get(), ncols_.get(), njobs_.get(), out_size_.get(),
              (adc_reg_.get() & IMA_ADC_SHIFT_OVERRIDE) ? (adc_reg_.get() & 0x1F) : adc_shift_,
              block_len_.get(), block_stride_.get(), block_offset_.get(), job_kind_.get(), at + setup_};
+  // The checks below, without building a message (an ostringstream per trigger cost more than the rest).
+  const bool fits = s.nrows != 0 && uint64_t(s.row0) + s.nrows <= rows_ && s.ncols != 0 &&
+                    uint64_t(s.col0) + s.ncols <= cols_ && s.jobs != 0 && pending() < job_queue_;
+  const bool ok = fits && ((s.kind == IMA_KIND_PROGRAM && s.jobs == 1) ||
+                           (s.kind == IMA_KIND_MVM && (s.out_size == 1 || s.out_size == 2 || s.out_size == 4) &&
+                            !(s.block_len && s.block_offset >= s.block_len)));
+  if (ok) {
+    seqs_.push_back(s);
+    trigger_ev_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
   std::ostringstream m;
   m << "cluster " << cluster_id_ << " IMA: trigger with ";
   if (s.kind != IMA_KIND_MVM && s.kind != IMA_KIND_PROGRAM)
