@@ -168,13 +168,6 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   uint32_t done = 0;
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
-  // The beats' bank slots and (reads) data: cold, and fetched together the misses overlap.
-  if (timeline_ && b.per_cycle) {
-    const uint64_t beats = (offset % b.port_bytes + len + b.per_cycle - 1) / b.per_cycle + 1;
-    timeline_->prefetch((b.first ? b.issue : b.issue + b.cycle).value() / cycle_ticks_, beats + 2);
-  }
-  if (read && in_range(offset, len))
-    for (uint64_t a = offset & ~uint64_t(63); a < offset + len; a += 64) __builtin_prefetch(mem_.data() + a, 0);
   while (done < len) {
     const uint64_t a = offset + done;
     const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len - done, a - a % b.port_bytes + b.per_cycle - a));
