@@ -13,7 +13,8 @@
 
 namespace vp {
 
-class BankTimeline {
+template <class Mask>
+class BankTimelineOf {
  public:
   // The first cycle >= c at which `all` is free for `full` cycles followed by
   // `tail` free for one cycle (either mask may be empty, `full` may be 0).
@@ -21,20 +22,20 @@ class BankTimeline {
     for (;; ++c) {
       reach(c + full + 1);
       uint64_t d = 0;
-      while (d < full && !(slot(c + d) & all)) ++d;
+      while (d < full && !(slot(c + d) & Mask(all))) ++d;
       if (d < full) {
         c += d;  // the next candidate starts after the busy cycle
         continue;
       }
-      if (!tail || !(slot(c + full) & tail)) return c;
+      if (!tail || !(slot(c + full) & Mask(tail))) return c;
     }
   }
 
   // Marks the cycles of a first_fit result busy.
   void add(uint64_t c, uint64_t all, uint64_t full, uint64_t tail) {
     reach(c + full + 1);
-    for (uint64_t d = 0; d < full; ++d) slot(c + d) |= all;
-    if (tail) slot(c + full) |= tail;
+    for (uint64_t d = 0; d < full; ++d) slot(c + d) |= Mask(all);
+    if (tail) slot(c + full) |= Mask(tail);
     top_ = std::max(top_, c + full + 1);
   }
 
@@ -55,21 +56,24 @@ class BankTimeline {
   }
 
  private:
-  uint64_t& slot(uint64_t c) { return ring_[c & (ring_.size() - 1)]; }
+  Mask& slot(uint64_t c) { return ring_[c & (ring_.size() - 1)]; }
 
   // Makes cycles [base_, end) addressable.
   void reach(uint64_t end) {
     if (end - base_ <= ring_.size()) return;
     size_t n = ring_.empty() ? 1024 : ring_.size();
     while (n < end - base_) n *= 2;
-    std::vector<uint64_t> bigger(n, 0);
+    std::vector<Mask> bigger(n, 0);
     for (uint64_t i = 0; i < ring_.size(); ++i) bigger[(base_ + i) & (n - 1)] = ring_[(base_ + i) & (ring_.size() - 1)];
     ring_.swap(bigger);
   }
 
-  std::vector<uint64_t> ring_;  // size a power of two (or zero); cycle c at c & (size - 1)
+  std::vector<Mask> ring_;  // size a power of two (or zero); cycle c at c & (size - 1)
   uint64_t base_ = 0;           // the oldest cycle held
   uint64_t top_ = 0;            // cycles from here on are free (after the last booking)
 };
+
+using BankTimeline32 = BankTimelineOf<uint32_t>;
+using BankTimeline64 = BankTimelineOf<uint64_t>;
 
 }  // namespace vp

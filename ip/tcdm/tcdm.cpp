@@ -20,7 +20,8 @@ Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
   if (banks_ == 0 || bank_width_ == 0 || mem_.size() % bank_width_ != 0 || cycle_ticks_ == 0)
     throw std::invalid_argument("Tcdm: banks, bank width and cycle above 0, size a multiple of the bank width");
   bank_.resize(banks_);
-  if (banks_ <= 64) timeline_ = std::make_unique<BankTimeline>();
+  if (banks_ <= 32) narrow_ = std::make_unique<BankTimeline32>();
+  else if (banks_ <= 64) wide_ = std::make_unique<BankTimeline64>();
   socket.register_b_transport(this, &Tcdm::b_transport);
   socket.register_get_direct_mem_ptr(this, &Tcdm::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Tcdm::transport_dbg);
@@ -73,17 +74,20 @@ uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now) {
   const uint64_t words = (offset + n - 1) / bank_width_ - w0 + 1;
   // Bank i of the access serves `full` words, plus one if among the first `extra`.
   const uint64_t full = words / banks_, extra = words % banks_;
-  if (timeline_ && t % cycle_ticks_ != 0) to_calendars();
-  if (timeline_) {
+  if ((narrow_ || wide_) && t % cycle_ticks_ != 0) to_calendars();
+  if (narrow_ || wide_) {
     // The same first start as the calendars below give (every interval is whole cycles).
     const uint64_t all = banks_ == 64 ? ~uint64_t(0) : (uint64_t(1) << banks_) - 1;
     const unsigned first = static_cast<unsigned>(w0 % banks_);
     uint64_t tail = extra == 64 ? ~uint64_t(0) : (uint64_t(1) << extra) - 1;
     if (first) tail = ((tail << first) | (tail >> (banks_ - first))) & all;
-    timeline_->prune(now / cycle_ticks_);
-    const uint64_t c = timeline_->first_fit(t / cycle_ticks_, all, full, tail);
-    timeline_->add(c, all, full, tail);
-    return c * cycle_ticks_;
+    auto book = [&](auto& timeline) {
+      timeline.prune(now / cycle_ticks_);
+      const uint64_t c = timeline.first_fit(t / cycle_ticks_, all, full, tail);
+      timeline.add(c, all, full, tail);
+      return c * cycle_ticks_;
+    };
+    return narrow_ ? book(*narrow_) : book(*wide_);
   }
   const uint64_t touched = std::min<uint64_t>(words, banks_);
   auto occupancy = [&](uint64_t i) { return (full + (i < extra ? 1 : 0)) * cycle_ticks_; };
@@ -107,11 +111,14 @@ uint64_t Tcdm::reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now) {
 }
 
 void Tcdm::to_calendars() {
-  timeline_->for_each([&](uint64_t cycle, uint64_t mask) {
+  auto move = [&](uint64_t cycle, uint64_t mask) {
     for (unsigned b = 0; b < banks_; ++b)
       if (mask >> b & 1) bank_[b].add(cycle * cycle_ticks_, cycle_ticks_);
-  });
-  timeline_.reset();
+  };
+  if (narrow_) narrow_->for_each(move);
+  if (wide_) wide_->for_each(move);
+  narrow_.reset();
+  wide_.reset();
 }
 
 void Tcdm::book(uint64_t offset, uint64_t n, uint64_t now, sc_core::sc_time& delay) {

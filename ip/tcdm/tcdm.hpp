@@ -113,8 +113,9 @@ class Tcdm : public sc_core::sc_module {
   unsigned banks_, bank_width_;
   sc_core::sc_time cycle_, latency_;
   uint64_t cycle_ticks_;
-  // Up to 64 banks and while every booking is on the cycle grid: the cycle timeline; else the calendars.
-  std::unique_ptr<BankTimeline> timeline_;
+  // Up to 32 / 64 banks and while every booking is on the cycle grid: the cycle timeline; else the calendars.
+  std::unique_ptr<BankTimeline32> narrow_;
+  std::unique_ptr<BankTimeline64> wide_;
   std::vector<BankCalendar> bank_;
   uint64_t accesses_ = 0, bytes_ = 0, conflict_ticks_ = 0;
 };

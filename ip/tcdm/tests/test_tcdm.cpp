@@ -196,30 +196,31 @@ TEST_CASE("L1 bank calendar agrees with a cycle-by-cycle model", "[tcdm]") {
   CHECK(cal.size() > 0);
 }
 
-TEST_CASE("L1 cycle timeline books as the per-bank calendars would, also after leaving the cycle grid", "[tcdm]") {
+namespace {
+void timeline_against_calendars(uint64_t banks, uint64_t min_conflicts) {
   // Random accesses (lengths from one byte to several rounds of the banks,
   // starts ahead of SystemC time by up to 300 cycles) against per-bank
   // calendars driven by the test; halfway, one access off the cycle grid makes
   // the L1 move its bookings to its own calendars.
-  auto cfg = cfg_with();  // 32 banks x 4 bytes, 1 cycle at 1 GHz, latency 1 cycle
+  auto cfg = cfg_with({"cluster.l1.banks=" + std::to_string(banks)});  // x 4 bytes, 1 cycle at 1 GHz, latency 1 cycle
   Bench tb("tb", cfg);
   const uint64_t cyc = sc_time(1, SC_NS).value();
-  std::vector<vp::BankCalendar> ref(32);
+  std::vector<vp::BankCalendar> ref(banks);
   auto reference = [&](uint64_t offset, uint64_t n, uint64_t t, uint64_t now) {
     const uint64_t w0 = offset / 4, words = (offset + n - 1) / 4 - w0 + 1;
-    const uint64_t full = words / 32, extra = words % 32, touched = std::min<uint64_t>(words, 32);
+    const uint64_t full = words / banks, extra = words % banks, touched = std::min<uint64_t>(words, banks);
     uint64_t start = t;
     for (bool moved = true; moved;) {
       moved = false;
       for (uint64_t i = 0; i < touched; ++i) {
-        vp::BankCalendar& c = ref[(w0 + i) % 32];
+        vp::BankCalendar& c = ref[(w0 + i) % banks];
         c.prune(now);
         const uint64_t s = c.first_fit(start, (full + (i < extra)) * cyc);
         moved = moved || s != start;
         start = s;
       }
     }
-    for (uint64_t i = 0; i < touched; ++i) ref[(w0 + i) % 32].add(start, (full + (i < extra)) * cyc);
+    for (uint64_t i = 0; i < touched; ++i) ref[(w0 + i) % banks].add(start, (full + (i < extra)) * cyc);
     return start - t + (full + (extra > 0) - 1) * cyc + cyc;  // conflict wait, extra rounds, latency
   };
   tb.body = [&] {
@@ -237,7 +238,16 @@ TEST_CASE("L1 cycle timeline books as the per-bank calendars would, also after l
     }
   };
   sc_start();
-  CHECK(tb.l1.conflict_cycles() > 1000);  // the bookings did collide
+  CHECK(tb.l1.conflict_cycles() > min_conflicts);  // the bookings did collide
+}
+}  // namespace
+
+TEST_CASE("L1 cycle timeline books as the per-bank calendars would, also after leaving the cycle grid", "[tcdm]") {
+  timeline_against_calendars(32, 1000);  // 32-bit masks
+}
+
+TEST_CASE("L1 cycle timeline with 64 banks books as the per-bank calendars would", "[tcdm]") {
+  timeline_against_calendars(64, 500);  // 64-bit masks
 }
 
 // A write carrying DeferredData (the IMA's outputs while its MVM runs on the
