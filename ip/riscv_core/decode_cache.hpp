@@ -158,6 +158,17 @@ class DecodeCache {
     return t.page;
   }
 
+  // The slot of the instruction at `addr` if it is decoded as `op` and runs
+  // its own handler (not a hardware loop's end), else null. Creates nothing.
+  Slot* decoded_as(uint32_t addr, Op op) {
+    auto it = pages_.find(addr >> kPageBits);
+    if (it == pages_.end()) return nullptr;
+    const size_t i = (addr & (kPageBytes - 1)) >> 1;
+    Slot& s = it->second->slot[i];
+    if (it->second->op[i] != op || s.handler == handlers_.undecoded || s.handler == handlers_.hwloop) return nullptr;
+    return &s;
+  }
+
   // A store of `size` bytes at `addr` happened: forget the instructions it may
   // have changed. Cheap when the store is outside every page holding code.
   void on_store(uint32_t addr, unsigned size) {

@@ -26,30 +26,119 @@ QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreG
 
 QuantumExchange::~QuantumExchange() = default;
 
-void QuantumExchange::enable(unsigned threads) {
+void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   threads_ = threads;
   if (threads == 0) return;
   // The stretch in core cycles (every core of a platform has the same clock).
-  if (!groups_.empty() && !groups_.front()->cores().empty())
+  if (!groups_.empty() && !groups_.front()->cores().empty()) {
     burst_ = groups_.front()->cores().front()->cycle() * double(kBurstCycles);
+    batch_cycles_ = batch_cycles;
+    batch_ = groups_.front()->cores().front()->cycle() * double(batch_cycles);
+  }
   pool_ = std::make_unique<WorkerPool>(threads);
   listed_.assign(groups_.size(), 0);
+  pending_.assign(groups_.size(), 0);
   for (size_t i = 0; i < groups_.size(); ++i) {
     groups_[i]->hand_over();
     for (RiscvCore* c : groups_[i]->cores()) {
       c->set_exchange(RiscvCore::Exchange::kDefer);
-      c->on_wake([this, i] {  // on the SystemC thread (an exchange phase, a DMA or IMA completion)
+      c->on_wake([this, i, c] {  // on the SystemC thread (an exchange phase, a DMA or IMA completion)
         mark(i);
-        wake_event_.notify(sc_core::SC_ZERO_TIME);
+        if (batch_cycles_ == 0) {
+          wake_event_.notify(sc_core::SC_ZERO_TIME);
+          return;
+        }
+        pending_[i] = 1;
+        if (c->woken_in_elw()) elw_due_.emplace_back(c, i);
+        if (in_activation_) return;  // the activation's next round takes it
+        if (c->woken_in_elw()) elw_event_.notify(sc_core::SC_ZERO_TIME);
+        schedule_batch();
       });
     }
   }
+}
+
+// The next multiple of B, or the quantum's end if that comes first.
+void QuantumExchange::schedule_batch() {
+  const sc_time now = sc_core::sc_time_stamp();
+  const uint64_t b = batch_.value();
+  sc_time at = sc_time::from_value((now.value() + b - 1) / b * b);
+  at = std::min(at, QuantumGrid().next_sync_point());
+  if (batch_set_ && batch_at_ <= at) return;
+  batch_at_ = at;
+  batch_set_ = true;
+  wake_event_.notify(at - now);
+}
+
+bool QuantumExchange::report(CoreGroup* g) {
+  for (RiscvCore* c : g->cores())
+    if (!c->fault().empty()) {
+      g->record_fault(c->fault());
+      return false;
+    }
+  return true;
+}
+
+// In wake order, on the SystemC thread; a completion may wake others (appended).
+bool QuantumExchange::complete_elws() {
+  for (size_t k = 0; k < elw_due_.size(); ++k) {
+    const auto [c, i] = elw_due_[k];
+    if (!c->woken_in_elw()) continue;  // joined meanwhile
+    try {
+      if (c->complete_held_elw()) ++elw_completed_;
+    } catch (...) {  // a model's error from the access
+      groups_[i]->record_error(std::current_exception());
+      elw_due_.clear();
+      return false;
+    }
+    if (!c->fault().empty()) {
+      groups_[i]->record_fault(c->fault());
+      elw_due_.clear();
+      return false;
+    }
+  }
+  elw_due_.clear();
+  return true;
+}
+
+// The pending group's local phase now, as the batch point would run it: its
+// cores' held cv.elw first, then each core up to the quantum's end or its next
+// bus access. No access is made, so no model re-enters; a fault stops the run.
+void QuantumExchange::join(size_t i) {
+  if (!pending_[i] || i == exchanging_ || stopped_) return;
+  pending_[i] = 0;
+  ++joins_;
+  CoreGroup* g = groups_[i];
+  const sc_time end = QuantumGrid().next_sync_point();
+  try {
+    for (RiscvCore* c : g->cores())
+      if (c->woken_in_elw() && c->complete_held_elw()) ++elw_completed_;
+    if (report(g)) {
+      g->before_run();
+      for (RiscvCore* c : g->cores()) {
+        if (!runnable(c, end)) continue;
+        c->run_until(end);
+        if (!c->fault().empty()) break;
+      }
+      if (report(g)) return;
+    }
+  } catch (...) {
+    g->record_error(std::current_exception());
+  }
+  stopped_ = true;
+  stop_run();
+}
+
+void QuantumExchange::join_all() {
+  for (size_t i = 0; i < pending_.size(); ++i) join(i);
 }
 
 // Each group on one host thread, its cores in order, up to `end` or their next
 // bus access. A fault stops the group's later cores (as CoreGroup's thread);
 // it is reported after the phase, in group order, whatever the threads did.
 bool QuantumExchange::local_phase(const sc_time& end) {
+  if (batch_cycles_)
+    for (size_t i : work_) pending_[i] = 0;
   pool_->for_each(work_.size(), [&](size_t i) {
     CoreGroup* g = groups_[work_[i]];
     try {
@@ -89,6 +178,7 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
   for (size_t i : work_) {
     CoreGroup* g = groups_[i];
     bool first = true;
+    exchanging_ = i;  // its own cores' accesses do not join it
     for (RiscvCore* c : g->cores()) {
       if (!c->deferred() || c->halted()) continue;
       if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
@@ -104,22 +194,28 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
       } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
         c->set_exchange(RiscvCore::Exchange::kDefer);
         g->record_error(std::current_exception());
+        exchanging_ = SIZE_MAX;
         return false;
       }
       c->set_exchange(RiscvCore::Exchange::kDefer);
       if (!c->fault().empty()) {
         g->record_fault(c->fault());
+        exchanging_ = SIZE_MAX;
         return false;
       }
+      if (stopped_) break;
     }
   }
-  return true;
+  exchanging_ = SIZE_MAX;
+  return !stopped_;  // a join met a fault
 }
 
 // Cost per activation follows the groups that have something to do, not the
 // platform's size: the candidates are the groups woken since the last
 // activation and those whose earliest awake core is due before the quantum's
 // end (after an activation every awake core is at or past it).
+// Batched (B > 0): a wake-up between batch points only completes held cv.elw
+// (a delta after it); the groups run at the batch point, or when due.
 void QuantumExchange::thread() {
   if (threads_ == 0) return;
   QuantumGrid grid;
@@ -131,8 +227,33 @@ void QuantumExchange::thread() {
   std::vector<uint8_t> halted(n, 0);
   size_t halted_groups = 0;
   sc_time last = sc_core::SC_ZERO_TIME;
+  sc_time due_next;  // the next activation for due cores (when due_set)
+  bool due_set = false, at_start = true;  // time zero runs every group
+  auto fail = [&] {
+    in_activation_ = false;
+    for (CoreGroup* g : groups_) g->set_idle(true);
+    stop_run();
+  };
   for (;;) {
     const sc_time now = sc_core::sc_time_stamp();
+    if (stopped_) return fail();
+    if (batch_cycles_) {
+      in_activation_ = true;
+      if (!complete_elws()) return fail();
+      if (!at_start && !(batch_set_ && now >= batch_at_) && !(due_set && now >= due_next)) {
+        // A wake-up between batch points: its group waits for the batch.
+        in_activation_ = false;
+        ++wakeups_;
+        if (!candidates_.empty()) schedule_batch();  // wakes by the completions
+        if (due_set)
+          sc_core::wait(due_next - now, wake_event_ | elw_event_);
+        else
+          sc_core::wait(wake_event_ | elw_event_);
+        continue;
+      }
+      batch_set_ = at_start = false;
+      wake_event_.cancel();
+    }
     const sc_time end = grid.next_sync_point();
     ++activations_;
     while (!due.empty() && due.top().first < end.value()) {
@@ -143,21 +264,19 @@ void QuantumExchange::thread() {
       mark(g);
     }
     for (;;) {
+      if (batch_cycles_ && !complete_elws()) return fail();
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
       for (size_t i : candidates_)
         for (RiscvCore* c : groups_[i]->cores()) {
-          // A core woken behind SystemC time resumes now.
-          if (!c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
+          // A core woken behind SystemC time resumes now (batched: it runs
+          // from its wake time; its accesses are issued no earlier than now).
+          if (!batch_cycles_ && !c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
           if (runnable(c, end) && (work_.empty() || work_.back() != i)) work_.push_back(i);
         }
       if (work_.empty()) break;
       bool any = false;
-      if (!local_phase(end) || !exchange_phase(end, any)) {
-        for (CoreGroup* g : groups_) g->set_idle(true);
-        stop_run();
-        return;
-      }
+      if (!local_phase(end) || !exchange_phase(end, any)) return fail();
       if (!any) break;
     }
     for (size_t i : candidates_) {
@@ -177,8 +296,10 @@ void QuantumExchange::thread() {
       g->set_idle(!awake);
       g->record_quantum();
       listed_[i] = 0;
+      if (batch_cycles_) pending_[i] = 0;
     }
     candidates_.clear();
+    in_activation_ = false;
     // The same observer on every group (Progress): told once. Not a walk over
     // every group per activation (a cache miss each: 1.5 % of the SystemC thread).
     if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) o->quantum(now);
@@ -188,11 +309,17 @@ void QuantumExchange::thread() {
       break;
     }
     while (!due.empty() && due_at[due.top().second] != due.top().first) due.pop();
-    if (!due.empty()) {
+    due_set = !due.empty();
+    if (due_set) {
       // Until the earliest awake core (past `end` when every core overshot
       // it), or a wake-up: a core woken meanwhile resumes at its wake time.
-      const sc_time next = std::max(end, sc_time::from_value(due.top().first));
-      sc_core::wait(next - sc_core::sc_time_stamp(), wake_event_);
+      due_next = std::max(end, sc_time::from_value(due.top().first));
+      if (batch_cycles_)
+        sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | elw_event_);
+      else
+        sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_);
+    } else if (batch_cycles_) {
+      sc_core::wait(wake_event_ | elw_event_);
     } else {
       sc_core::wait(wake_event_);
     }

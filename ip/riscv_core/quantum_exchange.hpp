@@ -13,6 +13,14 @@
 // Neither phase depends on which host thread ran what, so results are the
 // same for every N. They differ from the per-group threads' schedule (threads
 // 0), where a group runs its quantum whole, accesses included.
+// Batched wake-ups (`simulation.batch_cycles` B > 0): a wake-up does not
+// activate the exchange; its group is *pending* and runs at the next batch
+// point (the next multiple of B, or the quantum's end), with every other
+// pending group, in one local phase. A core woken in a held cv.elw completes
+// it at the wake-up (RiscvCore::complete_held_elw), so it wakes at its event's
+// time. Anything else that would touch a pending group's L1 first runs its
+// local phase (join()). B = 0: an activation at every wake-up.
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <vector>
@@ -35,7 +43,16 @@ class QuantumExchange : public sc_core::sc_module {
 
   // Before sc_start: 0 leaves the groups their own threads; N >= 1 takes them
   // over with N host threads (debug hooks need 1: they are not thread-safe).
-  void enable(unsigned threads);
+  // batch_cycles: B above (0: an activation at every wake-up).
+  void enable(unsigned threads, uint64_t batch_cycles = 0);
+  uint64_t batch_cycles() const { return batch_cycles_; }
+  // While *pending_flag(i) is set, group i has a local phase still to run;
+  // join(i) runs it now, alone, on the SystemC thread (the group's L1 calls
+  // it before any access but its own cores' DMI). Not during the group's own
+  // exchange. join_all(): every pending group, in order (the run's end).
+  const uint8_t* pending_flag(size_t group) const { return &pending_[group]; }
+  void join(size_t group);
+  void join_all();
   unsigned threads() const { return threads_; }
   // The host threads (null before enable(N >= 1)): models may post pure work to it.
   WorkerPool* pool() const { return pool_.get(); }
@@ -43,12 +60,20 @@ class QuantumExchange : public sc_core::sc_module {
   // same for every N).
   uint64_t activations() const { return activations_; }
   uint64_t rounds() const { return rounds_; }
+  // Batched schedule: wake-ups that did not start a batch (their held cv.elw
+  // completed), cv.elw completed at the wake-up, pending groups joined.
+  uint64_t wakeups() const { return wakeups_; }
+  uint64_t elw_completed() const { return elw_completed_; }
+  uint64_t joins() const { return joins_; }
 
  private:
   void thread();
   bool local_phase(const sc_core::sc_time& end);   // false: a fault ended the run
   bool exchange_phase(const sc_core::sc_time& end, bool& any);
   void stop_run();
+  void schedule_batch();  // the next batch point from now, if earlier than the one set
+  bool complete_elws();   // false: a fault or a model's error (recorded)
+  bool report(CoreGroup* g);  // a core's fault recorded; false if there was one
 
   // A core in the exchange phase runs on in stretches of this many cycles
   // while each stretch makes a bus access. Part of the schedule: changing it
@@ -69,6 +94,18 @@ class QuantumExchange : public sc_core::sc_module {
   std::unique_ptr<WorkerPool> pool_;
   sc_core::sc_event wake_event_;
   uint64_t activations_ = 0, rounds_ = 0;
+  // Batched schedule.
+  uint64_t batch_cycles_ = 0;
+  sc_core::sc_time batch_;                     // B as time
+  std::vector<uint8_t> pending_;               // per group: woken, its local phase not run since
+  std::vector<std::pair<RiscvCore*, size_t>> elw_due_;  // woken in a held cv.elw (core, group), in wake order
+  sc_core::sc_event elw_event_;                // a delta after a wake-up between activations
+  sc_core::sc_time batch_at_;
+  bool batch_set_ = false;
+  bool in_activation_ = false;                 // wakes now are taken by the activation's next round
+  size_t exchanging_ = SIZE_MAX;               // the group in its exchange phase (not joined)
+  bool stopped_ = false;                       // a join met a fault
+  uint64_t wakeups_ = 0, elw_completed_ = 0, joins_ = 0;
 };
 
 }  // namespace vp::rv

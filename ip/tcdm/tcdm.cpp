@@ -29,12 +29,14 @@ Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
 
 void Tcdm::write(uint64_t offset, const void* src, uint64_t n) {
   if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host write outside the L1");
+  join();
   flush();
   std::memcpy(mem_.data() + offset, src, n);
 }
 
 void Tcdm::read(uint64_t offset, void* dst, uint64_t n) const {
   if (!in_range(offset, n)) throw std::out_of_range(std::string(name()) + ": host read outside the L1");
+  join();
   flush();
   std::memcpy(dst, mem_.data() + offset, n);
 }
@@ -141,6 +143,7 @@ void Tcdm::defer(uint64_t offset, uint32_t n, const uint8_t* src, const Deferred
 }
 
 void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  join();
   if (L1Burst* b = tx.get_extension<L1Burst>(); b && b->active) return burst(tx, *b);
   const uint64_t offset = tx.get_address();
   const unsigned n = tx.get_data_length();
@@ -201,6 +204,7 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
 // DMI users (the cores) read and write behind this model's back: the cluster
 // calls flush() before they run.
 bool Tcdm::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  join();
   flush();
   dmi.set_dmi_ptr(mem_.data());
   dmi.set_start_address(0);

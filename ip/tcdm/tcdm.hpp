@@ -21,6 +21,7 @@
 // whole piece: its beats are booked, timed and copied here one by one exactly
 // as separate accesses would be.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -47,10 +48,12 @@ class Tcdm : public sc_core::sc_module {
 
   // Host/load-time access (loaders, tests): no timing, no reservation.
   uint8_t* data() {
+    join();
     flush();
     return mem_.data();
   }
   const uint8_t* data() const {
+    join();
     flush();
     return mem_.data();
   }
@@ -66,6 +69,16 @@ class Tcdm : public sc_core::sc_module {
     if (!pending_.empty()) land();
   }
   size_t deferred() const { return pending_.size(); }  // writes not landed yet
+
+  // The quantum exchange's batched schedule (docs/architecture.md, "Parallel
+  // simulation"): while *pending is set, the cluster's cores have a local
+  // phase still to run, and an access from anything but their DMI (DMA, IMA,
+  // network, host, a DMI request) first runs it (`join`). Debug accesses do
+  // not: they change nothing the cores could see.
+  void set_join(const uint8_t* pending, std::function<void()> join) {
+    join_pending_ = pending;
+    join_ = std::move(join);
+  }
 
   unsigned banks() const { return banks_; }
   unsigned bank_width() const { return bank_width_; }
@@ -94,6 +107,9 @@ class Tcdm : public sc_core::sc_module {
   // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
   void to_calendars();
   void land() const;
+  void join() const {
+    if (join_pending_ && *join_pending_) join_();
+  }
 
   // The deferred writes, in arrival order, and the byte range they cover.
   struct Pending {
@@ -118,6 +134,8 @@ class Tcdm : public sc_core::sc_module {
   std::unique_ptr<BankTimeline64> wide_;
   std::vector<BankCalendar> bank_;
   uint64_t accesses_ = 0, bytes_ = 0, conflict_ticks_ = 0;
+  const uint8_t* join_pending_ = nullptr;
+  std::function<void()> join_;
 };
 
 }  // namespace vp

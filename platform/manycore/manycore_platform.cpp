@@ -108,8 +108,11 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       if (!req.quiet) std::cerr << fmt::format("vp-run: note: --gdb and --itrace run on 1 host thread, not {}\n", threads);
       threads = 1;
     }
-    exchange_->enable(threads);
+    exchange_->enable(threads, uint64_t(cfg_.get_int("simulation.batch_cycles")));
     for (Cluster* c : models_) c->set_pool(exchange_->pool());  // the MVMs on the same host threads
+    if (exchange_->threads() > 0 && exchange_->batch_cycles() > 0)  // batched wake-ups: the L1 joins its cluster
+      for (size_t i = 0; i < models_.size(); ++i)
+        models_[i]->l1().set_join(exchange_->pending_flag(i), [x = exchange_.get(), i] { x->join(i); });
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());
@@ -186,6 +189,13 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       });
     const auto host0 = std::chrono::steady_clock::now();
     run_kernel(req.max_time);
+    // Batched wake-ups: clusters woken but not run when the run stopped run
+    // their local phase now, so what follows sees each cluster as of its wake-up.
+    if (exchange_->threads() > 0) {
+      bool failed = false;
+      for (Cluster* c : models_) failed |= c->core_group().error() != nullptr;
+      if (!failed) exchange_->join_all();
+    }
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
     for (Cluster* c : models_) c->ctrl().flush_console();
@@ -386,7 +396,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     s["host_threads"] = exchange_->threads();
     // The quantum exchange's schedule (simulation.threads >= 1): the same for every N.
     if (exchange_->threads() > 0)
-      s["exchange"] = {{"activations", exchange_->activations()}, {"rounds", exchange_->rounds()}};
+      s["exchange"] = {{"activations", exchange_->activations()}, {"rounds", exchange_->rounds()},
+                       {"batch_cycles", exchange_->batch_cycles()}, {"wakeups", exchange_->wakeups()},
+                       {"elw_completed", exchange_->elw_completed()}, {"joins", exchange_->joins()}};
     s["mips"] = host_s > 0 ? double(instructions) / host_s / 1e6 : 0.0;
     s["per_cluster"] = std::move(per);
     return s;
