@@ -275,8 +275,10 @@ bool RiscvCore::complete_held_elw() {
   if (!elw_woken_ || halted_ || sleeping_) return false;
   elw_woken_ = false;
   // The slot the held cv.elw was decoded into (what the interpreter would run).
-  DecodeCache::Slot* s = icache_->decoded_as(pc_, Op::kCvElw);
-  if (!s || icache_->is_loop_end(pc_)) return false;
+  // The cache it was held from: the step path's when a hook stepped it.
+  DecodeCache& ic = !hooks_.empty() && resumed_ ? *step_icache_ : *icache_;
+  DecodeCache::Slot* s = ic.decoded_as(pc_, Op::kCvElw);
+  if (!s || ic.is_loop_end(pc_)) return false;
   const uint32_t pc = pc_, a = x_[s->rs1] + static_cast<uint32_t>(s->imm);
   const uint64_t start = now_;
   // As op_CvElw run again: the issue cycle, a misaligned penalty (a trap would
@@ -310,7 +312,7 @@ bool RiscvCore::complete_held_elw() {
   hz_prev_ = s;
   ++DecodeCache::flow_of(s).arrive;
   pc_ = pc + (s->len & 6u);
-  icache_->cut_at(pc_);
+  ic.cut_at(pc_);
   if (!hooks_.empty() && resumed_) {  // the step path saw it begin: it completes here
     resumed_ = false;
     StepInfo info;

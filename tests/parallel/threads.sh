@@ -1,5 +1,6 @@
 # --threads N (the quantum exchange, docs/architecture.md "Parallel simulation"):
 # 1, 2 and 4 host threads give the same --stats (but host keys), console,
+# with batched wake-ups (simulation.batch_cycles, the default) and without (0),
 # stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs (with IMA noise
 # too; their waits sleep in cv.elw), the default (one per host core) as 1; a firmware
 # fault is one report, the same for every N; the time-limit report too;
@@ -32,6 +33,19 @@ python3 -c "import json; r=json.load(open('s8-1.json'))['results']; n=sum(c['eve
 # The mutation check of the comparison: another schedule (threads 0) is told apart.
 expect_exit 0 "$VP" --threads 0 --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-0.json
 $SAME s8-1.json s8-0.json > /dev/null && fail "same_stats.py did not tell the two schedules apart"
+# Batched wake-ups (the default) ran: cv.elw completed at wake-ups. Without
+# them (batch_cycles 0) the results are again the same for every N, and differ.
+python3 -c "import json; e=json.load(open('s8-1.json'))['results']['exchange']; assert e['batch_cycles'] > 0 and e['elw_completed'] > 0, e" \
+  || fail "mpaimc-8: the default did not batch wake-ups"
+for n in 1 4; do
+  expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=0 --network "$NET/one_conv.yaml" --platform mpaimc-8 \
+    --batch 3 --stats s8-nb$n.json
+  expect_in "bit-exact: 3 images" "$STDOUT"
+done
+$SAME s8-nb1.json s8-nb4.json || fail "mpaimc-8, batch_cycles 0: --threads 4 statistics differ from --threads 1"
+python3 -c "import json; e=json.load(open('s8-nb1.json'))['results']['exchange']; assert e['elw_completed'] == 0 and e['joins'] == 0, e" \
+  || fail "batch_cycles 0 still batched"
+$SAME s8-1.json s8-nb1.json > /dev/null && fail "batch_cycles 0 gives the batched schedule's results"
 
 for n in 1 4; do
   expect_exit 0 "$VP" --threads $n --network "$NET/one_conv.yaml" --platform mpaimc-64 --batch 2 --stats s64-$n.json

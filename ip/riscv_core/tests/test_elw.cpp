@@ -1,6 +1,8 @@
 // cv.elw (xcvelw) end to end on one core and a real event unit: sleep and
 // wake across quanta, an event already pending, an event announced for later,
-// unmasked events, the step path, the exchange schedule, the illegal case on
+// unmasked events, the step path, the exchange schedule (batched wake-ups
+// too: the cv.elw completes at the wake-up; an L1 access joins a pending
+// core), the illegal case on
 // rv32imc and the disassembly. Cycle figures by hand: 1 GHz core, event unit
 // access 1 cycle (no wait state), wake latency 2 cycles, cv.elw 4 cycles.
 #include <catch2/catch.hpp>
@@ -16,17 +18,20 @@
 #include "core_fixture.hpp"
 #include "event_unit.hpp"
 #include "quantum_exchange.hpp"
+#include "tcdm/tcdm.hpp"
 #include "rv_disasm.hpp"
 
 namespace {
 
 constexpr uint32_t kEuBase = 0x100000;
+constexpr uint32_t kL1Base = 0x200000, kL1Size = 0x10000;  // a cluster L1 (Tcdm) for the join case
 uint32_t cv_elw(uint32_t rd, uint32_t rs1, int32_t imm) { return i_type(0x0b, rd, 3, rs1, imm); }
 
 // RAM below kEuBase, the event unit from there (its registers at offsets).
 struct Router : sc_core::sc_module {
   tlm_utils::simple_target_socket<Router> in{"in"};
-  tlm_utils::simple_initiator_socket<Router> to_ram{"to_ram"}, to_eu{"to_eu"};
+  tlm_utils::simple_initiator_socket<Router> to_ram{"to_ram"}, to_eu{"to_eu"}, to_l1{"to_l1"};
+  static bool in_l1(uint64_t a) { return a >= kL1Base && a < kL1Base + kL1Size; }
   explicit Router(sc_core::sc_module_name n) : sc_module(n) {
     in.register_b_transport(this, &Router::b_transport);
     in.register_get_direct_mem_ptr(this, &Router::get_dmi);
@@ -34,7 +39,12 @@ struct Router : sc_core::sc_module {
   }
   void b_transport(tlm::tlm_generic_payload& t, sc_time& d) {
     const uint64_t a = t.get_address();
-    if (a >= kEuBase) {
+    if (in_l1(a)) {
+      t.set_address(a - kL1Base);
+      to_l1->b_transport(t, d);
+      t.set_address(a);
+      t.set_dmi_allowed(true);  // as the cluster bus: the cores reach their L1 by DMI
+    } else if (a >= kEuBase) {
       t.set_address(a - kEuBase);
       to_eu->b_transport(t, d);
       t.set_address(a);
@@ -43,6 +53,13 @@ struct Router : sc_core::sc_module {
     }
   }
   bool get_dmi(tlm::tlm_generic_payload& t, tlm::tlm_dmi& d) {
+    if (in_l1(t.get_address())) {
+      t.set_address(t.get_address() - kL1Base);
+      const bool ok = to_l1->get_direct_mem_ptr(t, d);
+      d.set_start_address(d.get_start_address() + kL1Base);
+      d.set_end_address(d.get_end_address() + kL1Base);
+      return ok;
+    }
     if (t.get_address() >= kEuBase) return false;
     return to_ram->get_direct_mem_ptr(t, d) && (d.set_end_address(std::min<uint64_t>(d.get_end_address(), kEuBase - 1)), true);
   }
@@ -79,10 +96,42 @@ struct Trigger : sc_core::sc_module {
   }
 };
 
+vp::TcdmParams l1_params() {
+  vp::TcdmParams p;
+  p.size = kL1Size;
+  p.banks = 4;
+  p.bank_width = 4;
+  p.cycle = sc_time(1, SC_NS);
+  p.latency = sc_time(1, SC_NS);
+  return p;
+}
+
+// Reads a word of the L1 at `at`, as a DMA would (b_transport, not DMI).
+struct L1Reader : sc_core::sc_module {
+  SC_HAS_PROCESS(L1Reader);
+  tlm_utils::simple_initiator_socket<L1Reader> out{"out"};
+  sc_time at;
+  uint32_t offset, value = 0;
+  L1Reader(sc_core::sc_module_name n, sc_time t, uint32_t off) : sc_module(n), at(t), offset(off) { SC_THREAD(run); }
+  void run() {
+    sc_core::wait(at);
+    tlm::tlm_generic_payload t;
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(offset);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    sc_time d = sc_core::SC_ZERO_TIME;
+    out->b_transport(t, d);
+  }
+};
+
 struct ElwBench {
   TestRam ram{"ram"};
   Router router{"router"};
   vp::EventUnit eu{"eu", eu_params()};
+  vp::Tcdm l1{"l1", l1_params()};
+  std::unique_ptr<L1Reader> reader;
   std::unique_ptr<RiscvCore> core;
   std::unique_ptr<CoreGroup> group;
   std::unique_ptr<QuantumExchange> exchange;
@@ -93,6 +142,7 @@ struct ElwBench {
     core->bus.bind(router.in);
     router.to_ram.bind(ram.socket);
     router.to_eu.bind(eu.socket);
+    router.to_l1.bind(l1.socket);
     eu.on_core_line = [this](unsigned c, bool level, sc_time at) {
       if (c == 0) core->set_irq(RiscvCore::kEventLine, level, level ? at + sc_time(2, SC_NS) : at);
     };
@@ -100,9 +150,15 @@ struct ElwBench {
     group = std::make_unique<CoreGroup>("group", std::vector<RiscvCore*>{core.get()});
   }
   void trigger_at(sc_time t, unsigned line = EU_LINE_SW(0)) { trigger = std::make_unique<Trigger>("trigger", eu, t, line); }
-  void with_exchange() {
+  void with_exchange(uint64_t batch_cycles = 0) {
     exchange = std::make_unique<QuantumExchange>("exchange", std::vector<CoreGroup*>{group.get()});
-    exchange->enable(2);
+    exchange->enable(2, batch_cycles);
+    if (batch_cycles) l1.set_join(exchange->pending_flag(0), [this] { exchange->join(0); });
+  }
+  // The L1 word at `offset` read at `at` by another master.
+  void read_l1_at(sc_time at, uint32_t offset) {
+    reader = std::make_unique<L1Reader>("reader", at, offset);
+    reader->out.bind(l1.socket);
   }
   // x10 = event unit; MASK_SET = `mask`; cv.elw x5, EVENT_WAIT_CLEAR(x10); x6 = 7; wfi.
   void load_program(uint32_t mask, uint32_t reg = EU_EVENT_WAIT_CLEAR) {
@@ -190,6 +246,69 @@ TEST_CASE("cv.elw under the quantum exchange gives the same cycles") {
   CHECK(b.eu.held_loads() == 1);
 }
 
+TEST_CASE("cv.elw under batched wake-ups completes at the wake-up, with the same cycles") {
+  ElwBench b;
+  b.with_exchange(300);  // the wake-up at 5000 waits for the batch point at 5100
+  b.load_program(1u << EU_LINE_SW(0));
+  b.trigger_at(sc_time(5000, SC_NS));
+  sc_core::sc_start(8000, SC_NS);
+  RiscvCore& c = *b.core;
+  REQUIRE(!b.group->error());
+  CHECK(c.reg(5) == 1u);
+  CHECK(c.sleep_cycles() == 5002 - 3);
+  CHECK(c.now_cycles() == 5008);
+  CHECK(b.eu.held_loads() == 1);
+  CHECK(b.exchange->elw_completed() == 1);
+  CHECK(b.exchange->wakeups() == 1);  // the wake-up's own activation did not run the core
+  CHECK(b.exchange->joins() == 0);
+}
+
+namespace {
+// The core stores 7 into its L1 right after its cv.elw; another master reads
+// that word at `read_at`. Returns the core's final cycle.
+uint64_t store_after_wake(uint64_t batch, sc_time read_at, uint32_t& seen, uint64_t& joins) {
+  ElwBench b;
+  b.with_exchange(batch);
+  // lw: the core's first L1 access, over the bus, gets it DMI (the store after the wake-up is local work).
+  b.ram.put(kBase, {lui(10, kEuBase >> 12), addi(11, 0, 1 << EU_LINE_SW(0)), sw(11, 10, EU_MASK_SET),
+                    lui(12, kL1Base >> 12), lw(7, 12, 0), cv_elw(5, 10, EU_EVENT_WAIT_CLEAR), addi(6, 0, 7),
+                    sw(6, 12, 0x40), kWfi});
+  b.trigger_at(sc_time(5000, SC_NS));
+  b.read_l1_at(read_at, 0x40);
+  sc_core::sc_start(8000, SC_NS);
+  REQUIRE(!b.group->error());
+  seen = b.reader->value;
+  joins = b.exchange->joins();
+  return b.core->now_cycles();
+}
+constexpr uint64_t kStoreAfterWake = 5002 + 4 + 1 + 1 + 1;  // the wake-up, cv.elw, addi, sw, wfi
+}  // namespace
+
+TEST_CASE("unbatched, an L1 read after the wake-up sees the core store") {
+  uint32_t seen = 0;
+  uint64_t joins = 0;
+  CHECK(store_after_wake(0, sc_time(5100, SC_NS), seen, joins) == kStoreAfterWake);
+  CHECK(seen == 7);
+}
+
+// Between the wake-up (5002) and the batch point (5600) the read first runs
+// the pending core (a join): the same view and cycles as unbatched.
+TEST_CASE("an L1 access to a pending cluster joins it: it sees the cluster as of its wake-up") {
+  uint32_t seen = 0;
+  uint64_t joins = 0;
+  CHECK(store_after_wake(700, sc_time(5100, SC_NS), seen, joins) == kStoreAfterWake);
+  CHECK(seen == 7);
+  CHECK(joins == 1);
+}
+
+TEST_CASE("an L1 access before the wake-up joins nothing") {
+  uint32_t seen = 0;
+  uint64_t joins = 0;
+  CHECK(store_after_wake(700, sc_time(4000, SC_NS), seen, joins) == kStoreAfterWake);
+  CHECK(seen == 0);
+  CHECK(joins == 0);
+}
+
 namespace {
 // Records what the step path reports (a trace's view).
 struct Recorder : CoreDebugHook {
@@ -215,6 +334,28 @@ TEST_CASE("on the step path a held cv.elw is one instruction, reported when it c
   CHECK(elw.pc == kBase + 12);
   CHECK(elw.retired);
   CHECK(elw.cycle == 5002);  // issued after the sleep
+  CHECK(elw.mem_size == 4);
+  CHECK(elw.mem_addr == kEuBase + EU_EVENT_WAIT_CLEAR);
+  CHECK(rec.steps[4].pc == kBase + 16);
+}
+
+TEST_CASE("on the step path under batched wake-ups the completed cv.elw is reported once, with its cycle") {
+  ElwBench b;
+  Recorder rec;
+  b.core->add_debug_hook(&rec);
+  b.with_exchange(300);
+  b.load_program(1u << EU_LINE_SW(0));
+  b.trigger_at(sc_time(5000, SC_NS));
+  sc_core::sc_start(8000, SC_NS);
+  RiscvCore& c = *b.core;
+  REQUIRE(!b.group->error());
+  CHECK(c.now_cycles() == 5008);
+  CHECK(b.exchange->elw_completed() == 1);
+  REQUIRE(rec.steps.size() == 6);
+  const StepInfo& elw = rec.steps[3];
+  CHECK(elw.pc == kBase + 12);
+  CHECK(elw.retired);
+  CHECK(elw.cycle == 5002);
   CHECK(elw.mem_size == 4);
   CHECK(elw.mem_addr == kEuBase + EU_EVENT_WAIT_CLEAR);
   CHECK(rec.steps[4].pc == kBase + 16);
