@@ -31,7 +31,7 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   if (threads == 0) return;
   // The stretch in core cycles (every core of a platform has the same clock).
   if (!groups_.empty() && !groups_.front()->cores().empty()) {
-    burst_ = groups_.front()->cores().front()->cycle() * double(batch_cycles ? kBatchBurstCycles : kBurstCycles);
+    burst_ = groups_.front()->cores().front()->cycle() * double(kBurstCycles);
     batch_cycles_ = batch_cycles;
     batch_ = groups_.front()->cores().front()->cycle() * double(batch_cycles);
   }

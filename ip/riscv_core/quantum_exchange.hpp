@@ -79,10 +79,6 @@ class QuantumExchange : public sc_core::sc_module {
   // while each stretch makes a bus access. Part of the schedule: changing it
   // changes timing (the same for every N).
   static constexpr unsigned kBurstCycles = 256;
-  // Batched, the local phases run many groups at once: the stretch only
-  // takes the access and the few instructions after it back to local work
-  // (headline at 2 threads, SystemC thread's perf samples: 6141 with 256, 5819 with 8).
-  static constexpr unsigned kBatchBurstCycles = 8;
 
   std::vector<CoreGroup*> groups_;
   sc_core::sc_time burst_;
