@@ -203,11 +203,14 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
         exchanging_ = SIZE_MAX;
         return false;
       }
-      if (stopped_) break;
+      if (stopped_) {  // a join in this core's accesses met a fault
+        exchanging_ = SIZE_MAX;
+        return false;
+      }
     }
   }
   exchanging_ = SIZE_MAX;
-  return !stopped_;  // a join met a fault
+  return true;
 }
 
 // Cost per activation follows the groups that have something to do, not the
