@@ -26,6 +26,7 @@
 #include "config/cluster_classes.hpp"
 #include "config/output_file.hpp"
 #include "params/ip_params.hpp"
+#include "top/golden_run.hpp"
 #include "top/platform_builders.hpp"
 #include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
@@ -180,13 +181,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     if (debug_) debug_->start();
     // The output check's golden model needs only the inputs and weights: it
     // runs on a host thread of its own beside the simulation (6-8 % of the
-    // headline's host time). Joined when `golden` leaves scope, cancelled
-    // between images if the run ends without a check.
-    GoldenTask golden;
+    // headline's host time), started by vp-run before elaboration if it could.
+    // Cancelled between images if the run ends without a check.
+    std::shared_ptr<GoldenRun> golden;
     if (req.dataflow && loaded_)
-      golden.result = std::async(std::launch::async, [&p = *req.dataflow, &cancel = golden.cancel] {
-        return workload::golden_outputs(p, &cancel);
-      });
+      golden = req.golden && &req.golden->job() == req.dataflow.get() ? req.golden
+                                                                        : std::make_shared<GoldenRun>(req.dataflow);
     const auto host0 = std::chrono::steady_clock::now();
     run_kernel(req.max_time);
     // Batched wake-ups: clusters woken but not run when the run stopped run
@@ -244,21 +244,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
       r.status = "firmware-exit";
       r.message = fmt::format("firmware exited with code {}", failed_exit);
     } else if (req.dataflow) {
-      check_dataflow_outputs(*req.dataflow, golden.result.valid() ? golden.result.get() : workload::golden_outputs(*req.dataflow), r);
+      check_dataflow_outputs(*req.dataflow, golden ? golden->get() : workload::golden_outputs(*req.dataflow), r);
     }
     return r;
   }
 
  private:
-  struct GoldenTask {
-    std::atomic<bool> cancel{false};
-    std::future<workload::Golden> result;
-    ~GoldenTask() {
-      cancel = true;
-      if (result.valid()) result.wait();
-    }
-  };
-
   // --console FILE gets the collected lines; without it a dataflow job says how many it hid.
   void finish_console(const RunRequest& req) {
     ConsoleRouter& console = ConsoleRouter::instance();

@@ -18,6 +18,7 @@ struct Prepared;  // platform/workload: a mapped network, its images and boot re
 }
 
 namespace vp {
+class GoldenRun;  // top/golden_run.hpp
 
 // The command line's requests that reach the platform.
 struct RunRequest {
@@ -47,6 +48,9 @@ struct RunRequest {
   // The dataflow job (--network): installed into memory after the ELF, its
   // outputs checked after the run (platform/dataflow_job). Null: no job.
   std::shared_ptr<const workload::Prepared> dataflow;
+  // Its golden model, already started by the caller for `dataflow` (vp-run
+  // starts it before elaboration); null: the platform starts it at its run.
+  std::shared_ptr<GoldenRun> golden;
 };
 
 // How a run ended. exit_code follows vp-run's convention (0 ok, 1 simulation error).

@@ -23,6 +23,7 @@
 #include "manycore/memory_map.hpp"
 #include "top/auto_mapping.hpp"
 #include "top/cli.hpp"
+#include "top/golden_run.hpp"
 #include "top/platform.hpp"
 #include "sim/activity_tracer.hpp"
 #include "trace/fst_writer.hpp"
@@ -186,12 +187,16 @@ Outcome build_and_run(const Resolved& r) {
   const auto wall0 = std::chrono::steady_clock::now();
   const char* stage = "elaborating the platform";
   std::unique_ptr<Platform> platform;
+  // The job's golden model from now, beside elaboration and loading (serial:
+  // the second host core is idle); gone (cancelled) when this returns.
+  RunRequest req = r.req;
+  if (req.dataflow) req.golden = std::make_shared<GoldenRun>(req.dataflow);
   try {
     platform = make_platform(*r.cfg);
     stage = "loading the program";
-    platform->load(r.req);
+    platform->load(req);
     stage = "running";
-    o.result = platform->run(r.req);
+    o.result = platform->run(req);
   } catch (const ConfigError& e) {
     o.result.exit_code = kExitUsage;
     o.result.status = "error";
