@@ -280,23 +280,28 @@ static __attribute__((noinline)) void rq_piece(int8_t* d, uint32_t dst_stride, c
     if (pairs) XCV_RQ16_ANY(LOAD, OUT);                                                                     \
     if (nr & 1) XCV_RQ16_ONE(LOAD_ONE, OUT_ONE);                                                              \
   }
+/* The body of xcv_rq_pieces and xcv_rq_pieces16: the clamp variants of the
+ * piece loop for fan-in 1 and 2, partial sums of ESZ bytes read by LOAD (the
+ * XCV_RQC_LOAD* macros for int32, XCV_RQCH_LOAD* for int16). */
+#define XCV_RQ_PIECES_BODY(ESZ, LOAD2, LOAD2_ONE, LOAD1, LOAD1_ONE)                                              \
+  const int relu = q->relu;                                                                                      \
+  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;                                                       \
+  const uint32_t b0 = cols * (ESZ), b1 = cols * (ESZ);                                                           \
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */                            \
+  if (fan_in == 2) {                                                                                             \
+    if (relu) XCV_RQ16_PIECES(LOAD2, XCV_RQ16_RELU, 1, LOAD2_ONE, XCV_RQ16_RELU_ONE)                            \
+    else if (ohi < 127) XCV_RQ16_PIECES(LOAD2, XCV_RQ16_CLIPMAX, 1, LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE)            \
+    else XCV_RQ16_PIECES(LOAD2, XCV_RQ16_CLIP, 1, LOAD2_ONE, XCV_RQ16_CLIP_ONE)                                 \
+  } else {                                                                                                       \
+    if (relu) XCV_RQ16_PIECES(LOAD1, XCV_RQ16_RELU, 0, LOAD1_ONE, XCV_RQ16_RELU_ONE)                            \
+    else if (ohi < 127) XCV_RQ16_PIECES(LOAD1, XCV_RQ16_CLIPMAX, 0, LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE)            \
+    else XCV_RQ16_PIECES(LOAD1, XCV_RQ16_CLIP, 0, LOAD1_ONE, XCV_RQ16_CLIP_ONE)                                 \
+  }
 #define XCV_RQ16_PIECE rq_piece /* a piece df_rq16_plan refuses */
 static __attribute__((noinline)) void xcv_rq_pieces(int8_t* dst, uint32_t dst_stride, const int32_t* src,
                                                     uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                     uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
-  const int relu = q->relu;
-  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
-  const uint32_t b0 = cols * 4u, b1 = cols * 4u;
-  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
-  if (fan_in == 2) {
-    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_RELU, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_RELU_ONE)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIPMAX, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE)
-    else XCV_RQ16_PIECES(XCV_RQC_LOAD2, XCV_RQ16_CLIP, 1, XCV_RQC_LOAD2_ONE, XCV_RQ16_CLIP_ONE)
-  } else {
-    if (relu) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_RELU, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_RELU_ONE)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIPMAX, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE)
-    else XCV_RQ16_PIECES(XCV_RQC_LOAD1, XCV_RQ16_CLIP, 0, XCV_RQC_LOAD1_ONE, XCV_RQ16_CLIP_ONE)
-  }
+  XCV_RQ_PIECES_BODY(4u, XCV_RQC_LOAD2, XCV_RQC_LOAD2_ONE, XCV_RQC_LOAD1, XCV_RQC_LOAD1_ONE)
 }
 
 /* The CORE-V column pieces of fan-in 3 and above: per piece the 16x16 plan,
@@ -517,19 +522,7 @@ void kern_reduce16(int16_t* dst, const int16_t* src, uint32_t fan_in, uint32_t t
 static __attribute__((noinline)) void xcv_rq_pieces16(int8_t* dst, uint32_t dst_stride, const int16_t* src,
                                                       uint32_t fan_in, uint32_t tile_stride, uint32_t rows,
                                                       uint32_t cols, const df_quant_t* q, uint32_t lo, uint32_t hi) {
-  const int relu = q->relu;
-  const int32_t ohi = q->act_max < 127 ? q->act_max : 127;
-  const uint32_t b0 = cols * 2u, b1 = cols * 2u;
-  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
-  if (fan_in == 2) {
-    if (relu) XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_RELU, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_RELU_ONE)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_CLIPMAX, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_CLIPMAX_ONE)
-    else XCV_RQ16_PIECES(XCV_RQCH_LOAD2, XCV_RQ16_CLIP, 1, XCV_RQCH_LOAD2_ONE, XCV_RQ16_CLIP_ONE)
-  } else {
-    if (relu) XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_RELU, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_RELU_ONE)
-    else if (ohi < 127) XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_CLIPMAX, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_CLIPMAX_ONE)
-    else XCV_RQ16_PIECES(XCV_RQCH_LOAD1, XCV_RQ16_CLIP, 0, XCV_RQCH_LOAD1_ONE, XCV_RQ16_CLIP_ONE)
-  }
+  XCV_RQ_PIECES_BODY(2u, XCV_RQCH_LOAD2, XCV_RQCH_LOAD2_ONE, XCV_RQCH_LOAD1, XCV_RQCH_LOAD1_ONE)
 }
 #endif
 

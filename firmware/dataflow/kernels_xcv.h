@@ -123,24 +123,28 @@ static inline void xcv_requant3(int8_t* d, const int32_t* s0, const int32_t* s1,
   for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(nm_reduce(nm_reduce(s0[i], s1[i]), s2[i]), x, relu);
 }
 
-/* d[i] = requant(s0[i] (+ s1[i] when s1)), i < n. */
-static inline void xcv_requant(int8_t* d, const int32_t* s0, const int32_t* s1, uint32_t n, const xcv_rq_t* x,
-                               int relu) {
-  /* byte by byte up to a word boundary of d */
-  while (n && ((uintptr_t)d & 3)) {
-    *d++ = xcv_rq1(s1 ? nm_reduce(*s0, *s1) : *s0, x, relu);
-    ++s0, --n;
-    if (s1) ++s1;
+/* d[i] = requant(s0[i] (+ s1[i] when s1)), i < n, for partial sums of type T
+ * summed by ADD: the int32 xcv_requant here, the int16 xcv_requant16 below
+ * (with the cv.lh loop bodies). Bytes one by one up to a word boundary of d,
+ * then four per iteration, then the tail. */
+#define XCV_REQUANT_FN(NAME, T, ADD, BODY2, BODY1)                                                        \
+  static inline void NAME(int8_t* d, const T* s0, const T* s1, uint32_t n, const xcv_rq_t* x, int relu) { \
+    while (n && ((uintptr_t)d & 3)) {                                                                    \
+      *d++ = xcv_rq1(s1 ? ADD(*s0, *s1) : *s0, x, relu);                                                 \
+      ++s0, --n;                                                                                         \
+      if (s1) ++s1;                                                                                      \
+    }                                                                                                    \
+    register uint32_t words __asm__("a5") = n / 4;                                                       \
+    if (words) {                                                                                         \
+      if (s1)                                                                                            \
+        XCV_RQ_RUN(BODY2, XCV_RQ_OUT2, XCV_RQ_INS, XCV_RQ_CLOB6);                                        \
+      else                                                                                               \
+        XCV_RQ_RUN(BODY1, XCV_RQ_OUT1, XCV_RQ_INS, XCV_RQ_CLOB4);                                        \
+    }                                                                                                    \
+    for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? ADD(s0[i], s1[i]) : s0[i], x, relu);      \
   }
-  register uint32_t words __asm__("a5") = n / 4;
-  if (words) {
-    if (s1)
-      XCV_RQ_RUN(XCV_RQ2_BODY, XCV_RQ_OUT2, XCV_RQ_INS, XCV_RQ_CLOB6);
-    else
-      XCV_RQ_RUN(XCV_RQ1_BODY, XCV_RQ_OUT1, XCV_RQ_INS, XCV_RQ_CLOB4);
-  }
-  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? nm_reduce(s0[i], s1[i]) : s0[i], x, relu);
-}
+#define XCV_PLUS(a, b) ((a) + (b))
+XCV_REQUANT_FN(xcv_requant, int32_t, nm_reduce, XCV_RQ2_BODY, XCV_RQ1_BODY)
 
 /* d[i] = a[i] + b[i] (int32), i < n (d may be a or b). */
 static inline void xcv_reduce2(int32_t* d, const int32_t* a, const int32_t* b, uint32_t n) {
@@ -913,21 +917,6 @@ static inline void xcv_reduceNh(uint32_t* d, const uint32_t* s, uint32_t tsw, ui
   "add t2, t2, t4\n"                                              \
   "nop\n" /* t5 is loaded one instruction ago */                  \
   "add t3, t3, t5\n" XCV_RQ4_TAIL(CLAMP, CLIPS)
-static inline void xcv_requant16(int8_t* d, const int16_t* s0, const int16_t* s1, uint32_t n, const xcv_rq_t* x,
-                                 int relu) {
-  while (n && ((uintptr_t)d & 3)) {
-    *d++ = xcv_rq1(s1 ? *s0 + *s1 : *s0, x, relu);
-    ++s0, --n;
-    if (s1) ++s1;
-  }
-  register uint32_t words __asm__("a5") = n / 4;
-  if (words) {
-    if (s1)
-      XCV_RQ_RUN(XCV_RQH2_BODY, XCV_RQ_OUT2, XCV_RQ_INS, XCV_RQ_CLOB6);
-    else
-      XCV_RQ_RUN(XCV_RQH1_BODY, XCV_RQ_OUT1, XCV_RQ_INS, XCV_RQ_CLOB4);
-  }
-  for (uint32_t i = 0; i < (n & 3); ++i) d[i] = xcv_rq1(s1 ? s0[i] + s1[i] : s0[i], x, relu);
-}
+XCV_REQUANT_FN(xcv_requant16, int16_t, XCV_PLUS, XCV_RQH2_BODY, XCV_RQH1_BODY)
 
 #endif /* DATAFLOW_KERNELS_XCV_H */
