@@ -371,6 +371,20 @@ static __attribute__((noinline)) void xcv_rq_pieces_n(int8_t* dst, uint32_t dst_
 }
 #endif
 
+/* The column-major share [lo, hi) of a requantizing reduction, one column
+ * piece at a time with its channel's (or the layer's) bias, multiplier and
+ * shift, by PIECE (rq_piece for int32 partial sums, rq_piece16 for int16). */
+#define DF_RQ_COLUMN_PIECES(PIECE)                                                                                 \
+  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */                             \
+  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {                                                                    \
+    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;                                                  \
+    i += nr;                                                                                                      \
+    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;             \
+    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;                                      \
+    PIECE(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult, \
+          shift, q->relu, q->act_max);                                                                            \
+  }
+
 void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src, uint32_t fan_in,
                            uint32_t tile_stride, uint32_t rows, uint32_t cols, const df_quant_t* q) {
   if (q->uniform && q->act_max >= 127) {
@@ -400,15 +414,7 @@ void kern_reduce_requant_q(int8_t* dst, uint32_t dst_stride, const int32_t* src,
     return;
   }
 #endif
-  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
-  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
-    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
-    i += nr;
-    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
-    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
-    rq_piece(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult,
-             shift, q->relu, q->act_max);
-  }
+  DF_RQ_COLUMN_PIECES(rq_piece)
 }
 
 /* ---- int16 partial sums (kernels.h: kern_reduce16, kern_reduce_requant_q16) ---- */
@@ -604,15 +610,7 @@ void kern_reduce_requant_q16(int8_t* dst, uint32_t dst_stride, const int16_t* sr
     return;
   }
 #endif
-  uint32_t c = lo / rows, r0 = lo - c * rows; /* one division; then piece by piece */
-  for (uint32_t i = lo; i < hi; ++c, r0 = 0) {
-    const uint32_t nr = rows - r0 < hi - i ? rows - r0 : hi - i;
-    i += nr;
-    const int32_t bias = q->uniform ? 0 : q->ch[c].bias, mult = q->uniform ? q->mult : q->ch[c].mult;
-    const uint32_t shift = q->uniform ? q->shift : (uint32_t)q->ch[c].shift;
-    rq_piece16(dst + r0 * dst_stride + c, dst_stride, src + r0 * cols + c, fan_in, tile_stride, cols, nr, bias, mult,
-               shift, q->relu, q->act_max);
-  }
+  DF_RQ_COLUMN_PIECES(rq_piece16)
 }
 
 void kern_add_rescaled(int8_t* dst, const int8_t* a, const int8_t* b, uint32_t n, int32_t mult_a, int32_t mult_b,
