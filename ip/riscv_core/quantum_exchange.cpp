@@ -17,6 +17,18 @@ namespace {
 constexpr uint64_t kNever = UINT64_MAX;
 
 bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
+
+// A group's local work: its deferred L1 writes land (on the calling host
+// thread), then each core runs up to `end` or its next bus access; a fault
+// stops the group's later cores.
+void run_local(CoreGroup* g, const sc_time& end) {
+  g->before_run();
+  for (RiscvCore* c : g->cores()) {
+    if (!runnable(c, end)) continue;
+    c->run_until(end);
+    if (!c->fault().empty()) break;
+  }
+}
 }  // namespace
 
 QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreGroup*> groups)
@@ -114,12 +126,7 @@ void QuantumExchange::join(size_t i) {
     for (RiscvCore* c : g->cores())
       if (c->woken_in_elw() && c->complete_held_elw()) ++elw_completed_;
     if (report(g)) {
-      g->before_run();
-      for (RiscvCore* c : g->cores()) {
-        if (!runnable(c, end)) continue;
-        c->run_until(end);
-        if (!c->fault().empty()) break;
-      }
+      run_local(g, end);
       if (report(g)) return;
     }
   } catch (...) {
@@ -142,12 +149,7 @@ bool QuantumExchange::local_phase(const sc_time& end) {
   pool_->for_each(work_.size(), [&](size_t i) {
     CoreGroup* g = groups_[work_[i]];
     try {
-      g->before_run();  // here, on this host thread: the cluster's own deferred L1 writes
-      for (RiscvCore* c : g->cores()) {
-        if (!runnable(c, end)) continue;
-        c->run_until(end);
-        if (!c->fault().empty()) break;
-      }
+      run_local(g, end);
     } catch (...) {  // not expected: local work makes no access; kept for the report
       failures_[work_[i]] = std::current_exception();
     }
@@ -159,11 +161,7 @@ bool QuantumExchange::local_phase(const sc_time& end) {
       g->record_error(failures_[i]);
       return false;
     }
-    for (RiscvCore* c : g->cores())
-      if (!c->fault().empty()) {
-        g->record_fault(c->fault());
-        return false;
-      }
+    if (!report(g)) return false;
   }
   return true;
 }
@@ -317,14 +315,9 @@ void QuantumExchange::thread() {
       // Until the earliest awake core (past `end` when every core overshot
       // it), or a wake-up: a core woken meanwhile resumes at its wake time.
       due_next = std::max(end, sc_time::from_value(due.top().first));
-      if (batch_cycles_)
-        sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | elw_event_);
-      else
-        sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_);
-    } else if (batch_cycles_) {
-      sc_core::wait(wake_event_ | elw_event_);
+      sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | elw_event_);
     } else {
-      sc_core::wait(wake_event_);
+      sc_core::wait(wake_event_ | elw_event_);  // elw_event_ is only notified when batched
     }
   }
   for (CoreGroup* g : groups_) g->set_idle(true);
