@@ -408,6 +408,12 @@ Config Config::from_string(const std::string& text, const std::string& origin,
   return c;
 }
 
+Config Config::clone() const {
+  Config c = *this;
+  c.root_ = YAML::Clone(root_);
+  return c;
+}
+
 const std::string& Config::default_platform() {
   static const std::string name = "mpaimc-512";
   return name;

@@ -24,6 +24,10 @@ class Config {
   static Config from_string(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides = {});
   static std::vector<std::string> builtin_names();
+  // A copy sharing nothing with this one. Copies share the YAML document, and
+  // yaml-cpp's reads through non-const nodes (every getter's walk) can add
+  // nodes to it: a Config read on another thread is a clone.
+  Config clone() const;
   static const std::string& default_platform();  // "mpaimc-512"
 
   int64_t get_int(const std::string& path) const;

@@ -8,8 +8,11 @@
 #include "config/cluster_classes.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -24,6 +27,7 @@
 #include "top/auto_mapping.hpp"
 #include "top/cli.hpp"
 #include "top/golden_run.hpp"
+#include "top/job_setup.hpp"
 #include "top/platform.hpp"
 #include "sim/activity_tracer.hpp"
 #include "trace/fst_writer.hpp"
@@ -148,10 +152,13 @@ struct Resolved {
   std::unique_ptr<Config> cfg;
   RunRequest req;
   bool job = false;
+  // The dataflow job being prepared beside elaboration; req.dataflow once it is ready.
+  std::unique_ptr<JobSetup> setup;
 };
 
 // The run request from the command line and the platform; throws UsageError,
-// ConfigError or dataflow::JobError.
+// ConfigError or dataflow::JobError. The dataflow job is started here, and
+// its own errors are thrown when it is waited for (wait_job).
 void resolve_request(const CliOptions& cli, Resolved& r) {
   r.req = cli.run;
   resolve_time_limit(cli, r.req);
@@ -160,8 +167,36 @@ void resolve_request(const CliOptions& cli, Resolved& r) {
   check_outputs(cli, r.job);
   if (r.job) {
     if (r.req.elf.empty()) r.req.elf = {dataflow::default_firmware(r.cfg->get_string("core.isa"))};
-    r.req.dataflow = dataflow::prepare_job(cli.job, *r.cfg);
+    r.setup = std::make_unique<JobSetup>(cli.job, *r.cfg);
   }
+}
+
+// An error of the setup (resolve_request, the dataflow job), reported; returns
+// vp-run's exit code. Nothing has run or been written.
+int setup_error(std::exception_ptr e) {
+  clear_dead_stack_poison();  // the sanitizer build: see sim/sanitizer.hpp
+  try {
+    std::rethrow_exception(e);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  } catch (const dataflow::JobError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "vp-run: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "vp-run: error: out of host memory while preparing the run\n";
+    return kExitSimulationError;
+  }
+}
+
+// The dataflow job, waited for: throws its error.
+void wait_job(Resolved& r) {
+  if (!r.setup) return;
+  r.req.dataflow = r.setup->job();
+  r.req.golden = r.setup->golden();
 }
 
 // ---- build and run ------------------------------------------------------------
@@ -169,6 +204,8 @@ void resolve_request(const CliOptions& cli, Resolved& r) {
 struct Outcome {
   RunResult result;
   double wall = 0, sim_ns = 0;
+  std::unique_ptr<Platform> platform;  // kept until the exit (exit_now)
+  std::optional<int> setup_exit;       // the dataflow job failed: its error was reported, nothing ran
 };
 
 void failed(RunResult& r, const std::string& message) {
@@ -178,21 +215,38 @@ void failed(RunResult& r, const std::string& message) {
 }
 
 // Never throws: every error of the simulated system becomes the result.
-// A ConfigError of a model's own check is returned as exit 2.
-Outcome build_and_run(const Resolved& r) {
+// A ConfigError of a model's own check is returned as exit 2. The platform
+// is elaborated while the dataflow job is being prepared (r.setup, on its own
+// thread); the job's error, if any, comes first, as when it was prepared
+// before: it is reported here and the outcome says so (setup_exit).
+Outcome build_and_run(Resolved& r) {
   // Several clusters may fault in the same instant; each stops the kernel,
   // and the first error is the one reported.
   sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOP_CALLED_TWICE_, sc_core::SC_DO_NOTHING);
   Outcome o;
   const auto wall0 = std::chrono::steady_clock::now();
   const char* stage = "elaborating the platform";
-  std::unique_ptr<Platform> platform;
-  // The job's golden model from now, beside elaboration and loading (serial:
-  // the second host core is idle); gone (cancelled) when this returns.
-  RunRequest req = r.req;
-  if (req.dataflow) req.golden = std::make_shared<GoldenRun>(req.dataflow);
+  std::unique_ptr<Platform>& platform = o.platform;
+  std::exception_ptr built;
   try {
     platform = make_platform(*r.cfg);
+  } catch (...) {
+    built = std::current_exception();
+  }
+  try {
+    wait_job(r);
+  } catch (...) {
+    platform.reset();
+    o.setup_exit = setup_error(std::current_exception());
+    return o;
+  }
+  // The job's golden model runs from when the job was ready (or from now),
+  // beside elaboration and loading (serial: the second host core is idle);
+  // cancelled if the run ends without a check.
+  RunRequest req = r.req;
+  if (req.dataflow && !req.golden) req.golden = std::make_shared<GoldenRun>(req.dataflow);
+  try {
+    if (built) std::rethrow_exception(built);
     stage = "loading the program";
     platform->load(req);
     stage = "running";
@@ -281,6 +335,40 @@ int report(const CliOptions& cli, const Resolved& r, const Outcome& o, const Aut
   return result.exit_code;
 }
 
+// ---- exit ---------------------------------------------------------------------
+
+// Whether vp-run may end without its teardown: not in the sanitizer builds
+// (their leak check, and the destructors' own checks, need it), nor with a
+// debug session (--gdb, --itrace: its connection and trace file close in
+// their destructors when the run ended early).
+bool exit_fast_allowed(const RunRequest& req) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  (void)req;
+  return false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+  (void)req;
+  return false;
+#else
+  return req.gdb_port < 0 && req.itrace.empty();
+#endif
+#else
+  return req.gdb_port < 0 && req.itrace.empty();
+#endif
+}
+
+// Every output is written (write_output closes and renames each file before
+// it returns; the plots' subprocesses have been waited for): the process ends
+// here, once stdout is flushed, without destroying the platform object by
+// object (~0.1 s for mpaimc-512's SystemC objects and 8192 cores) or freeing
+// the job; the kernel reclaims the memory at once. A golden model still
+// running (a run that ended without the check) ends with the process.
+[[noreturn]] void exit_now(int code) {
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 // The actions that print and exit before a platform is needed.
 std::optional<int> one_shot(const CliOptions& cli) {
   if (cli.help) return std::cout << cli.help_text, kExitOk;
@@ -318,22 +406,19 @@ int run_main(int argc, const char* const* argv) {
       return std::cout << MemoryMap(*r.cfg).table(), kExitOk;
     }
     resolve_request(cli, r);
-  } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kExitUsage;
-  } catch (const dataflow::JobError& e) {
-    std::cerr << "vp-run: error: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const UsageError& e) {
-    std::cerr << "vp-run: error: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "vp-run: error: out of host memory while preparing the run\n";
-    return kExitSimulationError;
+  } catch (...) {
+    return setup_error(std::current_exception());
   }
-  // Mode auto: the loop of runs (children), then the best one here.
+  // Mode auto: the job as given (its errors first), the loop of runs
+  // (children), then the best one here.
   AutoLoop loop;
   if (r.job && cli.job.mode == "auto" && cli.job.auto_iterations > 1) {
+    try {
+      wait_job(r);
+    } catch (...) {
+      return setup_error(std::current_exception());
+    }
+    r.setup.reset(), r.req.golden.reset();
     try {
       run_auto_loop(cli, loop);
       CliOptions best = cli;
@@ -344,7 +429,11 @@ int run_main(int argc, const char* const* argv) {
       return kExitSimulationError;
     }
   }
-  return report(cli, r, build_and_run(r), loop);
+  Outcome out = build_and_run(r);
+  if (out.setup_exit) return *out.setup_exit;
+  const int rc = report(cli, r, out, loop);
+  if (exit_fast_allowed(r.req)) exit_now(rc);
+  return rc;
 }
 
 }  // namespace vp
