@@ -430,8 +430,9 @@ std::unique_ptr<Platform> make_manycore_platform(const Config& cfg, const Cluste
 std::unique_ptr<Platform> make_manycore_platform(const Config& cfg) {
   // Every cluster runs the same code: one instruction memory image for all.
   auto imem = std::make_shared<std::vector<uint8_t>>(cfg.get_size("memory_map.imem_size"), 0);
-  return make_manycore_platform(cfg, [imem](int id, const Config& c, const MemoryMap&) {
-    auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), bind_cluster(c, unsigned(id)), imem,
+  auto classes = std::make_shared<ClusterClassCache>();  // each class's keys read once
+  return make_manycore_platform(cfg, [imem, classes](int id, const Config& c, const MemoryMap&) {
+    auto cluster = std::make_unique<Cluster>(fmt::format("cluster_{}", id).c_str(), bind_cluster(c, unsigned(id), *classes), imem,
                                               ConsoleRouter::instance().stream());
     ClusterPorts ports{&cluster->master(), &cluster->slave()};
     return ClusterSlot{std::move(cluster), ports};

@@ -215,4 +215,14 @@ ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id) {
   return p;
 }
 
+ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id, ClusterClassCache& cache) {
+  const std::string cls = cluster_class(cfg, cluster_id);
+  const auto it = cache.find(cls);
+  if (it == cache.end()) return cache.emplace(cls, bind_cluster(cfg, cluster_id)).first->second;
+  ClusterParams p = it->second;  // what bind_cluster reads per cluster id, and nothing else:
+  p.id = p.dma.cluster_id = p.ima.cluster_id = p.dwconv.cluster_id = cluster_id;
+  p.dma.l1 = p.ima.l1 = p.dwconv.l1 = bind_l1_window(cfg, cluster_id);
+  return p;
+}
+
 }  // namespace vp

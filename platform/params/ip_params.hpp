@@ -6,6 +6,7 @@
 #include "cluster_params.hpp"
 #include "config/config.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -27,5 +28,12 @@ ima_noise_params bind_ima_noise(const Config& cfg);
 // A duration such as "20s", "1h", "1.5d", "1month", "1y" in seconds; nullopt if malformed.
 std::optional<double> parse_drift_time(const std::string& text);
 ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id);
+// The same through a cache of each class's params: the clusters of a class
+// differ only in their id and their L1's global window, so only the first
+// of each class reads every key (a Config read walks the YAML document:
+// ~0.1 s of mpaimc-512's elaboration for 512 clusters). Its errors are those
+// of bind_cluster for that first cluster.
+using ClusterClassCache = std::map<std::string, ClusterParams>;
+ClusterParams bind_cluster(const Config& cfg, unsigned cluster_id, ClusterClassCache& cache);
 
 }  // namespace vp
