@@ -77,8 +77,27 @@ struct Params {
 class SeededRandom {
  public:
   explicit SeededRandom(uint64_t seed) : s_(seed) {}
-  uint64_t next();
-  int8_t int8_in(int lo, int hi);  // uniform in [lo, hi]
+  uint64_t next() {  // SplitMix64
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi] (at most 256 values): (next() >> 11) % (hi - lo + 1).
+  // Inline, so a loop over one range computes the divisor's reciprocal once
+  // (the weights of a network: ~12 M draws, a 64-bit division each before).
+  int8_t int8_in(int lo, int hi) { return int8_t(lo + int(mod_small(next() >> 11, uint64_t(hi - lo + 1)))); }
+  // x % d for x < 2^53 and 1 <= d <= 256, by a multiplication: with
+  // m = ceil(2^64 / d), x * m / 2^64 exceeds x / d by less than x / 2^64 <
+  // 2^-11, below the 1 / d that x / d's fraction is short of 1, so its floor
+  // is x / d's.
+  static uint64_t mod_small(uint64_t x, uint64_t d) {
+    if (d == 1) return 0;
+    __extension__ using U128 = unsigned __int128;
+    const uint64_t m = UINT64_MAX / d + 1;
+    return x - uint64_t((U128(x) * m) >> 64) * d;
+  }
+
  private:
   uint64_t s_;
 };

@@ -65,6 +65,26 @@ TEST_CASE("one layer by hand: the ADC applies per crossbar of `rows` rows") {
   CHECK(analog_accumulate(net.layers[0], p.layers[0].weights, 1, ima, x)[0] == 7);  // (33+1)>>1 = 17 -> 7
 }
 
+TEST_CASE("SeededRandom: the draws of int8_in are (next() >> 11) % span, by multiplication") {
+  // Every range int8_in serves (1 to 256 values), near 0, at the largest
+  // draw (2^53 - 1) and at multiples of the span and their neighbours.
+  for (uint64_t d = 1; d <= 256; ++d) {
+    SeededRandom rng(d);
+    for (int i = 0; i < 2000; ++i) {
+      const uint64_t x = rng.next() >> 11;
+      REQUIRE(SeededRandom::mod_small(x, d) == x % d);
+    }
+    const uint64_t top = (uint64_t(1) << 53) - 1;
+    for (uint64_t x : {uint64_t(0), uint64_t(1), d - 1, d, d + 1, top, top - 1, top - top % d, top - top % d - 1})
+      REQUIRE(SeededRandom::mod_small(x, d) == x % d);
+  }
+  SeededRandom a(42), b(42);
+  for (int i = 0; i < 1000; ++i) {
+    const int lo = -(i % 128), hi = i % 128;
+    REQUIRE(int(a.int8_in(lo, hi)) == lo + int((b.next() >> 11) % uint64_t(hi - lo + 1)));
+  }
+}
+
 TEST_CASE("the calibration's one pass (analog_partials, adc_accumulate) equals analog_accumulate") {
   // A padded strided conv over several crossbars (27 rows on crossbars of 8:
   // four row chunks, the last partial) and columns not a multiple of 16
