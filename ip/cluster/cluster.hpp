@@ -56,6 +56,9 @@ class Cluster : public sc_core::sc_module {
   // there and its outputs land in L1 before anything may see them (the
   // cores' local phase on their host thread, or an access).
   void set_pool(WorkerPool* pool);
+  // Finishes the cores' pending local phase before anything from the network
+  // reaches the cluster (rv::QuantumExchange::join_local; ClusterBus::set_join).
+  void set_join(const uint8_t* due, std::function<void()> join) { bus_.set_join(due, std::move(join)); }
 
   // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
   // at `at` see them; `at` no later than any master's next access.

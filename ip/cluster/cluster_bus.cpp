@@ -106,6 +106,7 @@ unsigned ClusterBus::dbg_core(int, tlm::tlm_generic_payload& t) {
 
 void ClusterBus::b_transport_slave(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   // Window-relative: the same decode as the local alias, and nothing leaves.
+  join();
   const uint64_t off = t.get_address();
   if (off >= stride_) return t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   t.set_address(local_base_ + off);
@@ -114,6 +115,7 @@ void ClusterBus::b_transport_slave(tlm::tlm_generic_payload& t, sc_core::sc_time
 }
 
 unsigned ClusterBus::dbg_slave(tlm::tlm_generic_payload& t) {
+  join();
   const uint64_t off = t.get_address();
   if (off >= stride_) return 0;
   t.set_address(local_base_ + off);

@@ -6,6 +6,7 @@
 // targets annotate theirs) and forwards DMI for the L1 and the instruction
 // memory so cores reach them without a bus call per access.
 #include <cstdint>
+#include <functional>
 
 #include <systemc>
 #include <tlm>
@@ -34,6 +35,16 @@ class ClusterBus : public sc_core::sc_module {
 
   ClusterBus(sc_core::sc_module_name name, const ClusterParams& p);
 
+  // The parallel simulation's join (docs/architecture.md, "Parallel
+  // simulation"): while *due is set, this cluster's cores have a local phase
+  // not yet finished, possibly on another host thread; anything arriving from
+  // the network (the slave port, debug accesses included) first calls
+  // join(), which finishes it.
+  void set_join(const uint8_t* due, std::function<void()> join) {
+    join_due_ = due;
+    join_ = std::move(join);
+  }
+
   // Where `addr` of `len` bytes goes, and its address there; kNumTargets if nowhere.
   Target decode(uint64_t addr, uint64_t len, uint64_t& target_addr) const;
 
@@ -50,6 +61,12 @@ class ClusterBus : public sc_core::sc_module {
   // Forwards to the decoded target; returns it (kNumTargets: address error).
   Target route(tlm::tlm_generic_payload& t, sc_core::sc_time* delay, unsigned* dbg_bytes);
 
+  void join() const {
+    if (join_due_ && *join_due_) join_();
+  }
+
+  const uint8_t* join_due_ = nullptr;
+  std::function<void()> join_;
   bool dwconv_present_;
   uint64_t local_base_, global_base_, stride_, periph_offset_, l1_size_, imem_base_, imem_size_;
 };

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <queue>
+#include <thread>
 
 #include "quantum_grid.hpp"
 #include "sim/worker_pool.hpp"
@@ -50,6 +51,9 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   pool_ = std::make_unique<WorkerPool>(threads);
   listed_.assign(groups_.size(), 0);
   pending_.assign(groups_.size(), 0);
+  item_ = std::make_unique<std::atomic<uint8_t>[]>(groups_.size());
+  item_of_.assign(groups_.size(), 0);
+  local_due_.assign(groups_.size(), 0);
   for (size_t i = 0; i < groups_.size(); ++i) {
     groups_[i]->hand_over();
     for (RiscvCore* c : groups_[i]->cores()) {
@@ -173,42 +177,133 @@ bool QuantumExchange::local_phase(const sc_time& end) {
 // back to the local phase after a stretch without any.
 bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
   any = false;
-  for (size_t i : work_) {
-    CoreGroup* g = groups_[i];
-    bool first = true;
-    exchanging_ = i;  // its own cores' accesses do not join it
-    for (RiscvCore* c : g->cores()) {
-      if (!c->deferred() || c->halted()) continue;
-      if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
-      any = true;
-      c->set_exchange(RiscvCore::Exchange::kDirect);
-      try {
-        uint64_t seen;
-        do {
-          seen = c->bus_accesses();
-          c->run_until(std::min(end, c->local_time() + burst_));
-        } while (c->bus_accesses() != seen && c->fault().empty() && !c->halted() && !c->sleeping() &&
-                 c->local_time() < end);
-      } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
-        c->set_exchange(RiscvCore::Exchange::kDefer);
-        g->record_error(std::current_exception());
-        exchanging_ = SIZE_MAX;
-        return false;
-      }
+  for (size_t i : work_)
+    if (!exchange_group(i, end, any)) return false;
+  return true;
+}
+
+bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
+  CoreGroup* g = groups_[i];
+  bool first = true;
+  exchanging_ = i;  // its own cores' accesses do not join it
+  for (RiscvCore* c : g->cores()) {
+    if (!c->deferred() || c->halted()) continue;
+    if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
+    any = true;
+    c->set_exchange(RiscvCore::Exchange::kDirect);
+    try {
+      uint64_t seen;
+      do {
+        seen = c->bus_accesses();
+        c->run_until(std::min(end, c->local_time() + burst_));
+      } while (c->bus_accesses() != seen && c->fault().empty() && !c->halted() && !c->sleeping() &&
+               c->local_time() < end);
+    } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
       c->set_exchange(RiscvCore::Exchange::kDefer);
-      if (!c->fault().empty()) {
-        g->record_fault(c->fault());
-        exchanging_ = SIZE_MAX;
-        return false;
-      }
-      if (stopped_) {  // a join in this core's accesses met a fault
-        exchanging_ = SIZE_MAX;
-        return false;
-      }
+      g->record_error(std::current_exception());
+      exchanging_ = SIZE_MAX;
+      return false;
+    }
+    c->set_exchange(RiscvCore::Exchange::kDefer);
+    if (!c->fault().empty()) {
+      g->record_fault(c->fault());
+      exchanging_ = SIZE_MAX;
+      return false;
+    }
+    if (stopped_) {  // a join in this core's accesses met a fault
+      exchanging_ = SIZE_MAX;
+      return false;
     }
   }
   exchanging_ = SIZE_MAX;
   return true;
+}
+
+// A local phase and an exchange phase, overlapped (unbatched). Nothing of
+// the order changes: group k's accesses still come after group k-1's, and
+// every group's local phase is finished before anything touches the group
+// (its own exchange, or join_local() from the network), so each local phase
+// sees what it would see if they all ran first. What changes is who waits:
+// the pool's workers take the groups from the front, the SystemC thread
+// makes group k's accesses as soon as its local phase is done, and takes
+// groups from the back while it waits. A fault stops the run at the first
+// group, in order, whose local or exchange phase met one: the same for every
+// number of host threads.
+void QuantumExchange::run_item(size_t k) {
+  const size_t i = work_[k];
+  try {
+    run_local(groups_[i], round_end_);
+  } catch (...) {  // not expected: local work makes no access; kept for the report
+    failures_[i] = std::current_exception();
+  }
+  item_[k].store(kDone, std::memory_order_release);
+}
+
+void QuantumExchange::finish_item(size_t k) {
+  if (claim(k)) return run_item(k);
+  for (unsigned spins = 0; item_[k].load(std::memory_order_acquire) != kDone;)
+    if (++spins < 4096) spin_pause();
+    else std::this_thread::yield();
+}
+
+void QuantumExchange::join_local(size_t i) {
+  if (!local_due_[i]) return;
+  finish_item(item_of_[i]);
+  local_due_[i] = 0;
+}
+
+bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
+  any = false;
+  const size_t n = work_.size();
+  round_end_ = end;
+  for (size_t k = 0; k < n; ++k) {
+    item_[k].store(kFree, std::memory_order_relaxed);
+    item_of_[work_[k]] = k;
+    local_due_[work_[k]] = 1;
+  }
+  if (n > 1)  // the workers take groups from the front (post: a release of the state above)
+    for (unsigned w = 1; w < pool_->threads(); ++w) {
+      helpers_.push_back(make_task([this, n] {
+        for (size_t k = 0; k < n; ++k)
+          if (claim(k)) run_item(k);
+      }));
+      pool_->post(helpers_.back());
+    }
+  bool ok = true;
+  size_t back = n;  // the SystemC thread's groups from the back: [back, n) claimed
+  for (size_t k = 0; k < n && ok; ++k) {
+    if (!claim(k))
+      for (unsigned spins = 0; item_[k].load(std::memory_order_acquire) != kDone;) {
+        while (back > k + 1 && item_[back - 1].load(std::memory_order_relaxed) != kFree) --back;
+        if (back > k + 1 && claim(back - 1)) {
+          run_item(--back);
+          continue;
+        }
+        if (++spins < 4096) spin_pause();
+        else std::this_thread::yield();
+      }
+    else
+      run_item(k);
+    const size_t i = work_[k];
+    local_due_[i] = 0;
+    CoreGroup* g = groups_[i];
+    if (failures_[i]) {
+      g->record_error(failures_[i]);
+      ok = false;
+    } else {
+      ok = report(g) && exchange_group(i, end, any);
+    }
+  }
+  // Stopped early: the groups nobody began are not run.
+  for (size_t k = 0; k < n; ++k) {
+    uint8_t expected = kFree;
+    item_[k].compare_exchange_strong(expected, kDone, std::memory_order_acq_rel);
+    local_due_[work_[k]] = 0;
+  }
+  for (auto& h : helpers_) h->cancel();  // begun: waited for (it finds nothing left)
+  helpers_.clear();
+  ++rounds_;
+  return ok;
 }
 
 // Cost per activation follows the groups that have something to do, not the
@@ -277,7 +372,7 @@ void QuantumExchange::thread() {
         }
       if (work_.empty()) break;
       bool any = false;
-      if (!local_phase(end) || !exchange_phase(end, any)) return fail();
+      if (batch_cycles_ ? !local_phase(end) || !exchange_phase(end, any) : !pipelined_round(end, any)) return fail();
       if (!any) break;
     }
     for (size_t i : candidates_) {

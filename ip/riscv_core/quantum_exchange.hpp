@@ -20,6 +20,7 @@
 // it at the wake-up (RiscvCore::complete_held_elw), so it wakes at its event's
 // time. Anything else that would touch a pending group's L1 first runs its
 // local phase (join()). B = 0: an activation at every wake-up.
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -31,6 +32,7 @@
 
 namespace vp {
 class WorkerPool;
+class AsyncTask;
 }
 
 namespace vp::rv {
@@ -53,6 +55,15 @@ class QuantumExchange : public sc_core::sc_module {
   const uint8_t* pending_flag(size_t group) const { return &pending_[group]; }
   void join(size_t group);
   void join_all();
+  // Unbatched rounds are pipelined: group k's exchange phase runs as soon as
+  // its local phase is done, while the host threads run the later groups'.
+  // While *local_due_flag(i) is set, group i's local phase of the round may
+  // still be running or not yet begun; join_local(i) finishes it (runs it
+  // here if no host thread has begun it, else waits). The cluster calls it
+  // before anything reaches it from the network, so every touch sees the
+  // cluster after its local phase, as when all local phases ran first.
+  const uint8_t* local_due_flag(size_t group) const { return &local_due_[group]; }
+  void join_local(size_t group);
   unsigned threads() const { return threads_; }
   // The host threads (null before enable(N >= 1)): models may post pure work to it.
   WorkerPool* pool() const { return pool_.get(); }
@@ -70,6 +81,16 @@ class QuantumExchange : public sc_core::sc_module {
   void thread();
   bool local_phase(const sc_core::sc_time& end);   // false: a fault ended the run
   bool exchange_phase(const sc_core::sc_time& end, bool& any);
+  bool exchange_group(size_t group, const sc_core::sc_time& end, bool& any);  // false: the run stops
+  bool pipelined_round(const sc_core::sc_time& end, bool& any);               // false: the run stops
+  // Items of a pipelined round (positions in work_): claimed once, by any host thread.
+  enum : uint8_t { kFree, kRunning, kDone };
+  bool claim(size_t k) {
+    uint8_t expected = kFree;
+    return item_[k].compare_exchange_strong(expected, kRunning, std::memory_order_acq_rel);
+  }
+  void run_item(size_t k);   // work_[k]'s local phase, then kDone
+  void finish_item(size_t k);  // on the SystemC thread: until item k is done (run here if free)
   void stop_run();
   void schedule_batch();  // the next batch point from now, if earlier than the one set
   bool complete_elws();   // false: a fault or a model's error (recorded)
@@ -90,6 +111,11 @@ class QuantumExchange : public sc_core::sc_module {
   std::vector<uint8_t> listed_;                // per group: in candidates_
   std::vector<size_t> work_;                   // candidates with a core to run, in order
   std::vector<std::exception_ptr> failures_;   // per group, from the local phase
+  std::unique_ptr<std::atomic<uint8_t>[]> item_;  // per position of work_ in a pipelined round
+  std::vector<size_t> item_of_;                // per group: its position in work_ (while local_due_)
+  std::vector<uint8_t> local_due_;             // per group: its round's local phase not seen done
+  sc_core::sc_time round_end_;                 // the pipelined round's end (the helpers read it)
+  std::vector<std::shared_ptr<AsyncTask>> helpers_;  // the round's tasks on the pool's workers
   unsigned threads_ = 0;
   std::unique_ptr<WorkerPool> pool_;
   sc_core::sc_event wake_event_;

@@ -114,6 +114,9 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     if (exchange_->threads() > 0 && exchange_->batch_cycles() > 0)  // batched wake-ups: the L1 joins its cluster
       for (size_t i = 0; i < models_.size(); ++i)
         models_[i]->l1().set_join(exchange_->pending_flag(i), [x = exchange_.get(), i] { x->join(i); });
+    else if (exchange_->threads() > 0)  // pipelined rounds: the network joins a cluster's local phase
+      for (size_t i = 0; i < models_.size(); ++i)
+        models_[i]->set_join(exchange_->local_due_flag(i), [x = exchange_.get(), i] { x->join_local(i); });
     if (!req.timeline.empty() || !req.vcd.empty() || !req.fst.empty()) {
       // Only the traced clusters get a tracer: the others pay nothing.
       const int n = int(models_.size());

@@ -14,6 +14,7 @@ static uint64_t to_ps(const sc_core::sc_time& t) { return uint64_t(t.to_seconds(
 
 void ActivityRecorder::span(unsigned cluster, TraceUnit unit, unsigned index, uint64_t value,
                             const sc_core::sc_time& begin, const sc_core::sc_time& end) {
+  std::lock_guard<std::mutex> lock(m_);
   spans_.push_back({cluster, unit, index, value, to_ps(begin), to_ps(end)});
 }
 

@@ -3,6 +3,7 @@
 // timeline and waveform writers. Only the traced clusters are given a tracer,
 // so everything recorded is wanted.
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ class ActivityRecorder : public ActivityTracer {
   std::vector<ActivitySpan> sorted() const;
 
  private:
+  // The parallel simulation reports from several host threads (a core's
+  // sleep in its local phase, the models in the exchange on the SystemC thread).
+  std::mutex m_;
   std::vector<ActivitySpan> spans_;
 };
 
