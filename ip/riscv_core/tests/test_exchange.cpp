@@ -4,7 +4,12 @@
 // it straight through: hazards, misaligned penalties and fetches included.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include "core_fixture.hpp"
+#include "quantum_exchange.hpp"
 
 namespace {
 uint32_t b_type(uint32_t f3, uint32_t rs1, uint32_t rs2, int32_t off) {
@@ -80,4 +85,101 @@ TEST_CASE("a core that defers makes no bus access") {
   c.run_until(sc_time(100, SC_NS));
   CHECK(c.bus_accesses() > 0);
   CHECK(f.ram.transports > before);
+}
+
+// Pipelined rounds (QuantumExchange::join_local): group 0's core reads,
+// through a window without DMI that first finishes group 1's local phase (as
+// a cluster's slave port does, ClusterBus::set_join), a word that group 1's
+// core writes by DMI in its local phase of the same round. The read must see
+// it, as when every local phase ran before the exchange, for every number of
+// host threads; without the join, group 0's exchange comes first.
+namespace {
+constexpr uint32_t kWindow = 0x40000;          // window onto the RAM: window + RAM address
+constexpr uint32_t kOwn0 = 0x2000, kOwn1 = 0x3000;  // each core's data word (DMI)
+
+struct JoinRouter : sc_core::sc_module {
+  tlm_utils::multi_passthrough_target_socket<JoinRouter> in{"in"};
+  tlm_utils::simple_initiator_socket<JoinRouter> out{"out"};
+  std::function<void()> join;  // before each access through the window (null: none)
+  explicit JoinRouter(sc_core::sc_module_name n) : sc_module(n) {
+    in.register_b_transport(this, &JoinRouter::b_transport);
+    in.register_get_direct_mem_ptr(this, &JoinRouter::get_dmi);
+    in.register_transport_dbg(this, &JoinRouter::dbg);
+  }
+  void b_transport(int, tlm::tlm_generic_payload& t, sc_time& d) {
+    const uint64_t a = t.get_address();
+    if (a < kWindow) return out->b_transport(t, d);
+    if (join) join();
+    t.set_address(a - kWindow);
+    out->b_transport(t, d);
+    t.set_address(a);
+    t.set_dmi_allowed(false);
+  }
+  bool get_dmi(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& d) {
+    return t.get_address() < kWindow && out->get_direct_mem_ptr(t, d);
+  }
+  unsigned dbg(int, tlm::tlm_generic_payload& t) { return out->transport_dbg(t); }
+};
+
+struct JoinResult {
+  uint32_t seen;
+  unsigned due_joins;
+  uint64_t core0_cycles, core1_instret;
+};
+
+JoinResult run_join_bench(unsigned threads, bool with_join) {
+  tlm::tlm_global_quantum::instance().set(sc_time(100, sc_core::SC_US));
+  TestRam ram("ram");
+  JoinRouter router("router");
+  router.out.bind(ram.socket);
+  // Both cores: a delay loop of ~1200 cycles, so that they come back to the
+  // local phase after their first exchange (a stretch of 256 cycles without
+  // an access); then core 0 reads core 1's word through the window, core 1 writes it.
+  const std::vector<uint32_t> delay = {addi(t2, 0, 300), addi(t2, t2, -1), b_type(1, t2, 0, -4)};
+  std::vector<uint32_t> p0 = delay, p1 = delay;
+  p0.insert(p0.end(), {lui(a0, (kWindow + kOwn1) >> 12), lw(t0, a0, 0), lui(a1, kOwn0 >> 12), sw(t0, a1, 0), kSpin});
+  p1.insert(p1.end(), {addi(t1, 0, 42), lui(a1, kOwn1 >> 12), sw(t1, a1, 0), kSpin});
+  ram.put(kBase, p0);
+  ram.put(kBase + 0x100, p1);
+  std::vector<std::unique_ptr<RiscvCore>> cores;
+  std::vector<std::unique_ptr<CoreGroup>> groups;
+  for (unsigned i = 0; i < 2; ++i) {
+    cores.push_back(std::make_unique<RiscvCore>(("core" + std::to_string(i)).c_str(), i, 0, config()));
+    cores.back()->bus.bind(router.in);
+    cores.back()->set_decode_cache(std::make_shared<DecodeCache>());  // one per cluster
+    cores.back()->reset(kBase + 0x100 * i);
+    groups.push_back(std::make_unique<CoreGroup>(("group" + std::to_string(i)).c_str(),
+                                                 std::vector<RiscvCore*>{cores.back().get()}));
+  }
+  QuantumExchange x("exchange", {groups[0].get(), groups[1].get()});
+  x.enable(threads);
+  unsigned due_joins = 0;
+  if (with_join)
+    router.join = [&] {
+      due_joins += *x.local_due_flag(1);
+      x.join_local(1);
+    };
+  sc_core::sc_start(200, sc_core::SC_US);
+  REQUIRE(!groups[0]->error());
+  REQUIRE(!groups[1]->error());
+  CHECK(ram.word(kOwn1) == 42);
+  return {ram.word(kOwn0), due_joins, cores[0]->now_cycles(), cores[1]->instret()};
+}
+
+void check_joined(unsigned threads) {
+  const JoinResult r = run_join_bench(threads, true);
+  CHECK(r.seen == 42);       // group 1's local phase ran before the read
+  CHECK(r.due_joins == 1);   // and it was still due when the read came
+  CHECK(r.core0_cycles == 200000);
+}
+}  // namespace
+
+TEST_CASE("pipelined rounds: an access into a group joins its local phase first, on 1 host thread") { check_joined(1); }
+TEST_CASE("pipelined rounds: an access into a group joins its local phase first, on 2 host threads") { check_joined(2); }
+TEST_CASE("pipelined rounds: an access into a group joins its local phase first, on 4 host threads") { check_joined(4); }
+
+TEST_CASE("pipelined rounds: without the join, the access comes before the group's local phase") {
+  const JoinResult r = run_join_bench(1, false);
+  CHECK(r.seen == 0);
+  CHECK(r.due_joins == 0);
 }
