@@ -10,6 +10,8 @@
 
 namespace vp {
 
+static_assert(EU_NUM_LINES == 32, "the line loops walk the set bits of a 32-bit word");
+
 using sc_core::sc_time;
 
 EventUnit::EventUnit(sc_core::sc_module_name name, const EventUnitParams& p)
@@ -23,6 +25,7 @@ EventUnit::EventUnit(sc_core::sc_module_name name, const EventUnitParams& p)
   if (cores == 0 || cores > EU_MAX_CORES)
     throw std::invalid_argument(fmt::format("EventUnit: 1..{} cores", EU_MAX_CORES));
   const uint32_t all = cores == 32 ? 0xFFFFFFFFu : ((1u << cores) - 1);
+  all_cores_ = all;
   barrier_mask_ = all;
   dispatch_mask_ = all & ~1u;
   socket.register_b_transport(this, &EventUnit::b_transport);
@@ -32,8 +35,10 @@ EventUnit::EventUnit(sc_core::sc_module_name name, const EventUnitParams& p)
 uint32_t EventUnit::buffer(unsigned core, sc_time at) const {
   const CoreState& c = cores_.at(core);
   uint32_t visible = 0;
-  for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-    if ((c.buffer >> l & 1) && c.pending[l].front() <= at) visible |= 1u << l;
+  for (uint32_t m = c.buffer; m; m &= m - 1) {  // the set bits only: cores use a few lines
+    const unsigned l = unsigned(__builtin_ctz(m));
+    if (c.pending[l].front() <= at) visible |= 1u << l;
+  }
   return visible;
 }
 
@@ -45,8 +50,7 @@ void EventUnit::update_output(unsigned core, sc_time at) {
   sc_time from = at;
   if (level) {
     sc_time earliest = sc_core::sc_max_time();
-    for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-      if (masked >> l & 1) earliest = std::min(earliest, c.pending[l].front());
+    for (uint32_t m = masked; m; m &= m - 1) earliest = std::min(earliest, c.pending[__builtin_ctz(m)].front());
     from = earliest;
   }
   if (level == c.level && (!level || from == c.level_at)) return;
@@ -57,33 +61,27 @@ void EventUnit::update_output(unsigned core, sc_time at) {
 
 void EventUnit::set_lines(unsigned core, uint32_t lines, sc_time at) {
   CoreState& c = cores_[core];
-  for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-    if (lines >> l & 1) {
-      c.pending[l].add(at);
-      c.buffer |= 1u << l;
-    }
+  for (uint32_t m = lines; m; m &= m - 1) c.pending[__builtin_ctz(m)].add(at);  // EU_NUM_LINES is 32: every bit is a line
+  c.buffer |= lines;
   update_output(core, at);
 }
 
 void EventUnit::clear_lines(unsigned core, uint32_t lines, sc_time at) {
   // Only occurrences the core can see at `at` go; later ones stay pending.
   CoreState& c = cores_[core];
-  for (unsigned l = 0; l < EU_NUM_LINES; ++l)
-    if ((lines >> l & 1) && (c.buffer >> l & 1)) {
-      c.pending[l].clear_until(at);
-      if (c.pending[l].empty()) c.buffer &= ~(1u << l);
-    }
+  for (uint32_t m = lines & c.buffer; m; m &= m - 1) {
+    const unsigned l = unsigned(__builtin_ctz(m));
+    c.pending[l].clear_until(at);
+    if (c.pending[l].empty()) c.buffer &= ~(1u << l);
+  }
   update_output(core, at);
 }
 
-void EventUnit::trigger_line(unsigned line, sc_time at) {
-  trigger_line(line, cores_.size() == 32 ? 0xFFFFFFFFu : (1u << cores_.size()) - 1, at);
-}
+void EventUnit::trigger_line(unsigned line, sc_time at) { trigger_line(line, all_cores_, at); }
 
 void EventUnit::trigger_line(unsigned line, uint32_t core_mask, sc_time at) {
   if (line >= EU_NUM_LINES) return;
-  for (unsigned c = 0; c < cores_.size(); ++c)
-    if (core_mask >> c & 1) set_lines(c, 1u << line, at);
+  for (uint32_t m = core_mask & all_cores_; m; m &= m - 1) set_lines(unsigned(__builtin_ctz(m)), 1u << line, at);
 }
 
 void EventUnit::arrive_at_barrier(unsigned core, sc_time at) {

@@ -69,6 +69,7 @@ class EventUnit : public sc_core::sc_module {
   void arrive_at_barrier(unsigned core, sc_core::sc_time at);
 
   std::vector<CoreState> cores_;
+  uint32_t all_cores_;  // one bit per core
   uint32_t barrier_mask_, dispatch_mask_;
   uint32_t barrier_arrived_ = 0;
   sc_core::sc_time barrier_last_arrival_;
