@@ -132,11 +132,16 @@ class WorkerPool {
   // its own (a worker takes a task in a few instructions), and m_ is taken only
   // to wake a sleeping worker, once per sleep. With the queue under m_ the two
   // threads met on it ~50 000 times a headline run, a futex wait and wake each.
-  void post(std::shared_ptr<AsyncTask> task) {
+  // `first`: ahead of the tasks already queued (work the caller will wait for
+  // sooner, e.g. the quantum exchange's local phases, before queued MVMs).
+  void post(std::shared_ptr<AsyncTask> task, bool first = false) {
     if (workers_.empty()) return;
     {
       QueueLock q(queue_lock_);
-      tasks_.push_back(std::move(task));
+      if (first)
+        tasks_.push_front(std::move(task));
+      else
+        tasks_.push_back(std::move(task));
     }
     // Sequentially consistent with the worker's sleeping_ then signal_: one of
     // the two sees the other's update (work() before sleeping).

@@ -261,13 +261,13 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
     item_of_[work_[k]] = k;
     local_due_[work_[k]] = 1;
   }
-  if (n > 1)  // the workers take groups from the front (post: a release of the state above)
+  if (n > 1)  // the workers take groups from the front (post: a release of the state above), before queued MVMs
     for (unsigned w = 1; w < pool_->threads(); ++w) {
       helpers_.push_back(make_task([this, n] {
         for (size_t k = 0; k < n; ++k)
           if (claim(k)) run_item(k);
       }));
-      pool_->post(helpers_.back());
+      pool_->post(helpers_.back(), /*first=*/true);
     }
   bool ok = true;
   size_t back = n;  // the SystemC thread's groups from the back: [back, n) claimed
