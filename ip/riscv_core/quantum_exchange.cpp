@@ -270,9 +270,11 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
       pool_->post(helpers_.back(), /*first=*/true);
     }
   bool ok = true;
-  size_t back = n;  // the SystemC thread's groups from the back: [back, n) claimed
+  size_t back = n;  // the SystemC thread's look from the back: [back, n) are not free
   for (size_t k = 0; k < n && ok; ++k) {
-    if (!claim(k))
+    if (claim(k)) {  // nobody began it: here, now
+      run_item(k);
+    } else {  // a worker runs it: take groups from the back meanwhile
       for (unsigned spins = 0; item_[k].load(std::memory_order_acquire) != kDone;) {
         while (back > k + 1 && item_[back - 1].load(std::memory_order_relaxed) != kFree) --back;
         if (back > k + 1 && claim(back - 1)) {
@@ -282,8 +284,7 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
         if (++spins < 4096) spin_pause();
         else std::this_thread::yield();
       }
-    else
-      run_item(k);
+    }
     const size_t i = work_[k];
     local_due_[i] = 0;
     CoreGroup* g = groups_[i];
