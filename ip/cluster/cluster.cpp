@@ -1,6 +1,8 @@
 #include "cluster.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -21,6 +23,8 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
     : sc_module(name),
       id_(p.id),
       peripherals_base_(p.map.global_base + uint64_t(p.id) * p.map.stride + p.map.peripherals_offset),
+      map_(p.map),
+      isa_(p.core.isa),
       imem_image_(imem),
       l1_("l1", p.l1),
       eu_("event_unit", p.event_unit),
@@ -80,6 +84,37 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
 
 void Cluster::start(uint32_t pc) {
   for (auto& c : cores_) c->reset(pc);
+}
+
+bool Cluster::fetches_whole_imem() const {
+  const uint64_t lo = map_.imem_base, hi = map_.imem_base + map_.imem_size;
+  const auto overlaps = [&](uint64_t base, uint64_t size) { return base < hi && lo < base + size; };
+  for (uint64_t base : {map_.local_base, map_.global_base + uint64_t(id_) * map_.stride})
+    if (overlaps(base, map_.l1_size) || overlaps(base + map_.peripherals_offset, CLUSTER_PERIPH_SIZE)) return false;
+  return hi <= (uint64_t(1) << 32);
+}
+
+const rv::SharedCode* Cluster::shared_code() const { return cores_.empty() ? nullptr : cores_.front()->decode_cache()->shared(); }
+
+void Cluster::share_decoded_code(const std::vector<Cluster*>& clusters,
+                                 const std::vector<std::pair<uint64_t, uint64_t>>& code) {
+  // Identical code: the same image (one host buffer), at the same address,
+  // decoded for the same ISA, by cores whose caches have not run yet.
+  using Key = std::tuple<const void*, uint64_t, uint64_t, uint32_t>;
+  std::map<Key, std::shared_ptr<const rv::SharedCode>> made;
+  for (Cluster* c : clusters) {
+    if (c->cores_.empty() || !c->fetches_whole_imem() || c->cores_.front()->decode_cache()->pages() != 0) continue;
+    const auto& image = c->imem_image_;
+    const Key key{image.get(), c->map_.imem_base, c->map_.imem_size, c->isa_};
+    auto& shared = made[key];
+    if (!shared) {
+      if (image->size() != c->map_.imem_size) continue;
+      shared = std::make_shared<const rv::SharedCode>(image->data(), uint32_t(c->map_.imem_base),
+                                                      uint32_t(c->map_.imem_size), image.get(), c->isa_,
+                                                      c->cores_.front()->fast_handlers(), code);
+    }
+    c->cores_.front()->decode_cache()->share(shared);  // the cluster's one cache (constructor)
+  }
 }
 
 std::vector<Cluster::PeripheralRegisters> Cluster::dump_registers(sc_time at) const {

@@ -40,6 +40,15 @@ class Cluster : public sc_core::sc_module {
   // Every core starts at `pc` (SPMD), at time zero. Until then the cores are
   // parked (halted), so a platform without firmware stays idle.
   void start(uint32_t pc);
+  // One decoded copy of the code for every cluster that runs it (before
+  // start): the pages of the instruction memory that [lo, hi) address ranges
+  // of `code` touch are decoded once per group of clusters that share one
+  // image at the same address with the same core ISA (rv::SharedCode); each
+  // cluster keeps its own flow counters and copies a page it must change.
+  static void share_decoded_code(const std::vector<Cluster*>& clusters,
+                                 const std::vector<std::pair<uint64_t, uint64_t>>& code);
+  // The shared code this cluster's cores run (null: none).
+  const rv::SharedCode* shared_code() const;
   const std::shared_ptr<std::vector<uint8_t>>& imem_image() const { return imem_image_; }
   // What each core that has not finished waits for: "core 3: asleep, waiting for DMA0, SW1".
   std::vector<std::string> wait_report() const;
@@ -106,11 +115,16 @@ class Cluster : public sc_core::sc_module {
   };
 
   rv::ClassCounts instructions_by_class(uint64_t instructions) const;
+  // Whether the cores fetch every address of the instruction memory from it
+  // (no L1 or peripheral window of this cluster over any part of it).
+  bool fetches_whole_imem() const;
 
   unsigned id_;
   mutable uint64_t by_class_instret_ = 0;  // instructions when by_class_ was folded
   mutable rv::ClassCounts by_class_{};
   uint64_t peripherals_base_;  // global address of this cluster's peripherals
+  ClusterMap map_;
+  uint32_t isa_;               // the cores' (core.isa)
   std::shared_ptr<std::vector<uint8_t>> imem_image_;
   Tcdm l1_;
   EventUnit eu_;

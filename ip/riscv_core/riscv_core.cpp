@@ -175,6 +175,14 @@ void RiscvCore::hwloop_violation(unsigned l, uint32_t pc) {
         pc, insn);
 }
 
+HandlerTable RiscvCore::fast_handlers() {
+  HandlerTable t;
+  handlers_out_ = &t;
+  execute_fast(0);
+  handlers_out_ = nullptr;
+  return t;
+}
+
 void RiscvCore::flush_decode_caches() {
   icache_->flush();
   if (step_icache_) step_icache_->flush();
@@ -277,7 +285,7 @@ bool RiscvCore::complete_held_elw() {
   // The slot the held cv.elw was decoded into (what the interpreter would run).
   // The cache it was held from: the step path's when a hook stepped it.
   DecodeCache& ic = !hooks_.empty() && resumed_ ? *step_icache_ : *icache_;
-  DecodeCache::Slot* s = ic.decoded_as(pc_, Op::kCvElw);
+  const DecodeCache::Slot* s = ic.decoded_as(pc_, Op::kCvElw);
   if (!s || ic.is_loop_end(pc_)) return false;
   const uint32_t pc = pc_, a = x_[s->rs1] + static_cast<uint32_t>(s->imm);
   const uint64_t start = now_;
@@ -310,7 +318,7 @@ bool RiscvCore::complete_held_elw() {
   hz_load_rd_ = 0;
   hz_jumped_ = false;
   hz_prev_ = s;
-  ++DecodeCache::flow_of(s).arrive;
+  ++ic.flow_at(pc).arrive;
   pc_ = pc + (s->len & 6u);
   ic.cut_at(pc_);
   if (!hooks_.empty() && resumed_) {  // the step path saw it begin: it completes here

@@ -127,6 +127,9 @@ class RiscvCore : public sc_core::sc_module {
   const std::shared_ptr<DecodeCache>& decode_cache() const { return icache_; }
   // The debug step path's own cache (null until a step ran); its counts add to decode_cache()'s.
   const DecodeCache* step_decode_cache() const { return step_icache_.get(); }
+  // The fast interpreter's handlers (the same for every core), to decode
+  // code ahead for the decode caches (SharedCode).
+  HandlerTable fast_handlers();
 
   // ---- debug side (core_debug.hpp) ----
   // Hooks' enter() and before() run in the order added, after() in reverse;
@@ -268,6 +271,7 @@ class RiscvCore : public sc_core::sc_module {
   std::array<DmiRange, kMaxDmi> dmi_{};
   unsigned dmi_count_ = 0;
   std::shared_ptr<DecodeCache> icache_;
+  HandlerTable* handlers_out_ = nullptr;  // fast_handlers(): execute() only fills it
   tlm::tlm_generic_payload trans_;  // reused for every bus access; owns its CoreIdExtension
 
   // Debug side. The step path has a decode cache of its own: its slots hold

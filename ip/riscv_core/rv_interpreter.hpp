@@ -36,22 +36,6 @@ inline uint32_t sx8(uint32_t v) { return static_cast<uint32_t>(static_cast<int32
 inline uint32_t sx16(uint32_t v) { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(v))); }
 inline uint32_t same(uint32_t v) { return v; }
 
-// What a decode-cache slot keeps in its imm for each format (the handlers
-// read it back): the instruction word for an illegal one, csr | uimm << 12
-// for CSR operations, the offset register of xcvmem register stores, packed
-// immediates for the CORE-V forms that carry two.
-inline int32_t slot_imm(const Decoded& d) {
-  switch (info(d.op).fmt) {
-    case Fmt::kIllegal: return static_cast<int32_t>(d.raw);
-    case Fmt::kCsr: case Fmt::kCsrI: return (d.imm & 0xfff) | (int32_t(d.uimm) << 12);
-    case Fmt::kStPostR: case Fmt::kStRR: return d.rs3;
-    case Fmt::kHwlI: case Fmt::kHwlCnt: case Fmt::kHwlR: case Fmt::kHwlSetupI: case Fmt::kHwlSetup:
-      return static_cast<int32_t>((uint32_t(d.imm) & 0xffff) | ((uint32_t(d.imm2) & 0x7fff) << 16) | (uint32_t(d.uimm) << 31));
-    case Fmt::kBitI: return (d.imm & 31) | ((d.uimm & 31) << 5);
-    case Fmt::kBrImm: return static_cast<int32_t>(static_cast<uint32_t>(d.imm) << 5) | (d.imm2 & 31);
-    default: return d.imm;
-  }
-}
 }  // namespace
 
 // A slot's length is the stride to the next slot (len * 8 bytes) with no
@@ -81,6 +65,24 @@ void RiscvCore::execute(uint64_t limit) {
 #undef RV_INSN
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount), "one label per op");
+  // Every handler, per operation and length (decoded_slot.hpp make_slot):
+  // the lazy decode below and code decoded ahead (SharedCode) use this one table.
+  static const HandlerTable kTable = ({
+    HandlerTable t;
+    t.special = {&&op_Undecoded, &&op_PageCross, &&op_HwLoop};
+    for (size_t i = 0; i < t.op.size(); ++i) t.op[i] = kLabels[i];
+#define RV_C_LABEL(ID) t.op_c[static_cast<size_t>(Op::k##ID)] = &&opc_##ID;
+    RV_C_STEPPING(RV_C_LABEL)
+#undef RV_C_LABEL
+#define RV_C_SAME(ID) t.op_c[static_cast<size_t>(Op::k##ID)] = kLabels[static_cast<size_t>(Op::k##ID)];
+    RV_C_NONSTEPPING(RV_C_SAME)  // they read len themselves
+#undef RV_C_SAME
+    t;
+  });
+  if (VP_UNLIKELY(handlers_out_ != nullptr)) {  // fast_handlers(): the table only
+    *handlers_out_ = kTable;
+    return;
+  }
 
   uint32_t* const x = x_.data();
   DecodeCache& ic = kStep ? *step_icache_ : *icache_;
@@ -88,7 +90,7 @@ void RiscvCore::execute(uint64_t limit) {
   const void* const h_undecoded = &&op_Undecoded;
   const void* const h_page_cross = &&op_PageCross;
   const void* const h_hwloop = &&op_HwLoop;
-  ic.set_handlers({h_undecoded, h_page_cross, h_hwloop});
+  ic.set_handlers(kTable.special);
   const CoreTiming T = cfg_.timing;
   const bool trap_misaligned = cfg_.trap_misaligned;
   // Per instruction only `instret` counts: the local time is instret + bias
@@ -100,6 +102,10 @@ void RiscvCore::execute(uint64_t limit) {
   DecodeCache::Page* page = nullptr;
   uint32_t page_base = 0;
   Slot* e = nullptr;
+  // From a slot to its flow counters (DecodeCache::Where): the page's slots
+  // may be shared by many caches, each with its own counters. Used on
+  // control transfers only.
+  uintptr_t flow_off = 0;
   // The pc is not kept per instruction: it follows from the slot (PC()). A
   // sentinel slot gives the next page's first address (or the one after).
   uint32_t leave_pc = 0;  // where a leave_accounted exit resumes
@@ -134,18 +140,30 @@ void RiscvCore::execute(uint64_t limit) {
 
   // Edge profiling (DecodeCache::Flow): the only per-instruction-class
   // bookkeeping, paid on control transfers.
-#define FLOW_ARRIVE(s) (++DecodeCache::flow_of(s).arrive)
-#define FLOW_CUT(s) (--DecodeCache::flow_of(s).arrive)
-#define FLOW_EXIT(s) (++DecodeCache::flow_of(s).exit)
+#define FLOW_OF(s) (*reinterpret_cast<DecodeCache::Flow*>(reinterpret_cast<uintptr_t>(s) + flow_off))
+#define FLOW_ARRIVE(s) (++FLOW_OF(s).arrive)
+#define FLOW_CUT(s) (--FLOW_OF(s).arrive)
+#define FLOW_EXIT(s) (++FLOW_OF(s).exit)
 #define SYNC_OUT() \
   (pc_ = PC(), now_ = NOW(), instret_ = instret, hz_load_rd_ = hz & 0xffu, hz_jumped_ = (hz & kHzJumped) != 0, hz_prev_ = prev)
 #define SYNC_IN() (bias = now_ - instret, refresh_dmi())
-#define LOCATE(at)                                        \
-  do {                                                    \
-    const uint32_t at_ = (at);                            \
-    page = ic.page(at_);                                  \
-    page_base = at_ & ~kPageMask;                         \
-    e = &page->slot[(at_ - page_base) >> 1];              \
+#define LOCATE_IN(at, where)                                                         \
+  do {                                                                               \
+    const uint32_t at_ = (at);                                                       \
+    const DecodeCache::Where w_ = ic.where(at_);                                     \
+    page = w_.code;                                                                  \
+    flow_off = reinterpret_cast<uintptr_t>(w_.flow) - reinterpret_cast<uintptr_t>(w_.code); \
+    page_base = at_ & ~kPageMask;                                                    \
+    e = &page->slot[(at_ - page_base) >> 1];                                         \
+  } while (0)
+#define LOCATE(at) LOCATE_IN(at, page)
+  // Before the executor writes the slot at e: its page is this cache's own.
+#define OWN_PAGE()                     \
+  do {                                 \
+    if (VP_UNLIKELY(page->shared)) {   \
+      const uint32_t own_at_ = PC();   \
+      LOCATE_IN(own_at_, own_page);    \
+    }                                  \
   } while (0)
   // Charges the instruction at e, applies pending hazards, jumps to its handler.
   // Only loads, control transfers and the slots that are not instructions
@@ -295,23 +313,10 @@ op_Undecoded: {  // first execution (or after a store over it): decode
     TRAP(1, PC(), 0);
   }
   const Decoded d = decode(word, cfg_.isa);
-  const void* h = kLabels[static_cast<unsigned>(d.op)];
-  if (d.len == 2) {
-    switch (d.op) {  // the handlers that step by 2 (STRIDE)
-#define RV_C_LABEL(ID) \
-  case Op::k##ID:      \
-    h = &&opc_##ID;    \
-    break;
-      RV_C_STEPPING(RV_C_LABEL)
-#undef RV_C_LABEL
-#define RV_C_CASE(ID) case Op::k##ID:
-      RV_C_NONSTEPPING(RV_C_CASE) break;  // they read len themselves
-#undef RV_C_CASE
-      default: throw std::logic_error("rv_interpreter: no 2-byte handler for a compressed operation");
-    }
-  }
-  *e = {h, slot_imm(d), d.rd, d.rs1, d.rs2, d.len};
-  DecodeCache::set_op(page, e, d.op);
+  const Slot slot = make_slot(d, kTable);
+  OWN_PAGE();  // a shared page is copied before it changes
+  *e = slot;
+  page->op[static_cast<size_t>(e - page->slot.data())] = d.op;
   if (VP_UNLIKELY(ic.is_loop_end(PC()))) ic.mark_loop_end(PC());  // keeps the handler aside
   DISPATCH();
 }
@@ -440,7 +445,7 @@ op_Jalr: {
     if (VP_LIKELY(o + (size) <= d_len_w && !(a & ((size)-1)))) {                \
       std::memcpy(d_ptr + o, &v, (size));                                       \
       bias += d_wr_cyc;                                                         \
-      ic.on_store(a, (size));                                                   \
+      if (VP_UNLIKELY(ic.on_store(a, (size)))) LOCATE(PC()); /* into a copy of a shared page */ \
       if constexpr (kStep) icache_->on_store(a, (size)); /* the fast path's cache too */ \
       POST;                                                                     \
       NEXT();                                                                   \
@@ -454,6 +459,7 @@ op_Jalr: {
     SYNC_OUT();                                                                 \
     const bool ok = store_slow(a, (size), v);                                   \
     SYNC_IN();                                                                  \
+    if (VP_UNLIKELY(page->shared)) LOCATE(PC()); /* store_slow may have copied it */ \
     if (!ok) {                                                                  \
       if (VP_UNLIKELY(deferred_)) DEFER(now0);                                  \
       TRAP(7, a, 0);                                                            \
@@ -554,11 +560,14 @@ op_Jalr: {
 #undef ALU_R
 
 op_Fence: NEXT();
-op_FenceI:
+op_FenceI: {
+  const uint32_t pc = PC();
   ic.flush();
   if constexpr (kStep) icache_->flush();
+  LOCATE(pc);  // the page may be a copy now (DecodeCache::flush)
   bias += T.jump_penalty;
-  JUMP(PC() + SLOT_LEN(e));
+  JUMP(pc + SLOT_LEN(e));
+}
 op_Ecall: TRAP(11, 0, 0);
 op_Ebreak: TRAP(3, 0, 0);
 op_Illegal: TRAP(2, static_cast<uint32_t>(e->imm), static_cast<uint32_t>(e->imm));
@@ -653,7 +662,7 @@ op_CvElw: {
 #undef CSR_OP
 
   // ---- xcvbi ----
-  // The slot's imm is offset << 5 | imm5 (rv_interpreter slot_imm).
+  // The slot's imm is offset << 5 | imm5 (decoded_slot.hpp slot_imm).
 #define BRANCH_IMM(label, cond)                                                  \
   label : {                                                                      \
     const int32_t i5 = (e->imm & 31) - ((e->imm & 16) << 1);                     \
@@ -671,10 +680,19 @@ op_CvElw: {
 #define HWL_L (static_cast<uint32_t>(e->imm) >> 31)
 #define HWL_V (static_cast<uint32_t>(e->imm) & 0xffff)
 #define HWL_V2 ((static_cast<uint32_t>(e->imm) >> 16) & 0x7fff)
+  // Marking a loop end may copy a shared page (DecodeCache::mark_loop_end),
+  // perhaps this one: run on in the copy.
+#define RELOCATE()                     \
+  do {                                 \
+    if (VP_UNLIKELY(page->shared)) {   \
+      const uint32_t re_at_ = PC();    \
+      LOCATE(re_at_);                  \
+    }                                  \
+  } while (0)
 op_CvStarti: lp_start_[HWL_L] = PC() + HWL_V; NEXT();
 op_CvStart: lp_start_[HWL_L] = x[e->rs1] & ~3u; NEXT();
-op_CvEndi: set_loop_end(HWL_L, PC() + HWL_V); NEXT();
-op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); NEXT();
+op_CvEndi: set_loop_end(HWL_L, PC() + HWL_V); RELOCATE(); NEXT();
+op_CvEnd: set_loop_end(HWL_L, x[e->rs1] & ~3u); RELOCATE(); NEXT();
   // Enabling a loop (count > 0) checks what the manual's constraints allow to check here.
 #define HWL_CHECK()                                                                                    \
   do {                                                                                                 \
@@ -690,16 +708,19 @@ op_CvCount: lp_count_[HWL_L] = x[e->rs1]; HWL_CHECK(); NEXT();
 op_CvSetupi:
   lp_start_[HWL_L] = PC() + 4;
   set_loop_end(HWL_L, PC() + HWL_V2);
+  RELOCATE();
   lp_count_[HWL_L] = HWL_V;
   HWL_CHECK();
   NEXT();
 op_CvSetup:
   lp_start_[HWL_L] = PC() + 4;
   set_loop_end(HWL_L, PC() + HWL_V2);
+  RELOCATE();
   lp_count_[HWL_L] = x[e->rs1];
   HWL_CHECK();
   NEXT();
 #undef HWL_CHECK
+#undef RELOCATE
 #undef HWL_L
 #undef HWL_V
 #undef HWL_V2
@@ -748,6 +769,9 @@ leave_accounted:  // the stop is already accounted for (a fatal trap, an mret to
 #undef NOW
 #undef PC
 #undef LOCATE
+#undef LOCATE_IN
+#undef OWN_PAGE
+#undef FLOW_OF
 #undef DISPATCH
 #undef DISPATCH_TO
 #undef SLOT_LEN

@@ -91,6 +91,11 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
           [&](uint64_t off, const void* d, size_t n) {
             for (Cluster* c : models_) c->l1().write(off, static_cast<const uint8_t*>(d), n);
           });
+    // The firmware's code decoded once for every cluster that runs the same
+    // image (all of them here), now that the image is complete.
+    std::vector<std::pair<uint64_t, uint64_t>> code;
+    for (const auto& seg : fw.elf.segments) code.push_back({seg.addr, uint64_t(seg.addr) + seg.bytes.size()});
+    Cluster::share_decoded_code(models_, code);
     loaded_ = true;
     if (DebugSession::wanted(req)) {  // --gdb, --itrace
       std::vector<rv::CoreGroup*> groups;
