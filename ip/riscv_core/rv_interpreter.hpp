@@ -147,10 +147,10 @@ void RiscvCore::execute(uint64_t limit) {
 #define SYNC_OUT() \
   (pc_ = PC(), now_ = NOW(), instret_ = instret, hz_load_rd_ = hz & 0xffu, hz_jumped_ = (hz & kHzJumped) != 0, hz_prev_ = prev)
 #define SYNC_IN() (bias = now_ - instret, refresh_dmi())
-#define LOCATE_IN(at, where)                                                         \
+#define LOCATE_IN(at, lookup)                                                        \
   do {                                                                               \
     const uint32_t at_ = (at);                                                       \
-    const DecodeCache::Where w_ = ic.where(at_);                                     \
+    const DecodeCache::Where w_ = ic.lookup(at_);                                    \
     page = w_.code;                                                                  \
     flow_off = reinterpret_cast<uintptr_t>(w_.flow) - reinterpret_cast<uintptr_t>(w_.code); \
     page_base = at_ & ~kPageMask;                                                    \
