@@ -5,7 +5,17 @@
 // timing as for any write and copies the data later, once `ready` has run,
 // before anything can see that memory. The data pointer of the payload must
 // stay valid until then: `keep` owns it.
+//
+// A read may be deferred too (an IMA job's input vector, copied by its MVM
+// task on the pool): with `reads` set, a target that honours it books the
+// read now, copies nothing, and appends where the bytes are; `ready` copies
+// them (DeferredCopy) before anything else. The target makes every write to
+// those bytes wait for `ready` first, so the copy sees the memory as it was
+// at the read. A target that does not honour it copies at once and appends
+// nothing, which is the same.
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <tlm>
 
@@ -13,17 +23,31 @@
 
 namespace vp {
 
+// A deferred read's copy, for its task to make: n bytes from `from` (the
+// target's memory) to `to` (the reader's buffer).
+struct DeferredCopy {
+  const uint8_t* from;
+  uint8_t* to;
+  uint32_t n;
+};
+
 struct DeferredData : tlm::tlm_extension<DeferredData> {
   DeferredData() = default;
   DeferredData(std::shared_ptr<AsyncTask> r, std::shared_ptr<const void> k) : ready(std::move(r)), keep(std::move(k)) {}
-  tlm::tlm_extension_base* clone() const override { return new DeferredData(ready, keep); }
+  tlm::tlm_extension_base* clone() const override {
+    auto* d = new DeferredData(ready, keep);
+    d->reads = reads;
+    return d;
+  }
   void copy_from(const tlm::tlm_extension_base& other) override {
     const auto& o = static_cast<const DeferredData&>(other);
     ready = o.ready;
     keep = o.keep;
+    reads = o.reads;
   }
-  std::shared_ptr<AsyncTask> ready;   // fills the data; null: ready now
+  std::shared_ptr<AsyncTask> ready;   // fills the data (a read: copies it); null: ready now
   std::shared_ptr<const void> keep;   // owns the data
+  std::vector<DeferredCopy>* reads = nullptr;  // a read: where its copies go, for `ready`; null: copied now
 };
 
 }  // namespace vp

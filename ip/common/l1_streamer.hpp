@@ -47,7 +47,8 @@ struct L1Streamer {
   // called before a piece outside L1 or a failed access is given up and should
   // throw (a SimulationError); a template parameter rather than a
   // std::function, so a stream (one per IMA job) allocates nothing.
-  // `later` (writes only): the data is not ready yet, see deferred_data.hpp.
+  // `later`: a write's data is not ready yet, or (with `reads`) a read's copy
+  // is left to its task; see deferred_data.hpp.
   template <typename Socket, typename Fail>
   sc_core::sc_time stream(Socket& l1, tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
                           uint8_t* data, sc_core::sc_time start, const Fail& fail,
@@ -66,12 +67,14 @@ struct L1Streamer {
       ~Drop() {
         d.ready.reset();
         d.keep.reset();
+        d.reads = nullptr;
         b.active = false;
       }
     } drop{*reused->later, *reused->burst};
     if (later) {
       drop.d.ready = later->ready;
       drop.d.keep = later->keep;
+      drop.d.reads = later->reads;
     }
     L1Burst& b = *reused->burst;
     b.port_bytes = port_bytes;

@@ -1,6 +1,7 @@
 #include "ima/ima.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -133,6 +134,7 @@ std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
 }
 
 void Ima::Mvm::body() {
+  for (const DeferredCopy& c : reads) std::memcpy(c.to, c.from, c.n);
   thread_local std::vector<int32_t> acc;
   acc.resize(ncols);
   if (noisy)
@@ -284,8 +286,20 @@ void Ima::stream_in() {
     pieces.emplace_back(base - skip + b * s.block_stride + first, n);
     done += n;
   }
-  job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
-                      sc_core::sc_time_stamp(), "input", j);
+  // Computed right after this (its output buffer is free, nothing before it
+  // waits): its MVM task, posted there, may copy the input from L1 itself.
+  // The L1 waits for that copy before any write to those bytes.
+  const bool defer = l1_defers_ && computed_ == in_done_ && computed_ < out_done_ + 2;
+  job.mvm->reads.clear();
+  DeferredData later{job.mvm, job.mvm};
+  later.reads = &job.mvm->reads;
+  try {
+    job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
+                        sc_core::sc_time_stamp(), "input", j, defer ? &later : nullptr);
+  } catch (...) {
+    job.mvm->cancel();  // never computed: the L1's pending reads must not run it
+    throw;
+  }
   in_streamer_free_ = job.in_end;
   jobs_.push_back(std::move(job));
   ++in_done_;
@@ -310,6 +324,9 @@ void Ima::compute(Job& job) {
   // outputs land (weights and programmed blocks change only after settle()),
   // so it may run on the pool meanwhile.
   Mvm& m = *job.mvm;
+  // A deferred input read is waited for only after this (stream_in): run
+  // before, the task would have computed nothing.
+  if (m.done()) throw std::logic_error(std::string(name()) + ": MVM task run before its job was computed");
   m.output.resize(size_t(s.ncols) * s.out_size);
   m.noisy = noise_.enabled ? &programmed(s) : nullptr;  // one branch per MVM, none per MAC
   m.noise = &noise_;

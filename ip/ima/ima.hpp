@@ -60,7 +60,10 @@ class Ima : public sc_core::sc_module {
   // with or without; null or 1 thread: computed there and then.
   // `l1_defers`: the L1 target honours DeferredData (a Tcdm), so the outputs
   // stream out with their timing as before and land when something may see
-  // them (Tcdm::flush), which leaves the MVM more host time on the pool.
+  // them (Tcdm::flush), which leaves the MVM more host time on the pool; and
+  // a job computed as soon as it streams in has its input read deferred too:
+  // booked at once, copied from L1 by its MVM task (the L1 holds back writes
+  // to those bytes until then).
   void set_pool(WorkerPool* pool, bool l1_defers = false);
   // The L1 target honours L1Burst (a Tcdm): each stream piece is one call
   // there instead of one per beat, with the same timing and data.
@@ -105,8 +108,11 @@ class Ima : public sc_core::sc_module {
   struct Programmed;
   // A job's buffers and its MVM (a pure task: input and weights to output),
   // recycled from job to job: no allocation per job on the SystemC thread.
+  // With deferred reads, the task first copies the input from L1 (`reads`,
+  // appended by the L1 when the job streamed in).
   struct Mvm final : AsyncTask {
     std::vector<int8_t> input;
+    std::vector<DeferredCopy> reads;
     std::vector<uint8_t> output;  // out_size-byte elements, saturated, little endian
     const Programmed* noisy = nullptr;  // with noise: the programmed block
     const ima_noise_params* noise = nullptr;

@@ -45,6 +45,7 @@ void Tcdm::read(uint64_t offset, void* dst, uint64_t n) const {
 void Tcdm::land() const {
   for (Pending& p : pending_) {
     if (p.ready) p.ready->wait();
+    if (overlaps_reads(p.offset, p.n)) settle_reads(p.offset, p.n);
     std::memcpy(mem_.data() + p.offset, p.src, p.n);
   }
   pending_.clear();
@@ -142,6 +143,30 @@ void Tcdm::defer(uint64_t offset, uint32_t n, const uint8_t* src, const Deferred
   hi_ = std::max(hi_, offset + n);
 }
 
+void Tcdm::defer_read(uint64_t offset, uint32_t n, uint8_t* to, const DeferredData& later) {
+  later.reads->push_back({mem_.data() + offset, to, n});
+  // Forget the reads already copied (their tasks are recycled once nobody holds them).
+  if (!reads_.empty() && reads_.front().task->done()) settle_reads(0, 0);
+  reads_.push_back({offset, n, later.ready});
+  reads_lo_ = std::min(reads_lo_, offset);
+  reads_hi_ = std::max(reads_hi_, offset + n);
+}
+
+void Tcdm::settle_reads(uint64_t offset, uint64_t n) const {
+  uint64_t lo = std::numeric_limits<uint64_t>::max(), hi = 0;
+  size_t kept = 0;
+  for (Reading& r : reads_) {
+    if (offset < r.offset + r.n && r.offset < offset + n) r.task->wait();
+    if (r.task->done()) continue;
+    lo = std::min(lo, r.offset);
+    hi = std::max(hi, r.offset + r.n);
+    reads_[kept++] = std::move(r);
+  }
+  reads_.resize(kept);
+  reads_lo_ = lo;
+  reads_hi_ = hi;
+}
+
 void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   join();
   if (L1Burst* b = tx.get_extension<L1Burst>(); b && b->active) return burst(tx, *b);
@@ -153,12 +178,16 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   }
   // Whatever this access sees or overwrites must have landed (a deferred
   // write queues behind the others instead).
-  const DeferredData* later = tx.is_write() && !tx.get_byte_enable_ptr() ? tx.get_extension<DeferredData>() : nullptr;
-  if (later && !later->ready) later = nullptr;
+  const DeferredData* ext = tx.get_byte_enable_ptr() ? nullptr : tx.get_extension<DeferredData>();
+  if (ext && !ext->ready) ext = nullptr;
+  const DeferredData* later = tx.is_write() ? ext : nullptr;
+  const DeferredData* read_later = tx.is_read() && ext && ext->reads ? ext : nullptr;
   if (!later && overlaps_pending(offset, n)) land();
+  if (tx.is_write() && !later && overlaps_reads(offset, n)) settle_reads(offset, n);
   book(offset, n, sc_core::sc_time_stamp().value(), delay);
-  if (later) {
-    defer(offset, n, tx.get_data_ptr(), *later);
+  if (later || read_later) {
+    if (later) defer(offset, n, tx.get_data_ptr(), *later);
+    else defer_read(offset, n, tx.get_data_ptr(), *read_later);
     tx.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
@@ -173,8 +202,10 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
   const uint32_t len = tx.get_data_length();
   uint8_t* data = tx.get_data_ptr();
   const bool read = tx.is_read(), write = tx.is_write();
-  const DeferredData* later = write ? tx.get_extension<DeferredData>() : nullptr;
-  if (later && !later->ready) later = nullptr;
+  const DeferredData* ext = tx.get_extension<DeferredData>();
+  if (ext && !ext->ready) ext = nullptr;
+  const DeferredData* later = write ? ext : nullptr;
+  const DeferredData* read_later = read && ext && ext->reads ? ext : nullptr;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   uint32_t done = 0;
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -188,16 +219,16 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
       break;
     }
     if (!later && overlaps_pending(a, n)) land();
+    if (write && !later && overlaps_reads(a, n)) settle_reads(a, n);
     sc_core::sc_time delay = b.issue - now;
     book(a, n, now.value(), delay);
-    if (!later) {
-      if (read) std::memcpy(data + done, mem_.data() + a, n);
-      else if (write) std::memcpy(mem_.data() + a, data + done, n);
-    }
+    if (read && !read_later) std::memcpy(data + done, mem_.data() + a, n);
+    else if (write && !later) std::memcpy(mem_.data() + a, data + done, n);
     b.end = now + delay;
     done += n;
   }
   if (later && done) defer(offset, done, data, *later);
+  if (read_later && done) defer_read(offset, done, data, *read_later);
   b.done = done;
 }
 

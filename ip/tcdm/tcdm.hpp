@@ -16,6 +16,10 @@
 // its data copied later, in arrival order, when anything may see it: an
 // access overlapping it, a debug access, a host access, or flush(), which the
 // cluster calls before its cores run (their DMI accesses bypass this model).
+// A read carrying DeferredData with `reads` is booked now and copied by its
+// task; until that task is done, every write to those bytes (an access, a
+// deferred write landing, a debug or host write) waits for it, and flush()
+// and DMI requests wait for all of them.
 //
 // A payload carrying an active L1Burst (common/l1_burst.hpp) is a streamer's
 // whole piece: its beats are booked, timed and copied here one by one exactly
@@ -65,10 +69,13 @@ class Tcdm : public sc_core::sc_module {
   // Lands the deferred writes (waiting for their data). On the thread that
   // owns the cluster at that moment: the SystemC thread, or the worker
   // running the cluster's local phase.
+  // Also waits for the deferred reads' tasks (the cores may write anything).
   void flush() const {
     if (!pending_.empty()) land();
+    if (!reads_.empty()) settle_reads(0, size());
   }
   size_t deferred() const { return pending_.size(); }  // writes not landed yet
+  size_t deferred_reads() const { return reads_.size(); }  // reads whose task may not have copied yet
 
   // The quantum exchange's batched schedule (docs/architecture.md, "Parallel
   // simulation"): while *pending is set, the cluster's cores have a local
@@ -102,6 +109,13 @@ class Tcdm : public sc_core::sc_module {
   void burst(tlm::tlm_generic_payload& tx, L1Burst& b);
   // Queues a deferred write.
   void defer(uint64_t offset, uint32_t n, const uint8_t* src, const DeferredData& later);
+  // Records a deferred read of [offset, offset + n) into `to`: its copy goes to later.reads.
+  void defer_read(uint64_t offset, uint32_t n, uint8_t* to, const DeferredData& later);
+  // Waits for the deferred reads overlapping [offset, offset + n) (a write is about to change it).
+  void settle_reads(uint64_t offset, uint64_t n) const;
+  bool overlaps_reads(uint64_t offset, uint64_t n) const {
+    return !reads_.empty() && offset < reads_hi_ && reads_lo_ < offset + n;
+  }
   // Reserves the banks of [offset, offset + n) from time t (ticks); returns the start tick.
   uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now);
   // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
@@ -126,6 +140,14 @@ class Tcdm : public sc_core::sc_module {
   mutable ZeroedMemory mem_;  // mutable: landing deferred writes does not change what a read sees
   mutable std::vector<Pending> pending_;
   mutable uint64_t lo_ = std::numeric_limits<uint64_t>::max(), hi_ = 0;
+  // The deferred reads not known to be copied, and the byte range they cover.
+  struct Reading {
+    uint64_t offset;
+    uint32_t n;
+    std::shared_ptr<AsyncTask> task;
+  };
+  mutable std::vector<Reading> reads_;
+  mutable uint64_t reads_lo_ = std::numeric_limits<uint64_t>::max(), reads_hi_ = 0;
   unsigned banks_, bank_width_;
   sc_core::sc_time cycle_, latency_;
   uint64_t cycle_ticks_;
