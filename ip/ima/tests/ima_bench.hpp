@@ -33,11 +33,13 @@ struct Bench : sc_module {
   vp::Tcdm l1;
   vp::Ima ima;
   tlm_utils::simple_initiator_socket<Bench> master;
+  tlm_utils::simple_initiator_socket<Bench> other;  // another L1 master (a DMA, a remote write)
   std::function<void()> body;
   std::vector<std::pair<unsigned, sc_time>> events;
   SC_HAS_PROCESS(Bench);
-  Bench(sc_module_name n, const vp::Config& cfg) : sc_module(n), l1("l1", vp::bind_tcdm(cfg)), ima("ima", vp::bind_ima(cfg, 0)), master("master") {
+  Bench(sc_module_name n, const vp::Config& cfg) : sc_module(n), l1("l1", vp::bind_tcdm(cfg)), ima("ima", vp::bind_ima(cfg, 0)), master("master"), other("other") {
     ima.l1.bind(l1.socket);
+    other.bind(l1.socket);
     master.bind(ima.regs);
     ima.set_event_callback([this](unsigned line, sc_time at) { events.emplace_back(line, at); });
     SC_THREAD(run);

@@ -3,7 +3,10 @@
 // written here independently of ima_numerics.h.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <memory>
 #include <random>
+#include <thread>
 
 #include "ima_bench.hpp"
 #include "sim/simulation_error.hpp"
@@ -305,4 +308,74 @@ TEST_CASE("IMA output outside the L1 is a located firmware error", "[ima]") {
   JobRegs j = plain_job();
   j.dst = 0x40000000;
   CHECK_THAT(error_of(j), Catch::Contains("IMA: job 0 output [0x40000000, 0x40000100) is outside the cluster's L1"));
+}
+
+// Another L1 master (a DMA refilling a buffer early) writes over the inputs of
+// jobs streamed in but maybe not yet computed: with the MVMs on a pool and
+// their inputs copied by the MVM tasks (deferred reads), every job still sees
+// its input as it was when it streamed in, as inline. `blocked`: the pool's
+// only worker is held busy, so no task runs on its own and every such write
+// finds its job's copy not made and makes it first (the L1's hazard path).
+// tests/parallel runs it by name (label `threads`).
+TEST_CASE("IMA MVMs on a worker pool read their inputs late, as they were when streamed in", "[ima]") {
+  auto cfg = cfg_with({"cluster.ima.adc_bits=32"});
+  JobRegs j;
+  j.src = kL1 + 0x100;
+  j.src_stride = 256;
+  j.dst = kL1 + 0x10000;
+  j.dst_stride = 1024;
+  j.jobs = 32;
+  j.out_size = 4;
+  vp::WorkerPool blocked(2), free(3);
+  std::atomic<bool> release{false};
+  blocked.post(vp::make_task([&release] {
+    while (!release.load()) std::this_thread::yield();
+  }));
+  struct Run {
+    std::unique_ptr<Bench> tb;
+    std::vector<uint8_t> mem;
+    bool saw_deferred = false;
+  } runs[3];
+  vp::WorkerPool* pools[3] = {nullptr, &blocked, &free};
+  const char* names[3] = {"inline", "blocked", "free"};
+  const auto w = random_bytes(256 * 256, 21);
+  const auto l1_init = random_bytes(256 * 1024, 22);
+  for (int m = 0; m < 3; ++m) {
+    Run& r = runs[m];
+    r.tb = std::make_unique<Bench>(names[m], cfg);
+    Bench& tb = *r.tb;
+    tb.ima.set_pool(pools[m], /*l1_defers=*/true);
+    tb.ima.load_weights(0, 0, 256, 256, w.data());
+    tb.l1.write(0, l1_init.data(), l1_init.size());
+    tb.body = [&tb, &r, j] {
+      tb.trigger(j);
+      std::vector<uint8_t> pattern(48);
+      for (unsigned k = 0; k < 600; ++k) {
+        wait(sc_time(7, SC_NS));
+        r.saw_deferred |= tb.l1.deferred_reads() > 0;
+        for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = uint8_t(k * 31 + i);
+        tlm::tlm_generic_payload tx;
+        tx.set_command(tlm::TLM_WRITE_COMMAND);
+        tx.set_address(0x100 + (k * 97) % (32 * 256));  // somewhere among the inputs
+        tx.set_data_ptr(pattern.data());
+        tx.set_data_length(uint32_t(pattern.size()));
+        tx.set_streaming_width(uint32_t(pattern.size()));
+        sc_time d = SC_ZERO_TIME;
+        tb.other->b_transport(tx, d);
+        REQUIRE(tx.is_response_ok());
+      }
+      tb.wait_idle();
+    };
+  }
+  sc_start();
+  release = true;
+  for (Run& r : runs) {
+    REQUIRE(r.tb->ima.jobs_done() == j.jobs);
+    r.mem.assign(r.tb->l1.data(), r.tb->l1.data() + 0x20000);
+  }
+  CHECK(runs[1].saw_deferred);
+  CHECK(runs[2].saw_deferred);
+  CHECK(!runs[0].saw_deferred);
+  CHECK(runs[0].mem == runs[1].mem);
+  CHECK(runs[0].mem == runs[2].mem);
 }

@@ -1,6 +1,8 @@
 // The L1: functional access, DMI, and bank-conflict timing by reservation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <random>
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -381,4 +383,112 @@ TEST_CASE("L1 streamer pieces as one call each equal their beats one by one", "[
   CHECK(runs[0].fail_at == runs[1].fail_at);
   CHECK(runs[0].fail_at > (1u << 20) - 100);
   CHECK(runs[1].mem[0x50] == 1);  // the deferred write landed
+}
+
+// A deferred read (DeferredData with `reads`, an IMA job's input) is booked as
+// a plain read and copied by its task; every write to its bytes, of any kind,
+// first waits for that task, so the copy sees the memory of the read's call.
+TEST_CASE("L1 deferred reads: timed at once, copied by their task before any write to their bytes", "[tcdm]") {
+  auto cfg = cfg_with();
+  Bench tb("tb", cfg);
+  // A read of 16 bytes at `addr`, deferred; its task (never posted: it runs
+  // when waited for) makes the copies the L1 handed back.
+  struct Read {
+    std::vector<uint8_t> buf = std::vector<uint8_t>(16, 0);
+    std::vector<vp::DeferredCopy> copies;
+    std::shared_ptr<vp::AsyncTask> task;
+  };
+  auto deferred_read = [&](Read& r, uint64_t addr, sc_time at, bool burst) {
+    r.task = vp::make_task([&r] {
+      for (const auto& c : r.copies) std::memcpy(c.to, c.from, c.n);
+    });
+    vp::DeferredData later(r.task, nullptr);
+    later.reads = &r.copies;
+    if (burst) {  // as the IMA's streamer hands it (one call per piece)
+      vp::L1Streamer st{{0, 0x10000000, 2u << 20}, 2, 4, tb.l1.cycle(), tb.l1.cycle()};
+      st.bursts = true;
+      auto fail = [](size_t, uint64_t, const std::string& why) { FAIL(why); };
+      return st.stream(tb.a.socket, tlm::TLM_READ_COMMAND, {{uint32_t(addr), 16}}, r.buf.data(), at, fail, &later) -
+             sc_time_stamp();
+    }
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(addr);
+    tx.set_data_ptr(r.buf.data());
+    tx.set_data_length(16);
+    tx.set_streaming_width(16);
+    tx.set_extension(new vp::DeferredData(later));
+    sc_time d = at;
+    tb.a.socket->b_transport(tx, d);
+    CHECK(tx.is_response_ok());
+    return d - at;
+  };
+  auto fill = [&](uint64_t addr, uint8_t v, unsigned n, sc_time at) {
+    std::vector<uint8_t> b(n, v);
+    tb.b.access(tlm::TLM_WRITE_COMMAND, addr, b.data(), n, at);
+  };
+  auto all = [](const Read& r, uint8_t v) {
+    return std::all_of(r.buf.begin(), r.buf.end(), [v](uint8_t x) { return x == v; });
+  };
+  Read r1, r2, r3, r4, r5;
+  tb.body = [&] {
+    fill(0x100, 0x11, 0x400, SC_ZERO_TIME);
+    uint8_t plain[16];
+    const sc_time t_plain = tb.a.access(tlm::TLM_READ_COMMAND, 0x100, plain, 16, sc_time(50, SC_NS));
+    // The same timing as a plain read of the same bytes on free banks; nothing copied yet.
+    CHECK(deferred_read(r1, 0x100, sc_time(100, SC_NS), false) == t_plain);
+    CHECK(tb.l1.deferred_reads() == 1);
+    CHECK(!r1.task->done());
+    CHECK(all(r1, 0));
+    fill(0x200, 0x22, 16, sc_time(150, SC_NS));  // elsewhere: no wait
+    uint8_t back[16];
+    tb.b.access(tlm::TLM_READ_COMMAND, 0x100, back, 16, sc_time(160, SC_NS));  // a read: no wait
+    CHECK(!r1.task->done());
+    fill(0x108, 0x33, 16, sc_time(200, SC_NS));  // overlaps: the copy first, of the old bytes
+    CHECK(r1.task->done());
+    CHECK(all(r1, 0x11));
+    CHECK(tb.l1.deferred_reads() == 0);
+    // A streamer piece, then a deferred write over it that lands later: the read still sees the old bytes.
+    deferred_read(r2, 0x110, sc_time(300, SC_NS), true);
+    CHECK(tb.l1.deferred_reads() == 1);
+    auto wbuf = std::make_shared<std::vector<uint8_t>>(16, 0x44);
+    auto wtask = vp::make_task([] {});
+    tlm::tlm_generic_payload wtx;
+    wtx.set_command(tlm::TLM_WRITE_COMMAND);
+    wtx.set_address(0x110);
+    wtx.set_data_ptr(wbuf->data());
+    wtx.set_data_length(16);
+    wtx.set_streaming_width(16);
+    wtx.set_extension(new vp::DeferredData(wtask, wbuf));
+    sc_time d = sc_time(310, SC_NS);
+    tb.a.socket->b_transport(wtx, d);
+    CHECK(!r2.task->done());  // queued, not landed: nothing written yet
+    tb.b.access(tlm::TLM_READ_COMMAND, 0x110, back, 16, sc_time(320, SC_NS));  // lands it: r2's copy first
+    CHECK(r2.task->done());
+    CHECK(back[0] == 0x44);
+    for (int i = 0; i < 16; ++i) CHECK(r2.buf[i] == (i < 8 ? 0x33 : 0x11));
+    // A debug or host access waits for every deferred read (flush), overlapping or not.
+    deferred_read(r3, 0x300, sc_time(400, SC_NS), true);
+    tlm::tlm_generic_payload dbg;
+    uint8_t one = 0x55;
+    dbg.set_command(tlm::TLM_WRITE_COMMAND);
+    dbg.set_address(0x2F0);
+    dbg.set_data_ptr(&one);
+    dbg.set_data_length(1);
+    CHECK(tb.a.socket->transport_dbg(dbg) == 1);
+    CHECK(r3.task->done());
+    CHECK(all(r3, 0x11));
+    deferred_read(r4, 0x400, sc_time(500, SC_NS), false);
+    tb.l1.write(0x40F, &one, 1);
+    CHECK(r4.task->done());
+    CHECK(r4.buf[15] == 0x11);
+    deferred_read(r5, 0x480, sc_time(600, SC_NS), true);  // left to flush(), as before the cores run
+  };
+  sc_start();
+  CHECK(tb.l1.deferred_reads() == 1);
+  CHECK(!r5.task->done());
+  tb.l1.flush();
+  CHECK(r5.task->done());
+  CHECK(tb.l1.deferred_reads() == 0);
+  CHECK(all(r5, 0x11));
 }
