@@ -7,15 +7,14 @@
 // stay valid until then: `keep` owns it.
 //
 // A read may be deferred too (an IMA job's input vector, copied by its MVM
-// task on the pool): with `reads` set, a target that honours it books the
-// read now, copies nothing, and appends where the bytes are; `ready` copies
-// them (DeferredCopy) before anything else. The target makes every write to
-// those bytes wait for `ready` first, so the copy sees the memory as it was
-// at the read. A target that does not honour it copies at once and appends
-// nothing, which is the same.
+// task on the pool): with `read_base` set, a target that honours it books the
+// read now, copies nothing, and sets *read_base to its memory (the byte at
+// offset a is at *read_base + a); `ready` copies the bytes from there. The
+// target makes every write to those bytes wait for `ready` first, so the copy
+// sees the memory as it was at the read. A target that does not honour it
+// copies at once and leaves *read_base alone (null: nothing left to copy).
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 #include <tlm>
 
@@ -23,31 +22,23 @@
 
 namespace vp {
 
-// A deferred read's copy, for its task to make: n bytes from `from` (the
-// target's memory) to `to` (the reader's buffer).
-struct DeferredCopy {
-  const uint8_t* from;
-  uint8_t* to;
-  uint32_t n;
-};
-
 struct DeferredData : tlm::tlm_extension<DeferredData> {
   DeferredData() = default;
   DeferredData(std::shared_ptr<AsyncTask> r, std::shared_ptr<const void> k) : ready(std::move(r)), keep(std::move(k)) {}
   tlm::tlm_extension_base* clone() const override {
     auto* d = new DeferredData(ready, keep);
-    d->reads = reads;
+    d->read_base = read_base;
     return d;
   }
   void copy_from(const tlm::tlm_extension_base& other) override {
     const auto& o = static_cast<const DeferredData&>(other);
     ready = o.ready;
     keep = o.keep;
-    reads = o.reads;
+    read_base = o.read_base;
   }
   std::shared_ptr<AsyncTask> ready;   // fills the data (a read: copies it); null: ready now
   std::shared_ptr<const void> keep;   // owns the data
-  std::vector<DeferredCopy>* reads = nullptr;  // a read: where its copies go, for `ready`; null: copied now
+  const uint8_t** read_base = nullptr;  // a read: deferred, the target's memory goes here; null: copied now
 };
 
 }  // namespace vp

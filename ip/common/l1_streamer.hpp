@@ -47,7 +47,7 @@ struct L1Streamer {
   // called before a piece outside L1 or a failed access is given up and should
   // throw (a SimulationError); a template parameter rather than a
   // std::function, so a stream (one per IMA job) allocates nothing.
-  // `later`: a write's data is not ready yet, or (with `reads`) a read's copy
+  // `later`: a write's data is not ready yet, or (with `read_base`) a read's copy
   // is left to its task; see deferred_data.hpp.
   template <typename Socket, typename Fail>
   sc_core::sc_time stream(Socket& l1, tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
@@ -67,14 +67,14 @@ struct L1Streamer {
       ~Drop() {
         d.ready.reset();
         d.keep.reset();
-        d.reads = nullptr;
+        d.read_base = nullptr;
         b.active = false;
       }
     } drop{*reused->later, *reused->burst};
     if (later) {
       drop.d.ready = later->ready;
       drop.d.keep = later->keep;
-      drop.d.reads = later->reads;
+      drop.d.read_base = later->read_base;
     }
     L1Burst& b = *reused->burst;
     b.port_bytes = port_bytes;

@@ -14,6 +14,22 @@ namespace vp {
 
 using sc_core::sc_time;
 
+namespace {
+// An input vector's pieces (cluster addresses, lengths): contiguous from
+// `base`, or blocks of block_len bytes block_stride apart, the first entered
+// block_offset bytes in.
+template <class F>
+void input_pieces(uint32_t base, uint32_t nrows, uint32_t block_len, uint32_t block_stride, uint32_t block_offset,
+                  F&& f) {
+  const uint32_t blk = block_len ? block_len : nrows, skip = block_len ? block_offset : 0;
+  for (uint32_t done = 0, b = 0; done < nrows; ++b) {
+    const uint32_t first = b == 0 ? skip : 0, n = std::min(blk - first, nrows - done);
+    f(base - skip + b * block_stride + first, n);
+    done += n;
+  }
+}
+}  // namespace
+
 Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
     : sc_core::sc_module(name),
       regs("regs"),
@@ -134,7 +150,15 @@ std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
 }
 
 void Ima::Mvm::body() {
-  for (const DeferredCopy& c : reads) std::memcpy(c.to, c.from, c.n);
+  if (l1) {  // the deferred input read (stream_in), from L1 as it was then
+    uint8_t* to = reinterpret_cast<uint8_t*>(input.data());
+    input_pieces(in_base, rows, block_len, block_stride, block_offset, [&](uint32_t a, uint32_t n) {
+      uint64_t off = 0;
+      window->offset_of(a, n, off);  // in L1: the stream checked it
+      std::memcpy(to, l1 + off, n);
+      to += n;
+    });
+  }
   thread_local std::vector<int32_t> acc;
   acc.resize(ncols);
   if (noisy)
@@ -275,24 +299,24 @@ void Ima::stream_in() {
   const uint32_t j = s.jobs_in++;
   Job job{in_seq_, j, {}, {}, spare_mvm()};
   job.mvm->input.resize(s.nrows);
-  // The vector's pieces: contiguous, or blocks of block_len bytes block_stride apart.
   std::vector<std::pair<uint32_t, uint32_t>>& pieces = pieces_;
   pieces.clear();
   const uint32_t base = s.src + j * s.src_stride;
-  // The first block may be entered block_offset bytes in.
-  const uint32_t blk = s.block_len ? s.block_len : s.nrows, skip = s.block_len ? s.block_offset : 0;
-  for (uint32_t done = 0, b = 0; done < s.nrows; ++b) {
-    const uint32_t first = b == 0 ? skip : 0, n = std::min(blk - first, s.nrows - done);
-    pieces.emplace_back(base - skip + b * s.block_stride + first, n);
-    done += n;
-  }
+  input_pieces(base, s.nrows, s.block_len, s.block_stride, s.block_offset,
+               [&](uint32_t a, uint32_t n) { pieces.emplace_back(a, n); });
   // Computed right after this (its output buffer is free, nothing before it
   // waits): its MVM task, posted there, may copy the input from L1 itself.
   // The L1 waits for that copy before any write to those bytes.
   const bool defer = l1_defers_ && computed_ == in_done_ && computed_ < out_done_ + 2;
-  job.mvm->reads.clear();
-  DeferredData later{job.mvm, job.mvm};
-  later.reads = &job.mvm->reads;
+  Mvm& m = *job.mvm;
+  m.l1 = nullptr;
+  m.window = &streamer_.window;
+  m.in_base = base, m.block_len = s.block_len, m.block_stride = s.block_stride, m.block_offset = s.block_offset;
+  DeferredData later;  // the task is its own buffer's owner: no `keep`
+  if (defer) {
+    later.ready = job.mvm;
+    later.read_base = &m.l1;
+  }
   try {
     job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
                         sc_core::sc_time_stamp(), "input", j, defer ? &later : nullptr);

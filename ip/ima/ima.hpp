@@ -108,11 +108,13 @@ class Ima : public sc_core::sc_module {
   struct Programmed;
   // A job's buffers and its MVM (a pure task: input and weights to output),
   // recycled from job to job: no allocation per job on the SystemC thread.
-  // With deferred reads, the task first copies the input from L1 (`reads`,
-  // appended by the L1 when the job streamed in).
+  // With a deferred input read, the task first copies the input's pieces
+  // from L1 (`l1`, set by the L1 when the job streamed in; null: in `input`).
   struct Mvm final : AsyncTask {
     std::vector<int8_t> input;
-    std::vector<DeferredCopy> reads;
+    const uint8_t* l1 = nullptr;
+    const L1Window* window = nullptr;
+    uint32_t in_base = 0, block_len = 0, block_stride = 0, block_offset = 0;
     std::vector<uint8_t> output;  // out_size-byte elements, saturated, little endian
     const Programmed* noisy = nullptr;  // with noise: the programmed block
     const ima_noise_params* noise = nullptr;

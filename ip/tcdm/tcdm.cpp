@@ -143,8 +143,19 @@ void Tcdm::defer(uint64_t offset, uint32_t n, const uint8_t* src, const Deferred
   hi_ = std::max(hi_, offset + n);
 }
 
-void Tcdm::defer_read(uint64_t offset, uint32_t n, uint8_t* to, const DeferredData& later) {
-  later.reads->push_back({mem_.data() + offset, to, n});
+void Tcdm::defer_read(uint64_t offset, uint32_t n, const DeferredData& later) {
+  *later.read_base = mem_.data();
+  if (!reads_.empty() && reads_.back().task == later.ready) {
+    // The same task's next piece: widen its entry (a write between pieces
+    // waits for a copy it did not need to; never the other way round).
+    Reading& r = reads_.back();
+    const uint64_t lo = std::min(r.offset, offset), hi = std::max(r.offset + r.n, offset + n);
+    r.offset = lo;
+    r.n = static_cast<uint32_t>(hi - lo);
+    reads_lo_ = std::min(reads_lo_, lo);
+    reads_hi_ = std::max(reads_hi_, hi);
+    return;
+  }
   // Forget the reads already copied (their tasks are recycled once nobody holds them).
   if (!reads_.empty() && reads_.front().task->done()) settle_reads(0, 0);
   reads_.push_back({offset, n, later.ready});
@@ -181,13 +192,13 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   const DeferredData* ext = tx.get_byte_enable_ptr() ? nullptr : tx.get_extension<DeferredData>();
   if (ext && !ext->ready) ext = nullptr;
   const DeferredData* later = tx.is_write() ? ext : nullptr;
-  const DeferredData* read_later = tx.is_read() && ext && ext->reads ? ext : nullptr;
+  const DeferredData* read_later = tx.is_read() && ext && ext->read_base ? ext : nullptr;
   if (!later && overlaps_pending(offset, n)) land();
   if (tx.is_write() && !later && overlaps_reads(offset, n)) settle_reads(offset, n);
   book(offset, n, sc_core::sc_time_stamp().value(), delay);
   if (later || read_later) {
     if (later) defer(offset, n, tx.get_data_ptr(), *later);
-    else defer_read(offset, n, tx.get_data_ptr(), *read_later);
+    else defer_read(offset, n, *read_later);
     tx.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
@@ -205,7 +216,7 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
   const DeferredData* ext = tx.get_extension<DeferredData>();
   if (ext && !ext->ready) ext = nullptr;
   const DeferredData* later = write ? ext : nullptr;
-  const DeferredData* read_later = read && ext && ext->reads ? ext : nullptr;
+  const DeferredData* read_later = read && ext && ext->read_base ? ext : nullptr;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   uint32_t done = 0;
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -228,7 +239,7 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
     done += n;
   }
   if (later && done) defer(offset, done, data, *later);
-  if (read_later && done) defer_read(offset, done, data, *read_later);
+  if (read_later && done) defer_read(offset, done, *read_later);
   b.done = done;
 }
 

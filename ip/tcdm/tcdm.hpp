@@ -16,8 +16,8 @@
 // its data copied later, in arrival order, when anything may see it: an
 // access overlapping it, a debug access, a host access, or flush(), which the
 // cluster calls before its cores run (their DMI accesses bypass this model).
-// A read carrying DeferredData with `reads` is booked now and copied by its
-// task; until that task is done, every write to those bytes (an access, a
+// A read carrying DeferredData with `read_base` is booked now and copied by
+// its task; until that task is done, every write to those bytes (an access, a
 // deferred write landing, a debug or host write) waits for it, and flush()
 // and DMI requests wait for all of them.
 //
@@ -109,8 +109,8 @@ class Tcdm : public sc_core::sc_module {
   void burst(tlm::tlm_generic_payload& tx, L1Burst& b);
   // Queues a deferred write.
   void defer(uint64_t offset, uint32_t n, const uint8_t* src, const DeferredData& later);
-  // Records a deferred read of [offset, offset + n) into `to`: its copy goes to later.reads.
-  void defer_read(uint64_t offset, uint32_t n, uint8_t* to, const DeferredData& later);
+  // Records a deferred read of [offset, offset + n) and hands the reader the memory.
+  void defer_read(uint64_t offset, uint32_t n, const DeferredData& later);
   // Waits for the deferred reads overlapping [offset, offset + n) (a write is about to change it).
   void settle_reads(uint64_t offset, uint64_t n) const;
   bool overlaps_reads(uint64_t offset, uint64_t n) const {
@@ -140,7 +140,8 @@ class Tcdm : public sc_core::sc_module {
   mutable ZeroedMemory mem_;  // mutable: landing deferred writes does not change what a read sees
   mutable std::vector<Pending> pending_;
   mutable uint64_t lo_ = std::numeric_limits<uint64_t>::max(), hi_ = 0;
-  // The deferred reads not known to be copied, and the byte range they cover.
+  // The deferred reads not known to be copied, and the byte range they cover;
+  // a task's consecutive reads (a stream's pieces) are one entry over their hull.
   struct Reading {
     uint64_t offset;
     uint32_t n;

@@ -385,7 +385,7 @@ TEST_CASE("L1 streamer pieces as one call each equal their beats one by one", "[
   CHECK(runs[1].mem[0x50] == 1);  // the deferred write landed
 }
 
-// A deferred read (DeferredData with `reads`, an IMA job's input) is booked as
+// A deferred read (DeferredData with `read_base`, an IMA job's input) is booked as
 // a plain read and copied by its task; every write to its bytes, of any kind,
 // first waits for that task, so the copy sees the memory of the read's call.
 TEST_CASE("L1 deferred reads: timed at once, copied by their task before any write to their bytes", "[tcdm]") {
@@ -395,15 +395,18 @@ TEST_CASE("L1 deferred reads: timed at once, copied by their task before any wri
   // when waited for) makes the copies the L1 handed back.
   struct Read {
     std::vector<uint8_t> buf = std::vector<uint8_t>(16, 0);
-    std::vector<vp::DeferredCopy> copies;
+    const uint8_t* mem = nullptr;
+    uint64_t addr = 0;
     std::shared_ptr<vp::AsyncTask> task;
   };
   auto deferred_read = [&](Read& r, uint64_t addr, sc_time at, bool burst) {
+    r.addr = addr;
     r.task = vp::make_task([&r] {
-      for (const auto& c : r.copies) std::memcpy(c.to, c.from, c.n);
+      REQUIRE(r.mem);
+      std::memcpy(r.buf.data(), r.mem + r.addr, r.buf.size());
     });
     vp::DeferredData later(r.task, nullptr);
-    later.reads = &r.copies;
+    later.read_base = &r.mem;
     if (burst) {  // as the IMA's streamer hands it (one call per piece)
       vp::L1Streamer st{{0, 0x10000000, 2u << 20}, 2, 4, tb.l1.cycle(), tb.l1.cycle()};
       st.bursts = true;
