@@ -350,7 +350,7 @@ TEST_CASE("IMA MVMs on a worker pool read their inputs late, as they were when s
     tb.ima.set_pool(pools[m], /*l1_defers=*/true);
     tb.ima.load_weights(0, 0, 256, 256, w.data());
     tb.l1.write(0, l1_init.data(), l1_init.size());
-    tb.body = [&tb, &r, j] {
+    tb.body = [&tb = *r.tb, &r = runs[m], j] {  // the objects, not the loop's references
       tb.trigger(j);
       std::vector<uint8_t> pattern(48);
       for (unsigned k = 0; k < 600; ++k) {

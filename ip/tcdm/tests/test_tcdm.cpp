@@ -401,9 +401,9 @@ TEST_CASE("L1 deferred reads: timed at once, copied by their task before any wri
   };
   auto deferred_read = [&](Read& r, uint64_t addr, sc_time at, bool burst) {
     r.addr = addr;
-    r.task = vp::make_task([&r] {
-      REQUIRE(r.mem);
-      std::memcpy(r.buf.data(), r.mem + r.addr, r.buf.size());
+    r.task = vp::make_task([rp = &r] {  // the Read, not the reference parameter
+      REQUIRE(rp->mem);
+      std::memcpy(rp->buf.data(), rp->mem + rp->addr, rp->buf.size());
     });
     vp::DeferredData later(r.task, nullptr);
     later.read_base = &r.mem;
