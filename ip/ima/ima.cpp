@@ -121,7 +121,7 @@ void Ima::load_weights(unsigned row0, unsigned col0, unsigned nrows, unsigned nc
 
 Ima::~Ima() {
   for (Job& j : jobs_)
-    if (j.mvm) j.mvm->cancel();
+    if (j.mvm) j.mvm->cancel_all();
   for (auto& t : handed_) t->wait();  // their outputs may still land in L1
 }
 
@@ -138,7 +138,7 @@ std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
   // and a sequence's outputs may all wait in L1 at once, so look at a few only.
   for (size_t k = 0; k < std::min<size_t>(spares_.size(), 4); ++k) {
     auto& m = spares_[(next_spare_ + k) % spares_.size()];
-    if (m.use_count() == 1 && m->done()) {
+    if (m.use_count() == 1 && m->done() && m->copy.use_count() == 1) {  // the L1 holds no copy either
       next_spare_ = (next_spare_ + k + 1) % spares_.size();
       m->again();
       return m;
@@ -149,16 +149,23 @@ std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
   return m;
 }
 
+void Ima::InputCopy::body() { mvm->copy_input(); }
+
+// The deferred input read (stream_in), from L1 as it was then: the L1 holds
+// back writes to these bytes until this is done.
+void Ima::Mvm::copy_input() {
+  uint8_t* to = reinterpret_cast<uint8_t*>(input.data());
+  input_pieces(in_base, static_cast<uint32_t>(input.size()), block_len, block_stride, block_offset,
+               [&](uint32_t a, uint32_t n) {
+                 uint64_t off = 0;
+                 window->offset_of(a, n, off);  // in L1: the stream checked it
+                 std::memcpy(to, l1 + off, n);
+                 to += n;
+               });
+}
+
 void Ima::Mvm::body() {
-  if (l1) {  // the deferred input read (stream_in), from L1 as it was then
-    uint8_t* to = reinterpret_cast<uint8_t*>(input.data());
-    input_pieces(in_base, rows, block_len, block_stride, block_offset, [&](uint32_t a, uint32_t n) {
-      uint64_t off = 0;
-      window->offset_of(a, n, off);  // in L1: the stream checked it
-      std::memcpy(to, l1 + off, n);
-      to += n;
-    });
-  }
+  if (l1) copy->wait();  // made here unless a writer made it first
   thread_local std::vector<int32_t> acc;
   acc.resize(ncols);
   if (noisy)
@@ -312,16 +319,16 @@ void Ima::stream_in() {
   m.l1 = nullptr;
   m.window = &streamer_.window;
   m.in_base = base, m.block_len = s.block_len, m.block_stride = s.block_stride, m.block_offset = s.block_offset;
-  DeferredData later;  // the task is its own buffer's owner: no `keep`
+  DeferredData later;  // the copy's Mvm owns the buffer: no `keep`
   if (defer) {
-    later.ready = job.mvm;
+    later.ready = m.copy;
     later.read_base = &m.l1;
   }
   try {
     job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
                         sc_core::sc_time_stamp(), "input", j, defer ? &later : nullptr);
   } catch (...) {
-    job.mvm->cancel();  // never computed: the L1's pending reads must not run it
+    job.mvm->cancel_all();  // never computed: the L1's pending reads must not run it
     throw;
   }
   in_streamer_free_ = job.in_end;
@@ -348,8 +355,8 @@ void Ima::compute(Job& job) {
   // outputs land (weights and programmed blocks change only after settle()),
   // so it may run on the pool meanwhile.
   Mvm& m = *job.mvm;
-  // A deferred input read is waited for only after this (stream_in): run
-  // before, the task would have computed nothing.
+  // Nothing waits for the MVM before this (a write over a deferred input
+  // read runs only its copy): run before, it would have computed nothing.
   if (m.done()) throw std::logic_error(std::string(name()) + ": MVM task run before its job was computed");
   m.output.resize(size_t(s.ncols) * s.out_size);
   m.noisy = noise_.enabled ? &programmed(s) : nullptr;  // one branch per MVM, none per MAC

@@ -108,19 +108,41 @@ class Ima : public sc_core::sc_module {
   struct Programmed;
   // A job's buffers and its MVM (a pure task: input and weights to output),
   // recycled from job to job: no allocation per job on the SystemC thread.
-  // With a deferred input read, the task first copies the input's pieces
-  // from L1 (`l1`, set by the L1 when the job streamed in; null: in `input`).
+  struct Mvm;
+  // A job's deferred input read: the copy of its pieces from L1 into its
+  // buffer, a task of its own so that whoever needs it first makes it: the
+  // MVM task, or a write to those L1 bytes (the L1 waits on it), which then
+  // copies 256 bytes instead of running the whole MVM on the spot.
+  struct InputCopy final : AsyncTask {
+    Mvm* mvm = nullptr;
+    void again() { rearm(); }
+
+   private:
+    void body() override;
+  };
+  // With a deferred input read, the task first has `copy` made (`l1`, set
+  // by the L1 when the job streamed in; null: the input is in `input`).
   struct Mvm final : AsyncTask {
+    Mvm() : copy(std::make_shared<InputCopy>()) { copy->mvm = this; }
     std::vector<int8_t> input;
     const uint8_t* l1 = nullptr;
     const L1Window* window = nullptr;
     uint32_t in_base = 0, block_len = 0, block_stride = 0, block_offset = 0;
+    std::shared_ptr<InputCopy> copy;
+    void copy_input();
     std::vector<uint8_t> output;  // out_size-byte elements, saturated, little endian
     const Programmed* noisy = nullptr;  // with noise: the programmed block
     const ima_noise_params* noise = nullptr;
     const int8_t* w = nullptr;  // the job's first crossbar row
     uint32_t cols = 0, rows = 0, col0 = 0, ncols = 0, dac = 0, adc = 0, shift = 0, size = 0;
-    void again() { rearm(); }
+    void again() {
+      rearm();
+      copy->again();
+    }
+    void cancel_all() {  // never computed: neither the MVM nor the copy may run any more
+      cancel();
+      copy->cancel();
+    }
 
    private:
     void body() override;
