@@ -131,14 +131,14 @@ void Ima::set_pool(WorkerPool* pool, bool l1_defers) {
 }
 
 std::shared_ptr<Ima::Mvm> Ima::spare_mvm() {
-  // use_count 1: only this list holds it (no job, worker queue or pending L1
-  // write), so it has run or was never posted; done() orders its last run
+  // use_count 1: only this list holds it (no job, worker queue, pending L1
+  // write or read), so it has run or was never posted; done() orders its last run
   // before the reuse.
   // From the one after the last reused: they free up roughly in that order,
   // and a sequence's outputs may all wait in L1 at once, so look at a few only.
   for (size_t k = 0; k < std::min<size_t>(spares_.size(), 4); ++k) {
     auto& m = spares_[(next_spare_ + k) % spares_.size()];
-    if (m.use_count() == 1 && m->done() && m->copy.use_count() == 1) {  // the L1 holds no copy either
+    if (m.use_count() == 1 && m->done()) {
       next_spare_ = (next_spare_ + k + 1) % spares_.size();
       m->again();
       return m;
@@ -165,7 +165,7 @@ void Ima::Mvm::copy_input() {
 }
 
 void Ima::Mvm::body() {
-  if (l1) copy->wait();  // made here unless a writer made it first
+  if (l1) copy.wait();  // made here unless a writer made it first
   thread_local std::vector<int32_t> acc;
   acc.resize(ncols);
   if (noisy)
@@ -321,7 +321,7 @@ void Ima::stream_in() {
   m.in_base = base, m.block_len = s.block_len, m.block_stride = s.block_stride, m.block_offset = s.block_offset;
   DeferredData later;  // the copy's Mvm owns the buffer: no `keep`
   if (defer) {
-    later.ready = m.copy;
+    later.ready = std::shared_ptr<AsyncTask>(job.mvm, &m.copy);  // the L1 holds the Mvm
     later.read_base = &m.l1;
   }
   try {

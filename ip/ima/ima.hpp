@@ -123,12 +123,12 @@ class Ima : public sc_core::sc_module {
   // With a deferred input read, the task first has `copy` made (`l1`, set
   // by the L1 when the job streamed in; null: the input is in `input`).
   struct Mvm final : AsyncTask {
-    Mvm() : copy(std::make_shared<InputCopy>()) { copy->mvm = this; }
+    Mvm() { copy.mvm = this; }
     std::vector<int8_t> input;
     const uint8_t* l1 = nullptr;
     const L1Window* window = nullptr;
     uint32_t in_base = 0, block_len = 0, block_stride = 0, block_offset = 0;
-    std::shared_ptr<InputCopy> copy;
+    InputCopy copy;  // handed out sharing the Mvm's ownership (no allocation, no count of its own)
     void copy_input();
     std::vector<uint8_t> output;  // out_size-byte elements, saturated, little endian
     const Programmed* noisy = nullptr;  // with noise: the programmed block
@@ -137,11 +137,11 @@ class Ima : public sc_core::sc_module {
     uint32_t cols = 0, rows = 0, col0 = 0, ncols = 0, dac = 0, adc = 0, shift = 0, size = 0;
     void again() {
       rearm();
-      copy->again();
+      copy.again();
     }
     void cancel_all() {  // never computed: neither the MVM nor the copy may run any more
       cancel();
-      copy->cancel();
+      copy.cancel();
     }
 
    private:
