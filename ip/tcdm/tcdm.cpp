@@ -193,8 +193,7 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   if (ext && !ext->ready) ext = nullptr;
   const DeferredData* later = tx.is_write() ? ext : nullptr;
   const DeferredData* read_later = tx.is_read() && ext && ext->read_base ? ext : nullptr;
-  if (!later && overlaps_pending(offset, n)) land();
-  if (tx.is_write() && !later && overlaps_reads(offset, n)) settle_reads(offset, n);
+  if (!later) settle_for(offset, n, tx.is_write());
   book(offset, n, sc_core::sc_time_stamp().value(), delay);
   if (later || read_later) {
     if (later) defer(offset, n, tx.get_data_ptr(), *later);
@@ -229,8 +228,7 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
       tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       break;
     }
-    if (!later && overlaps_pending(a, n)) land();
-    if (write && !later && overlaps_reads(a, n)) settle_reads(a, n);
+    if (!later) settle_for(a, n, write);
     sc_core::sc_time delay = b.issue - now;
     book(a, n, now.value(), delay);
     if (read && !read_later) std::memcpy(data + done, mem_.data() + a, n);

@@ -116,6 +116,12 @@ class Tcdm : public sc_core::sc_module {
   bool overlaps_reads(uint64_t offset, uint64_t n) const {
     return !reads_.empty() && offset < reads_hi_ && reads_lo_ < offset + n;
   }
+  // Before a plain (not deferred) access to [offset, offset + n): what it sees or
+  // overwrites has landed, and a write waits for the deferred reads of those bytes.
+  void settle_for(uint64_t offset, uint64_t n, bool write) const {
+    if (overlaps_pending(offset, n)) land();
+    if (write && overlaps_reads(offset, n)) settle_reads(offset, n);
+  }
   // Reserves the banks of [offset, offset + n) from time t (ticks); returns the start tick.
   uint64_t reserve(uint64_t offset, uint64_t n, uint64_t t, uint64_t now);
   // Moves the bookings from the timeline to the per-bank calendars (a booking off the cycle grid).
