@@ -410,7 +410,10 @@ Config Config::from_string(const std::string& text, const std::string& origin,
 
 Config Config::clone() const {
   Config c = *this;
-  c.root_ = YAML::Clone(root_);
+  // reset, not operator=: assigning to a node that shares this document would
+  // re-point this document's root at the copy and merge their memory, so both
+  // would still share every node (and a walk on one thread adds nodes the other reads).
+  c.root_.reset(YAML::Clone(root_));
   return c;
 }
 

@@ -208,3 +208,19 @@ TEST_CASE("cluster classes: every mistake is located at its key", "[config][clas
   CHECK_THAT(error_of(kHetero, {"cluster.classes=[]"}),
              Catch::Contains("cluster_classes.analog: class 'analog' is not used: cluster.classes assigns no class"));
 }
+
+TEST_CASE("a clone shares no node with the original", "[config]") {
+  // vp-run reads a clone on the job's setup thread while elaboration reads the original.
+  const Config a = Config::load("mpaimc-8");
+  const Config b = a.clone();
+  CHECK_FALSE(b.root().is(a.root()));
+  YAML::Node through_b = b.root();  // shares b's document
+  through_b["name"] = "changed";
+  through_b["cluster"]["count"] = 3;
+  CHECK(b.get_string("name") == "changed");
+  CHECK(a.get_string("name") == "mpaimc-8");
+  CHECK(a.get_int("cluster.count") == 8);
+  // A walk that adds a node (a missing key) to one stays out of the other.
+  CHECK_FALSE(b.has("cluster_classes.none.l1.size"));
+  CHECK_FALSE(a.root()["cluster_classes"]["none"]);
+}
