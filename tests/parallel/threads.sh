@@ -4,6 +4,7 @@
 # stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs (with IMA noise
 # too; their waits sleep in cv.elw), the default (one per host core) as 1; a firmware
 # fault is one report, the same for every N; the time-limit report too;
+# a platform of cluster classes (mixed-8);
 # --itrace runs on one thread (a note) with the same trace.
 . "$2/tests/cli/lib.sh"
 NET=$SRC/tests/dataflow
@@ -60,6 +61,16 @@ for n in 1 4; do
   expect_in "bit-exact: 2 images" "$STDOUT"
 done
 $SAME s64-1.json s64-4.json || fail "mpaimc-64: --threads 4 statistics differ from --threads 1"
+
+# Cluster classes (mixed crossbar sizes): elaboration looks up each class's
+# keys while the job's setup thread maps the network on its own copy of the
+# platform (Config::clone; under ThreadSanitizer, a shared document is a report).
+for n in 1 4; do
+  expect_exit 0 "$VP" --threads $n --platform "$SRC/tests/hetero/mixed-8.yaml" --network resnet-tiny --batch 2 \
+    --stats sm-$n.json
+  expect_in "bit-exact: 2 images" "$STDOUT"
+done
+$SAME sm-1.json sm-4.json || fail "mixed-8: --threads 4 statistics differ from --threads 1"
 
 # Seeded IMA noise: the noisy MVMs run on the pool too (Ima::set_pool).
 for n in 1 2; do
