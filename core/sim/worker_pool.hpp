@@ -29,6 +29,14 @@ inline void spin_pause() {
 #endif
 }
 
+// One step of waiting for another host thread's short work: spin a while,
+// then give the core away (an oversubscribed host may be running that thread
+// on this core).
+inline void wait_step(unsigned& spins) {
+  if (++spins < 4096) spin_pause();
+  else std::this_thread::yield();
+}
+
 // Made by make_task(fn): the function is stored in the task, one allocation each.
 class AsyncTask {
  public:
@@ -68,9 +76,7 @@ class AsyncTask {
     state_.store(kDone, std::memory_order_release);
   }
   void settle() const {  // a worker runs it: it is short
-    for (unsigned spins = 0; state_.load(std::memory_order_acquire) != kDone; ++spins)
-      if (spins < 4096) spin_pause();
-      else std::this_thread::yield();
+    for (unsigned spins = 0; state_.load(std::memory_order_acquire) != kDone;) wait_step(spins);
   }
   std::atomic<int> state_{kQueued};
 };

@@ -241,9 +241,7 @@ void QuantumExchange::run_item(size_t k) {
 
 void QuantumExchange::finish_item(size_t k) {
   if (claim(k)) return run_item(k);
-  for (unsigned spins = 0; item_[k].load(std::memory_order_acquire) != kDone;)
-    if (++spins < 4096) spin_pause();
-    else std::this_thread::yield();
+  for (unsigned spins = 0; item_[k].load(std::memory_order_acquire) != kDone;) wait_step(spins);
 }
 
 void QuantumExchange::join_local(size_t i) {
@@ -281,8 +279,7 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
           run_item(--back);
           continue;
         }
-        if (++spins < 4096) spin_pause();
-        else std::this_thread::yield();
+        wait_step(spins);
       }
     }
     const size_t i = work_[k];
