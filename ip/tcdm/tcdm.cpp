@@ -7,6 +7,21 @@
 
 namespace vp {
 
+namespace {
+// What of an access is deferred (DeferredData, ip/common/deferred_data.hpp):
+// a write to queue, or a read handed back its L1 memory; neither for a
+// byte-enabled access nor one whose extension has nothing to wait for.
+struct Deferred {
+  const DeferredData* write = nullptr;
+  const DeferredData* read = nullptr;
+};
+Deferred deferred_parts(tlm::tlm_generic_payload& tx) {
+  const DeferredData* ext = tx.get_byte_enable_ptr() ? nullptr : tx.get_extension<DeferredData>();
+  if (!ext || !ext->ready) return {};
+  return {tx.is_write() ? ext : nullptr, tx.is_read() && ext->read_base ? ext : nullptr};
+}
+}  // namespace
+
 Tcdm::Tcdm(sc_core::sc_module_name name, const TcdmParams& p)
     : sc_core::sc_module(name),
       socket("socket"),
@@ -189,10 +204,7 @@ void Tcdm::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   }
   // Whatever this access sees or overwrites must have landed (a deferred
   // write queues behind the others instead).
-  const DeferredData* ext = tx.get_byte_enable_ptr() ? nullptr : tx.get_extension<DeferredData>();
-  if (ext && !ext->ready) ext = nullptr;
-  const DeferredData* later = tx.is_write() ? ext : nullptr;
-  const DeferredData* read_later = tx.is_read() && ext && ext->read_base ? ext : nullptr;
+  const auto [later, read_later] = deferred_parts(tx);
   if (!later) settle_for(offset, n, tx.is_write());
   book(offset, n, sc_core::sc_time_stamp().value(), delay);
   if (later || read_later) {
@@ -212,10 +224,7 @@ void Tcdm::burst(tlm::tlm_generic_payload& tx, L1Burst& b) {
   const uint32_t len = tx.get_data_length();
   uint8_t* data = tx.get_data_ptr();
   const bool read = tx.is_read(), write = tx.is_write();
-  const DeferredData* ext = tx.get_extension<DeferredData>();
-  if (ext && !ext->ready) ext = nullptr;
-  const DeferredData* later = write ? ext : nullptr;
-  const DeferredData* read_later = read && ext && ext->read_base ? ext : nullptr;
+  const auto [later, read_later] = deferred_parts(tx);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   uint32_t done = 0;
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
