@@ -37,6 +37,15 @@ struct Master : sc_module {
     if (status) *status = tx.get_response_status();
     return d - at;
   }
+  // One debug access (GDB's path, no timing); returns the bytes moved.
+  unsigned debug(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned n) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(cmd);
+    tx.set_address(addr);
+    tx.set_data_ptr(static_cast<unsigned char*>(data));
+    tx.set_data_length(n);
+    return socket->transport_dbg(tx);
+  }
 };
 
 struct Bench : sc_module {
@@ -293,13 +302,8 @@ TEST_CASE("L1 deferred writes: timed at once, landed in order before anything se
     CHECK(t2->done());
     for (int i = 0; i < 16; ++i) CHECK(back[i] == (i < 8 ? 0x22 : 0x33));
     deferred(0x200, 0x44, sc_time(500, SC_NS), t3);
-    tlm::tlm_generic_payload dbg;  // a debug read lands them too
     uint8_t one = 0;
-    dbg.set_command(tlm::TLM_READ_COMMAND);
-    dbg.set_address(0x20F);
-    dbg.set_data_ptr(&one);
-    dbg.set_data_length(1);
-    CHECK(tb.a.socket->transport_dbg(dbg) == 1);
+    CHECK(tb.a.debug(tlm::TLM_READ_COMMAND, 0x20F, &one, 1) == 1);  // a debug read lands them too
     CHECK(one == 0x44);
     CHECK(tb.l1.deferred() == 0);
     deferred(0x300, 0x55, sc_time(600, SC_NS), t3);
@@ -472,13 +476,8 @@ TEST_CASE("L1 deferred reads: timed at once, copied by their task before any wri
     for (int i = 0; i < 16; ++i) CHECK(r2.buf[i] == (i < 8 ? 0x33 : 0x11));
     // A debug or host access waits for every deferred read (flush), overlapping or not.
     deferred_read(r3, 0x300, sc_time(400, SC_NS), true);
-    tlm::tlm_generic_payload dbg;
     uint8_t one = 0x55;
-    dbg.set_command(tlm::TLM_WRITE_COMMAND);
-    dbg.set_address(0x2F0);
-    dbg.set_data_ptr(&one);
-    dbg.set_data_length(1);
-    CHECK(tb.a.socket->transport_dbg(dbg) == 1);
+    CHECK(tb.a.debug(tlm::TLM_WRITE_COMMAND, 0x2F0, &one, 1) == 1);
     CHECK(r3.task->done());
     CHECK(all(r3, 0x11));
     deferred_read(r4, 0x400, sc_time(500, SC_NS), false);
