@@ -150,24 +150,25 @@ void QuantumExchange::join_all() {
 bool QuantumExchange::local_phase(const sc_time& end) {
   if (batch_cycles_)
     for (size_t i : work_) pending_[i] = 0;
-  pool_->for_each(work_.size(), [&](size_t i) {
-    CoreGroup* g = groups_[work_[i]];
-    try {
-      run_local(g, end);
-    } catch (...) {  // not expected: local work makes no access; kept for the report
-      failures_[work_[i]] = std::current_exception();
-    }
-  });
+  pool_->for_each(work_.size(), [&](size_t k) { run_local_of(work_[k], end); });
   ++rounds_;
-  for (size_t i : work_) {
-    CoreGroup* g = groups_[i];
-    if (failures_[i]) {
-      g->record_error(failures_[i]);
-      return false;
-    }
-    if (!report(g)) return false;
-  }
+  for (size_t i : work_)
+    if (!local_ok(i)) return false;
   return true;
+}
+
+void QuantumExchange::run_local_of(size_t i, const sc_time& end) {
+  try {
+    run_local(groups_[i], end);
+  } catch (...) {  // not expected: local work makes no access; kept for the report
+    failures_[i] = std::current_exception();
+  }
+}
+
+bool QuantumExchange::local_ok(size_t i) {
+  if (!failures_[i]) return report(groups_[i]);
+  groups_[i]->record_error(failures_[i]);
+  return false;
 }
 
 // The deferred accesses, groups and cores in order. A core makes its access,
@@ -185,7 +186,11 @@ bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
 bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
   CoreGroup* g = groups_[i];
   bool first = true;
-  exchanging_ = i;  // its own cores' accesses do not join it
+  exchanging_ = i;  // its own cores' accesses do not join it, until this returns
+  struct Reset {
+    size_t& group;
+    ~Reset() { group = SIZE_MAX; }
+  } reset{exchanging_};
   for (RiscvCore* c : g->cores()) {
     if (!c->deferred() || c->halted()) continue;
     if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
@@ -201,21 +206,15 @@ bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
     } catch (...) {  // a model's error from the access (e.g. a peripheral's check)
       c->set_exchange(RiscvCore::Exchange::kDefer);
       g->record_error(std::current_exception());
-      exchanging_ = SIZE_MAX;
       return false;
     }
     c->set_exchange(RiscvCore::Exchange::kDefer);
     if (!c->fault().empty()) {
       g->record_fault(c->fault());
-      exchanging_ = SIZE_MAX;
       return false;
     }
-    if (stopped_) {  // a join in this core's accesses met a fault
-      exchanging_ = SIZE_MAX;
-      return false;
-    }
+    if (stopped_) return false;  // a join in this core's accesses met a fault
   }
-  exchanging_ = SIZE_MAX;
   return true;
 }
 
@@ -230,12 +229,7 @@ bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
 // group, in order, whose local or exchange phase met one: the same for every
 // number of host threads.
 void QuantumExchange::run_item(size_t k) {
-  const size_t i = work_[k];
-  try {
-    run_local(groups_[i], round_end_);
-  } catch (...) {  // not expected: local work makes no access; kept for the report
-    failures_[i] = std::current_exception();
-  }
+  run_local_of(work_[k], round_end_);
   item_[k].store(kDone, std::memory_order_release);
 }
 
@@ -284,13 +278,7 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
     }
     const size_t i = work_[k];
     local_due_[i] = 0;
-    CoreGroup* g = groups_[i];
-    if (failures_[i]) {
-      g->record_error(failures_[i]);
-      ok = false;
-    } else {
-      ok = report(g) && exchange_group(i, end, any);
-    }
+    ok = local_ok(i) && exchange_group(i, end, any);
   }
   // Stopped early: the groups nobody began are not run.
   for (size_t k = 0; k < n; ++k) {

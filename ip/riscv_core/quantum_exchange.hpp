@@ -95,6 +95,10 @@ class QuantumExchange : public sc_core::sc_module {
   void schedule_batch();  // the next batch point from now, if earlier than the one set
   bool complete_elws();   // false: a fault or a model's error (recorded)
   bool report(CoreGroup* g);  // a core's fault recorded; false if there was one
+  // Group i's local phase, an exception kept in failures_ (any host thread).
+  void run_local_of(size_t i, const sc_core::sc_time& end);
+  // After it, on the SystemC thread: its error or a core's fault recorded; false if either.
+  bool local_ok(size_t i);
 
   // A core in the exchange phase runs on in stretches of this many cycles
   // while each stretch makes a bus access. Part of the schedule: changing it
