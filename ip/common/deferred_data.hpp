@@ -26,8 +26,8 @@ struct DeferredData : tlm::tlm_extension<DeferredData> {
   DeferredData() = default;
   DeferredData(std::shared_ptr<AsyncTask> r, std::shared_ptr<const void> k) : ready(std::move(r)), keep(std::move(k)) {}
   tlm::tlm_extension_base* clone() const override {
-    auto* d = new DeferredData(ready, keep);
-    d->read_base = read_base;
+    auto* d = new DeferredData;
+    d->copy_from(*this);
     return d;
   }
   void copy_from(const tlm::tlm_extension_base& other) override {

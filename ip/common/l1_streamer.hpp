@@ -65,17 +65,11 @@ struct L1Streamer {
       DeferredData& d;
       L1Burst& b;
       ~Drop() {
-        d.ready.reset();
-        d.keep.reset();
-        d.read_base = nullptr;
+        d.copy_from(DeferredData());
         b.active = false;
       }
     } drop{*reused->later, *reused->burst};
-    if (later) {
-      drop.d.ready = later->ready;
-      drop.d.keep = later->keep;
-      drop.d.read_base = later->read_base;
-    }
+    if (later) drop.d.copy_from(*later);
     L1Burst& b = *reused->burst;
     b.port_bytes = port_bytes;
     b.per_cycle = per_cycle;
