@@ -240,9 +240,10 @@ Reference::Reference(const Network& net, const Params& params, const ImaParams& 
   }
 }
 
-std::vector<Tensor> Reference::run(const Tensor& image) const {
+std::vector<Tensor> Reference::run(const Tensor& image, const std::atomic<bool>* cancel) const {
   std::vector<Tensor> out(net_.layers.size());
   for (size_t i = 0; i < net_.layers.size(); ++i) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return {};
     const Layer& l = net_.layers[i];
     std::vector<const Tensor*> ins;
     for (int k : l.inputs) ins.push_back(k < 0 ? &image : &out[size_t(k)]);

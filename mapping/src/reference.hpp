@@ -2,6 +2,7 @@
 // The golden reference model: the whole network in plain C++ with exactly the
 // numerics of contracts/numerics.h and contracts/ima_numerics.h, independent of
 // the mapping. The VP's results must equal it bit for bit in the ideal mode.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -65,8 +66,9 @@ class Reference {
   // With ima.noise.enabled, every analog layer is programmed once here and
   // every MVM applies the same draws as the IMA (ima_noise.h).
   Reference(const Network& net, const Params& params, const ImaParams& ima);
-  // The output of every layer (index = layer index) for one image.
-  std::vector<Tensor> run(const Tensor& image) const;
+  // The output of every layer (index = layer index) for one image; empty if
+  // `cancel` (optional) was set, checked between layers.
+  std::vector<Tensor> run(const Tensor& image, const std::atomic<bool>* cancel = nullptr) const;
 
  private:
   const Network& net_;

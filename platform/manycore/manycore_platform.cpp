@@ -26,7 +26,7 @@
 #include "config/cluster_classes.hpp"
 #include "config/output_file.hpp"
 #include "params/ip_params.hpp"
-#include "top/golden_run.hpp"
+#include "golden_run.hpp"
 #include "top/platform_builders.hpp"
 #include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
@@ -188,13 +188,13 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
                             : nullptr);
     if (debug_) debug_->start();
     // The output check's golden model needs only the inputs and weights: it
-    // runs on a host thread of its own beside the simulation (6-8 % of the
-    // headline's host time), started by vp-run before elaboration if it could.
-    // Cancelled between images if the run ends without a check.
-    std::shared_ptr<GoldenRun> golden;
+    // runs on a host thread of its own at idle priority, in the host time the
+    // simulation leaves, started by vp-run before elaboration if it could;
+    // the check computes what it has not (workload/golden_run.hpp).
+    std::shared_ptr<workload::GoldenRun> golden;
     if (req.dataflow && loaded_)
       golden = req.golden && &req.golden->job() == req.dataflow.get() ? req.golden
-                                                                        : std::make_shared<GoldenRun>(req.dataflow);
+                                                                        : std::make_shared<workload::GoldenRun>(req.dataflow);
     const auto host0 = std::chrono::steady_clock::now();
     run_kernel(req.max_time);
     // Batched wake-ups: clusters woken but not run when the run stopped run

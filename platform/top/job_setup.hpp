@@ -2,7 +2,7 @@
 // The dataflow job's setup (dataflow::prepare_job: mapper, calibration image,
 // weights) on a host thread of its own, so that it runs beside the platform's
 // elaboration instead of before it; as soon as it is ready, its golden model
-// starts on another (GoldenRun). vp-run waits for it after elaboration, and
+// starts on another, at idle priority (workload::GoldenRun). vp-run waits for it after elaboration, and
 // reports its error first, as when it ran before elaboration.
 // The thread reads its own deep copy of the configuration (Config::clone).
 #include <future>
@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "dataflow_job/dataflow_job.hpp"
-#include "top/golden_run.hpp"
+#include "golden_run.hpp"
 
 namespace vp {
 
@@ -37,20 +37,17 @@ class JobSetup {
   // The prepared job, waited for; throws what prepare_job threw, at every call.
   std::shared_ptr<const workload::Prepared> job() { return ready().job; }
   // Its golden model, already running.
-  std::shared_ptr<GoldenRun> golden() { return ready().golden; }
+  std::shared_ptr<workload::GoldenRun> golden() { return ready().golden; }
 
  private:
   struct Ready {
     std::shared_ptr<const workload::Prepared> job;
-    std::shared_ptr<GoldenRun> golden;
+    std::shared_ptr<workload::GoldenRun> golden;
   };
   Ready prepare() {
     Ready r;
     r.job = dataflow::prepare_job(opts_, *cfg_);
-    try {
-      r.golden = std::make_shared<GoldenRun>(r.job);
-    } catch (const std::system_error&) {  // no thread for it: the platform runs it at the check
-    }
+    r.golden = std::make_shared<workload::GoldenRun>(r.job);
     return r;
   }
   const Ready& ready() {

@@ -14,11 +14,11 @@
 #include "sim/simulation_error.hpp"
 
 namespace vp::workload {
-struct Prepared;  // platform/workload: a mapped network, its images and boot record
-}
+struct Prepared;   // platform/workload: a mapped network, its images and boot record
+class GoldenRun;   // platform/workload/golden_run.hpp
+}  // namespace vp::workload
 
 namespace vp {
-class GoldenRun;  // top/golden_run.hpp
 
 // The command line's requests that reach the platform.
 struct RunRequest {
@@ -50,7 +50,7 @@ struct RunRequest {
   std::shared_ptr<const workload::Prepared> dataflow;
   // Its golden model, already started by the caller for `dataflow` (vp-run
   // starts it before elaboration); null: the platform starts it at its run.
-  std::shared_ptr<GoldenRun> golden;
+  std::shared_ptr<workload::GoldenRun> golden;
 };
 
 // How a run ended. exit_code follows vp-run's convention (0 ok, 1 simulation error).

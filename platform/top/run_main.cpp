@@ -26,7 +26,7 @@
 #include "manycore/memory_map.hpp"
 #include "top/auto_mapping.hpp"
 #include "top/cli.hpp"
-#include "top/golden_run.hpp"
+#include "golden_run.hpp"
 #include "top/job_setup.hpp"
 #include "top/platform.hpp"
 #include "sim/activity_tracer.hpp"
@@ -241,10 +241,10 @@ Outcome build_and_run(Resolved& r) {
     return o;
   }
   // The job's golden model runs from when the job was ready (or from now),
-  // beside elaboration and loading (serial: the second host core is idle);
-  // cancelled if the run ends without a check.
+  // at idle priority: through elaboration and loading (serial) it has the
+  // second host core; cancelled if the run ends without a check.
   RunRequest req = r.req;
-  if (req.dataflow && !req.golden) req.golden = std::make_shared<GoldenRun>(req.dataflow);
+  if (req.dataflow && !req.golden) req.golden = std::make_shared<workload::GoldenRun>(req.dataflow);
   try {
     if (built) std::rethrow_exception(built);
     stage = "loading the program";

@@ -120,39 +120,75 @@ Prepared prepare(const map::Network& net, const Config& cfg, map::Mode mode, int
   return p;
 }
 
-Golden golden_outputs(const Prepared& p, const std::atomic<bool>* cancel) {
+struct GoldenModel::Refs {
+  map::ImaParams ideal_ima;
+  map::Reference ref, ideal;
+  Refs(const Prepared& p, map::ImaParams ideal_params)
+      : ideal_ima(std::move(ideal_params)), ref(p.net, p.params, p.ima), ideal(p.net, p.params, ideal_ima) {}
+};
+
+namespace {
+map::ImaParams noise_free(map::ImaParams ima) {
+  ima.noise.enabled = 0;
+  return ima;
+}
+}  // namespace
+
+GoldenModel::GoldenModel(const Prepared& p) : p_(p), refs_(std::make_unique<Refs>(p, noise_free(p.ima))) {}
+GoldenModel::~GoldenModel() = default;
+
+std::optional<GoldenModel::Image> GoldenModel::image(int i, const std::atomic<bool>* cancel) const {
+  const size_t layers = p_.net.layers.size(), last = layers - 1;
+  const auto input = p_.image(i);
+  auto acts = refs_->ref.run(input, cancel);
+  if (acts.empty()) return std::nullopt;
+  Image g;
+  if (p_.ima.noise.enabled != 0) {
+    auto ideal_acts = refs_->ideal.run(input, cancel);
+    if (ideal_acts.empty()) return std::nullopt;
+    g.err_sum.assign(layers, 0.0), g.err_max.assign(layers, 0.0), g.err_n.assign(layers, 0);
+    for (size_t li = 0; li < last; ++li)
+      for (size_t k = 0; k < acts[li].data.size(); ++k) {
+        const double e = std::abs(int(acts[li].data[k]) - int(ideal_acts[li].data[k]));
+        g.err_sum[li] += e;
+        g.err_max[li] = std::max(g.err_max[li], e);
+        ++g.err_n[li];
+      }
+    g.ideal = std::move(ideal_acts[last].data);
+  }
+  g.want = std::move(acts[last].data);
+  return g;
+}
+
+Golden GoldenModel::combine(std::vector<Image> images) const {
   Golden g;
-  const size_t last = p.net.layers.size() - 1;
-  map::Reference ref(p.net, p.params, p.ima);
-  const bool noisy = p.ima.noise.enabled != 0;
-  map::ImaParams ideal_ima = p.ima;
-  ideal_ima.noise.enabled = 0;
-  map::Reference ideal(p.net, p.params, ideal_ima);
-  g.err_sum.assign(p.net.layers.size(), 0.0);
-  g.err_max.assign(p.net.layers.size(), 0.0);
-  g.err_n.assign(p.net.layers.size(), 0);
+  const size_t layers = p_.net.layers.size();
+  g.err_sum.assign(layers, 0.0), g.err_max.assign(layers, 0.0), g.err_n.assign(layers, 0);
+  for (Image& im : images) {
+    for (size_t li = 0; li < im.err_n.size(); ++li) {
+      g.err_sum[li] += im.err_sum[li];
+      g.err_max[li] = std::max(g.err_max[li], im.err_max[li]);
+      g.err_n[li] += im.err_n[li];
+    }
+    if (p_.ima.noise.enabled != 0) g.ideal.push_back(std::move(im.ideal));
+    g.want.push_back(std::move(im.want));
+  }
+  return g;
+}
+
+Golden golden_outputs(const Prepared& p, const std::atomic<bool>* cancel) {
+  const GoldenModel model(p);
+  std::vector<GoldenModel::Image> images;
   for (int i = 0; i < p.batch; ++i) {
-    if (cancel && cancel->load(std::memory_order_relaxed)) {
+    auto im = model.image(i, cancel);
+    if (!im) {
+      Golden g;
       g.cancelled = true;
       return g;
     }
-    const auto image = p.image(i);
-    auto acts = ref.run(image);
-    if (noisy) {
-      auto ideal_acts = ideal.run(image);
-      // In image order, as check_outputs sums the last layer's (same totals bit for bit).
-      for (size_t li = 0; li < last; ++li)
-        for (size_t k = 0; k < acts[li].data.size(); ++k) {
-          const double e = std::abs(int(acts[li].data[k]) - int(ideal_acts[li].data[k]));
-          g.err_sum[li] += e;
-          g.err_max[li] = std::max(g.err_max[li], e);
-          ++g.err_n[li];
-        }
-      g.ideal.push_back(std::move(ideal_acts[last].data));
-    }
-    g.want.push_back(std::move(acts[last].data));
+    images.push_back(std::move(*im));
   }
-  return g;
+  return model.combine(std::move(images));
 }
 
 CheckResult check_outputs(const Prepared& p, const std::function<void(uint64_t, void*, size_t)>& read) {

@@ -5,6 +5,8 @@
 // every cluster gets, and checks the network outputs against the golden
 // reference. Platform builders load `global` into memory and write
 // `boot_bytes()` over the firmware's DF_BOOT_SYMBOL in every cluster's L1.
+#include <memory>
+#include <optional>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -88,8 +90,31 @@ struct Golden {
   std::vector<size_t> err_n;
   bool cancelled = false;  // `cancel` was set before it finished: incomplete
 };
-// `cancel` (optional) stops it between images (the run failed: no check).
+// `cancel` (optional) stops it between layers (the run failed: no check).
 Golden golden_outputs(const Prepared& p, const std::atomic<bool>* cancel = nullptr);
+
+// The golden model image by image, for host threads that share the images
+// (GoldenRun): image(i) is a pure function of the job, so any thread may
+// compute any image, twice even; combine() gives golden_outputs' result.
+class GoldenModel {
+ public:
+  struct Image {
+    std::vector<int8_t> want, ideal;  // as Golden's, for this image
+    std::vector<double> err_sum, err_max;
+    std::vector<size_t> err_n;
+  };
+  explicit GoldenModel(const Prepared& p);
+  ~GoldenModel();
+  // Image i's share; nullopt if `cancel` was set before it finished.
+  std::optional<Image> image(int i, const std::atomic<bool>* cancel = nullptr) const;
+  // Every image's share, in image order (sums of integers: exact in any order).
+  Golden combine(std::vector<Image> images) const;
+
+ private:
+  const Prepared& p_;
+  struct Refs;
+  std::unique_ptr<Refs> refs_;
+};
 
 // Reads every image's network output through `read(addr, dst, bytes)` and
 // compares it with the reference model, bit for bit.
