@@ -27,6 +27,7 @@
 #include "config/output_file.hpp"
 #include "params/ip_params.hpp"
 #include "golden_run.hpp"
+#include "sim/huge_pages.hpp"
 #include "top/platform_builders.hpp"
 #include "gdb/debug_session.hpp"
 #include "trace/activity_recorder.hpp"
@@ -393,6 +394,7 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     s["instructions"] = instructions;
     s["host_run_seconds"] = host_s;
     s["host_threads"] = exchange_->threads();
+    s["host_huge_pages"] = malloc_on_huge_pages();  // vp-run's heap on THP (sim/huge_pages.hpp)
     // The quantum exchange's schedule (simulation.threads >= 1): the same for every N.
     if (exchange_->threads() > 0)
       s["exchange"] = {{"activations", exchange_->activations()}, {"rounds", exchange_->rounds()},
