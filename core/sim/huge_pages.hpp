@@ -9,7 +9,8 @@
 // "Session 11": 5-20 % host time, resident memory unchanged).
 // Not when the host's THP mode is not `madvise` (`always` has them already,
 // `never` cannot), when GLIBC_TUNABLES already names it (the re-executed
-// process, or the user's choice), or with VP_HUGE_PAGES=0.
+// process, or the user's choice), under Valgrind (the new image would run
+// outside it), or with VP_HUGE_PAGES=0.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,6 +35,8 @@ inline void reexec_with_huge_pages(char* argv[]) {
   if (off && std::strcmp(off, "0") == 0) return;
   const char* t = std::getenv("GLIBC_TUNABLES");
   if (t && std::strstr(t, "glibc.malloc.hugetlb")) return;
+  const char* preload = std::getenv("LD_PRELOAD");
+  if (preload && std::strstr(preload, "vgpreload")) return;
   std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string line;
   if (!std::getline(mode, line) || line.find("[madvise]") == std::string::npos) return;
