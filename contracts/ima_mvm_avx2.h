@@ -52,6 +52,49 @@ __attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc(const int8_t
   }
 }
 
+/* The same sums for nv (1..4) input vectors on the same weights: acc[v][j] for
+ * j in [0, ncols16). Each pair of weight rows is loaded and widened once for
+ * all of them, 16 columns at a time (8 accumulators: two per vector), so a
+ * crossbar's weights stream through the cache once per four vectors (the
+ * reference model's pixels of one layer). xp[v][p] holds vector v's DAC inputs
+ * of rows 2p and 2p + 1 packed as in ima_mvm_avx2_acc ((uint16)x0 | x1 << 16). */
+__attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc4(const int8_t* weights, unsigned cols_total,
+                                                                     unsigned rows, unsigned col0, unsigned ncols16,
+                                                                     const int32_t* const* xp, unsigned nv,
+                                                                     int32_t* const* acc) {
+  static const int32_t zeros[2048] = {0};
+  const int32_t* x0p = xp[0];
+  const int32_t* x1p = nv > 1 ? xp[1] : zeros;
+  const int32_t* x2p = nv > 2 ? xp[2] : zeros;
+  const int32_t* x3p = nv > 3 ? xp[3] : zeros;
+  const unsigned pairs = (rows + 1) / 2;
+  for (unsigned j = 0; j < ncols16; j += 16) {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    for (unsigned p = 0; p < pairs; ++p) {
+      const int32_t x0 = x0p[p], x1 = x1p[p], x2 = x2p[p], x3 = x3p[p];
+      if ((x0 | x1 | x2 | x3) == 0) continue;
+      const int8_t* w0 = weights + (unsigned long)(2 * p) * cols_total + col0 + j;
+      /* An odd last row pairs with itself times a zero input. */
+      const int8_t* w1 = 2 * p + 1 < rows ? w0 + cols_total : w0;
+      const __m128i pw = _mm_loadu_si128((const __m128i*)w0), qw = _mm_loadu_si128((const __m128i*)w1);
+      const __m256i lo = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(pw, qw));
+      const __m256i hi = _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(pw, qw));
+      __m256i b = _mm256_set1_epi32(x0);
+      a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(lo, b)), a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(hi, b));
+      b = _mm256_set1_epi32(x1);
+      a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(lo, b)), a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(hi, b));
+      b = _mm256_set1_epi32(x2);
+      a4 = _mm256_add_epi32(a4, _mm256_madd_epi16(lo, b)), a5 = _mm256_add_epi32(a5, _mm256_madd_epi16(hi, b));
+      b = _mm256_set1_epi32(x3);
+      a6 = _mm256_add_epi32(a6, _mm256_madd_epi16(lo, b)), a7 = _mm256_add_epi32(a7, _mm256_madd_epi16(hi, b));
+    }
+    _mm256_storeu_si256((__m256i*)(acc[0] + j), a0), _mm256_storeu_si256((__m256i*)(acc[0] + j + 8), a1);
+    if (nv > 1) _mm256_storeu_si256((__m256i*)(acc[1] + j), a2), _mm256_storeu_si256((__m256i*)(acc[1] + j + 8), a3);
+    if (nv > 2) _mm256_storeu_si256((__m256i*)(acc[2] + j), a4), _mm256_storeu_si256((__m256i*)(acc[2] + j + 8), a5);
+    if (nv > 3) _mm256_storeu_si256((__m256i*)(acc[3] + j), a6), _mm256_storeu_si256((__m256i*)(acc[3] + j + 8), a7);
+  }
+}
+
 /* Reads what libgcc found at start-up: cheap, and safe from any thread. */
 static inline int ima_cpu_has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
 

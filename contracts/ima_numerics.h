@@ -90,6 +90,42 @@ static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned 
   ima_mvm_scalar(weights, cols_total, rows, col0, ncols, in, dac_bits, adc_bits, adc_shift, out);
 }
 
+/* ima_mvm() for nv (1..4) input vectors on the same weights: out[v] from in[v].
+ * On AVX2 the weights are read once for all of them (ima_mvm_avx2_acc4). */
+static inline void ima_mvm_multi(const int8_t* weights, unsigned cols_total, unsigned rows, unsigned col0,
+                                 unsigned ncols, const int8_t* const* in, unsigned nv, unsigned dac_bits,
+                                 unsigned adc_bits, unsigned adc_shift, int32_t* const* out) {
+#ifdef IMA_MVM_HAVE_AVX2
+  if (ima_cpu_has_avx2() && rows <= 4096 && ncols >= 16 && nv >= 1 && nv <= 4) {
+    int32_t xp[4][2048];
+    const int32_t* xs[4];
+    const unsigned pairs = (rows + 1) / 2;
+    for (unsigned v = 0; v < nv; ++v) {
+      for (unsigned p = 0; p < pairs; ++p) {
+        const int32_t x0 = ima_dac(in[v][2 * p], dac_bits), x1 = 2 * p + 1 < rows ? ima_dac(in[v][2 * p + 1], dac_bits) : 0;
+        xp[v][p] = (int32_t)((uint32_t)(uint16_t)x0 | ((uint32_t)(uint16_t)x1 << 16));
+      }
+      xs[v] = xp[v];
+    }
+    const unsigned n16 = ncols & ~15u;
+    ima_mvm_avx2_acc4(weights, cols_total, rows, col0, n16, xs, nv, out);
+    for (unsigned v = 0; v < nv; ++v) {
+      /* The last ncols % 16 columns the scalar way. */
+      for (unsigned j = n16; j < ncols; ++j) {
+        int32_t s = 0;
+        for (unsigned r = 0; r < rows; ++r)
+          s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * ima_dac(in[v][r], dac_bits);
+        out[v][j] = s;
+      }
+      for (unsigned j = 0; j < ncols; ++j) out[v][j] = ima_adc(out[v][j], adc_bits, adc_shift);
+    }
+    return;
+  }
+#endif
+  for (unsigned v = 0; v < nv; ++v)
+    ima_mvm(weights, cols_total, rows, col0, ncols, in[v], dac_bits, adc_bits, adc_shift, out[v]);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,8 @@ gauge() {
     sed -n 's/.*MIPS_cpu=\([0-9.]*\).*/\1/p'
 }
 echo "host gauge before: bench_iss compute $(gauge) MIPS" | tee "$OUT/runs.txt"
+# vp-run puts its heap on huge pages where this says [madvise] (results.host_huge_pages).
+echo "# THP mode: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown)" | tee -a "$OUT/runs.txt"
 for i in $(seq "$PAIRS"); do
   for t in 2 1; do
     /usr/bin/time -f '%e %U %M' -o "$OUT/time.txt" "$B/bin/vp-run" -q --threads "$t" --stats "$OUT/stats-$t.json" >/dev/null

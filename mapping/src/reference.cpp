@@ -87,13 +87,12 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
   std::vector<int32_t> acc(size_t(l.out.size()), 0);
   std::vector<int32_t> part(static_cast<size_t>(C));
   const unsigned dac = unsigned(ima.dac_bits);
-  for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
-    int32_t* out = acc.data() + pixel * size_t(C);
-    // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
-    for (int64_t r0 = 0, chunk = 0; r0 < R; r0 += ima.rows, ++chunk) {
-      unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
-      const int8_t* w = weights.data() + r0 * C;
-      if (prog) {
+  if (prog) {
+    for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
+      int32_t* out = acc.data() + pixel * size_t(C);
+      // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
+      for (int64_t r0 = 0, chunk = 0; r0 < R; r0 += ima.rows, ++chunk) {
+        const unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
         const int64_t col_chunks = (C + ima.cols - 1) / ima.cols;
         for (int64_t cc = 0; cc < col_chunks; ++cc) {
           const ProgrammedChunk& ch = (*prog)[size_t(chunk * col_chunks + cc)];
@@ -101,13 +100,38 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
           ima_mvm_noisy(&ima.noise, ch.weff.data(), ch.var.data(), ch.keys.data(), n, m, x + r0, dac,
                         unsigned(ima.adc_bits), unsigned(adc_shift), part.data() + cc * ima.cols);
         }
-      } else {
-        ima_mvm(w, unsigned(C), n, 0, unsigned(C), x + r0, dac, unsigned(ima.adc_bits), unsigned(adc_shift),
-                part.data());
+        for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
       }
-      for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], part[size_t(c)]);
+    });
+    return acc;
+  }
+  // Ideal crossbars: four pixels at a time share each chunk's weights (ima_mvm_multi).
+  constexpr unsigned kGroup = 4;
+  std::vector<int8_t> xs(kGroup * size_t(R));
+  std::vector<int32_t> parts(kGroup * size_t(C));
+  size_t pixels[kGroup];
+  unsigned held = 0;
+  auto flush = [&] {
+    const int8_t* ins[kGroup];
+    int32_t* outs[kGroup];
+    for (int64_t r0 = 0; r0 < R; r0 += ima.rows) {  // one crossbar per chunk of ima.rows rows, each with its own ADC
+      const unsigned n = unsigned(std::min<int64_t>(ima.rows, R - r0));
+      for (unsigned v = 0; v < held; ++v) ins[v] = xs.data() + v * size_t(R) + r0, outs[v] = parts.data() + v * size_t(C);
+      ima_mvm_multi(weights.data() + r0 * C, unsigned(C), n, 0, unsigned(C), ins, held, dac, unsigned(ima.adc_bits),
+                    unsigned(adc_shift), outs);
+      for (unsigned v = 0; v < held; ++v) {
+        int32_t* out = acc.data() + pixels[v] * size_t(C);
+        for (int64_t c = 0; c < C; ++c) out[c] = nm_reduce(out[c], outs[v][c]);
+      }
     }
+    held = 0;
+  };
+  for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
+    std::copy(x, x + R, xs.data() + held * size_t(R));
+    pixels[held++] = pixel;
+    if (held == kGroup) flush();
   });
+  if (held) flush();
   return acc;
 }
 

@@ -59,3 +59,31 @@ TEST_CASE("AVX2 MVM: all weights and inputs at -128 over 256 rows (largest sums)
   CHECK(want[0] == 256 * 128 * 128);
   CHECK(want == got);
 }
+
+TEST_CASE("AVX2 MVM of up to four vectors on one crossbar equals the scalar definition", "[ima][mvm]") {
+  require_avx2();
+  std::mt19937 g(21);
+  const unsigned cols_total = 300;
+  const std::vector<int8_t> w = random_int8(g, size_t(256) * cols_total);
+  for (unsigned rows = 1; rows <= 256; rows += 1 + g() % 7) {
+    const unsigned nv = 1 + g() % 4;
+    std::vector<std::vector<int8_t>> in(nv);
+    std::vector<std::vector<int32_t>> want(nv, std::vector<int32_t>(cols_total)), got = want;
+    const int8_t* ins[4];
+    int32_t* outs[4];
+    for (unsigned v = 0; v < nv; ++v) {
+      in[v] = random_int8(g, rows);
+      // Zero runs (ReLU outputs): a row pair is skipped only when it is zero in every vector.
+      for (unsigned r = 0; r < rows; ++r)
+        if (g() % 3 == 0) in[v][r] = 0;
+      ins[v] = in[v].data(), outs[v] = got[v].data();
+    }
+    const unsigned col0 = g() % cols_total, ncols = 1 + g() % (cols_total - col0);
+    const unsigned dac = g() % 4 == 0 ? 1 + g() % 8 : 8, adc = g() % 2 ? 32 : 1 + g() % 32, shift = g() % 12;
+    for (unsigned v = 0; v < nv; ++v)
+      ima_mvm_scalar(w.data(), cols_total, rows, col0, ncols, in[v].data(), dac, adc, shift, want[v].data());
+    ima_mvm_multi(w.data(), cols_total, rows, col0, ncols, ins, nv, dac, adc, shift, outs);
+    INFO("rows " << rows << " vectors " << nv << " col0 " << col0 << " ncols " << ncols << " dac " << dac);
+    for (unsigned v = 0; v < nv; ++v) REQUIRE(std::equal(want[v].begin(), want[v].begin() + ncols, got[v].begin()));
+  }
+}
