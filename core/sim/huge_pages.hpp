@@ -41,8 +41,14 @@ inline void reexec_with_huge_pages(char* argv[]) {
   std::string line;
   if (!std::getline(mode, line) || line.find("[madvise]") == std::string::npos) return;
   const std::string value = t && *t ? std::string(t) + ":" + kHugePagesTunable : std::string(kHugePagesTunable);
+  // The program's own path, not /proc/self/exe: the process keeps its name
+  // (ps, top, pkill vp-run).
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0 || n >= ssize_t(sizeof self - 1)) return;
+  self[n] = '\0';
   if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
-  execv("/proc/self/exe", argv);
+  execv(self, argv);
   // Could not: carry on as we are, without claiming the tunable.
   if (t) setenv("GLIBC_TUNABLES", t, 1);
   else unsetenv("GLIBC_TUNABLES");
