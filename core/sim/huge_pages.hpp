@@ -6,7 +6,8 @@
 // later) puts malloc's memory on huge pages with the tunable
 // glibc.malloc.hugetlb=1, read at start-up only; so vp-run, before anything
 // else, executes itself once more with it set (bench/dataflow/RESULTS.md,
-// "Session 11": 5-20 % host time, resident memory unchanged).
+// "Session 11": a median 5 % of host time, 0.6-21 % over 9 pairs; resident
+// memory unchanged).
 // Not when the host's THP mode is not `madvise` (`always` has them already,
 // `never` cannot), when GLIBC_TUNABLES already names it (the re-executed
 // process, or the user's choice), under Valgrind (the new image would run
