@@ -26,23 +26,20 @@ void GoldenRun::background() {
   for (int i; (i = next_.fetch_add(1)) < p_->batch;) {
     auto im = model_.image(i, &cancel_);
     if (!im) return;
-    done_[size_t(i)] = std::move(im);
+    done_[size_t(i)] = std::move(*im);
     ready_[size_t(i)].store(true, std::memory_order_release);
   }
 }
 
 Golden GoldenRun::get() {
-  std::vector<GoldenModel::Image> images(size_t(p_->batch));
+  std::vector<GoldenModel::Image> images(static_cast<size_t>(p_->batch));
   std::vector<bool> mine(images.size(), false);
-  // First the images nobody has begun, then those the thread is still on.
+  // First the images nobody has begun (the thread may still claim some meanwhile),
+  // then the thread's: done, or still on one (computed here too).
   for (int i; (i = next_.fetch_add(1)) < p_->batch;) images[size_t(i)] = *model_.image(i), mine[size_t(i)] = true;
   for (size_t i = 0; i < images.size(); ++i)
-    if (!mine[i]) {
-      if (ready_[i].load(std::memory_order_acquire))
-        images[i] = std::move(*done_[i]);
-      else
-        images[i] = *model_.image(int(i));
-    }
+    if (!mine[i])
+      images[i] = ready_[i].load(std::memory_order_acquire) ? std::move(done_[i]) : *model_.image(int(i));
   cancel_ = true;  // whatever the thread is on, it is done here
   return model_.combine(std::move(images));
 }

@@ -13,7 +13,6 @@
 // between layers and joined.
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -37,7 +36,7 @@ class GoldenRun {
 
   std::shared_ptr<const Prepared> p_;
   GoldenModel model_;
-  std::vector<std::optional<GoldenModel::Image>> done_;  // written by the thread, read once `ready_`
+  std::vector<GoldenModel::Image> done_;  // the thread's, each valid once its `ready_` is set
   std::unique_ptr<std::atomic<bool>[]> ready_;
   std::atomic<int> next_{0};  // the next image nobody has claimed
   std::atomic<bool> cancel_{false};
