@@ -85,9 +85,9 @@ std::vector<int32_t> analog_accumulate(const Layer& l, const std::vector<int8_t>
                                        const ImaParams& ima, const Tensor& in, const ProgrammedLayer* prog) {
   const int64_t R = l.rows(), C = l.cols();
   std::vector<int32_t> acc(size_t(l.out.size()), 0);
-  std::vector<int32_t> part(static_cast<size_t>(C));
   const unsigned dac = unsigned(ima.dac_bits);
   if (prog) {
+    std::vector<int32_t> part(static_cast<size_t>(C));
     for_each_input_vector(l, in, [&](size_t pixel, const int8_t* x) {
       int32_t* out = acc.data() + pixel * size_t(C);
       // One crossbar per chunk of ima.rows consecutive rows, each with its own ADC.
