@@ -56,22 +56,21 @@ __attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc(const int8_t
  * j in [0, ncols16). Each pair of weight rows is loaded and widened once for
  * all of them, 16 columns at a time (8 accumulators: two per vector), so a
  * crossbar's weights stream through the cache once per four vectors (the
- * reference model's pixels of one layer). xp[v][p] holds vector v's DAC inputs
- * of rows 2p and 2p + 1 packed as in ima_mvm_avx2_acc ((uint16)x0 | x1 << 16). */
+ * reference model's pixels of one layer). x[v] as in ima_mvm_avx2_acc, with
+ * one more entry, 0, when rows is odd: rows 2p and 2p + 1 are read as one pair. */
 __attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc4(const int8_t* weights, unsigned cols_total,
                                                                      unsigned rows, unsigned col0, unsigned ncols16,
-                                                                     const int32_t* const* xp, unsigned nv,
+                                                                     const int16_t* const* x, unsigned nv,
                                                                      int32_t* const* acc) {
-  static const int32_t zeros[2048] = {0};
-  const int32_t* x0p = xp[0];
-  const int32_t* x1p = nv > 1 ? xp[1] : zeros;
-  const int32_t* x2p = nv > 2 ? xp[2] : zeros;
-  const int32_t* x3p = nv > 3 ? xp[3] : zeros;
+  static const int16_t zeros[4096 + 2] = {0};
+  const int16_t* xv[4] = {x[0], nv > 1 ? x[1] : zeros, nv > 2 ? x[2] : zeros, nv > 3 ? x[3] : zeros};
   const unsigned pairs = (rows + 1) / 2;
   for (unsigned j = 0; j < ncols16; j += 16) {
     __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     for (unsigned p = 0; p < pairs; ++p) {
-      const int32_t x0 = x0p[p], x1 = x1p[p], x2 = x2p[p], x3 = x3p[p];
+      int32_t x0, x1, x2, x3; /* the pair (x[2p], x[2p + 1]) as vpmaddwd takes it */
+      __builtin_memcpy(&x0, xv[0] + 2 * p, 4), __builtin_memcpy(&x1, xv[1] + 2 * p, 4);
+      __builtin_memcpy(&x2, xv[2] + 2 * p, 4), __builtin_memcpy(&x3, xv[3] + 2 * p, 4);
       if ((x0 | x1 | x2 | x3) == 0) continue;
       const int8_t* w0 = weights + (unsigned long)(2 * p) * cols_total + col0 + j;
       /* An odd last row pairs with itself times a zero input. */

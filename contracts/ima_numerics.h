@@ -68,6 +68,21 @@ static inline void ima_mvm_scalar(const int8_t* weights, unsigned cols_total, un
 extern "C" {
 #endif
 
+#ifdef IMA_MVM_HAVE_AVX2
+/* After an AVX2 kernel filled out[0, n16): the last ncols % 16 columns the
+ * scalar way, then every column through the ADC. x: the DAC's outputs. */
+static inline void ima_mvm_avx2_finish(const int8_t* weights, unsigned cols_total, unsigned rows, unsigned col0,
+                                       unsigned n16, unsigned ncols, const int16_t* x, unsigned adc_bits,
+                                       unsigned adc_shift, int32_t* out) {
+  for (unsigned j = n16; j < ncols; ++j) {
+    int32_t s = 0;
+    for (unsigned r = 0; r < rows; ++r) s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * x[r];
+    out[j] = s;
+  }
+  for (unsigned j = 0; j < ncols; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
+}
+#endif
+
 /* ima_mvm_scalar(), on AVX2 when available (same results bit for bit). */
 static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned rows, unsigned col0, unsigned ncols,
                            const int8_t* in, unsigned dac_bits, unsigned adc_bits, unsigned adc_shift, int32_t* out) {
@@ -77,13 +92,7 @@ static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned 
     for (unsigned r = 0; r < rows; ++r) x[r] = (int16_t)ima_dac(in[r], dac_bits);
     const unsigned n16 = ncols & ~15u;
     ima_mvm_avx2_acc(weights, cols_total, rows, col0, n16, x, out);
-    /* The last ncols % 16 columns the scalar way. */
-    for (unsigned j = n16; j < ncols; ++j) {
-      int32_t s = 0;
-      for (unsigned r = 0; r < rows; ++r) s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * x[r];
-      out[j] = s;
-    }
-    for (unsigned j = 0; j < ncols; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
+    ima_mvm_avx2_finish(weights, cols_total, rows, col0, n16, ncols, x, adc_bits, adc_shift, out);
     return;
   }
 #endif
@@ -97,28 +106,17 @@ static inline void ima_mvm_multi(const int8_t* weights, unsigned cols_total, uns
                                  unsigned adc_bits, unsigned adc_shift, int32_t* const* out) {
 #ifdef IMA_MVM_HAVE_AVX2
   if (ima_cpu_has_avx2() && rows <= 4096 && ncols >= 16 && nv >= 1 && nv <= 4) {
-    int32_t xp[4][2048];
-    const int32_t* xs[4];
-    const unsigned pairs = (rows + 1) / 2;
+    int16_t x[4][4096 + 2]; /* one more 0 for an odd row count: the kernel reads pairs */
+    const int16_t* xs[4];
     for (unsigned v = 0; v < nv; ++v) {
-      for (unsigned p = 0; p < pairs; ++p) {
-        const int32_t x0 = ima_dac(in[v][2 * p], dac_bits), x1 = 2 * p + 1 < rows ? ima_dac(in[v][2 * p + 1], dac_bits) : 0;
-        xp[v][p] = (int32_t)((uint32_t)(uint16_t)x0 | ((uint32_t)(uint16_t)x1 << 16));
-      }
-      xs[v] = xp[v];
+      for (unsigned r = 0; r < rows; ++r) x[v][r] = (int16_t)ima_dac(in[v][r], dac_bits);
+      x[v][rows] = 0;
+      xs[v] = x[v];
     }
     const unsigned n16 = ncols & ~15u;
     ima_mvm_avx2_acc4(weights, cols_total, rows, col0, n16, xs, nv, out);
-    for (unsigned v = 0; v < nv; ++v) {
-      /* The last ncols % 16 columns the scalar way. */
-      for (unsigned j = n16; j < ncols; ++j) {
-        int32_t s = 0;
-        for (unsigned r = 0; r < rows; ++r)
-          s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * ima_dac(in[v][r], dac_bits);
-        out[v][j] = s;
-      }
-      for (unsigned j = 0; j < ncols; ++j) out[v][j] = ima_adc(out[v][j], adc_bits, adc_shift);
-    }
+    for (unsigned v = 0; v < nv; ++v)
+      ima_mvm_avx2_finish(weights, cols_total, rows, col0, n16, ncols, x[v], adc_bits, adc_shift, out[v]);
     return;
   }
 #endif
