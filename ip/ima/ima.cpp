@@ -47,6 +47,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
       setup_(p.setup),
       program_setup_(p.program_setup),
       program_row_(p.program_row),
+      lookahead_(p.lookahead),
       weights_(size_t(rows_) * cols_, 0),
       regfile_(0x1000, p.register_latency),
       trigger_("TRIGGER", IMA_REG_TRIGGER),
@@ -212,11 +213,14 @@ const Ima::Programmed& Ima::programmed(const Sequence& s) {
   return b;
 }
 
-// Sequences waiting behind the running one (the one the input streamer
-// works on, or will start next).
-size_t Ima::pending() const {
-  const size_t not_streamed_in = seqs_.size() - in_seq_;
-  return not_streamed_in ? not_streamed_in - 1 : 0;
+// Sequences waiting at `at` behind the running one (the one the input
+// streamer works on, or will start next). The thread streams ahead of SystemC
+// time (run()), so a sequence taken up, or even retired, later than `at`
+// still counts: take_ups_ keeps when each was taken up.
+size_t Ima::pending(const sc_time& at) const {
+  size_t n = 0;  // the running one was taken up at or before `at`
+  for (auto t = take_ups_.rbegin(); t != take_ups_.rend() && *t > at; ++t) ++n;
+  return n;
 }
 
 uint32_t Ima::status(const sc_time& at) {
@@ -225,7 +229,7 @@ uint32_t Ima::status(const sc_time& at) {
     ++done_;
   }
   const bool busy = !seqs_.empty() || !ends_.empty();
-  const uint32_t queued = static_cast<uint32_t>(std::min<size_t>(pending(), 0xFF));
+  const uint32_t queued = static_cast<uint32_t>(std::min<size_t>(pending(at), 0xFF));
   return (busy ? IMA_STATUS_BUSY : 0u) | (queued << IMA_STATUS_QUEUED_SHIFT) | (done_ << IMA_STATUS_DONE_SHIFT);
 }
 
@@ -236,15 +240,11 @@ void Ima::trigger(const sc_time& at) {
              block_len_.get(), block_stride_.get(), block_offset_.get(), job_kind_.get(), at + setup_};
   // The checks below, without building a message (an ostringstream per trigger cost more than the rest).
   const bool fits = s.nrows != 0 && uint64_t(s.row0) + s.nrows <= rows_ && s.ncols != 0 &&
-                    uint64_t(s.col0) + s.ncols <= cols_ && s.jobs != 0 && pending() < job_queue_;
+                    uint64_t(s.col0) + s.ncols <= cols_ && s.jobs != 0 && pending(at) < job_queue_;
   const bool ok = fits && ((s.kind == IMA_KIND_PROGRAM && s.jobs == 1) ||
                            (s.kind == IMA_KIND_MVM && (s.out_size == 1 || s.out_size == 2 || s.out_size == 4) &&
                             !(s.block_len && s.block_offset >= s.block_len)));
-  if (ok) {
-    seqs_.push_back(s);
-    trigger_ev_.notify(sc_core::SC_ZERO_TIME);
-    return;
-  }
+  if (ok) return queue(s, at);
   std::ostringstream m;
   m << "cluster " << cluster_id_ << " IMA: trigger with ";
   if (s.kind != IMA_KIND_MVM && s.kind != IMA_KIND_PROGRAM)
@@ -256,17 +256,32 @@ void Ima::trigger(const sc_time& at) {
   else if (s.jobs == 0)
     m << "JOBS 0 (a sequence has at least one job)";
   else if (s.kind == IMA_KIND_PROGRAM) {
-    if (!check_program(s, m)) m.str("");
+    if (!check_program(s, at, m)) m.str("");
   } else if (s.out_size != 1 && s.out_size != 2 && s.out_size != 4)
     m << "OUT_SIZE " << s.out_size << " (must be 1, 2 or 4)";
   else if (s.block_len && s.block_offset >= s.block_len)
     m << "IN_BLOCK_OFFSET " << s.block_offset << " not inside IN_BLOCK_LEN " << s.block_len;
-  else if (pending() >= job_queue_)
-    m << pending() << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
+  else if (pending(at) >= job_queue_)
+    m << pending(at) << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
   else
     m.str("");
   if (!m.str().empty()) throw SimulationError(m.str());
+  queue(s, at);
+}
+
+void Ima::take_up(const sc_time& at) {
+  last_taken_up_ = at;
+  // Times no reader can ask about any more (a read is at or after SystemC time).
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!take_ups_.empty() && take_ups_.front() <= now && taken_up_ > 0) take_ups_.pop_front(), --taken_up_;
+  if (taken_up_ < take_ups_.size()) take_ups_[taken_up_++] = at;
+}
+
+void Ima::queue(const Sequence& s, const sc_time& at) {
   seqs_.push_back(s);
+  take_ups_.push_back(sc_core::sc_max_time());
+  // Nothing ahead of it: the streamer takes it up now, or when it took up the last one.
+  if (in_seq_ == seqs_.size() - 1) take_up(std::max(at, last_taken_up_));
   trigger_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -292,16 +307,20 @@ void Ima::run() {
     if (can_out) t_out = std::max(jobs_.front().compute_end, out_streamer_free_);
     const bool out_first = can_out && (!can_in || t_out <= t_in);
     const sc_time t = out_first ? t_out : t_in;
-    if (t > sc_core::sc_time_stamp()) {
-      wait(t - sc_core::sc_time_stamp(), trigger_ev_);  // a trigger may bring earlier work
+    // Streams up to `lookahead_` ahead of SystemC time, as the DMA does within
+    // a quantum: one wake-up for a run of jobs instead of two per job. A stream
+    // books the L1 at its own time; a trigger may bring earlier work meanwhile.
+    const sc_time now = sc_core::sc_time_stamp();
+    if (t > now && t - now > lookahead_) {
+      wait(t - now, trigger_ev_);
       continue;
     }
-    if (out_first) stream_out();
-    else stream_in();
+    if (out_first) stream_out(t);
+    else stream_in(t);
   }
 }
 
-void Ima::stream_in() {
+void Ima::stream_in(const sc_time& at) {
   Sequence& s = seqs_[in_seq_];
   const uint32_t j = s.jobs_in++;
   Job job{in_seq_, j, {}, {}, spare_mvm()};
@@ -326,7 +345,7 @@ void Ima::stream_in() {
   }
   try {
     job.in_end = stream(tlm::TLM_READ_COMMAND, pieces, reinterpret_cast<uint8_t*>(job.mvm->input.data()),
-                        sc_core::sc_time_stamp(), "input", j, defer ? &later : nullptr);
+                        at, "input", j, defer ? &later : nullptr);
   } catch (...) {
     job.mvm->cancel_all();  // never computed: the L1's pending reads must not run it
     throw;
@@ -337,6 +356,7 @@ void Ima::stream_in() {
   if (s.jobs_in == s.jobs) {
     if (on_event_) on_event_(IMA_EVENT_READY, in_streamer_free_);
     ++in_seq_;
+    take_up(at);
   }
 }
 
@@ -369,7 +389,7 @@ void Ima::compute(Job& job) {
   ++computed_;
 }
 
-void Ima::stream_out() {
+void Ima::stream_out(const sc_time& at) {
   Job& job = jobs_.front();
   Sequence& s = seqs_[job.seq];
   std::vector<std::pair<uint32_t, uint32_t>>& pieces = pieces_;
@@ -380,13 +400,13 @@ void Ima::stream_out() {
     // and copies the outputs once the MVM has run. The buffers the MVM uses
     // go with the write.
     const DeferredData later{job.mvm, job.mvm};
-    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), sc_core::sc_time_stamp(), "output",
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), at, "output",
                  job.index, &later);
     while (!handed_.empty() && handed_.front()->done()) handed_.pop_front();
     handed_.push_back(job.mvm);
   } else {
     job.mvm->wait();
-    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), sc_core::sc_time_stamp(), "output",
+    end = stream(tlm::TLM_WRITE_COMMAND, pieces, job.mvm->output.data(), at, "output",
                  job.index);
   }
   out_streamer_free_ = end;

@@ -157,21 +157,26 @@ class Ima : public sc_core::sc_module {
   std::shared_ptr<Mvm> spare_mvm();
 
   void run();
-  void stream_in();
+  // Appends a checked sequence triggered at `at`.
+  void queue(const Sequence& s, const sc_core::sc_time& at);
+  // The input streamer takes up sequence in_seq_ (if any) at `at`: it no
+  // longer counts as queued (STATUS, the trigger's check) from then on.
+  void take_up(const sc_core::sc_time& at);
+  void stream_in(const sc_core::sc_time& at);
   void compute(Job& job);
   // With noise on: the (noisy, drifted) block the job's MVM uses, programmed
   // on first use.
   const Programmed& programmed(const Sequence& s);
   // Waits for every job's MVM on the pool (before the weights change).
   void settle();
-  void stream_out();
+  void stream_out(const sc_core::sc_time& at);
   // The program sequence at the front: when it may start (every earlier job
   // out), and running it (ima_program.cpp).
   bool program_next() const;
   sc_core::sc_time program_start() const;
   void program();
   // Appends why a program sequence cannot be queued to `m`; false: it can.
-  bool check_program(const Sequence& s, std::ostream& m) const;
+  bool check_program(const Sequence& s, const sc_core::sc_time& at, std::ostream& m) const;
   // Moves pieces [addr, addr + len) between L1 and `data`, P x port_bytes per
   // cycle from `start`; returns when the last access completes.
   sc_core::sc_time stream(tlm::tlm_command cmd, const std::vector<std::pair<uint32_t, uint32_t>>& pieces,
@@ -179,7 +184,7 @@ class Ima : public sc_core::sc_module {
                           const DeferredData* later = nullptr);
   void trigger(const sc_core::sc_time& at);
   uint32_t status(const sc_core::sc_time& at);
-  size_t pending() const;
+  size_t pending(const sc_core::sc_time& at) const;
   // A cluster without an IMA (a digital cluster, section VI) has a hole where
   // the register block would be: every access is an address error.
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
@@ -193,7 +198,7 @@ class Ima : public sc_core::sc_module {
   L1Streamer streamer_;  // both streamers' geometry and timing (Fig. 3: one port set each way)
   unsigned rows_, cols_, dac_bits_, adc_bits_, adc_shift_;
   size_t job_queue_;
-  sc_core::sc_time mvm_, setup_, program_setup_, program_row_;
+  sc_core::sc_time mvm_, setup_, program_setup_, program_row_, lookahead_;
   std::vector<int8_t> weights_;
   RegisterFile regfile_;
   // The registers of ima_regs.h, in offset order; reset values as after power-up.
@@ -206,6 +211,11 @@ class Ima : public sc_core::sc_module {
   // Pipeline state; job numbers g count every job since reset.
   std::deque<Sequence> seqs_;  // triggered, not yet fully streamed out
   size_t in_seq_ = 0;          // sequence of the next job to stream in
+  sc_core::sc_time last_taken_up_;  // when the input streamer last took up a sequence
+  // When each recent sequence was taken up (max: not yet), in trigger order;
+  // the first taken_up_ are set. Times at or before SystemC time go.
+  std::deque<sc_core::sc_time> take_ups_;
+  size_t taken_up_ = 0;
   std::deque<Job> jobs_;       // streamed in, not yet streamed out (at most 4)
   uint64_t in_done_ = 0, computed_ = 0, out_done_ = 0;
   sc_core::sc_time in_free_[2], out_free_[2];  // when each buffer is released

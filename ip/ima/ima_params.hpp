@@ -27,6 +27,9 @@ struct ImaParams {
   sc_core::sc_time program_setup, program_row;
   sc_core::sc_time l1_latency;  // of a streamer access
   sc_core::sc_time register_latency;
+  // Simulation, not hardware: how far ahead of SystemC time the thread may
+  // stream (simulation.ima_lookahead_cycles); zero: each stream at its time.
+  sc_core::sc_time lookahead;
   ima_noise_params noise{};  // noise.enabled == 0: the ideal crossbar
 };
 

@@ -18,10 +18,10 @@ namespace vp {
 
 using sc_core::sc_time;
 
-bool Ima::check_program(const Sequence& s, std::ostream& m) const {
+bool Ima::check_program(const Sequence& s, const sc_time& at, std::ostream& m) const {
   if (s.jobs != 1) m << "JOB_KIND PROGRAM with JOBS " << s.jobs << " (a program sequence is one block: JOBS 1)";
-  else if (pending() >= job_queue_)
-    m << pending() << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
+  else if (pending(at) >= job_queue_)
+    m << pending(at) << " sequences already queued (cluster.ima.job_queue = " << job_queue_ << ")";
   else
     return false;
   return true;
@@ -63,6 +63,7 @@ void Ima::program() {
   ends_.insert(std::upper_bound(ends_.begin(), ends_.end(), written), written);
   if (kTracing && tracer_) tracer_->span(cluster_id_, TraceUnit::kImaSequence, 0, 0, s.start, written);
   seqs_.pop_front();
+  take_up(start);  // in_seq_ is 0: the next sequence
   if (on_event_) on_event_(IMA_EVENT_DONE, written);
 }
 

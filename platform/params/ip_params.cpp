@@ -138,6 +138,7 @@ ImaParams bind_ima(const Config& cfg, unsigned cluster_id) {
   p.l1_latency = cycles(cfg, "cluster.l1.latency_cycles");
   p.register_latency = cycles(cfg, "cluster.peripheral_latency_cycles");
   p.noise = bind_ima_noise(cfg);
+  p.lookahead = cycles(cfg, "simulation.ima_lookahead_cycles");
   return p;
 }
 

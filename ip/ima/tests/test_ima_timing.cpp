@@ -3,6 +3,9 @@
 // (fill and drain). Expected figures come from the platform parameters.
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <set>
+
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "ima_bench.hpp"
@@ -124,6 +127,48 @@ TEST_CASE("IMA queued triggers continue the pipeline without a bubble", "[ima][t
   CHECK(tb.event_time(IMA_EVENT_DONE, 0) < tb.event_time(IMA_EVENT_READY, 1));
 }
 
+// The thread streams up to simulation.ima_lookahead_cycles ahead of SystemC
+// time; what a core sees (completion events, the STATUS queue and done counts
+// at each time) must not depend on how far. Two benches in one simulation:
+// each stream at its time (0), and everything at the first wake-up.
+TEST_CASE("IMA streaming ahead of SystemC time: the same events and STATUS at every time", "[ima][timing]") {
+  struct Seen {
+    std::unique_ptr<Bench> tb;
+    std::vector<uint32_t> status;
+  };
+  auto make = [](const char* name, const char* lookahead) {
+    Seen s;
+    s.tb = std::make_unique<Bench>(name, Config::load("cluster-1", {std::string("simulation.ima_lookahead_cycles=") + lookahead}));
+    Bench& tb = *s.tb;
+    std::vector<uint32_t>& status = s.status;
+    tb.body = [&tb, &status] {
+      auto a = job(6, 256, 256, 1), b = a, c = a;
+      b.src += 6 * 1024, b.dst += 6 * 1024;
+      c.src += 12 * 1024, c.dst += 12 * 1024;
+      tb.trigger(a);
+      tb.trigger(b);
+      tb.trigger(c);
+      for (int i = 0; i < 60; ++i) {
+        status.push_back(tb.read(IMA_REG_STATUS));
+        wait(sc_time(40, SC_NS));
+      }
+      tb.wait_idle();
+    };
+    return s;
+  };
+  Seen exact = make("exact", "0"), ahead = make("ahead", "1000000");
+  sc_start();
+  REQUIRE(exact.tb->ima.jobs_done() == 18);
+  CHECK(ahead.tb->ima.jobs_done() == 18);
+  CHECK(ahead.tb->events == exact.tb->events);
+  CHECK(ahead.status == exact.status);
+  // The reads see the queue drain and the sequences complete: 2, 1, 0 queued, 0 to 3 done.
+  const std::set<uint32_t> seen(exact.status.begin(), exact.status.end());
+  CHECK(seen.size() >= 5);
+  CHECK(((exact.status.front() >> IMA_STATUS_QUEUED_SHIFT) & 0xFF) == 2);
+  CHECK((exact.status.back() >> IMA_STATUS_DONE_SHIFT) == 3);
+}
+
 TEST_CASE("IMA too many queued triggers is a firmware error", "[ima][timing]") {
   auto cfg = Config::load("cluster-1", {"cluster.ima.job_queue=1"});
   Bench tb("tb", cfg);
@@ -162,7 +207,9 @@ struct Hog : sc_module {
 }  // namespace
 
 TEST_CASE("IMA streams wait for L1 banks another master holds", "[ima][timing]") {
-  auto cfg = Config::load("cluster-1");
+  // Each stream at its time: the hog books at the first stream's time, before
+  // the IMA's thread reaches it (streaming ahead, the IMA would book first).
+  auto cfg = Config::load("cluster-1", {"simulation.ima_lookahead_cycles=0"});
   Bench tb("tb", cfg);
   Hog hog("hog");
   hog.socket.bind(tb.l1.socket);
