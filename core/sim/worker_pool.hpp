@@ -50,6 +50,10 @@ class AsyncTask {
     if (claim()) return run();
     settle();
   }
+  // Run here unless a host thread has begun it (then it returns at once).
+  void run_if_free() {
+    if (claim()) run();
+  }
   // Its result is no longer wanted (its owner goes away): not run if nobody
   // began it, else waited for, so it no longer touches the owner's buffers.
   void cancel() {

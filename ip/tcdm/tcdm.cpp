@@ -58,6 +58,11 @@ void Tcdm::read(uint64_t offset, void* dst, uint64_t n) const {
 
 // In arrival order, so overlapping deferred writes land as they were made.
 void Tcdm::land() const {
+  // The tasks no host thread has begun run here from the last one: the
+  // workers take them from the first, so the two meet in the middle instead
+  // of this thread waiting on each one a worker has just begun.
+  for (auto p = pending_.rbegin(); p != pending_.rend(); ++p)
+    if (p->ready) p->ready->run_if_free();
   for (Pending& p : pending_) {
     if (p.ready) p.ready->wait();
     if (overlaps_reads(p.offset, p.n)) settle_reads(p.offset, p.n);
