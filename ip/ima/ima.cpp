@@ -310,10 +310,16 @@ void Ima::run() {
     // Streams up to `lookahead_` ahead of SystemC time, as the DMA does within
     // a quantum: one wake-up for a run of jobs instead of two per job. A stream
     // books the L1 at its own time; a trigger may bring earlier work meanwhile.
+    // Not past an event it raised until that event's time: the cores it wakes
+    // would first land every output streamed so far, whose MVMs a worker may
+    // have only just been given.
     const sc_time now = sc_core::sc_time_stamp();
-    if (t > now && t - now > lookahead_) {
-      wait(t - now, trigger_ev_);
-      continue;
+    if (t > now) {
+      const bool fenced = raised_ > now && t > raised_;
+      if (fenced || t - now > lookahead_) {
+        wait((fenced ? raised_ : t) - now, trigger_ev_);
+        continue;
+      }
     }
     if (out_first) stream_out(t);
     else stream_in(t);
@@ -354,6 +360,7 @@ void Ima::stream_in(const sc_time& at) {
   jobs_.push_back(std::move(job));
   ++in_done_;
   if (s.jobs_in == s.jobs) {
+    raised_ = std::max(raised_, in_streamer_free_);
     if (on_event_) on_event_(IMA_EVENT_READY, in_streamer_free_);
     ++in_seq_;
     take_up(at);
@@ -422,6 +429,7 @@ void Ima::stream_out(const sc_time& at) {
   seqs_.pop_front();
   --in_seq_;
   for (Job& j : jobs_) --j.seq;
+  raised_ = std::max(raised_, end);
   if (on_event_) on_event_(IMA_EVENT_DONE, end);
 }
 
