@@ -212,7 +212,9 @@ class Ima : public sc_core::sc_module {
   std::deque<Sequence> seqs_;  // triggered, not yet fully streamed out
   size_t in_seq_ = 0;          // sequence of the next job to stream in
   sc_core::sc_time raised_;  // the latest time of a READY or DONE event raised
-  sc_core::sc_time last_taken_up_;  // when the input streamer last took up a sequence
+  // When the input streamer last moved on (took up a sequence, or finished one
+  // with none queued): not derivable from take_ups_, which records only the former.
+  sc_core::sc_time last_taken_up_;
   // When each recent sequence was taken up (max: not yet), in trigger order;
   // the first taken_up_ are set. Times at or before SystemC time go.
   std::deque<sc_core::sc_time> take_ups_;
