@@ -61,7 +61,8 @@ void EventUnit::update_output(unsigned core, sc_time at) {
 
 void EventUnit::set_lines(unsigned core, uint32_t lines, sc_time at) {
   CoreState& c = cores_[core];
-  for (uint32_t m = lines; m; m &= m - 1) c.pending[__builtin_ctz(m)].add(at);  // EU_NUM_LINES is 32: every bit is a line
+  const sc_time now = sc_core::sc_time_stamp();  // no access clears lines before it
+  for (uint32_t m = lines; m; m &= m - 1) c.pending[__builtin_ctz(m)].add(at, now);  // EU_NUM_LINES is 32: every bit is a line
   c.buffer |= lines;
   update_output(core, at);
 }

@@ -16,13 +16,24 @@ namespace vp {
 class Occurrences {
  public:
   bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
   const sc_core::sc_time& front() const { return first_; }  // not empty()
 
-  // Adds `at` unless already there.
-  void add(const sc_core::sc_time& at) {
+  // Adds `at` unless already there. `horizon`: no later clear_until names an
+  // earlier time (the event unit passes SystemC time: every register access
+  // is at or after it). The times after the first but not after it are then
+  // indistinguishable from the first (a clear removes all of them or none,
+  // and only the first decides what is visible), so they go: a line a core
+  // never clears (the IMA's, on the cores that do not wait for it) stays a
+  // few entries instead of growing by one per event for the whole run.
+  void add(const sc_core::sc_time& at, const sc_core::sc_time& horizon = sc_core::SC_ZERO_TIME) {
     if (n_ == 0) {
       first_ = last_ = at;
     } else if (last_ < at) {
+      if (!rest_.empty() && rest_.front() <= horizon) {
+        rest_.erase(rest_.begin(), std::upper_bound(rest_.begin(), rest_.end(), horizon));
+        n_ = 1 + uint32_t(rest_.size());
+      }
       rest_.push_back(at);
       last_ = at;
     } else if (at < first_) {

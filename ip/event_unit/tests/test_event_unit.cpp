@@ -292,3 +292,35 @@ TEST_CASE("a line's occurrence list keeps the times of a sorted set through adds
     REQUIRE(occ.empty() == ref.empty());
   }
 }
+
+TEST_CASE("a line's occurrence list forgets nothing a clear at or after the horizon could tell apart", "[event_unit]") {
+  // With a rising horizon (SystemC time in the event unit) and clears never
+  // before it, the trimmed list and a full sorted set agree on what is
+  // visible (empty, the earliest) after every step; the list stays short.
+  std::mt19937 rng(21);
+  vp::Occurrences occ;
+  std::set<uint64_t> ref;
+  uint64_t horizon = 0;
+  for (int step = 0; step < 20000; ++step) {
+    horizon += rng() % 3;
+    const uint64_t t = horizon + rng() % 8;  // events are raised at or after SystemC time
+    switch (rng() % 5) {
+      case 0: {
+        const uint64_t at = horizon + rng() % 4;
+        occ.clear_until(sc_time::from_value(at));
+        ref.erase(ref.begin(), ref.upper_bound(at));
+        break;
+      }
+      default:
+        occ.add(sc_time::from_value(t), sc_time::from_value(horizon));
+        ref.insert(t);
+    }
+    REQUIRE(occ.empty() == ref.empty());
+    if (!ref.empty()) REQUIRE(occ.front().value() == *ref.begin());
+  }
+  // A line nobody clears: events at rising times keep a few entries, not one each.
+  vp::Occurrences never;
+  for (uint64_t t = 0; t < 100000; t += 10) never.add(sc_time::from_value(t + 20), sc_time::from_value(t));
+  CHECK(never.front().value() == 20);
+  CHECK(never.size() <= 4);
+}
