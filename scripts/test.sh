@@ -27,7 +27,7 @@ if [ "${1:-}" = --tsan ]; then
   tsan=${TSAN_BUILD_DIR:-$root/build-tsan}
   cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
     -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DVP_SANITIZE=thread >/dev/null
-  cmake --build "$tsan" --parallel "$(nproc)" --target vp-run test_ima test_riscv_exchange test_golden_run firmware
+  cmake --build "$tsan" --parallel "$(nproc)" --target vp-run test_ima test_riscv_exchange test_golden_run test_worker_pool firmware
   run_ctest "$tsan" -L threads
   exit 0
 fi
