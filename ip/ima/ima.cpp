@@ -280,8 +280,12 @@ void Ima::take_up(const sc_time& at) {
 void Ima::queue(const Sequence& s, const sc_time& at) {
   seqs_.push_back(s);
   take_ups_.push_back(sc_core::sc_max_time());
-  // Nothing ahead of it: the streamer takes it up now, or when it took up the last one.
-  if (in_seq_ == seqs_.size() - 1) take_up(std::max(at, last_taken_up_));
+  // Nothing ahead of it: the streamer takes it up now, or when it took up the
+  // last one; and only then can it change what run() does next. Queued behind
+  // another, it waits for that one to be streamed in, which run() meets on its
+  // own: waking it would only make it wait again for the same time.
+  if (in_seq_ != seqs_.size() - 1) return;
+  take_up(std::max(at, last_taken_up_));
   trigger_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
