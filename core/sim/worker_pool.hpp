@@ -9,10 +9,10 @@
 //    caller goes on; the caller's task.wait() runs it itself if no worker has
 //    begun it. Its result is the same whoever runs it, provided nothing
 //    changes its inputs before wait() returns (the IMA's MVMs).
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -145,19 +145,13 @@ class WorkerPool {
   // `first`: ahead of the tasks already queued (work the caller will wait for
   // sooner, e.g. the quantum exchange's local phases, before queued MVMs).
   void post(std::shared_ptr<AsyncTask> task, bool first = false) {
-    post_by(std::move(task), first ? 0 : kLast);
-  }
-  // The same, taken by `due` (the earliest first; equal ones in posting
-  // order): an IMA's MVM is due when its outputs stream out (simulated time),
-  // and 512 IMAs streaming up to simulation.ima_lookahead_cycles ahead queue
-  // MVMs due much later in front of ones due now, which the SystemC thread
-  // then runs itself when their cluster's cores are about to run.
-  void post_by(std::shared_ptr<AsyncTask> task, uint64_t due) {
     if (workers_.empty()) return;
     {
       QueueLock q(queue_lock_);
-      tasks_.push_back({due, due == 0 ? -int64_t(++posted_) : int64_t(++posted_), std::move(task)});
-      std::push_heap(tasks_.begin(), tasks_.end(), Later{});
+      if (first)
+        tasks_.push_front(std::move(task));
+      else
+        tasks_.push_back(std::move(task));
     }
     // Sequentially consistent with the worker's sleeping_ then signal_: one of
     // the two sees the other's update (work() before sleeping).
@@ -171,7 +165,6 @@ class WorkerPool {
     }
     if (wake) start_.notify_one();
   }
-  static constexpr uint64_t kLast = ~uint64_t(0);
 
  private:
   struct Batch {
@@ -197,23 +190,11 @@ class WorkerPool {
     std::atomic_flag& f_;
   };
 
-  struct Queued {
-    uint64_t due;
-    int64_t order;  // posting order; `first` posts (due 0) the latest first
-    std::shared_ptr<AsyncTask> task;
-  };
-  struct Later {  // heap order: the top is the earliest due, then the lowest order
-    bool operator()(const Queued& a, const Queued& b) const {
-      return a.due != b.due ? a.due > b.due : a.order > b.order;
-    }
-  };
-
   std::shared_ptr<AsyncTask> pop() {
     QueueLock q(queue_lock_);
     if (tasks_.empty()) return nullptr;
-    std::pop_heap(tasks_.begin(), tasks_.end(), Later{});
-    std::shared_ptr<AsyncTask> t = std::move(tasks_.back().task);
-    tasks_.pop_back();
+    std::shared_ptr<AsyncTask> t = std::move(tasks_.front());
+    tasks_.pop_front();
     return t;
   }
 
@@ -266,8 +247,7 @@ class WorkerPool {
   Batch* batch_ = nullptr;
   uint64_t generation_ = 0;
   std::atomic_flag queue_lock_ = ATOMIC_FLAG_INIT;
-  std::vector<Queued> tasks_;  // a heap (Later), under queue_lock_
-  uint64_t posted_ = 0;        // under queue_lock_
+  std::deque<std::shared_ptr<AsyncTask>> tasks_;  // under queue_lock_
   std::atomic<unsigned> sleeping_{0};  // workers in start_.wait(), changed under m_
   unsigned woken_ = 0;                 // of those, how many a notify already woke (<= sleeping_), under m_
   bool quit_ = false;

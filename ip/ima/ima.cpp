@@ -395,7 +395,7 @@ void Ima::compute(Job& job) {
   m.w = weights_.data() + size_t(s.row0) * cols_;
   m.cols = cols_, m.rows = s.nrows, m.col0 = s.col0, m.ncols = s.ncols;
   m.dac = dac_bits_, m.adc = adc_bits_, m.shift = s.adc_shift, m.size = s.out_size;
-  if (pool_) pool_->post_by(job.mvm, job.compute_end.value());  // due when its outputs stream out
+  if (pool_) pool_->post(job.mvm);
   else job.mvm->wait();  // runs it here
   ++computed_;
 }

@@ -1,6 +1,6 @@
 // The worker pool (sim/worker_pool.hpp): posted tasks run once, on a worker
-// or at their owner's wait(); a queued task is taken earliest due first,
-// `first` posts ahead of everything, equal dues in posting order.
+// or at their owner's wait(); queued tasks are taken in posting order, a
+// `first` post ahead of everything queued.
 #include <atomic>
 #include <mutex>
 #include <vector>
@@ -24,7 +24,7 @@ struct Gate {
 
 }  // namespace
 
-TEST_CASE("worker pool takes queued tasks earliest due first, `first` posts ahead, ties in posting order", "[pool]") {
+TEST_CASE("worker pool takes queued tasks in posting order, a `first` post ahead of them", "[pool]") {
   vp::WorkerPool pool(2);
   Gate gate;
   auto hold = gate.task();
@@ -33,27 +33,23 @@ TEST_CASE("worker pool takes queued tasks earliest due first, `first` posts ahea
   std::mutex m;
   std::vector<int> order;
   std::vector<std::shared_ptr<vp::AsyncTask>> tasks;
-  auto post = [&](int id, uint64_t due, bool first = false) {
+  auto post = [&](int id, bool first = false) {
     tasks.push_back(vp::make_task([&, id] {
       std::lock_guard<std::mutex> lock(m);
       order.push_back(id);
     }));
-    if (first) pool.post(tasks.back(), true);
-    else if (due == vp::WorkerPool::kLast) pool.post(tasks.back());
-    else pool.post_by(tasks.back(), due);
+    pool.post(tasks.back(), first);
   };
-  post(1, 500);
-  post(2, vp::WorkerPool::kLast);  // a plain post: after every due one
-  post(3, 100);
-  post(4, 500);  // the same due as 1: after it
-  post(5, 0, /*first=*/true);
-  post(6, 0, /*first=*/true);  // the latest `first` runs first
-  post(7, 300);
+  post(1);
+  post(2);
+  post(3, /*first=*/true);
+  post(4);
+  post(5, /*first=*/true);  // the latest `first` runs first
   gate.open = true;
   // Not wait(): it would run a task the worker has not taken yet here.
   for (auto& t : tasks)
     while (!t->done()) vp::spin_pause();
-  CHECK(order == std::vector<int>{6, 5, 3, 7, 1, 4, 2});
+  CHECK(order == std::vector<int>{5, 3, 1, 2, 4});
 }
 
 TEST_CASE("worker pool runs every posted task exactly once, on a worker or at its wait()", "[pool]") {
@@ -63,7 +59,7 @@ TEST_CASE("worker pool runs every posted task exactly once, on a worker or at it
     std::vector<std::shared_ptr<vp::AsyncTask>> tasks;
     for (int i = 0; i < 2000; ++i) {
       tasks.push_back(vp::make_task([&] { ++runs; }));
-      pool.post_by(tasks.back(), uint64_t(i % 7));
+      pool.post(tasks.back(), i % 7 == 0);
     }
     for (auto& t : tasks) t->wait();
     CHECK(runs == 2000);
