@@ -56,6 +56,19 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   dma_.noc.bind(noc_port_.in);
   ima_.l1.bind(l1_.socket);
   ima_.set_l1_bursts(true);  // its L1 is this Tcdm
+  // The DMA's and the IMA's parameter registers, in both windows the bus
+  // decodes as this cluster's peripherals: the cores access them without the
+  // bus, so programming a transfer or a job, or writing weights, keeps them
+  // in their local phase (docs/architecture.md, "Parallel simulation").
+  for (uint64_t window : {p.map.local_base, p.map.global_base + uint64_t(p.id) * p.map.stride}) {
+    const uint64_t periph = window + p.map.peripherals_offset;
+    if (periph + CLUSTER_PERIPH_SIZE > 0x100000000ull) continue;  // beyond the cores' reach
+    for (auto& c : cores_) {
+      c->add_local_target(static_cast<uint32_t>(periph + CLUSTER_PERIPH_DMA), 0x1000, dma_.local_registers());
+      if (RegisterFile* r = ima_.local_registers())
+        c->add_local_target(static_cast<uint32_t>(periph + CLUSTER_PERIPH_IMA), 0x1000, r);
+    }
+  }
   if (p.dwconv.present) {
     dwconv_ = std::make_unique<Dwconv>("dwconv", p.dwconv);
     bus_.to_dwconv.bind(dwconv_->regs);

@@ -40,8 +40,14 @@ class Register {
   Register& on_write(WriteFn f) { write_ = std::move(f); return *this; }
   // Writes to a read-only register answer a command error.
   Register& read_only() { read_only_ = true; return *this; }
+  // Its accesses touch nothing but its IP's own state (no SystemC event, no
+  // other cluster), so the cores of its cluster may make them in their local
+  // phase, on any host thread (RegisterFile::local_access).
+  Register& local() { local_ = true; return *this; }
+  bool is_local() const { return local_; }
 
   uint32_t read(const sc_core::sc_time& at) const { return read_ ? read_(at) : value_; }
+  bool writable() const { return !read_only_; }
   bool write(uint32_t v, const sc_core::sc_time& at) {
     if (read_only_) return false;
     value_ = v;
@@ -52,7 +58,7 @@ class Register {
  private:
   std::string name_;
   uint32_t offset_, reset_, value_;
-  bool read_only_ = false;
+  bool read_only_ = false, local_ = false;
   ReadFn read_;
   WriteFn write_;
 };
@@ -101,6 +107,25 @@ class RegisterFile {
     const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
     delay += latency_;
     access(tx, at, true);
+  }
+
+  // A core's access to a local() register without the bus (RiscvCore::
+  // add_local_target): the same value, effects and latency as b_transport
+  // at `at`. False, and nothing done, for any other access: it takes the bus.
+  bool local_access(bool write, uint64_t addr, uint8_t* data, unsigned size, const sc_core::sc_time& at,
+                    sc_core::sc_time& latency) {
+    Register* r = size == 4 && addr % 4 == 0 && addr / 4 < by_word_.size() ? by_word_[addr / 4] : nullptr;
+    if (!r || !r->is_local() || (write && !r->writable())) return false;
+    if (write) {
+      uint32_t v;
+      std::memcpy(&v, data, 4);
+      r->write(v, at);
+    } else {
+      const uint32_t v = r->read(at);
+      std::memcpy(data, &v, 4);
+    }
+    latency = latency_;
+    return true;
   }
 
   unsigned transport_dbg(tlm::tlm_generic_payload& tx) {

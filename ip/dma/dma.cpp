@@ -38,7 +38,7 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& p)
     throw std::invalid_argument("Dma: 1..32 channels, and outstanding, width and burst size above 0");
   for (unsigned c = 0; c < p.channels; ++c) ch_.emplace_back(c);
 
-  regfile_.map(info_).read_only();
+  regfile_.map(info_).read_only().local();
   regfile_.map(busy_).read_only().on_read([this](const sc_time& at) {
     uint32_t busy = 0;
     for (unsigned c = 0; c < ch_.size(); ++c)
@@ -47,7 +47,8 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& p)
   });
   for (unsigned c = 0; c < ch_.size(); ++c) {
     Channel& ch = ch_[c];
-    for (Register* r : {&ch.src, &ch.dst, &ch.len, &ch.src_stride, &ch.dst_stride, &ch.reps}) regfile_.map(*r);
+    for (Register* r : {&ch.src, &ch.dst, &ch.len, &ch.src_stride, &ch.dst_stride, &ch.reps})
+      regfile_.map(*r).local();
     regfile_.map(ch.cmd).on_write([this, c](uint32_t v, const sc_time& at) {
       if (v & DMA_CMD_START) start(c, at);
     });

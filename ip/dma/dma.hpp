@@ -48,6 +48,11 @@ class Dma : public sc_core::sc_module {
     return regfile_.dump(at);
   }
 
+  // The registers the cluster's cores may access in their local phase
+  // (RiscvCore::add_local_target): INFO and the channels' transfer
+  // parameters, latched by CMD, which takes the bus as BUSY and STATUS do.
+  RegisterFile* local_registers() { return &regfile_; }
+
   // Statistics.
   uint64_t transfers() const { return transfers_; }
   uint64_t bytes() const { return bytes_; }

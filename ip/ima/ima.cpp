@@ -77,11 +77,12 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
 
   regfile_.map(trigger_).on_write([this](uint32_t, const sc_time& at) { trigger(at); });
   regfile_.map(status_).read_only().on_read([this](const sc_time& at) { return status(at); });
-  regfile_.map(info_).read_only();
+  regfile_.map(info_).read_only().local();
   for (Register* r : {&src_, &dst_, &src_stride_, &dst_stride_, &row0_, &nrows_, &col0_, &ncols_, &njobs_,
                       &out_size_, &adc_reg_, &block_len_, &block_stride_, &block_offset_, &job_kind_, &wgt_index_})
-    regfile_.map(*r);
+    regfile_.map(*r).local();  // latched by the trigger, which takes the bus
   regfile_.map(wgt_data_)
+      .local()
       .on_read([this](const sc_time&) {
         uint32_t v = 0;
         const uint64_t i = wgt_index_.get();
@@ -181,6 +182,7 @@ void Ima::Mvm::body() {
 }
 
 void Ima::settle() {
+  if (jobs_.empty() && handed_.empty()) return;  // a weight write after the first: nothing in flight
   for (Job& j : jobs_)
     if (j.mvm) j.mvm->wait();
   for (auto& t : handed_) t->wait();

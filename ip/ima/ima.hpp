@@ -75,6 +75,12 @@ class Ima : public sc_core::sc_module {
   RegisterDump dump_registers(const sc_core::sc_time& at) const {
     return regfile_.dump(at);
   }
+  // The registers the cluster's cores may access in their local phase
+  // (RiscvCore::add_local_target): the job's parameters and the weight port,
+  // whose accesses reach nothing but this IMA (a weight write first waits
+  // for the MVMs in flight, as it does through the bus). TRIGGER and STATUS
+  // take the bus. Null without an IMA: every access is an address error.
+  RegisterFile* local_registers() { return present_ ? &regfile_ : nullptr; }
 
   // The crossbar, row-major; load-time programming (weights are non-volatile).
   unsigned rows() const { return rows_; }

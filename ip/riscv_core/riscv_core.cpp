@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -438,7 +439,35 @@ uint32_t RiscvCore::take_interrupt(uint32_t epc) {
 
 // ---- bus side of memory ----------------------------------------------------
 
+void RiscvCore::add_local_target(uint32_t base, uint32_t size, RegisterFile* regs) {
+  if (local_count_ == kMaxLocal) throw std::logic_error(name_for_reports() + ": too many local register blocks");
+  local_[local_count_++] = {base, size, regs};
+}
+
+// As bus_access() below would make it: seen at max(local time, SystemC
+// time), the core's time advanced to the access's end.
+bool RiscvCore::local_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size) {
+  for (unsigned i = 0; i < local_count_; ++i) {
+    const LocalTarget& t = local_[i];
+    if (addr - t.base >= t.size) continue;
+    // In resolution units: one sc_time made (a library call each, and a
+    // weight write comes every few instructions).
+    const uint64_t stamp = sc_core::sc_time_stamp().value(), local = now_ * cycle_value_;
+    const uint64_t at = local > stamp ? local : stamp;
+    sc_time latency;
+    if (!t.regs->local_access(cmd == tlm::TLM_WRITE_COMMAND, addr - t.base, data, size, sc_time::from_value(at),
+                              latency))
+      return false;
+    ++local_accesses_;
+    const uint64_t done = (at + latency.value() + cycle_value_ - 1) / cycle_value_;  // to_cycles(at + latency)
+    if (done > now_ + 1) now_ = done - 1;
+    return true;
+  }
+  return false;
+}
+
 bool RiscvCore::bus_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size) {
+  if (local_count_ && local_access(cmd, addr, data, size)) return true;
   if (exchange_ == Exchange::kDefer) {  // the executor undoes the instruction's start
     deferred_ = true;
     return false;

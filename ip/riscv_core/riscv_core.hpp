@@ -16,6 +16,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/event_load_extension.hpp"
+#include "common/register_file.hpp"
 #include "core_config.hpp"
 #include "core_debug.hpp"
 #include "core_id_extension.hpp"
@@ -49,6 +50,14 @@ class RiscvCore : public sc_core::sc_module {
   // peripherals from one back in local work).
   uint64_t bus_accesses() const { return bus_accesses_; }
   bool deferred() const { return deferred_; }
+  // [base, base + size) holds registers of the core's own cluster whose
+  // accesses may be made without the bus (RegisterFile::local_access): in any
+  // mode, also while deferring, so they keep a core in its local phase. Same
+  // value, effects and latency as through the bus. Set before the run; `regs`
+  // outlives the core.
+  void add_local_target(uint32_t base, uint32_t size, RegisterFile* regs);
+  // Accesses made that way (not counted in bus_accesses()).
+  uint64_t local_accesses() const { return local_accesses_; }
 
   // mhartid = (cluster_id << 5) | core_id.
   RiscvCore(sc_core::sc_module_name name, uint32_t cluster_id, uint32_t core_id, const CoreConfig& cfg);
@@ -244,7 +253,15 @@ class RiscvCore : public sc_core::sc_module {
   bool attention_ = false;
   Exchange exchange_ = Exchange::kDirect;
   bool deferred_ = false;  // stopped before a bus access (kDefer)
-  uint64_t bus_accesses_ = 0;
+  uint64_t bus_accesses_ = 0, local_accesses_ = 0;
+  struct LocalTarget {
+    uint32_t base = 0, size = 0;
+    RegisterFile* regs = nullptr;
+  };
+  static constexpr unsigned kMaxLocal = 4;
+  std::array<LocalTarget, kMaxLocal> local_{};
+  unsigned local_count_ = 0;
+  bool local_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size);
   bool resumed_ = false;   // hooks: the instruction after a deferral already had before()
   // Hardware loops (xcvhwlp): start, end (the address after the body), count.
   std::array<uint32_t, 2> lp_start_{}, lp_end_{}, lp_count_{};

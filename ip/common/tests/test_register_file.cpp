@@ -91,3 +91,30 @@ TEST_CASE("a misaligned, out-of-window or duplicate offset is refused when mappe
   CHECK_THROWS(f.map(odd));
   CHECK_THROWS(f.map(out));
 }
+
+TEST_CASE("a local access reaches local() registers only, as b_transport would", "[register_file]") {
+  Block b;
+  b.ctrl.local();
+  b.status.local();
+  uint32_t v = 0x1234;
+  sc_time latency;
+  // A local register: written with its callback, the block's latency.
+  REQUIRE(b.file.local_access(true, 0x00, reinterpret_cast<uint8_t*>(&v), 4, sc_time(7, SC_NS), latency));
+  CHECK(b.ctrl.get() == 0x1234);
+  CHECK(b.written == 0x1234);
+  CHECK(latency == sc_time(2, SC_NS));
+  // Read with the access's time, as the bus path passes it.
+  REQUIRE(b.file.local_access(false, 0x04, reinterpret_cast<uint8_t*>(&v), 4, sc_time(9, SC_NS), latency));
+  CHECK(v == 9);
+  // Refused, with nothing done: the bus answers these (a plain register, a
+  // write to a read-only one, a partial word, a hole).
+  v = 0x99;
+  CHECK_FALSE(b.file.local_access(true, 0x10, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK(b.data.get() == 0xAB);
+  CHECK_FALSE(b.file.local_access(true, 0x04, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK_FALSE(b.file.local_access(true, 0x00, reinterpret_cast<uint8_t*>(&v), 2, SC_ZERO_TIME, latency));
+  CHECK_FALSE(b.file.local_access(true, 0x02, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK_FALSE(b.file.local_access(false, 0x80, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK_FALSE(b.file.local_access(false, 0x400, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK(b.ctrl.get() == 0x1234);
+}

@@ -87,6 +87,100 @@ TEST_CASE("a core that defers makes no bus access") {
   CHECK(f.ram.transports > before);
 }
 
+// Registers a core may access without the bus (RiscvCore::add_local_target,
+// the cluster's DMA and IMA parameters): a deferring core makes them and runs
+// on, and stops only before the block's other registers; the cycles, values
+// and effects are those of the same accesses through the bus.
+namespace {
+constexpr uint32_t kRegs = 0x20000;  // the register block, beyond the RAM
+
+struct RegBlock {
+  vp::RegisterFile file{0x100, sc_time(3, SC_NS)};
+  vp::Register param{"PARAM", 0x00}, go{"GO", 0x04};
+  unsigned writes = 0;
+  RegBlock() {
+    file.map(param).local().on_write([this](uint32_t, const sc_time&) { ++writes; });
+    file.map(go);
+  }
+};
+
+// Initiator i's accesses to [kRegs, kRegs + 0x100) reach block i; the rest the RAM.
+struct RegRouter : sc_core::sc_module {
+  tlm_utils::multi_passthrough_target_socket<RegRouter> in{"in"};
+  tlm_utils::simple_initiator_socket<RegRouter> out{"out"};
+  RegBlock* blocks[2] = {nullptr, nullptr};
+  explicit RegRouter(sc_core::sc_module_name n) : sc_module(n) {
+    in.register_b_transport(this, &RegRouter::b_transport);
+    in.register_get_direct_mem_ptr(this, &RegRouter::get_dmi);
+    in.register_transport_dbg(this, &RegRouter::dbg);
+  }
+  void b_transport(int i, tlm::tlm_generic_payload& t, sc_time& d) {
+    const uint64_t a = t.get_address();
+    if (a < kRegs) return out->b_transport(t, d);
+    t.set_address(a - kRegs);
+    blocks[i]->file.b_transport(t, d);
+    t.set_address(a);
+  }
+  bool get_dmi(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& d) {
+    return t.get_address() < kRegs && out->get_direct_mem_ptr(t, d);
+  }
+  unsigned dbg(int, tlm::tlm_generic_payload& t) { return out->transport_dbg(t); }
+};
+}  // namespace
+
+TEST_CASE("registers reached without the bus keep a deferring core in its local phase") {
+  tlm::tlm_global_quantum::instance().set(sc_time(1000, SC_NS));
+  TestRam ram("ram");
+  RegRouter router("router");
+  router.out.bind(ram.socket);
+  RegBlock blocks[2];
+  router.blocks[0] = &blocks[0];
+  router.blocks[1] = &blocks[1];
+  // Ten times: write PARAM, read it back, add one; then write GO.
+  ram.put(kBase, {lui(t0, kRegs >> 12), addi(t1, 0, 5), addi(a1, 0, 10),
+                  sw(t1, t0, 0), lw(t2, t0, 0), addi(t1, t2, 1), addi(a1, a1, -1), b_type(1, a1, 0, -16),
+                  sw(t1, t0, 4), kSpin});
+  std::vector<std::unique_ptr<RiscvCore>> cores;
+  std::vector<RiscvCore*> raw;
+  for (unsigned i = 0; i < 2; ++i) {
+    cores.push_back(std::make_unique<RiscvCore>(("core" + std::to_string(i)).c_str(), 3, i, config()));
+    cores.back()->bus.bind(router.in);
+    cores.back()->set_decode_cache(std::make_shared<DecodeCache>());
+    cores.back()->reset(kBase);
+    raw.push_back(cores.back().get());
+  }
+  CoreGroup group("group", raw);
+  group.hand_over();
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  RiscvCore& local = *cores[0];   // PARAM without the bus, deferring
+  RiscvCore& direct = *cores[1];  // everything through the bus
+  local.add_local_target(kRegs, 0x100, &blocks[0].file);
+  const sc_time until(2000, SC_NS);
+  direct.run_until(until);
+
+  unsigned deferrals = 0;
+  for (int guard = 0; guard < 100 && local.local_time() < until; ++guard) {
+    local.set_exchange(RiscvCore::Exchange::kDefer);
+    if (local.run_until(until) != RiscvCore::StopReason::kDeferred) break;
+    ++deferrals;
+    local.set_exchange(RiscvCore::Exchange::kDirect);
+    local.run_until(local.local_time() + sc_time(1, SC_NS));
+  }
+  CHECK(deferrals == 2);  // the first fetch (DMI not granted yet) and GO
+  CHECK(local.bus_accesses() == 2);
+  CHECK(local.local_accesses() == 20);
+  CHECK(direct.local_accesses() == 0);
+  CHECK(local.now_cycles() == direct.now_cycles());
+  CHECK(local.instret() == direct.instret());
+  for (unsigned r = 1; r < 32; ++r) CHECK(local.reg(r) == direct.reg(r));
+  CHECK(blocks[0].param.get() == 14);
+  CHECK(blocks[0].go.get() == 15);
+  CHECK(blocks[0].writes == 10);
+  CHECK(blocks[1].param.get() == 14);
+  CHECK(blocks[1].go.get() == 15);
+  CHECK(blocks[1].writes == 10);
+}
+
 // Pipelined rounds (QuantumExchange::join_local): group 0's core reads,
 // through a window without DMI that first finishes group 1's local phase (as
 // a cluster's slave port does, ClusterBus::set_join), a word that group 1's
