@@ -175,9 +175,19 @@ void Ima::Mvm::body() {
                   adc, shift, acc.data());
   else
     ima_mvm(w, cols, rows, col0, ncols, input.data(), dac, adc, shift, acc.data());
-  for (uint32_t c = 0; c < ncols; ++c) {
-    const uint32_t v = static_cast<uint32_t>(ima_saturate(acc[c], 8 * size));
-    for (uint32_t b = 0; b < size; ++b) output[size_t(c) * size + b] = uint8_t(v >> (8 * b));
+  // Each column saturated to OUT_SIZE bytes, little-endian. Locals and one
+  // loop per size: through `output`'s bytes the compiler would reload every
+  // member per byte (they may alias).
+  const uint32_t n = ncols, bytes = size;
+  const int32_t* a = acc.data();
+  uint8_t* out = output.data();
+  if (bytes == 1) {
+    for (uint32_t c = 0; c < n; ++c) out[c] = uint8_t(ima_saturate(a[c], 8));
+  } else {
+    for (uint32_t c = 0; c < n; ++c) {
+      const uint32_t v = static_cast<uint32_t>(ima_saturate(a[c], 8 * bytes));
+      for (uint32_t b = 0; b < bytes; ++b) out[size_t(c) * bytes + b] = uint8_t(v >> (8 * b));
+    }
   }
 }
 
