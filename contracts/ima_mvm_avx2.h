@@ -94,6 +94,48 @@ __attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc4(const int8_
   }
 }
 
+/* The input DAC (ima_dac) of rows int8 activations into x[], 16 at a time. */
+__attribute__((target("avx2"))) static inline void ima_dac_avx2(const int8_t* in, unsigned rows, unsigned dac_bits,
+                                                                int16_t* x) {
+  const int clip = dac_bits < 8;
+  const int16_t hi = clip ? (int16_t)((1 << (dac_bits - 1)) - 1) : 127, lo = (int16_t)(-hi - 1);
+  const __m256i vhi = _mm256_set1_epi16(hi), vlo = _mm256_set1_epi16(lo);
+  unsigned r = 0;
+  for (; r + 16 <= rows; r += 16) {
+    __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i*)(in + r)));
+    if (clip) v = _mm256_max_epi16(_mm256_min_epi16(v, vhi), vlo);
+    _mm256_storeu_si256((__m256i*)(x + r), v);
+  }
+  for (; r < rows; ++r) {
+    const int16_t v = in[r];
+    x[r] = v > hi ? hi : (v < lo ? lo : v);
+  }
+}
+
+/* The output ADC (ima_adc) of n exact column sums in place, 8 at a time. In
+ * int32, exactly as the definition's int64: the AVX2 kernels' sums are at
+ * most 4096 x 128 x 128 = 2^26 in magnitude, so adding 2^(shift - 1) <= 2^30
+ * cannot overflow; the shift is arithmetic as on int64. */
+__attribute__((target("avx2"))) static inline void ima_adc_avx2(int32_t* out, unsigned n, unsigned adc_bits,
+                                                                unsigned adc_shift) {
+  const int clip = adc_bits < 32;
+  const int32_t hi = clip ? (int32_t)((1u << (adc_bits - 1)) - 1) : INT32_MAX, lo = -hi - 1;
+  const int32_t half = adc_shift ? (int32_t)(1u << (adc_shift - 1)) : 0;
+  const __m256i vhi = _mm256_set1_epi32(hi), vlo = _mm256_set1_epi32(lo), vhalf = _mm256_set1_epi32(half);
+  const __m128i count = _mm_cvtsi32_si128((int)adc_shift);
+  unsigned j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256i v = _mm256_loadu_si256((const __m256i*)(out + j));
+    v = _mm256_sra_epi32(_mm256_add_epi32(v, vhalf), count);
+    if (clip) v = _mm256_max_epi32(_mm256_min_epi32(v, vhi), vlo);
+    _mm256_storeu_si256((__m256i*)(out + j), v);
+  }
+  for (; j < n; ++j) {
+    const int32_t v = (out[j] + half) >> adc_shift;
+    out[j] = v > hi ? hi : (v < lo ? lo : v);
+  }
+}
+
 /* Reads what libgcc found at start-up: cheap, and safe from any thread. */
 static inline int ima_cpu_has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
 

@@ -79,7 +79,7 @@ static inline void ima_mvm_avx2_finish(const int8_t* weights, unsigned cols_tota
     for (unsigned r = 0; r < rows; ++r) s += (int32_t)weights[(unsigned long)r * cols_total + col0 + j] * x[r];
     out[j] = s;
   }
-  for (unsigned j = 0; j < ncols; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
+  ima_adc_avx2(out, ncols, adc_bits, adc_shift);
 }
 #endif
 
@@ -89,7 +89,7 @@ static inline void ima_mvm(const int8_t* weights, unsigned cols_total, unsigned 
 #ifdef IMA_MVM_HAVE_AVX2
   if (ima_cpu_has_avx2() && rows <= 4096 && ncols >= 16) {
     int16_t x[4096];
-    for (unsigned r = 0; r < rows; ++r) x[r] = (int16_t)ima_dac(in[r], dac_bits);
+    ima_dac_avx2(in, rows, dac_bits, x);
     const unsigned n16 = ncols & ~15u;
     ima_mvm_avx2_acc(weights, cols_total, rows, col0, n16, x, out);
     ima_mvm_avx2_finish(weights, cols_total, rows, col0, n16, ncols, x, adc_bits, adc_shift, out);
@@ -109,7 +109,7 @@ static inline void ima_mvm_multi(const int8_t* weights, unsigned cols_total, uns
     int16_t x[4][4096 + 2]; /* one more 0 for an odd row count: the kernel reads pairs */
     const int16_t* xs[4];
     for (unsigned v = 0; v < nv; ++v) {
-      for (unsigned r = 0; r < rows; ++r) x[v][r] = (int16_t)ima_dac(in[v][r], dac_bits);
+      ima_dac_avx2(in[v], rows, dac_bits, x[v]);
       x[v][rows] = 0;
       xs[v] = x[v];
     }

@@ -42,7 +42,7 @@ TEST_CASE("AVX2 MVM equals the scalar definition on random crossbars", "[ima][mv
   for (unsigned rows = 1; rows <= 256; ++rows) {
     const std::vector<int8_t> in = random_int8(g, rows);
     const unsigned col0 = g() % cols_total, ncols = 1 + g() % (cols_total - col0);
-    const unsigned dac = g() % 4 == 0 ? 1 + g() % 8 : 8, adc = g() % 2 ? 32 : 1 + g() % 32, shift = g() % 12;
+    const unsigned dac = g() % 4 == 0 ? 1 + g() % 16 : 8, adc = g() % 2 ? 32 : 1 + g() % 32, shift = g() % 2 ? g() % 12 : g() % 32;
     ima_mvm_scalar(w.data(), cols_total, rows, col0, ncols, in.data(), dac, adc, shift, want.data());
     ima_mvm(w.data(), cols_total, rows, col0, ncols, in.data(), dac, adc, shift, got.data());
     INFO("rows " << rows << " col0 " << col0 << " ncols " << ncols << " dac " << dac << " adc " << adc);
@@ -79,7 +79,7 @@ TEST_CASE("AVX2 MVM of up to four vectors on one crossbar equals the scalar defi
       ins[v] = in[v].data(), outs[v] = got[v].data();
     }
     const unsigned col0 = g() % cols_total, ncols = 1 + g() % (cols_total - col0);
-    const unsigned dac = g() % 4 == 0 ? 1 + g() % 8 : 8, adc = g() % 2 ? 32 : 1 + g() % 32, shift = g() % 12;
+    const unsigned dac = g() % 4 == 0 ? 1 + g() % 16 : 8, adc = g() % 2 ? 32 : 1 + g() % 32, shift = g() % 2 ? g() % 12 : g() % 32;
     for (unsigned v = 0; v < nv; ++v)
       ima_mvm_scalar(w.data(), cols_total, rows, col0, ncols, in[v].data(), dac, adc, shift, want[v].data());
     ima_mvm_multi(w.data(), cols_total, rows, col0, ncols, ins, nv, dac, adc, shift, outs);
