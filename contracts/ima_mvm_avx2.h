@@ -94,7 +94,8 @@ __attribute__((target("avx2"))) static inline void ima_mvm_avx2_acc4(const int8_
   }
 }
 
-/* The input DAC (ima_dac) of rows int8 activations into x[], 16 at a time. */
+/* The input DAC (ima_dac) of rows int8 activations into x[], 16 at a time;
+ * the rest by ima_dac itself (ima_numerics.h, which includes this file after it). */
 __attribute__((target("avx2"))) static inline void ima_dac_avx2(const int8_t* in, unsigned rows, unsigned dac_bits,
                                                                 int16_t* x) {
   const int clip = dac_bits < 8;
@@ -106,16 +107,14 @@ __attribute__((target("avx2"))) static inline void ima_dac_avx2(const int8_t* in
     if (clip) v = _mm256_max_epi16(_mm256_min_epi16(v, vhi), vlo);
     _mm256_storeu_si256((__m256i*)(x + r), v);
   }
-  for (; r < rows; ++r) {
-    const int16_t v = in[r];
-    x[r] = v > hi ? hi : (v < lo ? lo : v);
-  }
+  for (; r < rows; ++r) x[r] = (int16_t)ima_dac(in[r], dac_bits);
 }
 
-/* The output ADC (ima_adc) of n exact column sums in place, 8 at a time. In
- * int32, exactly as the definition's int64: the AVX2 kernels' sums are at
- * most 4096 x 128 x 128 = 2^26 in magnitude, so adding 2^(shift - 1) <= 2^30
- * cannot overflow; the shift is arithmetic as on int64. */
+/* The output ADC (ima_adc) of n exact column sums in place, 8 at a time, the
+ * rest by ima_adc itself. In int32, exactly as the definition's int64: the
+ * AVX2 kernels' sums are at most 4096 x 128 x 128 = 2^26 in magnitude, so
+ * adding 2^(shift - 1) <= 2^30 cannot overflow; the shift is arithmetic as on
+ * int64. */
 __attribute__((target("avx2"))) static inline void ima_adc_avx2(int32_t* out, unsigned n, unsigned adc_bits,
                                                                 unsigned adc_shift) {
   const int clip = adc_bits < 32;
@@ -130,10 +129,7 @@ __attribute__((target("avx2"))) static inline void ima_adc_avx2(int32_t* out, un
     if (clip) v = _mm256_max_epi32(_mm256_min_epi32(v, vhi), vlo);
     _mm256_storeu_si256((__m256i*)(out + j), v);
   }
-  for (; j < n; ++j) {
-    const int32_t v = (out[j] + half) >> adc_shift;
-    out[j] = v > hi ? hi : (v < lo ? lo : v);
-  }
+  for (; j < n; ++j) out[j] = ima_adc(out[j], adc_bits, adc_shift);
 }
 
 /* Reads what libgcc found at start-up: cheap, and safe from any thread. */

@@ -47,7 +47,6 @@ class Register {
   bool is_local() const { return local_; }
 
   uint32_t read(const sc_core::sc_time& at) const { return read_ ? read_(at) : value_; }
-  bool writable() const { return !read_only_; }
   bool write(uint32_t v, const sc_core::sc_time& at) {
     if (read_only_) return false;
     value_ = v;
@@ -115,11 +114,11 @@ class RegisterFile {
   bool local_access(bool write, uint64_t addr, uint8_t* data, unsigned size, const sc_core::sc_time& at,
                     sc_core::sc_time& latency) {
     Register* r = size == 4 && addr % 4 == 0 && addr / 4 < by_word_.size() ? by_word_[addr / 4] : nullptr;
-    if (!r || !r->is_local() || (write && !r->writable())) return false;
+    if (!r || !r->is_local()) return false;
     if (write) {
       uint32_t v;
       std::memcpy(&v, data, 4);
-      r->write(v, at);
+      if (!r->write(v, at)) return false;  // read-only: untouched, the bus answers the error
     } else {
       const uint32_t v = r->read(at);
       std::memcpy(data, &v, 4);
