@@ -84,15 +84,31 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   });
   const sc_time wake = p.wake_latency;
   eu_.on_core_line = [this, wake](unsigned core, bool level, sc_time at) {
+    join_cores();
     cores_.at(core)->set_irq(kMeipLine, level, level ? at + wake : at);
   };
-  ctrl_.on_core_halt = [this](unsigned core, sc_time) { cores_.at(core)->halt(0); };
+  ctrl_.on_core_halt = [this](unsigned core, sc_time) {
+    join_cores();
+    cores_.at(core)->halt(0);
+  };
   ctrl_.on_exit = [this](int code, sc_time) {
+    join_cores();
     for (auto& c : cores_) c->halt(code);
   };
   ctrl_.on_fault = [this](unsigned core, int code, const std::string& message) {
+    join_cores();
     cores_.at(core)->fault_at_access(fmt::format("firmware fault (code {})", code), message);
   };
+}
+
+void Cluster::set_core_join(const uint8_t* pending, std::function<void()> join) {
+  core_join_pending_ = pending;
+  core_join_ = std::move(join);
+  // A posted phase runs while the IMA's process may: its weight port is
+  // local only if the IMA has nothing queued or in flight when the phase is
+  // posted, and it stays so until the phase is collected (a trigger takes
+  // the bus, and anything reaching the cluster first joins the phase).
+  group_->set_before_post([this] { ima_.set_local_phases_overlap(!ima_.idle()); });
 }
 
 void Cluster::start(uint32_t pc) {

@@ -68,6 +68,11 @@ class Cluster : public sc_core::sc_module {
   // Finishes the cores' pending local phase before anything from the network
   // reaches the cluster (rv::QuantumExchange::join_local; ClusterBus::set_join).
   void set_join(const uint8_t* due, std::function<void()> join) { bus_.set_join(due, std::move(join)); }
+  // Batched exchange: the cores' posted local phase is finished before a
+  // peripheral touches a core (an event line, a halt); the cores' accesses
+  // to the peripherals' registers all take the bus (the peripherals' own
+  // processes run meanwhile).
+  void set_core_join(const uint8_t* pending, std::function<void()> join);
 
   // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
   // at `at` see them; `at` no later than any master's next access.
@@ -106,6 +111,11 @@ class Cluster : public sc_core::sc_module {
   }
 
  private:
+  void join_cores() {
+    if (core_join_) core_join_();
+  }
+  const uint8_t* core_join_pending_ = nullptr;
+  std::function<void()> core_join_;
   // Forwards the cores' sleeps to the tracer.
   struct SleepTrace : rv::SleepObserver {
     ActivityTracer* tracer = nullptr;

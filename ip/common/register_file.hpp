@@ -45,6 +45,11 @@ class Register {
   // phase, on any host thread (RegisterFile::local_access).
   Register& local() { local_ = true; return *this; }
   bool is_local() const { return local_; }
+  // A local register whose accesses also touch state the IP's own processes
+  // use (the IMA's weights, waited for by its jobs): local only while those
+  // processes cannot run meanwhile (RegisterFile::set_processes_overlap).
+  Register& exclusive() { exclusive_ = true; return *this; }
+  bool is_exclusive() const { return exclusive_; }
 
   uint32_t read(const sc_core::sc_time& at) const { return read_ ? read_(at) : value_; }
   bool write(uint32_t v, const sc_core::sc_time& at) {
@@ -57,7 +62,7 @@ class Register {
  private:
   std::string name_;
   uint32_t offset_, reset_, value_;
-  bool read_only_ = false, local_ = false;
+  bool read_only_ = false, local_ = false, exclusive_ = false;
   ReadFn read_;
   WriteFn write_;
 };
@@ -114,7 +119,7 @@ class RegisterFile {
   bool local_access(bool write, uint64_t addr, uint8_t* data, unsigned size, const sc_core::sc_time& at,
                     sc_core::sc_time& latency) {
     Register* r = size == 4 && addr % 4 == 0 && addr / 4 < by_word_.size() ? by_word_[addr / 4] : nullptr;
-    if (!r || !r->is_local()) return false;
+    if (!r || !r->is_local() || (overlap_ && r->is_exclusive())) return false;
     if (write) {
       uint32_t v;
       std::memcpy(&v, data, 4);
@@ -126,6 +131,11 @@ class RegisterFile {
     latency = latency_;
     return true;
   }
+
+  // The cores' local phases may run while the IP's processes do (the
+  // batched quantum exchange's posted phases): exclusive() registers take
+  // the bus. Set before the run.
+  void set_processes_overlap(bool on) { overlap_ = on; }
 
   unsigned transport_dbg(tlm::tlm_generic_payload& tx) {
     access(tx, sc_core::sc_time_stamp(), false);
@@ -162,6 +172,7 @@ class RegisterFile {
   std::vector<Register*> regs_;      // mapped registers, in mapping order
   std::vector<Register*> by_word_;   // decode table, one entry per word of the window
   sc_core::sc_time latency_;
+  bool overlap_ = false;
 };
 
 }  // namespace vp

@@ -83,6 +83,7 @@ Ima::Ima(sc_core::sc_module_name name, const ImaParams& p)
     regfile_.map(*r).local();  // latched by the trigger, which takes the bus
   regfile_.map(wgt_data_)
       .local()
+      .exclusive()  // a write waits for the jobs in flight and changes the weights they read
       .on_read([this](const sc_time&) {
         uint32_t v = 0;
         const uint64_t i = wgt_index_.get();

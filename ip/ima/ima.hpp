@@ -81,6 +81,11 @@ class Ima : public sc_core::sc_module {
   // for the MVMs in flight, as it does through the bus). TRIGGER and STATUS
   // take the bus. Null without an IMA: every access is an address error.
   RegisterFile* local_registers() { return present_ ? &regfile_ : nullptr; }
+  // The cores' local phases may overlap this IMA's process (the batched
+  // exchange): the weight port then takes the bus.
+  void set_local_phases_overlap(bool on) { regfile_.set_processes_overlap(on); }
+  // Nothing triggered and not yet streamed out: the process waits for a trigger.
+  bool idle() const { return seqs_.empty(); }
 
   // The crossbar, row-major; load-time programming (weights are non-volatile).
   unsigned rows() const { return rows_; }

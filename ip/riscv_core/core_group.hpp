@@ -22,6 +22,9 @@ class QuantumObserver {
  public:
   virtual ~QuantumObserver() = default;
   virtual void quantum(const sc_core::sc_time& now) = 0;
+  // Whether quantum(now) will read the cores' state: the batched exchange
+  // then first finishes their posted local phases.
+  virtual bool reads_cores(const sc_core::sc_time& /*now*/) { return true; }
 };
 
 class CoreGroup : public sc_core::sc_module {
@@ -48,6 +51,13 @@ class CoreGroup : public sc_core::sc_module {
   void before_run() const {
     if (before_run_) before_run_();
   }
+  // Called on the SystemC thread when the batched exchange posts the cores'
+  // local phase, which then runs while SystemC time moves on: the cluster
+  // fixes there what the phase may touch without the bus.
+  void set_before_post(std::function<void()> f) { before_post_ = std::move(f); }
+  void before_post() const {
+    if (before_post_) before_post_();
+  }
   void set_quantum_observer(QuantumObserver* o) { observer_ = o; }  // null: none
   QuantumObserver* quantum_observer() const { return observer_; }
 
@@ -70,7 +80,7 @@ class CoreGroup : public sc_core::sc_module {
   bool idle_ = false;
   uint64_t quanta_ = 0;
   QuantumObserver* observer_ = nullptr;
-  std::function<void()> before_run_;
+  std::function<void()> before_run_, before_post_;
   bool handed_over_ = false;
 };
 

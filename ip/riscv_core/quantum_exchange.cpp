@@ -21,16 +21,77 @@ bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !
 
 // A group's local work: its deferred L1 writes land (on the calling host
 // thread), then each core runs up to `end` or its next bus access; a fault
-// stops the group's later cores.
-void run_local(CoreGroup* g, const sc_time& end) {
+// stops the group's later cores. `stamp`: SystemC time as the phase sees it
+// (its local register accesses), fixed whatever the SystemC thread does meanwhile.
+void run_local(CoreGroup* g, const sc_time& end, const sc_time& stamp) {
   g->before_run();
   for (RiscvCore* c : g->cores()) {
     if (!runnable(c, end)) continue;
+    c->set_local_stamp(stamp.value());
     c->run_until(end);
+    c->set_local_stamp(RiscvCore::kNoStamp);
     if (!c->fault().empty()) break;
   }
 }
 }  // namespace
+
+struct QuantumExchange::GroupPhase final : AsyncTask {
+  QuantumExchange* x = nullptr;
+  size_t group = 0;
+  sc_time end, stamp;  // the quantum's end; SystemC time when posted
+  void again() { rearm(); }
+
+ private:
+  void body() override {
+    x->run_local_of(group, end, stamp);
+    x->summary_[group] = summarize(*x->groups_[group], end);
+  }
+};
+
+QuantumExchange::Summary QuantumExchange::summarize(const CoreGroup& g, const sc_time& end) {
+  Summary s;
+  s.end = end.value();
+  s.all_halted = true;
+  s.first = kNever;
+  for (const RiscvCore* c : g.cores()) {
+    s.all_halted &= c->halted();
+    s.fault |= !c->fault().empty();
+    s.last = std::max<uint64_t>(s.last, c->local_time().value());
+    if (c->halted()) continue;
+    s.deferred |= c->deferred();
+    s.runnable |= runnable(c, end);
+    if (c->sleeping()) continue;
+    s.awake = true;
+    s.first = std::min<uint64_t>(s.first, c->local_time().value());
+  }
+  return s;
+}
+
+void QuantumExchange::post(size_t i, const sc_time& end) {
+  auto& t = phases_[i];
+  // Reused unless a worker's queue still holds it (it ran here, and the
+  // worker has not yet dropped the stale entry).
+  if (!t || t.use_count() != 1 || !t->done()) {
+    t = std::make_shared<GroupPhase>();
+    t->x = this;
+    t->group = i;
+  } else {
+    t->again();
+  }
+  t->end = end;
+  t->stamp = sc_core::sc_time_stamp();
+  groups_[i]->before_post();
+  pending_[i] = 1;
+  dirty_[i] = 0;
+  pool_->post(t, /*first=*/true);
+}
+
+bool QuantumExchange::collect(size_t i) {
+  if (!pending_[i]) return true;
+  phases_[i]->wait();
+  pending_[i] = 0;
+  return (!failures_[i] && !summary_[i].fault) || local_ok(i);
+}
 
 QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreGroup*> groups)
     : sc_core::sc_module(name), groups_(std::move(groups)), failures_(groups_.size()) {
@@ -51,6 +112,9 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   pool_ = std::make_unique<WorkerPool>(threads);
   listed_.assign(groups_.size(), 0);
   pending_.assign(groups_.size(), 0);
+  phases_.resize(groups_.size());
+  summary_.resize(groups_.size());
+  if (batch_cycles_) dirty_.assign(groups_.size(), 1);
   item_ = std::make_unique<std::atomic<uint8_t>[]>(groups_.size());
   item_of_.assign(groups_.size(), 0);
   local_due_.assign(groups_.size(), 0);
@@ -64,10 +128,9 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
           wake_event_.notify(sc_core::SC_ZERO_TIME);
           return;
         }
-        pending_[i] = 1;
         if (c->woken_in_elw()) elw_due_.emplace_back(c, i);
         if (in_activation_) return;  // the activation's next round takes it
-        if (c->woken_in_elw()) elw_event_.notify(sc_core::SC_ZERO_TIME);
+        woken_event_.notify(sc_core::SC_ZERO_TIME);  // a delta later: held cv.elw completed, the phase posted
         schedule_batch();
       });
     }
@@ -117,25 +180,12 @@ bool QuantumExchange::complete_elws() {
   return true;
 }
 
-// The pending group's local phase now, as the batch point would run it: its
-// cores' held cv.elw first, then each core up to the quantum's end or its next
-// bus access. No access is made, so no model re-enters; a fault stops the run.
+// The group's posted phase finished (run here if no host thread has begun
+// it, else waited for) before anything touches the group; a fault stops the run.
 void QuantumExchange::join(size_t i) {
   if (!pending_[i] || i == exchanging_ || stopped_) return;
-  pending_[i] = 0;
   ++joins_;
-  CoreGroup* g = groups_[i];
-  const sc_time end = QuantumGrid().next_sync_point();
-  try {
-    for (RiscvCore* c : g->cores())
-      if (c->woken_in_elw() && c->complete_held_elw()) ++elw_completed_;
-    if (report(g)) {
-      run_local(g, end);
-      if (report(g)) return;
-    }
-  } catch (...) {
-    g->record_error(std::current_exception());
-  }
+  if (collect(i)) return;
   stopped_ = true;
   stop_run();
 }
@@ -144,22 +194,9 @@ void QuantumExchange::join_all() {
   for (size_t i = 0; i < pending_.size(); ++i) join(i);
 }
 
-// Each group on one host thread, its cores in order, up to `end` or their next
-// bus access. A fault stops the group's later cores (as CoreGroup's thread);
-// it is reported after the phase, in group order, whatever the threads did.
-bool QuantumExchange::local_phase(const sc_time& end) {
-  if (batch_cycles_)
-    for (size_t i : work_) pending_[i] = 0;
-  pool_->for_each(work_.size(), [&](size_t k) { run_local_of(work_[k], end); });
-  ++rounds_;
-  for (size_t i : work_)
-    if (!local_ok(i)) return false;
-  return true;
-}
-
-void QuantumExchange::run_local_of(size_t i, const sc_time& end) {
+void QuantumExchange::run_local_of(size_t i, const sc_time& end, const sc_time& stamp) {
   try {
-    run_local(groups_[i], end);
+    run_local(groups_[i], end, stamp);
   } catch (...) {  // not expected: local work makes no access; kept for the report
     failures_[i] = std::current_exception();
   }
@@ -229,7 +266,7 @@ bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
 // group, in order, whose local or exchange phase met one: the same for every
 // number of host threads.
 void QuantumExchange::run_item(size_t k) {
-  run_local_of(work_[k], round_end_);
+  run_local_of(work_[k], round_end_, round_stamp_);
   item_[k].store(kDone, std::memory_order_release);
 }
 
@@ -248,6 +285,7 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
   any = false;
   const size_t n = work_.size();
   round_end_ = end;
+  round_stamp_ = sc_core::sc_time_stamp();
   for (size_t k = 0; k < n; ++k) {
     item_[k].store(kFree, std::memory_order_relaxed);
     item_of_[work_[k]] = k;
@@ -296,10 +334,10 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
 // platform's size: the candidates are the groups woken since the last
 // activation and those whose earliest awake core is due before the quantum's
 // end (after an activation every awake core is at or past it).
-// Batched (B > 0): a wake-up between batch points only completes held cv.elw
-// (a delta after it); the groups run at the batch point, or when due.
+// Batched (B > 0): posted_thread().
 void QuantumExchange::thread() {
   if (threads_ == 0) return;
+  if (batch_cycles_) return posted_thread();
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);  // time zero: every group
@@ -310,7 +348,7 @@ void QuantumExchange::thread() {
   size_t halted_groups = 0;
   sc_time last = sc_core::SC_ZERO_TIME;
   sc_time due_next;  // the next activation for due cores (when due_set)
-  bool due_set = false, at_start = true;  // time zero runs every group
+  bool due_set = false;
   auto fail = [&] {
     in_activation_ = false;
     for (CoreGroup* g : groups_) g->set_idle(true);
@@ -319,23 +357,6 @@ void QuantumExchange::thread() {
   for (;;) {
     const sc_time now = sc_core::sc_time_stamp();
     if (stopped_) return fail();
-    if (batch_cycles_) {
-      in_activation_ = true;
-      if (!complete_elws()) return fail();
-      if (!at_start && !(batch_set_ && now >= batch_at_) && !(due_set && now >= due_next)) {
-        // A wake-up between batch points: its group waits for the batch.
-        in_activation_ = false;
-        ++wakeups_;
-        if (!candidates_.empty()) schedule_batch();  // wakes by the completions
-        if (due_set)
-          sc_core::wait(due_next - now, wake_event_ | elw_event_);
-        else
-          sc_core::wait(wake_event_ | elw_event_);
-        continue;
-      }
-      batch_set_ = at_start = false;
-      wake_event_.cancel();
-    }
     const sc_time end = grid.next_sync_point();
     ++activations_;
     while (!due.empty() && due.top().first < end.value()) {
@@ -346,19 +367,17 @@ void QuantumExchange::thread() {
       mark(g);
     }
     for (;;) {
-      if (batch_cycles_ && !complete_elws()) return fail();
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
       for (size_t i : candidates_)
         for (RiscvCore* c : groups_[i]->cores()) {
-          // A core woken behind SystemC time resumes now (batched: it runs
-          // from its wake time; its accesses are issued no earlier than now).
-          if (!batch_cycles_ && !c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
+          // A core woken behind SystemC time resumes now.
+          if (!c->halted() && !c->sleeping() && c->local_time() < now) c->set_local_time(now);
           if (runnable(c, end) && (work_.empty() || work_.back() != i)) work_.push_back(i);
         }
       if (work_.empty()) break;
       bool any = false;
-      if (batch_cycles_ ? !local_phase(end) || !exchange_phase(end, any) : !pipelined_round(end, any)) return fail();
+      if (!pipelined_round(end, any)) return fail();
       if (!any) break;
     }
     for (size_t i : candidates_) {
@@ -378,7 +397,6 @@ void QuantumExchange::thread() {
       g->set_idle(!awake);
       g->record_quantum();
       listed_[i] = 0;
-      if (batch_cycles_) pending_[i] = 0;
     }
     candidates_.clear();
     in_activation_ = false;
@@ -396,10 +414,140 @@ void QuantumExchange::thread() {
       // Until the earliest awake core (past `end` when every core overshot
       // it), or a wake-up: a core woken meanwhile resumes at its wake time.
       due_next = std::max(end, sc_time::from_value(due.top().first));
-      sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | elw_event_);
+      sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_);
     } else {
-      sc_core::wait(wake_event_ | elw_event_);  // elw_event_ is only notified when batched
+      sc_core::wait(wake_event_);
     }
+  }
+  for (CoreGroup* g : groups_) g->set_idle(true);
+}
+
+// Batched: at each batch point, every listed group's posted phase is
+// collected, the deferred accesses are made (groups and cores in order), and
+// every group with a core to run gets its next local phase posted, to be
+// collected at the next batch point or when something touches the group.
+void QuantumExchange::posted_thread() {
+  QuantumGrid grid;
+  const size_t n = groups_.size();
+  for (size_t i = 0; i < n; ++i) mark(i);
+  using Due = std::pair<uint64_t, size_t>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  std::vector<uint64_t> due_at(n, kNever);
+  std::vector<uint8_t> halted(n, 0);
+  size_t halted_groups = 0;
+  sc_time last = sc_core::SC_ZERO_TIME;
+  sc_time due_next;
+  bool due_set = false, at_start = true;
+  std::vector<size_t> kept;
+  auto fail = [&] {
+    in_activation_ = false;
+    for (CoreGroup* g : groups_) g->set_idle(true);
+    stop_run();
+  };
+  auto post_woken = [&](const sc_time& end) {
+    for (size_t i : candidates_) {
+      if (pending_[i]) continue;
+      for (RiscvCore* c : groups_[i]->cores())
+        if (runnable(c, end) && !c->deferred()) {
+          post(i, end);
+          break;
+        }
+    }
+  };
+  for (;;) {
+    const sc_time now = sc_core::sc_time_stamp();
+    if (stopped_) return fail();
+    in_activation_ = true;
+    if (!complete_elws()) return fail();
+    if (!at_start && !(batch_set_ && now >= batch_at_) && !(due_set && now >= due_next)) {
+      // A wake-up between batch points: the woken groups' phases start now.
+      ++wakeups_;
+      post_woken(grid.next_sync_point());
+      in_activation_ = false;
+      if (!candidates_.empty()) schedule_batch();
+      if (due_set)
+        sc_core::wait(due_next - now, wake_event_ | woken_event_);
+      else
+        sc_core::wait(wake_event_ | woken_event_);
+      continue;
+    }
+    batch_set_ = at_start = false;
+    wake_event_.cancel();
+    const sc_time end = grid.next_sync_point();
+    ++activations_;
+    while (!due.empty() && due.top().first < end.value()) {
+      const auto [t, g] = due.top();
+      due.pop();
+      if (due_at[g] != t) continue;
+      due_at[g] = kNever;
+      mark(g);
+    }
+    std::sort(candidates_.begin(), candidates_.end());
+    // Collected in two passes: first those done or not begun (run here),
+    // then those a worker is on. Which runs where changes nothing.
+    for (size_t i : candidates_)
+      if (pending_[i]) phases_[i]->run_if_free();
+    for (size_t i : candidates_)
+      if (!collect(i)) return fail();
+    work_.clear();
+    for (size_t i : candidates_)
+      if (dirty_[i] || summary_[i].deferred) work_.push_back(i);
+    bool any = false;
+    if (!exchange_phase(end, any)) return fail();
+    for (size_t i : work_) dirty_[i] = 1;
+    if (!complete_elws()) return fail();
+    ++rounds_;
+    std::sort(candidates_.begin(), candidates_.end());
+    kept.clear();
+    for (size_t i : candidates_) {
+      CoreGroup* g = groups_[i];
+      const Summary sum = dirty_[i] || summary_[i].end != end.value() ? summarize(*g, end) : summary_[i];
+      if (sum.runnable) {
+        post(i, end);
+        kept.push_back(i);
+        continue;
+      }
+      last = std::max(last, sc_time::from_value(sum.last));
+      const uint64_t first = sum.awake ? sum.first : kNever;
+      if (sum.awake && due_at[i] != first) due.emplace(due_at[i] = first, i);
+      if (!sum.awake) due_at[i] = kNever;
+      if (sum.all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
+      g->set_idle(!sum.awake);
+      g->record_quantum();
+      listed_[i] = 0;
+    }
+    candidates_.swap(kept);
+    in_activation_ = false;
+    if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) {
+      // An observer reading the cores (a power sample, the progress line)
+      // sees them after their posted phases: finished here (when, or on
+      // which host thread, changes no result; a fault is still found at
+      // the group's collection).
+      if (o->reads_cores(now))
+        for (size_t i : candidates_)
+          if (pending_[i]) phases_[i]->wait();
+      o->quantum(now);
+    }
+    if (halted_groups == n) {
+      sc_core::wait(last - sc_core::sc_time_stamp());
+      break;
+    }
+    while (!due.empty() && due_at[due.top().second] != due.top().first) due.pop();
+    due_set = !due.empty();
+    if (due_set) due_next = std::max(end, sc_time::from_value(due.top().first));
+    if (!candidates_.empty()) {
+      // The next batch point after this one.
+      const uint64_t b = batch_.value();
+      sc_time at = sc_time::from_value((now.value() / b + 1) * b);
+      at = std::min(at, end);
+      batch_at_ = at;
+      batch_set_ = true;
+      wake_event_.notify(at - now);
+    }
+    if (due_set)
+      sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | woken_event_);
+    else
+      sc_core::wait(wake_event_ | woken_event_);
   }
   for (CoreGroup* g : groups_) g->set_idle(true);
 }

@@ -13,13 +13,17 @@
 // Neither phase depends on which host thread ran what, so results are the
 // same for every N. They differ from the per-group threads' schedule (threads
 // 0), where a group runs its quantum whole, accesses included.
-// Batched wake-ups (`simulation.batch_cycles` B > 0): a wake-up does not
-// activate the exchange; its group is *pending* and runs at the next batch
-// point (the next multiple of B, or the quantum's end), with every other
-// pending group, in one local phase. A core woken in a held cv.elw completes
-// it at the wake-up (RiscvCore::complete_held_elw), so it wakes at its event's
-// time. Anything else that would touch a pending group's L1 first runs its
-// local phase (join()). B = 0: an activation at every wake-up.
+// Batched (`simulation.batch_cycles` B > 0; posted_thread()): local phases
+// are *posted* to the host threads and run while SystemC time moves on. At
+// each batch point (a multiple of B, or the quantum's end) the posted phases
+// are collected, the deferred accesses made (groups and cores in order) and
+// each group with a core to run gets its next phase posted; a woken group's
+// phase is posted a delta after the wake-up (a core woken in a held cv.elw
+// first completes it there, RiscvCore::complete_held_elw). A phase is a
+// function of its group's state when posted: anything that would touch the
+// group before its collection (its L1, its cores' event lines, the network)
+// first finishes it (join()). Its accesses are made at the next batch point:
+// up to B cycles late. B = 0: an activation at every wake-up.
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -48,13 +52,22 @@ class QuantumExchange : public sc_core::sc_module {
   // batch_cycles: B above (0: an activation at every wake-up).
   void enable(unsigned threads, uint64_t batch_cycles = 0);
   uint64_t batch_cycles() const { return batch_cycles_; }
-  // While *pending_flag(i) is set, group i has a local phase still to run;
-  // join(i) runs it now, alone, on the SystemC thread (the group's L1 calls
-  // it before any access but its own cores' DMI). Not during the group's own
-  // exchange. join_all(): every pending group, in order (the run's end).
+  // Batched: while *pending_flag(i) is set, group i has a posted local phase
+  // not yet collected; join(i) finishes it (runs it here if no host thread
+  // has begun it, else waits). The group's L1 and bus call it before any
+  // access but its own cores' DMI. Not during the group's own exchange.
+  // join_all(): every pending group, in order (the run's end).
   const uint8_t* pending_flag(size_t group) const { return &pending_[group]; }
   void join(size_t group);
   void join_all();
+  // Batched: anything about to touch group i's cores (an event line, a halt;
+  // Cluster::set_core_join): finishes its posted phase (join) and drops what
+  // the phase summed up about them. Unbatched: nothing.
+  void touch(size_t group) {
+    if (dirty_.empty()) return;
+    dirty_[group] = 1;
+    join(group);
+  }
   // Unbatched rounds are pipelined: group k's exchange phase runs as soon as
   // its local phase is done, while the host threads run the later groups'.
   // While *local_due_flag(i) is set, group i's local phase of the round may
@@ -79,7 +92,10 @@ class QuantumExchange : public sc_core::sc_module {
 
  private:
   void thread();
-  bool local_phase(const sc_core::sc_time& end);   // false: a fault ended the run
+  void posted_thread();  // batched (B > 0): local phases posted, collected at the next batch point
+  struct GroupPhase;
+  void post(size_t group, const sc_core::sc_time& end);
+  bool collect(size_t group);  // false: a fault or error (recorded)
   bool exchange_phase(const sc_core::sc_time& end, bool& any);
   bool exchange_group(size_t group, const sc_core::sc_time& end, bool& any);  // false: the run stops
   bool pipelined_round(const sc_core::sc_time& end, bool& any);               // false: the run stops
@@ -96,7 +112,7 @@ class QuantumExchange : public sc_core::sc_module {
   bool complete_elws();   // false: a fault or a model's error (recorded)
   bool report(CoreGroup* g);  // a core's fault recorded; false if there was one
   // Group i's local phase, an exception kept in failures_ (any host thread).
-  void run_local_of(size_t i, const sc_core::sc_time& end);
+  void run_local_of(size_t i, const sc_core::sc_time& end, const sc_core::sc_time& stamp);
   // After it, on the SystemC thread: its error or a core's fault recorded; false if either.
   bool local_ok(size_t i);
 
@@ -119,6 +135,7 @@ class QuantumExchange : public sc_core::sc_module {
   std::vector<size_t> item_of_;                // per group: its position in work_ (while local_due_)
   std::vector<uint8_t> local_due_;             // per group: its round's local phase not seen done
   sc_core::sc_time round_end_;                 // the pipelined round's end (the helpers read it)
+  sc_core::sc_time round_stamp_;               // and its SystemC time
   std::vector<std::shared_ptr<AsyncTask>> helpers_;  // the round's tasks on the pool's workers
   unsigned threads_ = 0;
   std::unique_ptr<WorkerPool> pool_;
@@ -127,15 +144,28 @@ class QuantumExchange : public sc_core::sc_module {
   // Batched schedule.
   uint64_t batch_cycles_ = 0;
   sc_core::sc_time batch_;                     // B as time
-  std::vector<uint8_t> pending_;               // per group: woken, its local phase not run since
+  std::vector<uint8_t> pending_;               // per group: a posted local phase not collected
   std::vector<std::pair<RiscvCore*, size_t>> elw_due_;  // woken in a held cv.elw (core, group), in wake order
-  sc_core::sc_event elw_event_;                // a delta after a wake-up between activations
+  sc_core::sc_event woken_event_;              // a delta after a wake-up between batch points
   sc_core::sc_time batch_at_;
   bool batch_set_ = false;
   bool in_activation_ = false;                 // wakes now are taken by the activation's next round
   size_t exchanging_ = SIZE_MAX;               // the group in its exchange phase (not joined)
-  bool stopped_ = false;                       // a join met a fault
+  bool stopped_ = false;                       // a collection met a fault
   uint64_t wakeups_ = 0, elw_completed_ = 0, joins_ = 0;
+  std::vector<std::shared_ptr<GroupPhase>> phases_;  // per group: its posted local phase (pending_)
+  // What a posted phase left, summed up on the host thread that ran it (the
+  // cores' state is in its cache there): valid until the group is touched
+  // (dirty_: an event line, a halt, its exchange).
+  struct Summary {
+    bool deferred = false, runnable = false, awake = false, all_halted = false, fault = false;
+    uint64_t first = 0, last = 0;  // earliest awake core's local time; latest local time
+    uint64_t end = 0;              // `runnable` against this end
+  };
+  static Summary summarize(const CoreGroup& g, const sc_core::sc_time& end);
+  std::vector<Summary> summary_;
+  std::vector<uint8_t> dirty_;
+
 };
 
 }  // namespace vp::rv

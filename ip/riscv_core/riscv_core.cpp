@@ -452,7 +452,8 @@ bool RiscvCore::local_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data,
     if (addr - t.base >= t.size) continue;
     // In resolution units: one sc_time made (a library call each, and a
     // weight write comes every few instructions).
-    const uint64_t stamp = sc_core::sc_time_stamp().value(), local = now_ * cycle_value_;
+    const uint64_t stamp = local_stamp_ != kNoStamp ? local_stamp_ : sc_core::sc_time_stamp().value();
+    const uint64_t local = now_ * cycle_value_;
     const uint64_t at = local > stamp ? local : stamp;
     sc_time latency;
     if (!t.regs->local_access(cmd == tlm::TLM_WRITE_COMMAND, addr - t.base, data, size, sc_time::from_value(at),

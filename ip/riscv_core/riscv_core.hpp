@@ -56,6 +56,11 @@ class RiscvCore : public sc_core::sc_module {
   // value, effects and latency as through the bus. Set before the run; `regs`
   // outlives the core.
   void add_local_target(uint32_t base, uint32_t size, RegisterFile* regs);
+  // While set (ticks), local register accesses take it for SystemC time: a
+  // local phase may run on another host thread while SystemC time moves on
+  // (the batched exchange), and must not read it. Unset (~0): sc_time_stamp().
+  void set_local_stamp(uint64_t ticks) { local_stamp_ = ticks; }
+  static constexpr uint64_t kNoStamp = ~uint64_t(0);
   // Accesses made that way (not counted in bus_accesses()).
   uint64_t local_accesses() const { return local_accesses_; }
 
@@ -261,6 +266,7 @@ class RiscvCore : public sc_core::sc_module {
   static constexpr unsigned kMaxLocal = 4;
   std::array<LocalTarget, kMaxLocal> local_{};
   unsigned local_count_ = 0;
+  uint64_t local_stamp_ = kNoStamp;
   bool local_access(tlm::tlm_command cmd, uint32_t addr, uint8_t* data, unsigned size);
   bool resumed_ = false;   // hooks: the instruction after a deferral already had before()
   // Hardware loops (xcvhwlp): start, end (the address after the body), count.

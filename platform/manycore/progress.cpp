@@ -25,7 +25,9 @@ void Progress::quantum(const sc_core::sc_time& now) {
   }
   if (!line_) return;
   const auto host = std::chrono::steady_clock::now();
-  if (host - last_ < std::chrono::milliseconds(500)) return;
+  const bool due = asked_ ? line_due_ : host - last_ >= std::chrono::milliseconds(500);
+  asked_ = false;
+  if (!due) return;
   last_ = host;
   printed_ = true;
   size_t finished = 0;
@@ -33,6 +35,13 @@ void Progress::quantum(const sc_core::sc_time& now) {
   std::fprintf(stderr, "\r[vp-run] simulated %.3f ms, clusters finished %zu/%zu, host %.1f s   ",
                now.to_seconds() * 1e3, finished, clusters_.size(), std::chrono::duration<double>(host - start_).count());
   std::fflush(stderr);
+}
+
+bool Progress::reads_cores(const sc_core::sc_time& now) {
+  // The line's decision is kept for quantum(): it must not read the cores when this said no.
+  asked_ = true;
+  line_due_ = line_ && std::chrono::steady_clock::now() - last_ >= std::chrono::milliseconds(500);
+  return (on_tick_ && now >= next_tick_) || line_due_;
 }
 
 void Progress::done() {

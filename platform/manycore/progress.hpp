@@ -24,12 +24,14 @@ class Progress : public rv::QuantumObserver {
            std::function<void(const sc_core::sc_time&)> on_tick);
   ~Progress() override;
   void quantum(const sc_core::sc_time& now) override;
+  bool reads_cores(const sc_core::sc_time& now) override;
   // After the run: the last tick (at the end) and the line's end.
   void done();
 
  private:
   const std::vector<Cluster*>& clusters_;
   bool line_, printed_ = false;
+  bool asked_ = false, line_due_ = false;  // reads_cores() decided the line's next quantum()
   sc_core::sc_time period_, next_tick_;
   std::function<void(const sc_core::sc_time&)> on_tick_;
   std::chrono::steady_clock::time_point start_, last_;

@@ -1,6 +1,6 @@
 # --threads N (the quantum exchange, docs/architecture.md "Parallel simulation"):
 # 1, 2 and 4 host threads give the same --stats (but host keys), console,
-# with batched wake-ups (simulation.batch_cycles 1000) and without (0, the default),
+# batched (simulation.batch_cycles 100: posted local phases) and not (0, the default),
 # stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs (with IMA noise
 # too; their waits sleep in cv.elw), the default (one per host core) as 1; a firmware
 # fault is one report, the same for every N; the time-limit report too;
@@ -34,23 +34,24 @@ python3 -c "import json; r=json.load(open('s8-1.json'))['results']; n=sum(c['eve
 # The mutation check of the comparison: another schedule (threads 0) is told apart.
 expect_exit 0 "$VP" --threads 0 --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-0.json
 $SAME s8-1.json s8-0.json > /dev/null && fail "same_stats.py did not tell the two schedules apart"
-# Batched wake-ups (simulation.batch_cycles): cv.elw completed at wake-ups,
-# pending clusters joined; again the same results for every N, and not those
-# of the default (batch_cycles 0).
+# Batched (simulation.batch_cycles: posted local phases, collected at batch
+# points; cv.elw completed at wake-ups; touched clusters joined): again the
+# same results for every N (power samples in the VCD read the cores too),
+# and not those of the default (batch_cycles 0).
 for n in 1 4; do
-  expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=1000 --network "$NET/one_conv.yaml" \
+  expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=100 --network "$NET/one_conv.yaml" \
     --platform mpaimc-8 --batch 3 --stats s8-b$n.json --vcd w8-b$n.vcd --trace-clusters 0-3
   expect_in "bit-exact: 3 images" "$STDOUT"
 done
 $SAME s8-b1.json s8-b4.json || fail "mpaimc-8, batched: --threads 4 statistics differ from --threads 1"
 cmp -s w8-b1.vcd w8-b4.vcd || fail "mpaimc-8, batched: --threads 4 VCD differs"
-python3 -c "import json; e=json.load(open('s8-b1.json'))['results']['exchange']; assert e['batch_cycles'] == 1000 and e['elw_completed'] > 0, e" \
-  || fail "mpaimc-8: batch_cycles 1000 did not batch wake-ups"
+python3 -c "import json; e=json.load(open('s8-b1.json'))['results']['exchange']; assert e['batch_cycles'] == 100 and e['elw_completed'] > 0 and e['joins'] > 0, e" \
+  || fail "mpaimc-8: batch_cycles 100 did not batch wake-ups"
 python3 -c "import json; e=json.load(open('s8-1.json'))['results']['exchange']; assert e['batch_cycles'] == 0 and e['elw_completed'] == 0 and e['joins'] == 0, e" \
   || fail "the default batched"
-$SAME s8-1.json s8-b1.json > /dev/null && fail "batch_cycles 1000 gives the default schedule's results"
+$SAME s8-1.json s8-b1.json > /dev/null && fail "batch_cycles 100 gives the default schedule's results"
 for n in 1 2; do
-  expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=1000 --network "$NET/one_conv.yaml" --platform mpaimc-64 \
+  expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=100 --network "$NET/one_conv.yaml" --platform mpaimc-64 \
     --batch 2 --stats s64-b$n.json
   expect_in "bit-exact: 2 images" "$STDOUT"
 done
@@ -97,7 +98,7 @@ done
 cmp -s fault-1.txt fault-2.txt && cmp -s fault-1.txt fault-4.txt || fail "fault reports differ"
 # Batched: one report too (a fault met in a join stops the run as in a local phase).
 for n in 1 2; do
-  expect_exit 1 "$VP" --threads $n --set simulation.batch_cycles=1000 --platform mpaimc-8 --elf "$FW/cl_fault.elf" -q
+  expect_exit 1 "$VP" --threads $n --set simulation.batch_cycles=100 --platform mpaimc-8 --elf "$FW/cl_fault.elf" -q
   [ "$(echo "$STDERR" | grep -c "trap with no handler")" = 1 ] || fail "batched, --threads $n: not one fault report: $STDERR"
   echo "$STDERR" > fault-b$n.txt
 done

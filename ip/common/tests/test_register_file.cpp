@@ -118,3 +118,21 @@ TEST_CASE("a local access reaches local() registers only, as b_transport would",
   CHECK_FALSE(b.file.local_access(false, 0x400, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
   CHECK(b.ctrl.get() == 0x1234);
 }
+
+TEST_CASE("an exclusive() local register takes the bus while the IP's processes may run", "[register_file]") {
+  Block b;
+  b.ctrl.local().exclusive();
+  uint32_t v = 5;
+  sc_time latency;
+  REQUIRE(b.file.local_access(true, 0x00, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK(b.ctrl.get() == 5);
+  // Local phases overlapping the IP's processes (the batched exchange): refused, untouched.
+  b.file.set_processes_overlap(true);
+  v = 6;
+  CHECK_FALSE(b.file.local_access(true, 0x00, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK(b.ctrl.get() == 5);
+  CHECK(b.written == 5);
+  b.file.set_processes_overlap(false);
+  REQUIRE(b.file.local_access(true, 0x00, reinterpret_cast<uint8_t*>(&v), 4, SC_ZERO_TIME, latency));
+  CHECK(b.ctrl.get() == 6);
+}
