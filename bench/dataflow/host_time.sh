@@ -6,9 +6,11 @@
 # speed varies by up to 2x between machines and within minutes, so the ISS
 # benchmark (bench_iss, compute, 16 cores) runs before and after as a gauge:
 # compare runs on hosts of the same gauge.
-# usage: bench/dataflow/host_time.sh BUILD_DIR [PAIRS (3)] [OUT_DIR]
+# usage: bench/dataflow/host_time.sh BUILD_DIR [PAIRS (3)] [OUT_DIR] [vp-run options...]
+# (e.g. --set simulation.batch_cycles=100: the posted local phases)
 set -eu
 B=$(cd "$1" && pwd); PAIRS=${2:-3}; OUT=${3:-$B/bench-host-time}
+shift $(( $# < 3 ? $# : 3 ))
 mkdir -p "$OUT"
 gauge() {
   "$B/bin/bench_iss" --elf "$B/firmware/bench_compute_16.elf" --cores 16 --isa rv32imc_xcv |
@@ -19,7 +21,7 @@ echo "host gauge before: bench_iss compute $(gauge) MIPS" | tee "$OUT/runs.txt"
 echo "# THP mode: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown)" | tee -a "$OUT/runs.txt"
 for i in $(seq "$PAIRS"); do
   for t in 2 1; do
-    /usr/bin/time -f '%e %U %M' -o "$OUT/time.txt" "$B/bin/vp-run" -q --threads "$t" --stats "$OUT/stats-$t.json" >/dev/null
+    /usr/bin/time -f '%e %U %M' -o "$OUT/time.txt" "$B/bin/vp-run" -q --threads "$t" --stats "$OUT/stats-$t.json" "$@" >/dev/null
     read -r wall user rss < "$OUT/time.txt"
     run=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results']['host_run_seconds'])" "$OUT/stats-$t.json")
     echo "threads $t wall $wall user $user rss_kb $rss host_run $run load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/runs.txt"
