@@ -33,6 +33,40 @@ void run_local(CoreGroup* g, const sc_time& end, const sc_time& stamp) {
     if (!c->fault().empty()) break;
   }
 }
+// Each awake group's earliest core time, for the activation that runs it
+// next: a heap with one live entry per group (older ones are stale).
+class DueGroups {
+ public:
+  explicit DueGroups(size_t groups) : at_(groups, kNever) {}
+  // Marks (calls `mark(g)`) every group due before `end`.
+  template <class Mark>
+  void take_before(uint64_t end, Mark mark) {
+    while (!heap_.empty() && heap_.top().first < end) {
+      const auto [t, g] = heap_.top();
+      heap_.pop();
+      if (at_[g] != t) continue;
+      at_[g] = kNever;
+      mark(g);
+    }
+  }
+  // Group g's earliest awake core is at `first`, or none is awake.
+  void set(size_t g, bool awake, uint64_t first) {
+    if (!awake) at_[g] = kNever;
+    else if (at_[g] != first) heap_.emplace(at_[g] = first, g);
+  }
+  // The earliest live entry, if any.
+  bool next(uint64_t& t) {
+    while (!heap_.empty() && at_[heap_.top().second] != heap_.top().first) heap_.pop();
+    if (heap_.empty()) return false;
+    t = heap_.top().first;
+    return true;
+  }
+
+ private:
+  using Due = std::pair<uint64_t, size_t>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> heap_;
+  std::vector<uint64_t> at_;
+};
 }  // namespace
 
 struct QuantumExchange::GroupPhase final : AsyncTask {
@@ -341,9 +375,7 @@ void QuantumExchange::thread() {
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);  // time zero: every group
-  using Due = std::pair<uint64_t, size_t>;  // (earliest awake core's local time, group)
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
-  std::vector<uint64_t> due_at(n, kNever);  // each group's live entry in `due` (older ones are stale)
+  DueGroups due(n);
   std::vector<uint8_t> halted(n, 0);
   size_t halted_groups = 0;
   sc_time last = sc_core::SC_ZERO_TIME;
@@ -359,13 +391,7 @@ void QuantumExchange::thread() {
     if (stopped_) return fail();
     const sc_time end = grid.next_sync_point();
     ++activations_;
-    while (!due.empty() && due.top().first < end.value()) {
-      const auto [t, g] = due.top();
-      due.pop();
-      if (due_at[g] != t) continue;
-      due_at[g] = kNever;
-      mark(g);
-    }
+    due.take_before(end.value(), [this](size_t g) { mark(g); });
     for (;;) {
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
@@ -391,8 +417,7 @@ void QuantumExchange::thread() {
         awake = true;
         first = std::min<uint64_t>(first, c->local_time().value());
       }
-      if (awake && due_at[i] != first) due.emplace(due_at[i] = first, i);
-      if (!awake) due_at[i] = kNever;
+      due.set(i, awake, first);
       if (all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
       g->set_idle(!awake);
       g->record_quantum();
@@ -408,12 +433,12 @@ void QuantumExchange::thread() {
       sc_core::wait(last - sc_core::sc_time_stamp());
       break;
     }
-    while (!due.empty() && due_at[due.top().second] != due.top().first) due.pop();
-    due_set = !due.empty();
+    uint64_t first_due = 0;
+    due_set = due.next(first_due);
     if (due_set) {
       // Until the earliest awake core (past `end` when every core overshot
       // it), or a wake-up: a core woken meanwhile resumes at its wake time.
-      due_next = std::max(end, sc_time::from_value(due.top().first));
+      due_next = std::max(end, sc_time::from_value(first_due));
       sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_);
     } else {
       sc_core::wait(wake_event_);
@@ -430,9 +455,7 @@ void QuantumExchange::posted_thread() {
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);
-  using Due = std::pair<uint64_t, size_t>;
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
-  std::vector<uint64_t> due_at(n, kNever);
+  DueGroups due(n);
   std::vector<uint8_t> halted(n, 0);
   size_t halted_groups = 0;
   sc_time last = sc_core::SC_ZERO_TIME;
@@ -475,13 +498,7 @@ void QuantumExchange::posted_thread() {
     wake_event_.cancel();
     const sc_time end = grid.next_sync_point();
     ++activations_;
-    while (!due.empty() && due.top().first < end.value()) {
-      const auto [t, g] = due.top();
-      due.pop();
-      if (due_at[g] != t) continue;
-      due_at[g] = kNever;
-      mark(g);
-    }
+    due.take_before(end.value(), [this](size_t g) { mark(g); });
     std::sort(candidates_.begin(), candidates_.end());
     // Collected in two passes: first those done or not begun (run here),
     // then those a worker is on. Which runs where changes nothing.
@@ -508,9 +525,7 @@ void QuantumExchange::posted_thread() {
         continue;
       }
       last = std::max(last, sc_time::from_value(sum.last));
-      const uint64_t first = sum.awake ? sum.first : kNever;
-      if (sum.awake && due_at[i] != first) due.emplace(due_at[i] = first, i);
-      if (!sum.awake) due_at[i] = kNever;
+      due.set(i, sum.awake, sum.first);
       if (sum.all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
       g->set_idle(!sum.awake);
       g->record_quantum();
@@ -532,9 +547,9 @@ void QuantumExchange::posted_thread() {
       sc_core::wait(last - sc_core::sc_time_stamp());
       break;
     }
-    while (!due.empty() && due_at[due.top().second] != due.top().first) due.pop();
-    due_set = !due.empty();
-    if (due_set) due_next = std::max(end, sc_time::from_value(due.top().first));
+    uint64_t first_due = 0;
+    due_set = due.next(first_due);
+    if (due_set) due_next = std::max(end, sc_time::from_value(first_due));
     if (!candidates_.empty()) {
       // The next batch point after this one.
       const uint64_t b = batch_.value();
