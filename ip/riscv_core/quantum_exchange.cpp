@@ -467,7 +467,7 @@ void QuantumExchange::posted_thread() {
     for (CoreGroup* g : groups_) g->set_idle(true);
     stop_run();
   };
-  auto post_woken = [&](const sc_time& end) {
+  auto post_woken = [&](const sc_time& end) {  // every listed group with a core to run, not posted
     for (size_t i : candidates_) {
       if (pending_[i]) continue;
       for (RiscvCore* c : groups_[i]->cores())
@@ -483,9 +483,29 @@ void QuantumExchange::posted_thread() {
     in_activation_ = true;
     if (!complete_elws()) return fail();
     if (!at_start && !(batch_set_ && now >= batch_at_) && !(due_set && now >= due_next)) {
-      // A wake-up between batch points: the woken groups' phases start now.
+      // A wake-up between batch points: the woken groups run now, here, up to
+      // their first access, which is made at once (as unbatched: a wake-up's
+      // reaction is not late); what follows is posted.
       ++wakeups_;
-      post_woken(grid.next_sync_point());
+      const sc_time end = grid.next_sync_point();
+      std::sort(candidates_.begin(), candidates_.end());
+      work_.clear();
+      for (size_t i : candidates_) {
+        if (pending_[i]) continue;
+        for (RiscvCore* c : groups_[i]->cores())
+          if (runnable(c, end) && !c->deferred()) {
+            work_.push_back(i);
+            break;
+          }
+      }
+      for (size_t i : work_) {
+        run_local_of(i, end, now);
+        dirty_[i] = 1;
+        if (!local_ok(i)) return fail();
+      }
+      bool any = false;
+      if (!exchange_phase(end, any) || !complete_elws()) return fail();
+      post_woken(end);  // those just exchanged, and any woken meanwhile
       in_activation_ = false;
       if (!candidates_.empty()) schedule_batch();
       if (due_set)

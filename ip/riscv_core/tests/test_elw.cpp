@@ -296,14 +296,17 @@ TEST_CASE("unbatched, an L1 read after the wake-up sees the core store") {
   CHECK(seen == 7);
 }
 
-// Between the wake-up (5002) and the batch point (5600) the read first runs
-// the pending core (a join): the same view and cycles as unbatched.
-TEST_CASE("an L1 access to a pending cluster joins it: it sees the cluster as of its wake-up") {
+// Batched, a woken core runs at its wake-up up to its first access (none
+// here: it stores and sleeps), so a read between the wake-up (5002) and the
+// batch point (5600) sees the store without joining anything: the same view
+// and cycles as unbatched. (A posted phase touched before its batch point
+// is joined: parallel:threads counts joins on mpaimc-8.)
+TEST_CASE("batched, a woken core runs at its wake-up: a later L1 access sees its store") {
   uint32_t seen = 0;
   uint64_t joins = 0;
   CHECK(store_after_wake(700, sc_time(5100, SC_NS), seen, joins) == kStoreAfterWake);
   CHECK(seen == 7);
-  CHECK(joins == 1);
+  CHECK(joins == 0);
 }
 
 TEST_CASE("an L1 access before the wake-up joins nothing") {
