@@ -101,9 +101,8 @@ Cluster::Cluster(sc_core::sc_module_name name, const ClusterParams& p, std::shar
   };
 }
 
-void Cluster::set_core_join(const uint8_t* pending, std::function<void()> join) {
-  core_join_pending_ = pending;
-  core_join_ = std::move(join);
+void Cluster::set_core_join(std::function<void()> touch) {
+  core_join_ = std::move(touch);
   // A posted phase runs while the IMA's process may: its weight port is
   // local only if the IMA has nothing queued or in flight when the phase is
   // posted, and it stays so until the phase is collected (a trigger takes

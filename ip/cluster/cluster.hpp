@@ -68,11 +68,10 @@ class Cluster : public sc_core::sc_module {
   // Finishes the cores' pending local phase before anything from the network
   // reaches the cluster (rv::QuantumExchange::join_local; ClusterBus::set_join).
   void set_join(const uint8_t* due, std::function<void()> join) { bus_.set_join(due, std::move(join)); }
-  // Batched exchange: the cores' posted local phase is finished before a
-  // peripheral touches a core (an event line, a halt); the cores' accesses
-  // to the peripherals' registers all take the bus (the peripherals' own
-  // processes run meanwhile).
-  void set_core_join(const uint8_t* pending, std::function<void()> join);
+  // Batched exchange (posted local phases): `touch` runs before a peripheral
+  // touches a core (an event line, a halt, a fault), and the IMA's weight
+  // port is local only while the IMA is idle when a phase is posted.
+  void set_core_join(std::function<void()> touch);
 
   // The peripherals' registers (event unit, DMA, IMA, control), as debug reads
   // at `at` see them; `at` no later than any master's next access.
@@ -114,7 +113,6 @@ class Cluster : public sc_core::sc_module {
   void join_cores() {
     if (core_join_) core_join_();
   }
-  const uint8_t* core_join_pending_ = nullptr;
   std::function<void()> core_join_;
   // Forwards the cores' sleeps to the tracer.
   struct SleepTrace : rv::SleepObserver {

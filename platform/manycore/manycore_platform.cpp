@@ -117,12 +117,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
     }
     exchange_->enable(threads, uint64_t(cfg_.get_int("simulation.batch_cycles")));
     for (Cluster* c : models_) c->set_pool(exchange_->pool());  // the MVMs on the same host threads
-    if (exchange_->threads() > 0 && exchange_->batch_cycles() > 0)  // batched wake-ups: the L1 joins its cluster
+    if (exchange_->threads() > 0 && exchange_->batch_cycles() > 0)  // posted phases: L1, slave port and cores join
       for (size_t i = 0; i < models_.size(); ++i) {
         auto join = [x = exchange_.get(), i] { x->join(i); };
         models_[i]->l1().set_join(exchange_->pending_flag(i), join);
         models_[i]->set_join(exchange_->pending_flag(i), join);
-        models_[i]->set_core_join(exchange_->pending_flag(i), [x = exchange_.get(), i] { x->touch(i); });
+        models_[i]->set_core_join([x = exchange_.get(), i] { x->touch(i); });
       }
     else if (exchange_->threads() > 0)  // pipelined rounds: the network joins a cluster's local phase
       for (size_t i = 0; i < models_.size(); ++i)
