@@ -19,6 +19,13 @@ constexpr uint64_t kNever = UINT64_MAX;
 
 bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
 
+// A core to run that is not stopped before an access (woken, or never run).
+bool fresh(const CoreGroup* g, const sc_time& end) {
+  for (const RiscvCore* c : g->cores())
+    if (runnable(c, end) && !c->deferred()) return true;
+  return false;
+}
+
 // A group's local work: its deferred L1 writes land (on the calling host
 // thread), then each core runs up to `end` or its next bus access; a fault
 // stops the group's later cores. `stamp`: SystemC time as the phase sees it
@@ -68,6 +75,24 @@ class DueGroups {
   std::vector<uint64_t> at_;
 };
 }  // namespace
+
+// What an activation leaves of a group that has nothing left to run before
+// the quantum's end: its next due time, halts, the latest core time.
+struct QuantumExchange::Settled {
+  explicit Settled(size_t groups) : due(groups), halted(groups, 0) {}
+  void settle(CoreGroup& g, size_t i, const Summary& s) {
+    last = std::max(last, sc_time::from_value(s.last));
+    due.set(i, s.awake, s.first);
+    if (s.all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
+    g.set_idle(!s.awake);
+    g.record_quantum();
+  }
+  bool all_halted() const { return halted_groups == halted.size(); }
+  DueGroups due;
+  std::vector<uint8_t> halted;
+  size_t halted_groups = 0;
+  sc_time last = sc_core::SC_ZERO_TIME;
+};
 
 struct QuantumExchange::GroupPhase final : AsyncTask {
   QuantumExchange* x = nullptr;
@@ -172,10 +197,10 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
 }
 
 // The next multiple of B, or the quantum's end if that comes first.
-void QuantumExchange::schedule_batch() {
+void QuantumExchange::schedule_batch(bool after_now) {
   const sc_time now = sc_core::sc_time_stamp();
   const uint64_t b = batch_.value();
-  sc_time at = sc_time::from_value((now.value() + b - 1) / b * b);
+  sc_time at = sc_time::from_value(after_now ? (now.value() / b + 1) * b : (now.value() + b - 1) / b * b);
   at = std::min(at, QuantumGrid().next_sync_point());
   if (batch_set_ && batch_at_ <= at) return;
   batch_at_ = at;
@@ -375,10 +400,7 @@ void QuantumExchange::thread() {
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);  // time zero: every group
-  DueGroups due(n);
-  std::vector<uint8_t> halted(n, 0);
-  size_t halted_groups = 0;
-  sc_time last = sc_core::SC_ZERO_TIME;
+  Settled settled(n);
   sc_time due_next;  // the next activation for due cores (when due_set)
   bool due_set = false;
   auto fail = [&] {
@@ -391,7 +413,7 @@ void QuantumExchange::thread() {
     if (stopped_) return fail();
     const sc_time end = grid.next_sync_point();
     ++activations_;
-    due.take_before(end.value(), [this](size_t g) { mark(g); });
+    settled.due.take_before(end.value(), [this](size_t g) { mark(g); });
     for (;;) {
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
@@ -407,20 +429,7 @@ void QuantumExchange::thread() {
       if (!any) break;
     }
     for (size_t i : candidates_) {
-      CoreGroup* g = groups_[i];
-      bool awake = false, all_halted = true;
-      uint64_t first = kNever;
-      for (RiscvCore* c : g->cores()) {
-        all_halted &= c->halted();
-        last = std::max(last, c->local_time());
-        if (c->halted() || c->sleeping()) continue;
-        awake = true;
-        first = std::min<uint64_t>(first, c->local_time().value());
-      }
-      due.set(i, awake, first);
-      if (all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
-      g->set_idle(!awake);
-      g->record_quantum();
+      settled.settle(*groups_[i], i, summarize(*groups_[i], end));
       listed_[i] = 0;
     }
     candidates_.clear();
@@ -428,13 +437,13 @@ void QuantumExchange::thread() {
     // The same observer on every group (Progress): told once. Not a walk over
     // every group per activation (a cache miss each: 1.5 % of the SystemC thread).
     if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) o->quantum(now);
-    if (halted_groups == n) {
+    if (settled.all_halted()) {
       // SystemC time ends where the last core stopped, as with the groups' threads.
-      sc_core::wait(last - sc_core::sc_time_stamp());
+      sc_core::wait(settled.last - sc_core::sc_time_stamp());
       break;
     }
     uint64_t first_due = 0;
-    due_set = due.next(first_due);
+    due_set = settled.due.next(first_due);
     if (due_set) {
       // Until the earliest awake core (past `end` when every core overshot
       // it), or a wake-up: a core woken meanwhile resumes at its wake time.
@@ -455,10 +464,7 @@ void QuantumExchange::posted_thread() {
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);
-  DueGroups due(n);
-  std::vector<uint8_t> halted(n, 0);
-  size_t halted_groups = 0;
-  sc_time last = sc_core::SC_ZERO_TIME;
+  Settled settled(n);
   sc_time due_next;
   bool due_set = false, at_start = true;
   std::vector<size_t> kept;
@@ -467,15 +473,9 @@ void QuantumExchange::posted_thread() {
     for (CoreGroup* g : groups_) g->set_idle(true);
     stop_run();
   };
-  auto post_woken = [&](const sc_time& end) {  // every listed group with a core to run, not posted
-    for (size_t i : candidates_) {
-      if (pending_[i]) continue;
-      for (RiscvCore* c : groups_[i]->cores())
-        if (runnable(c, end) && !c->deferred()) {
-          post(i, end);
-          break;
-        }
-    }
+  auto post_woken = [&](const sc_time& end) {  // every listed group with a fresh core, not posted
+    for (size_t i : candidates_)
+      if (!pending_[i] && fresh(groups_[i], end)) post(i, end);
   };
   for (;;) {
     const sc_time now = sc_core::sc_time_stamp();
@@ -490,14 +490,8 @@ void QuantumExchange::posted_thread() {
       const sc_time end = grid.next_sync_point();
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
-      for (size_t i : candidates_) {
-        if (pending_[i]) continue;
-        for (RiscvCore* c : groups_[i]->cores())
-          if (runnable(c, end) && !c->deferred()) {
-            work_.push_back(i);
-            break;
-          }
-      }
+      for (size_t i : candidates_)
+        if (!pending_[i] && fresh(groups_[i], end)) work_.push_back(i);
       for (size_t i : work_) {
         run_local_of(i, end, now);
         dirty_[i] = 1;
@@ -518,7 +512,7 @@ void QuantumExchange::posted_thread() {
     wake_event_.cancel();
     const sc_time end = grid.next_sync_point();
     ++activations_;
-    due.take_before(end.value(), [this](size_t g) { mark(g); });
+    settled.due.take_before(end.value(), [this](size_t g) { mark(g); });
     std::sort(candidates_.begin(), candidates_.end());
     // Collected in two passes: first those done or not begun (run here),
     // then those a worker is on. Which runs where changes nothing.
@@ -544,11 +538,7 @@ void QuantumExchange::posted_thread() {
         kept.push_back(i);
         continue;
       }
-      last = std::max(last, sc_time::from_value(sum.last));
-      due.set(i, sum.awake, sum.first);
-      if (sum.all_halted && !halted[i]) halted[i] = 1, ++halted_groups;
-      g->set_idle(!sum.awake);
-      g->record_quantum();
+      settled.settle(*g, i, sum);
       listed_[i] = 0;
     }
     candidates_.swap(kept);
@@ -563,22 +553,14 @@ void QuantumExchange::posted_thread() {
           if (pending_[i]) phases_[i]->wait();
       o->quantum(now);
     }
-    if (halted_groups == n) {
-      sc_core::wait(last - sc_core::sc_time_stamp());
+    if (settled.all_halted()) {
+      sc_core::wait(settled.last - sc_core::sc_time_stamp());
       break;
     }
     uint64_t first_due = 0;
-    due_set = due.next(first_due);
+    due_set = settled.due.next(first_due);
     if (due_set) due_next = std::max(end, sc_time::from_value(first_due));
-    if (!candidates_.empty()) {
-      // The next batch point after this one.
-      const uint64_t b = batch_.value();
-      sc_time at = sc_time::from_value((now.value() / b + 1) * b);
-      at = std::min(at, end);
-      batch_at_ = at;
-      batch_set_ = true;
-      wake_event_.notify(at - now);
-    }
+    if (!candidates_.empty()) schedule_batch(/*after_now=*/true);  // the posted phases' collection
     if (due_set)
       sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | woken_event_);
     else

@@ -17,9 +17,10 @@
 // are *posted* to the host threads and run while SystemC time moves on. At
 // each batch point (a multiple of B, or the quantum's end) the posted phases
 // are collected, the deferred accesses made (groups and cores in order) and
-// each group with a core to run gets its next phase posted; a woken group's
-// phase is posted a delta after the wake-up (a core woken in a held cv.elw
-// first completes it there, RiscvCore::complete_held_elw). A phase is a
+// each group with a core to run gets its next phase posted. A delta after a
+// wake-up the woken groups run here up to their first access, made at once
+// (a core woken in a held cv.elw first completes it,
+// RiscvCore::complete_held_elw), and what follows is posted. A phase is a
 // function of its group's state when posted: anything that would touch the
 // group before its collection (its L1, its cores' event lines, the network)
 // first finishes it (join()). Its accesses are made at the next batch point:
@@ -108,7 +109,9 @@ class QuantumExchange : public sc_core::sc_module {
   void run_item(size_t k);   // work_[k]'s local phase, then kDone
   void finish_item(size_t k);  // on the SystemC thread: until item k is done (run here if free)
   void stop_run();
-  void schedule_batch();  // the next batch point from now, if earlier than the one set
+  // The next batch point from now (after now: strictly later), if earlier than the one set.
+  void schedule_batch(bool after_now = false);
+  struct Settled;  // the groups' due times and halts, as the activations leave them
   bool complete_elws();   // false: a fault or a model's error (recorded)
   bool report(CoreGroup* g);  // a core's fault recorded; false if there was one
   // Group i's local phase, an exception kept in failures_ (any host thread).
