@@ -19,13 +19,6 @@ constexpr uint64_t kNever = UINT64_MAX;
 
 bool runnable(const RiscvCore* c, const sc_time& end) { return !c->halted() && !c->sleeping() && c->local_time() < end; }
 
-// A core to run that is not stopped before an access (woken, or never run).
-bool fresh(const CoreGroup* g, const sc_time& end) {
-  for (const RiscvCore* c : g->cores())
-    if (runnable(c, end) && !c->deferred()) return true;
-  return false;
-}
-
 // A group's local work: its deferred L1 writes land (on the calling host
 // thread), then each core runs up to `end` or its next bus access; a fault
 // stops the group's later cores. `stamp`: SystemC time as the phase sees it
@@ -94,62 +87,18 @@ struct QuantumExchange::Settled {
   sc_time last = sc_core::SC_ZERO_TIME;
 };
 
-struct QuantumExchange::GroupPhase final : AsyncTask {
-  QuantumExchange* x = nullptr;
-  size_t group = 0;
-  sc_time end, stamp;  // the quantum's end; SystemC time when posted
-  void again() { rearm(); }
-
- private:
-  void body() override {
-    x->run_local_of(group, end, stamp);
-    x->summary_[group] = summarize(*x->groups_[group], end);
-  }
-};
-
-QuantumExchange::Summary QuantumExchange::summarize(const CoreGroup& g, const sc_time& end) {
+QuantumExchange::Summary QuantumExchange::summarize(const CoreGroup& g) {
   Summary s;
-  s.end = end.value();
   s.all_halted = true;
   s.first = kNever;
   for (const RiscvCore* c : g.cores()) {
     s.all_halted &= c->halted();
-    s.fault |= !c->fault().empty();
     s.last = std::max<uint64_t>(s.last, c->local_time().value());
-    if (c->halted()) continue;
-    s.deferred |= c->deferred();
-    s.runnable |= runnable(c, end);
-    if (c->sleeping()) continue;
+    if (c->halted() || c->sleeping()) continue;
     s.awake = true;
     s.first = std::min<uint64_t>(s.first, c->local_time().value());
   }
   return s;
-}
-
-void QuantumExchange::post(size_t i, const sc_time& end) {
-  auto& t = phases_[i];
-  // Reused unless a worker's queue still holds it (it ran here, and the
-  // worker has not yet dropped the stale entry).
-  if (!t || t.use_count() != 1 || !t->done()) {
-    t = std::make_shared<GroupPhase>();
-    t->x = this;
-    t->group = i;
-  } else {
-    t->again();
-  }
-  t->end = end;
-  t->stamp = sc_core::sc_time_stamp();
-  groups_[i]->before_post();
-  pending_[i] = 1;
-  dirty_[i] = 0;
-  pool_->post(t, /*first=*/true);
-}
-
-bool QuantumExchange::collect(size_t i) {
-  if (!pending_[i]) return true;
-  phases_[i]->wait();
-  pending_[i] = 0;
-  return (!failures_[i] && !summary_[i].fault) || local_ok(i);
 }
 
 QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreGroup*> groups)
@@ -157,7 +106,7 @@ QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreG
   SC_THREAD(thread);
 }
 
-QuantumExchange::~QuantumExchange() = default;
+QuantumExchange::~QuantumExchange() { pool_.reset(); }  // its workers may hold slices of phase_
 
 void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   threads_ = threads;
@@ -166,14 +115,15 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   if (!groups_.empty() && !groups_.front()->cores().empty()) {
     burst_ = groups_.front()->cores().front()->cycle() * double(kBurstCycles);
     batch_cycles_ = batch_cycles;
-    batch_ = groups_.front()->cores().front()->cycle() * double(batch_cycles);
+    window_ = (groups_.front()->cores().front()->cycle() * double(batch_cycles)).value();
+    slice_ = window_ * kSliceWindows;
   }
   pool_ = std::make_unique<WorkerPool>(threads);
   listed_.assign(groups_.size(), 0);
   pending_.assign(groups_.size(), 0);
-  phases_.resize(groups_.size());
-  summary_.resize(groups_.size());
-  if (batch_cycles_) dirty_.assign(groups_.size(), 1);
+  guard_.assign(groups_.size(), 0);
+  known_.assign(groups_.size(), 0);
+  phase_ = std::make_unique<Phase[]>(groups_.size());
   item_ = std::make_unique<std::atomic<uint8_t>[]>(groups_.size());
   item_of_.assign(groups_.size(), 0);
   local_due_.assign(groups_.size(), 0);
@@ -181,31 +131,12 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
     groups_[i]->hand_over();
     for (RiscvCore* c : groups_[i]->cores()) {
       c->set_exchange(RiscvCore::Exchange::kDefer);
-      c->on_wake([this, i, c] {  // on the SystemC thread (an exchange phase, a DMA or IMA completion)
+      c->on_wake([this, i] {  // on the SystemC thread (an exchange phase, a DMA or IMA completion)
         mark(i);
-        if (batch_cycles_ == 0) {
-          wake_event_.notify(sc_core::SC_ZERO_TIME);
-          return;
-        }
-        if (c->woken_in_elw()) elw_due_.emplace_back(c, i);
-        if (in_activation_) return;  // the activation's next round takes it
-        woken_event_.notify(sc_core::SC_ZERO_TIME);  // a delta later: held cv.elw completed, the phase posted
-        schedule_batch();
+        wake_event_.notify(sc_core::SC_ZERO_TIME);
       });
     }
   }
-}
-
-// The next multiple of B, or the quantum's end if that comes first.
-void QuantumExchange::schedule_batch(bool after_now) {
-  const sc_time now = sc_core::sc_time_stamp();
-  const uint64_t b = batch_.value();
-  sc_time at = sc_time::from_value(after_now ? (now.value() / b + 1) * b : (now.value() + b - 1) / b * b);
-  at = std::min(at, QuantumGrid().next_sync_point());
-  if (batch_set_ && batch_at_ <= at) return;
-  batch_at_ = at;
-  batch_set_ = true;
-  wake_event_.notify(at - now);
 }
 
 bool QuantumExchange::report(CoreGroup* g) {
@@ -217,36 +148,24 @@ bool QuantumExchange::report(CoreGroup* g) {
   return true;
 }
 
-// In wake order, on the SystemC thread; a completion may wake others (appended).
-bool QuantumExchange::complete_elws() {
-  for (size_t k = 0; k < elw_due_.size(); ++k) {
-    const auto [c, i] = elw_due_[k];
-    if (!c->woken_in_elw()) continue;  // joined meanwhile
-    try {
-      if (c->complete_held_elw()) ++elw_completed_;
-    } catch (...) {  // a model's error from the access
-      groups_[i]->record_error(std::current_exception());
-      elw_due_.clear();
-      return false;
-    }
-    if (!c->fault().empty()) {
-      groups_[i]->record_fault(c->fault());
-      elw_due_.clear();
-      return false;
-    }
-  }
-  elw_due_.clear();
-  return true;
-}
-
-// The group's posted phase finished (run here if no host thread has begun
-// it, else waited for) before anything touches the group; a fault stops the run.
+// Windowed: the group's posted phase (or its round's local phase) brought
+// to where it is the same whoever ran it, before anything touches the group.
 void QuantumExchange::join(size_t i) {
+  if (local_due_[i]) join_local(i);
   if (!pending_[i] || i == exchanging_ || stopped_) return;
   ++joins_;
-  if (collect(i)) return;
-  stopped_ = true;
-  stop_run();
+  advance(i, horizon_.load(std::memory_order_relaxed));
+}
+
+void QuantumExchange::touch(size_t i) {
+  if (window_ == 0 || !pending_[i] || i == exchanging_ || stopped_) return;
+  join(i);
+  if (!collect(i)) {
+    stopped_ = true;
+    return stop_run();
+  }
+  mark(i);  // a woken core may be behind the phase's slices: the rounds take the group
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void QuantumExchange::join_all() {
@@ -267,19 +186,11 @@ bool QuantumExchange::local_ok(size_t i) {
   return false;
 }
 
-// The deferred accesses, groups and cores in order. A core makes its access,
-// then runs on here, making its accesses directly, in stretches of
-// kBurstCycles while each stretch makes one: a run of peripheral accesses
-// (programming a DMA, a barrier) costs one round, not one per access. It goes
-// back to the local phase after a stretch without any.
-bool QuantumExchange::exchange_phase(const sc_time& end, bool& any) {
-  any = false;
-  for (size_t i : work_)
-    if (!exchange_group(i, end, any)) return false;
-  return true;
-}
-
-bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
+// A deferred core makes its access, then runs on here, making its accesses
+// directly, in stretches of kBurstCycles while each stretch makes one: a run
+// of peripheral accesses (programming a DMA, a barrier) costs one round, not
+// one per access. It goes back to the local phase after a stretch without any.
+bool QuantumExchange::exchange_group(size_t i, const sc_time& window, const sc_time& end, bool& any) {
   CoreGroup* g = groups_[i];
   bool first = true;
   exchanging_ = i;  // its own cores' accesses do not join it, until this returns
@@ -288,7 +199,7 @@ bool QuantumExchange::exchange_group(size_t i, const sc_time& end, bool& any) {
     ~Reset() { group = SIZE_MAX; }
   } reset{exchanging_};
   for (RiscvCore* c : g->cores()) {
-    if (!c->deferred() || c->halted()) continue;
+    if (!c->deferred() || c->halted() || c->local_time() >= window) continue;
     if (first) g->before_run(), first = false;  // nothing lands between the phases today; kept for safety
     any = true;
     c->set_exchange(RiscvCore::Exchange::kDirect);
@@ -337,13 +248,13 @@ void QuantumExchange::finish_item(size_t k) {
 void QuantumExchange::join_local(size_t i) {
   if (!local_due_[i]) return;
   finish_item(item_of_[i]);
-  local_due_[i] = 0;
+  set_local_due(i, 0);
 }
 
-bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
+bool QuantumExchange::pipelined_round(const sc_time& window, const sc_time& end, bool& any) {
   any = false;
   const size_t n = work_.size();
-  round_end_ = end;
+  round_end_ = window;
   round_stamp_ = sc_core::sc_time_stamp();
   for (size_t k = 0; k < n; ++k) {
     item_[k].store(kFree, std::memory_order_relaxed);
@@ -374,8 +285,8 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
       }
     }
     const size_t i = work_[k];
-    local_due_[i] = 0;
-    ok = local_ok(i) && exchange_group(i, end, any);
+    set_local_due(i, 0);
+    ok = local_ok(i) && exchange_group(i, window, end, any);
   }
   // Stopped early: the groups nobody began are not run.
   for (size_t k = 0; k < n; ++k) {
@@ -393,10 +304,10 @@ bool QuantumExchange::pipelined_round(const sc_time& end, bool& any) {
 // platform's size: the candidates are the groups woken since the last
 // activation and those whose earliest awake core is due before the quantum's
 // end (after an activation every awake core is at or past it).
-// Batched (B > 0): posted_thread().
+// Windowed (B > 0): windowed_thread().
 void QuantumExchange::thread() {
   if (threads_ == 0) return;
-  if (batch_cycles_) return posted_thread();
+  if (window_) return windowed_thread();
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);  // time zero: every group
@@ -404,7 +315,6 @@ void QuantumExchange::thread() {
   sc_time due_next;  // the next activation for due cores (when due_set)
   bool due_set = false;
   auto fail = [&] {
-    in_activation_ = false;
     for (CoreGroup* g : groups_) g->set_idle(true);
     stop_run();
   };
@@ -425,15 +335,14 @@ void QuantumExchange::thread() {
         }
       if (work_.empty()) break;
       bool any = false;
-      if (!pipelined_round(end, any)) return fail();
+      if (!pipelined_round(end, end, any)) return fail();
       if (!any) break;
     }
     for (size_t i : candidates_) {
-      settled.settle(*groups_[i], i, summarize(*groups_[i], end));
+      settled.settle(*groups_[i], i, summarize(*groups_[i]));
       listed_[i] = 0;
     }
     candidates_.clear();
-    in_activation_ = false;
     // The same observer on every group (Progress): told once. Not a walk over
     // every group per activation (a cache miss each: 1.5 % of the SystemC thread).
     if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) o->quantum(now);
@@ -456,115 +365,253 @@ void QuantumExchange::thread() {
   for (CoreGroup* g : groups_) g->set_idle(true);
 }
 
-// Batched: at each batch point, every listed group's posted phase is
-// collected, the deferred accesses are made (groups and cores in order), and
-// every group with a core to run gets its next local phase posted, to be
-// collected at the next batch point or when something touches the group.
-void QuantumExchange::posted_thread() {
+// Windowed (B > 0): SystemC time is cut into windows of B cycles on a fixed
+// grid. At an activation (a window's start, a wake-up, a due group) the
+// groups to look at run here, as unbatched, but only to the window's end:
+// rounds of local phases (the pool helping) and exchange phases make every
+// access inside the window, at its own time. What the groups have left to
+// run past the window is *posted*: a phase that runs in slices (kSliceWindows
+// windows, on their own grid), on any host thread, ahead of SystemC time up
+// to the horizon, and stops after the first slice that leaves a core before
+// an access (or faulted, or with nothing left to run). At each
+// window's start every posted phase is brought to the window's end (here,
+// slice by slice, if no host thread has got there): one that stopped inside
+// the window is collected, and its accesses made, in the rounds; the others
+// wait for the next window. Anything that touches a group with a posted
+// phase first brings it to the horizon (join()): the phase is then a
+// function of the group's state when posted whoever ran it, and the touch
+// sees the group where the phase left it, as a touch after an unbatched
+// local phase (which runs to the quantum's end) does.
+struct QuantumExchange::Phase {
+  std::atomic<uint8_t> busy{0};       // a host thread runs a slice
+  std::atomic<uint8_t> complete{0};   // stopped: nothing more to run until collected
+  std::atomic<uint64_t> reached{0};   // slices done up to here (a slice's end, or where it was posted)
+  std::atomic<uint64_t> generation{0};
+  uint64_t end = 0;                   // the quantum's end
+  uint64_t stamp = 0;                 // SystemC time when posted (its local register accesses)
+  uint64_t stop = kNever;             // once complete: its first access or fault, else its last slice's end - 1
+};
+
+// Claims the phase as a slice would, waiting while a host thread runs one.
+void QuantumExchange::hold(Phase& p) {
+  for (unsigned spins = 0;;) {
+    uint8_t free = 0;
+    if (p.busy.compare_exchange_strong(free, 1, std::memory_order_acq_rel)) return;
+    wait_step(spins);
+  }
+}
+
+bool QuantumExchange::try_slice(size_t i) {
+  Phase& p = phase_[i];
+  uint8_t free = 0;
+  if (!p.busy.compare_exchange_strong(free, 1, std::memory_order_acq_rel)) return false;
+  if (!p.complete.load(std::memory_order_relaxed) &&
+      p.reached.load(std::memory_order_relaxed) < horizon_.load(std::memory_order_acquire))
+    slice(i);
+  p.busy.store(0, std::memory_order_release);
+  return true;
+}
+
+// One slice of the group's cores, in order; then whether the phase stops.
+void QuantumExchange::slice(size_t i) {
+  Phase& p = phase_[i];
+  CoreGroup* g = groups_[i];
+  const uint64_t bound = std::min(p.end, (p.reached.load(std::memory_order_relaxed) / slice_ + 1) * slice_);
+  try {
+    g->before_run();
+    for (RiscvCore* c : g->cores()) {
+      if (c->halted() || c->sleeping() || c->deferred() || c->local_time().value() >= bound) continue;
+      c->set_local_stamp(p.stamp);
+      c->run_until(sc_time::from_value(bound));
+      c->set_local_stamp(RiscvCore::kNoStamp);
+      if (!c->fault().empty()) break;
+    }
+  } catch (...) {  // not expected: local work makes no access; kept for the report
+    failures_[i] = std::current_exception();
+  }
+  uint64_t stop = failures_[i] ? bound - 1 : kNever;
+  bool more = false;
+  for (const RiscvCore* c : g->cores()) {
+    if (c->halted()) continue;
+    const uint64_t t = c->local_time().value();
+    if (!c->fault().empty() || c->deferred())
+      stop = std::min(stop, t);
+    else if (!c->sleeping() && t < p.end)
+      more = true;
+  }
+  p.reached.store(bound, std::memory_order_release);
+  if (stop < bound || !more) {
+    // Collected in the window of its first access or fault, else of the slice's
+    // end: where it stopped, not when a host thread got there.
+    p.stop = std::min(stop, bound - 1);
+    p.complete.store(1, std::memory_order_release);
+  }
+}
+
+// On the SystemC thread: slices until the phase reached `target` or stopped
+// (run here while no host thread runs one).
+void QuantumExchange::advance(size_t i, uint64_t target) {
+  Phase& p = phase_[i];
+  for (unsigned spins = 0; !p.complete.load(std::memory_order_acquire) &&
+                           p.reached.load(std::memory_order_acquire) < target;)
+    if (!try_slice(i)) wait_step(spins);
+  for (unsigned spins = 0; p.busy.load(std::memory_order_acquire);) wait_step(spins);
+}
+
+// The pool's side: a slice, then the next one queued behind other work.
+void QuantumExchange::queue_slice(size_t i, uint64_t generation, bool first) {
+  pool_->post(make_task([this, i, generation] {
+    Phase& p = phase_[i];
+    if (p.generation.load(std::memory_order_acquire) != generation) return;
+    try_slice(i);
+    if (p.complete.load(std::memory_order_acquire) || p.generation.load(std::memory_order_acquire) != generation) return;
+    if (p.reached.load(std::memory_order_acquire) >= horizon_.load(std::memory_order_acquire)) {
+      // At the horizon: the SystemC thread queues it again when it moves on.
+      p.generation.fetch_or(kParked, std::memory_order_acq_rel);
+      if (p.reached.load(std::memory_order_acquire) >= horizon_.load(std::memory_order_acquire)) return;
+      uint64_t parked = generation | kParked;
+      if (!p.generation.compare_exchange_strong(parked, generation, std::memory_order_acq_rel)) return;
+    }
+    queue_slice(i, generation, false);
+  }), first);
+}
+
+void QuantumExchange::raise_horizon(uint64_t h) {
+  if (h <= horizon_.load(std::memory_order_relaxed)) return;
+  horizon_.store(h, std::memory_order_release);
+  for (size_t i : live_) {
+    if (!pending_[i]) continue;  // collected since: its slices are over
+    Phase& p = phase_[i];
+    const uint64_t g = p.generation.load(std::memory_order_acquire);
+    uint64_t parked = g;
+    if ((g & kParked) && p.generation.compare_exchange_strong(parked, g & ~kParked, std::memory_order_acq_rel))
+      queue_slice(i, g & ~kParked, false);
+  }
+}
+
+void QuantumExchange::post_phase(size_t i, uint64_t from, uint64_t end) {
+  Phase& p = phase_[i];
+  hold(p);  // while it is set up: a slice task of an earlier phase may still be queued
+  p.end = end;
+  p.stamp = sc_core::sc_time_stamp().value();
+  p.stop = kNever;
+  p.complete.store(0, std::memory_order_relaxed);
+  p.reached.store(from, std::memory_order_relaxed);
+  const uint64_t generation = (p.generation.load(std::memory_order_relaxed) & ~kParked) + 2;
+  p.generation.store(generation, std::memory_order_release);
+  p.busy.store(0, std::memory_order_release);
+  groups_[i]->before_post();
+  set_pending(i, 1);
+  known_[i] = from;
+  live_.push_back(i);
+  queue_slice(i, generation, true);  // its first slice is wanted at the next window's start
+}
+
+// The phase's result taken: a fault or error reported (false).
+bool QuantumExchange::collect(size_t i) {
+  set_pending(i, 0);
+  Phase& p = phase_[i];
+  hold(p);  // a queued slice task that claims it afterwards finds it complete
+  p.complete.store(1, std::memory_order_relaxed);
+  p.generation.fetch_or(kParked, std::memory_order_acq_rel);
+  p.busy.store(0, std::memory_order_release);
+  return local_ok(i);
+}
+
+// Windowed: see above the Phase.
+void QuantumExchange::windowed_thread() {
   QuantumGrid grid;
   const size_t n = groups_.size();
   for (size_t i = 0; i < n; ++i) mark(i);
   Settled settled(n);
-  sc_time due_next;
-  bool due_set = false, at_start = true;
-  std::vector<size_t> kept;
+  const uint64_t w = window_;
   auto fail = [&] {
-    in_activation_ = false;
     for (CoreGroup* g : groups_) g->set_idle(true);
     stop_run();
   };
-  auto post_woken = [&](const sc_time& end) {  // every listed group with a fresh core, not posted
-    for (size_t i : candidates_)
-      if (!pending_[i] && fresh(groups_[i], end)) post(i, end);
-  };
   for (;;) {
     const sc_time now = sc_core::sc_time_stamp();
+    const uint64_t t = now.value();
     if (stopped_) return fail();
-    in_activation_ = true;
-    if (!complete_elws()) return fail();
-    if (!at_start && !(batch_set_ && now >= batch_at_) && !(due_set && now >= due_next)) {
-      // A wake-up between batch points: the woken groups run now, here, up to
-      // their first access, which is made at once (as unbatched: a wake-up's
-      // reaction is not late); what follows is posted.
-      ++wakeups_;
-      const sc_time end = grid.next_sync_point();
+    const sc_time end = grid.next_sync_point();
+    const uint64_t e = std::min<uint64_t>(end.value(), t / w * w + w);  // this window's end
+    ++activations_;
+    if (t % w) ++wakeups_;
+    raise_horizon((t / w * w + kLookahead * w + slice_ - 1) / slice_ * slice_);
+    settled.due.take_before(end.value(), [this](size_t g) { mark(g); });
+    // A posted phase is looked at in each window it may stop in: past where
+    // it was last seen (known_: a host thread's progress, so which windows
+    // look changes, but a phase not looked at would not have been collected).
+    size_t live = 0;
+    for (size_t i : live_)
+      if (pending_[i] && !listed_[i]) {
+        live_[live++] = i;
+        if (known_[i] < e) mark(i);
+      }
+    live_.resize(live);
+    for (;;) {
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
-      for (size_t i : candidates_)
-        if (!pending_[i] && fresh(groups_[i], end)) work_.push_back(i);
-      for (size_t i : work_) {
-        run_local_of(i, end, now);
-        dirty_[i] = 1;
-        if (!local_ok(i)) return fail();
+      size_t keep = 0;
+      for (size_t i : candidates_) {
+        if (pending_[i]) {
+          advance(i, e);
+          const Phase& p = phase_[i];
+          const bool complete = p.complete.load(std::memory_order_acquire);
+          if (!complete || p.stop >= e) {  // nothing inside this window
+            known_[i] = complete ? p.stop : p.reached.load(std::memory_order_acquire);
+            listed_[i] = 0;
+            continue;
+          }
+          if (!collect(i)) return fail();
+        }
+        candidates_[keep++] = i;
+        bool due = false;
+        for (RiscvCore* c : groups_[i]->cores()) {
+          if (c->halted() || c->sleeping()) continue;
+          if (!c->deferred() && c->local_time() < now) c->set_local_time(now);  // woken behind SystemC time
+          due |= c->local_time().value() < e;
+        }
+        if (due) work_.push_back(i);
       }
+      candidates_.resize(keep);
+      if (work_.empty()) break;
       bool any = false;
-      if (!exchange_phase(end, any) || !complete_elws()) return fail();
-      post_woken(end);  // those just exchanged, and any woken meanwhile
-      in_activation_ = false;
-      if (!candidates_.empty()) schedule_batch();
-      if (due_set)
-        sc_core::wait(due_next - now, wake_event_ | woken_event_);
-      else
-        sc_core::wait(wake_event_ | woken_event_);
-      continue;
+      if (!pipelined_round(sc_time::from_value(e), end, any)) return fail();
+      if (!any) break;
     }
-    batch_set_ = at_start = false;
-    wake_event_.cancel();
-    const sc_time end = grid.next_sync_point();
-    ++activations_;
-    settled.due.take_before(end.value(), [this](size_t g) { mark(g); });
-    std::sort(candidates_.begin(), candidates_.end());
-    // Collected in two passes: first those done or not begun (run here),
-    // then those a worker is on. Which runs where changes nothing.
-    for (size_t i : candidates_)
-      if (pending_[i]) phases_[i]->run_if_free();
-    for (size_t i : candidates_)
-      if (!collect(i)) return fail();
-    work_.clear();
-    for (size_t i : candidates_)
-      if (dirty_[i] || summary_[i].deferred) work_.push_back(i);
-    bool any = false;
-    if (!exchange_phase(end, any)) return fail();
-    for (size_t i : work_) dirty_[i] = 1;
-    if (!complete_elws()) return fail();
-    ++rounds_;
-    std::sort(candidates_.begin(), candidates_.end());
-    kept.clear();
+    // What is left past the window is posted; a group with nothing left settles.
     for (size_t i : candidates_) {
       CoreGroup* g = groups_[i];
-      const Summary sum = dirty_[i] || summary_[i].end != end.value() ? summarize(*g, end) : summary_[i];
-      if (sum.runnable) {
-        post(i, end);
-        kept.push_back(i);
+      listed_[i] = 0;
+      bool left = false;
+      for (const RiscvCore* c : g->cores()) left |= !c->halted() && !c->sleeping() && c->local_time() < end;
+      if (left) {
+        post_phase(i, e, end.value());
         continue;
       }
-      settled.settle(*g, i, sum);
-      listed_[i] = 0;
+      settled.settle(*g, i, summarize(*g));
     }
-    candidates_.swap(kept);
-    in_activation_ = false;
+    candidates_.clear();
     if (QuantumObserver* o = groups_.empty() ? nullptr : groups_.front()->quantum_observer()) {
       // An observer reading the cores (a power sample, the progress line)
-      // sees them after their posted phases: finished here (when, or on
-      // which host thread, changes no result; a fault is still found at
-      // the group's collection).
+      // sees them with their posted phases at the horizon, as a join does.
       if (o->reads_cores(now))
-        for (size_t i : candidates_)
-          if (pending_[i]) phases_[i]->wait();
+        for (size_t i : live_)
+          if (pending_[i]) advance(i, horizon_.load(std::memory_order_relaxed));
       o->quantum(now);
     }
-    if (settled.all_halted()) {
+    if (live_.empty() && settled.all_halted()) {
       sc_core::wait(settled.last - sc_core::sc_time_stamp());
       break;
     }
-    uint64_t first_due = 0;
-    due_set = settled.due.next(first_due);
-    if (due_set) due_next = std::max(end, sc_time::from_value(first_due));
-    if (!candidates_.empty()) schedule_batch(/*after_now=*/true);  // the posted phases' collection
-    if (due_set)
-      sc_core::wait(due_next - sc_core::sc_time_stamp(), wake_event_ | woken_event_);
+    uint64_t next = kNever, first_due = 0;
+    if (!live_.empty()) next = e;
+    if (settled.due.next(first_due)) next = std::min(next, std::max<uint64_t>(end.value(), first_due));
+    if (next != kNever)
+      sc_core::wait(sc_time::from_value(next) - sc_core::sc_time_stamp(), wake_event_);
     else
-      sc_core::wait(wake_event_ | woken_event_);
+      sc_core::wait(wake_event_);
   }
   for (CoreGroup* g : groups_) g->set_idle(true);
 }

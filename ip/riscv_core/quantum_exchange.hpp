@@ -13,18 +13,16 @@
 // Neither phase depends on which host thread ran what, so results are the
 // same for every N. They differ from the per-group threads' schedule (threads
 // 0), where a group runs its quantum whole, accesses included.
-// Batched (`simulation.batch_cycles` B > 0; posted_thread()): local phases
-// are *posted* to the host threads and run while SystemC time moves on. At
-// each batch point (a multiple of B, or the quantum's end) the posted phases
-// are collected, the deferred accesses made (groups and cores in order) and
-// each group with a core to run gets its next phase posted. A delta after a
-// wake-up the woken groups run here up to their first access, made at once
-// (a core woken in a held cv.elw first completes it,
-// RiscvCore::complete_held_elw), and what follows is posted. A phase is a
-// function of its group's state when posted: anything that would touch the
-// group before its collection (its L1, its cores' event lines, the network)
-// first finishes it (join()). Its accesses are made at the next batch point:
-// up to B cycles late. B = 0: an activation at every wake-up.
+// Windowed (`simulation.batch_cycles` B > 0; windowed_thread()): the same
+// rounds, but only to the end of a window of B cycles (a fixed grid); what
+// the groups have left past it is *posted*, a phase that runs in slices of one
+// window on any host thread, ahead of SystemC time up to a horizon, and stops
+// after a slice that leaves a core before an access. At each window's start
+// every posted phase is brought to the window's end: one that stopped inside
+// it is collected and its accesses made in the rounds, at their own times.
+// Anything that touches a group with a posted phase first brings the phase to
+// the horizon (join()). B = 0: an activation at every wake-up, local phases
+// to the quantum's end.
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -53,22 +51,19 @@ class QuantumExchange : public sc_core::sc_module {
   // batch_cycles: B above (0: an activation at every wake-up).
   void enable(unsigned threads, uint64_t batch_cycles = 0);
   uint64_t batch_cycles() const { return batch_cycles_; }
-  // Batched: while *pending_flag(i) is set, group i has a posted local phase
-  // not yet collected; join(i) finishes it (runs it here if no host thread
-  // has begun it, else waits). The group's L1 and bus call it before any
-  // access but its own cores' DMI. Not during the group's own exchange.
-  // join_all(): every pending group, in order (the run's end).
-  const uint8_t* pending_flag(size_t group) const { return &pending_[group]; }
+  // Windowed: while *pending_flag(i) is set, group i has a posted phase
+  // (or, in a round, a local phase) that may still run; join(i) brings it to
+  // the horizon (runs its slices here while no host thread does, else waits),
+  // so what touches the group sees it the same whoever ran it. The group's
+  // L1 and slave port call it before any access but its own cores' DMI. Not
+  // during the group's own exchange. join_all(): every posted group (the run's end).
+  const uint8_t* pending_flag(size_t group) const { return &guard_[group]; }
   void join(size_t group);
   void join_all();
-  // Batched: anything about to touch group i's cores (an event line, a halt;
-  // Cluster::set_core_join): finishes its posted phase (join) and drops what
-  // the phase summed up about them. Unbatched: nothing.
-  void touch(size_t group) {
-    if (dirty_.empty()) return;
-    dirty_[group] = 1;
-    join(group);
-  }
+  // Windowed: anything about to touch group i's cores (an event line, a halt;
+  // Cluster::set_core_join): join(i), then the phase is collected and the
+  // group looked at a delta later, as at a wake-up. Unbatched: nothing.
+  void touch(size_t group);
   // Unbatched rounds are pipelined: group k's exchange phase runs as soon as
   // its local phase is done, while the host threads run the later groups'.
   // While *local_due_flag(i) is set, group i's local phase of the round may
@@ -85,21 +80,31 @@ class QuantumExchange : public sc_core::sc_module {
   // same for every N).
   uint64_t activations() const { return activations_; }
   uint64_t rounds() const { return rounds_; }
-  // Batched schedule: wake-ups that did not start a batch (their held cv.elw
-  // completed), cv.elw completed at the wake-up, pending groups joined.
+  // Windowed schedule: activations inside a window (wake-ups), cv.elw
+  // completed at the wake-up (none today: a woken core runs its cv.elw
+  // again, as unbatched), posted phases joined.
   uint64_t wakeups() const { return wakeups_; }
   uint64_t elw_completed() const { return elw_completed_; }
   uint64_t joins() const { return joins_; }
 
  private:
   void thread();
-  void posted_thread();  // batched (B > 0): local phases posted, collected at the next batch point
-  struct GroupPhase;
-  void post(size_t group, const sc_core::sc_time& end);
+  void windowed_thread();  // B > 0: rounds to the window's end, the rest posted in slices
+  struct Phase;
+  static void hold(Phase& p);
+  bool try_slice(size_t group);  // a slice of its posted phase unless a host thread runs one (any thread)
+  void slice(size_t group);
+  void advance(size_t group, uint64_t target);  // SystemC thread: the phase at `target` or stopped
+  void queue_slice(size_t group, uint64_t generation, bool first);  // first: ahead of queued work
+  void raise_horizon(uint64_t horizon);
+  void post_phase(size_t group, uint64_t from, uint64_t end);
   bool collect(size_t group);  // false: a fault or error (recorded)
-  bool exchange_phase(const sc_core::sc_time& end, bool& any);
-  bool exchange_group(size_t group, const sc_core::sc_time& end, bool& any);  // false: the run stops
-  bool pipelined_round(const sc_core::sc_time& end, bool& any);               // false: the run stops
+  // `window`: local phases run to it and only accesses before it are made
+  // (the windowed schedule's window; unbatched, the quantum's end).
+  bool exchange_group(size_t group, const sc_core::sc_time& window, const sc_core::sc_time& end,
+                      bool& any);  // false: the run stops
+  bool pipelined_round(const sc_core::sc_time& window, const sc_core::sc_time& end,
+                       bool& any);  // false: the run stops
   // Items of a pipelined round (positions in work_): claimed once, by any host thread.
   enum : uint8_t { kFree, kRunning, kDone };
   bool claim(size_t k) {
@@ -109,10 +114,7 @@ class QuantumExchange : public sc_core::sc_module {
   void run_item(size_t k);   // work_[k]'s local phase, then kDone
   void finish_item(size_t k);  // on the SystemC thread: until item k is done (run here if free)
   void stop_run();
-  // The next batch point from now (after now: strictly later), if earlier than the one set.
-  void schedule_batch(bool after_now = false);
   struct Settled;  // the groups' due times and halts, as the activations leave them
-  bool complete_elws();   // false: a fault or a model's error (recorded)
   bool report(CoreGroup* g);  // a core's fault recorded; false if there was one
   // Group i's local phase, an exception kept in failures_ (any host thread).
   void run_local_of(size_t i, const sc_core::sc_time& end, const sc_core::sc_time& stamp);
@@ -126,6 +128,14 @@ class QuantumExchange : public sc_core::sc_module {
 
   std::vector<CoreGroup*> groups_;
   sc_core::sc_time burst_;
+  void set_local_due(size_t i, uint8_t due) {
+    local_due_[i] = due;
+    guard_[i] = due | pending_[i];
+  }
+  void set_pending(size_t i, uint8_t pending) {
+    pending_[i] = pending;
+    guard_[i] = pending | local_due_[i];
+  }
   void mark(size_t group) {  // a candidate of this activation
     if (!listed_[group]) listed_[group] = 1, candidates_.push_back(group);
   }
@@ -144,31 +154,32 @@ class QuantumExchange : public sc_core::sc_module {
   std::unique_ptr<WorkerPool> pool_;
   sc_core::sc_event wake_event_;
   uint64_t activations_ = 0, rounds_ = 0;
-  // Batched schedule.
+  // Windowed schedule.
   uint64_t batch_cycles_ = 0;
-  sc_core::sc_time batch_;                     // B as time
-  std::vector<uint8_t> pending_;               // per group: a posted local phase not collected
-  std::vector<std::pair<RiscvCore*, size_t>> elw_due_;  // woken in a held cv.elw (core, group), in wake order
-  sc_core::sc_event woken_event_;              // a delta after a wake-up between batch points
-  sc_core::sc_time batch_at_;
-  bool batch_set_ = false;
-  bool in_activation_ = false;                 // wakes now are taken by the activation's next round
+  uint64_t window_ = 0;                        // B as a time value
+  // A posted phase runs in slices of kSliceWindows windows (on their own
+  // grid): a group's cores interleave by slices, and a host thread runs a
+  // cluster that long before it moves on (its state stays in the cache). No
+  // slice ends past the horizon: kLookahead windows past the window's start,
+  // up to the next slice's end.
+  static constexpr uint64_t kSliceWindows = 16, kLookahead = 32;
+  uint64_t slice_ = 0;                         // kSliceWindows windows as a time value
+  static constexpr uint64_t kParked = 1;       // in Phase::generation: no slice queued
+  std::unique_ptr<Phase[]> phase_;             // per group
+  std::atomic<uint64_t> horizon_{0};           // no slice ends past it
+  std::vector<uint8_t> pending_;               // per group: a posted phase not collected
+  std::vector<uint8_t> guard_;                 // per group: pending_ or local_due_ (what joins)
+  std::vector<size_t> live_;                   // groups posted (some may be collected since)
+  std::vector<uint64_t> known_;                // per posted group: no access or fault before this
   size_t exchanging_ = SIZE_MAX;               // the group in its exchange phase (not joined)
   bool stopped_ = false;                       // a collection met a fault
   uint64_t wakeups_ = 0, elw_completed_ = 0, joins_ = 0;
-  std::vector<std::shared_ptr<GroupPhase>> phases_;  // per group: its posted local phase (pending_)
-  // What a posted phase left, summed up on the host thread that ran it (the
-  // cores' state is in its cache there): valid until the group is touched
-  // (dirty_: an event line, a halt, its exchange).
+  // What an activation leaves of a group it settles (Settled).
   struct Summary {
-    bool deferred = false, runnable = false, awake = false, all_halted = false, fault = false;
+    bool awake = false, all_halted = false;
     uint64_t first = 0, last = 0;  // earliest awake core's local time; latest local time
-    uint64_t end = 0;              // `runnable` against this end
   };
-  static Summary summarize(const CoreGroup& g, const sc_core::sc_time& end);
-  std::vector<Summary> summary_;
-  std::vector<uint8_t> dirty_;
-
+  static Summary summarize(const CoreGroup& g);
 };
 
 }  // namespace vp::rv

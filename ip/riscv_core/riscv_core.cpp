@@ -47,7 +47,7 @@ void RiscvCore::reset(uint32_t pc) {
   start_cycles_ = now_;
   sleep_cycles_ = instret_ = 0;
   mcycle_adj_ = minstret_adj_ = mcycle_frozen_ = minstret_frozen_ = 0;
-  sleeping_ = halted_ = wake_pending_ = elw_sleep_ = elw_held_ = elw_woken_ = false;
+  sleeping_ = halted_ = wake_pending_ = elw_sleep_ = elw_held_ = false;
   exit_code_ = 0;
   lp_start_.fill(0);
   lp_end_.fill(0);
@@ -60,7 +60,6 @@ void RiscvCore::reset(uint32_t pc) {
 
 RiscvCore::StopReason RiscvCore::run_until(sc_time until) {
   const uint64_t limit = to_cycles(until);
-  elw_woken_ = false;  // a cv.elw not completed at the wake-up runs again here
   if (__builtin_expect(!hooks_.empty(), 0)) return run_until_hooked(limit);
   deferred_ = false;
   for (;;) {
@@ -204,7 +203,6 @@ void RiscvCore::wake(sc_time at) {
     sleep_cycles_ += t - now_;
     now_ = t;
   }
-  elw_woken_ = elw_sleep_;
   sleeping_ = elw_sleep_ = false;
   if (on_wake_) on_wake_();
 }
@@ -278,61 +276,6 @@ void RiscvCore::elw_sleep() {
     return;
   }
   sleeping_ = elw_sleep_ = true;
-}
-
-bool RiscvCore::complete_held_elw() {
-  if (!elw_woken_ || halted_ || sleeping_) return false;
-  elw_woken_ = false;
-  // The slot the held cv.elw was decoded into (what the interpreter would run).
-  // The cache it was held from: the step path's when a hook stepped it.
-  DecodeCache& ic = !hooks_.empty() && resumed_ ? *step_icache_ : *icache_;
-  const DecodeCache::Slot* s = ic.decoded_as(pc_, Op::kCvElw);
-  if (!s || ic.is_loop_end(pc_)) return false;
-  const uint32_t pc = pc_, a = x_[s->rs1] + static_cast<uint32_t>(s->imm);
-  const uint64_t start = now_;
-  // As op_CvElw run again: the issue cycle, a misaligned penalty (a trap would
-  // have come before the hold), the access with its wait states, core.timing.elw.
-  now_ += 1;
-  if (a & 3) now_ += cfg_.timing.misaligned_penalty;
-  const Exchange mode = exchange_;
-  exchange_ = Exchange::kDirect;
-  uint32_t v = 0;
-  ElwResult r;
-  try {
-    r = event_load(a, v);
-  } catch (...) {
-    exchange_ = mode;
-    throw;
-  }
-  exchange_ = mode;
-  if (r != ElwResult::kDone) {  // not begun, as the interpreter undoes it
-    now_ = start;
-    if (r == ElwResult::kHeld && !halted_) elw_sleep();
-    return false;
-  }
-  x_[s->rd] = v;  // rd 0 is the sink slot
-  now_ += cfg_.timing.elw - 1;
-  ++instret_;
-  // The interpreter's bookkeeping after it: no hazard for the next
-  // instruction (the pipeline restarts), the slot ran once and the next run
-  // enters at the instruction after it (an arrival there, taken back here).
-  hz_load_rd_ = 0;
-  hz_jumped_ = false;
-  hz_prev_ = s;
-  ++ic.flow_at(pc).arrive;
-  pc_ = pc + (s->len & 6u);
-  ic.cut_at(pc_);
-  if (!hooks_.empty() && resumed_) {  // the step path saw it begin: it completes here
-    resumed_ = false;
-    StepInfo info;
-    info.pc = pc;
-    info.cycle = start;
-    info.retired = true;
-    info.mem_size = 4;
-    info.mem_addr = a;
-    for (auto h = hooks_.rbegin(); h != hooks_.rend(); ++h) (*h)->after(*this, info);
-  }
-  return true;
 }
 
 void RiscvCore::halt(int exit_code) {

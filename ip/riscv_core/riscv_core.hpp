@@ -107,17 +107,6 @@ class RiscvCore : public sc_core::sc_module {
   bool sleeping() const { return sleeping_; }
   // Asleep in a cv.elw that its target holds back (sleeping() is true too).
   bool sleeping_in_elw() const { return elw_sleep_; }
-  // Woken from a held cv.elw and not run since: the cv.elw at pc() is still to complete.
-  bool woken_in_elw() const { return elw_woken_; }
-  // Completes that cv.elw now, as a direct bus access at the core's local time
-  // (its wake time), as the hardware's load returns when the event arrives:
-  // the quantum exchange's batched schedule calls it on the SystemC thread at
-  // the wake-up, so that the core's next instructions are local work. The
-  // same cycles as running it again (hooks see it complete, as on the step
-  // path). False when it did not complete: held again (the core sleeps
-  // again), or not a decoded cv.elw (a flushed cache, a hardware loop's end):
-  // the core then runs it itself.
-  bool complete_held_elw();
   bool halted() const { return halted_; }
   // Why the core stopped on a fault (core, cause, pc, instruction); empty if it did not.
   const std::string& fault() const { return fault_; }
@@ -253,7 +242,6 @@ class RiscvCore : public sc_core::sc_module {
   bool sleeping_ = false, halted_ = false, wake_pending_ = false;
   bool elw_sleep_ = false;  // asleep in a held cv.elw
   bool elw_held_ = false;   // the step path: the last cv.elw was held (not an instruction's end)
-  bool elw_woken_ = false;  // woken from a held cv.elw, not run since
   EventLoadExtension* elw_ext_ = nullptr;  // owned by trans_
   bool attention_ = false;
   Exchange exchange_ = Exchange::kDirect;

@@ -1,6 +1,6 @@
 # --threads N (the quantum exchange, docs/architecture.md "Parallel simulation"):
 # 1, 2 and 4 host threads give the same --stats (but host keys), console,
-# batched (simulation.batch_cycles 100: posted local phases) and not (0, the default),
+# windowed (simulation.batch_cycles 100: rounds to a window's end, the rest posted) and not (0, the default),
 # stdout and VCD trace on mpaimc-8 and mpaimc-64 dataflow jobs (with IMA noise
 # too; their waits sleep in cv.elw), the default (one per host core) as 1; a firmware
 # fault is one report, the same for every N; the time-limit report too;
@@ -34,19 +34,19 @@ python3 -c "import json; r=json.load(open('s8-1.json'))['results']; n=sum(c['eve
 # The mutation check of the comparison: another schedule (threads 0) is told apart.
 expect_exit 0 "$VP" --threads 0 --network "$NET/one_conv.yaml" --platform mpaimc-8 --batch 3 --stats s8-0.json
 $SAME s8-1.json s8-0.json > /dev/null && fail "same_stats.py did not tell the two schedules apart"
-# Batched (simulation.batch_cycles: posted local phases, collected at batch
-# points; cv.elw completed at wake-ups; touched clusters joined): again the
-# same results for every N (power samples in the VCD read the cores too),
-# and not those of the default (batch_cycles 0).
+# Windowed (simulation.batch_cycles: rounds to a window's end, the rest posted
+# in slices run ahead on the host threads; touched clusters joined): again
+# the same results for every N (power samples in the VCD read the cores
+# too), and not those of the default (batch_cycles 0).
 for n in 1 4; do
   expect_exit 0 "$VP" --threads $n --set simulation.batch_cycles=100 --network "$NET/one_conv.yaml" \
     --platform mpaimc-8 --batch 3 --stats s8-b$n.json --vcd w8-b$n.vcd --trace-clusters 0-3
   expect_in "bit-exact: 3 images" "$STDOUT"
 done
-$SAME s8-b1.json s8-b4.json || fail "mpaimc-8, batched: --threads 4 statistics differ from --threads 1"
-cmp -s w8-b1.vcd w8-b4.vcd || fail "mpaimc-8, batched: --threads 4 VCD differs"
-python3 -c "import json; e=json.load(open('s8-b1.json'))['results']['exchange']; assert e['batch_cycles'] == 100 and e['elw_completed'] > 0 and e['joins'] > 0, e" \
-  || fail "mpaimc-8: batch_cycles 100 did not batch wake-ups"
+$SAME s8-b1.json s8-b4.json || fail "mpaimc-8, windowed: --threads 4 statistics differ from --threads 1"
+cmp -s w8-b1.vcd w8-b4.vcd || fail "mpaimc-8, windowed: --threads 4 VCD differs"
+python3 -c "import json; e=json.load(open('s8-b1.json'))['results']['exchange']; assert e['batch_cycles'] == 100 and e['wakeups'] > 0 and e['joins'] > 0, e" \
+  || fail "mpaimc-8: batch_cycles 100 did not post phases"
 python3 -c "import json; e=json.load(open('s8-1.json'))['results']['exchange']; assert e['batch_cycles'] == 0 and e['elw_completed'] == 0 and e['joins'] == 0, e" \
   || fail "the default batched"
 $SAME s8-1.json s8-b1.json > /dev/null && fail "batch_cycles 100 gives the default schedule's results"
@@ -55,7 +55,7 @@ for n in 1 2; do
     --batch 2 --stats s64-b$n.json
   expect_in "bit-exact: 2 images" "$STDOUT"
 done
-$SAME s64-b1.json s64-b2.json || fail "mpaimc-64, batched: --threads 2 statistics differ from --threads 1"
+$SAME s64-b1.json s64-b2.json || fail "mpaimc-64, windowed: --threads 2 statistics differ from --threads 1"
 
 for n in 1 4; do
   expect_exit 0 "$VP" --threads $n --network "$NET/one_conv.yaml" --platform mpaimc-64 --batch 2 --stats s64-$n.json
@@ -96,13 +96,13 @@ for n in 1 2 4; do
   echo "$STDERR" > fault-$n.txt
 done
 cmp -s fault-1.txt fault-2.txt && cmp -s fault-1.txt fault-4.txt || fail "fault reports differ"
-# Batched: one report too (a fault met in a join stops the run as in a local phase).
+# Windowed: one report too (a fault met in a posted phase is reported when it is collected).
 for n in 1 2; do
   expect_exit 1 "$VP" --threads $n --set simulation.batch_cycles=100 --platform mpaimc-8 --elf "$FW/cl_fault.elf" -q
-  [ "$(echo "$STDERR" | grep -c "trap with no handler")" = 1 ] || fail "batched, --threads $n: not one fault report: $STDERR"
+  [ "$(echo "$STDERR" | grep -c "trap with no handler")" = 1 ] || fail "windowed, --threads $n: not one fault report: $STDERR"
   echo "$STDERR" > fault-b$n.txt
 done
-cmp -s fault-b1.txt fault-b2.txt || fail "batched fault reports differ"
+cmp -s fault-b1.txt fault-b2.txt || fail "windowed fault reports differ"
 # The time-limit report (what each unfinished core waits for).
 for n in 1 2; do
   expect_exit 1 "$VP" --threads $n --platform cluster-1 --elf "$FW/cl_sleep.elf" -q --max-time 500us
