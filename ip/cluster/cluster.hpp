@@ -68,7 +68,7 @@ class Cluster : public sc_core::sc_module {
   // Finishes the cores' pending local phase before anything from the network
   // reaches the cluster (rv::QuantumExchange::join_local; ClusterBus::set_join).
   void set_join(const uint8_t* due, std::function<void()> join) { bus_.set_join(due, std::move(join)); }
-  // Batched exchange (posted local phases): `touch` runs before a peripheral
+  // Windowed exchange (posted phases): `touch` runs before a peripheral
   // touches a core (an event line, a halt, a fault), and the IMA's weight
   // port is local only while the IMA is idle when a phase is posted.
   void set_core_join(std::function<void()> touch);

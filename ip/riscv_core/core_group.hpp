@@ -22,8 +22,8 @@ class QuantumObserver {
  public:
   virtual ~QuantumObserver() = default;
   virtual void quantum(const sc_core::sc_time& now) = 0;
-  // Whether quantum(now) will read the cores' state: the batched exchange
-  // then first finishes their posted local phases.
+  // Whether quantum(now) will read the cores' state: the windowed exchange
+  // then first brings their posted phases to its horizon.
   virtual bool reads_cores(const sc_core::sc_time& /*now*/) { return true; }
 };
 
@@ -51,9 +51,9 @@ class CoreGroup : public sc_core::sc_module {
   void before_run() const {
     if (before_run_) before_run_();
   }
-  // Called on the SystemC thread when the batched exchange posts the cores'
-  // local phase, which then runs while SystemC time moves on: the cluster
-  // fixes there what the phase may touch without the bus.
+  // Called on the SystemC thread when the windowed exchange posts the cores'
+  // phase, which then runs while SystemC time moves on: the cluster fixes
+  // there what the phase may touch without the bus.
   void set_before_post(std::function<void()> f) { before_post_ = std::move(f); }
   void before_post() const {
     if (before_post_) before_post_();

@@ -555,7 +555,9 @@ void QuantumExchange::windowed_thread() {
       size_t keep = 0;
       for (size_t i : candidates_) {
         if (pending_[i]) {
-          advance(i, e);
+          // To the window's end; with no other host thread, to the horizon at
+          // once (the same slices, one cluster at a time: its state stays in the cache).
+          advance(i, threads_ > 1 ? e : horizon_.load(std::memory_order_relaxed));
           const Phase& p = phase_[i];
           const bool complete = p.complete.load(std::memory_order_acquire);
           if (!complete || p.stop >= e) {  // nothing inside this window

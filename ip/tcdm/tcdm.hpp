@@ -77,10 +77,11 @@ class Tcdm : public sc_core::sc_module {
   size_t deferred() const { return pending_.size(); }  // writes not landed yet
   size_t deferred_reads() const { return reads_.size(); }  // reads whose task may not have copied yet
 
-  // The quantum exchange's batched schedule (docs/architecture.md, "Parallel
-  // simulation"): while *pending is set, the cluster's cores have a local
-  // phase still to run, and an access from anything but their DMI (DMA, IMA,
-  // network, host, a DMI request) first runs it (`join`). Debug accesses do
+  // The quantum exchange's windowed schedule (docs/architecture.md, "Parallel
+  // simulation"): while *pending is set, the cluster's cores have a posted
+  // phase host threads may still run, and an access from anything but their
+  // DMI (DMA, IMA, network, host, a DMI request) first brings it to where it
+  // is the same whoever ran it (`join`). Debug accesses do
   // not: they change nothing the cores could see.
   void set_join(const uint8_t* pending, std::function<void()> join) {
     join_pending_ = pending;
