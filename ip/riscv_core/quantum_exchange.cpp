@@ -501,6 +501,7 @@ void QuantumExchange::post_phase(size_t i, uint64_t from, uint64_t end) {
   p.generation.store(generation, std::memory_order_release);
   p.busy.store(0, std::memory_order_release);
   groups_[i]->before_post();
+  groups_[i]->set_idle(false);
   set_pending(i, 1);
   known_[i] = from;
   live_.push_back(i);
