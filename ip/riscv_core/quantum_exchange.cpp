@@ -123,6 +123,7 @@ void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   pending_.assign(groups_.size(), 0);
   guard_.assign(groups_.size(), 0);
   known_.assign(groups_.size(), 0);
+  in_live_.assign(groups_.size(), 0);
   phase_ = std::make_unique<Phase[]>(groups_.size());
   item_ = std::make_unique<std::atomic<uint8_t>[]>(groups_.size());
   item_of_.assign(groups_.size(), 0);
@@ -504,7 +505,7 @@ void QuantumExchange::post_phase(size_t i, uint64_t from, uint64_t end) {
   groups_[i]->set_idle(false);
   set_pending(i, 1);
   known_[i] = from;
-  live_.push_back(i);
+  if (!in_live_[i]) in_live_[i] = 1, live_.push_back(i);
   queue_slice(i, generation, true);  // its first slice is wanted at the next window's start
 }
 
@@ -545,9 +546,11 @@ void QuantumExchange::windowed_thread() {
     // look changes, but a phase not looked at would not have been collected).
     size_t live = 0;
     for (size_t i : live_)
-      if (pending_[i] && !listed_[i]) {
+      if (pending_[i]) {
         live_[live++] = i;
         if (known_[i] < e) mark(i);
+      } else {
+        in_live_[i] = 0;
       }
     live_.resize(live);
     for (;;) {

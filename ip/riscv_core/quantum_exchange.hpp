@@ -170,6 +170,7 @@ class QuantumExchange : public sc_core::sc_module {
   std::vector<uint8_t> pending_;               // per group: a posted phase not collected
   std::vector<uint8_t> guard_;                 // per group: pending_ or local_due_ (what joins)
   std::vector<size_t> live_;                   // groups posted (some may be collected since)
+  std::vector<uint8_t> in_live_;               // per group: in live_
   std::vector<uint64_t> known_;                // per posted group: no access or fault before this
   size_t exchanging_ = SIZE_MAX;               // the group in its exchange phase (not joined)
   bool stopped_ = false;                       // a collection met a fault
