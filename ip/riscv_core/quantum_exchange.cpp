@@ -556,6 +556,15 @@ void QuantumExchange::windowed_thread() {
     for (;;) {
       std::sort(candidates_.begin(), candidates_.end());
       work_.clear();
+      // First the slices no host thread runs, then waits for those one does.
+      if (threads_ > 1)
+        for (size_t i : candidates_) {
+          const Phase& p = phase_[i];
+          if (pending_[i])
+            while (!p.complete.load(std::memory_order_acquire) && p.reached.load(std::memory_order_acquire) < e &&
+                   try_slice(i)) {
+            }
+        }
       size_t keep = 0;
       for (size_t i : candidates_) {
         if (pending_[i]) {
