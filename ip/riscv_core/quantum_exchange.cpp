@@ -169,10 +169,6 @@ void QuantumExchange::touch(size_t i) {
   wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void QuantumExchange::join_all() {
-  for (size_t i = 0; i < pending_.size(); ++i) join(i);
-}
-
 void QuantumExchange::run_local_of(size_t i, const sc_time& end, const sc_time& stamp) {
   try {
     run_local(groups_[i], end, stamp);
@@ -518,6 +514,20 @@ bool QuantumExchange::collect(size_t i) {
   p.generation.fetch_or(kParked, std::memory_order_acq_rel);
   p.busy.store(0, std::memory_order_release);
   return local_ok(i);
+}
+
+void QuantumExchange::join_all(bool failed) {
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (!pending_[i]) continue;
+    if (!failed && !stopped_) {
+      join(i);
+      continue;
+    }
+    Phase& p = phase_[i];
+    hold(p);
+    p.complete.store(1, std::memory_order_relaxed);
+    p.busy.store(0, std::memory_order_release);
+  }
 }
 
 // Windowed: see above the Phase.

@@ -56,10 +56,12 @@ class QuantumExchange : public sc_core::sc_module {
   // the horizon (runs its slices here while no host thread does, else waits),
   // so what touches the group sees it the same whoever ran it. The group's
   // L1 and slave port call it before any access but its own cores' DMI. Not
-  // during the group's own exchange. join_all(): every posted group (the run's end).
+  // during the group's own exchange. join_all(failed), at the run's end:
+  // every posted group brought to the horizon, or after a failure stopped
+  // where it is (no host thread runs it further while the report reads it).
   const uint8_t* pending_flag(size_t group) const { return &guard_[group]; }
   void join(size_t group);
-  void join_all();
+  void join_all(bool failed);
   // Windowed: anything about to touch group i's cores (an event line, a halt;
   // Cluster::set_core_join): join(i), then the phase is collected and the
   // group looked at a delta later, as at a wake-up. Unbatched: nothing.

@@ -202,12 +202,12 @@ class ManycorePlatform : public Platform, public sc_core::sc_module {
                                                                         : std::make_shared<workload::GoldenRun>(req.dataflow);
     const auto host0 = std::chrono::steady_clock::now();
     run_kernel(req.max_time);
-    // Batched wake-ups: clusters woken but not run when the run stopped run
-    // their local phase now, so what follows sees each cluster as of its wake-up.
+    // Windowed: the clusters' posted phases are brought to the horizon (or,
+    // after a failure, stopped), so what follows reads them as the schedule left them.
     if (exchange_->threads() > 0) {
       bool failed = false;
       for (Cluster* c : models_) failed |= c->core_group().error() != nullptr;
-      if (!failed) exchange_->join_all();
+      exchange_->join_all(failed);
     }
     const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host0).count();
     progress.done();
