@@ -389,19 +389,25 @@ struct QuantumExchange::Phase {
   uint64_t stop = kNever;             // once complete: its first access or fault, else its last slice's end - 1
 };
 
-// Claims the phase as a slice would, waiting while a host thread runs one.
+bool QuantumExchange::try_hold(Phase& p) {
+  uint8_t free = 0;
+  return p.busy.compare_exchange_strong(free, 1, std::memory_order_acq_rel);
+}
+
 void QuantumExchange::hold(Phase& p) {
-  for (unsigned spins = 0;;) {
-    uint8_t free = 0;
-    if (p.busy.compare_exchange_strong(free, 1, std::memory_order_acq_rel)) return;
-    wait_step(spins);
-  }
+  for (unsigned spins = 0; !try_hold(p);) wait_step(spins);
+}
+
+void QuantumExchange::stop(Phase& p) {
+  hold(p);
+  p.complete.store(1, std::memory_order_relaxed);
+  p.generation.fetch_or(kParked, std::memory_order_acq_rel);
+  p.busy.store(0, std::memory_order_release);
 }
 
 bool QuantumExchange::try_slice(size_t i) {
   Phase& p = phase_[i];
-  uint8_t free = 0;
-  if (!p.busy.compare_exchange_strong(free, 1, std::memory_order_acq_rel)) return false;
+  if (!try_hold(p)) return false;
   if (!p.complete.load(std::memory_order_relaxed) &&
       p.reached.load(std::memory_order_relaxed) < horizon_.load(std::memory_order_acquire))
     slice(i);
@@ -445,14 +451,16 @@ void QuantumExchange::slice(size_t i) {
   }
 }
 
-// On the SystemC thread: slices until the phase reached `target` or stopped
-// (run here while no host thread runs one).
-void QuantumExchange::advance(size_t i, uint64_t target) {
+void QuantumExchange::advance(size_t i, uint64_t target, bool wait) {
   Phase& p = phase_[i];
   for (unsigned spins = 0; !p.complete.load(std::memory_order_acquire) &&
                            p.reached.load(std::memory_order_acquire) < target;)
-    if (!try_slice(i)) wait_step(spins);
-  for (unsigned spins = 0; p.busy.load(std::memory_order_acquire);) wait_step(spins);
+    if (!try_slice(i)) {
+      if (!wait) return;
+      wait_step(spins);
+    }
+  if (wait)
+    for (unsigned spins = 0; p.busy.load(std::memory_order_acquire);) wait_step(spins);
 }
 
 // The pool's side: a slice, then the next one queued behind other work.
@@ -508,11 +516,7 @@ void QuantumExchange::post_phase(size_t i, uint64_t from, uint64_t end) {
 // The phase's result taken: a fault or error reported (false).
 bool QuantumExchange::collect(size_t i) {
   set_pending(i, 0);
-  Phase& p = phase_[i];
-  hold(p);  // a queued slice task that claims it afterwards finds it complete
-  p.complete.store(1, std::memory_order_relaxed);
-  p.generation.fetch_or(kParked, std::memory_order_acq_rel);
-  p.busy.store(0, std::memory_order_release);
+  stop(phase_[i]);
   return local_ok(i);
 }
 
@@ -523,10 +527,7 @@ void QuantumExchange::join_all(bool failed) {
       join(i);
       continue;
     }
-    Phase& p = phase_[i];
-    hold(p);
-    p.complete.store(1, std::memory_order_relaxed);
-    p.busy.store(0, std::memory_order_release);
+    stop(phase_[i]);
   }
 }
 
@@ -568,13 +569,8 @@ void QuantumExchange::windowed_thread() {
       work_.clear();
       // First the slices no host thread runs, then waits for those one does.
       if (threads_ > 1)
-        for (size_t i : candidates_) {
-          const Phase& p = phase_[i];
-          if (pending_[i])
-            while (!p.complete.load(std::memory_order_acquire) && p.reached.load(std::memory_order_acquire) < e &&
-                   try_slice(i)) {
-            }
-        }
+        for (size_t i : candidates_)
+          if (pending_[i]) advance(i, e, /*wait=*/false);
       size_t keep = 0;
       for (size_t i : candidates_) {
         if (pending_[i]) {

@@ -15,8 +15,8 @@
 // 0), where a group runs its quantum whole, accesses included.
 // Windowed (`simulation.batch_cycles` B > 0; windowed_thread()): the same
 // rounds, but only to the end of a window of B cycles (a fixed grid); what
-// the groups have left past it is *posted*, a phase that runs in slices of one
-// window on any host thread, ahead of SystemC time up to a horizon, and stops
+// the groups have left past it is *posted*, a phase that runs in slices of
+// kSliceWindows windows on any host thread, ahead of SystemC time up to a horizon, and stops
 // after a slice that leaves a core before an access. At each window's start
 // every posted phase is brought to the window's end: one that stopped inside
 // it is collected and its accesses made in the rounds, at their own times.
@@ -86,17 +86,21 @@ class QuantumExchange : public sc_core::sc_module {
   // completed at the wake-up (none today: a woken core runs its cv.elw
   // again, as unbatched), posted phases joined.
   uint64_t wakeups() const { return wakeups_; }
-  uint64_t elw_completed() const { return elw_completed_; }
+  uint64_t elw_completed() const { return 0; }
   uint64_t joins() const { return joins_; }
 
  private:
   void thread();
   void windowed_thread();  // B > 0: rounds to the window's end, the rest posted in slices
   struct Phase;
-  static void hold(Phase& p);
+  static bool try_hold(Phase& p);  // claims it as a slice does
+  static void hold(Phase& p);      // claims it, waiting while a host thread runs a slice
+  static void stop(Phase& p);      // complete: a queued slice task that claims it later finds nothing
   bool try_slice(size_t group);  // a slice of its posted phase unless a host thread runs one (any thread)
   void slice(size_t group);
-  void advance(size_t group, uint64_t target);  // SystemC thread: the phase at `target` or stopped
+  // SystemC thread: slices until the phase is at `target` or stopped (run here
+  // while no host thread runs one); `wait`: else waits for the one that does.
+  void advance(size_t group, uint64_t target, bool wait = true);
   void queue_slice(size_t group, uint64_t generation, bool first);  // first: ahead of queued work
   void raise_horizon(uint64_t horizon);
   void post_phase(size_t group, uint64_t from, uint64_t end);
@@ -176,7 +180,7 @@ class QuantumExchange : public sc_core::sc_module {
   std::vector<uint64_t> known_;                // per posted group: no access or fault before this
   size_t exchanging_ = SIZE_MAX;               // the group in its exchange phase (not joined)
   bool stopped_ = false;                       // a collection met a fault
-  uint64_t wakeups_ = 0, elw_completed_ = 0, joins_ = 0;
+  uint64_t wakeups_ = 0, joins_ = 0;
   // What an activation leaves of a group it settles (Settled).
   struct Summary {
     bool awake = false, all_halted = false;
