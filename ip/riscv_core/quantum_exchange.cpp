@@ -106,7 +106,15 @@ QuantumExchange::QuantumExchange(sc_core::sc_module_name name, std::vector<CoreG
   SC_THREAD(thread);
 }
 
-QuantumExchange::~QuantumExchange() { pool_.reset(); }  // its workers may hold slices of phase_
+// The workers may be running or queueing slices of phase_: the phases are
+// stopped, then the workers joined while pool_ still points at the pool (a
+// slice task queues the next through it; reset() would null it first).
+QuantumExchange::~QuantumExchange() {
+  if (!pool_) return;
+  join_all(/*failed=*/true);
+  delete pool_.get();
+  (void)pool_.release();
+}
 
 void QuantumExchange::enable(unsigned threads, uint64_t batch_cycles) {
   threads_ = threads;
